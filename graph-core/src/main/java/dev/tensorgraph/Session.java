@@ -5,7 +5,7 @@ import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.exec.Executor;
 import dev.tensorgraph.exec.Plan;
 import dev.tensorgraph.exec.Planner;
-import dev.tensorgraph.kernel.KernelRegistry;
+import dev.tensorgraph.device.DeviceContext;
 import dev.tensorgraph.kernel.VariableSlot;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -22,12 +23,13 @@ import java.util.function.Supplier;
  * session. Safe to use from many threads at once.
  */
 public final class Session implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Session.class);
     private final Graph graph;
     private final SessionOptions options;
     private final ConcurrentHashMap<PlanKey, Plan> plans = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, VariableSlot> variables = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Operation, Object> opStates = new ConcurrentHashMap<>();
-    private final String deviceType;
+    private final DeviceContext device;
     private final Executor.SessionResources resources;
     private volatile boolean closed;
 
@@ -43,7 +45,7 @@ public final class Session implements AutoCloseable {
         }
         this.graph = graph;
         this.options = options;
-        this.deviceType = KernelRegistry.CPU;
+        this.device = Devices.open(options);
         this.resources = new Executor.SessionResources() {
             @Override
             @SuppressWarnings("unchecked")
@@ -114,9 +116,30 @@ public final class Session implements AutoCloseable {
         if (plan == null) {
             PlanKey owned = new PlanKey(Set.copyOf(feeds.keySet()), List.copyOf(fetches), List.copyOf(targets));
             plan = plans.computeIfAbsent(owned, k -> Planner.build(new ArrayList<>(k.feeds()), k.fetches(),
-                    k.targets(), this::variableSlot, deviceType));
+                    k.targets(), this::variableSlot, device, options.deviceGraphs()));
         }
         return checkNumerics ? Executor.runCheckingNumerics(plan, feeds, resources) : Executor.run(plan, feeds, resources);
+    }
+
+    private DeviceContext planDevice() {
+        return device;
+    }
+
+    /** The device this session runs ops on besides the CPU, or null when it uses the CPU only. */
+    public DeviceContext device() {
+        return device;
+    }
+
+    /** Where each step of the plan for these fetches and targets runs (building the plan if needed). */
+    public List<String> describePlan(List<Output> fetches, Set<Output> feeds, List<Operation> targets) {
+        PlanKey owned = new PlanKey(Set.copyOf(feeds), List.copyOf(fetches), List.copyOf(targets));
+        Plan plan = plans.computeIfAbsent(owned, k -> Planner.build(new ArrayList<>(k.feeds()), k.fetches(),
+                k.targets(), this::variableSlot, device, options.deviceGraphs()));
+        List<String> r = new ArrayList<>(plan.describe());
+        if (device != null) {
+            r.add("device graphs: " + plan.captureStatus() + " (" + plan.numRecordings() + " recorded)");
+        }
+        return r;
     }
 
     private void checkArguments(List<Output> fetches, Map<Output, Tensor> feeds, List<Operation> targets) {
@@ -171,8 +194,20 @@ public final class Session implements AutoCloseable {
     /** The current value of a variable in this session, or null when it was never initialized. */
     public Tensor variableValue(Variable v) {
         VariableSlot slot = variables.get(v.opName());
-        Tensor t = slot == null ? null : slot.peek();
-        return t == null ? null : t.copy();
+        if (slot == null) {
+            return null;
+        }
+        if (device == null) {
+            Tensor t = slot.peek();
+            return t == null ? null : t.copy();
+        }
+        ReentrantLock lock = device.runLock();
+        lock.lock();
+        try {
+            return slot.snapshot();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -193,7 +228,17 @@ public final class Session implements AutoCloseable {
             throw new InvalidArgumentException("variable '" + v.opName() + "' has shape " + v.shape()
                     + " but the value has shape " + value.shape());
         }
-        variableSlot(v.opName()).set(value.copy());
+        if (device == null) {
+            variableSlot(v.opName()).set(value.copy());
+            return;
+        }
+        ReentrantLock lock = device.runLock();
+        lock.lock();
+        try {
+            variableSlot(v.opName()).set(value.copy());
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Number of compiled plans held, for tests and tools. */
@@ -206,13 +251,40 @@ public final class Session implements AutoCloseable {
         return new Runner();
     }
 
-    /** Frees plans, variables and buffers. Runs after close fail. */
+    /** Frees plans, variables and buffers, device memory included. Runs after close fail. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
-        plans.clear();
-        variables.clear();
-        opStates.clear();
+        if (device == null) {
+            plans.clear();
+            variables.clear();
+            opStates.clear();
+            return;
+        }
+        ReentrantLock lock = device.runLock();
+        lock.lock();
+        try {
+            plans.values().forEach(Plan::close);
+            plans.clear();
+            variables.values().forEach(VariableSlot::clear);
+            variables.clear();
+            for (Object state : opStates.values()) {
+                if (state instanceof AutoCloseable c) {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        LOG.warn("closing the state of an op failed", e);
+                    }
+                }
+            }
+            opStates.clear();
+        } finally {
+            lock.unlock();
+            device.close();
+        }
     }
 
     /** Collects one run's feeds, fetches and targets, as TensorFlow's {@code Session.run(fetches, feed_dict)}. */

@@ -3,34 +3,42 @@ package dev.tensorgraph;
 /** How a {@link Session} runs: which devices it may use, threads, and debugging switches. Immutable. */
 public final class SessionOptions {
     private final boolean allowGpu;
+    private final boolean requireGpu;
     private final int gpuIndex;
     private final int intraOpThreads;
     private final boolean allowTf32;
     private final boolean checkNumerics;
+    private final boolean deviceGraphs;
 
-    private SessionOptions(boolean allowGpu, int gpuIndex, int intraOpThreads, boolean allowTf32, boolean checkNumerics) {
+    private SessionOptions(boolean allowGpu, boolean requireGpu, int gpuIndex, int intraOpThreads, boolean allowTf32,
+                           boolean checkNumerics, boolean deviceGraphs) {
         this.allowGpu = allowGpu;
+        this.requireGpu = requireGpu;
         this.gpuIndex = gpuIndex;
         this.intraOpThreads = intraOpThreads;
         this.allowTf32 = allowTf32;
         this.checkNumerics = checkNumerics;
+        this.deviceGraphs = deviceGraphs;
     }
 
     /** GPU 0 when a GPU runtime and device are present, else the CPU; every core for intra-op work. */
     public static SessionOptions defaults() {
-        return new SessionOptions(true, 0, Runtime.getRuntime().availableProcessors(), false, false);
+        return new SessionOptions(true, false, 0, Runtime.getRuntime().availableProcessors(), false, false, true);
     }
 
     public static SessionOptions cpuOnly() {
-        return defaults().withGpu(false, 0);
+        return new SessionOptions(false, false, 0, defaults().intraOpThreads, false, false, true);
     }
 
+    /**
+     * GPU {@code index}, which must be present: without a GPU runtime on the class path or a usable device,
+     * creating the session fails and says why (where {@link #defaults()} would quietly use the CPU).
+     */
     public static SessionOptions gpu(int index) {
-        return defaults().withGpu(true, index);
-    }
-
-    private SessionOptions withGpu(boolean allow, int index) {
-        return new SessionOptions(allow, index, intraOpThreads, allowTf32, checkNumerics);
+        if (index < 0) {
+            throw new dev.tensorgraph.errors.InvalidArgumentException("GPU index must be >= 0, got " + index);
+        }
+        return new SessionOptions(true, true, index, defaults().intraOpThreads, false, false, true);
     }
 
     /** Threads one kernel may use (at least 1). */
@@ -38,21 +46,34 @@ public final class SessionOptions {
         if (n < 1) {
             throw new dev.tensorgraph.errors.InvalidArgumentException("intraOpThreads must be >= 1, got " + n);
         }
-        return new SessionOptions(allowGpu, gpuIndex, n, allowTf32, checkNumerics);
+        return new SessionOptions(allowGpu, requireGpu, gpuIndex, n, allowTf32, checkNumerics, deviceGraphs);
     }
 
-    /** Lets GPU matrix products use TF32 tensor cores (faster, about 10 mantissa bits). */
+    /** Lets GPU matrix products and convolutions use TF32 tensor cores (faster, about 10 mantissa bits). */
     public SessionOptions allowTf32(boolean allow) {
-        return new SessionOptions(allowGpu, gpuIndex, intraOpThreads, allow, checkNumerics);
+        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allow, checkNumerics, deviceGraphs);
     }
 
     /** Checks every op's floating outputs and fails on the first NaN or infinity, naming the op. */
     public SessionOptions checkNumerics(boolean check) {
-        return new SessionOptions(allowGpu, gpuIndex, intraOpThreads, allowTf32, check);
+        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, check, deviceGraphs);
+    }
+
+    /**
+     * Whether the device may record a plan's work after its first run with given shapes and replay it
+     * (CUDA graphs); on by default. Off, every run launches its kernels one by one.
+     */
+    public SessionOptions deviceGraphs(boolean enable) {
+        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, enable);
     }
 
     public boolean allowGpu() {
         return allowGpu;
+    }
+
+    /** True when the GPU was asked for by index ({@link #gpu(int)}), so its absence is an error. */
+    public boolean requireGpu() {
+        return requireGpu;
     }
 
     public int gpuIndex() {
@@ -69,5 +90,9 @@ public final class SessionOptions {
 
     public boolean checkNumerics() {
         return checkNumerics;
+    }
+
+    public boolean deviceGraphs() {
+        return deviceGraphs;
     }
 }

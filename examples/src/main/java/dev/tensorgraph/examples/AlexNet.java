@@ -19,8 +19,18 @@ public final class AlexNet {
     private AlexNet() {}
 
     public static Model build(Graph g, int classes, float learningRate) {
+        return build(g, classes, learningRate, null);
+    }
+
+    /**
+     * As {@link #build(Graph, int, float)}; with {@code defaultImages} the images input is a placeholder with
+     * that default, so a batch already in device memory (a variable) is trained on without feeding it.
+     */
+    public static Model build(Graph g, int classes, float learningRate, Output defaultImages) {
         Tf tf = Tf.of(g);
-        Output images = tf.placeholder(DType.FLOAT32, Shape.of(-1, 224, 224, 3), "images");
+        Shape imageShape = Shape.of(-1, 224, 224, 3);
+        Output images = defaultImages == null ? tf.placeholder(DType.FLOAT32, imageShape, "images")
+                : tf.placeholderWithDefault(defaultImages, imageShape, "images");
         Output labels = tf.placeholder(DType.INT32, Shape.of(-1), "labels");
         Output training = tf.placeholderWithDefault(tf.constant(false), Shape.scalar(), "training");
         // The first convolution pads 2 on each side, which SAME does not express for 11x11 stride 4.

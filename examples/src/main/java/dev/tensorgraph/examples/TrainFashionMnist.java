@@ -54,6 +54,10 @@ public final class TrainFashionMnist implements Callable<Integer> {
     @Option(names = "--out", description = "Directory for the saved graph, checkpoint and charts (default ${DEFAULT-VALUE}).")
     Path out = Path.of("runs/fashion-mnist");
 
+    @Option(names = "--device", description = "cpu or gpu (default ${DEFAULT-VALUE}; gpu needs an NVIDIA GPU with "
+            + "CUDA 13 and cuDNN 9 installed).")
+    String device = "cpu";
+
     @Option(names = "--quiet", description = "No progress bar, one line per epoch.")
     boolean quiet;
 
@@ -84,9 +88,17 @@ public final class TrainFashionMnist implements Callable<Integer> {
         Files.createDirectories(out);
         TrainingChart chart = new TrainingChart();
         Random shuffle = new Random(seed);
-        try (Session s = new Session(g, SessionOptions.cpuOnly());
+        SessionOptions options = switch (device.toLowerCase(java.util.Locale.ROOT)) {
+            case "cpu" -> SessionOptions.cpuOnly();
+            case "gpu" -> SessionOptions.gpu(0);
+            default -> throw new InvalidArgumentException("--device must be cpu or gpu, got '" + device + "'");
+        };
+        try (Session s = new Session(g, options);
              FileWriter events = new FileWriter(out.resolve("logs"), g)) {
             s.run(tf.globalVariablesInitializer());
+            if (s.device() != null) {
+                System.out.println("running on " + s.device().name());
+            }
             for (int epoch = 1; epoch <= epochs; epoch++) {
                 long start = System.nanoTime();
                 Metrics tr = trainEpoch(s, m, train, shuffle, epoch, summaries, events);

@@ -5,6 +5,10 @@ import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
+import dev.tensorgraph.device.CapturedWork;
+import dev.tensorgraph.device.DeviceBuffer;
+import dev.tensorgraph.device.DeviceContext;
+import dev.tensorgraph.device.DeviceTensor;
 import dev.tensorgraph.errors.FailedPreconditionException;
 import dev.tensorgraph.errors.InternalException;
 import dev.tensorgraph.errors.InvalidArgumentException;
@@ -17,6 +21,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +29,7 @@ import java.util.function.Supplier;
  * {@link KernelContext} the kernels see. Steps run in plan order on the calling thread.
  */
 public final class Executor implements KernelContext {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Executor.class);
     /** Session-wide services a run needs. */
     public interface SessionResources {
         <T> T opState(Operation op, Supplier<T> create);
@@ -36,6 +42,9 @@ public final class Executor implements KernelContext {
     private final Plan plan;
     private final SessionResources session;
     private final Tensor[] values;
+    private final DeviceTensor[] deviceValues;
+    private final DeviceContext device;
+    private List<DeviceTensor> releaseAtEnd;
     private final boolean[] deadSlots;
     private final boolean[] deadSteps;
     private final IdentityHashMap<Object, int[]> pooled = new IdentityHashMap<>();
@@ -43,14 +52,18 @@ public final class Executor implements KernelContext {
     private Step current;
 
     private final boolean checkNumerics;
+    private final boolean profiled;
 
     private Executor(Plan plan, SessionResources session, boolean checkNumerics) {
         this.plan = plan;
         this.session = session;
         this.checkNumerics = checkNumerics;
         this.values = new Tensor[plan.numSlots];
+        this.device = plan.device;
+        this.deviceValues = plan.usesDevice ? new DeviceTensor[plan.numSlots] : null;
         this.deadSlots = plan.hasDeadness ? new boolean[plan.numSlots] : null;
         this.deadSteps = plan.hasDeadness ? new boolean[plan.steps.length] : null;
+        this.profiled = StepProfile.ENABLED && plan.runsStarted.incrementAndGet() > StepProfile.SKIPPED_RUNS;
     }
 
     /** Runs {@code plan} with {@code feeds} (already validated) and returns the fetched tensors. */
@@ -67,41 +80,225 @@ public final class Executor implements KernelContext {
         for (Map.Entry<Output, Tensor> e : feeds.entrySet()) {
             values[plan.feedSlots.get(e.getKey())] = e.getValue();
         }
+        if (!plan.usesDevice) {
+            return executeOnHost();
+        }
+        ReentrantLock lock = device.runLock();
+        lock.lock();
+        try {
+            return executeWithDevice();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<Tensor> executeOnHost() {
         pool = plan.borrowPool();
         try {
-            Step[] steps = plan.steps;
-            for (int s = 0; s < steps.length; s++) {
-                Step st = steps[s];
-                current = st;
-                if (deadSlots != null && isDead(st)) {
-                    deadSteps[s] = true;
-                    for (int o : st.outputs) {
-                        if (o >= 0) {
-                            deadSlots[o] = true;
-                        }
-                    }
-                } else {
-                    runStep(st);
-                }
-                for (int slot : st.releaseAfter) {
-                    release(slot);
-                }
-            }
-            current = null;
-            List<Tensor> result = new ArrayList<>(plan.fetchSlots.length);
-            for (int slot : plan.fetchSlots) {
-                result.add(fetchValue(slot));
-            }
-            return result;
+            runSteps(0, plan.steps.length);
+            return collectFetches();
         } finally {
             pooled.clear();
             plan.returnPool(pool);
         }
     }
 
+    private List<Tensor> executeWithDevice() {
+        pool = plan.borrowPool();
+        try {
+            Plan.Recording rec = null;
+            if (plan.capture.capturable && !checkNumerics && !StepProfile.ENABLED) {
+                List<Object> key = plan.capture.keyOf(values, plan.feedSlotsInOrder);
+                if (key != null) {
+                    rec = plan.recordings.get(key);
+                    if (rec == null && plan.recordings.size() < Plan.MAX_RECORDINGS) {
+                        rec = plan.recordings.computeIfAbsent(key, k -> new Plan.Recording());
+                    }
+                }
+            }
+            if (rec != null && rec.work != null) {
+                if (variablesUnchanged(rec)) {
+                    return replay(rec);
+                }
+                rec.work.close();
+                rec.work = null;
+                rec.stepByStepRuns = 0;
+            }
+            if (rec != null && !rec.failed && rec.stepByStepRuns >= 1) {
+                List<Tensor> r = recordAndRun(rec);
+                if (r != null) {
+                    return r;
+                }
+            }
+            runSteps(0, plan.steps.length);
+            List<Tensor> result = collectFetches();
+            if (rec != null) {
+                rec.stepByStepRuns++;
+            }
+            return result;
+        } finally {
+            releaseDeviceLeftovers();
+            pooled.clear();
+            plan.returnPool(pool);
+        }
+    }
+
+    /**
+     * Runs the plan once while the device records its work, then replays the recording to compute this run.
+     * Returns null when recording failed; the caller then runs step by step (nothing was computed yet).
+     */
+    private List<Tensor> recordAndRun(Plan.Recording rec) {
+        CaptureSpec spec = plan.capture;
+        device.beginCapture();
+        rec.uploadTargets = new DeviceTensor[spec.firstBody];
+        try {
+            runSteps(0, spec.firstBody);
+            for (int s = 0; s < spec.firstBody; s++) {
+                rec.uploadTargets[s] = deviceValues[plan.steps[s].outputs[0]];
+            }
+            runSteps(spec.firstBody, spec.firstSuffix);
+        } catch (RuntimeException e) {
+            LOG.debug("recording a run failed; running step by step from now on", e);
+            CapturedWork w = device.endCapture();
+            if (w != null) {
+                w.close();
+            }
+            rec.failed = true;
+            forgetDeviceValues();
+            resetRunState();
+            return null;
+        }
+        rec.work = device.endCapture();
+        if (rec.work == null) {
+            rec.failed = true;
+            forgetDeviceValues();
+            resetRunState();
+            return null;
+        }
+        rec.fetchSources = new DeviceTensor[plan.fetchSlots.length];
+        for (int i = 0; i < rec.fetchSources.length; i++) {
+            rec.fetchSources[i] = deviceValues[plan.steps[spec.fetchDownloadStep[i]].inputs[0]];
+            if (rec.fetchSources[i] == null) {
+                // A fetch on an untaken branch: let the step-by-step path report it.
+                rec.work.close();
+                rec.work = null;
+                rec.failed = true;
+                forgetDeviceValues();
+                resetRunState();
+                return null;
+            }
+        }
+        rec.variableValues = new DeviceTensor[plan.variables.length];
+        for (int v = 0; v < rec.variableValues.length; v++) {
+            rec.variableValues[v] = plan.variables[v].peekOnDevice();
+        }
+        rec.work.replay();
+        forgetDeviceValues();
+        return downloadFetches(rec);
+    }
+
+    private List<Tensor> replay(Plan.Recording rec) {
+        for (int s = 0; s < plan.capture.firstBody; s++) {
+            device.upload(values[plan.steps[s].inputs[0]], rec.uploadTargets[s]);
+        }
+        rec.work.replay();
+        return downloadFetches(rec);
+    }
+
+    private List<Tensor> downloadFetches(Plan.Recording rec) {
+        List<Tensor> result = new ArrayList<>(rec.fetchSources.length);
+        for (DeviceTensor src : rec.fetchSources) {
+            result.add(device.download(src));
+        }
+        return result;
+    }
+
+    private boolean variablesUnchanged(Plan.Recording rec) {
+        for (int v = 0; v < plan.variables.length; v++) {
+            if (plan.variables[v].peekOnDevice() != rec.variableValues[v]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Drops this run's references to device memory a recording owns (the device frees it with the recording). */
+    private void forgetDeviceValues() {
+        pooled.keySet().removeIf(k -> k instanceof DeviceBuffer);
+        java.util.Arrays.fill(deviceValues, null);
+    }
+
+    /** Clears what a discarded recording pass left, keeping the feeds, so the run can start over. */
+    private void resetRunState() {
+        for (int slot = 0; slot < values.length; slot++) {
+            if (!plan.feedSlots.containsValue(slot)) {
+                values[slot] = null;
+            }
+        }
+        if (deadSlots != null) {
+            java.util.Arrays.fill(deadSlots, false);
+            java.util.Arrays.fill(deadSteps, false);
+        }
+        pooled.clear();
+        releaseAtEnd = null;
+    }
+
+    /** Device memory of this run still referenced (after a failure, or values nobody released). */
+    private void releaseDeviceLeftovers() {
+        for (Object k : pooled.keySet()) {
+            if (k instanceof DeviceBuffer b) {
+                device.release(b);
+            }
+        }
+        if (releaseAtEnd != null) {
+            for (DeviceTensor t : releaseAtEnd) {
+                device.release(t.buffer());
+            }
+            releaseAtEnd = null;
+        }
+    }
+
+    private void runSteps(int from, int to) {
+        Step[] steps = plan.steps;
+        for (int s = from; s < to; s++) {
+            Step st = steps[s];
+            current = st;
+            if (deadSlots != null && isDead(st)) {
+                deadSteps[s] = true;
+                for (int o : st.outputs) {
+                    if (o >= 0) {
+                        deadSlots[o] = true;
+                    }
+                }
+            } else {
+                runStep(st);
+            }
+            for (int slot : st.releaseAfter) {
+                release(slot);
+            }
+        }
+        current = null;
+    }
+
+    private List<Tensor> collectFetches() {
+        List<Tensor> result = new ArrayList<>(plan.fetchSlots.length);
+        for (int slot : plan.fetchSlots) {
+            result.add(fetchValue(slot));
+        }
+        return result;
+    }
+
     private void runStep(Step st) {
+        long started = profiled ? System.nanoTime() : 0;
         try {
             st.kernel.compute(this);
+            if (profiled) {
+                if (st.onDevice) {
+                    device.synchronize();
+                }
+                StepProfile.add(st.kind == Step.Kind.OP ? st.op.type() + (st.onDevice ? " (device)" : "") : st.kind.name(),
+                        System.nanoTime() - started);
+            }
         } catch (TensorgraphException e) {
             throw e.atNode(st.description);
         } catch (OutOfMemoryError e) {
@@ -111,12 +308,13 @@ public final class Executor implements KernelContext {
         }
         for (int i = 0; i < st.outputs.length; i++) {
             int slot = st.outputs[i];
-            if (slot >= 0 && values[slot] == null && (deadSlots == null || !deadSlots[slot]) && st.ownVariable == null) {
+            if (slot >= 0 && values[slot] == null && (deviceValues == null || deviceValues[slot] == null)
+                    && (deadSlots == null || !deadSlots[slot]) && st.ownVariable == null) {
                 throw new InternalException("kernel of " + st.description + " did not produce output " + i);
             }
         }
-        if (checkNumerics) {
-            NumericsCheck.check(st, values);
+        if (checkNumerics && st.kind == Step.Kind.OP) {
+            NumericsCheck.check(st, values, deviceValues, device);
         }
     }
 
@@ -152,7 +350,7 @@ public final class Executor implements KernelContext {
         }
         pooled.remove(t.array());
         for (VariableSlot v : plan.variables) {
-            Tensor cur = v.peek();
+            Tensor cur = v.peekHost();
             if (cur != null && cur.array() == t.array()) {
                 return t.copy();
             }
@@ -161,6 +359,18 @@ public final class Executor implements KernelContext {
     }
 
     private void release(int slot) {
+        if (deviceValues != null && plan.slotOnDevice[slot]) {
+            DeviceTensor d = deviceValues[slot];
+            deviceValues[slot] = null;
+            if (d != null) {
+                int[] count = pooled.get(d.buffer());
+                if (count != null && --count[0] == 0) {
+                    pooled.remove(d.buffer());
+                    device.release(d.buffer());
+                }
+            }
+            return;
+        }
         Tensor t = values[slot];
         values[slot] = null;
         if (t == null) {
@@ -203,9 +413,68 @@ public final class Executor implements KernelContext {
     public Tensor input(int i) {
         Tensor t = values[current.inputs[i]];
         if (t == null) {
+            if (deviceValues != null && deviceValues[current.inputs[i]] != null) {
+                throw new InternalException("input " + i + " of " + current.description + " is in device memory");
+            }
             throw uninitialized(current.inputs[i]);
         }
         return t;
+    }
+
+    @Override
+    public DeviceTensor deviceInput(int i) {
+        DeviceTensor t = deviceValues == null ? null : deviceValues[current.inputs[i]];
+        if (t == null) {
+            if (values[current.inputs[i]] != null) {
+                throw new InternalException("input " + i + " of " + current.description + " is in host memory");
+            }
+            throw uninitialized(current.inputs[i]);
+        }
+        return t;
+    }
+
+    @Override
+    public DeviceContext device() {
+        return device;
+    }
+
+    @Override
+    public DeviceTensor allocateOnDevice(DType dtype, Shape shape) {
+        if (device == null) {
+            throw new InternalException(current.description + " asked for device memory in a CPU-only session");
+        }
+        DeviceTensor t = device.allocate(dtype, shape);
+        pooled.put(t.buffer(), new int[] {0});
+        return t;
+    }
+
+    @Override
+    public void setOutput(int i, DeviceTensor t) {
+        int slot = current.outputs[i];
+        if (slot < 0) {
+            return;
+        }
+        if (deviceValues == null || !plan.slotOnDevice[slot]) {
+            throw new InternalException(current.description + " set output " + i + " in device memory, but it is a host value");
+        }
+        int[] count = pooled.get(t.buffer());
+        if (count != null) {
+            count[0]++;
+        }
+        deviceValues[slot] = t;
+    }
+
+    @Override
+    public void retain(DeviceTensor t) {
+        pooled.remove(t.buffer());
+    }
+
+    @Override
+    public void releaseAfterRun(DeviceTensor t) {
+        if (releaseAtEnd == null) {
+            releaseAtEnd = new ArrayList<>();
+        }
+        releaseAtEnd.add(t);
     }
 
     @Override
@@ -216,10 +485,13 @@ public final class Executor implements KernelContext {
     @Override
     public void setOutput(int i, Tensor t) {
         int slot = current.outputs[i];
-        int[] count = pooled.get(t.array());
         if (slot < 0) {
             return;
         }
+        if (deviceValues != null && plan.slotOnDevice[slot]) {
+            throw new InternalException(current.description + " set output " + i + " in host memory, but it is a device value");
+        }
+        int[] count = pooled.get(t.array());
         if (count != null) {
             count[0]++;
         }

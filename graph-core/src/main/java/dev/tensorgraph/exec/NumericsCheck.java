@@ -1,16 +1,22 @@
 package dev.tensorgraph.exec;
 
 import dev.tensorgraph.Tensor;
+import dev.tensorgraph.device.DeviceContext;
+import dev.tensorgraph.device.DeviceTensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
 
 /** The session's check-numerics switch: the first op whose floating output holds NaN or Inf fails the run. */
 final class NumericsCheck {
     private NumericsCheck() {}
 
-    static void check(Step st, Tensor[] values) {
+    static void check(Step st, Tensor[] values, DeviceTensor[] deviceValues, DeviceContext device) {
         for (int i = 0; i < st.outputs.length; i++) {
             int slot = st.outputs[i];
             Tensor t = slot >= 0 ? values[slot] : null;
+            if (t == null && slot >= 0 && deviceValues != null && deviceValues[slot] != null
+                    && deviceValues[slot].dtype().isFloating()) {
+                t = device.download(deviceValues[slot]);
+            }
             if (t == null) {
                 continue;
             }

@@ -2,12 +2,8 @@ package dev.tensorgraph.exec;
 
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
+import dev.tensorgraph.device.DeviceContext;
 import dev.tensorgraph.errors.InvalidArgumentException;
-import dev.tensorgraph.errors.TensorgraphException;
-import dev.tensorgraph.errors.UnimplementedException;
-import dev.tensorgraph.kernel.Kernel;
-import dev.tensorgraph.kernel.KernelFactory;
-import dev.tensorgraph.kernel.KernelRegistry;
 import dev.tensorgraph.kernel.VariableSlot;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,12 +16,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Compiles a signature into a {@link Plan}: prunes to the ops the fetches and targets need (stopping at fed
  * tensors), orders them, gives every value a slot, selects kernels and works out where each value dies.
  */
 public final class Planner {
+    private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
     private static final Set<String> VARIABLE_OPS = Set.of("VariableV2", "Variable");
 
     private Planner() {}
@@ -35,40 +34,52 @@ public final class Planner {
     }
 
     public static Plan build(List<Output> feeds, List<Output> fetches, List<Operation> targets,
-                             Function<String, VariableSlot> variables, String deviceType) {
+                             Function<String, VariableSlot> variables, DeviceContext device) {
+        return build(feeds, fetches, targets, variables, device, true);
+    }
+
+    /** As above; {@code recordDeviceWork} false keeps runs from being recorded and replayed on the device. */
+    public static Plan build(List<Output> feeds, List<Output> fetches, List<Operation> targets,
+                             Function<String, VariableSlot> variables, DeviceContext device, boolean recordDeviceWork) {
         Set<Output> fed = new HashSet<>(feeds);
         List<Operation> order = prune(fed, fetches, targets);
+        Placement placement = device == null || order.isEmpty() ? Placement.cpuOnly()
+                : Placement.forDevice(device.deviceType(), order.get(0).graph());
+        Builder b = new Builder(device);
 
         Map<Output, Integer> slotOf = new HashMap<>();
         Map<Output, Integer> feedSlots = new HashMap<>();
-        int nextSlot = 0;
         for (Output f : feeds) {
-            feedSlots.put(f, nextSlot);
-            slotOf.put(f, nextSlot++);
+            int slot = b.newSlot(false);
+            feedSlots.put(f, slot);
+            slotOf.put(f, slot);
         }
-        for (Operation op : order) {
+        Placement.Placed[] placed = new Placement.Placed[order.size()];
+        for (int s = 0; s < order.size(); s++) {
+            Operation op = order.get(s);
+            placed[s] = placement.place(op, i -> {
+                Integer slot = slotOf.get(op.input(i));
+                return slot != null && b.slotOnDevice.get(slot);
+            });
             for (Output o : op.outputs()) {
                 if (!fed.contains(o)) {
-                    slotOf.put(o, nextSlot++);
+                    boolean onDevice = placed[s].onDevice() && !placed[s].factory().outputOnHost(op, o.index());
+                    slotOf.put(o, b.newSlot(onDevice));
                 }
             }
         }
 
-        IdentityHashMap<Operation, Integer> stepIndex = new IdentityHashMap<>();
-        for (int i = 0; i < order.size(); i++) {
-            stepIndex.put(order.get(i), i);
-        }
-        KernelRegistry registry = KernelRegistry.global();
-        Step[] steps = new Step[order.size()];
+        IdentityHashMap<Operation, Step> stepOf = new IdentityHashMap<>();
         List<VariableSlot> planVariables = new ArrayList<>();
         boolean deadness = false;
-        for (int s = 0; s < steps.length; s++) {
+        for (int s = 0; s < order.size(); s++) {
             Operation op = order.get(s);
+            Placement.Placed p = placed[s];
             int[] in = new int[op.numInputs()];
             VariableSlot[] refs = new VariableSlot[op.numInputs()];
             for (int i = 0; i < in.length; i++) {
                 Output src = op.input(i);
-                in[i] = slotOf.get(src);
+                int slot = slotOf.get(src);
                 if (op.def().isRefInput(i)) {
                     if (!isVariableOp(src.op())) {
                         throw new InvalidArgumentException("input " + i + " of " + op.type() + " op '" + op.name()
@@ -76,6 +87,8 @@ public final class Planner {
                     }
                     refs[i] = variables.apply(src.op().name());
                 }
+                boolean wantDevice = p.onDevice() && !p.factory().inputOnHost(op, i);
+                in[i] = b.locate(slot, wantDevice, src, feedSlots.containsValue(slot));
             }
             int[] out = new int[op.numOutputs()];
             for (int i = 0; i < out.length; i++) {
@@ -83,9 +96,6 @@ public final class Planner {
                 out[i] = fed.contains(o) ? -1 : slotOf.get(o);
             }
             int[] controls = new int[op.controlInputs().size()];
-            for (int i = 0; i < controls.length; i++) {
-                controls[i] = stepIndex.get(op.controlInputs().get(i));
-            }
             VariableSlot own = null;
             if (isVariableOp(op)) {
                 own = variables.apply(op.name());
@@ -94,33 +104,124 @@ public final class Planner {
             if (op.type().equals("Switch") || op.type().equals("Merge")) {
                 deadness = true;
             }
-            steps[s] = new Step(op, createKernel(registry, deviceType, op), in, out, controls, refs, own);
+            Step step = new Step(op, p.kernel(), p.factory(), p.onDevice(), in, out, controls, refs, own);
+            stepOf.put(op, step);
+            b.body.add(step);
         }
 
         int[] fetchSlots = new int[fetches.size()];
-        boolean[] pinned = new boolean[nextSlot];
         for (int i = 0; i < fetchSlots.length; i++) {
-            fetchSlots[i] = slotOf.get(fetches.get(i));
-            pinned[fetchSlots[i]] = true;
+            Output f = fetches.get(i);
+            fetchSlots[i] = b.fetch(slotOf.get(f), f);
+        }
+
+        Step[] steps = b.steps();
+        IdentityHashMap<Step, Integer> index = new IdentityHashMap<>();
+        for (int i = 0; i < steps.length; i++) {
+            index.put(steps[i], i);
+        }
+        for (Step st : steps) {
+            if (st.kind == Step.Kind.OP) {
+                List<Operation> cs = st.op.controlInputs();
+                for (int i = 0; i < cs.size(); i++) {
+                    st.controlSteps[i] = index.get(stepOf.get(cs.get(i)));
+                }
+            }
+        }
+        boolean[] pinned = new boolean[b.numSlots()];
+        for (int slot : fetchSlots) {
+            pinned[slot] = true;
         }
         for (int slot : feedSlots.values()) {
             pinned[slot] = true;
         }
-        assignReleasePoints(steps, nextSlot, pinned);
-        return new Plan(steps, nextSlot, feedSlots, List.copyOf(feeds), fetchSlots,
-                planVariables.toArray(new VariableSlot[0]), deadness);
+        assignReleasePoints(steps, b.numSlots(), pinned);
+        CaptureSpec capture = device != null && recordDeviceWork && device.supportsCapture()
+                ? CaptureSpec.analyze(steps, b.prefix.size(), b.suffix.size(), fetchSlots, feedSlots, b.onDevice())
+                : CaptureSpec.NONE;
+        if (b.copies > 0 && LOG.isDebugEnabled()) {
+            for (Step st : steps) {
+                if (st.kind != Step.Kind.OP) {
+                    LOG.debug("plan step: {}", st.description);
+                }
+            }
+        }
+        return new Plan(steps, b.numSlots(), feedSlots, List.copyOf(feeds), fetchSlots,
+                planVariables.toArray(new VariableSlot[0]), deadness, device, b.onDevice(), capture);
     }
 
-    private static Kernel createKernel(KernelRegistry registry, String deviceType, Operation op) {
-        KernelFactory f = registry.find(deviceType, op.type());
-        if (f == null) {
-            throw new UnimplementedException("No " + deviceType + " kernel registered for op '" + op.name()
-                    + "' of type " + op.type());
+    /** Accumulates slots and steps: feed uploads first, then ops with the copies they need, then downloads of fetches. */
+    private static final class Builder {
+        final DeviceContext device;
+        final List<Boolean> slotOnDevice = new ArrayList<>();
+        final List<Step> prefix = new ArrayList<>();
+        final List<Step> body = new ArrayList<>();
+        final List<Step> suffix = new ArrayList<>();
+        final Map<Long, Integer> copyOf = new HashMap<>();
+        int copies;
+
+        Builder(DeviceContext device) {
+            this.device = device;
         }
-        try {
-            return f.create(op);
-        } catch (TensorgraphException e) {
-            throw e.atNode(op.name() + " (" + op.type() + ")");
+
+        int newSlot(boolean onDevice) {
+            slotOnDevice.add(onDevice);
+            return slotOnDevice.size() - 1;
+        }
+
+        int numSlots() {
+            return slotOnDevice.size();
+        }
+
+        boolean[] onDevice() {
+            boolean[] r = new boolean[slotOnDevice.size()];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = slotOnDevice.get(i);
+            }
+            return r;
+        }
+
+        /** The slot holding {@code slot}'s value where a reader wants it, adding a copy step on first need. */
+        int locate(int slot, boolean wantDevice, Output value, boolean isFeed) {
+            if (slotOnDevice.get(slot) == wantDevice) {
+                return slot;
+            }
+            long key = ((long) slot << 1) | (wantDevice ? 1 : 0);
+            Integer existing = copyOf.get(key);
+            if (existing != null) {
+                return existing;
+            }
+            int to = newSlot(wantDevice);
+            copyOf.put(key, to);
+            copies++;
+            Step copy = Step.copy(wantDevice, value.op(), value.name(), device.name(), slot, to);
+            (isFeed ? prefix : body).add(copy);
+            return to;
+        }
+
+        /** The host slot a fetch reads, adding a download at the end for a device value. */
+        int fetch(int slot, Output value) {
+            if (!slotOnDevice.get(slot)) {
+                return slot;
+            }
+            long key = ((long) slot << 1);
+            Integer existing = copyOf.get(key);
+            if (existing != null) {
+                return existing;
+            }
+            int to = newSlot(false);
+            copyOf.put(key, to);
+            copies++;
+            suffix.add(Step.copy(false, value.op(), value.name(), device.name(), slot, to));
+            return to;
+        }
+
+        Step[] steps() {
+            List<Step> all = new ArrayList<>(prefix.size() + body.size() + suffix.size());
+            all.addAll(prefix);
+            all.addAll(body);
+            all.addAll(suffix);
+            return all.toArray(new Step[0]);
         }
     }
 

@@ -2,13 +2,21 @@ package dev.tensorgraph.exec;
 
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.kernel.Kernel;
+import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.VariableSlot;
 
-/** One op of a plan with everything its run needs resolved to array indices. */
+/** One op of a plan, or a copy between host and device, with everything its run needs resolved to indices. */
 final class Step {
+    enum Kind { OP, UPLOAD, DOWNLOAD }
+
+    final Kind kind;
+    /** The op run, or for a copy the op that produced the copied value. */
     final Operation op;
     final String description;
     final Kernel kernel;
+    /** The factory of an op step's kernel (null for copies): host-memory arguments and capturability. */
+    final KernelFactory factory;
+    final boolean onDevice;
     /** Value slot of each input. */
     final int[] inputs;
     /** Value slot of each output; -1 where the output is fed instead of computed. */
@@ -22,16 +30,33 @@ final class Step {
     final VariableSlot ownVariable;
     final boolean isMerge;
 
-    Step(Operation op, Kernel kernel, int[] inputs, int[] outputs, int[] controlSteps, VariableSlot[] refSlots,
-         VariableSlot ownVariable) {
+    Step(Operation op, Kernel kernel, KernelFactory factory, boolean onDevice, int[] inputs, int[] outputs,
+         int[] controlSteps, VariableSlot[] refSlots, VariableSlot ownVariable) {
+        this(Kind.OP, op, op.name() + " (" + op.type() + ")", kernel, factory, onDevice, inputs, outputs,
+                controlSteps, refSlots, ownVariable);
+    }
+
+    private Step(Kind kind, Operation op, String description, Kernel kernel, KernelFactory factory, boolean onDevice,
+                 int[] inputs, int[] outputs, int[] controlSteps, VariableSlot[] refSlots, VariableSlot ownVariable) {
+        this.kind = kind;
         this.op = op;
-        this.description = op.name() + " (" + op.type() + ")";
+        this.description = description;
         this.kernel = kernel;
+        this.factory = factory;
+        this.onDevice = onDevice;
         this.inputs = inputs;
         this.outputs = outputs;
         this.controlSteps = controlSteps;
         this.refSlots = refSlots;
         this.ownVariable = ownVariable;
-        this.isMerge = op.type().equals("Merge");
+        this.isMerge = kind == Kind.OP && op.type().equals("Merge");
+    }
+
+    /** A copy of slot {@code from} into slot {@code to}, to the device ({@code upload}) or back to the host. */
+    static Step copy(boolean upload, Operation producer, String tensorName, String deviceName, int from, int to) {
+        String what = upload ? "copy '" + tensorName + "' to " + deviceName : "copy '" + tensorName + "' from " + deviceName;
+        return new Step(upload ? Kind.UPLOAD : Kind.DOWNLOAD, producer, what,
+                upload ? CopyKernels.UPLOAD : CopyKernels.DOWNLOAD, null, true, new int[] {from}, new int[] {to},
+                new int[0], new VariableSlot[1], null);
     }
 }

@@ -4,6 +4,8 @@ import dev.tensorgraph.DType;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
+import dev.tensorgraph.device.DeviceContext;
+import dev.tensorgraph.device.DeviceTensor;
 import java.util.function.Supplier;
 
 /** What a kernel sees during one run: its inputs, where to put outputs, and session resources. */
@@ -45,4 +47,40 @@ public interface KernelContext {
 
     /** Threads the session allows one kernel to use. */
     int intraOpThreads();
+
+    // ---- device kernels (a host-only context need not implement these) ----
+
+    /** The session's device, or null when the session runs on the CPU only. */
+    default DeviceContext device() {
+        return null;
+    }
+
+    /** Input {@code i} in device memory (for a device kernel's inputs not declared host-memory). */
+    default DeviceTensor deviceInput(int i) {
+        throw noDevice();
+    }
+
+    /** Device memory for an output, garbage-filled; released by the executor after its last reader. */
+    default DeviceTensor allocateOnDevice(DType dtype, Shape shape) {
+        throw noDevice();
+    }
+
+    /** Sets device output {@code i}; a view of an input (same buffer) is allowed. */
+    default void setOutput(int i, DeviceTensor t) {
+        throw noDevice();
+    }
+
+    /** Declares that {@code t} outlives this run (now owned by a variable): never released by the executor. */
+    default void retain(DeviceTensor t) {
+        throw noDevice();
+    }
+
+    /** Releases {@code t}'s buffer after this run ends (a variable's old value that this run may still read). */
+    default void releaseAfterRun(DeviceTensor t) {
+        throw noDevice();
+    }
+
+    private dev.tensorgraph.errors.InternalException noDevice() {
+        return new dev.tensorgraph.errors.InternalException("a device kernel ran in a context without a device");
+    }
 }

@@ -1,14 +1,20 @@
 package dev.tensorgraph.kernel;
 
 import dev.tensorgraph.Tensor;
+import dev.tensorgraph.device.DeviceContext;
+import dev.tensorgraph.device.DeviceTensor;
+import dev.tensorgraph.errors.FailedPreconditionException;
 
 /**
- * The storage of one variable in one session. Update kernels may write the current value's array in place
- * (as TensorFlow's ref variables do); the session copies a fetched value that shares that array.
+ * The storage of one variable in one session, in host memory or on the session's device, never both.
+ * Update kernels may write the current value in place (as TensorFlow's ref variables do); the session
+ * copies a fetched value that shares that memory. Reading it on the other side moves it there.
  */
 public final class VariableSlot {
     private final String name;
-    private volatile Tensor value;
+    private Tensor host;
+    private DeviceTensor device;
+    private DeviceContext deviceContext;
 
     public VariableSlot(String name) {
         this.name = name;
@@ -19,27 +25,96 @@ public final class VariableSlot {
         return name;
     }
 
-    public boolean isInitialized() {
-        return value != null;
+    public synchronized boolean isInitialized() {
+        return host != null || device != null;
     }
 
-    /** The current value; an error naming the variable when it was never assigned. */
-    public Tensor get() {
-        Tensor v = value;
+    /** The current value in host memory (moved from the device if it was there); an error when unassigned. */
+    public synchronized Tensor get() {
+        Tensor v = peek();
         if (v == null) {
-            throw new dev.tensorgraph.errors.FailedPreconditionException(
-                    "Attempting to use uninitialized value " + name);
+            throw uninitialized();
         }
         return v;
     }
 
-    /** The current value or null. */
-    public Tensor peek() {
-        return value;
+    /** The current value in host memory (moved from the device if it was there), or null. */
+    public synchronized Tensor peek() {
+        if (host == null && device != null) {
+            host = deviceContext.download(device);
+            deviceContext.release(device.buffer());
+            device = null;
+            deviceContext = null;
+        }
+        return host;
     }
 
-    /** Replaces the value; the slot takes ownership of the tensor's array. */
-    public void set(Tensor t) {
-        value = t;
+    /** The host value or null, without moving anything. */
+    public synchronized Tensor peekHost() {
+        return host;
+    }
+
+    /** A host copy of the current value wherever it lives, without moving it, or null. */
+    public synchronized Tensor snapshot() {
+        if (device != null) {
+            return deviceContext.download(device);
+        }
+        return host == null ? null : host.copy();
+    }
+
+    /** Replaces the value with a host tensor, whose array the slot takes over. */
+    public synchronized void set(Tensor t) {
+        dropDevice();
+        host = t;
+    }
+
+    /** The current value on {@code ctx} (moved there from the host if it was there); an error when unassigned. */
+    public synchronized DeviceTensor getOnDevice(DeviceContext ctx) {
+        if (device == null) {
+            if (host == null) {
+                throw uninitialized();
+            }
+            DeviceTensor d = ctx.allocatePersistent(host.dtype(), host.shape());
+            ctx.upload(host, d);
+            device = d;
+            deviceContext = ctx;
+            host = null;
+        }
+        return device;
+    }
+
+    /** The device value or null, without moving anything. */
+    public synchronized DeviceTensor peekOnDevice() {
+        return device;
+    }
+
+    /**
+     * Replaces the value with a device tensor the slot takes over (allocated persistent). Returns the
+     * previous device value, which the caller releases once nothing reads it, or null.
+     */
+    public synchronized DeviceTensor setOnDevice(DeviceContext ctx, DeviceTensor t) {
+        DeviceTensor old = device;
+        host = null;
+        device = t;
+        deviceContext = ctx;
+        return old == t ? null : old;
+    }
+
+    /** Frees device memory held by this slot (the session is closing). */
+    public synchronized void clear() {
+        dropDevice();
+        host = null;
+    }
+
+    private void dropDevice() {
+        if (device != null) {
+            deviceContext.release(device.buffer());
+            device = null;
+            deviceContext = null;
+        }
+    }
+
+    private FailedPreconditionException uninitialized() {
+        return new FailedPreconditionException("Attempting to use uninitialized value " + name);
     }
 }

@@ -1,5 +1,7 @@
 package dev.tensorgraph.examples.bench;
 
+import dev.tensorgraph.Operation;
+import dev.tensorgraph.Output;
 import dev.tensorgraph.Session;
 import dev.tensorgraph.SessionOptions;
 import dev.tensorgraph.Tensor;
@@ -69,6 +71,24 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--device", description = "cpu or gpu (default ${DEFAULT-VALUE}).")
     String device = "cpu";
 
+    @Option(names = "--tf32", description = "On the GPU, let matrix products and convolutions use TF32 tensor cores.")
+    boolean tf32;
+
+    @Option(names = "--no-device-graphs", description = "On the GPU, launch kernels one by one instead of replaying "
+            + "a recorded CUDA graph.")
+    boolean noDeviceGraphs;
+
+    @Option(names = "--explain", description = "After W4, W5 and W6, print where each step of the train step ran "
+            + "(device or CPU, copies) and whether its device work was recorded.")
+    boolean explain;
+
+    @Option(names = "--resident-input", description = "W5 trains on one batch kept in a device variable instead of "
+            + "feeding it every step, as the PyTorch peer keeps its input on the GPU.")
+    boolean residentInput;
+
+    @Option(names = "--batch", description = "W5 batch size (default 16 on the CPU, 128 on the GPU).")
+    Integer w5Batch;
+
     @Option(names = "--json", description = "Print a JSON document on stdout; the human-readable lines go to stderr.")
     boolean json;
 
@@ -86,6 +106,11 @@ public final class BenchCommand implements Callable<Integer> {
     private final List<String> jsonResults = new ArrayList<>();
     private String startupJson = "null";
     private boolean anyFailed;
+
+    /** Runs {@code bench} on its own, without the rest of the command-line tool (e.g. on a server with no AWT). */
+    public static void main(String[] args) {
+        System.exit(new picocli.CommandLine(new BenchCommand()).execute(args));
+    }
 
     @Override
     public Integer call() {
@@ -117,7 +142,7 @@ public final class BenchCommand implements Callable<Integer> {
                 err.println("bench: --device gpu: no GPU runtime on the class path (add tensorgraph-runtime-cuda)");
                 return 1;
             }
-            options = SessionOptions.gpu(0).intraOpThreads(nThreads);
+            options = SessionOptions.gpu(0).intraOpThreads(nThreads).allowTf32(tf32).deviceGraphs(!noDeviceGraphs);
         } else {
             err.println("bench: --device must be cpu or gpu, got '" + device + "'");
             return 2;
@@ -186,7 +211,7 @@ public final class BenchCommand implements Callable<Integer> {
             case "W2" -> "matmul 1024x1024 (fetch sum(C))";
             case "W3" -> "MLP 784-512-256-10 train step b128 (SGD)";
             case "W4" -> "CNN train step b64 (Adam)";
-            case "W5" -> "AlexNet train step b16 (SGD momentum)";
+            case "W5" -> "AlexNet train step (SGD momentum)";
             case "W6" -> "CNN+BN train step b64 (Adam)";
             case "W7" -> "Fashion-MNIST CNN 3 epochs b64 (Adam)";
             default -> id;
@@ -207,6 +232,18 @@ public final class BenchCommand implements Callable<Integer> {
                 Integer.toString(nThreads), "--device", dev, "--data", data.toString()));
         if (quick) {
             cmd.add("--quick");
+        }
+        if (w5Batch != null) {
+            cmd.addAll(List.of("--batch", w5Batch.toString()));
+        }
+        if (tf32) {
+            cmd.add("--tf32");
+        }
+        if (noDeviceGraphs) {
+            cmd.add("--no-device-graphs");
+        }
+        if (residentInput) {
+            cmd.add("--resident-input");
         }
         boolean gotResult = false;
         try {
@@ -289,9 +326,10 @@ public final class BenchCommand implements Callable<Integer> {
             try (Session s = new Session(w.graph(), options)) {
                 s.run(w.init());
                 Measurement.Step step = () -> s.run(w.sumC()).floatValue();
-                Measurement.Samples smp = Measurement.measure(step, budget(20, 20, 1, 1));
+                Measurement.Samples smp = Measurement.measure(step, budget(20, 20, 1, 1), drain(s));
                 Map<String, Object> extra = new LinkedHashMap<>();
                 extra.put("ms per product", smp.stats(t -> t * 1e3).median());
+                deviceExtras(s, extra);
                 return BenchResult.ok("W2", title("W2"), "GFLOP/s", smp, smp.stats(t -> flop / t / 1e9), -1, extra,
                         null);
             }
@@ -306,7 +344,7 @@ public final class BenchCommand implements Callable<Integer> {
                 s.run(w.init());
                 float before = s.runner().feed(w.x(), xv).feed(w.labels(), yv).fetch(w.loss()).run().get(0).floatValue();
                 Measurement.Step step = () -> s.runner().feed(w.x(), xv).feed(w.labels(), yv).target(w.train()).run();
-                Measurement.Samples smp = Measurement.measure(step, budget(20, 50, 2, 3));
+                Measurement.Samples smp = Measurement.measure(step, budget(20, 50, 2, 3), drain(s));
                 float after = s.runner().feed(w.x(), xv).feed(w.labels(), yv).fetch(w.loss()).run().get(0).floatValue();
                 Map<String, Object> extra = new LinkedHashMap<>();
                 extra.put("ms/step", smp.stats(t -> t * 1e3).median());
@@ -332,11 +370,14 @@ public final class BenchCommand implements Callable<Integer> {
                         ? () -> s.runner().feed(m.images(), xv).feed(m.labels(), yv).feed(m.training(), on)
                                 .target(m.trainOp()).run()
                         : () -> s.runner().feed(m.images(), xv).feed(m.labels(), yv).target(m.trainOp()).run();
-                Measurement.Samples smp = Measurement.measure(step, budget(20, 50, 2, 3));
+                Measurement.Samples smp = Measurement.measure(step, budget(20, 50, 2, 3), drain(s));
                 float after = s.runner().feed(m.images(), xv).feed(m.labels(), yv).feed(m.training(), on)
                         .fetch(m.loss()).run().get(0).floatValue();
+                explain(s, batchNorm ? List.of(m.images(), m.labels(), m.training()) : List.of(m.images(), m.labels()),
+                        m.trainOp());
                 long peak = id.equals("W4") ? Rss.peakKiB() : -1;
                 Map<String, Object> extra = new LinkedHashMap<>();
+                deviceExtras(s, extra);
                 extra.put("ms/step", smp.stats(t -> t * 1e3).median());
                 extra.put("loss before", (double) before);
                 extra.put("loss after", (double) after);
@@ -347,28 +388,74 @@ public final class BenchCommand implements Callable<Integer> {
 
         private BenchResult w5() {
             boolean reset = Rss.resetPeak();
-            Workloads.Trainable w = Workloads.alexNet();
-            Model m = w.model();
+            int batch = w5Batch != null ? w5Batch : options.allowGpu() ? 128 : 16;
             Random r = new Random(5);
-            Tensor xv = Workloads.randn(r, 16, 224, 224, 3);
-            Tensor yv = Workloads.classIds(r, 16, 2);
+            Tensor xv = Workloads.randn(r, batch, 224, 224, 3);
+            Tensor yv = Workloads.classIds(r, batch, 2);
             Tensor on = Tensor.of(true);
+            Model m;
+            Operation init;
+            Map<Output, Tensor> initFeeds;
+            if (residentInput) {
+                Workloads.ResidentAlexNet w = Workloads.alexNetOnResidentBatch(batch);
+                m = w.model();
+                init = w.init();
+                initFeeds = Map.of(w.batchSource(), xv);
+            } else {
+                Workloads.Trainable w = Workloads.alexNet();
+                m = w.model();
+                init = w.init();
+                initFeeds = Map.of();
+            }
+            Model model = m;
             try (Session s = new Session(m.graph(), options)) {
                 long a = System.nanoTime();
-                s.run(w.init());
-                float before = s.runner().feed(m.images(), xv).feed(m.labels(), yv).feed(m.training(), on)
-                        .fetch(m.loss()).run().get(0).floatValue();
+                s.run(init, initFeeds);
+                Session.Runner first = s.runner().feed(m.labels(), yv).feed(m.training(), on).fetch(m.loss());
+                float before = (residentInput ? first : first.feed(m.images(), xv)).run().get(0).floatValue();
                 double firstMs = (System.nanoTime() - a) / 1e6;
-                Measurement.Step step = () -> s.runner().feed(m.images(), xv).feed(m.labels(), yv)
-                        .feed(m.training(), on).target(m.trainOp()).run();
-                Measurement.Budget b = quick ? new Measurement.Budget(0, 0, 1, 1) : budget(3, 3, 0, 1);
-                Measurement.Samples smp = Measurement.measure(step, b);
+                Measurement.Step step = residentInput
+                        ? () -> s.runner().feed(model.labels(), yv).feed(model.training(), on).target(model.trainOp()).run()
+                        : () -> s.runner().feed(model.images(), xv).feed(model.labels(), yv)
+                                .feed(model.training(), on).target(model.trainOp()).run();
+                Measurement.Budget b = quick ? new Measurement.Budget(0, 0, 1, 1)
+                        : s.device() != null ? budget(30, 20, 0, 1) : budget(3, 3, 0, 1);
+                Measurement.Samples smp = Measurement.measure(step, b, drain(s));
+                explain(s, residentInput ? List.of(m.labels(), m.training()) : List.of(m.images(), m.labels(), m.training()),
+                        m.trainOp());
                 long peak = Rss.peakKiB();
                 Map<String, Object> extra = new LinkedHashMap<>();
+                extra.put("batch", batch);
+                extra.put("input", residentInput ? "resident on the device" : "fed every step");
+                deviceExtras(s, extra);
                 extra.put("init + first forward ms", firstMs);
                 extra.put("loss before", (double) before);
                 return BenchResult.ok("W5", title("W5"), "ms/step", smp, smp.stats(t -> t * 1e3), peak, extra,
                         rssNote(reset));
+            }
+        }
+
+
+        private void explain(Session s, List<Output> fed, Operation train) {
+            if (explain) {
+                for (String line : s.describePlan(List.of(), Set.copyOf(fed), List.of(train))) {
+                    human.println("  " + line);
+                }
+            }
+        }
+
+        private Runnable drain(Session s) {
+            return s.device() == null ? () -> {} : () -> s.device().synchronize();
+        }
+
+        /** Adds what the GPU figures need: the device, its peak memory in this session, TF32 and graph replay. */
+        private void deviceExtras(Session s, Map<String, Object> extra) {
+            if (s.device() != null) {
+                extra.put("device", s.device().name());
+                extra.put("peak GPU MiB", s.device().peakBytesInUse() / (1024.0 * 1024.0));
+                extra.put("GPU MiB reserved", s.device().reservedBytes() / (1024.0 * 1024.0));
+                extra.put("tf32", options.allowTf32());
+                extra.put("device graphs", options.deviceGraphs());
             }
         }
 

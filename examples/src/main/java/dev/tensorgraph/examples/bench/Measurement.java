@@ -59,6 +59,15 @@ public final class Measurement {
     }
 
     public static Samples measure(Step step, Budget b) {
+        return measure(step, b, () -> {});
+    }
+
+    /**
+     * As {@link #measure(Step, Budget)}, calling {@code drain} at the end of the warm-up and of every round,
+     * inside the timing: on a GPU, runs return once their work is queued, so a round ends when the device
+     * has finished it (as the PyTorch peer synchronizes once per round).
+     */
+    public static Samples measure(Step step, Budget b, Runnable drain) {
         long t0 = System.nanoTime();
         long minWarmNanos = (long) (b.minWarmSeconds() * 1e9);
         int n = 0;
@@ -66,6 +75,7 @@ public final class Measurement {
             step.run();
             n++;
         }
+        drain.run();
         double warm = (System.nanoTime() - t0) / 1e9;
         double[] per = new double[b.rounds()];
         for (int r = 0; r < b.rounds(); r++) {
@@ -73,6 +83,7 @@ public final class Measurement {
             for (int i = 0; i < b.perRound(); i++) {
                 step.run();
             }
+            drain.run();
             per[r] = (System.nanoTime() - a) / 1e9 / b.perRound();
         }
         return new Samples(per, n, warm, b.perRound());

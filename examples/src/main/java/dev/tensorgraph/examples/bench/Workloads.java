@@ -89,6 +89,22 @@ public final class Workloads {
         return new Trainable(m, Tf.of(g).globalVariablesInitializer());
     }
 
+    /**
+     * W5 training on one fixed batch held in a device variable (initialized by feeding {@code batchSource}
+     * once), as the PyTorch peer keeps its input tensor on the GPU: no host-to-device copy per step.
+     */
+    public record ResidentAlexNet(Model model, Operation init, Output batchSource) {}
+
+    public static ResidentAlexNet alexNetOnResidentBatch(int batch) {
+        Graph g = new Graph();
+        g.setSeed(GRAPH_SEED);
+        Tf tf = Tf.of(g);
+        Output source = tf.placeholder(DType.FLOAT32, Shape.of(batch, 224, 224, 3), "batch_source");
+        dev.tensorgraph.Variable resident = tf.variable(source, false, "resident_images");
+        Model m = AlexNet.build(g, 2, 0.01f, resident.value());
+        return new ResidentAlexNet(m, tf.globalVariablesInitializer(), source);
+    }
+
     /** Standard normal float32 values of the given shape. */
     public static Tensor randn(Random r, long... shape) {
         Shape s = Shape.of(shape);

@@ -20,7 +20,8 @@ import java.util.Arrays;
  * A custom op defined entirely in user code: online hard example mining (OHEM) for sparse softmax
  * cross-entropy. It is registered through the same public API the built-in ops use
  * ({@link OpRegistry#register} for the definition, shape function and gradient, {@link KernelRegistry#register}
- * for the CPU kernel); the project itself knows nothing about it.
+ * for the CPU kernel and the GPU kernel, {@link OhemGpuKernel}, CUDA C compiled at run time); the project itself
+ * knows nothing about it.
  *
  * <p>Op {@value #OP_TYPE}: inputs {@code logits [batch, classes]} (float32 or float64) and
  * {@code labels [batch]} (int32 or int64, attr {@code Tlabels}, default int32); attr {@code k >= 1}. Each
@@ -46,7 +47,7 @@ public final class OhemSoftmaxLoss {
 
     private OhemSoftmaxLoss() {}
 
-    /** Registers the op and its CPU kernel; calling it again (from any thread) does nothing. */
+    /** Registers the op and its CPU and GPU kernels; calling it again (from any thread) does nothing. */
     public static synchronized void register() {
         OpRegistry ops = OpRegistry.global();
         if (!ops.contains(OP_TYPE)) {
@@ -55,6 +56,9 @@ public final class OhemSoftmaxLoss {
         KernelRegistry kernels = KernelRegistry.global();
         if (kernels.find(KernelRegistry.CPU, OP_TYPE) == null) {
             kernels.register(KernelRegistry.CPU, OP_TYPE, OhemSoftmaxLoss::kernel);
+        }
+        if (kernels.find(KernelRegistry.GPU, OP_TYPE) == null) {
+            kernels.register(KernelRegistry.GPU, OP_TYPE, OhemGpuKernel::create);
         }
     }
 

@@ -1,0 +1,146 @@
+package dev.tensorgraph.exec;
+
+import dev.tensorgraph.Graph;
+import dev.tensorgraph.Operation;
+import dev.tensorgraph.errors.TensorgraphException;
+import dev.tensorgraph.errors.UnimplementedException;
+import dev.tensorgraph.kernel.Kernel;
+import dev.tensorgraph.kernel.KernelFactory;
+import dev.tensorgraph.kernel.KernelRegistry;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Chooses a device for each op of a plan, as TensorFlow's placer does: the user's device scope when it
+ * names the CPU, else the device when it has a kernel that accepts the op, else the CPU. A variable and
+ * every op that takes it by reference share one device, so a variable goes to the device only when all
+ * its reference users in the graph can run there.
+ */
+final class Placement {
+    /** Where one op runs, with its kernel and the factory that declares its host-memory arguments. */
+    record Placed(boolean onDevice, Kernel kernel, KernelFactory factory) {}
+
+    private final KernelRegistry registry = KernelRegistry.global();
+    private final String deviceType;
+    private final IdentityHashMap<Operation, List<Operation>> refUsers;
+
+    private Placement(String deviceType, Graph graph) {
+        this.deviceType = deviceType;
+        this.refUsers = deviceType == null ? null : refUsersOf(graph);
+    }
+
+    static Placement forDevice(String deviceType, Graph graph) {
+        return new Placement(deviceType, graph);
+    }
+
+    static Placement cpuOnly() {
+        return new Placement(null, null);
+    }
+
+    /**
+     * Places {@code op}; {@code inputOnDevice} tells where each of its inputs was produced. Int32 shape
+     * arithmetic (int32 in, int32 out) whose inputs are all on the host stays there, as TensorFlow keeps int32 on the host: moving
+     * it would cost copies both ways and data-dependent waits.
+     */
+    Placed place(Operation op, java.util.function.IntPredicate inputOnDevice) {
+        if (deviceType != null && mayUseDevice(op) && !isHostInteger(op, inputOnDevice)) {
+            Operation variable = Planner.isVariableOp(op) ? op : referencedVariable(op);
+            if (variable == null || variableFitsDevice(variable)) {
+                Placed p = tryDevice(op);
+                if (p != null) {
+                    return p;
+                }
+                if (variable != null && variable != op) {
+                    throw new UnimplementedException("op '" + op.name() + "' (" + op.type() + ") uses variable '"
+                            + variable.name() + "' on the " + deviceType + ", but its " + deviceType
+                            + " kernel does not accept it; place both on the CPU with a device(\"/cpu:0\") scope");
+                }
+            }
+        }
+        return new Placed(false, create(KernelRegistry.CPU, registry.find(KernelRegistry.CPU, op.type()), op),
+                registry.find(KernelRegistry.CPU, op.type()));
+    }
+
+    private static boolean isHostInteger(Operation op, java.util.function.IntPredicate inputOnDevice) {
+        if (op.numOutputs() == 0 || Planner.isVariableOp(op)) {
+            return false;
+        }
+        for (int i = 0; i < op.numOutputs(); i++) {
+            if (op.output(i).dtype() != dev.tensorgraph.DType.INT32) {
+                return false;
+            }
+        }
+        for (int i = 0; i < op.numInputs(); i++) {
+            if (inputOnDevice.test(i) || op.input(i).dtype() != dev.tensorgraph.DType.INT32) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean mayUseDevice(Operation op) {
+        String requested = op.device().toUpperCase(Locale.ROOT);
+        return !requested.contains("CPU");
+    }
+
+    private Placed tryDevice(Operation op) {
+        KernelFactory f = registry.find(deviceType, op.type());
+        if (f == null) {
+            return null;
+        }
+        try {
+            return new Placed(true, f.create(op), f);
+        } catch (UnimplementedException e) {
+            return null;
+        } catch (TensorgraphException e) {
+            throw e.atNode(op.name() + " (" + op.type() + ")");
+        }
+    }
+
+    private boolean variableFitsDevice(Operation variable) {
+        if (registry.find(deviceType, variable.type()) == null) {
+            return false;
+        }
+        for (Operation user : refUsers.getOrDefault(variable, List.of())) {
+            if (!mayUseDevice(user) || registry.find(deviceType, user.type()) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Operation referencedVariable(Operation op) {
+        for (int i = 0; i < op.numInputs(); i++) {
+            if (op.def().isRefInput(i) && Planner.isVariableOp(op.input(i).op())) {
+                return op.input(i).op();
+            }
+        }
+        return null;
+    }
+
+    private static IdentityHashMap<Operation, List<Operation>> refUsersOf(Graph graph) {
+        IdentityHashMap<Operation, List<Operation>> users = new IdentityHashMap<>();
+        for (Operation op : graph.operations()) {
+            for (int i = 0; i < op.numInputs(); i++) {
+                if (op.def().isRefInput(i)) {
+                    users.computeIfAbsent(op.input(i).op(), k -> new ArrayList<>()).add(op);
+                }
+            }
+        }
+        return users;
+    }
+
+    private static Kernel create(String device, KernelFactory f, Operation op) {
+        if (f == null) {
+            throw new UnimplementedException("No " + device + " kernel registered for op '" + op.name()
+                    + "' of type " + op.type());
+        }
+        try {
+            return f.create(op);
+        } catch (TensorgraphException e) {
+            throw e.atNode(op.name() + " (" + op.type() + ")");
+        }
+    }
+}

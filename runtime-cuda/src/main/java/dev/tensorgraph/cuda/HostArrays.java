@@ -1,0 +1,77 @@
+package dev.tensorgraph.cuda;
+
+import dev.tensorgraph.DType;
+import dev.tensorgraph.errors.UnimplementedException;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
+
+/** Copies between a tensor's Java array and native host memory in the device's layout (bool: one byte 0/1). */
+final class HostArrays {
+    private HostArrays() {}
+
+    static Object newArray(DType dtype, int n) {
+        return switch (dtype) {
+            case FLOAT32 -> new float[n];
+            case FLOAT64 -> new double[n];
+            case INT32 -> new int[n];
+            case INT64 -> new long[n];
+            case BOOL -> new boolean[n];
+            case UINT8 -> new byte[n];
+            case STRING -> throw unsupported();
+        };
+    }
+
+    /** Writes elements {@code [from, from + count)} of {@code array} to {@code dst}. */
+    static void write(Object array, int from, int count, Pointer dst) {
+        if (array instanceof float[] a) {
+            new FloatPointer(dst).put(a, from, count);
+        } else if (array instanceof double[] a) {
+            new DoublePointer(dst).put(a, from, count);
+        } else if (array instanceof int[] a) {
+            new IntPointer(dst).put(a, from, count);
+        } else if (array instanceof long[] a) {
+            new LongPointer(dst).put(a, from, count);
+        } else if (array instanceof byte[] a) {
+            new BytePointer(dst).put(a, from, count);
+        } else if (array instanceof boolean[] a) {
+            byte[] bytes = new byte[count];
+            for (int i = 0; i < count; i++) {
+                bytes[i] = a[from + i] ? (byte) 1 : 0;
+            }
+            new BytePointer(dst).put(bytes, 0, count);
+        } else {
+            throw unsupported();
+        }
+    }
+
+    /** Reads {@code count} elements from {@code src} into {@code array} starting at element {@code from}. */
+    static void read(Pointer src, Object array, int from, int count) {
+        if (array instanceof float[] a) {
+            new FloatPointer(src).get(a, from, count);
+        } else if (array instanceof double[] a) {
+            new DoublePointer(src).get(a, from, count);
+        } else if (array instanceof int[] a) {
+            new IntPointer(src).get(a, from, count);
+        } else if (array instanceof long[] a) {
+            new LongPointer(src).get(a, from, count);
+        } else if (array instanceof byte[] a) {
+            new BytePointer(src).get(a, from, count);
+        } else if (array instanceof boolean[] a) {
+            byte[] bytes = new byte[count];
+            new BytePointer(src).get(bytes, 0, count);
+            for (int i = 0; i < count; i++) {
+                a[from + i] = bytes[i] != 0;
+            }
+        } else {
+            throw unsupported();
+        }
+    }
+
+    static UnimplementedException unsupported() {
+        return new UnimplementedException("string tensors cannot live in GPU memory");
+    }
+}

@@ -1,0 +1,230 @@
+package dev.tensorgraph.cuda.kernels;
+
+import static dev.tensorgraph.cuda.kernels.DnnStatus.checkCublas;
+
+import dev.tensorgraph.DType;
+import dev.tensorgraph.Operation;
+import dev.tensorgraph.Shape;
+import dev.tensorgraph.cuda.CudaDevice;
+import dev.tensorgraph.device.DeviceTensor;
+import dev.tensorgraph.errors.InvalidArgumentException;
+import dev.tensorgraph.errors.UnimplementedException;
+import dev.tensorgraph.kernel.KernelContext;
+import dev.tensorgraph.kernel.KernelLibrary;
+import dev.tensorgraph.kernel.KernelRegistry;
+import org.bytedeco.cuda.cublas.cublasContext;
+import org.bytedeco.cuda.global.cublas;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+
+/**
+ * GPU kernels of MatMul, BatchMatMul and BatchMatMulV2 (float32, float64) on cuBLAS. Tensors are row-major
+ * and cuBLAS column-major, and a row-major matrix read column-major is its transpose: so C = op(A) op(B) is
+ * computed as C^T = op(B)^T op(A)^T with the operands swapped, which needs no copies. FP32 products follow
+ * the handle's math mode, which the device sets to TF32 only when the session allows it.
+ */
+public final class BlasGpuKernels implements KernelLibrary {
+    @Override
+    public void register(KernelRegistry r) {
+        r.register(KernelRegistry.GPU, "MatMul", op -> {
+            DType t = checkType(op);
+            boolean ta = op.attrBool("transpose_a");
+            boolean tb = op.attrBool("transpose_b");
+            return ctx -> matMul(ctx, t, ta, tb);
+        });
+        for (String type : new String[] {"BatchMatMul", "BatchMatMulV2"}) {
+            r.register(KernelRegistry.GPU, type, op -> {
+                DType t = checkType(op);
+                boolean adjX = op.attrBool("adj_x");
+                boolean adjY = op.attrBool("adj_y");
+                return ctx -> batchMatMul(ctx, t, adjX, adjY);
+            });
+        }
+    }
+
+    private static DType checkType(Operation op) {
+        DType t = op.attrType("T");
+        if (t != DType.FLOAT32 && t != DType.FLOAT64) {
+            throw new UnimplementedException("no GPU kernel for " + op.type() + " with T=" + t);
+        }
+        return t;
+    }
+
+    private static void matMul(KernelContext ctx, DType t, boolean ta, boolean tb) {
+        DeviceTensor a = ctx.deviceInput(0);
+        DeviceTensor b = ctx.deviceInput(1);
+        Shape sa = a.shape();
+        Shape sb = b.shape();
+        String opName = ctx.op().name();
+        if (sa.rank() != 2 || sb.rank() != 2) {
+            throw new InvalidArgumentException(opName + ": In[0] and In[1] must be matrices, got shapes " + sa + " and " + sb);
+        }
+        int m = (int) sa.size(ta ? 1 : 0);
+        int k = (int) sa.size(ta ? 0 : 1);
+        int kb = (int) sb.size(tb ? 1 : 0);
+        int n = (int) sb.size(tb ? 0 : 1);
+        if (k != kb) {
+            throw new InvalidArgumentException(opName + ": Matrix size-incompatible: In[0]: " + sa + ", In[1]: " + sb);
+        }
+        DeviceTensor out = ctx.allocateOnDevice(t, Shape.of(m, n));
+        CudaDevice dev = CudaDevice.of(ctx);
+        if (m > 0 && n > 0) {
+            if (k == 0) {
+                dev.zero(out);
+            } else {
+                gemm(dev, opName, t, a.address(), ta, b.address(), tb, out.address(), m, n, k, 0, 0, 0, 1);
+            }
+        }
+        ctx.setOutput(0, out);
+    }
+
+    /**
+     * Batch dimensions broadcast as NumPy's. The trailing batch dimensions where each operand is either
+     * whole or all ones become one strided-batched call (stride 0 for the broadcast operand); the leading
+     * rest, if any, is a host loop of such calls.
+     */
+    private static void batchMatMul(KernelContext ctx, DType t, boolean adjX, boolean adjY) {
+        DeviceTensor x = ctx.deviceInput(0);
+        DeviceTensor y = ctx.deviceInput(1);
+        String opName = ctx.op().name();
+        long[] sx = x.shape().dims();
+        long[] sy = y.shape().dims();
+        if (sx.length < 2 || sy.length < 2) {
+            throw new InvalidArgumentException(opName + ": In[0] and In[1] must have rank >= 2, got shapes " + x.shape()
+                    + " and " + y.shape());
+        }
+        int rx = sx.length;
+        int ry = sy.length;
+        int m = (int) sx[adjX ? rx - 1 : rx - 2];
+        int k = (int) sx[adjX ? rx - 2 : rx - 1];
+        int ky = (int) sy[adjY ? ry - 1 : ry - 2];
+        int n = (int) sy[adjY ? ry - 2 : ry - 1];
+        if (k != ky) {
+            throw new InvalidArgumentException(opName + ": Matrix size-incompatible: In[0]: " + x.shape() + ", In[1]: " + y.shape());
+        }
+        int rank = Math.max(rx, ry) - 2;
+        long[] dimX = new long[rank];
+        long[] dimY = new long[rank];
+        long[] batch = new long[rank];
+        long[] strideX = new long[rank];   // in matrices; 0 along broadcast axes
+        long[] strideY = new long[rank];
+        long px = 1;
+        long py = 1;
+        for (int i = rank - 1; i >= 0; i--) {
+            int ix = i - (rank - (rx - 2));
+            int iy = i - (rank - (ry - 2));
+            dimX[i] = ix >= 0 ? sx[ix] : 1;
+            dimY[i] = iy >= 0 ? sy[iy] : 1;
+            if (dimX[i] != dimY[i] && dimX[i] != 1 && dimY[i] != 1) {
+                throw new InvalidArgumentException(opName + ": In[0] and In[1] must have compatible batch dimensions: "
+                        + x.shape() + " vs. " + y.shape());
+            }
+            batch[i] = dimX[i] == 0 || dimY[i] == 0 ? 0 : Math.max(dimX[i], dimY[i]);
+            strideX[i] = dimX[i] == 1 ? 0 : px;
+            strideY[i] = dimY[i] == 1 ? 0 : py;
+            px *= dimX[i];
+            py *= dimY[i];
+        }
+        long[] outDims = new long[rank + 2];
+        System.arraycopy(batch, 0, outDims, 0, rank);
+        outDims[rank] = m;
+        outDims[rank + 1] = n;
+        DeviceTensor out = ctx.allocateOnDevice(t, Shape.of(outDims));
+        CudaDevice dev = CudaDevice.of(ctx);
+        if (out.numElements() == 0) {
+            ctx.setOutput(0, out);
+            return;
+        }
+        if (k == 0) {
+            dev.zero(out);
+            ctx.setOutput(0, out);
+            return;
+        }
+        int split = rank;
+        while (split > 0 && uniformSuffix(dimX, batch, split - 1) && uniformSuffix(dimY, batch, split - 1)) {
+            split--;
+        }
+        long inner = 1;
+        boolean xWhole = true;
+        boolean yWhole = true;
+        for (int i = split; i < rank; i++) {
+            inner *= batch[i];
+            xWhole &= dimX[i] == batch[i];
+            yWhole &= dimY[i] == batch[i];
+        }
+        long outer = 1;
+        for (int i = 0; i < split; i++) {
+            outer *= batch[i];
+        }
+        long elem = t.byteSize();
+        long matX = (long) m * k;
+        long matY = (long) k * n;
+        long matOut = (long) m * n;
+        long[] idx = new long[split];
+        for (long bo = 0; bo < outer; bo++) {
+            long ox = 0;
+            long oy = 0;
+            for (int i = 0; i < split; i++) {
+                ox += idx[i] * strideX[i];
+                oy += idx[i] * strideY[i];
+            }
+            gemm(dev, opName, t, x.address() + ox * matX * elem, adjX, y.address() + oy * matY * elem, adjY,
+                    out.address() + bo * inner * matOut * elem, m, n, k, xWhole ? matX : 0, yWhole ? matY : 0, matOut,
+                    Math.toIntExact(inner));
+            for (int i = split - 1; i >= 0; i--) {
+                if (++idx[i] < batch[i]) {
+                    break;
+                }
+                idx[i] = 0;
+            }
+        }
+        ctx.setOutput(0, out);
+    }
+
+    /** Whether the operand's batch dims from {@code from} on are all whole or all broadcast (ones). */
+    private static boolean uniformSuffix(long[] dims, long[] batch, int from) {
+        boolean whole = true;
+        boolean ones = true;
+        for (int i = from; i < dims.length; i++) {
+            whole &= dims[i] == batch[i];
+            ones &= dims[i] == 1;
+        }
+        return whole || ones;
+    }
+
+    /**
+     * Row-major C[m, n] = op(A)[m, k] op(B)[k, n] for {@code batch} matrices at the given element strides,
+     * as column-major C^T = op(B)^T op(A)^T.
+     */
+    static void gemm(CudaDevice dev, String opName, DType t, long a, boolean ta, long b, boolean tb, long c,
+                     int m, int n, int k, long strideA, long strideB, long strideC, int batch) {
+        cublasContext h = dev.cublas();
+        int opA = ta ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N;
+        int opB = tb ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N;
+        int lda = ta ? m : k;
+        int ldb = tb ? k : n;
+        if (t == DType.FLOAT32) {
+            FloatPointer pa = new FloatPointer(CudaDevice.pointer(a));
+            FloatPointer pb = new FloatPointer(CudaDevice.pointer(b));
+            FloatPointer pc = new FloatPointer(CudaDevice.pointer(c));
+            if (batch == 1) {
+                checkCublas(cublas.cublasSgemm_v2(h, opB, opA, n, m, k, DnnScalars.ONE_F, pb, ldb, pa, lda,
+                        DnnScalars.ZERO_F, pc, n), opName, "cublasSgemm");
+            } else {
+                checkCublas(cublas.cublasSgemmStridedBatched(h, opB, opA, n, m, k, DnnScalars.ONE_F, pb, ldb, strideB,
+                        pa, lda, strideA, DnnScalars.ZERO_F, pc, n, strideC, batch), opName, "cublasSgemmStridedBatched");
+            }
+        } else {
+            DoublePointer pa = new DoublePointer(CudaDevice.pointer(a));
+            DoublePointer pb = new DoublePointer(CudaDevice.pointer(b));
+            DoublePointer pc = new DoublePointer(CudaDevice.pointer(c));
+            if (batch == 1) {
+                checkCublas(cublas.cublasDgemm_v2(h, opB, opA, n, m, k, DnnScalars.ONE_D, pb, ldb, pa, lda,
+                        DnnScalars.ZERO_D, pc, n), opName, "cublasDgemm");
+            } else {
+                checkCublas(cublas.cublasDgemmStridedBatched(h, opB, opA, n, m, k, DnnScalars.ONE_D, pb, ldb, strideB,
+                        pa, lda, strideA, DnnScalars.ZERO_D, pc, n, strideC, batch), opName, "cublasDgemmStridedBatched");
+            }
+        }
+    }
+}

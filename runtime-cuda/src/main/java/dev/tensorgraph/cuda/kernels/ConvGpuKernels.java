@@ -1,0 +1,378 @@
+package dev.tensorgraph.cuda.kernels;
+
+import static dev.tensorgraph.cuda.kernels.DnnStatus.checkCudnn;
+
+import dev.tensorgraph.DType;
+import dev.tensorgraph.Operation;
+import dev.tensorgraph.Shape;
+import dev.tensorgraph.Tensor;
+import dev.tensorgraph.cuda.CudaDevice;
+import dev.tensorgraph.device.DeviceBuffer;
+import dev.tensorgraph.device.DeviceTensor;
+import dev.tensorgraph.errors.InvalidArgumentException;
+import dev.tensorgraph.errors.UnimplementedException;
+import dev.tensorgraph.kernel.KernelContext;
+import dev.tensorgraph.kernel.KernelFactory;
+import dev.tensorgraph.kernel.KernelRegistry;
+import java.util.Arrays;
+import org.bytedeco.cuda.cudnn.cudnnContext;
+import org.bytedeco.cuda.cudnn.cudnnConvolutionStruct;
+import org.bytedeco.cuda.cudnn.cudnnFilterStruct;
+import org.bytedeco.cuda.cudnn.cudnnTensorStruct;
+import org.bytedeco.cuda.global.cudnn;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.SizeTPointer;
+
+/**
+ * GPU kernels of Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter (float32) on cuDNN, NHWC and NCHW
+ * described to cuDNN as they are (no data transposes). TensorFlow's HWIO filter matches neither cuDNN
+ * filter layout, so a KRSC (NHWC) or KCRS (NCHW) copy is made per call, and the filter gradient is computed
+ * in that layout and transposed back. cuDNN pads symmetrically: where TensorFlow's padding is not (SAME
+ * with an odd total, or EXPLICIT), the input is padded explicitly by the difference, as TensorFlow's own GPU
+ * kernel does, and the input gradient is computed padded and cropped.
+ */
+final class ConvGpuKernels {
+    private ConvGpuKernels() {}
+
+    static void register(KernelRegistry r) {
+        r.register(KernelRegistry.GPU, "Conv2D", op -> {
+            ConvGeometry.Attrs a = attrs(op);
+            return ctx -> forward(ctx, a);
+        });
+        r.register(KernelRegistry.GPU, "Conv2DBackpropInput", KernelFactory.withHostMemory(op -> {
+            ConvGeometry.Attrs a = attrs(op);
+            return ctx -> backwardData(ctx, a);
+        }, new int[] {0}, new int[0]));
+        r.register(KernelRegistry.GPU, "Conv2DBackpropFilter", KernelFactory.withHostMemory(op -> {
+            ConvGeometry.Attrs a = attrs(op);
+            return ctx -> backwardFilter(ctx, a);
+        }, new int[] {1}, new int[0]));
+    }
+
+    private static ConvGeometry.Attrs attrs(Operation op) {
+        DType t = op.attrType("T");
+        if (t != DType.FLOAT32) {
+            throw new UnimplementedException(op.type() + " '" + op.name() + "' has no GPU kernel for " + t);
+        }
+        return ConvGeometry.Attrs.of(op);
+    }
+
+    private static final int[] TO_NCHW = {0, 3, 1, 2};
+    private static final int[] TO_NHWC = {0, 2, 3, 1};
+
+    /**
+     * Whether an NHWC convolution runs on NCHW copies. cuDNN 9's exact FP32 convolutions are about twice as
+     * fast in NCHW (AlexNet's layers at batch 128 on an H100: 16.3 ms against 34.2 ms forward and backward,
+     * ConvLayoutProbe), which pays for the transposes many times over; with TF32, NHWC is faster (7.8 ms
+     * against 10.1 ms), so it stays.
+     */
+    private static boolean throughNchw(CudaDevice dev, ConvGeometry.Attrs a) {
+        return !a.nchw() && !dev.allowTf32();
+    }
+
+    /** An NCHW copy of NHWC {@code t} in scratch memory (release its buffer after use). */
+    private static DeviceTensor toNchw(CudaDevice dev, String op, DeviceTensor t) {
+        DeviceTensor out = nchwScratch(dev, t);
+        LayoutCopies.transpose(dev, op, t, TO_NCHW, out);
+        return out;
+    }
+
+    /** Scratch memory for the NCHW form of NHWC {@code t}. */
+    private static DeviceTensor nchwScratch(CudaDevice dev, DeviceTensor t) {
+        long[] d = t.shape().dims();
+        return new DeviceTensor(t.dtype(), Shape.of(d[0], d[3], d[1], d[2]), dev.scratch(t.byteSize()));
+    }
+
+    /** NHWC dims {n, h, w, c} of a 4-D shape in the op's layout. */
+    static int[] nhwc(Shape s, boolean nchw, String op, String what) {
+        if (s.rank() != 4) {
+            throw new InvalidArgumentException(op + ": " + what + " must be 4-dimensional, got shape " + s);
+        }
+        int[] d = s.intDims();
+        return nchw ? new int[] {d[0], d[2], d[3], d[1]} : d;
+    }
+
+    private static int[] filterDims(Shape s, String op) {
+        if (s.rank() != 4) {
+            throw new InvalidArgumentException(op + ": filter must be 4-dimensional, got shape " + s);
+        }
+        return s.intDims();
+    }
+
+    /** A host int32/int64 vector of 4 sizes (input_sizes, filter_sizes). */
+    static int[] sizes(Tensor t, String op, String what) {
+        int[] v;
+        if (t.dtype() == DType.INT32) {
+            v = t.ints();
+        } else if (t.dtype() == DType.INT64) {
+            long[] l = t.longs();
+            v = new int[l.length];
+            for (int i = 0; i < l.length; i++) {
+                v[i] = Math.toIntExact(l[i]);
+            }
+        } else {
+            throw new InvalidArgumentException(op + ": " + what + " must be int32 or int64, got " + t.dtype());
+        }
+        if (v.length != 4) {
+            throw new InvalidArgumentException(op + ": " + what + " must have 4 elements, got " + v.length);
+        }
+        return v;
+    }
+
+    private static void checkOut(ConvGeometry g, int[] dd, Shape dyShape, String op) {
+        if (dd[0] != g.n() || dd[1] != g.oh() || dd[2] != g.ow() || dd[3] != g.o()) {
+            throw new InvalidArgumentException(op + ": out_backprop has shape " + dyShape + " but the convolution gives ["
+                    + g.n() + ", " + g.oh() + ", " + g.ow() + ", " + g.o() + "] (NHWC)");
+        }
+    }
+
+    private static ConvAlgorithms.Problem problem(ConvAlgorithms.Direction dir, ConvGeometry g, boolean nchw, boolean tf32) {
+        return new ConvAlgorithms.Problem(dir, g.n(), g.c(), g.paddedH(), g.paddedW(), g.o(), g.kh(), g.kw(), g.padH(),
+                g.padW(), g.sh(), g.sw(), g.dh(), g.dw(), nchw, tf32);
+    }
+
+    // ---- Conv2D ----
+
+    private static void forward(KernelContext ctx, ConvGeometry.Attrs a) {
+        String op = ctx.op().name();
+        DeviceTensor x = ctx.deviceInput(0);
+        DeviceTensor f = ctx.deviceInput(1);
+        int[] xd = nhwc(x.shape(), a.nchw(), op, "input");
+        int[] fd = filterDims(f.shape(), op);
+        if (fd[2] != xd[3]) {
+            throw new InvalidArgumentException(op + ": input depth " + xd[3] + " of input shape " + x.shape()
+                    + " does not match the filter's input depth " + fd[2] + " of filter shape " + f.shape());
+        }
+        ConvGeometry g = ConvGeometry.of(xd[0], xd[1], xd[2], xd[3], fd[0], fd[1], fd[3], a, op);
+        DeviceTensor y = ctx.allocateOnDevice(DType.FLOAT32, g.outShape(a.nchw()));
+        CudaDevice dev = CudaDevice.of(ctx);
+        if (y.numElements() > 0) {
+            if (x.numElements() == 0 || f.numElements() == 0) {
+                dev.zero(y);
+            } else {
+                if (throughNchw(dev, a)) {
+                    DeviceTensor xt = toNchw(dev, op, x);
+                    DeviceTensor yt = nchwScratch(dev, y);
+                    try {
+                        runForward(dev, op, g, true, xt, f, yt);
+                        LayoutCopies.transpose(dev, op, yt, TO_NHWC, y);
+                    } finally {
+                        dev.release(xt.buffer());
+                        dev.release(yt.buffer());
+                    }
+                } else {
+                    runForward(dev, op, g, a.nchw(), x, f, y);
+                }
+            }
+        }
+        ctx.setOutput(0, y);
+    }
+
+    private static void runForward(CudaDevice dev, String op, ConvGeometry g, boolean nchw, DeviceTensor x,
+                                   DeviceTensor f, DeviceTensor y) {
+        DeviceBuffer filter = ConvLayouts.filterToCudnn(dev, f, nchw);
+        DeviceBuffer padded = g.symmetric() ? null : ConvLayouts.padInput(dev, x, g, nchw);
+        try (DnnDescriptors d = new DnnDescriptors(op)) {
+            boolean tf32 = dev.allowTf32();
+            cudnnTensorStruct xDesc = d.tensor(nchw, g.n(), g.c(), g.paddedH(), g.paddedW());
+            cudnnFilterStruct wDesc = d.filter(nchw, g.o(), g.c(), g.kh(), g.kw());
+            cudnnConvolutionStruct conv = convolution(d, g, tf32);
+            cudnnTensorStruct yDesc = d.tensor(nchw, g.n(), g.o(), g.oh(), g.ow());
+            ConvAlgorithms.Choice c = ConvAlgorithms.choose(dev, op,
+                    problem(ConvAlgorithms.Direction.FORWARD, g, nchw, tf32), xDesc, wDesc, conv, yDesc);
+            checkCudnn(cudnn.cudnnSetConvolutionMathType(conv, c.mathType()), op, "cudnnSetConvolutionMathType");
+            cudnnContext h = dev.cudnn();
+            long wsBytes;
+            try (SizeTPointer size = new SizeTPointer(1)) {
+                checkCudnn(cudnn.cudnnGetConvolutionForwardWorkspaceSize(h, xDesc, wDesc, conv, yDesc, c.algorithm(), size),
+                        op, "cudnnGetConvolutionForwardWorkspaceSize");
+                wsBytes = size.get();
+            }
+            DeviceBuffer ws = wsBytes > 0 ? dev.scratch(wsBytes) : null;
+            try {
+                checkCudnn(cudnn.cudnnConvolutionForward(h, DnnScalars.ONE_F, xDesc,
+                        padded != null ? CudaDevice.pointer(padded.address()) : CudaDevice.pointer(x), wDesc,
+                        CudaDevice.pointer(filter.address()), conv, c.algorithm(), workspace(ws), wsBytes,
+                        DnnScalars.ZERO_F, yDesc, CudaDevice.pointer(y)), op, "cudnnConvolutionForward");
+            } finally {
+                if (ws != null) {
+                    dev.release(ws);
+                }
+            }
+        } finally {
+            dev.release(filter);
+            if (padded != null) {
+                dev.release(padded);
+            }
+        }
+    }
+
+    private static cudnnConvolutionStruct convolution(DnnDescriptors d, ConvGeometry g, boolean tf32) {
+        return d.convolution(g.padH(), g.padW(), g.sh(), g.sw(), g.dh(), g.dw(), ConvAlgorithms.searchMathType(tf32));
+    }
+
+    private static Pointer workspace(DeviceBuffer ws) {
+        return ws == null ? null : CudaDevice.pointer(ws.address());
+    }
+
+    // ---- Conv2DBackpropInput ----
+
+    private static void backwardData(KernelContext ctx, ConvGeometry.Attrs a) {
+        String op = ctx.op().name();
+        int[] sz = sizes(ctx.input(0), op, "input_sizes");
+        DeviceTensor f = ctx.deviceInput(1);
+        DeviceTensor dy = ctx.deviceInput(2);
+        int[] xd = a.nchw() ? new int[] {sz[0], sz[2], sz[3], sz[1]} : sz;
+        int[] fd = filterDims(f.shape(), op);
+        int[] dd = nhwc(dy.shape(), a.nchw(), op, "out_backprop");
+        if (fd[2] != xd[3] || fd[3] != dd[3]) {
+            throw new InvalidArgumentException(op + ": filter shape " + f.shape() + " does not match input_sizes "
+                    + Arrays.toString(sz) + " and out_backprop shape " + dy.shape());
+        }
+        ConvGeometry g = ConvGeometry.of(xd[0], xd[1], xd[2], xd[3], fd[0], fd[1], fd[3], a, op);
+        checkOut(g, dd, dy.shape(), op);
+        DeviceTensor dx = ctx.allocateOnDevice(DType.FLOAT32, g.inShape(a.nchw()));
+        CudaDevice dev = CudaDevice.of(ctx);
+        if (dx.numElements() > 0) {
+            if (dy.numElements() == 0 || f.numElements() == 0) {
+                dev.zero(dx);
+            } else {
+                if (throughNchw(dev, a)) {
+                    DeviceTensor dyt = toNchw(dev, op, dy);
+                    DeviceTensor dxt = nchwScratch(dev, dx);
+                    try {
+                        runBackwardData(dev, op, g, true, f, dyt, dxt);
+                        LayoutCopies.transpose(dev, op, dxt, TO_NHWC, dx);
+                    } finally {
+                        dev.release(dyt.buffer());
+                        dev.release(dxt.buffer());
+                    }
+                } else {
+                    runBackwardData(dev, op, g, a.nchw(), f, dy, dx);
+                }
+            }
+        }
+        ctx.setOutput(0, dx);
+    }
+
+    private static void runBackwardData(CudaDevice dev, String op, ConvGeometry g, boolean nchw, DeviceTensor f,
+                                        DeviceTensor dy, DeviceTensor dx) {
+        DeviceBuffer filter = ConvLayouts.filterToCudnn(dev, f, nchw);
+        DeviceBuffer padded = g.symmetric() ? null
+                : dev.scratch((long) g.n() * g.c() * g.paddedH() * g.paddedW() * Float.BYTES);
+        try (DnnDescriptors d = new DnnDescriptors(op)) {
+            boolean tf32 = dev.allowTf32();
+            cudnnTensorStruct dxDesc = d.tensor(nchw, g.n(), g.c(), g.paddedH(), g.paddedW());
+            cudnnFilterStruct wDesc = d.filter(nchw, g.o(), g.c(), g.kh(), g.kw());
+            cudnnConvolutionStruct conv = convolution(d, g, tf32);
+            cudnnTensorStruct dyDesc = d.tensor(nchw, g.n(), g.o(), g.oh(), g.ow());
+            ConvAlgorithms.Choice c = ConvAlgorithms.choose(dev, op,
+                    problem(ConvAlgorithms.Direction.BACKWARD_DATA, g, nchw, tf32), dxDesc, wDesc, conv, dyDesc);
+            checkCudnn(cudnn.cudnnSetConvolutionMathType(conv, c.mathType()), op, "cudnnSetConvolutionMathType");
+            cudnnContext h = dev.cudnn();
+            long wsBytes;
+            try (SizeTPointer size = new SizeTPointer(1)) {
+                checkCudnn(cudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(h, wDesc, dyDesc, conv, dxDesc,
+                        c.algorithm(), size), op, "cudnnGetConvolutionBackwardDataWorkspaceSize");
+                wsBytes = size.get();
+            }
+            DeviceBuffer ws = wsBytes > 0 ? dev.scratch(wsBytes) : null;
+            try {
+                checkCudnn(cudnn.cudnnConvolutionBackwardData(h, DnnScalars.ONE_F, wDesc, CudaDevice.pointer(filter.address()),
+                        dyDesc, CudaDevice.pointer(dy), conv, c.algorithm(), workspace(ws), wsBytes, DnnScalars.ZERO_F,
+                        dxDesc, padded != null ? CudaDevice.pointer(padded.address()) : CudaDevice.pointer(dx)),
+                        op, "cudnnConvolutionBackwardData");
+            } finally {
+                if (ws != null) {
+                    dev.release(ws);
+                }
+            }
+            if (padded != null) {
+                ConvLayouts.cropInput(dev, padded, g, nchw, dx);
+            }
+        } finally {
+            dev.release(filter);
+            if (padded != null) {
+                dev.release(padded);
+            }
+        }
+    }
+
+    // ---- Conv2DBackpropFilter ----
+
+    private static void backwardFilter(KernelContext ctx, ConvGeometry.Attrs a) {
+        String op = ctx.op().name();
+        DeviceTensor x = ctx.deviceInput(0);
+        int[] fd = sizes(ctx.input(1), op, "filter_sizes");
+        DeviceTensor dy = ctx.deviceInput(2);
+        int[] xd = nhwc(x.shape(), a.nchw(), op, "input");
+        int[] dd = nhwc(dy.shape(), a.nchw(), op, "out_backprop");
+        if (fd[2] != xd[3] || fd[3] != dd[3]) {
+            throw new InvalidArgumentException(op + ": filter_sizes " + Arrays.toString(fd) + " do not match input shape "
+                    + x.shape() + " and out_backprop shape " + dy.shape());
+        }
+        ConvGeometry g = ConvGeometry.of(xd[0], xd[1], xd[2], xd[3], fd[0], fd[1], fd[3], a, op);
+        checkOut(g, dd, dy.shape(), op);
+        DeviceTensor dw = ctx.allocateOnDevice(DType.FLOAT32, Shape.of(fd[0], fd[1], fd[2], fd[3]));
+        CudaDevice dev = CudaDevice.of(ctx);
+        if (dw.numElements() > 0) {
+            if (x.numElements() == 0 || dy.numElements() == 0) {
+                dev.zero(dw);
+            } else {
+                if (throughNchw(dev, a)) {
+                    DeviceTensor xt = toNchw(dev, op, x);
+                    DeviceTensor dyt = toNchw(dev, op, dy);
+                    try {
+                        runBackwardFilter(dev, op, g, true, xt, dyt, dw);
+                    } finally {
+                        dev.release(xt.buffer());
+                        dev.release(dyt.buffer());
+                    }
+                } else {
+                    runBackwardFilter(dev, op, g, a.nchw(), x, dy, dw);
+                }
+            }
+        }
+        ctx.setOutput(0, dw);
+    }
+
+    private static void runBackwardFilter(CudaDevice dev, String op, ConvGeometry g, boolean nchw, DeviceTensor x,
+                                          DeviceTensor dy, DeviceTensor dw) {
+        DeviceBuffer padded = g.symmetric() ? null : ConvLayouts.padInput(dev, x, g, nchw);
+        DeviceBuffer filter = dev.scratch(dw.byteSize());
+        try (DnnDescriptors d = new DnnDescriptors(op)) {
+            boolean tf32 = dev.allowTf32();
+            cudnnTensorStruct xDesc = d.tensor(nchw, g.n(), g.c(), g.paddedH(), g.paddedW());
+            cudnnFilterStruct dwDesc = d.filter(nchw, g.o(), g.c(), g.kh(), g.kw());
+            cudnnConvolutionStruct conv = convolution(d, g, tf32);
+            cudnnTensorStruct dyDesc = d.tensor(nchw, g.n(), g.o(), g.oh(), g.ow());
+            ConvAlgorithms.Choice c = ConvAlgorithms.choose(dev, op,
+                    problem(ConvAlgorithms.Direction.BACKWARD_FILTER, g, nchw, tf32), xDesc, dwDesc, conv, dyDesc);
+            checkCudnn(cudnn.cudnnSetConvolutionMathType(conv, c.mathType()), op, "cudnnSetConvolutionMathType");
+            cudnnContext h = dev.cudnn();
+            long wsBytes;
+            try (SizeTPointer size = new SizeTPointer(1)) {
+                checkCudnn(cudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(h, xDesc, dyDesc, conv, dwDesc,
+                        c.algorithm(), size), op, "cudnnGetConvolutionBackwardFilterWorkspaceSize");
+                wsBytes = size.get();
+            }
+            DeviceBuffer ws = wsBytes > 0 ? dev.scratch(wsBytes) : null;
+            try {
+                checkCudnn(cudnn.cudnnConvolutionBackwardFilter(h, DnnScalars.ONE_F, xDesc,
+                        padded != null ? CudaDevice.pointer(padded.address()) : CudaDevice.pointer(x), dyDesc,
+                        CudaDevice.pointer(dy), conv, c.algorithm(), workspace(ws), wsBytes, DnnScalars.ZERO_F, dwDesc,
+                        CudaDevice.pointer(filter.address())), op, "cudnnConvolutionBackwardFilter");
+            } finally {
+                if (ws != null) {
+                    dev.release(ws);
+                }
+            }
+            ConvLayouts.filterFromCudnn(dev, filter, dw, nchw);
+        } finally {
+            dev.release(filter);
+            if (padded != null) {
+                dev.release(padded);
+            }
+        }
+    }
+}

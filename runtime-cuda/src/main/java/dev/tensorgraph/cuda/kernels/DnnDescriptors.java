@@ -1,0 +1,74 @@
+package dev.tensorgraph.cuda.kernels;
+
+import static dev.tensorgraph.cuda.kernels.DnnStatus.checkCudnn;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.cuda.cudnn.cudnnConvolutionStruct;
+import org.bytedeco.cuda.cudnn.cudnnFilterStruct;
+import org.bytedeco.cuda.cudnn.cudnnTensorStruct;
+import org.bytedeco.cuda.global.cudnn;
+
+/**
+ * The cuDNN descriptors of one kernel call, destroyed together when the call has been enqueued (cuDNN
+ * reads descriptors at enqueue time only, so this is safe inside a device-graph capture too).
+ */
+final class DnnDescriptors implements AutoCloseable {
+    private final String op;
+    private final List<cudnnTensorStruct> tensors = new ArrayList<>();
+    private final List<cudnnFilterStruct> filters = new ArrayList<>();
+    private final List<cudnnConvolutionStruct> convolutions = new ArrayList<>();
+
+    DnnDescriptors(String op) {
+        this.op = op;
+    }
+
+    /** A float32 4-D tensor of logical dims n, c, h, w stored as {@code nchw} says (else NHWC), packed. */
+    cudnnTensorStruct tensor(boolean nchw, int n, int c, int h, int w) {
+        cudnnTensorStruct d = new cudnnTensorStruct();
+        checkCudnn(cudnn.cudnnCreateTensorDescriptor(d), op, "cudnnCreateTensorDescriptor");
+        tensors.add(d);
+        checkCudnn(cudnn.cudnnSetTensor4dDescriptor(d, nchw ? cudnn.CUDNN_TENSOR_NCHW : cudnn.CUDNN_TENSOR_NHWC,
+                cudnn.CUDNN_DATA_FLOAT, n, c, h, w), op, "cudnnSetTensor4dDescriptor [" + n + ", " + c + ", " + h + ", " + w + "]");
+        return d;
+    }
+
+    /** A float32 filter of k outputs, c inputs, h x w, stored KCRS when {@code nchw}, else KRSC. */
+    cudnnFilterStruct filter(boolean nchw, int k, int c, int h, int w) {
+        cudnnFilterStruct d = new cudnnFilterStruct();
+        checkCudnn(cudnn.cudnnCreateFilterDescriptor(d), op, "cudnnCreateFilterDescriptor");
+        filters.add(d);
+        checkCudnn(cudnn.cudnnSetFilter4dDescriptor(d, cudnn.CUDNN_DATA_FLOAT,
+                nchw ? cudnn.CUDNN_TENSOR_NCHW : cudnn.CUDNN_TENSOR_NHWC, k, c, h, w), op,
+                "cudnnSetFilter4dDescriptor [" + k + ", " + c + ", " + h + ", " + w + "]");
+        return d;
+    }
+
+    /** A float32 cross-correlation (what TensorFlow calls convolution) with symmetric padding. */
+    cudnnConvolutionStruct convolution(int padH, int padW, int strideH, int strideW, int dilationH, int dilationW,
+                                       int mathType) {
+        cudnnConvolutionStruct d = new cudnnConvolutionStruct();
+        checkCudnn(cudnn.cudnnCreateConvolutionDescriptor(d), op, "cudnnCreateConvolutionDescriptor");
+        convolutions.add(d);
+        checkCudnn(cudnn.cudnnSetConvolution2dDescriptor(d, padH, padW, strideH, strideW, dilationH, dilationW,
+                cudnn.CUDNN_CROSS_CORRELATION, cudnn.CUDNN_DATA_FLOAT), op, "cudnnSetConvolution2dDescriptor");
+        checkCudnn(cudnn.cudnnSetConvolutionMathType(d, mathType), op, "cudnnSetConvolutionMathType");
+        return d;
+    }
+
+    @Override
+    public void close() {
+        for (cudnnTensorStruct d : tensors) {
+            cudnn.cudnnDestroyTensorDescriptor(d);
+        }
+        for (cudnnFilterStruct d : filters) {
+            cudnn.cudnnDestroyFilterDescriptor(d);
+        }
+        for (cudnnConvolutionStruct d : convolutions) {
+            cudnn.cudnnDestroyConvolutionDescriptor(d);
+        }
+        tensors.clear();
+        filters.clear();
+        convolutions.clear();
+    }
+}

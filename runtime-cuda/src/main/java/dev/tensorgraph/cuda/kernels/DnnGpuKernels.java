@@ -1,0 +1,18 @@
+package dev.tensorgraph.cuda.kernels;
+
+import dev.tensorgraph.kernel.KernelLibrary;
+import dev.tensorgraph.kernel.KernelRegistry;
+
+/**
+ * GPU kernels of the convolutional-network ops: Conv2D and its backprops on cuDNN ({@link ConvGpuKernels}),
+ * max and average pooling with gradients ({@link PoolGpuKernels}), and fused batch normalization on cuDNN
+ * ({@link BatchNormGpuKernels}).
+ */
+public final class DnnGpuKernels implements KernelLibrary {
+    @Override
+    public void register(KernelRegistry r) {
+        ConvGpuKernels.register(r);
+        PoolGpuKernels.register(r);
+        BatchNormGpuKernels.register(r);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.tensorgraph.cuda.kernels;
+
+import dev.tensorgraph.cuda.CudaSource;
+import java.util.List;
+
+/** Every NVRTC source of the BLAS/cuDNN kernels, for tests that compile them ahead of a GPU run. */
+public final class DnnSourceCatalog {
+    private DnnSourceCatalog() {}
+
+    public static List<CudaSource> all() {
+        return List.of(DnnSources.LAYOUT, PoolSources.POOL, BatchNormSources.BATCH_NORM);
+    }
+}

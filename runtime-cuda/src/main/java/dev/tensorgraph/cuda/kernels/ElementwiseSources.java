@@ -1,0 +1,262 @@
+package dev.tensorgraph.cuda.kernels;
+
+import static dev.tensorgraph.cuda.kernels.ElementwisePrelude.FLAT_LOOP;
+import static dev.tensorgraph.cuda.kernels.ElementwisePrelude.broadcastLoop;
+import static dev.tensorgraph.cuda.kernels.ElementwisePrelude.ctype;
+import static dev.tensorgraph.cuda.kernels.ElementwisePrelude.loopLocals;
+import static dev.tensorgraph.cuda.kernels.ElementwisePrelude.loopParams;
+import static dev.tensorgraph.cuda.kernels.ElementwisePrelude.suffix;
+
+import dev.tensorgraph.DType;
+import dev.tensorgraph.cuda.CudaSource;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CUDA C of the arithmetic, comparison, unary and cast kernels, generated from expression tables. Each
+ * expression sees the operands {@code x} and {@code y}, the op's float attribute {@code p} (LeakyRelu's
+ * alpha) and the element type {@code T}. Float32 transcendental functions are evaluated in double and
+ * rounded once, as the CPU kernels do, so both devices agree to the last bit almost always.
+ *
+ * <p>Binary kernels come in two forms: {@code <op>_<dtype>_flat(a, b, o, n, as, bs, p)} where each operand
+ * is either full-size (stride 1) or one element (stride 0), and {@code <op>_<dtype>_bcast(a, b, o, n, p,
+ * loop...)} for general broadcasting (see {@link ElementwisePrelude}). One source per dtype family keeps
+ * NVRTC compilations few while a float32 model compiles nothing it does not use.
+ */
+public final class ElementwiseSources {
+    private ElementwiseSources() {}
+
+    /** Binary arithmetic: C name, then the float and integer expressions (null where the op has none). */
+    static final Map<String, String[]> BINARY = new LinkedHashMap<>();
+    /** Unary functions: C name, then the float and integer expressions. */
+    static final Map<String, String[]> UNARY = new LinkedHashMap<>();
+    /** Comparisons of two numbers, giving bool. */
+    static final Map<String, String> COMPARE = new LinkedHashMap<>();
+    /** Bool-only binary ops. */
+    static final Map<String, String> LOGICAL = new LinkedHashMap<>();
+    /** The dtypes Cast converts between on the GPU. */
+    static final List<DType> CAST_TYPES =
+            List.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64, DType.UINT8, DType.BOOL);
+
+    static {
+        binary("add", "x + y", "tg_iadd(x, y)");
+        binary("sub", "x - y", "tg_isub(x, y)");
+        binary("mul", "x * y", "tg_imul(x, y)");
+        binary("div", "x / y", "tg_idiv(x, y)");
+        binary("div_no_nan", "(y == (T)0 ? (T)0 : x / y)", null);
+        binary("floor_div", "tg_floor(x / y)", "tg_ifloordiv(x, y)");
+        binary("floor_mod", "tg_floor_mod(x, y)", "tg_ifloormod(x, y)");
+        binary("trunc_mod", "tg_fmod(x, y)", "tg_imod(x, y)");
+        binary("pow", "(T)pow((double)x, (double)y)", null);
+        binary("maximum", "tg_max(x, y)", "(x > y ? x : y)");
+        binary("minimum", "tg_min(x, y)", "(x < y ? x : y)");
+        binary("squared_difference", "(x - y) * (x - y)", "tg_imul(tg_isub(x, y), tg_isub(x, y))");
+        // Gradient ops: x is the first input (the gradient, or the forward output y for *Grad of y), y the second.
+        binary("relu_grad", "(y > (T)0 ? x : (T)0)", "(y > (T)0 ? x : (T)0)");
+        binary("sigmoid_grad", "y * x * ((T)1 - x)", null);
+        binary("tanh_grad", "y * ((T)1 - tg_mul(x, x))", null);
+        binary("sqrt_grad", "y * (T)0.5 / x", null);
+        binary("rsqrt_grad", "y * (T)-0.5 * x * x * x", null);
+        binary("reciprocal_grad", "-y * x * x", null);
+        binary("relu6_grad", "(y > (T)0 && y < (T)6 ? x : (T)0)", null);
+        binary("elu_grad", "(y < (T)0 ? x * (y + (T)1) : x)", null);
+        binary("leaky_relu_grad", "(y > (T)0 ? x : x * p)", null);
+        binary("softplus_grad", "(T)((double)x / (1.0 + exp(-(double)y)))", null);
+
+        unary("neg", "-x", "tg_ineg(x)");
+        unary("abs", "tg_fabs(x)", "(x < (T)0 ? tg_ineg(x) : x)");
+        unary("square", "x * x", "tg_imul(x, x)");
+        unary("sign", "(x > (T)0 ? (T)1 : (x < (T)0 ? (T)-1 : x))", "(T)(x > (T)0 ? 1 : (x < (T)0 ? -1 : 0))");
+        unary("relu", "(x > (T)0 ? x : (x != x ? x : (T)0))", "(x > (T)0 ? x : (T)0)");
+        unary("round", "tg_rint(x)", "x");
+        unary("floor", "tg_floor(x)", null);
+        unary("ceil", "tg_ceil(x)", null);
+        unary("sqrt", "tg_sqrt(x)", null);
+        unary("rsqrt", "(T)(1.0 / sqrt((double)x))", null);
+        unary("exp", "(T)exp((double)x)", null);
+        unary("log", "(T)log((double)x)", null);
+        unary("log1p", "(T)log1p((double)x)", null);
+        unary("tanh", "(T)tanh((double)x)", null);
+        unary("sigmoid", "(T)(1.0 / (1.0 + exp(-(double)x)))", null);
+        unary("reciprocal", "(T)1 / x", null);
+        unary("relu6", "(x > (T)0 ? (x < (T)6 ? x : (T)6) : (x != x ? x : (T)0))", null);
+        unary("elu", "(x < (T)0 ? (T)expm1((double)x) : x)", null);
+        unary("leaky_relu", "(x > (T)0 ? x : x * p)", null);
+        unary("softplus", "(T)tg_softplus((double)x)", null);
+
+        COMPARE.put("equal", "x == y");
+        COMPARE.put("not_equal", "x != y");
+        COMPARE.put("less", "x < y");
+        COMPARE.put("less_equal", "x <= y");
+        COMPARE.put("greater", "x > y");
+        COMPARE.put("greater_equal", "x >= y");
+        LOGICAL.put("equal", "(x != 0) == (y != 0)");
+        LOGICAL.put("not_equal", "(x != 0) != (y != 0)");
+        LOGICAL.put("logical_and", "(x != 0) && (y != 0)");
+        LOGICAL.put("logical_or", "(x != 0) || (y != 0)");
+    }
+
+    private static void binary(String name, String floatExpr, String intExpr) {
+        BINARY.put(name, new String[] {floatExpr, intExpr});
+    }
+
+    private static void unary(String name, String floatExpr, String intExpr) {
+        UNARY.put(name, new String[] {floatExpr, intExpr});
+    }
+
+    public static final CudaSource BINARY_F32 = source("tg_binary_f32", arithmetic(DType.FLOAT32));
+    public static final CudaSource BINARY_F64 = source("tg_binary_f64", arithmetic(DType.FLOAT64));
+    public static final CudaSource BINARY_INT = source("tg_binary_int",
+            arithmetic(DType.INT32) + arithmetic(DType.INT64));
+    public static final CudaSource COMPARE_ALL = source("tg_compare", comparisons());
+    public static final CudaSource UNARY_F32 = source("tg_unary_f32", unaries(DType.FLOAT32));
+    public static final CudaSource UNARY_OTHER = source("tg_unary_other", unaries(DType.FLOAT64)
+            + unaries(DType.INT32) + unaries(DType.INT64)
+            + "extern \"C\" __global__ void logical_not_bool(const unsigned char* a, unsigned char* o, i64 n) {\n  "
+            + FLAT_LOOP + " o[i] = a[i] == 0 ? 1 : 0;\n}\n");
+    public static final CudaSource CAST = source("tg_cast", casts());
+
+    private static CudaSource source(String name, String kernels) {
+        return new CudaSource(name, ElementwisePrelude.CODE + kernels);
+    }
+
+    /** Every source here, for the compile check. */
+    public static List<CudaSource> all() {
+        return List.of(BINARY_F32, BINARY_F64, BINARY_INT, COMPARE_ALL, UNARY_F32, UNARY_OTHER, CAST);
+    }
+
+    /** The source holding binary arithmetic kernels of {@code t}. */
+    static CudaSource binarySource(DType t) {
+        return switch (t) {
+            case FLOAT32 -> BINARY_F32;
+            case FLOAT64 -> BINARY_F64;
+            default -> BINARY_INT;
+        };
+    }
+
+    /** The source holding unary kernels of {@code t}. */
+    static CudaSource unarySource(DType t) {
+        return t == DType.FLOAT32 ? UNARY_F32 : UNARY_OTHER;
+    }
+
+    /** Whether the arithmetic kernel {@code name} exists for {@code t} (float32/64, int32/64). */
+    static boolean hasBinary(String name, DType t) {
+        String[] e = BINARY.get(name);
+        return e != null && expressionFor(e, t) != null;
+    }
+
+    static boolean hasUnary(String name, DType t) {
+        String[] e = UNARY.get(name);
+        return e != null && expressionFor(e, t) != null;
+    }
+
+    /** Whether comparison or logical kernel {@code name} exists for operands of {@code t}. */
+    static boolean hasCompare(String name, DType t) {
+        if (t == DType.BOOL) {
+            return LOGICAL.containsKey(name);
+        }
+        return COMPARE.containsKey(name) && (t.isNumeric() || t == DType.UINT8);
+    }
+
+    private static String expressionFor(String[] expressions, DType t) {
+        return switch (t) {
+            case FLOAT32, FLOAT64 -> expressions[0];
+            case INT32, INT64 -> expressions[1];
+            default -> null;
+        };
+    }
+
+    private static String arithmetic(DType t) {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, String[]> e : BINARY.entrySet()) {
+            String expr = expressionFor(e.getValue(), t);
+            if (expr != null) {
+                binaryKernels(b, e.getKey() + "_" + suffix(t), ctype(t), ctype(t), expr);
+            }
+        }
+        return b.toString();
+    }
+
+    private static String comparisons() {
+        StringBuilder b = new StringBuilder();
+        for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64, DType.UINT8}) {
+            for (Map.Entry<String, String> e : COMPARE.entrySet()) {
+                binaryKernels(b, e.getKey() + "_" + suffix(t), ctype(t), "unsigned char", e.getValue());
+            }
+        }
+        for (Map.Entry<String, String> e : LOGICAL.entrySet()) {
+            binaryKernels(b, e.getKey() + "_bool", "unsigned char", "unsigned char", e.getValue());
+        }
+        return b.toString();
+    }
+
+    private static void binaryKernels(StringBuilder b, String name, String in, String out, String expr) {
+        String compute = "o[%s] = (" + out + ")(" + expr + ");";
+        b.append("extern \"C\" __global__ void ").append(name).append("_flat(const ").append(in).append("* a, const ")
+                .append(in).append("* b, ").append(out).append("* o, i64 n, int as, int bs, double param) {\n")
+                .append("  typedef ").append(in).append(" T;\n")
+                .append("  const T p = (T)param; (void)p;\n  ")
+                .append(FLAT_LOOP).append(" {\n")
+                .append("    const T x = a[i * as];\n    const T y = b[i * bs];\n    ")
+                .append(String.format(compute, "i")).append("\n  }\n}\n");
+        b.append("extern \"C\" __global__ void ").append(name).append("_bcast(const ").append(in).append("* a, const ")
+                .append(in).append("* b, ").append(out).append("* o, i64 n, double param, ")
+                .append(loopParams("sa", "sb")).append(") {\n")
+                .append("  typedef ").append(in).append(" T;\n")
+                .append("  const T p = (T)param; (void)p;\n")
+                .append(loopLocals("sa", "sb"))
+                .append(broadcastLoop(2, "const T x = a[off[0]]; const T y = b[off[1]]; " + String.format(compute, "i")))
+                .append("}\n");
+    }
+
+    private static String unaries(DType t) {
+        StringBuilder b = new StringBuilder();
+        String c = ctype(t);
+        for (Map.Entry<String, String[]> e : UNARY.entrySet()) {
+            String expr = expressionFor(e.getValue(), t);
+            if (expr == null) {
+                continue;
+            }
+            b.append("extern \"C\" __global__ void ").append(e.getKey()).append('_').append(suffix(t))
+                    .append("(const ").append(c).append("* a, ").append(c).append("* o, i64 n, double param) {\n")
+                    .append("  typedef ").append(c).append(" T;\n")
+                    .append("  const T p = (T)param; (void)p;\n  ")
+                    .append(FLAT_LOOP).append(" {\n    const T x = a[i];\n    o[i] = (T)(").append(expr)
+                    .append(");\n  }\n}\n");
+        }
+        return b.toString();
+    }
+
+    /**
+     * C++'s conversions as TensorFlow's Cast uses them: floating sources go through double and integer
+     * sources through long long (so nothing is rounded twice), floats to integers truncate toward zero
+     * (saturating, NaN to 0, as the hardware and Java do), numbers to bool test {@code != 0}, bool to numbers
+     * gives 0 or 1, integers narrow by wrapping.
+     */
+    private static String casts() {
+        StringBuilder b = new StringBuilder();
+        for (DType src : CAST_TYPES) {
+            for (DType dst : CAST_TYPES) {
+                if (src == dst) {
+                    continue;
+                }
+                String wide = src.isFloating() ? "(double)a[i]" : src == DType.BOOL ? "(i64)(a[i] != 0)" : "(i64)a[i]";
+                String value = switch (dst) {
+                    case BOOL -> "(unsigned char)(v != 0)";
+                    case UINT8 -> src.isFloating() ? "(unsigned char)(i64)v" : "(unsigned char)v";
+                    default -> "(" + ctype(dst) + ")v";
+                };
+                b.append("extern \"C\" __global__ void ").append(castKernel(src, dst)).append("(const ")
+                        .append(ctype(src)).append("* a, ").append(ctype(dst)).append("* o, i64 n) {\n  ")
+                        .append(FLAT_LOOP).append(" {\n    const ").append(src.isFloating() ? "double" : "i64")
+                        .append(" v = ").append(wide).append(";\n    o[i] = ").append(value).append(";\n  }\n}\n");
+            }
+        }
+        return b.toString();
+    }
+
+    static String castKernel(DType src, DType dst) {
+        return "cast_" + suffix(src) + "_" + suffix(dst);
+    }
+}

@@ -1,0 +1,387 @@
+package dev.tensorgraph.cuda.kernels;
+
+import dev.tensorgraph.DType;
+import dev.tensorgraph.Operation;
+import dev.tensorgraph.Shape;
+import dev.tensorgraph.Tensor;
+import dev.tensorgraph.cuda.CudaDevice;
+import dev.tensorgraph.device.DeviceTensor;
+import dev.tensorgraph.errors.InternalException;
+import dev.tensorgraph.errors.InvalidArgumentException;
+import dev.tensorgraph.errors.TensorgraphException;
+import dev.tensorgraph.errors.UnimplementedException;
+import dev.tensorgraph.kernel.Kernel;
+import dev.tensorgraph.kernel.KernelContext;
+import dev.tensorgraph.kernel.KernelFactory;
+import dev.tensorgraph.kernel.KernelLibrary;
+import dev.tensorgraph.kernel.KernelRegistry;
+import dev.tensorgraph.kernel.VariableSlot;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * GPU kernels that move no data or only place it: variables and assignment, constants, identities,
+ * reshapes (views of their input), control flow, and shape queries (host outputs). Any dtype but string.
+ */
+public final class PlumbingGpuKernels implements KernelLibrary {
+    private static final String GPU = KernelRegistry.GPU;
+    private static final int[] NONE = new int[0];
+
+    @Override
+    public void register(KernelRegistry r) {
+        r.register(GPU, "VariableV2", anyDtype("dtype", op -> ctx -> {
+            VariableSlot slot = ctx.variable(-1);
+            if (slot.isInitialized()) {
+                ctx.setOutput(0, slot.getOnDevice(ctx.device()));
+            }
+        }));
+        r.register(GPU, "Assign", anyDtype("T", op -> {
+            boolean validate = op.attrBool("validate_shape");
+            return ctx -> assign(ctx, validate);
+        }));
+        for (String t : new String[] {"Identity", "StopGradient"}) {
+            r.register(GPU, t, anyDtype("T", op -> {
+                if (onlyReadOnHost(op) || isPredicateSwitch(op.input(0).op())) {
+                    // e.g. a cond's pred_id feeding Switch predicates: on the GPU it would cost a copy each way.
+                    throw new UnimplementedException("the output of '" + op.name() + "' is only read on the host");
+                }
+                return ctx -> ctx.setOutput(0, ctx.deviceInput(0));
+            }));
+        }
+        r.register(GPU, "PlaceholderWithDefault", anyDtype("dtype", op -> ctx -> ctx.setOutput(0, ctx.deviceInput(0))));
+        r.register(GPU, "NoOp", op -> ctx -> { });
+        r.register(GPU, "Const", PlumbingGpuKernels::constant);
+        r.register(GPU, "Reshape", KernelFactory.withHostMemory(anyDtype("T", op -> ctx -> {
+            DeviceTensor x = ctx.deviceInput(0);
+            ctx.setOutput(0, x.withShape(reshapeTarget(x.shape(), longs(ctx.input(1), "shape"))));
+        }), new int[] {1}, NONE));
+        r.register(GPU, "ExpandDims", KernelFactory.withHostMemory(anyDtype("T", op -> ctx -> {
+            DeviceTensor x = ctx.deviceInput(0);
+            ctx.setOutput(0, x.withShape(expandDims(x.shape(), ctx.input(1))));
+        }), new int[] {1}, NONE));
+        r.register(GPU, "Squeeze", anyDtype("T", op -> {
+            long[] axes = op.attrLongs("squeeze_dims");
+            return ctx -> {
+                DeviceTensor x = ctx.deviceInput(0);
+                ctx.setOutput(0, x.withShape(squeeze(x.shape(), axes)));
+            };
+        }));
+        r.register(GPU, "Switch", new SwitchFactory());
+        r.register(GPU, "Merge", KernelFactory.withHostMemory(anyDtype("T", op -> PlumbingGpuKernels::merge),
+                NONE, new int[] {1}));
+        r.register(GPU, "Shape", KernelFactory.withHostMemory(anyDtype("T", op -> {
+            DType t = op.attrType("out_type");
+            return ctx -> ctx.setOutput(0, shapeTensor(ctx.deviceInput(0).shape(), t));
+        }), NONE, new int[] {0}));
+        r.register(GPU, "Size", KernelFactory.withHostMemory(anyDtype("T", op -> {
+            DType t = op.attrType("out_type");
+            return ctx -> {
+                long n = ctx.deviceInput(0).numElements();
+                ctx.setOutput(0, t == DType.INT64 ? Tensor.of(n) : Tensor.of(Math.toIntExact(n)));
+            };
+        }), NONE, new int[] {0}));
+        r.register(GPU, "Rank", KernelFactory.withHostMemory(anyDtype("T",
+                op -> ctx -> ctx.setOutput(0, Tensor.of(ctx.deviceInput(0).shape().rank()))), NONE, new int[] {0}));
+    }
+
+    /** {@code factory} for ops whose dtype attribute {@code attr} is anything but string. */
+    private static KernelFactory anyDtype(String attr, KernelFactory factory) {
+        return op -> {
+            if (op.hasAttr(attr) && op.attrType(attr) == DType.STRING) {
+                throw new UnimplementedException("op '" + op.name() + "' (" + op.type()
+                        + ") works on strings, which cannot live in GPU memory");
+            }
+            return factory.create(op);
+        };
+    }
+
+    private static void assign(KernelContext ctx, boolean validate) {
+        CudaDevice dev = CudaDevice.of(ctx);
+        VariableSlot slot = ctx.variable(0);
+        DeviceTensor value = ctx.deviceInput(1);
+        DeviceTensor stored;
+        synchronized (slot) {
+            DeviceTensor cur = slot.peekOnDevice();
+            Tensor host = cur == null ? slot.peekHost() : null;
+            Shape curShape = cur != null ? cur.shape() : host != null ? host.shape() : null;
+            if (validate && curShape != null && !curShape.equals(value.shape())) {
+                throw new InvalidArgumentException("Assign requires shapes of both tensors to match. lhs shape= "
+                        + curShape + " rhs shape= " + value.shape() + " (variable " + slot.name() + ")");
+            }
+            if (cur != null && cur.shape().equals(value.shape()) && cur.dtype() == value.dtype()) {
+                // In place, so the variable's address stays fixed for recorded work that reads it.
+                dev.copy(value, cur);
+                stored = cur;
+            } else {
+                stored = dev.allocatePersistent(value.dtype(), value.shape());
+                dev.copy(value, stored);
+                DeviceTensor old = slot.setOnDevice(dev, stored);
+                if (old != null) {
+                    ctx.releaseAfterRun(old);
+                }
+            }
+        }
+        ctx.setOutput(0, stored);
+    }
+
+    /**
+     * A constant lives on the GPU only when every consumer reads it there; otherwise the host copy serves
+     * the host readers and the planner uploads it (a fixed value, which recorded runs allow) for device ones.
+     */
+    private static Kernel constant(Operation op) {
+        Tensor value = op.attrTensor("value");
+        if (value.dtype() == DType.STRING) {
+            throw new UnimplementedException("string constant '" + op.name() + "' stays on the CPU");
+        }
+        if (!everyConsumerReadsOnDevice(op)) {
+            throw new UnimplementedException("constant '" + op.name() + "' is read on the host");
+        }
+        return ctx -> {
+            ConstantOnDevice c = ctx.sessionState(() -> new ConstantOnDevice(CudaDevice.of(ctx), value));
+            ctx.setOutput(0, c.tensor);
+        };
+    }
+
+    /** A constant's value uploaded once per session, freed when the session closes. */
+    private static final class ConstantOnDevice implements AutoCloseable {
+        final CudaDevice device;
+        final DeviceTensor tensor;
+
+        ConstantOnDevice(CudaDevice device, Tensor value) {
+            this.device = device;
+            this.tensor = device.allocatePersistent(value.dtype(), value.shape());
+            device.upload(value, tensor);
+        }
+
+        @Override
+        public void close() {
+            device.release(tensor.buffer());
+        }
+    }
+
+    private static boolean everyConsumerReadsOnDevice(Operation constant) {
+        KernelRegistry registry = KernelRegistry.global();
+        boolean any = false;
+        for (Operation user : constant.graph().operations()) {
+            for (int i = 0; i < user.numInputs(); i++) {
+                if (user.input(i).op() != constant) {
+                    continue;
+                }
+                any = true;
+                if (user.device().toUpperCase(Locale.ROOT).contains("CPU")) {
+                    return false;
+                }
+                KernelFactory f = registry.find(GPU, user.type());
+                if (f == null || f.inputOnHost(user, i) || !accepts(f, user)) {
+                    return false;
+                }
+            }
+        }
+        return any;
+    }
+
+    /**
+     * Whether {@code op} has consumers and each reads its outputs in host memory: on the CPU, or through a
+     * host-memory argument of its GPU kernel. Consumers' kernels are not created here, so this never recurses.
+     */
+    private static boolean onlyReadOnHost(Operation op) {
+        KernelRegistry registry = KernelRegistry.global();
+        boolean any = false;
+        for (Operation user : op.graph().operations()) {
+            for (int i = 0; i < user.numInputs(); i++) {
+                if (user.input(i).op() != op) {
+                    continue;
+                }
+                any = true;
+                KernelFactory f = registry.find(GPU, user.type());
+                boolean host = user.device().toUpperCase(Locale.ROOT).contains("CPU") || f == null
+                        || f.inputOnHost(user, i);
+                if (!host) {
+                    return false;
+                }
+            }
+        }
+        return any;
+    }
+
+    /** Whether the GPU kernel factory takes {@code user} (it may turn down some dtypes or attributes). */
+    private static boolean accepts(KernelFactory f, Operation user) {
+        try {
+            f.create(user);
+            return true;
+        } catch (TensorgraphException | ClassCastException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Switch keeps its predicate in host memory. A cond's switch of the predicate on itself (whose outputs
+     * only drive the branches' pivots) keeps its data and outputs there too, as TensorFlow's host-memory
+     * bool Switch does, so a fed predicate is never copied to the device.
+     */
+    private static final class SwitchFactory implements KernelFactory {
+        @Override
+        public Kernel create(Operation op) {
+            if (op.attrType("T") == DType.STRING) {
+                throw new UnimplementedException("op '" + op.name() + "' (Switch) works on strings, which cannot"
+                        + " live in GPU memory");
+            }
+            return isPredicateSwitch(op) ? PlumbingGpuKernels::doHostSwitch : PlumbingGpuKernels::doSwitch;
+        }
+
+        @Override
+        public boolean inputOnHost(Operation op, int i) {
+            return i == 1 || isPredicateSwitch(op);
+        }
+
+        @Override
+        public boolean outputOnHost(Operation op, int i) {
+            return isPredicateSwitch(op);
+        }
+    }
+
+    private static boolean isPredicateSwitch(Operation op) {
+        return op.type().equals("Switch") && op.numInputs() == 2 && op.input(0).equals(op.input(1));
+    }
+
+    private static void doHostSwitch(KernelContext ctx) {
+        int taken = predicate(ctx.input(1)) ? 1 : 0;
+        ctx.setOutput(taken, ctx.input(0));
+        ctx.setOutputDead(1 - taken);
+    }
+
+    private static boolean predicate(Tensor pred) {
+        if (pred.dtype() != DType.BOOL || pred.numElements() != 1 || pred.shape().rank() != 0) {
+            throw new InvalidArgumentException("The second input must be a scalar, but it has shape " + pred.shape()
+                    + " and dtype " + pred.dtype());
+        }
+        return ((boolean[]) pred.array())[0];
+    }
+
+    private static void doSwitch(KernelContext ctx) {
+        int taken = predicate(ctx.input(1)) ? 1 : 0;
+        ctx.setOutput(taken, ctx.deviceInput(0));
+        ctx.setOutputDead(1 - taken);
+    }
+
+    private static void merge(KernelContext ctx) {
+        int n = ctx.numInputs();
+        for (int i = 0; i < n; i++) {
+            if (!ctx.isInputDead(i)) {
+                ctx.setOutput(0, ctx.deviceInput(i));
+                ctx.setOutput(1, Tensor.of(i));
+                return;
+            }
+        }
+        throw new InternalException("Merge ran with every input dead");
+    }
+
+    static Tensor shapeTensor(Shape s, DType t) {
+        long[] d = s.dims();
+        if (t == DType.INT64) {
+            return Tensor.of(DType.INT64, Shape.of(d.length), d);
+        }
+        int[] r = new int[d.length];
+        for (int i = 0; i < d.length; i++) {
+            if (d[i] > Integer.MAX_VALUE) {
+                throw new InvalidArgumentException("dimension " + i + " of shape " + s + " does not fit in int32;"
+                        + " use out_type int64");
+            }
+            r[i] = (int) d[i];
+        }
+        return Tensor.of(DType.INT32, Shape.of(d.length), r);
+    }
+
+    private static long[] longs(Tensor t, String what) {
+        Object a = t.array();
+        if (a instanceof int[] ints) {
+            long[] r = new long[ints.length];
+            for (int i = 0; i < ints.length; i++) {
+                r[i] = ints[i];
+            }
+            return r;
+        }
+        if (a instanceof long[] l) {
+            return l.clone();
+        }
+        throw new InvalidArgumentException(what + " must be int32 or int64, got " + t.dtype());
+    }
+
+    /** The shape {@code spec} asks for, with at most one -1 inferred from the element count. */
+    static Shape reshapeTarget(Shape in, long[] spec) {
+        long n = in.numElements();
+        long known = 1;
+        int inferred = -1;
+        for (int i = 0; i < spec.length; i++) {
+            if (spec[i] == -1) {
+                if (inferred >= 0) {
+                    throw new InvalidArgumentException("only one input size may be -1, not both " + inferred + " and " + i);
+                }
+                inferred = i;
+            } else if (spec[i] < 0) {
+                throw new InvalidArgumentException("size " + i + " must be non-negative, not " + spec[i]);
+            } else {
+                known *= spec[i];
+            }
+        }
+        long[] out = spec.clone();
+        if (inferred >= 0) {
+            if (known == 0 || n % known != 0) {
+                throw new InvalidArgumentException("Input to reshape is a tensor with " + n
+                        + " values, but the requested shape requires a multiple of " + known + " (input shape " + in
+                        + ", requested shape " + Arrays.toString(spec) + ")");
+            }
+            out[inferred] = n / known;
+        } else if (known != n) {
+            throw new InvalidArgumentException("Input to reshape is a tensor with " + n
+                    + " values, but the requested shape has " + known + " (input shape " + in + ", requested shape "
+                    + Arrays.toString(spec) + ")");
+        }
+        return Shape.of(out);
+    }
+
+    private static Shape expandDims(Shape in, Tensor dim) {
+        if (dim.numElements() != 1) {
+            throw new InvalidArgumentException("dim must be a scalar, got shape " + dim.shape());
+        }
+        long a = longs(dim, "dim")[0];
+        long[] dims = in.dims();
+        int rank = dims.length + 1;
+        if (a < -rank || a >= rank) {
+            throw new InvalidArgumentException("Tried to expand dim index " + a + " for tensor with " + dims.length
+                    + " dimensions.");
+        }
+        int axis = (int) (a < 0 ? a + rank : a);
+        long[] out = new long[rank];
+        System.arraycopy(dims, 0, out, 0, axis);
+        out[axis] = 1;
+        System.arraycopy(dims, axis, out, axis + 1, dims.length - axis);
+        return Shape.of(out);
+    }
+
+    private static Shape squeeze(Shape in, long[] axes) {
+        long[] dims = in.dims();
+        boolean[] drop = new boolean[dims.length];
+        for (long a : axes) {
+            if (a < -dims.length || a >= dims.length) {
+                throw new InvalidArgumentException("Tried to squeeze dim index " + a + " for tensor with "
+                        + dims.length + " dimensions.");
+            }
+            int k = (int) (a < 0 ? a + dims.length : a);
+            if (dims[k] != 1) {
+                throw new InvalidArgumentException("Can not squeeze dim[" + k + "], expected a dimension of 1, got "
+                        + dims[k]);
+            }
+            drop[k] = true;
+        }
+        long[] out = new long[dims.length];
+        int n = 0;
+        for (int i = 0; i < dims.length; i++) {
+            boolean removed = axes.length > 0 ? drop[i] : dims[i] == 1;
+            if (!removed) {
+                out[n++] = dims[i];
+            }
+        }
+        return Shape.of(Arrays.copyOf(out, n));
+    }
+}

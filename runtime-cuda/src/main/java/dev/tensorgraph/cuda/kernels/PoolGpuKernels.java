@@ -1,0 +1,153 @@
+package dev.tensorgraph.cuda.kernels;
+
+import dev.tensorgraph.DType;
+import dev.tensorgraph.Operation;
+import dev.tensorgraph.Shape;
+import dev.tensorgraph.cuda.CudaDevice;
+import dev.tensorgraph.device.DeviceTensor;
+import dev.tensorgraph.errors.InvalidArgumentException;
+import dev.tensorgraph.errors.UnimplementedException;
+import dev.tensorgraph.kernel.KernelContext;
+import dev.tensorgraph.kernel.KernelFactory;
+import dev.tensorgraph.kernel.KernelRegistry;
+import java.util.Arrays;
+
+/**
+ * GPU kernels of MaxPool, AvgPool, MaxPoolGrad and AvgPoolGrad (float32, NHWC and NCHW) as direct NVRTC
+ * kernels ({@link PoolSources}) rather than cuDNN pooling: cuDNN pads symmetrically where TensorFlow's SAME
+ * puts the odd cell after, and its choice among equal maxima is not TensorFlow's; pooling is memory-bound,
+ * so a direct kernel loses nothing.
+ */
+final class PoolGpuKernels {
+    private PoolGpuKernels() {}
+
+    private static final int MAX = 0;
+    private static final int AVG = 1;
+
+    /** Window attributes, read once per plan. */
+    private record Pool(ConvGeometry.Attrs attrs, int kh, int kw) {
+        static Pool of(Operation op) {
+            DType t = op.attrType("T");
+            if (t != DType.FLOAT32) {
+                throw new UnimplementedException(op.type() + " '" + op.name() + "' has no GPU kernel for " + t);
+            }
+            ConvGeometry.Attrs a = ConvGeometry.Attrs.of(op);
+            if ("EXPLICIT".equals(a.padding())) {
+                throw new UnimplementedException(op.type() + " '" + op.name() + "' has no GPU kernel for EXPLICIT padding");
+            }
+            int[] k = op.attrInts("ksize");
+            if (k.length != 4) {
+                throw new InvalidArgumentException(op.type() + " '" + op.name() + "': ksize needs 4 values");
+            }
+            int hi = a.nchw() ? 2 : 1;
+            return new Pool(a, k[hi], k[hi + 1]);
+        }
+
+        ConvGeometry geometry(int[] nhwc, String what) {
+            return ConvGeometry.of(nhwc[0], nhwc[1], nhwc[2], nhwc[3], kh, kw, nhwc[3], attrs, what);
+        }
+    }
+
+    static void register(KernelRegistry r) {
+        r.register(KernelRegistry.GPU, "MaxPool", op -> {
+            Pool p = Pool.of(op);
+            return ctx -> forward(ctx, p, MAX);
+        });
+        r.register(KernelRegistry.GPU, "AvgPool", op -> {
+            Pool p = Pool.of(op);
+            return ctx -> forward(ctx, p, AVG);
+        });
+        r.register(KernelRegistry.GPU, "MaxPoolGrad", op -> {
+            Pool p = Pool.of(op);
+            return ctx -> maxGrad(ctx, p);
+        });
+        r.register(KernelRegistry.GPU, "AvgPoolGrad", KernelFactory.withHostMemory(op -> {
+            Pool p = Pool.of(op);
+            return ctx -> avgGrad(ctx, p);
+        }, new int[] {0}, new int[0]));
+    }
+
+    /** The kernels' geometry arguments, after the tensors and mode. */
+    private static Object[] args(ConvGeometry g, boolean nchw, Object... leading) {
+        Object[] geometry = {nchw ? 1 : 0, g.n(), g.h(), g.w(), g.c(), g.oh(), g.ow(), g.kh(), g.kw(), g.sh(), g.sw(),
+                g.padTop(), g.padLeft()};
+        Object[] all = Arrays.copyOf(leading, leading.length + geometry.length + 1);
+        System.arraycopy(geometry, 0, all, leading.length, geometry.length);
+        return all;
+    }
+
+    private static Object[] withTotal(Object[] args, long total) {
+        args[args.length - 1] = total;
+        return args;
+    }
+
+    private static void forward(KernelContext ctx, Pool p, int mode) {
+        String op = ctx.op().name();
+        DeviceTensor x = ctx.deviceInput(0);
+        boolean nchw = p.attrs().nchw();
+        int[] d = ConvGpuKernels.nhwc(x.shape(), nchw, op, "input");
+        ConvGeometry g = p.geometry(d, op);
+        DeviceTensor y = ctx.allocateOnDevice(DType.FLOAT32, g.outShape(nchw));
+        long total = y.numElements();
+        if (total > 0) {
+            CudaDevice dev = CudaDevice.of(ctx);
+            dev.launch1d(dev.function(PoolSources.POOL, "pool_forward_f32"), total,
+                    withTotal(args(g, nchw, x, y, mode), total));
+        }
+        ctx.setOutput(0, y);
+    }
+
+    /** MaxPoolGrad(orig_input, orig_output, grad): the argmax is recomputed from orig_input, as on the CPU. */
+    private static void maxGrad(KernelContext ctx, Pool p) {
+        String op = ctx.op().name();
+        DeviceTensor x = ctx.deviceInput(0);
+        DeviceTensor grad = ctx.deviceInput(2);
+        boolean nchw = p.attrs().nchw();
+        int[] d = ConvGpuKernels.nhwc(x.shape(), nchw, op, "orig_input");
+        ConvGeometry g = p.geometry(d, op);
+        int[] gd = ConvGpuKernels.nhwc(grad.shape(), nchw, op, "grad");
+        if (gd[0] != g.n() || gd[1] != g.oh() || gd[2] != g.ow() || gd[3] != g.c()) {
+            throw new InvalidArgumentException(op + ": grad has shape " + grad.shape() + ", which does not match orig_input shape "
+                    + x.shape() + " pooled to [" + g.n() + ", " + g.oh() + ", " + g.ow() + ", " + g.c() + "] (NHWC)");
+        }
+        DeviceTensor dx = ctx.allocateOnDevice(DType.FLOAT32, x.shape());
+        CudaDevice dev = CudaDevice.of(ctx);
+        if (dx.numElements() > 0) {
+            dev.zero(dx);
+            long total = grad.numElements();
+            if (total > 0) {
+                int overlap = g.kh() > g.sh() || g.kw() > g.sw() ? 1 : 0;
+                dev.launch1d(dev.function(PoolSources.POOL, "max_pool_grad_f32"), total,
+                        withTotal(args(g, nchw, x, grad, dx, overlap), total));
+            }
+        }
+        ctx.setOutput(0, dx);
+    }
+
+    /** AvgPoolGrad(orig_input_shape on the host, grad). */
+    private static void avgGrad(KernelContext ctx, Pool p) {
+        String op = ctx.op().name();
+        int[] s = ConvGpuKernels.sizes(ctx.input(0), op, "orig_input_shape");
+        DeviceTensor grad = ctx.deviceInput(1);
+        boolean nchw = p.attrs().nchw();
+        int[] d = nchw ? new int[] {s[0], s[2], s[3], s[1]} : s;
+        ConvGeometry g = p.geometry(d, op);
+        int[] gd = ConvGpuKernels.nhwc(grad.shape(), nchw, op, "grad");
+        if (gd[0] != g.n() || gd[1] != g.oh() || gd[2] != g.ow() || gd[3] != g.c()) {
+            throw new InvalidArgumentException(op + ": grad has shape " + grad.shape()
+                    + ", which does not match orig_input_shape " + Arrays.toString(s));
+        }
+        DeviceTensor dx = ctx.allocateOnDevice(DType.FLOAT32, Shape.of(s[0], s[1], s[2], s[3]));
+        long total = dx.numElements();
+        if (total > 0) {
+            CudaDevice dev = CudaDevice.of(ctx);
+            if (grad.numElements() == 0) {
+                dev.zero(dx);
+            } else {
+                dev.launch1d(dev.function(PoolSources.POOL, "avg_pool_grad_f32"), total,
+                        withTotal(args(g, nchw, grad, dx), total));
+            }
+        }
+        ctx.setOutput(0, dx);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.tensorgraph.cuda.kernels;
+
+import dev.tensorgraph.cuda.CudaSource;
+
+/**
+ * Max and average pooling and their gradients over NHWC or NCHW float32, with TensorFlow's rules as the CPU
+ * kernels apply them: padded cells never win a max and are not counted in an average, a NaN never wins a
+ * max, and a max gradient goes to the first maximum of its window in row-major order. Sums run in the CPU
+ * kernel's order, so results match it bit for bit except where max-pooling windows overlap (atomic adds).
+ */
+final class PoolSources {
+    private PoolSources() {}
+
+    static final CudaSource POOL = new CudaSource("pool", """
+            typedef long long i64;
+
+            struct Geometry {
+              int nchw, n, h, w, c, oh, ow, kh, kw, sh, sw, padTop, padLeft;
+            };
+
+            // Kernel arguments are scalars (a per-run device struct would break replay), gathered here.
+            #define TG_POOL_PARAMS int nchw, int n, int h, int w, int c, int oh, int ow, int kh, int kw, \
+                                   int sh, int sw, int padTop, int padLeft
+            #define TG_POOL_GEOMETRY Geometry g = {nchw, n, h, w, c, oh, ow, kh, kw, sh, sw, padTop, padLeft}
+
+            __device__ __forceinline__ i64 tg_pool_index(const Geometry& g, i64 b, i64 y, i64 x, i64 ch, int height, int width) {
+              return g.nchw ? ((b * g.c + ch) * height + y) * width + x
+                            : ((b * height + y) * width + x) * g.c + ch;
+            }
+
+            // (b, y, x, ch) of flat index i of a tensor of spatial size height x width in the layout.
+            __device__ __forceinline__ void tg_pool_coords(const Geometry& g, i64 i, int height, int width,
+                                                           i64* b, i64* y, i64* x, i64* ch) {
+              if (g.nchw) {
+                *x = i % width; i /= width;
+                *y = i % height; i /= height;
+                *ch = i % g.c; *b = i / g.c;
+              } else {
+                *ch = i % g.c; i /= g.c;
+                *x = i % width; i /= width;
+                *y = i % height; *b = i / height;
+              }
+            }
+
+            // Flat index of the first maximum of output window (b, oy, ox, ch), or -1 for an empty window.
+            __device__ __forceinline__ i64 tg_pool_argmax(const Geometry& g, const float* x, i64 b, i64 oy, i64 ox, i64 ch) {
+              int ys = (int)oy * g.sh - g.padTop;
+              int ye = min(g.h, ys + g.kh);
+              ys = max(0, ys);
+              int xs = (int)ox * g.sw - g.padLeft;
+              int xe = min(g.w, xs + g.kw);
+              xs = max(0, xs);
+              i64 best = -1;
+              float bv = 0.0f;
+              for (int iy = ys; iy < ye; ++iy) {
+                for (int ix = xs; ix < xe; ++ix) {
+                  i64 xi = tg_pool_index(g, b, iy, ix, ch, g.h, g.w);
+                  float v = x[xi];
+                  if (best < 0 || v > bv) { best = xi; bv = v; }
+                }
+              }
+              return best;
+            }
+
+            // mode 0: max, 1: average. One thread per output element.
+            extern "C" __global__ void pool_forward_f32(const float* x, float* y, int mode, TG_POOL_PARAMS, i64 total) {
+              TG_POOL_GEOMETRY;
+              for (i64 i = blockIdx.x * (i64)blockDim.x + threadIdx.x; i < total; i += (i64)blockDim.x * gridDim.x) {
+                i64 b, oy, ox, ch;
+                tg_pool_coords(g, i, g.oh, g.ow, &b, &oy, &ox, &ch);
+                int ys = (int)oy * g.sh - g.padTop;
+                int ye = min(g.h, ys + g.kh);
+                ys = max(0, ys);
+                int xs = (int)ox * g.sw - g.padLeft;
+                int xe = min(g.w, xs + g.kw);
+                xs = max(0, xs);
+                float acc = mode == 0 ? __int_as_float(0xff800000) : 0.0f;
+                for (int iy = ys; iy < ye; ++iy) {
+                  for (int ix = xs; ix < xe; ++ix) {
+                    float v = x[tg_pool_index(g, b, iy, ix, ch, g.h, g.w)];
+                    if (mode == 0) {
+                      acc = v > acc ? v : acc;
+                    } else {
+                      acc += v;
+                    }
+                  }
+                }
+                if (mode == 1) {
+                  float inv = 1.0f / (float)((ye - ys) * (xe - xs));
+                  acc *= inv;
+                }
+                y[i] = acc;
+              }
+            }
+
+            // dx must be zeroed first. Where windows do not overlap each input cell has one writer and a plain
+            // add is exact and deterministic; overlapping windows add atomically.
+            extern "C" __global__ void max_pool_grad_f32(const float* x, const float* grad, float* dx, int overlap,
+                                                         TG_POOL_PARAMS, i64 total) {
+              TG_POOL_GEOMETRY;
+              for (i64 i = blockIdx.x * (i64)blockDim.x + threadIdx.x; i < total; i += (i64)blockDim.x * gridDim.x) {
+                i64 b, oy, ox, ch;
+                tg_pool_coords(g, i, g.oh, g.ow, &b, &oy, &ox, &ch);
+                i64 best = tg_pool_argmax(g, x, b, oy, ox, ch);
+                if (best >= 0) {
+                  if (overlap) {
+                    atomicAdd(dx + best, grad[i]);
+                  } else {
+                    dx[best] += grad[i];
+                  }
+                }
+              }
+            }
+
+            // One thread per input cell, gathering from the windows that cover it in output order.
+            extern "C" __global__ void avg_pool_grad_f32(const float* grad, float* dx, TG_POOL_PARAMS, i64 total) {
+              TG_POOL_GEOMETRY;
+              for (i64 i = blockIdx.x * (i64)blockDim.x + threadIdx.x; i < total; i += (i64)blockDim.x * gridDim.x) {
+                i64 b, iy, ix, ch;
+                tg_pool_coords(g, i, g.h, g.w, &b, &iy, &ix, &ch);
+                // Window oy covers rows [oy*sh - padTop, oy*sh - padTop + kh).
+                int py = (int)iy + g.padTop;
+                int px = (int)ix + g.padLeft;
+                int oy0 = py < g.kh ? 0 : (py - g.kh) / g.sh + 1;
+                int oy1 = min(g.oh - 1, py / g.sh);
+                int ox0 = px < g.kw ? 0 : (px - g.kw) / g.sw + 1;
+                int ox1 = min(g.ow - 1, px / g.sw);
+                float acc = 0.0f;
+                for (int oy = oy0; oy <= oy1; ++oy) {
+                  int ys = oy * g.sh - g.padTop;
+                  int ye = min(g.h, ys + g.kh);
+                  ys = max(0, ys);
+                  for (int ox = ox0; ox <= ox1; ++ox) {
+                    int xs = ox * g.sw - g.padLeft;
+                    int xe = min(g.w, xs + g.kw);
+                    xs = max(0, xs);
+                    float inv = 1.0f / (float)((ye - ys) * (xe - xs));
+                    // No fused multiply-add: the CPU rounds the product first.
+                    acc += __fmul_rn(grad[tg_pool_index(g, b, oy, ox, ch, g.oh, g.ow)], inv);
+                  }
+                }
+                dx[i] = acc;
+              }
+            }
+            """);
+}
