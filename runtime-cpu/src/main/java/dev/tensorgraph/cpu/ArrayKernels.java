@@ -7,6 +7,8 @@ import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.kernel.KernelContext;
 import dev.tensorgraph.kernel.KernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
+import dev.tensorgraph.kernel.args.ConcatShapes;
+import dev.tensorgraph.kernel.args.SplitSizes;
 import java.util.Arrays;
 
 /**
@@ -60,14 +62,7 @@ public final class ArrayKernels implements KernelLibrary {
             return ctx -> {
                 Tensor x = ctx.input(1);
                 int a = normAxis(ArrayData.scalarLong(ctx.input(0), "split_dim"), x.shape().rank());
-                long d = x.shape().size(a);
-                if (d % num != 0) {
-                    throw new InvalidArgumentException("Number of ways to split should evenly divide the split dimension, "
-                            + "but got split_dim " + a + " (size = " + d + ") and num_split " + num);
-                }
-                long[] sizes = new long[num];
-                Arrays.fill(sizes, d / num);
-                split(ctx, x, a, sizes, false);
+                split(ctx, x, a, SplitSizes.even(x.shape().size(a), num, a), false);
             };
         });
         r.register(CPU, "SplitV", op -> {
@@ -75,30 +70,7 @@ public final class ArrayKernels implements KernelLibrary {
             return ctx -> {
                 Tensor x = ctx.input(0);
                 int a = normAxis(ArrayData.scalarLong(ctx.input(2), "split_dim"), x.shape().rank());
-                long d = x.shape().size(a);
-                long[] sizes = ArrayData.longs(ctx.input(1));
-                if (sizes.length != num) {
-                    throw new InvalidArgumentException("size_splits has " + sizes.length + " entries but num_split is " + num);
-                }
-                long known = 0;
-                int unknown = -1;
-                for (int i = 0; i < num; i++) {
-                    if (sizes[i] == -1 && unknown < 0) {
-                        unknown = i;
-                    } else if (sizes[i] < 0) {
-                        throw new InvalidArgumentException("invalid size_splits " + Arrays.toString(sizes));
-                    } else {
-                        known += sizes[i];
-                    }
-                }
-                if (unknown >= 0) {
-                    sizes[unknown] = d - known;
-                }
-                if (known > d || (unknown < 0 && known != d)) {
-                    throw new InvalidArgumentException("Determined shape must either match input shape along split_dim "
-                            + "exactly if fully specified, or be less than the size of the input along split_dim if not "
-                            + "fully specified. Got: " + known + " for input shape " + x.shape());
-                }
+                long[] sizes = SplitSizes.resolve(ArrayData.longs(ctx.input(1)), num, x.shape().size(a), x.shape());
                 split(ctx, x, a, sizes, false);
             };
         });
@@ -190,42 +162,16 @@ public final class ArrayKernels implements KernelLibrary {
         long[] first = parts[0].shape().dims();
         int rank = first.length + (stack ? 1 : 0);
         int axis = normAxis(axisArg, rank);
-        long[][] dims = new long[parts.length][];
-        long total = 0;
+        Shape[] shapes = new Shape[parts.length];
+        DType[] dtypes = new DType[parts.length];
         for (int i = 0; i < parts.length; i++) {
-            long[] d = parts[i].shape().dims();
-            if (stack) {
-                if (!Arrays.equals(d, first)) {
-                    throw new InvalidArgumentException("Shapes of all inputs must match: values[0].shape = "
-                            + parts[0].shape() + " != values[" + i + "].shape = " + parts[i].shape());
-                }
-                long[] e = new long[rank];
-                System.arraycopy(d, 0, e, 0, axis);
-                e[axis] = 1;
-                System.arraycopy(d, axis, e, axis + 1, d.length - axis);
-                d = e;
-            } else {
-                if (d.length != rank) {
-                    throw new InvalidArgumentException("ConcatOp : Ranks of all input tensors should match: shape[0] = "
-                            + parts[0].shape() + " vs. shape[" + i + "] = " + parts[i].shape());
-                }
-                for (int k = 0; k < rank; k++) {
-                    if (k != axis && d[k] != first[k]) {
-                        throw new InvalidArgumentException("ConcatOp : Dimension " + k
-                                + " in both shapes must be equal: shape[0] = " + parts[0].shape() + " vs. shape[" + i
-                                + "] = " + parts[i].shape());
-                    }
-                }
-            }
-            if (parts[i].dtype() != parts[0].dtype()) {
-                throw new InvalidArgumentException("all inputs must have one dtype, got " + parts[0].dtype() + " and "
-                        + parts[i].dtype());
-            }
-            dims[i] = d;
-            total += d[axis];
+            shapes[i] = parts[i].shape();
+            dtypes[i] = parts[i].dtype();
         }
-        long[] od = dims[0].clone();
-        od[axis] = total;
+        ConcatShapes joined = ConcatShapes.of("", "ConcatOp : ", shapes, dtypes, axis, stack);
+        long[][] dims = joined.parts();
+        long[] od = joined.outShape().dims();
+        long total = od[axis];
         int outer = ArrayData.prod(od, 0, axis);
         int inner = ArrayData.prod(od, axis + 1, rank);
         Tensor out = ctx.allocate(parts[0].dtype(), Shape.of(od));

@@ -1,7 +1,7 @@
 package dev.tensorgraph.cpu;
 
 import dev.tensorgraph.Shape;
-import dev.tensorgraph.errors.InvalidArgumentException;
+import dev.tensorgraph.kernel.args.BroadcastShapes;
 
 /**
  * Walks the output of an elementwise op whose operands broadcast against each other (NumPy rules) in
@@ -36,42 +36,8 @@ final class BroadcastIndexer {
         this.numOperands = numOperands;
     }
 
-    /** The broadcast output shape of {@code shapes}; incompatible shapes fail as TensorFlow's kernels do. */
-    static Shape broadcastShape(Shape... shapes) {
-        int rank = 0;
-        for (Shape s : shapes) {
-            rank = Math.max(rank, s.rank());
-        }
-        long[] out = new long[rank];
-        java.util.Arrays.fill(out, 1);
-        for (Shape s : shapes) {
-            for (int i = 0; i < s.rank(); i++) {
-                int j = rank - s.rank() + i;
-                long d = s.size(i);
-                if (d != 1) {
-                    if (out[j] != 1 && out[j] != d) {
-                        throw incompatible(shapes);
-                    }
-                    out[j] = d;
-                }
-            }
-        }
-        return Shape.of(out);
-    }
-
-    private static InvalidArgumentException incompatible(Shape... shapes) {
-        if (shapes.length == 2) {
-            return new InvalidArgumentException("Incompatible shapes: " + shapes[0] + " vs. " + shapes[1]);
-        }
-        StringBuilder b = new StringBuilder("Incompatible shapes:");
-        for (int i = 0; i < shapes.length; i++) {
-            b.append(i == 0 ? " " : " vs. ").append(shapes[i]);
-        }
-        return new InvalidArgumentException(b.toString());
-    }
-
     static BroadcastIndexer of(Shape... shapes) {
-        Shape out = broadcastShape(shapes);
+        Shape out = BroadcastShapes.of("", shapes);
         int rank = out.rank();
         int k = shapes.length;
         // Aligned operand dims, keeping only output dims > 1.

@@ -9,6 +9,7 @@ import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.kernel.KernelContext;
 import dev.tensorgraph.kernel.KernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
+import dev.tensorgraph.kernel.args.SizeVector;
 
 /**
  * CPU kernels of Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter, float32 and float64. They compute in
@@ -67,22 +68,7 @@ public final class ConvKernels implements KernelLibrary {
     }
 
     private static int[] sizes(Tensor t, String what) {
-        int[] v;
-        if (t.dtype() == DType.INT32) {
-            v = t.ints();
-        } else if (t.dtype() == DType.INT64) {
-            long[] l = t.longs();
-            v = new int[l.length];
-            for (int i = 0; i < l.length; i++) {
-                v[i] = Math.toIntExact(l[i]);
-            }
-        } else {
-            throw new InvalidArgumentException(what + " must be int32 or int64, got " + t.dtype());
-        }
-        if (v.length != 4) {
-            throw new InvalidArgumentException(what + " must have 4 elements, got " + v.length);
-        }
-        return v;
+        return SizeVector.ints("", t, what, 4);
     }
 
     private static int chunkRows(int k) {

@@ -6,6 +6,7 @@ import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.kernel.KernelContext;
+import dev.tensorgraph.kernel.args.GatherAxes;
 
 /** Gather along an axis (with batch dimensions) and its scatter-add counterpart, UnsortedSegmentSum. */
 final class GatherKernel {
@@ -20,31 +21,14 @@ final class GatherKernel {
         Tensor indices = ctx.input(1);
         long[] p = params.shape().dims();
         long[] id = indices.shape().dims();
-        if (axisArg < -p.length || axisArg >= p.length) {
-            throw new InvalidArgumentException("Expected axis in the range [" + -p.length + ", " + p.length
-                    + "), but got " + axisArg);
-        }
-        int axis = (int) (axisArg < 0 ? axisArg + p.length : axisArg);
-        int bd = (int) (batchDimsArg < 0 ? batchDimsArg + id.length : batchDimsArg);
-        if (bd < 0 || bd > id.length || bd > axis) {
-            throw new InvalidArgumentException("batch_dims " + batchDimsArg + " is out of range for indices of shape "
-                    + indices.shape() + " and axis " + axis);
-        }
-        for (int i = 0; i < bd; i++) {
-            if (p[i] != id[i]) {
-                throw new InvalidArgumentException("params.shape[" + i + "]: " + p[i] + " should be equal to indices.shape["
-                        + i + "]: " + id[i]);
-            }
-        }
+        GatherAxes g = GatherAxes.of("", params.shape(), indices.shape(), axisArg, batchDimsArg);
+        int axis = g.axis();
+        int bd = g.batchDims();
         int batch = ArrayData.prod(p, 0, bd);
         int outer = ArrayData.prod(p, bd, axis);
         int n = (int) p[axis];
         int inner = ArrayData.prod(p, axis + 1, p.length);
         int perBatch = ArrayData.prod(id, bd, id.length);
-        long[] outDims = new long[axis + (id.length - bd) + (p.length - axis - 1)];
-        System.arraycopy(p, 0, outDims, 0, axis);
-        System.arraycopy(id, bd, outDims, axis, id.length - bd);
-        System.arraycopy(p, axis + 1, outDims, axis + id.length - bd, p.length - axis - 1);
         long[] idx = ArrayData.longs(indices);
         for (int i = 0; i < idx.length; i++) {
             if (idx[i] < 0 || idx[i] >= n) {
@@ -52,7 +36,7 @@ final class GatherKernel {
                         + n + ")");
             }
         }
-        Tensor out = ctx.allocate(params.dtype(), Shape.of(outDims));
+        Tensor out = ctx.allocate(params.dtype(), g.outShape());
         Object src = params.array();
         Object dst = out.array();
         int d = 0;

@@ -9,6 +9,7 @@ import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.kernel.Kernel;
 import dev.tensorgraph.kernel.KernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
+import dev.tensorgraph.kernel.args.ArgReductionAxis;
 
 /**
  * CPU kernels of the reductions: Sum, Prod, Mean, Max, Min over float32, float64, int32 and int64 (Mean of
@@ -173,33 +174,11 @@ public final class ReductionKernels implements KernelLibrary {
         if (dim.numElements() != 1) {
             throw new InvalidArgumentException("dimension must be a scalar, got shape " + dim.shape());
         }
-        long[] dims = in.shape().dims();
-        int rank = dims.length;
-        long d = axes(dim)[0];
-        if (d < -rank || d >= rank) {
-            throw new InvalidArgumentException("Expected dimension in the range [" + -rank + ", " + rank
-                    + "), but got " + d);
-        }
-        int axis = (int) (d < 0 ? d + rank : d);
-        if (dims[axis] == 0) {
-            throw new InvalidArgumentException("Reduction axis " + axis + " is empty in shape " + in.shape());
-        }
-        long outer = 1;
-        long inner = 1;
-        long[] outDims = new long[rank - 1];
-        for (int i = 0; i < rank; i++) {
-            if (i < axis) {
-                outer *= dims[i];
-                outDims[i] = dims[i];
-            } else if (i > axis) {
-                inner *= dims[i];
-                outDims[i - 1] = dims[i];
-            }
-        }
-        int a = Math.toIntExact(outer);
-        int r = (int) dims[axis];
-        int b = Math.toIntExact(inner);
-        Tensor out = ctx.allocate(outType, Shape.of(outDims));
+        ArgReductionAxis view = ArgReductionAxis.of("", in.shape(), axes(dim)[0]);
+        int a = Math.toIntExact(view.outer());
+        int r = (int) view.size();
+        int b = Math.toIntExact(view.inner());
+        Tensor out = ctx.allocate(outType, view.outShape());
         int[] idx = outType == DType.INT32 ? (int[]) out.array() : new int[a * b];
         switch (t) {
             case FLOAT32 -> ReductionLoops.argReduce((float[]) in.array(), idx, a, r, b, max);

@@ -7,6 +7,7 @@ import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.kernel.KernelContext;
 import dev.tensorgraph.kernel.KernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
+import dev.tensorgraph.kernel.args.ReshapeShapes;
 import java.util.Arrays;
 
 /**
@@ -50,50 +51,17 @@ public final class ShapeKernels implements KernelLibrary {
         });
         r.register(CPU, "Reshape", op -> ctx -> {
             Tensor x = ctx.input(0);
-            ctx.setOutput(0, x.reshaped(reshapeTarget(x, ArrayData.longs(ctx.input(1)))));
+            ctx.setOutput(0, x.reshaped(ReshapeShapes.reshape(x.shape(), ArrayData.longs(ctx.input(1)))));
         });
         r.register(CPU, "ExpandDims", op -> ctx -> {
             Tensor x = ctx.input(0);
-            long[] dims = x.shape().dims();
-            long a = ArrayData.scalarLong(ctx.input(1), "dim");
-            int rank = dims.length + 1;
-            if (a < -rank || a >= rank) {
-                throw new InvalidArgumentException("Tried to expand dim index " + a + " for tensor with " + dims.length
-                        + " dimensions.");
-            }
-            int axis = (int) (a < 0 ? a + rank : a);
-            long[] out = new long[rank];
-            System.arraycopy(dims, 0, out, 0, axis);
-            out[axis] = 1;
-            System.arraycopy(dims, axis, out, axis + 1, dims.length - axis);
-            ctx.setOutput(0, x.reshaped(Shape.of(out)));
+            ctx.setOutput(0, x.reshaped(ReshapeShapes.expandDims(x.shape(), ArrayData.scalarLong(ctx.input(1), "dim"))));
         });
         r.register(CPU, "Squeeze", op -> {
             long[] axes = op.attrLongs("squeeze_dims");
             return ctx -> {
                 Tensor x = ctx.input(0);
-                long[] dims = x.shape().dims();
-                boolean[] drop = new boolean[dims.length];
-                for (long a : axes) {
-                    if (a < -dims.length || a >= dims.length) {
-                        throw new InvalidArgumentException("Tried to squeeze dim index " + a + " for tensor with "
-                                + dims.length + " dimensions.");
-                    }
-                    int k = (int) (a < 0 ? a + dims.length : a);
-                    if (dims[k] != 1) {
-                        throw new InvalidArgumentException("Can not squeeze dim[" + k + "], expected a dimension of 1, got "
-                                + dims[k]);
-                    }
-                    drop[k] = true;
-                }
-                long[] out = new long[dims.length];
-                int n = 0;
-                for (int i = 0; i < dims.length; i++) {
-                    if (!(axes.length > 0 ? drop[i] : dims[i] == 1)) {
-                        out[n++] = dims[i];
-                    }
-                }
-                ctx.setOutput(0, x.reshaped(Shape.of(Arrays.copyOf(out, n))));
+                ctx.setOutput(0, x.reshaped(ReshapeShapes.squeeze(x.shape(), axes)));
             };
         });
         r.register(CPU, "BroadcastTo", op -> ctx -> broadcastTo(ctx));
@@ -128,39 +96,6 @@ public final class ShapeKernels implements KernelLibrary {
             r[i] = Math.toIntExact(d[i]);
         }
         return r;
-    }
-
-    /** The shape {@code spec} asks for, with one -1 inferred; a mismatch names both shapes. */
-    static Shape reshapeTarget(Tensor x, long[] spec) {
-        long n = x.numElements();
-        long known = 1;
-        int unknown = -1;
-        for (int i = 0; i < spec.length; i++) {
-            if (spec[i] == -1) {
-                if (unknown >= 0) {
-                    throw new InvalidArgumentException("only one input size may be -1, not both " + unknown + " and " + i);
-                }
-                unknown = i;
-            } else if (spec[i] < 0) {
-                throw new InvalidArgumentException("size " + i + " must be non-negative, not " + spec[i]);
-            } else {
-                known *= spec[i];
-            }
-        }
-        long[] out = spec.clone();
-        if (unknown >= 0) {
-            if (known == 0 || n % known != 0) {
-                throw new InvalidArgumentException("Input to reshape is a tensor with " + n
-                        + " values, but the requested shape requires a multiple of " + known + " (input shape "
-                        + x.shape() + ", requested shape " + Arrays.toString(spec) + ")");
-            }
-            out[unknown] = n / known;
-        } else if (known != n) {
-            throw new InvalidArgumentException("Input to reshape is a tensor with " + n
-                    + " values, but the requested shape has " + known + " (input shape " + x.shape()
-                    + ", requested shape " + Arrays.toString(spec) + ")");
-        }
-        return Shape.of(out);
     }
 
     private static void broadcastTo(KernelContext ctx) {

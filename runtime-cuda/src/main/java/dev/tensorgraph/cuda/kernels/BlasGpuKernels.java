@@ -4,14 +4,14 @@ import static dev.tensorgraph.cuda.kernels.DnnStatus.checkCublas;
 
 import dev.tensorgraph.DType;
 import dev.tensorgraph.Operation;
-import dev.tensorgraph.Shape;
 import dev.tensorgraph.cuda.CudaDevice;
 import dev.tensorgraph.device.DeviceTensor;
-import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.kernel.KernelContext;
 import dev.tensorgraph.kernel.KernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
+import dev.tensorgraph.kernel.args.BatchMatMulShape;
+import dev.tensorgraph.kernel.args.MatMulShape;
 import org.bytedeco.cuda.cublas.cublasContext;
 import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.javacpp.DoublePointer;
@@ -53,20 +53,12 @@ public final class BlasGpuKernels implements KernelLibrary {
     private static void matMul(KernelContext ctx, DType t, boolean ta, boolean tb) {
         DeviceTensor a = ctx.deviceInput(0);
         DeviceTensor b = ctx.deviceInput(1);
-        Shape sa = a.shape();
-        Shape sb = b.shape();
         String opName = ctx.op().name();
-        if (sa.rank() != 2 || sb.rank() != 2) {
-            throw new InvalidArgumentException(opName + ": In[0] and In[1] must be matrices, got shapes " + sa + " and " + sb);
-        }
-        int m = (int) sa.size(ta ? 1 : 0);
-        int k = (int) sa.size(ta ? 0 : 1);
-        int kb = (int) sb.size(tb ? 1 : 0);
-        int n = (int) sb.size(tb ? 0 : 1);
-        if (k != kb) {
-            throw new InvalidArgumentException(opName + ": Matrix size-incompatible: In[0]: " + sa + ", In[1]: " + sb);
-        }
-        DeviceTensor out = ctx.allocateOnDevice(t, Shape.of(m, n));
+        MatMulShape shape = MatMulShape.of(opName + ": ", a.shape(), b.shape(), ta, tb);
+        int m = shape.m();
+        int k = shape.k();
+        int n = shape.n();
+        DeviceTensor out = ctx.allocateOnDevice(t, shape.outShape());
         CudaDevice dev = CudaDevice.of(ctx);
         if (m > 0 && n > 0) {
             if (k == 0) {
@@ -87,49 +79,17 @@ public final class BlasGpuKernels implements KernelLibrary {
         DeviceTensor x = ctx.deviceInput(0);
         DeviceTensor y = ctx.deviceInput(1);
         String opName = ctx.op().name();
-        long[] sx = x.shape().dims();
-        long[] sy = y.shape().dims();
-        if (sx.length < 2 || sy.length < 2) {
-            throw new InvalidArgumentException(opName + ": In[0] and In[1] must have rank >= 2, got shapes " + x.shape()
-                    + " and " + y.shape());
-        }
-        int rx = sx.length;
-        int ry = sy.length;
-        int m = (int) sx[adjX ? rx - 1 : rx - 2];
-        int k = (int) sx[adjX ? rx - 2 : rx - 1];
-        int ky = (int) sy[adjY ? ry - 1 : ry - 2];
-        int n = (int) sy[adjY ? ry - 2 : ry - 1];
-        if (k != ky) {
-            throw new InvalidArgumentException(opName + ": Matrix size-incompatible: In[0]: " + x.shape() + ", In[1]: " + y.shape());
-        }
-        int rank = Math.max(rx, ry) - 2;
-        long[] dimX = new long[rank];
-        long[] dimY = new long[rank];
-        long[] batch = new long[rank];
-        long[] strideX = new long[rank];   // in matrices; 0 along broadcast axes
-        long[] strideY = new long[rank];
-        long px = 1;
-        long py = 1;
-        for (int i = rank - 1; i >= 0; i--) {
-            int ix = i - (rank - (rx - 2));
-            int iy = i - (rank - (ry - 2));
-            dimX[i] = ix >= 0 ? sx[ix] : 1;
-            dimY[i] = iy >= 0 ? sy[iy] : 1;
-            if (dimX[i] != dimY[i] && dimX[i] != 1 && dimY[i] != 1) {
-                throw new InvalidArgumentException(opName + ": In[0] and In[1] must have compatible batch dimensions: "
-                        + x.shape() + " vs. " + y.shape());
-            }
-            batch[i] = dimX[i] == 0 || dimY[i] == 0 ? 0 : Math.max(dimX[i], dimY[i]);
-            strideX[i] = dimX[i] == 1 ? 0 : px;
-            strideY[i] = dimY[i] == 1 ? 0 : py;
-            px *= dimX[i];
-            py *= dimY[i];
-        }
-        long[] outDims = new long[rank + 2];
-        System.arraycopy(batch, 0, outDims, 0, rank);
-        outDims[rank] = m;
-        outDims[rank + 1] = n;
-        DeviceTensor out = ctx.allocateOnDevice(t, Shape.of(outDims));
+        BatchMatMulShape shape = BatchMatMulShape.of(opName + ": ", x.shape(), y.shape(), adjX, adjY);
+        int m = shape.m();
+        int k = shape.k();
+        int n = shape.n();
+        int rank = shape.batchRank();
+        long[] dimX = shape.dimX();
+        long[] dimY = shape.dimY();
+        long[] batch = shape.batch();
+        long[] strideX = shape.strideX();   // in matrices; 0 along broadcast axes
+        long[] strideY = shape.strideY();
+        DeviceTensor out = ctx.allocateOnDevice(t, shape.outShape());
         CudaDevice dev = CudaDevice.of(ctx);
         if (out.numElements() == 0) {
             ctx.setOutput(0, out);

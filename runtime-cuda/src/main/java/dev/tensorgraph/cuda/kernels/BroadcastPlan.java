@@ -1,8 +1,8 @@
 package dev.tensorgraph.cuda.kernels;
 
 import dev.tensorgraph.Shape;
-import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.UnimplementedException;
+import dev.tensorgraph.kernel.args.BroadcastShapes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,7 +41,7 @@ public final class BroadcastPlan {
 
     /** The NumPy broadcast of {@code operands}; incompatible shapes fail as TensorFlow's kernels do. */
     public static BroadcastPlan of(String opName, Shape... operands) {
-        Shape out = broadcastShape(opName, operands);
+        Shape out = BroadcastShapes.of(opName + ": ", operands);
         long n = out.numElements();
         int rank = out.rank();
         long[] outDims = out.dims();
@@ -132,37 +132,6 @@ public final class BroadcastPlan {
             narrow &= e < Integer.MAX_VALUE;
         }
         return new BroadcastPlan(out, n, rank, walkDims, walkStrides, flat, narrow);
-    }
-
-    /** The broadcast output shape of {@code shapes}. */
-    public static Shape broadcastShape(String opName, Shape... shapes) {
-        int rank = 0;
-        for (Shape s : shapes) {
-            rank = Math.max(rank, s.rank());
-        }
-        long[] out = new long[rank];
-        Arrays.fill(out, 1);
-        for (Shape s : shapes) {
-            for (int i = 0; i < s.rank(); i++) {
-                int j = rank - s.rank() + i;
-                long d = s.size(i);
-                if (d != 1) {
-                    if (out[j] != 1 && out[j] != d) {
-                        throw incompatible(opName, shapes);
-                    }
-                    out[j] = d;
-                }
-            }
-        }
-        return Shape.of(out);
-    }
-
-    private static InvalidArgumentException incompatible(String opName, Shape... shapes) {
-        StringBuilder b = new StringBuilder(opName).append(": Incompatible shapes:");
-        for (int i = 0; i < shapes.length; i++) {
-            b.append(i == 0 ? " " : " vs. ").append(shapes[i]);
-        }
-        return new InvalidArgumentException(b.toString());
     }
 
     public Shape shape() {

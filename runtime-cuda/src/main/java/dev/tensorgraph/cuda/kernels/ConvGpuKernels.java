@@ -14,6 +14,7 @@ import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.kernel.KernelContext;
 import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.KernelRegistry;
+import dev.tensorgraph.kernel.args.SizeVector;
 import java.util.Arrays;
 import org.bytedeco.cuda.cudnn.cudnnContext;
 import org.bytedeco.cuda.cudnn.cudnnConvolutionStruct;
@@ -101,22 +102,7 @@ final class ConvGpuKernels {
 
     /** A host int32/int64 vector of 4 sizes (input_sizes, filter_sizes). */
     static int[] sizes(Tensor t, String op, String what) {
-        int[] v;
-        if (t.dtype() == DType.INT32) {
-            v = t.ints();
-        } else if (t.dtype() == DType.INT64) {
-            long[] l = t.longs();
-            v = new int[l.length];
-            for (int i = 0; i < l.length; i++) {
-                v[i] = Math.toIntExact(l[i]);
-            }
-        } else {
-            throw new InvalidArgumentException(op + ": " + what + " must be int32 or int64, got " + t.dtype());
-        }
-        if (v.length != 4) {
-            throw new InvalidArgumentException(op + ": " + what + " must have 4 elements, got " + v.length);
-        }
-        return v;
+        return SizeVector.ints(op + ": ", t, what, 4);
     }
 
     private static void checkOut(ConvGeometry g, int[] dd, Shape dyShape, String op) {

@@ -10,6 +10,7 @@ import dev.tensorgraph.kernel.Kernel;
 import dev.tensorgraph.kernel.KernelContext;
 import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.KernelRegistry;
+import dev.tensorgraph.kernel.args.ConcatShapes;
 import dev.tensorgraph.op.StridedSliceSpec;
 import java.util.Arrays;
 
@@ -166,41 +167,16 @@ final class LayoutGpuKernels {
         long[] first = parts[0].shape().dims();
         int rank = first.length + (stack ? 1 : 0);
         int axis = LayoutHostArgs.normalizeAxis(ctx, axisArg, rank);
-        long[][] dims = new long[parts.length][];
-        long total = 0;
+        Shape[] shapes = new Shape[parts.length];
+        DType[] dtypes = new DType[parts.length];
         for (int i = 0; i < parts.length; i++) {
-            long[] d = parts[i].shape().dims();
-            if (stack) {
-                if (!Arrays.equals(d, first)) {
-                    throw new InvalidArgumentException(what + ": Shapes of all inputs must match: values[0].shape = "
-                            + parts[0].shape() + " != values[" + i + "].shape = " + parts[i].shape());
-                }
-                long[] e = new long[rank];
-                System.arraycopy(d, 0, e, 0, axis);
-                e[axis] = 1;
-                System.arraycopy(d, axis, e, axis + 1, d.length - axis);
-                d = e;
-            } else {
-                if (d.length != rank) {
-                    throw new InvalidArgumentException(what + ": Ranks of all input tensors should match: shape[0] = "
-                            + parts[0].shape() + " vs. shape[" + i + "] = " + parts[i].shape());
-                }
-                for (int k = 0; k < rank; k++) {
-                    if (k != axis && d[k] != first[k]) {
-                        throw new InvalidArgumentException(what + ": Dimension " + k + " in both shapes must be equal: "
-                                + "shape[0] = " + parts[0].shape() + " vs. shape[" + i + "] = " + parts[i].shape());
-                    }
-                }
-            }
-            if (parts[i].dtype() != parts[0].dtype()) {
-                throw new InvalidArgumentException(what + ": all inputs must have one dtype, got " + parts[0].dtype()
-                        + " and " + parts[i].dtype());
-            }
-            dims[i] = d;
-            total += d[axis];
+            shapes[i] = parts[i].shape();
+            dtypes[i] = parts[i].dtype();
         }
-        long[] od = dims[0].clone();
-        od[axis] = total;
+        ConcatShapes joined = ConcatShapes.of(what + ": ", what + ": ", shapes, dtypes, axis, stack);
+        long[][] dims = joined.parts();
+        long[] od = joined.outShape().dims();
+        long total = od[axis];
         if (parts.length == 1) {
             return parts[0].withShape(Shape.of(od));
         }

@@ -5,6 +5,7 @@ import dev.tensorgraph.cuda.CudaDevice;
 import dev.tensorgraph.device.DeviceTensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.kernel.KernelContext;
+import dev.tensorgraph.kernel.args.GatherAxes;
 
 /** GatherV2/Gather and OneHot on the GPU: the index values stay in device memory, shapes come from the host. */
 final class LayoutIndexing {
@@ -20,30 +21,13 @@ final class LayoutIndexing {
         DeviceTensor indices = ctx.deviceInput(1);
         long[] p = params.shape().dims();
         long[] id = indices.shape().dims();
-        if (axisArg < -p.length || axisArg >= p.length) {
-            throw new InvalidArgumentException(what + ": Expected axis in the range [" + -p.length + ", " + p.length
-                    + "), but got " + axisArg);
-        }
-        int axis = (int) (axisArg < 0 ? axisArg + p.length : axisArg);
-        int batchDims = (int) (batchDimsArg < 0 ? batchDimsArg + id.length : batchDimsArg);
-        if (batchDims < 0 || batchDims > id.length || batchDims > axis) {
-            throw new InvalidArgumentException(what + ": batch_dims " + batchDimsArg
-                    + " is out of range for indices of shape " + indices.shape() + " and axis " + axis);
-        }
-        for (int i = 0; i < batchDims; i++) {
-            if (p[i] != id[i]) {
-                throw new InvalidArgumentException(what + ": params.shape[" + i + "]: " + p[i]
-                        + " should be equal to indices.shape[" + i + "]: " + id[i]);
-            }
-        }
+        GatherAxes g = GatherAxes.of(what + ": ", params.shape(), indices.shape(), axisArg, batchDimsArg);
+        int axis = g.axis();
+        int batchDims = g.batchDims();
         long outerPerBatch = LayoutGpuKernels.product(p, batchDims, axis);
         long inner = LayoutGpuKernels.product(p, axis + 1, p.length);
         long perBatch = LayoutGpuKernels.product(id, batchDims, id.length);
-        long[] outDims = new long[axis + (id.length - batchDims) + (p.length - axis - 1)];
-        System.arraycopy(p, 0, outDims, 0, axis);
-        System.arraycopy(id, batchDims, outDims, axis, id.length - batchDims);
-        System.arraycopy(p, axis + 1, outDims, axis + id.length - batchDims, p.length - axis - 1);
-        DeviceTensor out = ctx.allocateOnDevice(params.dtype(), Shape.of(outDims));
+        DeviceTensor out = ctx.allocateOnDevice(params.dtype(), g.outShape());
         long n = out.numElements();
         if (n > 0) {
             CudaDevice dev = CudaDevice.of(ctx);

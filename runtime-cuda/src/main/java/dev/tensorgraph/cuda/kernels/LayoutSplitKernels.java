@@ -4,11 +4,10 @@ import dev.tensorgraph.Operation;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.cuda.CudaDevice;
 import dev.tensorgraph.device.DeviceTensor;
-import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.kernel.KernelContext;
 import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.KernelRegistry;
-import java.util.Arrays;
+import dev.tensorgraph.kernel.args.SplitSizes;
 
 /**
  * GPU Split and SplitV (the gradient of ConcatV2): each output is one column block of the input seen as
@@ -26,14 +25,7 @@ final class LayoutSplitKernels {
                 DeviceTensor x = ctx.deviceInput(1);
                 int axis = LayoutHostArgs.normalizeAxis(ctx, LayoutHostArgs.longs(ctx, ctx.input(0), "split_dim")[0],
                         x.shape().rank());
-                long d = x.shape().size(axis);
-                if (d % num != 0) {
-                    throw new InvalidArgumentException("Number of ways to split should evenly divide the split dimension, "
-                            + "but got split_dim " + axis + " (size = " + d + ") and num_split " + num);
-                }
-                long[] sizes = new long[num];
-                Arrays.fill(sizes, d / num);
-                split(ctx, x, axis, sizes);
+                split(ctx, x, axis, SplitSizes.even(x.shape().size(axis), num, axis));
             };
         }, new int[] {0}, new int[0]));
         r.register(KernelRegistry.GPU, "SplitV", KernelFactory.withHostMemory(op -> {
@@ -43,7 +35,7 @@ final class LayoutSplitKernels {
                 DeviceTensor x = ctx.deviceInput(0);
                 int axis = LayoutHostArgs.normalizeAxis(ctx, LayoutHostArgs.longs(ctx, ctx.input(2), "split_dim")[0],
                         x.shape().rank());
-                split(ctx, x, axis, resolveSizes(LayoutHostArgs.longs(ctx, ctx.input(1), "size_splits"), num,
+                split(ctx, x, axis, SplitSizes.resolve(LayoutHostArgs.longs(ctx, ctx.input(1), "size_splits"), num,
                         x.shape().size(axis), x.shape()));
             };
         }, new int[] {1, 2}, new int[0]));
@@ -53,34 +45,6 @@ final class LayoutSplitKernels {
         if (op.input(dataInput).dtype().byteSize() <= 0) {
             throw LayoutHostArgs.noKernel(op, op.input(dataInput).dtype());
         }
-    }
-
-    /** size_splits with its one -1 filled in, checked against the axis length as TensorFlow checks it. */
-    private static long[] resolveSizes(long[] given, int num, long d, Shape shape) {
-        if (given.length != num) {
-            throw new InvalidArgumentException("size_splits has " + given.length + " entries but num_split is " + num);
-        }
-        long[] sizes = given.clone();
-        long known = 0;
-        int unknown = -1;
-        for (int i = 0; i < num; i++) {
-            if (sizes[i] == -1 && unknown < 0) {
-                unknown = i;
-            } else if (sizes[i] < 0) {
-                throw new InvalidArgumentException("invalid size_splits " + Arrays.toString(given));
-            } else {
-                known += sizes[i];
-            }
-        }
-        if (unknown >= 0) {
-            sizes[unknown] = d - known;
-        }
-        if (known > d || (unknown < 0 && known != d)) {
-            throw new InvalidArgumentException("Determined shape must either match input shape along split_dim exactly "
-                    + "if fully specified, or be less than the size of the input along split_dim if not fully "
-                    + "specified. Got: " + known + " for input shape " + shape);
-        }
-        return sizes;
     }
 
     private static void split(KernelContext ctx, DeviceTensor x, int axis, long[] sizes) {

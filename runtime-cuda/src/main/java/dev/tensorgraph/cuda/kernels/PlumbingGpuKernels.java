@@ -16,7 +16,7 @@ import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.KernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
 import dev.tensorgraph.kernel.VariableSlot;
-import java.util.Arrays;
+import dev.tensorgraph.kernel.args.ReshapeShapes;
 import java.util.Locale;
 
 /**
@@ -53,7 +53,7 @@ public final class PlumbingGpuKernels implements KernelLibrary {
         r.register(GPU, "Const", PlumbingGpuKernels::constant);
         r.register(GPU, "Reshape", KernelFactory.withHostMemory(anyDtype("T", op -> ctx -> {
             DeviceTensor x = ctx.deviceInput(0);
-            ctx.setOutput(0, x.withShape(reshapeTarget(x.shape(), longs(ctx.input(1), "shape"))));
+            ctx.setOutput(0, x.withShape(ReshapeShapes.reshape(x.shape(), longs(ctx.input(1), "shape"))));
         }), new int[] {1}, NONE));
         r.register(GPU, "ExpandDims", KernelFactory.withHostMemory(anyDtype("T", op -> ctx -> {
             DeviceTensor x = ctx.deviceInput(0);
@@ -63,7 +63,7 @@ public final class PlumbingGpuKernels implements KernelLibrary {
             long[] axes = op.attrLongs("squeeze_dims");
             return ctx -> {
                 DeviceTensor x = ctx.deviceInput(0);
-                ctx.setOutput(0, x.withShape(squeeze(x.shape(), axes)));
+                ctx.setOutput(0, x.withShape(ReshapeShapes.squeeze(x.shape(), axes)));
             };
         }));
         r.register(GPU, "Switch", new SwitchFactory());
@@ -307,81 +307,10 @@ public final class PlumbingGpuKernels implements KernelLibrary {
         throw new InvalidArgumentException(what + " must be int32 or int64, got " + t.dtype());
     }
 
-    /** The shape {@code spec} asks for, with at most one -1 inferred from the element count. */
-    static Shape reshapeTarget(Shape in, long[] spec) {
-        long n = in.numElements();
-        long known = 1;
-        int inferred = -1;
-        for (int i = 0; i < spec.length; i++) {
-            if (spec[i] == -1) {
-                if (inferred >= 0) {
-                    throw new InvalidArgumentException("only one input size may be -1, not both " + inferred + " and " + i);
-                }
-                inferred = i;
-            } else if (spec[i] < 0) {
-                throw new InvalidArgumentException("size " + i + " must be non-negative, not " + spec[i]);
-            } else {
-                known *= spec[i];
-            }
-        }
-        long[] out = spec.clone();
-        if (inferred >= 0) {
-            if (known == 0 || n % known != 0) {
-                throw new InvalidArgumentException("Input to reshape is a tensor with " + n
-                        + " values, but the requested shape requires a multiple of " + known + " (input shape " + in
-                        + ", requested shape " + Arrays.toString(spec) + ")");
-            }
-            out[inferred] = n / known;
-        } else if (known != n) {
-            throw new InvalidArgumentException("Input to reshape is a tensor with " + n
-                    + " values, but the requested shape has " + known + " (input shape " + in + ", requested shape "
-                    + Arrays.toString(spec) + ")");
-        }
-        return Shape.of(out);
-    }
-
     private static Shape expandDims(Shape in, Tensor dim) {
         if (dim.numElements() != 1) {
             throw new InvalidArgumentException("dim must be a scalar, got shape " + dim.shape());
         }
-        long a = longs(dim, "dim")[0];
-        long[] dims = in.dims();
-        int rank = dims.length + 1;
-        if (a < -rank || a >= rank) {
-            throw new InvalidArgumentException("Tried to expand dim index " + a + " for tensor with " + dims.length
-                    + " dimensions.");
-        }
-        int axis = (int) (a < 0 ? a + rank : a);
-        long[] out = new long[rank];
-        System.arraycopy(dims, 0, out, 0, axis);
-        out[axis] = 1;
-        System.arraycopy(dims, axis, out, axis + 1, dims.length - axis);
-        return Shape.of(out);
-    }
-
-    private static Shape squeeze(Shape in, long[] axes) {
-        long[] dims = in.dims();
-        boolean[] drop = new boolean[dims.length];
-        for (long a : axes) {
-            if (a < -dims.length || a >= dims.length) {
-                throw new InvalidArgumentException("Tried to squeeze dim index " + a + " for tensor with "
-                        + dims.length + " dimensions.");
-            }
-            int k = (int) (a < 0 ? a + dims.length : a);
-            if (dims[k] != 1) {
-                throw new InvalidArgumentException("Can not squeeze dim[" + k + "], expected a dimension of 1, got "
-                        + dims[k]);
-            }
-            drop[k] = true;
-        }
-        long[] out = new long[dims.length];
-        int n = 0;
-        for (int i = 0; i < dims.length; i++) {
-            boolean removed = axes.length > 0 ? drop[i] : dims[i] == 1;
-            if (!removed) {
-                out[n++] = dims[i];
-            }
-        }
-        return Shape.of(Arrays.copyOf(out, n));
+        return ReshapeShapes.expandDims(in, longs(dim, "dim")[0]);
     }
 }

@@ -12,6 +12,7 @@ import dev.tensorgraph.kernel.KernelContext;
 import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.KernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
+import dev.tensorgraph.kernel.args.ArgReductionAxis;
 
 /**
  * GPU kernels of the reductions: Sum, Mean, Prod, Max, Min (float32, int32, int64), ArgMax and ArgMin (of
@@ -113,33 +114,11 @@ public final class ReductionGpuKernels implements KernelLibrary {
                 throw new InvalidArgumentException(LayoutHostArgs.describe(ctx) + ": dimension must be a scalar, got shape "
                         + dim.shape());
             }
-            long[] dims = in.shape().dims();
-            int rank = dims.length;
-            long d = LayoutHostArgs.longs(ctx, dim, "dimension")[0];
-            if (d < -rank || d >= rank) {
-                throw new InvalidArgumentException(LayoutHostArgs.describe(ctx) + ": Expected dimension in the range ["
-                        + -rank + ", " + rank + "), but got " + d);
-            }
-            int axis = (int) (d < 0 ? d + rank : d);
-            if (dims[axis] == 0) {
-                throw new InvalidArgumentException(LayoutHostArgs.describe(ctx) + ": Reduction axis " + axis
-                        + " is empty in shape " + in.shape());
-            }
-            long outer = 1;
-            long inner = 1;
-            long[] outDims = new long[rank - 1];
-            for (int i = 0; i < rank; i++) {
-                if (i < axis) {
-                    outer *= dims[i];
-                    outDims[i] = dims[i];
-                } else if (i > axis) {
-                    inner *= dims[i];
-                    outDims[i - 1] = dims[i];
-                }
-            }
-            DeviceTensor out = ctx.allocateOnDevice(outType, Shape.of(outDims));
+            ArgReductionAxis view = ArgReductionAxis.of(LayoutHostArgs.describe(ctx) + ": ", in.shape(),
+                    LayoutHostArgs.longs(ctx, dim, "dimension")[0]);
+            DeviceTensor out = ctx.allocateOnDevice(outType, view.outShape());
             if (out.numElements() > 0) {
-                ReductionRunner.argReduce(CudaDevice.of(ctx), in, out, outer, dims[axis], inner, max);
+                ReductionRunner.argReduce(CudaDevice.of(ctx), in, out, view.outer(), view.size(), view.inner(), max);
             }
             ctx.setOutput(0, out);
         };
