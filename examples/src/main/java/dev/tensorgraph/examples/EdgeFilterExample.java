@@ -10,13 +10,11 @@ import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
 import dev.tensorgraph.ops.Tf;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -56,8 +54,8 @@ public final class EdgeFilterExample implements Callable<Integer> {
         Files.createDirectories(out);
         Path edges = out.resolve("edges.png");
         Path pooled = out.resolve("edges-pooled.png");
-        writePng(r.edges(), edges);
-        writePng(r.pooled(), pooled);
+        GrayPng.write(r.edges(), edges);
+        GrayPng.write(r.pooled(), pooled);
         System.out.println("input  " + Shape.of(1, input.height(), input.width(), 1));
         System.out.println("conv2d " + r.edges().shape() + " -> " + edges);
         System.out.println("pool   " + r.pooled().shape() + " -> " + pooled);
@@ -90,7 +88,7 @@ public final class EdgeFilterExample implements Callable<Integer> {
 
     private Gray load() throws IOException {
         if (image != null) {
-            return read(image);
+            return GrayPng.read(image);
         }
         if (Files.isDirectory(FashionMnist.DEFAULT_DIR)) {
             FashionMnist.Split test = FashionMnist.test(FashionMnist.DEFAULT_DIR);
@@ -100,28 +98,6 @@ public final class EdgeFilterExample implements Callable<Integer> {
         }
         System.out.println("image: generated test pattern (Fashion-MNIST not installed: " + FashionMnist.INSTALL_HINT + ")");
         return testPattern(64, 64);
-    }
-
-    /** Reads an image and converts it to gray with the ITU-R BT.601 luma weights. */
-    static Gray read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new NotFoundException("image not found: " + file);
-        }
-        BufferedImage img = ImageIO.read(file.toFile());
-        if (img == null) {
-            throw new InvalidArgumentException(file + " is not an image format ImageIO can read");
-        }
-        int h = img.getHeight();
-        int w = img.getWidth();
-        float[] p = new float[h * w];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int rgb = img.getRGB(x, y);
-                double luma = 0.299 * ((rgb >> 16) & 0xff) + 0.587 * ((rgb >> 8) & 0xff) + 0.114 * (rgb & 0xff);
-                p[y * w + x] = (float) (luma / 255.0);
-            }
-        }
-        return new Gray(h, w, p);
     }
 
     /** A bright square and a disc on a dark background: straight and curved edges. */
@@ -137,29 +113,5 @@ public final class EdgeFilterExample implements Callable<Integer> {
             }
         }
         return new Gray(height, width, p);
-    }
-
-    /** Writes a [1, h, w, 1] tensor as an 8-bit gray PNG, min..max mapped to 0..255 (flat: all black). */
-    static void writePng(Tensor t, Path file) throws IOException {
-        int h = (int) t.shape().size(1);
-        int w = (int) t.shape().size(2);
-        float[] v = t.floats();
-        float min = Float.POSITIVE_INFINITY;
-        float max = Float.NEGATIVE_INFINITY;
-        for (float f : v) {
-            min = Math.min(min, f);
-            max = Math.max(max, f);
-        }
-        float range = max > min ? max - min : 1f;
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int g = Math.round((v[y * w + x] - min) / range * 255f);
-                img.getRaster().setSample(x, y, 0, g);
-            }
-        }
-        if (!ImageIO.write(img, "png", file.toFile())) {
-            throw new IOException("no PNG writer available for " + file);
-        }
     }
 }

@@ -116,9 +116,15 @@ public final class TrainFashionMnist implements Callable<Integer> {
             Path graphFile = out.resolve("graph.pb");
             Files.write(graphFile, g.toGraphDef());
             Path checkpoint = new Saver(g).save(s, out.resolve("model"), epochs);
-            List<Path> charts = chart.write(out.resolve("training"));
-            System.out.println("saved " + graphFile + ", checkpoint " + checkpoint + ", charts " + charts.get(0) + " and "
-                    + charts.get(1));
+            String charts;
+            try {
+                List<Path> written = chart.write(out.resolve("training"));
+                charts = "charts " + written.get(0) + " and " + written.get(1);
+            } catch (LinkageError e) {
+                // A trimmed Java runtime without java.desktop (AWT) cannot draw; training itself does not need it.
+                charts = "no charts (this Java runtime lacks the java.desktop module: " + e.getMessage() + ")";
+            }
+            System.out.println("saved " + graphFile + ", checkpoint " + checkpoint + ", " + charts);
         }
         return 0;
     }

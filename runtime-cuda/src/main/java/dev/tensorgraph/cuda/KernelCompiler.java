@@ -11,6 +11,7 @@ import static org.bytedeco.cuda.global.nvrtc.nvrtcGetCUBINSize;
 import static org.bytedeco.cuda.global.nvrtc.nvrtcGetErrorString;
 import static org.bytedeco.cuda.global.nvrtc.nvrtcGetProgramLog;
 import static org.bytedeco.cuda.global.nvrtc.nvrtcGetProgramLogSize;
+import static org.bytedeco.cuda.global.nvrtc.nvrtcVersion;
 
 import dev.tensorgraph.errors.InternalException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,7 @@ import org.bytedeco.cuda.cudart.CUfunc_st;
 import org.bytedeco.cuda.cudart.CUmod_st;
 import org.bytedeco.cuda.nvrtc._nvrtcProgram;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.SizeTPointer;
 import org.slf4j.Logger;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Compiles {@link CudaSource}s with NVRTC for the device's architecture and loads them as modules. Modules
  * live in the device's primary context, which every session on that GPU shares, so each source is compiled
- * once per GPU for the life of the process, not once per session.
+ * once per GPU for the life of the process, not once per session, and its CUBIN is kept on disk
+ * ({@link CubinCache}) for later processes.
  */
 final class KernelCompiler {
     private static final Logger LOG = LoggerFactory.getLogger(KernelCompiler.class);
@@ -77,11 +80,27 @@ final class KernelCompiler {
 
     private static LoadedModule load(CudaDevice device, CudaSource source) {
         long start = System.nanoTime();
-        BytePointer cubin = compile(source, device.computeCapability());
+        String[] options = options(device.computeCapability());
+        String key = CubinCache.key(source.code(), options, compilerVersion());
+        byte[] cached = CubinCache.read(key);
+        if (cached != null) {
+            CUmod_st module = new CUmod_st();
+            try (BytePointer cubin = new BytePointer(cached)) {
+                if (cuModuleLoadData(module, cubin) == 0) {
+                    LOG.debug("loaded CUDA source {} for {} from the kernel cache", source.name(), device.name());
+                    return new LoadedModule(module, source.name());
+                }
+            }
+            CubinCache.forget(key);
+        }
+        BytePointer cubin = compile(source, options);
         CUmod_st module = new CUmod_st();
         try {
+            byte[] bytes = new byte[Math.toIntExact(cubin.limit())];
+            cubin.get(bytes);
             CudaErrors.checkDriver(cuModuleLoadData(module, cubin), device.name(),
                     "loading the module compiled from CUDA source " + source.name());
+            CubinCache.write(key, bytes);
         } finally {
             cubin.close();
         }
@@ -90,7 +109,21 @@ final class KernelCompiler {
         return new LoadedModule(module, source.name());
     }
 
-    private static BytePointer compile(CudaSource source, int[] capability) {
+    private static String[] options(int[] capability) {
+        return new String[] {
+            "--gpu-architecture=sm_" + capability[0] + capability[1],
+            "-default-device",
+            "-std=c++17",
+        };
+    }
+
+    private static String compilerVersion() {
+        try (IntPointer major = new IntPointer(1); IntPointer minor = new IntPointer(1)) {
+            return nvrtcVersion(major, minor) == NVRTC_SUCCESS ? major.get() + "." + minor.get() : "unknown";
+        }
+    }
+
+    private static BytePointer compile(CudaSource source, String[] options) {
         _nvrtcProgram program = new _nvrtcProgram();
         try (BytePointer code = new BytePointer(source.code());
              BytePointer name = new BytePointer(source.name() + ".cu")) {
@@ -98,11 +131,6 @@ final class KernelCompiler {
                     source, "creating the NVRTC program");
         }
         try {
-            String[] options = {
-                "--gpu-architecture=sm_" + capability[0] + capability[1],
-                "-default-device",
-                "-std=c++17",
-            };
             int r;
             try (PointerPointer<BytePointer> opts = new PointerPointer<>(options)) {
                 r = nvrtcCompileProgram(program, options.length, opts);
@@ -114,6 +142,7 @@ final class KernelCompiler {
             SizeTPointer size = new SizeTPointer(1);
             nvrtc(nvrtcGetCUBINSize(program, size), source, "reading the CUBIN size");
             BytePointer cubin = new BytePointer(size.get());
+            cubin.limit(size.get());
             nvrtc(nvrtcGetCUBIN(program, cubin), source, "reading the CUBIN");
             return cubin;
         } finally {
