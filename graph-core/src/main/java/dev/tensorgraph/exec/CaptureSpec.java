@@ -132,21 +132,8 @@ final class CaptureSpec {
         return key;
     }
 
+    /** A fed value as part of a key: its dtype and elements (deepToString prints any primitive array). */
     private static Object valueKey(Tensor t) {
-        Object a = t.array();
-        if (a instanceof float[] f) {
-            return List.of(t.dtype(), Arrays.toString(f));
-        } else if (a instanceof double[] d) {
-            return List.of(t.dtype(), Arrays.toString(d));
-        } else if (a instanceof int[] d) {
-            return List.of(t.dtype(), Arrays.toString(d));
-        } else if (a instanceof long[] d) {
-            return List.of(t.dtype(), Arrays.toString(d));
-        } else if (a instanceof boolean[] d) {
-            return List.of(t.dtype(), Arrays.toString(d));
-        } else if (a instanceof byte[] d) {
-            return List.of(t.dtype(), Arrays.toString(d));
-        }
-        return List.of(t.dtype(), Arrays.deepToString((Object[]) a));
+        return List.of(t.dtype(), Arrays.deepToString(new Object[] {t.array()}));
     }
 }

@@ -12,8 +12,9 @@ import dev.tensorgraph.errors.FailedPreconditionException;
  */
 public final class VariableSlot {
     private final String name;
-    private Tensor host;
-    private DeviceTensor device;
+    // Volatile so the executor's per-fetch aliasing check reads them without taking the lock.
+    private volatile Tensor host;
+    private volatile DeviceTensor device;
     private DeviceContext deviceContext;
 
     public VariableSlot(String name) {
@@ -50,7 +51,7 @@ public final class VariableSlot {
     }
 
     /** The host value or null, without moving anything. */
-    public synchronized Tensor peekHost() {
+    public Tensor peekHost() {
         return host;
     }
 
@@ -84,7 +85,7 @@ public final class VariableSlot {
     }
 
     /** The device value or null, without moving anything. */
-    public synchronized DeviceTensor peekOnDevice() {
+    public DeviceTensor peekOnDevice() {
         return device;
     }
 
