@@ -61,6 +61,11 @@ class CrashSafeSaveTest {
                 assertTrue(ready != null && ready.startsWith("ready "), "child did not start: " + ready);
                 long resumedAt = Long.parseLong(ready.substring(6).trim());
                 assertEquals(lastRestored, resumedAt, "the child resumes from the newest checkpoint");
+                if (k == 0) {
+                    // On a loaded machine the first save can take longer than the longest random delay; without
+                    // one, every kill would find an empty folder and test nothing.
+                    waitForFirstCheckpoint(p);
+                }
                 Thread.sleep(random.nextInt(400));
                 // SIGKILL through the handle: Process.destroyForcibly would also close our end of the pipe
                 // and lose the lines the child printed just before dying.
@@ -116,6 +121,13 @@ class CrashSafeSaveTest {
                         + " %d orphaned temp files%n",
                 KILLS, (System.nanoTime() - t0) / 1e9, withCheckpoint, lastRestored, reported.size(), tmp);
         assertTrue(withCheckpoint >= KILLS / 2, "most kills should come after some save: " + withCheckpoint);
+    }
+
+    private void waitForFirstCheckpoint(Process child) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (Saver.latestCheckpoint(dir) == null && child.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
     }
 
     private Process start() throws IOException {

@@ -3,15 +3,10 @@ package dev.tensorgraph.cpu;
 import java.util.Arrays;
 
 /**
- * Row-major matrix products for the convolution kernels, written so that HotSpot's auto-vectorizer turns the
- * innermost loops into SIMD code: 4 rows of the result accumulate in small scratch rows while one row of
- * {@code B} streams through, blocked over k and n so that the block of B stays in cache. Single-threaded:
- * the callers split rows over the cores.
+ * Row-major matrix products for the convolution kernels: the native BLAS when it pays, {@link JavaSgemm}
+ * otherwise. Single-threaded: the callers split rows over the cores.
  */
 final class ConvGemm {
-    private static final int KB = 256;
-    private static final int NB = 512;
-
     private ConvGemm() {}
 
     /**
@@ -23,62 +18,7 @@ final class ConvGemm {
             NativeBlas.sgemm(false, false, m, n, k, a, aOff, b, bOff, accumulate ? 1f : 0f, c, cOff);
             return;
         }
-        if (!accumulate) {
-            Arrays.fill(c, cOff, cOff + m * n, 0f);
-        }
-        if (k == 0) {
-            return;
-        }
-        float[] t0 = new float[Math.min(n, NB)];
-        float[] t1 = new float[t0.length];
-        float[] t2 = new float[t0.length];
-        float[] t3 = new float[t0.length];
-        for (int jb = 0; jb < n; jb += NB) {
-            int nb = Math.min(NB, n - jb);
-            for (int kb = 0; kb < k; kb += KB) {
-                int ke = Math.min(k, kb + KB);
-                int i = 0;
-                for (; i + 3 < m; i += 4) {
-                    int c0 = cOff + i * n + jb;
-                    System.arraycopy(c, c0, t0, 0, nb);
-                    System.arraycopy(c, c0 + n, t1, 0, nb);
-                    System.arraycopy(c, c0 + 2 * n, t2, 0, nb);
-                    System.arraycopy(c, c0 + 3 * n, t3, 0, nb);
-                    int a0 = aOff + i * k;
-                    for (int p = kb; p < ke; p++) {
-                        float x0 = a[a0 + p];
-                        float x1 = a[a0 + k + p];
-                        float x2 = a[a0 + 2 * k + p];
-                        float x3 = a[a0 + 3 * k + p];
-                        int bo = bOff + p * n + jb;
-                        for (int j = 0; j < nb; j++) {
-                            float bv = b[bo + j];
-                            t0[j] += x0 * bv;
-                            t1[j] += x1 * bv;
-                            t2[j] += x2 * bv;
-                            t3[j] += x3 * bv;
-                        }
-                    }
-                    System.arraycopy(t0, 0, c, c0, nb);
-                    System.arraycopy(t1, 0, c, c0 + n, nb);
-                    System.arraycopy(t2, 0, c, c0 + 2 * n, nb);
-                    System.arraycopy(t3, 0, c, c0 + 3 * n, nb);
-                }
-                for (; i < m; i++) {
-                    int co = cOff + i * n + jb;
-                    System.arraycopy(c, co, t0, 0, nb);
-                    int ao = aOff + i * k;
-                    for (int p = kb; p < ke; p++) {
-                        float x0 = a[ao + p];
-                        int bo = bOff + p * n + jb;
-                        for (int j = 0; j < nb; j++) {
-                            t0[j] += x0 * b[bo + j];
-                        }
-                    }
-                    System.arraycopy(t0, 0, c, co, nb);
-                }
-            }
-        }
+        JavaSgemm.multiply(false, false, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, 1);
     }
 
     /** {@code C[k x n] += A[m x k]^T * B[m x n]} (the filter gradient: patches transposed times dy). */
@@ -88,32 +28,7 @@ final class ConvGemm {
             NativeBlas.sgemm(true, false, k, n, m, a, aOff, b, bOff, 1f, c, cOff);
             return;
         }
-        int i = 0;
-        for (; i + 3 < m; i += 4) {
-            int a0 = aOff + i * k;
-            int b0 = bOff + i * n;
-            for (int p = 0; p < k; p++) {
-                float x0 = a[a0 + p];
-                float x1 = a[a0 + k + p];
-                float x2 = a[a0 + 2 * k + p];
-                float x3 = a[a0 + 3 * k + p];
-                int co = cOff + p * n;
-                for (int j = 0; j < n; j++) {
-                    c[co + j] += x0 * b[b0 + j] + x1 * b[b0 + n + j] + x2 * b[b0 + 2 * n + j] + x3 * b[b0 + 3 * n + j];
-                }
-            }
-        }
-        for (; i < m; i++) {
-            int ao = aOff + i * k;
-            int bo = bOff + i * n;
-            for (int p = 0; p < k; p++) {
-                float x0 = a[ao + p];
-                int co = cOff + p * n;
-                for (int j = 0; j < n; j++) {
-                    c[co + j] += x0 * b[bo + j];
-                }
-            }
-        }
+        JavaSgemm.multiply(true, false, k, n, m, a, aOff, b, bOff, c, cOff, true, 1);
     }
 
     /** float64 {@code C (+)= A * B}; plain loops (float64 serves gradient checks, not speed). */

@@ -20,6 +20,8 @@ import dev.tensorgraph.kernel.args.SizeVector;
 public final class ConvKernels implements KernelLibrary {
     /** Patch-matrix chunk size in elements (about 256 KB of float32). */
     private static final int CHUNK_ELEMS = 1 << 16;
+    /** Float32 patch-chunk size in elements (4 MB): the products stay big enough to run at full speed. */
+    private static final int PATCH_CHUNK_ELEMS = 1 << 20;
     /** Below this many output channels the forward pass vectorizes over output positions instead. */
     private static final int NARROW_OUT = 32;
 
@@ -75,6 +77,20 @@ public final class ConvKernels implements KernelLibrary {
         return Math.max(16, Math.min(1024, CHUNK_ELEMS / Math.max(1, k)));
     }
 
+    /**
+     * Rows of output positions per float32 patch chunk: a product of a few rows by a wide filter spends
+     * its time packing the filter and re-reading the result (the filter gradient), so chunks are as big
+     * as {@link #PATCH_CHUNK_ELEMS} allows, and as even in number as the threads that share them.
+     */
+    static int patchRows(int k, int m, int threads) {
+        int most = Math.max(32, Math.min(4096, PATCH_CHUNK_ELEMS / Math.max(1, k)));
+        int chunks = (m + most - 1) / most;
+        if (threads > 1 && m >= 32 * threads) {
+            chunks = (chunks + threads - 1) / threads * threads;
+        }
+        return Math.max(1, (m + chunks - 1) / chunks);
+    }
+
     // ---- Conv2D ----
 
     private static void conv2d(KernelContext ctx, NnGeometry.Attrs a) {
@@ -118,12 +134,17 @@ public final class ConvKernels implements KernelLibrary {
             });
             return;
         }
+        if (ConvDirect.applies(g)) {
+            ConvDirect.forward(g, x, f, y, threads);
+            return;
+        }
+        int gemmThreads = NativeBlas.callerThreads(threads);
         int chunk = chunkRows(k);
         int chunks = (m + chunk - 1) / chunk;
         if (o < NARROW_OUT) {
             // Few output channels: vectorize over output positions, y^T = f^T * patches^T.
             float[] ft = ConvGemm.transpose(f, k, o);
-            Parallel.forRange(chunks, threads, work, (c0, c1) -> {
+            Parallel.forRange(chunks, gemmThreads, work, (c0, c1) -> {
                 float[] colT = new float[chunk * k];
                 float[] yt = new float[chunk * o];
                 for (int ci = c0; ci < c1; ci++) {
@@ -141,11 +162,12 @@ public final class ConvKernels implements KernelLibrary {
             });
             return;
         }
-        Parallel.forRange(chunks, threads, work, (c0, c1) -> {
-            float[] col = new float[chunk * k];
+        int rows = patchRows(k, m, gemmThreads);
+        Parallel.forRange((m + rows - 1) / rows, gemmThreads, work, (c0, c1) -> {
+            float[] col = new float[rows * k];
             for (int ci = c0; ci < c1; ci++) {
-                int r0 = ci * chunk;
-                int r1 = Math.min(m, r0 + chunk);
+                int r0 = ci * rows;
+                int r1 = Math.min(m, r0 + rows);
                 Im2Col.im2col(g, x, r0, r1, col);
                 ConvGemm.sgemm(r1 - r0, o, k, col, 0, f, 0, y, r0 * o, false);
             }
@@ -220,16 +242,16 @@ public final class ConvKernels implements KernelLibrary {
             });
             return;
         }
-        int chunk = chunkRows(k);
-        Parallel.forRange(g.n(), threads, work, (n0, n1) -> {
-            float[] col = new float[Math.min(chunk, ohw) * k];
-            for (int n = n0; n < n1; n++) {
-                int end = (n + 1) * ohw;
-                for (int r0 = n * ohw; r0 < end; r0 += chunk) {
-                    int r1 = Math.min(end, r0 + chunk);
-                    ConvGemm.sgemm(r1 - r0, k, o, dy, r0 * o, ft, 0, col, 0, false);
-                    Im2Col.col2im(g, col, r0, r1, dx);
-                }
+        int gemmThreads = NativeBlas.callerThreads(threads);
+        // Threads take whole images, so no two add into the same part of dx; a chunk may span images.
+        Parallel.forRange(g.n(), gemmThreads, work, (n0, n1) -> {
+            int end = n1 * ohw;
+            int chunk = patchRows(k, end - n0 * ohw, 1);
+            float[] col = new float[chunk * k];
+            for (int r0 = n0 * ohw; r0 < end; r0 += chunk) {
+                int r1 = Math.min(end, r0 + chunk);
+                ConvGemm.sgemm(r1 - r0, k, o, dy, r0 * o, ft, 0, col, 0, false);
+                Im2Col.col2im(g, col, r0, r1, dx);
             }
         });
     }
@@ -282,10 +304,15 @@ public final class ConvKernels implements KernelLibrary {
         int m = g.n() * g.oh() * g.ow();
         long work = (long) m * k * o;
         boolean pointwise = g.isPointwise();
-        int chunk = pointwise ? 256 : chunkRows(k);
+        if (!pointwise && ConvDirect.applies(g)) {
+            ConvDirect.backFilter(g, x, dy, df, threads);
+            return;
+        }
+        int gemmThreads = NativeBlas.callerThreads(threads);
+        int chunk = patchRows(pointwise ? 1 : k, m, gemmThreads);
         int chunks = (m + chunk - 1) / chunk;
         Object lock = new Object();
-        Parallel.forRange(chunks, threads, work, (c0, c1) -> {
+        Parallel.forRange(chunks, gemmThreads, work, (c0, c1) -> {
             float[] part = new float[k * o];
             float[] col = pointwise ? null : new float[chunk * k];
             for (int ci = c0; ci < c1; ci++) {

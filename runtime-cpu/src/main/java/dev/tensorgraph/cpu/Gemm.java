@@ -23,7 +23,11 @@ public final class Gemm {
     public static void gemm(float[] a, int aOff, boolean ta, float[] b, int bOff, boolean tb, float[] c, int cOff,
                             int m, int n, int k, int threads) {
         if (NativeBlas.worthIt(m, n, k)) {
-            NativeBlas.sgemm(ta, tb, m, n, k, a, aOff, b, bOff, 0f, c, cOff);
+            NativeBlas.sgemmSplit(ta, tb, m, n, k, a, aOff, b, bOff, 0f, c, cOff, threads);
+            return;
+        }
+        if (m >= 4 && n >= 16) {
+            JavaSgemm.multiply(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, false, threads);
             return;
         }
         float[] bp = b;

@@ -2,20 +2,37 @@ package dev.tensorgraph.cpu;
 
 import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.blas.NativeBLAS;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The system's BLAS (OpenBLAS from Debian's {@code libopenblas0-pthread}, or any {@code libblas.so.3}) through
- * netlib's JNI binding, for float matrix products; absent, kernels use their own Java loops. Set the system
- * property {@code tensorgraph.blas=java} to force the Java loops.
+ * The system's BLAS through netlib's JNI binding, for float matrix products; absent, kernels use their own
+ * Java loops.
+ *
+ * <p>The single-threaded OpenBLAS build (Debian's {@code libopenblas0-serial}) is preferred whenever it is
+ * installed, even where {@code libblas.so.3} points at the threaded build: the kernels split big products
+ * over the session's intra-op threads themselves, and a threaded BLAS called from those threads starts
+ * threads of its own that contend for the same cores and keep spinning after each call, slowing the Java
+ * kernels that run next. With any other library the products go to it in one piece, unsplit.
+ *
+ * <p>{@code -Dtensorgraph.blas=java} forces the Java loops; {@code -Dtensorgraph.blas=system} takes
+ * {@code libblas.so.3} as the dynamic linker finds it; netlib's own
+ * {@code dev.ludovic.netlib.blas.nativeLibPath} names a library file and wins over both.
  */
 final class NativeBlas {
     /** Products smaller than this (m*n*k) stay in Java, where a JNI call would cost more than it saves. */
     private static final long MIN_WORK = 1L << 12;
+    /** Below this many multiply-adds a product is not split over threads. */
+    private static final long MIN_SPLIT_WORK = 1L << 18;
+    private static final String LIBRARY_PATH_PROPERTY = "dev.ludovic.netlib.blas.nativeLibPath";
     /** Held so the logging level set below is not lost to garbage collection. */
     private static final Logger NETLIB_LOG = Logger.getLogger("dev.ludovic.netlib.blas");
+    /** Whether the loaded library runs each call on the calling thread only. */
+    private static boolean singleThreaded;
     private static final BLAS BLAS_IMPL = load();
     /** Lets tests compare the Java loops with the native BLAS in one process. */
     static volatile boolean disabled;
@@ -23,17 +40,28 @@ final class NativeBlas {
     private NativeBlas() {}
 
     private static BLAS load() {
-        if ("java".equalsIgnoreCase(System.getProperty("tensorgraph.blas"))) {
+        String mode = System.getProperty("tensorgraph.blas", "auto").toLowerCase(Locale.ROOT);
+        if (mode.equals("java")) {
             return null;
+        }
+        if (System.getProperty(LIBRARY_PATH_PROPERTY) == null && !mode.equals("system")) {
+            Path serial = serialOpenBlas();
+            if (serial != null) {
+                System.setProperty(LIBRARY_PATH_PROPERTY, serial.toString());
+                singleThreaded = true;
+            }
         }
         Level before = NETLIB_LOG.getLevel();
         // netlib warns loudly when no native library is installed; absence is normal here.
         NETLIB_LOG.setLevel(Level.OFF);
         try {
             BLAS b = NativeBLAS.getInstance();
-            LoggerFactory.getLogger(NativeBlas.class).debug("using native BLAS {}", b.getClass().getName());
+            LoggerFactory.getLogger(NativeBlas.class).debug("using native BLAS {} ({})",
+                    System.getProperty(LIBRARY_PATH_PROPERTY, "libblas.so.3"),
+                    singleThreaded ? "single-threaded, split over the intra-op threads" : "called unsplit");
             return b;
         } catch (Throwable t) {
+            singleThreaded = false;
             LoggerFactory.getLogger(NativeBlas.class).debug("no native BLAS, using Java kernels: {}", t.toString());
             return null;
         } finally {
@@ -41,9 +69,28 @@ final class NativeBlas {
         }
     }
 
+    /** Debian's multiarch location of the single-threaded OpenBLAS, when installed. */
+    private static Path serialOpenBlas() {
+        String triplet = switch (System.getProperty("os.arch", "")) {
+            case "amd64", "x86_64" -> "x86_64-linux-gnu";
+            case "aarch64" -> "aarch64-linux-gnu";
+            default -> null;
+        };
+        if (triplet == null || !System.getProperty("os.name", "").startsWith("Linux")) {
+            return null;
+        }
+        Path p = Path.of("/usr/lib", triplet, "openblas-serial", "libblas.so.3");
+        return Files.isReadable(p) ? p : null;
+    }
+
     /** Whether a native BLAS was loaded. */
     static boolean available() {
         return BLAS_IMPL != null;
+    }
+
+    /** Whether the loaded BLAS computes on the calling thread only, so that callers may split work over threads. */
+    static boolean singleThreaded() {
+        return singleThreaded;
     }
 
     /** Whether a product of this size should go to the native BLAS. */
@@ -52,15 +99,50 @@ final class NativeBlas {
     }
 
     /**
+     * The number of intra-op threads a caller should use for loops whose bodies call this BLAS: all of them
+     * when the BLAS is single-threaded, one otherwise (the BLAS threads each call itself).
+     */
+    static int callerThreads(int threads) {
+        return BLAS_IMPL != null && !disabled && !singleThreaded ? 1 : threads;
+    }
+
+    /**
      * Row-major {@code C[m,n] = op(A) op(B) + beta C}: A is [m,k] ([k,m] when {@code ta}), B is [k,n] ([n,k]
      * when {@code tb}). BLAS is column-major, so this computes C^T = op(B)^T op(A)^T.
      */
     static void sgemm(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
                       float beta, float[] c, int cOff) {
+        sgemm(ta, tb, m, n, k, a, aOff, ta ? m : k, b, bOff, tb ? k : n, beta, c, cOff, n);
+    }
+
+    /** As {@link #sgemm(boolean, boolean, int, int, int, float[], int, float[], int, float, float[], int)} with explicit row strides. */
+    static void sgemm(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff,
+                      int ldb, float beta, float[] c, int cOff, int ldc) {
+        BLAS_IMPL.sgemm(tb ? "T" : "N", ta ? "T" : "N", n, m, k, 1f, b, bOff, Math.max(1, ldb), a, aOff,
+                Math.max(1, lda), beta, c, cOff, Math.max(1, ldc));
+    }
+
+    /**
+     * As {@link #sgemm(boolean, boolean, int, int, int, float[], int, float[], int, float, float[], int)}, split
+     * into blocks of rows of C (or of columns, when C has few rows) computed on up to {@code threads}
+     * threads when the BLAS is single-threaded and the product is big.
+     */
+    static void sgemmSplit(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                           float beta, float[] c, int cOff, int threads) {
         int lda = ta ? m : k;
         int ldb = tb ? k : n;
-        BLAS_IMPL.sgemm(tb ? "T" : "N", ta ? "T" : "N", n, m, k, 1f, b, bOff, Math.max(1, ldb), a, aOff,
-                Math.max(1, lda), beta, c, cOff, Math.max(1, n));
+        long work = (long) m * n * k;
+        if (!singleThreaded || threads < 2 || work < MIN_SPLIT_WORK) {
+            sgemm(ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, n);
+            return;
+        }
+        if (m >= 16 * threads || m >= n) {
+            Parallel.forRange(m, threads, (r0, r1) -> sgemm(ta, tb, r1 - r0, n, k, a,
+                    aOff + (ta ? r0 : r0 * lda), lda, b, bOff, ldb, beta, c, cOff + r0 * n, n));
+        } else {
+            Parallel.forRange(n, threads, (j0, j1) -> sgemm(ta, tb, m, j1 - j0, k, a, aOff, lda, b,
+                    bOff + (tb ? j0 * ldb : j0), ldb, beta, c, cOff + j0, n));
+        }
     }
 
     static void dgemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int aOff, double[] b, int bOff,

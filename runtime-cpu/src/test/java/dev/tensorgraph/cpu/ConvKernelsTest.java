@@ -21,6 +21,14 @@ class ConvKernelsTest {
             {1, 23, 23, 3, 11, 11, 8, 4, 4, 1, 1, "SAME"},
             {2, 6, 6, 2, 2, 2, 3, 2, 2, 1, 1, "VALID"},
             {5, 9, 9, 33, 3, 3, 37, 1, 1, 1, 1, "SAME"},
+            // stride 1 with few taps: the direct kernels (ConvDirect), with uneven SAME padding and dilation
+            {2, 8, 7, 2, 4, 2, 3, 1, 1, 1, 1, "SAME"},
+            {1, 6, 9, 1, 5, 5, 20, 1, 1, 1, 1, "SAME"},
+            {2, 10, 9, 3, 3, 3, 5, 1, 1, 2, 1, "VALID"},
+            {3, 12, 11, 2, 3, 4, 7, 1, 1, 1, 2, "SAME"},
+            {4, 28, 28, 1, 3, 3, 16, 1, 1, 1, 1, "VALID"},
+            // wide patches: several patch chunks per image, with chunk ends inside an image
+            {3, 11, 11, 512, 3, 3, 40, 1, 1, 1, 1, "SAME"},
     };
 
     private static NnGeometry geometry(Object[] c) {
@@ -81,6 +89,19 @@ class ConvKernelsTest {
         for (int i = 0; i < want.length; i++) {
             assertEquals(want[i], got[i], 1e-4 + 1e-4 * Math.abs(want[i]), what + " [" + i + "]");
         }
+    }
+
+    @Test
+    void smallStrideOneConvolutionsTakeTheDirectKernels() {
+        int direct = 0;
+        for (Object[] c : CASES) {
+            NnGeometry g = geometry(c);
+            boolean expected = g.sh() == 1 && g.sw() == 1 && !g.isPointwise() && g.kh() * g.kw() * g.c() <= ConvDirect.MAX_TAPS
+                    && g.o() <= ConvDirect.MAX_OUT;
+            assertEquals(expected, ConvDirect.applies(g) && !g.isPointwise(), java.util.Arrays.toString(c));
+            direct += expected ? 1 : 0;
+        }
+        assertEquals(9, direct, "cases on the direct path");
     }
 
     @Test

@@ -30,7 +30,7 @@ class NativeBlasTest {
 
     @Test
     void nativeAndJavaProductsAgree() {
-        assumeTrue(NativeBlas.available(), "no native BLAS installed (Debian: libopenblas0-pthread)");
+        assumeTrue(NativeBlas.available(), "no native BLAS installed (Debian: libopenblas0-serial)");
         Random r = new Random(7);
         int[][] sizes = {{64, 128, 2704}, {33, 17, 65}, {128, 257, 65}, {1, 300, 40}};
         for (int[] s : sizes) {
@@ -50,8 +50,20 @@ class NativeBlasTest {
     }
 
     @Test
+    void theSingleThreadedOpenBlasIsPreferredWhereInstalled() {
+        assumeTrue(NativeBlas.available(), "no native BLAS installed (Debian: libopenblas0-serial)");
+        boolean serialInstalled = java.nio.file.Files.isReadable(java.nio.file.Path.of("/usr/lib/x86_64-linux-gnu/openblas-serial/libblas.so.3"))
+                || java.nio.file.Files.isReadable(java.nio.file.Path.of("/usr/lib/aarch64-linux-gnu/openblas-serial/libblas.so.3"));
+        boolean chosenByUser = System.getProperty("tensorgraph.blas") != null;
+        assumeTrue(!chosenByUser, "the BLAS was chosen by a system property");
+        assertEquals(serialInstalled, NativeBlas.singleThreaded(), "serial OpenBLAS installed: " + serialInstalled);
+        // Split products go to the single-threaded library from several threads at once.
+        assertEquals(serialInstalled ? 2 : 1, NativeBlas.callerThreads(2));
+    }
+
+    @Test
     void convolutionTransposedProductAgrees() {
-        assumeTrue(NativeBlas.available(), "no native BLAS installed (Debian: libopenblas0-pthread)");
+        assumeTrue(NativeBlas.available(), "no native BLAS installed (Debian: libopenblas0-serial)");
         Random r = new Random(3);
         int m = 200;
         int n = 16;

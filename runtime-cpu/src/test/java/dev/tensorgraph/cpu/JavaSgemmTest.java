@@ -1,0 +1,67 @@
+package dev.tensorgraph.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The Java matrix product against a triple loop in double precision, over shapes that hit every edge case. */
+class JavaSgemmTest {
+    /** m, n, k: partial row groups, several column panels, odd and multi-block shared dimensions. */
+    private static final int[][] SHAPES = {
+            {1, 1, 1}, {3, 17, 5}, {4, 16, 1}, {7, 300, 259}, {9, 513, 2}, {130, 70, 517}, {64, 256, 256},
+    };
+
+    private static float[] random(int n, Random r) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return a;
+    }
+
+    @Test
+    void everyTransposeAndOffsetMatchesTheTripleLoop() {
+        Random r = new Random(7);
+        for (int[] s : SHAPES) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    for (boolean accumulate : new boolean[] {false, true}) {
+                        int aOff = 3;
+                        int bOff = 5;
+                        int cOff = 2;
+                        float[] a = random(aOff + m * k, r);
+                        float[] b = random(bOff + k * n, r);
+                        float[] c = random(cOff + m * n + 4, r);
+                        double[] want = new double[m * n];
+                        for (int i = 0; i < m; i++) {
+                            for (int j = 0; j < n; j++) {
+                                double sum = accumulate ? c[cOff + i * n + j] : 0;
+                                for (int p = 0; p < k; p++) {
+                                    float av = ta ? a[aOff + p * m + i] : a[aOff + i * k + p];
+                                    float bv = tb ? b[bOff + j * k + p] : b[bOff + p * n + j];
+                                    sum += (double) av * bv;
+                                }
+                                want[i * n + j] = sum;
+                            }
+                        }
+                        float before = c[cOff + m * n];
+                        for (int threads : new int[] {1, 2}) {
+                            float[] got = c.clone();
+                            JavaSgemm.multiply(ta, tb, m, n, k, a, aOff, b, bOff, got, cOff, accumulate, threads);
+                            String what = m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " acc=" + accumulate + " threads=" + threads;
+                            for (int i = 0; i < m * n; i++) {
+                                assertEquals(want[i], got[cOff + i], 1e-4 * (1 + Math.sqrt(k)), what + " at " + i);
+                            }
+                            assertEquals(c[0], got[0], what + ": wrote before C");
+                            assertEquals(before, got[cOff + m * n], what + ": wrote past C");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
