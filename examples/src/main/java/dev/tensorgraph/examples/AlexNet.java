@@ -33,9 +33,10 @@ public final class AlexNet {
                 : tf.placeholderWithDefault(defaultImages, imageShape, "images");
         Output labels = tf.placeholder(DType.INT32, Shape.of(-1), "labels");
         Output training = tf.placeholderWithDefault(tf.constant(false), Shape.scalar(), "training");
-        // The first convolution pads 2 on each side, which SAME does not express for 11x11 stride 4.
-        Output h = tf.pad(images, new int[][] {{0, 0}, {2, 2}, {2, 2}, {0, 0}});
-        h = conv(tf, h, 96, 11, 4, "valid");
+        // The first convolution pads 2 on each side, which SAME does not express for 11x11 stride 4; explicit
+        // padding in the Conv2D op itself spares a padded copy of the batch.
+        Output h = tf.layers.conv2d(images, 96, new int[] {11, 11}, Conv2dOptions.create().strides(4, 4)
+                .explicitPadding(new int[][] {{2, 2}, {2, 2}}).activation(tf.nn::relu));
         h = tf.layers.maxPooling2d(h, new int[] {3, 3}, new int[] {2, 2});
         h = conv(tf, h, 256, 5, 1, "same");
         h = tf.layers.maxPooling2d(h, new int[] {3, 3}, new int[] {2, 2});

@@ -13,6 +13,8 @@ import java.util.function.UnaryOperator;
 public final class Conv2dOptions {
     int[] strides = {1, 1};
     String padding = "valid";
+    /** NHWC explicit_paddings of the Conv2D op, or null for "valid"/"same". */
+    long[] explicitPaddings;
     int[] dilationRate = {1, 1};
     UnaryOperator<Output> activation;
     boolean useBias = true;
@@ -37,6 +39,31 @@ public final class Conv2dOptions {
     /** {@code "valid"} or {@code "same"} (case-insensitive). */
     public Conv2dOptions padding(String v) {
         this.padding = v;
+        this.explicitPaddings = null;
+        return this;
+    }
+
+    /**
+     * Explicit zero padding {@code {{top, bottom}, {left, right}}} instead of "valid"/"same", as
+     * {@code tf.nn.conv2d} takes it (TensorFlow's layers have no such option): the Conv2D op gets
+     * {@code padding="EXPLICIT"}, so no separate Pad op is needed, e.g. for AlexNet's first layer (11x11,
+     * stride 4, 2 on each side).
+     */
+    public Conv2dOptions explicitPadding(int[][] spatialPaddings) {
+        if (spatialPaddings == null || spatialPaddings.length != 2 || spatialPaddings[0] == null || spatialPaddings[1] == null
+                || spatialPaddings[0].length != 2 || spatialPaddings[1].length != 2) {
+            throw new dev.tensorgraph.errors.InvalidArgumentException(
+                    "conv2d: explicit padding must be {{top, bottom}, {left, right}}");
+        }
+        for (int[] side : spatialPaddings) {
+            if (side[0] < 0 || side[1] < 0) {
+                throw new dev.tensorgraph.errors.InvalidArgumentException("conv2d: explicit padding must not be negative, got "
+                        + java.util.Arrays.deepToString(spatialPaddings));
+            }
+        }
+        this.explicitPaddings = new long[] {0, 0, spatialPaddings[0][0], spatialPaddings[0][1], spatialPaddings[1][0],
+                spatialPaddings[1][1], 0, 0};
+        this.padding = "explicit";
         return this;
     }
 

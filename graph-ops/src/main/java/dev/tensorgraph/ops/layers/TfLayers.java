@@ -140,18 +140,21 @@ public final class TfLayers {
         if (filters <= 0) {
             throw new InvalidArgumentException("conv2d: filters must be positive, got " + filters);
         }
-        String padding = padding(o.padding);
+        String padding = o.explicitPaddings != null ? "EXPLICIT" : padding(o.padding);
         DType dt = inputs.dtype();
         try (var scope = layerScope(o.name, "conv2d", o.reuse)) {
             Variable kernel = weight("kernel", Shape.of(k[0], k[1], s.size(3), filters), dt, o.kernelInitializer,
                     o.kernelRegularizer, o.trainable);
             Variable bias = o.useBias ? weight("bias", Shape.of(filters), dt, o.biasInitializer, o.biasRegularizer,
                     o.trainable) : null;
-            Output out = tf.op("Conv2D", null).addInput(inputs).addInput(kernel.value())
+            var conv = tf.op("Conv2D", null).addInput(inputs).addInput(kernel.value())
                     .setAttr("strides", new long[] {1, o.strides[0], o.strides[1], 1}).setAttr("padding", padding)
                     .setAttr("data_format", "NHWC")
-                    .setAttr("dilations", new long[] {1, o.dilationRate[0], o.dilationRate[1], 1})
-                    .build().output(0);
+                    .setAttr("dilations", new long[] {1, o.dilationRate[0], o.dilationRate[1], 1});
+            if (o.explicitPaddings != null) {
+                conv.setAttr("explicit_paddings", o.explicitPaddings.clone());
+            }
+            Output out = conv.build().output(0);
             if (bias != null) {
                 out = biasAdd(out, bias.value());
             }

@@ -118,6 +118,30 @@ class DenseConvTest {
     }
 
     @Test
+    void conv2dWithExplicitPaddingEqualsPadThenValid() {
+        Output x = tf.placeholder(DType.FLOAT32, Shape.of(-1, 5, 4, 2), "x");
+        Output explicit = layers.conv2d(x, 3, new int[] {3, 2}, Conv2dOptions.create().strides(2, 1)
+                .explicitPadding(new int[][] {{2, 1}, {0, 3}}).kernelInitializer(Initializers.constant(0.25)));
+        Output padded = tf.pad(x, new int[][] {{0, 0}, {2, 1}, {0, 3}, {0, 0}});
+        Output valid = layers.conv2d(padded, 3, new int[] {3, 2}, Conv2dOptions.create().strides(2, 1)
+                .kernelInitializer(Initializers.constant(0.25)));
+        assertEquals("EXPLICIT", g.operation("conv2d/Conv2D").attrString("padding"));
+        // (5 + 2 + 1 - 3) / 2 + 1 = 3 rows, (4 + 0 + 3 - 2) / 1 + 1 = 6 columns
+        assertEquals(Shape.of(-1, 3, 6, 3), explicit.shape());
+        float[] values = new float[2 * 5 * 4 * 2];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (i * 7 % 11) - 5;
+        }
+        Map<Output, Tensor> feed = Map.of(x, Tensor.of(DType.FLOAT32, Shape.of(2, 5, 4, 2), values));
+        assertArrayEquals(run(valid, feed).floats(), run(explicit, feed).floats(), 1e-5f);
+        Output dxExplicit = tf.gradients(explicit, List.of(x)).get(0);
+        Output dxValid = tf.gradients(valid, List.of(x)).get(0);
+        assertArrayEquals(run(dxValid, feed).floats(), run(dxExplicit, feed).floats(), 1e-5f);
+        assertThrows(dev.tensorgraph.errors.InvalidArgumentException.class,
+                () -> Conv2dOptions.create().explicitPadding(new int[][] {{1, -1}, {0, 0}}));
+    }
+
+    @Test
     void poolingAndFlatten() {
         Output x = tf.placeholder(DType.FLOAT32, Shape.of(1, 3, 3, 1), "x");
         Output mx = layers.maxPooling2d(x, new int[] {2, 2}, new int[] {1, 1});

@@ -16,6 +16,7 @@ import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.KernelRegistry;
 import dev.tensorgraph.kernel.args.SizeVector;
 import java.util.Arrays;
+import java.util.function.Function;
 import org.bytedeco.cuda.cudnn.cudnnContext;
 import org.bytedeco.cuda.cudnn.cudnnConvolutionStruct;
 import org.bytedeco.cuda.cudnn.cudnnFilterStruct;
@@ -158,38 +159,67 @@ final class ConvGpuKernels {
                                    DeviceTensor f, DeviceTensor y) {
         DeviceBuffer filter = ConvLayouts.filterToCudnn(dev, f, nchw);
         DeviceBuffer padded = g.symmetric() ? null : ConvLayouts.padInput(dev, x, g, nchw);
-        try (DnnDescriptors d = new DnnDescriptors(op)) {
+        try {
             boolean tf32 = dev.allowTf32();
-            cudnnTensorStruct xDesc = d.tensor(nchw, g.n(), g.c(), g.paddedH(), g.paddedW());
-            cudnnFilterStruct wDesc = d.filter(nchw, g.o(), g.c(), g.kh(), g.kw());
-            cudnnConvolutionStruct conv = convolution(d, g, tf32);
-            cudnnTensorStruct yDesc = d.tensor(nchw, g.n(), g.o(), g.oh(), g.ow());
-            ConvAlgorithms.Choice c = ConvAlgorithms.choose(dev, op,
-                    problem(ConvAlgorithms.Direction.FORWARD, g, nchw, tf32), xDesc, wDesc, conv, yDesc);
-            checkCudnn(cudnn.cudnnSetConvolutionMathType(conv, c.mathType()), op, "cudnnSetConvolutionMathType");
-            cudnnContext h = dev.cudnn();
-            long wsBytes;
-            try (SizeTPointer size = new SizeTPointer(1)) {
-                checkCudnn(cudnn.cudnnGetConvolutionForwardWorkspaceSize(h, xDesc, wDesc, conv, yDesc, c.algorithm(), size),
-                        op, "cudnnGetConvolutionForwardWorkspaceSize");
-                wsBytes = size.get();
-            }
-            DeviceBuffer ws = wsBytes > 0 ? dev.scratch(wsBytes) : null;
-            try {
-                checkCudnn(cudnn.cudnnConvolutionForward(h, DnnScalars.ONE_F, xDesc,
-                        padded != null ? CudaDevice.pointer(padded.address()) : CudaDevice.pointer(x), wDesc,
-                        CudaDevice.pointer(filter.address()), conv, c.algorithm(), workspace(ws), wsBytes,
-                        DnnScalars.ZERO_F, yDesc, CudaDevice.pointer(y)), op, "cudnnConvolutionForward");
-            } finally {
-                if (ws != null) {
-                    dev.release(ws);
+            long xAddr = padded != null ? padded.address() : x.address();
+            convolve(dev, op, problem(ConvAlgorithms.Direction.FORWARD, g, nchw, tf32), xAddr, filter.address(),
+                    y.address(), d -> {
+                cudnnTensorStruct xDesc = d.tensor(nchw, g.n(), g.c(), g.paddedH(), g.paddedW());
+                cudnnFilterStruct wDesc = d.filter(nchw, g.o(), g.c(), g.kh(), g.kw());
+                cudnnConvolutionStruct conv = convolution(d, g, tf32);
+                cudnnTensorStruct yDesc = d.tensor(nchw, g.n(), g.o(), g.oh(), g.ow());
+                ConvAlgorithms.Choice c = ConvAlgorithms.choose(dev, op,
+                        problem(ConvAlgorithms.Direction.FORWARD, g, nchw, tf32), xDesc, wDesc, conv, yDesc);
+                checkCudnn(cudnn.cudnnSetConvolutionMathType(conv, c.mathType()), op, "cudnnSetConvolutionMathType");
+                cudnnContext h = dev.cudnn();
+                long wsBytes;
+                try (SizeTPointer size = new SizeTPointer(1)) {
+                    checkCudnn(cudnn.cudnnGetConvolutionForwardWorkspaceSize(h, xDesc, wDesc, conv, yDesc, c.algorithm(),
+                            size), op, "cudnnGetConvolutionForwardWorkspaceSize");
+                    wsBytes = size.get();
                 }
-            }
+                return () -> {
+                    DeviceBuffer ws = wsBytes > 0 ? dev.scratch(wsBytes) : null;
+                    try {
+                        checkCudnn(cudnn.cudnnConvolutionForward(h, DnnScalars.ONE_F, xDesc, CudaDevice.pointer(xAddr),
+                                wDesc, CudaDevice.pointer(filter.address()), conv, c.algorithm(), workspace(ws), wsBytes,
+                                DnnScalars.ZERO_F, yDesc, CudaDevice.pointer(y)), op, "cudnnConvolutionForward");
+                    } finally {
+                        if (ws != null) {
+                            dev.release(ws);
+                        }
+                    }
+                };
+            });
         } finally {
             dev.release(filter);
             if (padded != null) {
                 dev.release(padded);
             }
+        }
+    }
+
+    /**
+     * Runs one convolution of problem {@code p} on the buffers at x, w and y (data input, cuDNN-layout
+     * filter, data output of the forward convolution, whichever is computed): with the backend engine
+     * decided for the problem where there is one, else with the legacy algorithm {@code legacy} sets up.
+     * The first unrecorded run of a problem decides, timing both on these buffers.
+     */
+    private static void convolve(CudaDevice dev, String op, ConvAlgorithms.Problem p, long x, long w, long y,
+                                 Function<DnnDescriptors, Runnable> legacy) {
+        ConvEngines.Decision known = ConvEngines.decided(dev, p);
+        if (known != null && known.run(dev, op, x, w, y)) {
+            return;
+        }
+        try (DnnDescriptors d = new DnnDescriptors(op)) {
+            Runnable fallback = legacy.apply(d);
+            if (known == null && !ConvAlgorithms.recording(dev)) {
+                ConvEngines.Decision made = ConvEngines.decide(dev, op, p, fallback, x, w, y);
+                if (made.run(dev, op, x, w, y)) {
+                    return;
+                }
+            }
+            fallback.run();
         }
     }
 
@@ -246,33 +276,39 @@ final class ConvGpuKernels {
         DeviceBuffer filter = ConvLayouts.filterToCudnn(dev, f, nchw);
         DeviceBuffer padded = g.symmetric() ? null
                 : dev.scratch((long) g.n() * g.c() * g.paddedH() * g.paddedW() * Float.BYTES);
-        try (DnnDescriptors d = new DnnDescriptors(op)) {
+        try {
             boolean tf32 = dev.allowTf32();
-            cudnnTensorStruct dxDesc = d.tensor(nchw, g.n(), g.c(), g.paddedH(), g.paddedW());
-            cudnnFilterStruct wDesc = d.filter(nchw, g.o(), g.c(), g.kh(), g.kw());
-            cudnnConvolutionStruct conv = convolution(d, g, tf32);
-            cudnnTensorStruct dyDesc = d.tensor(nchw, g.n(), g.o(), g.oh(), g.ow());
-            ConvAlgorithms.Choice c = ConvAlgorithms.choose(dev, op,
-                    problem(ConvAlgorithms.Direction.BACKWARD_DATA, g, nchw, tf32), dxDesc, wDesc, conv, dyDesc);
-            checkCudnn(cudnn.cudnnSetConvolutionMathType(conv, c.mathType()), op, "cudnnSetConvolutionMathType");
-            cudnnContext h = dev.cudnn();
-            long wsBytes;
-            try (SizeTPointer size = new SizeTPointer(1)) {
-                checkCudnn(cudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(h, wDesc, dyDesc, conv, dxDesc,
-                        c.algorithm(), size), op, "cudnnGetConvolutionBackwardDataWorkspaceSize");
-                wsBytes = size.get();
-            }
-            DeviceBuffer ws = wsBytes > 0 ? dev.scratch(wsBytes) : null;
-            try {
-                checkCudnn(cudnn.cudnnConvolutionBackwardData(h, DnnScalars.ONE_F, wDesc, CudaDevice.pointer(filter.address()),
-                        dyDesc, CudaDevice.pointer(dy), conv, c.algorithm(), workspace(ws), wsBytes, DnnScalars.ZERO_F,
-                        dxDesc, padded != null ? CudaDevice.pointer(padded.address()) : CudaDevice.pointer(dx)),
-                        op, "cudnnConvolutionBackwardData");
-            } finally {
-                if (ws != null) {
-                    dev.release(ws);
+            long dxAddr = padded != null ? padded.address() : dx.address();
+            convolve(dev, op, problem(ConvAlgorithms.Direction.BACKWARD_DATA, g, nchw, tf32), dxAddr, filter.address(),
+                    dy.address(), d -> {
+                cudnnTensorStruct dxDesc = d.tensor(nchw, g.n(), g.c(), g.paddedH(), g.paddedW());
+                cudnnFilterStruct wDesc = d.filter(nchw, g.o(), g.c(), g.kh(), g.kw());
+                cudnnConvolutionStruct conv = convolution(d, g, tf32);
+                cudnnTensorStruct dyDesc = d.tensor(nchw, g.n(), g.o(), g.oh(), g.ow());
+                ConvAlgorithms.Choice c = ConvAlgorithms.choose(dev, op,
+                        problem(ConvAlgorithms.Direction.BACKWARD_DATA, g, nchw, tf32), dxDesc, wDesc, conv, dyDesc);
+                checkCudnn(cudnn.cudnnSetConvolutionMathType(conv, c.mathType()), op, "cudnnSetConvolutionMathType");
+                cudnnContext h = dev.cudnn();
+                long wsBytes;
+                try (SizeTPointer size = new SizeTPointer(1)) {
+                    checkCudnn(cudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(h, wDesc, dyDesc, conv, dxDesc,
+                            c.algorithm(), size), op, "cudnnGetConvolutionBackwardDataWorkspaceSize");
+                    wsBytes = size.get();
                 }
-            }
+                return () -> {
+                    DeviceBuffer ws = wsBytes > 0 ? dev.scratch(wsBytes) : null;
+                    try {
+                        checkCudnn(cudnn.cudnnConvolutionBackwardData(h, DnnScalars.ONE_F, wDesc,
+                                CudaDevice.pointer(filter.address()), dyDesc, CudaDevice.pointer(dy), conv, c.algorithm(),
+                                workspace(ws), wsBytes, DnnScalars.ZERO_F, dxDesc, CudaDevice.pointer(dxAddr)),
+                                op, "cudnnConvolutionBackwardData");
+                    } finally {
+                        if (ws != null) {
+                            dev.release(ws);
+                        }
+                    }
+                };
+            });
             if (padded != null) {
                 ConvLayouts.cropInput(dev, padded, g, nchw, dx);
             }
@@ -326,33 +362,39 @@ final class ConvGpuKernels {
                                           DeviceTensor dy, DeviceTensor dw) {
         DeviceBuffer padded = g.symmetric() ? null : ConvLayouts.padInput(dev, x, g, nchw);
         DeviceBuffer filter = dev.scratch(dw.byteSize());
-        try (DnnDescriptors d = new DnnDescriptors(op)) {
+        try {
             boolean tf32 = dev.allowTf32();
-            cudnnTensorStruct xDesc = d.tensor(nchw, g.n(), g.c(), g.paddedH(), g.paddedW());
-            cudnnFilterStruct dwDesc = d.filter(nchw, g.o(), g.c(), g.kh(), g.kw());
-            cudnnConvolutionStruct conv = convolution(d, g, tf32);
-            cudnnTensorStruct dyDesc = d.tensor(nchw, g.n(), g.o(), g.oh(), g.ow());
-            ConvAlgorithms.Choice c = ConvAlgorithms.choose(dev, op,
-                    problem(ConvAlgorithms.Direction.BACKWARD_FILTER, g, nchw, tf32), xDesc, dwDesc, conv, dyDesc);
-            checkCudnn(cudnn.cudnnSetConvolutionMathType(conv, c.mathType()), op, "cudnnSetConvolutionMathType");
-            cudnnContext h = dev.cudnn();
-            long wsBytes;
-            try (SizeTPointer size = new SizeTPointer(1)) {
-                checkCudnn(cudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(h, xDesc, dyDesc, conv, dwDesc,
-                        c.algorithm(), size), op, "cudnnGetConvolutionBackwardFilterWorkspaceSize");
-                wsBytes = size.get();
-            }
-            DeviceBuffer ws = wsBytes > 0 ? dev.scratch(wsBytes) : null;
-            try {
-                checkCudnn(cudnn.cudnnConvolutionBackwardFilter(h, DnnScalars.ONE_F, xDesc,
-                        padded != null ? CudaDevice.pointer(padded.address()) : CudaDevice.pointer(x), dyDesc,
-                        CudaDevice.pointer(dy), conv, c.algorithm(), workspace(ws), wsBytes, DnnScalars.ZERO_F, dwDesc,
-                        CudaDevice.pointer(filter.address())), op, "cudnnConvolutionBackwardFilter");
-            } finally {
-                if (ws != null) {
-                    dev.release(ws);
+            long xAddr = padded != null ? padded.address() : x.address();
+            convolve(dev, op, problem(ConvAlgorithms.Direction.BACKWARD_FILTER, g, nchw, tf32), xAddr, filter.address(),
+                    dy.address(), d -> {
+                cudnnTensorStruct xDesc = d.tensor(nchw, g.n(), g.c(), g.paddedH(), g.paddedW());
+                cudnnFilterStruct dwDesc = d.filter(nchw, g.o(), g.c(), g.kh(), g.kw());
+                cudnnConvolutionStruct conv = convolution(d, g, tf32);
+                cudnnTensorStruct dyDesc = d.tensor(nchw, g.n(), g.o(), g.oh(), g.ow());
+                ConvAlgorithms.Choice c = ConvAlgorithms.choose(dev, op,
+                        problem(ConvAlgorithms.Direction.BACKWARD_FILTER, g, nchw, tf32), xDesc, dwDesc, conv, dyDesc);
+                checkCudnn(cudnn.cudnnSetConvolutionMathType(conv, c.mathType()), op, "cudnnSetConvolutionMathType");
+                cudnnContext h = dev.cudnn();
+                long wsBytes;
+                try (SizeTPointer size = new SizeTPointer(1)) {
+                    checkCudnn(cudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(h, xDesc, dyDesc, conv, dwDesc,
+                            c.algorithm(), size), op, "cudnnGetConvolutionBackwardFilterWorkspaceSize");
+                    wsBytes = size.get();
                 }
-            }
+                return () -> {
+                    DeviceBuffer ws = wsBytes > 0 ? dev.scratch(wsBytes) : null;
+                    try {
+                        checkCudnn(cudnn.cudnnConvolutionBackwardFilter(h, DnnScalars.ONE_F, xDesc,
+                                CudaDevice.pointer(xAddr), dyDesc, CudaDevice.pointer(dy), conv, c.algorithm(),
+                                workspace(ws), wsBytes, DnnScalars.ZERO_F, dwDesc, CudaDevice.pointer(filter.address())),
+                                op, "cudnnConvolutionBackwardFilter");
+                    } finally {
+                        if (ws != null) {
+                            dev.release(ws);
+                        }
+                    }
+                };
+            });
             ConvLayouts.filterFromCudnn(dev, filter, dw, nchw);
         } finally {
             dev.release(filter);

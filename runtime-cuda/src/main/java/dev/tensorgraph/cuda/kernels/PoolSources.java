@@ -6,7 +6,8 @@ import dev.tensorgraph.cuda.CudaSource;
  * Max and average pooling and their gradients over NHWC or NCHW float32, with TensorFlow's rules as the CPU
  * kernels apply them: padded cells never win a max and are not counted in an average, a NaN never wins a
  * max, and a max gradient goes to the first maximum of its window in row-major order. Sums run in the CPU
- * kernel's order, so results match it bit for bit except where max-pooling windows overlap (atomic adds).
+ * kernel's order, so results match it bit for bit, except overlapping max-pool gradients, which add
+ * atomically unless {@code -Dtensorgraph.cuda.maxPoolGrad=gather} chooses the ordered variant.
  */
 final class PoolSources {
     private PoolSources() {}
@@ -94,7 +95,7 @@ final class PoolSources {
             }
 
             // dx must be zeroed first. Where windows do not overlap each input cell has one writer and a plain
-            // add is exact and deterministic; overlapping windows add atomically.
+            // add is exact and deterministic; overlapping windows add atomically, in no fixed order.
             extern "C" __global__ void max_pool_grad_f32(const float* x, const float* grad, float* dx, int overlap,
                                                          TG_POOL_PARAMS, i64 total) {
               TG_POOL_GEOMETRY;
@@ -109,6 +110,65 @@ final class PoolSources {
                     dx[best] += grad[i];
                   }
                 }
+              }
+            }
+
+            // Overlapping windows, first pass: the position of each window's first maximum within the window,
+            // (y - window top) * kw + (x - window left), or -1 for an empty window.
+            extern "C" __global__ void max_pool_argmax_f32(const float* x, int* where, TG_POOL_PARAMS, i64 total) {
+              TG_POOL_GEOMETRY;
+              for (i64 i = blockIdx.x * (i64)blockDim.x + threadIdx.x; i < total; i += (i64)blockDim.x * gridDim.x) {
+                i64 b, oy, ox, ch;
+                tg_pool_coords(g, i, g.oh, g.ow, &b, &oy, &ox, &ch);
+                int top = (int)oy * g.sh - g.padTop;
+                int left = (int)ox * g.sw - g.padLeft;
+                int ys = max(0, top);
+                int ye = min(g.h, top + g.kh);
+                int xs = max(0, left);
+                int xe = min(g.w, left + g.kw);
+                int best = -1;
+                float bv = 0.0f;
+                for (int iy = ys; iy < ye; ++iy) {
+                  for (int ix = xs; ix < xe; ++ix) {
+                    float v = x[tg_pool_index(g, b, iy, ix, ch, g.h, g.w)];
+                    if (best < 0 || v > bv) { best = (iy - top) * g.kw + (ix - left); bv = v; }
+                  }
+                }
+                where[i] = best;
+              }
+            }
+
+            // Overlapping windows, second pass: one thread per input cell adds the gradients of the windows
+            // whose maximum it is, in output order as the CPU does, so the sums match it bit for bit and no
+            // atomic additions (nor a zeroed dx) are needed. 32-bit index arithmetic (the host checks the
+            // sizes): 64-bit divisions per input cell would cost more than the atomics saved.
+            extern "C" __global__ void max_pool_grad_gather_f32(const int* where, const float* grad, float* dx,
+                                                                TG_POOL_PARAMS, i64 total) {
+              const int cells = (int)total;
+              for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < cells; i += blockDim.x * gridDim.x) {
+                int r = i;
+                int b, iy, ix, ch;
+                if (nchw) {
+                  ix = r % w; r /= w; iy = r % h; r /= h; ch = r % c; b = r / c;
+                } else {
+                  ch = r % c; r /= c; ix = r % w; r /= w; iy = r % h; b = r / h;
+                }
+                int py = iy + padTop;
+                int px = ix + padLeft;
+                int oy0 = py < kh ? 0 : (py - kh) / sh + 1;
+                int oy1 = min(oh - 1, py / sh);
+                int ox0 = px < kw ? 0 : (px - kw) / sw + 1;
+                int ox1 = min(ow - 1, px / sw);
+                float acc = 0.0f;
+                for (int oy = oy0; oy <= oy1; ++oy) {
+                  for (int ox = ox0; ox <= ox1; ++ox) {
+                    int o = nchw ? ((b * c + ch) * oh + oy) * ow + ox : ((b * oh + oy) * ow + ox) * c + ch;
+                    if (where[o] == (py - oy * sh) * kw + (px - ox * sw)) {
+                      acc += grad[o];
+                    }
+                  }
+                }
+                dx[i] = acc;
               }
             }
 

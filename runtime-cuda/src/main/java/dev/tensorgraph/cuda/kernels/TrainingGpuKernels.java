@@ -97,9 +97,23 @@ public final class TrainingGpuKernels implements KernelLibrary {
             if (flag != null) {
                 args.add(flag);
             }
-            ElementwiseGpuKernels.launchFlat(ctx, TrainingSources.TRAINING, kernel, n, args.toArray());
+            if (kernel.equals("apply_momentum_f32") && alignedTo16(args)) {
+                ElementwiseGpuKernels.launchFlat(ctx, TrainingSources.TRAINING, "apply_momentum_v4_f32",
+                        Math.max(n / 4, n % 4), args.toArray());
+            } else {
+                ElementwiseGpuKernels.launchFlat(ctx, TrainingSources.TRAINING, kernel, n, args.toArray());
+            }
             ctx.setOutput(0, var);
         };
+    }
+
+    private static boolean alignedTo16(List<Object> args) {
+        for (Object a : args) {
+            if (a instanceof DeviceTensor t && t.address() % 16 != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static dev.tensorgraph.kernel.Kernel assignUpdate(Operation op, String name) {

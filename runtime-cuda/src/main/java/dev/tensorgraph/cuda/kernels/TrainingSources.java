@@ -113,7 +113,44 @@ public final class TrainingSources {
             }
             """;
 
-    public static final CudaSource TRAINING = new CudaSource("tg_training", ElementwisePrelude.CODE + kernels());
+    /**
+     * Momentum over float32 with 16-byte loads and stores (four elements a thread), for arrays that are
+     * 16-byte aligned: the update reads three arrays and writes two, so its speed is the memory's. The
+     * last {@code n % 4} elements go to the first threads, one each.
+     */
+    private static final String MOMENTUM_VEC4 = """
+            __device__ __forceinline__ void tg_momentum_one(float& v, float& a, float g, float l, float m, int nesterov) {
+              a = tg_mul(a, m) + g;
+              v -= nesterov ? tg_mul(g, l) + tg_mul(tg_mul(a, m), l) : tg_mul(a, l);
+            }
+            extern "C" __global__ void apply_momentum_v4_f32(float* var, float* accum, const float* lr, const float* grad,
+                                                             const float* momentum, i64 n, int nesterov) {
+              const float l = *lr;
+              const float m = *momentum;
+              const i64 n4 = n >> 2;
+              const i64 first = (i64)blockIdx.x * blockDim.x + threadIdx.x;
+              float4* v4 = reinterpret_cast<float4*>(var);
+              float4* a4 = reinterpret_cast<float4*>(accum);
+              const float4* g4 = reinterpret_cast<const float4*>(grad);
+              for (i64 i = first; i < n4; i += (i64)blockDim.x * gridDim.x) {
+                float4 g = g4[i];
+                float4 a = a4[i];
+                float4 v = v4[i];
+                tg_momentum_one(v.x, a.x, g.x, l, m, nesterov);
+                tg_momentum_one(v.y, a.y, g.y, l, m, nesterov);
+                tg_momentum_one(v.z, a.z, g.z, l, m, nesterov);
+                tg_momentum_one(v.w, a.w, g.w, l, m, nesterov);
+                a4[i] = a;
+                v4[i] = v;
+              }
+              if (first < n - (n4 << 2)) {
+                const i64 j = (n4 << 2) + first;
+                tg_momentum_one(var[j], accum[j], grad[j], l, m, nesterov);
+              }
+            }
+            """;
+
+    public static final CudaSource TRAINING = new CudaSource("tg_training", ElementwisePrelude.CODE + kernels() + MOMENTUM_VEC4);
 
     public static List<CudaSource> all() {
         return List.of(TRAINING);

@@ -1,0 +1,318 @@
+package dev.tensorgraph.cuda.kernels;
+
+import dev.tensorgraph.cuda.CudaDevice;
+import dev.tensorgraph.device.DeviceBuffer;
+import dev.tensorgraph.errors.InternalException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.bytedeco.cuda.cudart.CUevent_st;
+import org.bytedeco.cuda.cudnn.cudnnBackendDescriptor_t;
+import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.cuda.global.cudnn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Convolutions through cuDNN's backend (graph) API, whose engine configurations include faster kernels
+ * than the algorithms the legacy cudnnFind / _v7 API tries (for TF32 in particular). Per problem, the
+ * first run not being recorded into a device graph builds an operation graph of the one convolution,
+ * finalizes execution plans for the engine configurations the heuristics rank highest, times them
+ * against the legacy algorithm and keeps the winner (or none, so that the legacy path runs). Plans
+ * only execute afterwards, which a device-graph recording may capture; a recording that finds no
+ * decision takes the legacy path (heuristic choice) without deciding. The filter is in cuDNN's layout
+ * (KRSC or KCRS): the backend accepts TensorFlow's HWIO as strides, but engines then computed wrong
+ * results (seen on cuDNN 9.14 with NCHW data), so that is not offered.
+ */
+final class ConvEngines {
+    private static final Logger LOG = LoggerFactory.getLogger(ConvEngines.class);
+
+    /** Off with -Dtensorgraph.cudnn.engines=false: every convolution takes the legacy path. */
+    static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("tensorgraph.cudnn.engines"));
+
+    /**
+     * Heuristic results looked at, and plans timed, per problem: the first-run cost stays bounded. The
+     * winners were found as deep as the tenth result (AlexNet, H200), among knob variants of one engine.
+     */
+    private static final int MAX_CONFIGS = 64;
+    private static final int MAX_CANDIDATES = 48;
+    private static final int TIMED_RUNS = 5;
+    /** A candidate whose first run takes this many times the best so far is not timed further. */
+    private static final double HOPELESS = 3;
+    /** An engine must beat the legacy algorithm by this factor: on a tie the legacy path is kept. */
+    private static final double MARGIN = 0.99;
+    /** The byte alignment the tensors are declared with; runs with addresses off it take the legacy path. */
+    private static final long ALIGNMENT = 16;
+
+    private static final long X_UID = 1;
+    private static final long W_UID = 2;
+    private static final long Y_UID = 3;
+
+    private ConvEngines() {}
+
+    private record Key(ConvAlgorithms.Problem problem) {}
+
+    /** Numerical notes of engines that round FP32 operands to TF32 or reduce in lower precision. */
+    private static final int[] INEXACT_NOTES = {cudnn.CUDNN_NUMERICAL_NOTE_TENSOR_CORE,
+            cudnn.CUDNN_NUMERICAL_NOTE_DOWN_CONVERT_INPUTS, cudnn.CUDNN_NUMERICAL_NOTE_REDUCED_PRECISION_REDUCTION};
+
+    /**
+     * One finalized execution plan of a problem. The tensors are x, w and y in every direction: the data
+     * input, the filter and the data output of the forward convolution, whichever of them is computed.
+     */
+    static final class Plan {
+        private final String op;
+        private final cudnnBackendDescriptor_t descriptor;
+        private final long workspace;
+        private final String label;
+        private final boolean tensorCores;
+
+        private Plan(String op, cudnnBackendDescriptor_t descriptor, long workspace, String label, boolean tensorCores) {
+            this.op = op;
+            this.descriptor = descriptor;
+            this.workspace = workspace;
+            this.label = label;
+            this.tensorCores = tensorCores;
+        }
+
+        /** Whether the engine's notes say it uses tensor cores (TF32 for float32 operands). */
+        boolean tensorCores() {
+            return tensorCores;
+        }
+
+        long workspace() {
+            return workspace;
+        }
+
+        String label() {
+            return label;
+        }
+
+        /** Enqueues the convolution on the device's stream; returns cuDNN's status (no exception). */
+        int execute(CudaDevice dev, long x, long w, long y) {
+            DeviceBuffer ws = workspace > 0 ? dev.scratch(workspace) : null;
+            try (DnnBackend pack = new DnnBackend(op)) {
+                cudnnBackendDescriptor_t vp = pack.create(cudnn.CUDNN_BACKEND_VARIANT_PACK_DESCRIPTOR);
+                pack.setLongs(vp, cudnn.CUDNN_ATTR_VARIANT_PACK_UNIQUE_IDS, X_UID, W_UID, Y_UID);
+                pack.setAddresses(vp, cudnn.CUDNN_ATTR_VARIANT_PACK_DATA_POINTERS, x, w, y);
+                pack.setAddresses(vp, cudnn.CUDNN_ATTR_VARIANT_PACK_WORKSPACE, ws == null ? 0 : ws.address());
+                pack.finish(vp, "variant pack");
+                return cudnn.cudnnBackendExecute(dev.cudnn(), descriptor, vp);
+            } finally {
+                if (ws != null) {
+                    dev.release(ws);
+                }
+            }
+        }
+    }
+
+    /** What was decided for a problem: a plan, or none (the legacy path). Owns the plan's descriptors. */
+    static final class Decision implements AutoCloseable {
+        private static final Decision LEGACY = new Decision(null, null);
+
+        private final Plan plan;
+        private final DnnBackend descriptors;
+
+        private Decision(Plan plan, DnnBackend descriptors) {
+            this.plan = plan;
+            this.descriptors = descriptors;
+        }
+
+        Plan plan() {
+            return plan;
+        }
+
+        /**
+         * Runs the convolution with the chosen plan; false (nothing enqueued) when the legacy path must run
+         * instead: no plan, or addresses off the declared alignment.
+         */
+        boolean run(CudaDevice dev, String op, long x, long w, long y) {
+            if (plan == null || !aligned(x, w, y)) {
+                return false;
+            }
+            int status = plan.execute(dev, x, w, y);
+            DnnStatus.checkCudnn(status, op, "cudnnBackendExecute (" + plan.label() + ")");
+            return true;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (descriptors != null) {
+                descriptors.close();
+            }
+        }
+    }
+
+    /**
+     * Whether problem {@code p} may use backend engines: only where TF32 is allowed. In exact FP32, an
+     * engine without numerical notes (a backward-filter engine, NCHW 5x5) missed the FP32 error bound that
+     * the legacy algorithms meet, and the engines gained about 1% there, so exact FP32 keeps the legacy path.
+     */
+    static boolean applies(ConvAlgorithms.Problem p) {
+        return ENABLED && p.tf32();
+    }
+
+    /** The decision made earlier for {@code p}, or null when none has been made yet. */
+    static Decision decided(CudaDevice dev, ConvAlgorithms.Problem p) {
+        return applies(p) ? dev.cached(new Key(p)) : Decision.LEGACY;
+    }
+
+    /**
+     * Decides for {@code p} by timing, on the given buffers, the legacy convolution {@code legacy} and the
+     * backend's candidate plans; only the output buffer is written. Not to be called
+     * while recording. A problem the backend cannot express or run is decided for the legacy path.
+     */
+    static Decision decide(CudaDevice dev, String op, ConvAlgorithms.Problem p, Runnable legacy, long x, long w,
+                           long y) {
+        if (!applies(p) || !aligned(x, w, y)) {
+            return Decision.LEGACY;
+        }
+        return dev.cache(new Key(p), () -> measure(dev, op, p, legacy, x, w, y));
+    }
+
+    private static Decision measure(CudaDevice dev, String op, ConvAlgorithms.Problem p, Runnable legacy, long x,
+                                    long w, long y) {
+        DnnBackend owner = new DnnBackend(op);
+        try {
+            List<Plan> candidates = candidates(dev, owner, op, p);
+            float legacyMs = millis(dev, op, legacy, Float.POSITIVE_INFINITY);
+            Plan best = null;
+            float bestMs = (float) (legacyMs * MARGIN);
+            StringBuilder seen = new StringBuilder();
+            for (Plan c : candidates) {
+                float ms;
+                try {
+                    ms = millis(dev, op, () -> DnnStatus.checkCudnn(c.execute(dev, x, w, y), op, "cudnnBackendExecute"),
+                            (float) (bestMs * HOPELESS));
+                } catch (RuntimeException e) {
+                    LOG.debug("{}: engine {} failed to run: {}", op, c.label(), e.getMessage());
+                    continue;
+                }
+                seen.append(String.format(" %s=%.3f", c.label(), ms));
+                if (ms < bestMs) {
+                    best = c;
+                    bestMs = ms;
+                }
+            }
+            for (Plan c : candidates) {
+                if (c != best) {
+                    owner.destroy(c.descriptor);
+                }
+            }
+            LOG.debug("{} {}: legacy {} ms, engines [ms]:{} -> {}", op, p, String.format("%.3f", legacyMs), seen,
+                    best == null ? "legacy" : best.label());
+            if (best == null) {
+                owner.close();
+                return Decision.LEGACY;
+            }
+            return new Decision(best, owner);
+        } catch (RuntimeException e) {
+            owner.close();
+            LOG.debug("{}: cuDNN backend engines unavailable for {}: {}", op, p, e.getMessage());
+            return Decision.LEGACY;
+        }
+    }
+
+    static boolean aligned(long x, long w, long y) {
+        return x % ALIGNMENT == 0 && w % ALIGNMENT == 0 && y % ALIGNMENT == 0;
+    }
+
+    /**
+     * Finalized plans for {@code p}, best-ranked first, at most {@link #MAX_CANDIDATES}: engines whose
+     * notes say they round to TF32 are left out unless the problem allows TF32, and so are plans whose
+     * workspace exceeds {@link ConvAlgorithms#WORKSPACE_LIMIT}. All descriptors belong to {@code owner}.
+     */
+    static List<Plan> candidates(CudaDevice dev, DnnBackend owner, String op, ConvAlgorithms.Problem p) {
+        cudnnBackendDescriptor_t graph = ConvEngineGraphs.operationGraph(dev, owner, p, X_UID, W_UID, Y_UID, ALIGNMENT);
+        cudnnBackendDescriptor_t heuristics = owner.create(cudnn.CUDNN_BACKEND_ENGINEHEUR_DESCRIPTOR);
+        owner.setDescriptors(heuristics, cudnn.CUDNN_ATTR_ENGINEHEUR_OPERATION_GRAPH, graph);
+        owner.setEnum(heuristics, cudnn.CUDNN_ATTR_ENGINEHEUR_MODE, cudnn.CUDNN_TYPE_HEUR_MODE, cudnn.CUDNN_HEUR_MODE_A);
+        owner.finish(heuristics, "engine heuristics");
+        int count = (int) Math.min(MAX_CONFIGS, owner.countDescriptors(heuristics, cudnn.CUDNN_ATTR_ENGINEHEUR_RESULTS));
+        List<cudnnBackendDescriptor_t> configs = owner.getDescriptors(heuristics, cudnn.CUDNN_ATTR_ENGINEHEUR_RESULTS,
+                cudnn.CUDNN_BACKEND_ENGINECFG_DESCRIPTOR, count);
+        List<Plan> plans = new ArrayList<>();
+        for (cudnnBackendDescriptor_t config : configs) {
+            if (plans.size() >= MAX_CANDIDATES) {
+                break;
+            }
+            Plan plan = plan(dev, owner, op, p, config);
+            if (plan != null) {
+                plans.add(plan);
+            }
+        }
+        return plans;
+    }
+
+    private static Plan plan(CudaDevice dev, DnnBackend owner, String op, ConvAlgorithms.Problem p,
+                             cudnnBackendDescriptor_t config) {
+        List<cudnnBackendDescriptor_t> engines = owner.getDescriptors(config, cudnn.CUDNN_ATTR_ENGINECFG_ENGINE,
+                cudnn.CUDNN_BACKEND_ENGINE_DESCRIPTOR, 1);
+        if (engines.isEmpty()) {
+            return null;
+        }
+        cudnnBackendDescriptor_t engine = engines.get(0);
+        int[] notes = owner.getEnums(engine, cudnn.CUDNN_ATTR_ENGINE_NUMERICAL_NOTE, cudnn.CUDNN_TYPE_NUMERICAL_NOTE,
+                cudnn.CUDNN_NUMERICAL_NOTE_TYPE_COUNT);
+        long index = owner.getLong(engine, cudnn.CUDNN_ATTR_ENGINE_GLOBAL_INDEX);
+        owner.destroy(engine);
+        if (!p.tf32() && Arrays.stream(notes).anyMatch(n -> Arrays.stream(INEXACT_NOTES).anyMatch(m -> m == n))) {
+            return null;
+        }
+        cudnnBackendDescriptor_t plan = owner.create(cudnn.CUDNN_BACKEND_EXECUTION_PLAN_DESCRIPTOR);
+        owner.setHandle(plan, cudnn.CUDNN_ATTR_EXECUTION_PLAN_HANDLE, dev.cudnn());
+        owner.setDescriptors(plan, cudnn.CUDNN_ATTR_EXECUTION_PLAN_ENGINE_CONFIG, config);
+        if (DnnBackend.tryFinalize(plan) != cudnn.CUDNN_STATUS_SUCCESS) {
+            owner.destroy(plan);
+            return null;
+        }
+        long workspace = owner.getLong(plan, cudnn.CUDNN_ATTR_EXECUTION_PLAN_WORKSPACE_SIZE);
+        if (workspace > ConvAlgorithms.WORKSPACE_LIMIT) {
+            owner.destroy(plan);
+            return null;
+        }
+        boolean tensorCores = Arrays.stream(notes).anyMatch(n -> n == cudnn.CUDNN_NUMERICAL_NOTE_TENSOR_CORE);
+        return new Plan(op, plan, workspace, "eng" + index + (notes.length == 0 ? "" : Arrays.toString(notes)),
+                tensorCores);
+    }
+
+    /**
+     * Mean device time of {@code work} over a few runs, after an untimed run (which loads kernels) and one
+     * timed alone: when that one exceeds {@code hopeless} ms, its time is returned without further runs.
+     */
+    static float millis(CudaDevice dev, String op, Runnable work, float hopeless) {
+        CUevent_st start = new CUevent_st();
+        CUevent_st stop = new CUevent_st();
+        checkCuda(cudart.cudaEventCreate(start), op, "cudaEventCreate");
+        try {
+            checkCuda(cudart.cudaEventCreate(stop), op, "cudaEventCreate");
+            try {
+                work.run();
+                float first = elapsed(dev, op, work, 1, start, stop);
+                return first > hopeless ? first : elapsed(dev, op, work, TIMED_RUNS, start, stop);
+            } finally {
+                cudart.cudaEventDestroy(stop);
+            }
+        } finally {
+            cudart.cudaEventDestroy(start);
+        }
+    }
+
+    private static float elapsed(CudaDevice dev, String op, Runnable work, int runs, CUevent_st start, CUevent_st stop) {
+        checkCuda(cudart.cudaEventRecord(start, dev.stream()), op, "cudaEventRecord");
+        for (int i = 0; i < runs; i++) {
+            work.run();
+        }
+        checkCuda(cudart.cudaEventRecord(stop, dev.stream()), op, "cudaEventRecord");
+        checkCuda(cudart.cudaEventSynchronize(stop), op, "cudaEventSynchronize");
+        float[] ms = new float[1];
+        checkCuda(cudart.cudaEventElapsedTime(ms, start, stop), op, "cudaEventElapsedTime");
+        return ms[0] / runs;
+    }
+
+    private static void checkCuda(int rc, String op, String call) {
+        if (rc != cudart.cudaSuccess) {
+            throw new InternalException(op + ": " + call + " failed: " + cudart.cudaGetErrorString(rc).getString());
+        }
+    }
+}
