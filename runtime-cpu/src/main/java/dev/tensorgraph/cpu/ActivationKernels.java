@@ -197,12 +197,7 @@ public final class ActivationKernels implements KernelLibrary {
             float[] bb = (float[]) b.array();
             float[] o = (float[]) out.array();
             if (inner == 1) {
-                for (int r = 0; r < outer; r++) {
-                    int base = r * ch;
-                    for (int c = 0; c < ch; c++) {
-                        o[base + c] = a[base + c] + bb[c];
-                    }
-                }
+                biasAddRows(a, bb, o, outer, ch, ctx.intraOpThreads());
             } else {
                 for (int r = 0; r < outer; r++) {
                     for (int c = 0; c < ch; c++) {
@@ -242,21 +237,9 @@ public final class ActivationKernels implements KernelLibrary {
             // accumulate in double for accuracy over large batches
             double[] acc = new double[ch];
             if (inner == 1) {
-                float[] row = new float[ch];
-                for (int r = 0; r < outer; r++) {
-                    int base = r * ch;
-                    for (int c = 0; c < ch; c++) {
-                        row[c] += a[base + c];
-                    }
-                    if ((r & 255) == 255) {
-                        for (int c = 0; c < ch; c++) {
-                            acc[c] += row[c];
-                            row[c] = 0f;
-                        }
-                    }
-                }
+                double[] sums = biasGradRows(a, outer, ch, ctx.intraOpThreads());
                 for (int c = 0; c < ch; c++) {
-                    acc[c] += row[c];
+                    acc[c] = sums[c];
                 }
             } else {
                 for (int r = 0; r < outer; r++) {
@@ -290,5 +273,70 @@ public final class ActivationKernels implements KernelLibrary {
             }
         }
         ctx.setOutput(0, out);
+    }
+
+    /** BiasAdd over {@code [rows, c]} in tiles of whole rows (see {@link ChannelTiles}). */
+    static void biasAddRows(float[] a, float[] bias, float[] o, int rows, int c, int threads) {
+        if ((long) rows * c <= ChannelTiles.TILE_FLOATS) {
+            // Small (dense layers): setting up tiles would cost more than it saves.
+            for (int r = 0; r < rows; r++) {
+                int base = r * c;
+                for (int j = 0; j < c; j++) {
+                    o[base + j] = a[base + j] + bias[j];
+                }
+            }
+            return;
+        }
+        int tr = ChannelTiles.tileRows(c, rows);
+        float[] biasTile = ChannelTiles.repeat(bias, tr);
+        Parallel.forRange(rows, threads, (long) rows * c, (r0, r1) -> {
+            float[] s = new float[tr * c];
+            for (int r = r0; r < r1; r += tr) {
+                int len = Math.min(tr, r1 - r) * c;
+                System.arraycopy(a, r * c, s, 0, len);
+                for (int i = 0; i < len; i++) {
+                    s[i] += biasTile[i];
+                }
+                System.arraycopy(s, 0, o, r * c, len);
+            }
+        });
+    }
+
+    /** Per-channel sums of {@code [rows, c]}, accumulated in float tiles folded into double. */
+    static double[] biasGradRows(float[] a, int rows, int c, int threads) {
+        if ((long) rows * c <= ChannelTiles.TILE_FLOATS) {
+            double[] sums = new double[c];
+            for (int r = 0; r < rows; r++) {
+                int base = r * c;
+                for (int j = 0; j < c; j++) {
+                    sums[j] += a[base + j];
+                }
+            }
+            return sums;
+        }
+        int tr = ChannelTiles.tileRows(c, rows);
+        int parts = ChannelTiles.parts(rows, threads, (long) rows * c);
+        double[][] sums = new double[parts][c];
+        Parallel.forRange(parts, threads, (p0, p1) -> {
+            float[] s = new float[tr * c];
+            float[] acc = new float[tr * c];
+            for (int p = p0; p < p1; p++) {
+                int r1 = ChannelTiles.partStart(rows, parts, p + 1);
+                int tiles = 0;
+                for (int r = ChannelTiles.partStart(rows, parts, p); r < r1; r += tr) {
+                    int len = Math.min(tr, r1 - r) * c;
+                    System.arraycopy(a, r * c, s, 0, len);
+                    for (int i = 0; i < len; i++) {
+                        acc[i] += s[i];
+                    }
+                    if (++tiles == ChannelTiles.FOLD_EVERY) {
+                        ChannelTiles.fold(acc, acc.length, sums[p]);
+                        tiles = 0;
+                    }
+                }
+                ChannelTiles.fold(acc, acc.length, sums[p]);
+            }
+        });
+        return ChannelTiles.total(sums);
     }
 }

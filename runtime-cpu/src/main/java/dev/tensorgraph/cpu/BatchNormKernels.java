@@ -104,26 +104,33 @@ public final class BatchNormKernels implements KernelLibrary {
         DType u = ctx.input(1).dtype();
         double[] scale = doubles(ctx.input(1), c, "scale");
         double[] offset = doubles(ctx.input(2), c, "offset");
-        double[] xs = toDoubleNhwc(x, a.nchw(), d);
+        // float32 NHWC (the usual case) has loops that stay in float; other layouts and types go through double.
+        float[] xf = x.dtype() == DType.FLOAT32 && !a.nchw() && m > 0 ? (float[]) x.array() : null;
+        double[] xs = xf == null ? toDoubleNhwc(x, a.nchw(), d) : null;
+        int threads = ctx.intraOpThreads();
         double[] mean;
         double[] var;
         double[] outMean;
         double[] outVar;
         if (a.training()) {
-            mean = new double[c];
-            var = new double[c];
-            for (int r = 0; r < m; r++) {
-                for (int j = 0; j < c; j++) {
-                    mean[j] += xs[r * c + j];
+            mean = xf != null ? BatchNormFloatPath.channelSums(xf, m, c, null, threads) : new double[c];
+            if (xf == null) {
+                for (int r = 0; r < m; r++) {
+                    for (int j = 0; j < c; j++) {
+                        mean[j] += xs[r * c + j];
+                    }
                 }
             }
             for (int j = 0; j < c; j++) {
                 mean[j] /= Math.max(m, 1);
             }
-            for (int r = 0; r < m; r++) {
-                for (int j = 0; j < c; j++) {
-                    double dv = xs[r * c + j] - mean[j];
-                    var[j] += dv * dv;
+            var = xf != null ? BatchNormFloatPath.channelSums(xf, m, c, mean, threads) : new double[c];
+            if (xf == null) {
+                for (int r = 0; r < m; r++) {
+                    for (int j = 0; j < c; j++) {
+                        double dv = xs[r * c + j] - mean[j];
+                        var[j] += dv * dv;
+                    }
                 }
             }
             outMean = new double[c];
@@ -149,15 +156,19 @@ public final class BatchNormKernels implements KernelLibrary {
             mul[j] = scale[j] / Math.sqrt(var[j] + a.epsilon());
             add[j] = offset[j] - mean[j] * mul[j];
         }
-        double[] y = new double[xs.length];
-        for (int r = 0; r < m; r++) {
-            int b = r * c;
-            for (int j = 0; j < c; j++) {
-                y[b + j] = xs[b + j] * mul[j] + add[j];
-            }
-        }
         Tensor out = ctx.allocate(x.dtype(), x.shape());
-        store(y, out, a.nchw(), d);
+        if (xf != null) {
+            BatchNormFloatPath.normalize(xf, (float[]) out.array(), m, c, mean, mul, offset, threads);
+        } else {
+            double[] y = new double[xs.length];
+            for (int r = 0; r < m; r++) {
+                int b = r * c;
+                for (int j = 0; j < c; j++) {
+                    y[b + j] = xs[b + j] * mul[j] + add[j];
+                }
+            }
+            store(y, out, a.nchw(), d);
+        }
         ctx.setOutput(0, out);
         ctx.setOutput(1, vector(ctx, u, outMean));
         ctx.setOutput(2, vector(ctx, u, outVar));
@@ -179,12 +190,16 @@ public final class BatchNormKernels implements KernelLibrary {
         double[] scale = doubles(ctx.input(2), c, "scale");
         double[] mean = doubles(ctx.input(3), c, "reserve_space_1");
         double[] var = doubles(ctx.input(4), c, "reserve_space_2");
-        double[] xs = toDoubleNhwc(x, a.nchw(), d);
-        double[] dy = toDoubleNhwc(dyT, a.nchw(), d);
         double[] inv = new double[c];
         for (int j = 0; j < c; j++) {
             inv[j] = 1.0 / Math.sqrt(var[j] + a.epsilon());
         }
+        if (x.dtype() == DType.FLOAT32 && !a.nchw() && m > 0) {
+            backwardFloat(ctx, a, (float[]) dyT.array(), (float[]) x.array(), m, c, u, scale, mean, inv);
+            return;
+        }
+        double[] xs = toDoubleNhwc(x, a.nchw(), d);
+        double[] dy = toDoubleNhwc(dyT, a.nchw(), d);
         double[] sumDy = new double[c];
         double[] sumDyXc = new double[c];
         for (int r = 0; r < m; r++) {
@@ -217,6 +232,34 @@ public final class BatchNormKernels implements KernelLibrary {
         }
         Tensor out = ctx.allocate(x.dtype(), x.shape());
         store(dx, out, a.nchw(), d);
+        ctx.setOutput(0, out);
+        ctx.setOutput(1, vector(ctx, u, dScale));
+        ctx.setOutput(2, vector(ctx, u, sumDy));
+        ctx.setOutput(3, vector(ctx, u, new double[0]));
+        ctx.setOutput(4, vector(ctx, u, new double[0]));
+    }
+
+    /** The float32 NHWC backward pass; dx has the same formula as the double loops above, regrouped per channel. */
+    private static void backwardFloat(KernelContext ctx, Attrs a, float[] dy, float[] x, int m, int c, DType u,
+                                      double[] scale, double[] mean, double[] inv) {
+        int threads = ctx.intraOpThreads();
+        double[][] sums = BatchNormFloatPath.gradSums(dy, x, m, c, mean, threads);
+        double[] sumDy = sums[0];
+        double[] dScale = new double[c];
+        double[] k1 = new double[c];
+        double[] k2 = a.training() ? new double[c] : null;
+        double[] k3 = a.training() ? new double[c] : null;
+        for (int j = 0; j < c; j++) {
+            dScale[j] = sums[1][j] * inv[j];
+            k1[j] = scale[j] * inv[j];
+            if (a.training()) {
+                // scale * inv * (dy - sumDy / m - (x - mean) * inv * dScale / m)
+                k2[j] = -k1[j] * inv[j] * dScale[j] / m;
+                k3[j] = -k1[j] * sumDy[j] / m;
+            }
+        }
+        Tensor out = ctx.allocate(DType.FLOAT32, ctx.input(1).shape());
+        BatchNormFloatPath.inputGradient(dy, x, (float[]) out.array(), m, c, mean, k1, k2, k3, threads);
         ctx.setOutput(0, out);
         ctx.setOutput(1, vector(ctx, u, dScale));
         ctx.setOutput(2, vector(ctx, u, sumDy));

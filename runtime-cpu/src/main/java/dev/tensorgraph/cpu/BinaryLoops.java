@@ -38,6 +38,9 @@ final class BinaryLoops {
      * vectorizes them; false when {@code op} has no such path.
      */
     private static boolean contiguousF32(int op, float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
+        if (ao == bo && bo == oo && sameOffsetF32(op, a, b, o, ao, ao + n)) {
+            return true;
+        }
         switch (op) {
             case ADD -> {
                 for (int i = 0; i < n; i++) {
@@ -62,6 +65,44 @@ final class BinaryLoops {
             case RELU_GRAD -> {
                 for (int i = 0; i < n; i++) {
                     o[oo + i] = Float.intBitsToFloat(Float.floatToRawIntBits(a[ao + i]) & positiveMask(b[bo + i]));
+                }
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * As {@link #contiguousF32} where all three runs start at the same offset (operands of one shape): C2
+     * (JDK 17) vectorizes a loop only when every array in it is indexed by the loop variable alone.
+     */
+    private static boolean sameOffsetF32(int op, float[] a, float[] b, float[] o, int from, int to) {
+        switch (op) {
+            case ADD -> {
+                for (int i = from; i < to; i++) {
+                    o[i] = a[i] + b[i];
+                }
+            }
+            case SUB -> {
+                for (int i = from; i < to; i++) {
+                    o[i] = a[i] - b[i];
+                }
+            }
+            case MUL -> {
+                for (int i = from; i < to; i++) {
+                    o[i] = a[i] * b[i];
+                }
+            }
+            case DIV -> {
+                for (int i = from; i < to; i++) {
+                    o[i] = a[i] / b[i];
+                }
+            }
+            case RELU_GRAD -> {
+                for (int i = from; i < to; i++) {
+                    o[i] = Float.intBitsToFloat(Float.floatToRawIntBits(a[i]) & positiveMask(b[i]));
                 }
             }
             default -> {

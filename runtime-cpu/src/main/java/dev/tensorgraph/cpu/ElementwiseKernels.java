@@ -97,12 +97,30 @@ public final class ElementwiseKernels implements KernelLibrary {
                 if (sameShape && !x.shape().equals(y.shape())) {
                     throw new InvalidArgumentException("Incompatible shapes: " + x.shape() + " vs. " + y.shape());
                 }
+                if (t == DType.FLOAT32 && x.shape().equals(y.shape())) {
+                    Tensor out = ctx.allocate(t, x.shape());
+                    sameShapeF32(code, (float[]) x.array(), (float[]) y.array(), (float[]) out.array(), out.numElements(),
+                            ctx.intraOpThreads());
+                    ctx.setOutput(0, out);
+                    return;
+                }
                 BroadcastIndexer ix = BroadcastIndexer.of(x.shape(), y.shape());
                 Tensor out = ctx.allocate(t, ix.shape());
                 binaryInto(code, x, y, ix, out);
                 ctx.setOutput(0, out);
             };
         };
+    }
+
+    /** A float binary op over operands of one shape, split across threads when large. */
+    static void sameShapeF32(int code, float[] a, float[] b, float[] o, int n, int threads) {
+        // Split in whole cache lines so the threads never write the same line.
+        int lines = (n + 15) / 16;
+        Parallel.forRange(lines, threads, n, (l0, l1) -> {
+            int from = l0 * 16;
+            int to = Math.min(n, l1 * 16);
+            BinaryLoops.f32(code, a, from, 1, b, from, 1, o, from, to - from);
+        });
     }
 
     /** Computes {@code out = x op y} over the broadcast runs of {@code ix} (float32/64, int32/64). */
