@@ -1,0 +1,53 @@
+package dev.tensorgraph.examples.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Whether the environment keeps OpenBLAS off the CPU's AVX-512 kernels. OpenBLAS picks its kernels once,
+ * when it loads, from the CPU or from {@code OPENBLAS_CORETYPE}; a value such as {@code Haswell} left in
+ * the environment makes matrix products about half as fast on an AVX-512 machine (W2 on a 2-core AMD
+ * Zen 4: 174 GFLOP/s with Haswell's kernels, 327 with the detected Cooperlake ones), which a benchmark
+ * reader should know.
+ */
+final class OpenBlasHint {
+    private static final Set<String> AVX512_CORES = Set.of("skylakex", "cooperlake", "sapphirerapids");
+
+    private OpenBlasHint() {}
+
+    /**
+     * A note for the benchmark's header, or null: where the CPU has the AVX-512 subsets of OpenBLAS's
+     * SkylakeX kernels but the environment names a core type without them.
+     */
+    static String note() {
+        Set<String> flags = cpuFlags();
+        if (!flags.containsAll(Set.of("avx512f", "avx512bw", "avx512dq", "avx512vl"))) {
+            return null;
+        }
+        String chosen = System.getenv("OPENBLAS_CORETYPE");
+        if (chosen != null && !chosen.isBlank() && !AVX512_CORES.contains(chosen.toLowerCase(java.util.Locale.ROOT))) {
+            return "OPENBLAS_CORETYPE=" + chosen + " in the environment keeps OpenBLAS off this CPU's AVX-512 kernels "
+                    + "(unset it to let OpenBLAS detect the CPU)";
+        }
+        return null;
+    }
+
+    private static Set<String> cpuFlags() {
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        if (!Files.isReadable(cpuinfo)) {
+            return Set.of();
+        }
+        try (Stream<String> lines = Files.lines(cpuinfo)) {
+            return lines.filter(l -> l.startsWith("flags")).findFirst()
+                    .map(l -> (Set<String>) new HashSet<>(Arrays.asList(l.substring(l.indexOf(':') + 1).trim().split("\\s+"))))
+                    .orElse(Set.of());
+        } catch (IOException | RuntimeException e) {
+            return Set.of();
+        }
+    }
+}
