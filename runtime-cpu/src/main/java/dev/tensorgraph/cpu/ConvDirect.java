@@ -83,6 +83,7 @@ final class ConvDirect {
             int tile = Math.min(TILE, span);
             float[][] tapRows = new float[taps][tile];
             float[][] acc = new float[o][tile];
+            int[][] at = tileOffsets(g, span, tile, pitch);
             for (int n = n0; n < n1; n++) {
                 toPlanes(g, x, n, planes, pitch, planeSize);
                 for (int p0 = 0; p0 < span; p0 += tile) {
@@ -100,7 +101,7 @@ final class ConvDirect {
                             multiplyAdd1(a, tapRows[t], f[t * o + q], len);
                         }
                     }
-                    scatterNhwc(g, acc, p0, len, pitch, y, n);
+                    scatterNhwc(g, acc, at[p0 / tile], len, y, n);
                 }
             }
         });
@@ -134,20 +135,43 @@ final class ConvDirect {
         }
     }
 
-    /** Writes the kept positions among {@code [p0, p0 + len)} of the channel rows into image {@code n} of NHWC y. */
-    private static void scatterNhwc(NnGeometry g, float[][] acc, int p0, int len, int pitch, float[] y, int n) {
-        int o = g.o();
-        int imageBase = n * g.oh() * g.ow() * o;
+    /** {@link #pixelOffsets} of every tile of {@code span} positions. */
+    private static int[][] tileOffsets(NnGeometry g, int span, int tile, int pitch) {
+        int[][] at = new int[(span + tile - 1) / tile][];
+        for (int t = 0; t < at.length; t++) {
+            at[t] = pixelOffsets(g, t * tile, Math.min(tile, span - t * tile), pitch);
+        }
+        return at;
+    }
+
+    /**
+     * For positions {@code [p0, p0 + len)}: the offset of each kept position's pixel within an NHWC image
+     * of the output (in units of channels-rows, times {@code o}), or -1 for a dropped column. The same for
+     * every image, so computed once per tile rather than per image and element.
+     */
+    private static int[] pixelOffsets(NnGeometry g, int p0, int len, int pitch) {
+        int[] at = new int[len];
         for (int i = 0; i < len; i++) {
             int pos = p0 + i;
             int oy = pos / pitch;
             int ox = pos - oy * pitch;
-            if (ox >= g.ow()) {
-                continue;
-            }
-            int d = imageBase + (oy * g.ow() + ox) * o;
-            for (int q = 0; q < o; q++) {
-                y[d + q] = acc[q][i];
+            at[i] = ox < g.ow() ? (oy * g.ow() + ox) * g.o() : -1;
+        }
+        return at;
+    }
+
+    /** Writes the kept positions of the channel rows into image {@code n} of NHWC y, one channel at a time. */
+    private static void scatterNhwc(NnGeometry g, float[][] acc, int[] at, int len, float[] y, int n) {
+        int o = g.o();
+        int imageBase = n * g.oh() * g.ow() * o;
+        for (int q = 0; q < o; q++) {
+            float[] a = acc[q];
+            int base = imageBase + q;
+            for (int i = 0; i < len; i++) {
+                int d = at[i];
+                if (d >= 0) {
+                    y[base + d] = a[i];
+                }
             }
         }
     }
@@ -174,12 +198,13 @@ final class ConvDirect {
             float[][] grad = new float[o][tile];
             float[][] partial = partials ? new float[taps * o][tile] : null;
             float[] sums = new float[taps * o];
+            int[][] at = tileOffsets(g, span, tile, pitch);
             for (int n = n0; n < n1; n++) {
                 toPlanes(g, x, n, planes, pitch, planeSize);
                 for (int p0 = 0; p0 < span; p0 += tile) {
                     int len = Math.min(tile, span - p0);
                     copyTaps(g, planes, planeSize, pitch, p0, len, tapRows);
-                    gatherNhwc(g, dy, n, p0, len, pitch, grad);
+                    gatherNhwc(g, dy, n, at[p0 / tile], len, grad);
                     for (int t = 0; t < taps; t++) {
                         for (int q = 0; q < o; q++) {
                             if (partials) {
@@ -204,23 +229,16 @@ final class ConvDirect {
         });
     }
 
-    /** Rows {@code q} of {@code grad} = output channel q of image n of NHWC dy at positions [p0, p0 + len), 0 where dropped. */
-    private static void gatherNhwc(NnGeometry g, float[] dy, int n, int p0, int len, int pitch, float[][] grad) {
+    /** Rows {@code q} of {@code grad} = output channel q of image n of NHWC dy at the tile's positions, 0 where dropped. */
+    private static void gatherNhwc(NnGeometry g, float[] dy, int n, int[] at, int len, float[][] grad) {
         int o = g.o();
         int imageBase = n * g.oh() * g.ow() * o;
-        for (int i = 0; i < len; i++) {
-            int pos = p0 + i;
-            int oy = pos / pitch;
-            int ox = pos - oy * pitch;
-            if (ox >= g.ow()) {
-                for (int q = 0; q < o; q++) {
-                    grad[q][i] = 0f;
-                }
-                continue;
-            }
-            int s = imageBase + (oy * g.ow() + ox) * o;
-            for (int q = 0; q < o; q++) {
-                grad[q][i] = dy[s + q];
+        for (int q = 0; q < o; q++) {
+            float[] r = grad[q];
+            int base = imageBase + q;
+            for (int i = 0; i < len; i++) {
+                int d = at[i];
+                r[i] = d >= 0 ? dy[base + d] : 0f;
             }
         }
     }
