@@ -1,6 +1,8 @@
 package dev.tensorgraph.kernel;
 
 import dev.tensorgraph.errors.AlreadyExistsException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
@@ -18,6 +20,9 @@ public final class KernelRegistry {
 
     private final ConcurrentHashMap<String, KernelFactory> factories = new ConcurrentHashMap<>();
     private volatile boolean librariesLoaded;
+    /** Device libraries found but not registered yet (see {@link DeviceKernelLibrary}); guarded by this. */
+    private final List<ServiceLoader.Provider<KernelLibrary>> deferred = new ArrayList<>();
+    private volatile boolean deviceLibrariesLoaded;
 
     private KernelRegistry() {}
 
@@ -35,9 +40,33 @@ public final class KernelRegistry {
                 return;
             }
             librariesLoaded = true;
-            for (KernelLibrary lib : ServiceLoader.load(KernelLibrary.class, KernelRegistry.class.getClassLoader())) {
-                lib.register(this);
+            List<ServiceLoader.Provider<KernelLibrary>> now = new ArrayList<>();
+            ServiceLoader.load(KernelLibrary.class, KernelRegistry.class.getClassLoader()).stream().forEach(p -> {
+                // type() loads the class without initializing it; device libraries wait until needed.
+                (DeviceKernelLibrary.class.isAssignableFrom(p.type()) ? deferred : now).add(p);
+            });
+            deviceLibrariesLoaded = deferred.isEmpty();
+            // All device libraries are known before any library registers, in case one registers device kernels.
+            for (ServiceLoader.Provider<KernelLibrary> p : now) {
+                p.get().register(this);
             }
+        }
+    }
+
+    /** Registers the deferred device libraries, before the first look-up or registration for a device. */
+    private void ensureDeviceLibrariesLoaded(String deviceType) {
+        if (deviceLibrariesLoaded || CPU.equals(deviceType)) {
+            return;
+        }
+        synchronized (this) {
+            if (deviceLibrariesLoaded) {
+                return;
+            }
+            deviceLibrariesLoaded = true;
+            for (ServiceLoader.Provider<KernelLibrary> p : deferred) {
+                p.get().register(this);
+            }
+            deferred.clear();
         }
     }
 
@@ -46,6 +75,7 @@ public final class KernelRegistry {
     }
 
     public void register(String deviceType, String opType, KernelFactory factory) {
+        ensureDeviceLibrariesLoaded(deviceType);
         if (factories.putIfAbsent(key(deviceType, opType), factory) != null) {
             throw new AlreadyExistsException("a " + deviceType + " kernel for op type '" + opType + "' is already registered");
         }
@@ -53,11 +83,13 @@ public final class KernelRegistry {
 
     /** The factory, or null when the device has no kernel for the op type. */
     public KernelFactory find(String deviceType, String opType) {
+        ensureDeviceLibrariesLoaded(deviceType);
         return factories.get(key(deviceType, opType));
     }
 
     /** Op types with a kernel on the device, sorted. */
     public Set<String> opTypes(String deviceType) {
+        ensureDeviceLibrariesLoaded(deviceType);
         Set<String> r = new TreeSet<>();
         String prefix = deviceType + "\u0000";
         for (String k : factories.keySet()) {

@@ -8,7 +8,7 @@ import dev.tensorgraph.cuda.CudaDevice;
 import dev.tensorgraph.device.DeviceTensor;
 import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.kernel.KernelContext;
-import dev.tensorgraph.kernel.KernelLibrary;
+import dev.tensorgraph.kernel.DeviceKernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
 import dev.tensorgraph.kernel.args.BatchMatMulShape;
 import dev.tensorgraph.kernel.args.MatMulShape;
@@ -23,7 +23,7 @@ import org.bytedeco.javacpp.FloatPointer;
  * computed as C^T = op(B)^T op(A)^T with the operands swapped, which needs no copies. FP32 products follow
  * the handle's math mode, which the device sets to TF32 only when the session allows it.
  */
-public final class BlasGpuKernels implements KernelLibrary {
+public final class BlasGpuKernels implements DeviceKernelLibrary {
     @Override
     public void register(KernelRegistry r) {
         r.register(KernelRegistry.GPU, "MatMul", op -> {

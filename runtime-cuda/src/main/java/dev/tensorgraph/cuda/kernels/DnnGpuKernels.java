@@ -1,6 +1,6 @@
 package dev.tensorgraph.cuda.kernels;
 
-import dev.tensorgraph.kernel.KernelLibrary;
+import dev.tensorgraph.kernel.DeviceKernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
 
 /**
@@ -8,7 +8,7 @@ import dev.tensorgraph.kernel.KernelRegistry;
  * max and average pooling with gradients ({@link PoolGpuKernels}), and fused batch normalization on cuDNN
  * ({@link BatchNormGpuKernels}).
  */
-public final class DnnGpuKernels implements KernelLibrary {
+public final class DnnGpuKernels implements DeviceKernelLibrary {
     @Override
     public void register(KernelRegistry r) {
         ConvGpuKernels.register(r);

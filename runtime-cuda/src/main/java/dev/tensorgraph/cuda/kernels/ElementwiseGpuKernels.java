@@ -12,7 +12,7 @@ import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.kernel.KernelContext;
 import dev.tensorgraph.kernel.KernelFactory;
-import dev.tensorgraph.kernel.KernelLibrary;
+import dev.tensorgraph.kernel.DeviceKernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
 
 /**
@@ -22,7 +22,7 @@ import dev.tensorgraph.kernel.KernelRegistry;
  * integer division by zero gives 0 instead of failing, as a kernel cannot raise an error mid-run.
  * Select, fills, BroadcastTo, Pad and AddN are in {@link ElementwiseArrayKernels}.
  */
-public final class ElementwiseGpuKernels implements KernelLibrary {
+public final class ElementwiseGpuKernels implements DeviceKernelLibrary {
     private static final String GPU = KernelRegistry.GPU;
 
     /**

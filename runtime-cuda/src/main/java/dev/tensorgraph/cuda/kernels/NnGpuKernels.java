@@ -8,7 +8,7 @@ import dev.tensorgraph.cuda.CudaFunction;
 import dev.tensorgraph.device.DeviceTensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.kernel.KernelContext;
-import dev.tensorgraph.kernel.KernelLibrary;
+import dev.tensorgraph.kernel.DeviceKernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
 
 /**
@@ -17,7 +17,7 @@ import dev.tensorgraph.kernel.KernelRegistry;
  * {@link LayoutGpuKernels}, the array-layout ops. A sparse label out of range gives a NaN loss and gradient
  * row, as TensorFlow's GPU kernel, where the CPU kernel fails: checking would mean waiting for the device.
  */
-public final class NnGpuKernels implements KernelLibrary {
+public final class NnGpuKernels implements DeviceKernelLibrary {
     private static final String GPU = KernelRegistry.GPU;
     /** Rows up to this long get a warp each, longer ones a block of {@link #BLOCK} threads. */
     private static final long WARP_ROW_LIMIT = 1024;

@@ -13,7 +13,7 @@ import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.kernel.Kernel;
 import dev.tensorgraph.kernel.KernelContext;
 import dev.tensorgraph.kernel.KernelFactory;
-import dev.tensorgraph.kernel.KernelLibrary;
+import dev.tensorgraph.kernel.DeviceKernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
 import dev.tensorgraph.kernel.VariableSlot;
 import dev.tensorgraph.kernel.args.ReshapeShapes;
@@ -23,7 +23,7 @@ import java.util.Locale;
  * GPU kernels that move no data or only place it: variables and assignment, constants, identities,
  * reshapes (views of their input), control flow, and shape queries (host outputs). Any dtype but string.
  */
-public final class PlumbingGpuKernels implements KernelLibrary {
+public final class PlumbingGpuKernels implements DeviceKernelLibrary {
     private static final String GPU = KernelRegistry.GPU;
     private static final int[] NONE = new int[0];
 

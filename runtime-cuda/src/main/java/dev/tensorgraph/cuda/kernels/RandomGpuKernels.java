@@ -11,7 +11,7 @@ import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.kernel.Kernel;
 import dev.tensorgraph.kernel.KernelContext;
 import dev.tensorgraph.kernel.KernelFactory;
-import dev.tensorgraph.kernel.KernelLibrary;
+import dev.tensorgraph.kernel.DeviceKernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
 
 /**
@@ -21,7 +21,7 @@ import dev.tensorgraph.kernel.KernelRegistry;
  * each run reserves 256 Philox blocks per output as the CPU's generator does, and a kernel after the sampler
  * moves the device-resident counter, so a recorded run keeps drawing fresh numbers on every replay.
  */
-public final class RandomGpuKernels implements KernelLibrary {
+public final class RandomGpuKernels implements DeviceKernelLibrary {
     private static final String GPU = KernelRegistry.GPU;
     /** TensorFlow's kReservedSamplesPerOutput: Philox blocks a sampling op reserves per output element. */
     private static final long RESERVED_BLOCKS_PER_OUTPUT = 256;

@@ -10,7 +10,7 @@ import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.kernel.Kernel;
 import dev.tensorgraph.kernel.KernelContext;
 import dev.tensorgraph.kernel.KernelFactory;
-import dev.tensorgraph.kernel.KernelLibrary;
+import dev.tensorgraph.kernel.DeviceKernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
 import dev.tensorgraph.kernel.args.ArgReductionAxis;
 
@@ -21,7 +21,7 @@ import dev.tensorgraph.kernel.args.ArgReductionAxis;
  * Mean of integers truncates, Mean of nothing is NaN (0 for integers), Max/Min of nothing are the lowest and
  * highest values, ArgMax/ArgMin return the first index on ties.
  */
-public final class ReductionGpuKernels implements KernelLibrary {
+public final class ReductionGpuKernels implements DeviceKernelLibrary {
     private static final String GPU = KernelRegistry.GPU;
     private static final int MEAN = -1;
 

@@ -9,7 +9,7 @@ import dev.tensorgraph.Operation;
 import dev.tensorgraph.cuda.CudaDevice;
 import dev.tensorgraph.device.DeviceTensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
-import dev.tensorgraph.kernel.KernelLibrary;
+import dev.tensorgraph.kernel.DeviceKernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,7 @@ import java.util.List;
  * StateKernels do. Hyper-parameters stay in device memory (see {@link TrainingSources}); {@code use_locking}
  * needs nothing, since the executor's run lock already serializes work on the device.
  */
-public final class TrainingGpuKernels implements KernelLibrary {
+public final class TrainingGpuKernels implements DeviceKernelLibrary {
     private static final String GPU = KernelRegistry.GPU;
 
     /**
