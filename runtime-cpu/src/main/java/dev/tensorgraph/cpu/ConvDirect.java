@@ -70,25 +70,35 @@ final class ConvDirect {
     /** Above this many (tap, output channel) pairs the filter gradient sums dot products directly. */
     private static final int MAX_PARTIAL_ROWS = 1024;
 
+    /**
+     * The stream layout of a convolution, the same for every image: plane rows of {@code pitch} floats,
+     * {@code span} flat positions cut into tiles, and each tile's NHWC pixel offsets ({@link #pixelOffsets}).
+     */
+    private record Streams(int pitch, int planeSize, int span, int taps, int tile, int[][] offsets, long work) {
+        static Streams of(NnGeometry g) {
+            int pitch = ConvDirect.pitch(g);
+            int span = ConvDirect.span(g, pitch);
+            int taps = g.kh() * g.kw() * g.c();
+            int tile = Math.min(TILE, span);
+            return new Streams(pitch, planeRows(g) * pitch, span, taps, tile, tileOffsets(g, span, tile, pitch),
+                    (long) g.n() * g.o() * taps * span);
+        }
+    }
+
     /** y (NHWC) = conv(x, f) for images split over {@code threads}. */
     static void forward(NnGeometry g, float[] x, float[] f, float[] y, int threads) {
-        int pitch = pitch(g);
-        int planeSize = planeRows(g) * pitch;
-        int span = span(g, pitch);
-        int taps = g.kh() * g.kw() * g.c();
+        Streams st = Streams.of(g);
+        int taps = st.taps();
         int o = g.o();
-        long work = (long) g.n() * o * taps * span;
-        Parallel.forRange(g.n(), threads, work, (n0, n1) -> {
-            float[] planes = new float[g.c() * planeSize];
-            int tile = Math.min(TILE, span);
-            float[][] tapRows = new float[taps][tile];
-            float[][] acc = new float[o][tile];
-            int[][] at = tileOffsets(g, span, tile, pitch);
+        Parallel.forRange(g.n(), threads, st.work(), (n0, n1) -> {
+            float[] planes = new float[g.c() * st.planeSize()];
+            float[][] tapRows = new float[taps][st.tile()];
+            float[][] acc = new float[o][st.tile()];
             for (int n = n0; n < n1; n++) {
-                toPlanes(g, x, n, planes, pitch, planeSize);
-                for (int p0 = 0; p0 < span; p0 += tile) {
-                    int len = Math.min(tile, span - p0);
-                    copyTaps(g, planes, planeSize, pitch, p0, len, tapRows);
+                toPlanes(g, x, n, planes, st.pitch(), st.planeSize());
+                for (int ti = 0; ti < st.offsets().length; ti++) {
+                    int len = st.offsets()[ti].length;
+                    copyTaps(g, planes, st.planeSize(), st.pitch(), ti * st.tile(), len, tapRows);
                     for (int q = 0; q < o; q++) {
                         float[] a = acc[q];
                         Arrays.fill(a, 0, len, 0f);
@@ -101,7 +111,7 @@ final class ConvDirect {
                             multiplyAdd1(a, tapRows[t], f[t * o + q], len);
                         }
                     }
-                    scatterNhwc(g, acc, at[p0 / tile], len, y, n);
+                    scatterNhwc(g, acc, st.offsets()[ti], len, y, n);
                 }
             }
         });
@@ -183,28 +193,23 @@ final class ConvDirect {
      * since C2 does not vectorize a float dot product (its additions must stay in order).
      */
     static void backFilter(NnGeometry g, float[] x, float[] dy, float[] df, int threads) {
-        int pitch = pitch(g);
-        int planeSize = planeRows(g) * pitch;
-        int span = span(g, pitch);
-        int taps = g.kh() * g.kw() * g.c();
+        Streams st = Streams.of(g);
+        int taps = st.taps();
         int o = g.o();
-        long work = (long) g.n() * o * taps * span;
         boolean partials = taps * o <= MAX_PARTIAL_ROWS;
         Object lock = new Object();
-        Parallel.forRange(g.n(), threads, work, (n0, n1) -> {
-            float[] planes = new float[g.c() * planeSize];
-            int tile = Math.min(TILE, span);
-            float[][] tapRows = new float[taps][tile];
-            float[][] grad = new float[o][tile];
-            float[][] partial = partials ? new float[taps * o][tile] : null;
+        Parallel.forRange(g.n(), threads, st.work(), (n0, n1) -> {
+            float[] planes = new float[g.c() * st.planeSize()];
+            float[][] tapRows = new float[taps][st.tile()];
+            float[][] grad = new float[o][st.tile()];
+            float[][] partial = partials ? new float[taps * o][st.tile()] : null;
             float[] sums = new float[taps * o];
-            int[][] at = tileOffsets(g, span, tile, pitch);
             for (int n = n0; n < n1; n++) {
-                toPlanes(g, x, n, planes, pitch, planeSize);
-                for (int p0 = 0; p0 < span; p0 += tile) {
-                    int len = Math.min(tile, span - p0);
-                    copyTaps(g, planes, planeSize, pitch, p0, len, tapRows);
-                    gatherNhwc(g, dy, n, at[p0 / tile], len, grad);
+                toPlanes(g, x, n, planes, st.pitch(), st.planeSize());
+                for (int ti = 0; ti < st.offsets().length; ti++) {
+                    int len = st.offsets()[ti].length;
+                    copyTaps(g, planes, st.planeSize(), st.pitch(), ti * st.tile(), len, tapRows);
+                    gatherNhwc(g, dy, n, st.offsets()[ti], len, grad);
                     for (int t = 0; t < taps; t++) {
                         for (int q = 0; q < o; q++) {
                             if (partials) {
