@@ -116,7 +116,7 @@ public final class Session implements AutoCloseable {
         if (plan == null) {
             PlanKey owned = new PlanKey(Set.copyOf(feeds.keySet()), List.copyOf(fetches), List.copyOf(targets));
             plan = plans.computeIfAbsent(owned, k -> Planner.build(new ArrayList<>(k.feeds()), k.fetches(),
-                    k.targets(), this::variableSlot, device, options.deviceGraphs()));
+                    k.targets(), this::variableSlot, device, options.deviceGraphs(), options.fuseOps()));
         }
         return checkNumerics ? Executor.runCheckingNumerics(plan, feeds, resources) : Executor.run(plan, feeds, resources);
     }
@@ -134,7 +134,7 @@ public final class Session implements AutoCloseable {
     public List<String> describePlan(List<Output> fetches, Set<Output> feeds, List<Operation> targets) {
         PlanKey owned = new PlanKey(Set.copyOf(feeds), List.copyOf(fetches), List.copyOf(targets));
         Plan plan = plans.computeIfAbsent(owned, k -> Planner.build(new ArrayList<>(k.feeds()), k.fetches(),
-                k.targets(), this::variableSlot, device, options.deviceGraphs()));
+                k.targets(), this::variableSlot, device, options.deviceGraphs(), options.fuseOps()));
         List<String> r = new ArrayList<>(plan.describe());
         if (device != null) {
             r.add("device graphs: " + plan.captureStatus() + " (" + plan.numRecordings() + " recorded)");

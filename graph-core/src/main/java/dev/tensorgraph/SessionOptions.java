@@ -9,9 +9,10 @@ public final class SessionOptions {
     private final boolean allowTf32;
     private final boolean checkNumerics;
     private final boolean deviceGraphs;
+    private final boolean fuseOps;
 
     private SessionOptions(boolean allowGpu, boolean requireGpu, int gpuIndex, int intraOpThreads, boolean allowTf32,
-                           boolean checkNumerics, boolean deviceGraphs) {
+                           boolean checkNumerics, boolean deviceGraphs, boolean fuseOps) {
         this.allowGpu = allowGpu;
         this.requireGpu = requireGpu;
         this.gpuIndex = gpuIndex;
@@ -19,15 +20,16 @@ public final class SessionOptions {
         this.allowTf32 = allowTf32;
         this.checkNumerics = checkNumerics;
         this.deviceGraphs = deviceGraphs;
+        this.fuseOps = fuseOps;
     }
 
     /** GPU 0 when a GPU runtime and device are present, else the CPU; every core for intra-op work. */
     public static SessionOptions defaults() {
-        return new SessionOptions(true, false, 0, Runtime.getRuntime().availableProcessors(), false, false, true);
+        return new SessionOptions(true, false, 0, Runtime.getRuntime().availableProcessors(), false, false, true, true);
     }
 
     public static SessionOptions cpuOnly() {
-        return new SessionOptions(false, false, 0, defaults().intraOpThreads, false, false, true);
+        return new SessionOptions(false, false, 0, defaults().intraOpThreads, false, false, true, true);
     }
 
     /**
@@ -38,7 +40,7 @@ public final class SessionOptions {
         if (index < 0) {
             throw new dev.tensorgraph.errors.InvalidArgumentException("GPU index must be >= 0, got " + index);
         }
-        return new SessionOptions(true, true, index, defaults().intraOpThreads, false, false, true);
+        return new SessionOptions(true, true, index, defaults().intraOpThreads, false, false, true, true);
     }
 
     /** Threads one kernel may use (at least 1). */
@@ -46,17 +48,17 @@ public final class SessionOptions {
         if (n < 1) {
             throw new dev.tensorgraph.errors.InvalidArgumentException("intraOpThreads must be >= 1, got " + n);
         }
-        return new SessionOptions(allowGpu, requireGpu, gpuIndex, n, allowTf32, checkNumerics, deviceGraphs);
+        return new SessionOptions(allowGpu, requireGpu, gpuIndex, n, allowTf32, checkNumerics, deviceGraphs, fuseOps);
     }
 
     /** Lets GPU matrix products and convolutions use TF32 tensor cores (faster, about 10 mantissa bits). */
     public SessionOptions allowTf32(boolean allow) {
-        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allow, checkNumerics, deviceGraphs);
+        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allow, checkNumerics, deviceGraphs, fuseOps);
     }
 
     /** Checks every op's floating outputs and fails on the first NaN or infinity, naming the op. */
     public SessionOptions checkNumerics(boolean check) {
-        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, check, deviceGraphs);
+        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, check, deviceGraphs, fuseOps);
     }
 
     /**
@@ -64,7 +66,17 @@ public final class SessionOptions {
      * (CUDA graphs); on by default. Off, every run launches its kernels one by one.
      */
     public SessionOptions deviceGraphs(boolean enable) {
-        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, enable);
+        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, enable, fuseOps);
+    }
+
+    /**
+     * Whether a plan may run an op and the one op that reads it as one step where a kernel does both (BiasAdd
+     * then Relu; ReluGrad then BiasAddGrad): on by default. Results are the same either way; off, every op
+     * runs on its own, which profiles op by op.
+     */
+    public SessionOptions fuseOps(boolean enable) {
+        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, deviceGraphs,
+                enable);
     }
 
     public boolean allowGpu() {
@@ -94,5 +106,9 @@ public final class SessionOptions {
 
     public boolean deviceGraphs() {
         return deviceGraphs;
+    }
+
+    public boolean fuseOps() {
+        return fuseOps;
     }
 }

@@ -296,7 +296,7 @@ public final class Executor implements KernelContext {
                 if (st.onDevice) {
                     device.synchronize();
                 }
-                StepProfile.add(st.kind == Step.Kind.OP ? st.op.type() + (st.onDevice ? " (device)" : "") : st.kind.name(),
+                StepProfile.add(st.kind == Step.Kind.OP ? st.profileName + (st.onDevice ? " (device)" : "") : st.kind.name(),
                         System.nanoTime() - started);
             }
         } catch (TensorgraphException e) {

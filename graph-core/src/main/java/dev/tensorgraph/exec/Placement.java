@@ -5,6 +5,7 @@ import dev.tensorgraph.Operation;
 import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.kernel.Kernel;
+import dev.tensorgraph.kernel.FusedKernelFactory;
 import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.KernelRegistry;
 import java.util.ArrayList;
@@ -62,6 +63,34 @@ final class Placement {
         return new Placed(false, create(KernelRegistry.CPU, registry.find(KernelRegistry.CPU, op.type()), op),
                 registry.find(KernelRegistry.CPU, op.type()));
     }
+
+    /**
+     * The fused step of {@code pair}, on the device its producer was placed on ({@code producer}), or null
+     * when that device has no fused kernel for it or its factory refuses the ops.
+     */
+    Placed placeFused(OpFusion.Pair pair, Placed producer) {
+        Operation consumer = pair.consumer();
+        String where = producer.onDevice() ? deviceType : KernelRegistry.CPU;
+        if (producer.onDevice() && registry.find(deviceType, consumer.type()) == null) {
+            return null;
+        }
+        FusedKernelFactory f = registry.findFused(where, pair.producer().type(), consumer.type(), pair.keepsProducer());
+        if (f == null) {
+            return null;
+        }
+        try {
+            return new Placed(producer.onDevice(), f.create(pair.producer(), consumer), FUSED);
+        } catch (UnimplementedException e) {
+            return null;
+        } catch (TensorgraphException e) {
+            throw e.atNode(pair.producer().name() + " (" + pair.producer().type() + ")");
+        }
+    }
+
+    /** What a fused step reports as its factory: every argument in device memory, recordable. */
+    private static final KernelFactory FUSED = op -> {
+        throw new dev.tensorgraph.errors.InternalException("a fused step's kernel is made by its FusedKernelFactory");
+    };
 
     private static boolean isHostInteger(Operation op, java.util.function.IntPredicate inputOnDevice) {
         if (op.numOutputs() == 0 || Planner.isVariableOp(op)) {

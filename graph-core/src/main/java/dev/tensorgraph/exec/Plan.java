@@ -75,14 +75,31 @@ public final class Plan implements AutoCloseable {
 
     /** Names of the ops in the order they run (copies appear as their description). */
     public List<String> opNames() {
-        return java.util.Arrays.stream(steps).map(s -> s.kind == Step.Kind.OP ? s.op.name() : s.description).toList();
+        return java.util.Arrays.stream(steps).flatMap(s -> s.kind != Step.Kind.OP ? java.util.stream.Stream.of(s.description)
+                : s.fusedConsumer == null ? java.util.stream.Stream.of(s.op.name())
+                : java.util.stream.Stream.of(s.op.name(), s.fusedConsumer.name())).toList();
     }
 
-    /** Each step as "description @ device", in run order: what the plan placed where. */
+    /**
+     * Each step as "description @ device", in run order: what the plan placed where. The two ops of a fused
+     * step get a line each, naming the other.
+     */
     public List<String> describe() {
-        return java.util.Arrays.stream(steps)
-                .map(s -> s.kind != Step.Kind.OP ? s.description : s.description + " @ " + (s.onDevice ? device.name() : "CPU"))
-                .toList();
+        return java.util.Arrays.stream(steps).flatMap(s -> {
+            if (s.kind != Step.Kind.OP) {
+                return java.util.stream.Stream.of(s.description);
+            }
+            String where = " @ " + (s.onDevice ? device.name() : "CPU");
+            if (s.fusedConsumer == null) {
+                return java.util.stream.Stream.of(s.description + where);
+            }
+            return java.util.stream.Stream.of(line(s.op) + where + ", fused with '" + s.fusedConsumer.name() + "'",
+                    line(s.fusedConsumer) + where + ", fused with '" + s.op.name() + "'");
+        }).toList();
+    }
+
+    private static String line(dev.tensorgraph.Operation op) {
+        return op.name() + " (" + op.type() + ")";
     }
 
     /** Whether runs of this plan may be recorded and replayed, and if not, why. */

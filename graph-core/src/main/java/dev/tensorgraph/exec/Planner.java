@@ -41,6 +41,13 @@ public final class Planner {
     /** As above; {@code recordDeviceWork} false keeps runs from being recorded and replayed on the device. */
     public static Plan build(List<Output> feeds, List<Output> fetches, List<Operation> targets,
                              Function<String, VariableSlot> variables, DeviceContext device, boolean recordDeviceWork) {
+        return build(feeds, fetches, targets, variables, device, recordDeviceWork, true);
+    }
+
+    /** As above; {@code fuseOps} false runs every op as a step of its own (see {@link OpFusion}). */
+    public static Plan build(List<Output> feeds, List<Output> fetches, List<Operation> targets,
+                             Function<String, VariableSlot> variables, DeviceContext device, boolean recordDeviceWork,
+                             boolean fuseOps) {
         Set<Output> fed = new HashSet<>(feeds);
         List<Operation> order = prune(fed, fetches, targets);
         Placement placement = device == null || order.isEmpty() ? Placement.cpuOnly()
@@ -54,16 +61,29 @@ public final class Planner {
             feedSlots.put(f, slot);
             slotOf.put(f, slot);
         }
+        Map<Operation, OpFusion.Pair> fusible = fuseOps ? OpFusion.candidates(order, fed, fetches) : Map.of();
+        Set<Operation> absorbed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         Placement.Placed[] placed = new Placement.Placed[order.size()];
+        OpFusion.Pair[] fusedAt = new OpFusion.Pair[order.size()];
         for (int s = 0; s < order.size(); s++) {
             Operation op = order.get(s);
+            if (absorbed.contains(op)) {
+                continue;
+            }
             placed[s] = placement.place(op, i -> {
                 Integer slot = slotOf.get(op.input(i));
                 return slot != null && b.slotOnDevice.get(slot);
             });
-            for (Output o : op.outputs()) {
+            OpFusion.Pair pair = fusible.get(op);
+            Placement.Placed fused = pair == null ? null : placement.placeFused(pair, placed[s]);
+            if (fused != null) {
+                placed[s] = fused;
+                fusedAt[s] = pair;
+                absorbed.add(pair.consumer());
+            }
+            for (Output o : fused != null ? pair.outputs() : op.outputs()) {
                 if (!fed.contains(o)) {
-                    boolean onDevice = placed[s].onDevice() && !placed[s].factory().outputOnHost(op, o.index());
+                    boolean onDevice = placed[s].onDevice() && !placed[s].factory().outputOnHost(o.op(), o.index());
                     slotOf.put(o, b.newSlot(onDevice));
                 }
             }
@@ -75,6 +95,10 @@ public final class Planner {
         for (int s = 0; s < order.size(); s++) {
             Operation op = order.get(s);
             Placement.Placed p = placed[s];
+            if (p == null) {
+                continue;
+            }
+            OpFusion.Pair pair = fusedAt[s];
             int[] in = new int[op.numInputs()];
             VariableSlot[] refs = new VariableSlot[op.numInputs()];
             for (int i = 0; i < in.length; i++) {
@@ -90,9 +114,10 @@ public final class Planner {
                 boolean wantDevice = p.onDevice() && !p.factory().inputOnHost(op, i);
                 in[i] = b.locate(slot, wantDevice, src, feedSlots.containsValue(slot));
             }
-            int[] out = new int[op.numOutputs()];
+            List<Output> produced = pair != null ? pair.outputs() : op.outputs();
+            int[] out = new int[produced.size()];
             for (int i = 0; i < out.length; i++) {
-                Output o = op.output(i);
+                Output o = produced.get(i);
                 out[i] = fed.contains(o) ? -1 : slotOf.get(o);
             }
             int[] controls = new int[op.controlInputs().size()];
@@ -104,8 +129,13 @@ public final class Planner {
             if (op.type().equals("Switch") || op.type().equals("Merge")) {
                 deadness = true;
             }
-            Step step = new Step(op, p.kernel(), p.factory(), p.onDevice(), in, out, controls, refs, own);
+            Step step = pair != null
+                    ? Step.fused(op, pair.consumer(), p.kernel(), p.factory(), p.onDevice(), in, out, controls)
+                    : new Step(op, p.kernel(), p.factory(), p.onDevice(), in, out, controls, refs, own);
             stepOf.put(op, step);
+            if (pair != null) {
+                stepOf.put(pair.consumer(), step);
+            }
             b.body.add(step);
         }
 

@@ -29,15 +29,28 @@ final class Step {
     final VariableSlot[] refSlots;
     final VariableSlot ownVariable;
     final boolean isMerge;
+    /** The second op of a fused step (see {@link OpFusion}), or null. */
+    final Operation fusedConsumer;
+    /** What profiles call this step's work: the op type, or both types of a fused step. */
+    final String profileName;
 
     Step(Operation op, Kernel kernel, KernelFactory factory, boolean onDevice, int[] inputs, int[] outputs,
          int[] controlSteps, VariableSlot[] refSlots, VariableSlot ownVariable) {
         this(Kind.OP, op, op.name() + " (" + op.type() + ")", kernel, factory, onDevice, inputs, outputs,
-                controlSteps, refSlots, ownVariable);
+                controlSteps, refSlots, ownVariable, null);
+    }
+
+    /** One step running {@code producer} and {@code consumer} with one kernel; inputs are the producer's. */
+    static Step fused(Operation producer, Operation consumer, Kernel kernel, KernelFactory factory, boolean onDevice,
+                      int[] inputs, int[] outputs, int[] controlSteps) {
+        return new Step(Kind.OP, producer, producer.name() + " (" + producer.type() + ") fused with " + consumer.name()
+                + " (" + consumer.type() + ")", kernel, factory, onDevice, inputs, outputs, controlSteps,
+                new VariableSlot[inputs.length], null, consumer);
     }
 
     private Step(Kind kind, Operation op, String description, Kernel kernel, KernelFactory factory, boolean onDevice,
-                 int[] inputs, int[] outputs, int[] controlSteps, VariableSlot[] refSlots, VariableSlot ownVariable) {
+                 int[] inputs, int[] outputs, int[] controlSteps, VariableSlot[] refSlots, VariableSlot ownVariable,
+                 Operation fusedConsumer) {
         this.kind = kind;
         this.op = op;
         this.description = description;
@@ -50,6 +63,8 @@ final class Step {
         this.refSlots = refSlots;
         this.ownVariable = ownVariable;
         this.isMerge = kind == Kind.OP && op.type().equals("Merge");
+        this.fusedConsumer = fusedConsumer;
+        this.profileName = fusedConsumer == null ? op.type() : op.type() + "+" + fusedConsumer.type();
     }
 
     /** A copy of slot {@code from} into slot {@code to}, to the device ({@code upload}) or back to the host. */
@@ -57,6 +72,6 @@ final class Step {
         String what = upload ? "copy '" + tensorName + "' to " + deviceName : "copy '" + tensorName + "' from " + deviceName;
         return new Step(upload ? Kind.UPLOAD : Kind.DOWNLOAD, producer, what,
                 upload ? CopyKernels.UPLOAD : CopyKernels.DOWNLOAD, null, true, new int[] {from}, new int[] {to},
-                new int[0], new VariableSlot[1], null);
+                new int[0], new VariableSlot[1], null, null);
     }
 }

@@ -19,6 +19,7 @@ public final class KernelRegistry {
     private static final KernelRegistry GLOBAL = new KernelRegistry();
 
     private final ConcurrentHashMap<String, KernelFactory> factories = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, FusedKernelFactory> fused = new ConcurrentHashMap<>();
     private volatile boolean librariesLoaded;
     /** Device libraries found but not registered yet (see {@link DeviceKernelLibrary}); guarded by this. */
     private final List<ServiceLoader.Provider<KernelLibrary>> deferred = new ArrayList<>();
@@ -85,6 +86,28 @@ public final class KernelRegistry {
     public KernelFactory find(String deviceType, String opType) {
         ensureDeviceLibrariesLoaded(deviceType);
         return factories.get(key(deviceType, opType));
+    }
+
+    /**
+     * Registers a kernel that runs a {@code producerType} op and a {@code consumerType} op reading its output
+     * as one step. Its inputs are the producer's; its outputs are the consumer's when {@code keepsProducer} is
+     * false (the producer's value is then never stored), else the producer's followed by the consumer's.
+     */
+    public void registerFused(String deviceType, String producerType, String consumerType, boolean keepsProducer,
+                              FusedKernelFactory factory) {
+        ensureDeviceLibrariesLoaded(deviceType);
+        String k = key(deviceType, producerType + "+" + consumerType + (keepsProducer ? "+keep" : ""));
+        if (fused.putIfAbsent(k, factory) != null) {
+            throw new AlreadyExistsException("a fused " + deviceType + " kernel for " + producerType + " then "
+                    + consumerType + " is already registered");
+        }
+    }
+
+    /** The fused factory registered by {@link #registerFused}, or null. */
+    public FusedKernelFactory findFused(String deviceType, String producerType, String consumerType,
+                                        boolean keepsProducer) {
+        ensureDeviceLibrariesLoaded(deviceType);
+        return fused.get(key(deviceType, producerType + "+" + consumerType + (keepsProducer ? "+keep" : "")));
     }
 
     /** Op types with a kernel on the device, sorted. */

@@ -163,7 +163,7 @@ public final class ActivationKernels implements KernelLibrary {
     // ---- bias ----
 
     /** {outer, channels, inner}: value viewed as [outer, channels, inner]. */
-    private static int[] biasLayout(Shape s, boolean nchw) {
+    static int[] biasLayout(Shape s, boolean nchw) {
         int rank = s.rank();
         if (rank < 2) {
             throw new InvalidArgumentException("value must be at least 2-D, got shape " + s);
@@ -180,14 +180,20 @@ public final class ActivationKernels implements KernelLibrary {
         return new int[] {outer, (int) s.size(cd), inner};
     }
 
-    private static void biasAdd(KernelContext ctx, boolean nchw) {
-        Tensor v = ctx.input(0);
-        Tensor b = ctx.input(1);
+    /** BiasAdd's checks of its value and bias; the value's {outer, channels, inner}. */
+    static int[] checkBias(Tensor v, Tensor b, boolean nchw) {
         int[] l = biasLayout(v.shape(), nchw);
         if (b.shape().rank() != 1 || b.shape().size(0) != l[1]) {
             throw new InvalidArgumentException("Must provide as many biases as the channel dimension of the input tensor: "
                     + b.shape() + " vs. " + v.shape());
         }
+        return l;
+    }
+
+    private static void biasAdd(KernelContext ctx, boolean nchw) {
+        Tensor v = ctx.input(0);
+        Tensor b = ctx.input(1);
+        int[] l = checkBias(v, b, nchw);
         Tensor out = ctx.allocate(v.dtype(), v.shape());
         int outer = l[0];
         int ch = l[1];
@@ -277,12 +283,18 @@ public final class ActivationKernels implements KernelLibrary {
 
     /** BiasAdd over {@code [rows, c]} in tiles of whole rows (see {@link ChannelTiles}). */
     static void biasAddRows(float[] a, float[] bias, float[] o, int rows, int c, int threads) {
+        biasAddRows(a, bias, o, rows, c, threads, false);
+    }
+
+    /** As above, followed by Relu when {@code relu} (BiasAdd and Relu fused: one pass instead of two). */
+    static void biasAddRows(float[] a, float[] bias, float[] o, int rows, int c, int threads, boolean relu) {
         if ((long) rows * c <= ChannelTiles.TILE_FLOATS) {
             // Small (dense layers): setting up tiles would cost more than it saves.
             for (int r = 0; r < rows; r++) {
                 int base = r * c;
                 for (int j = 0; j < c; j++) {
-                    o[base + j] = a[base + j] + bias[j];
+                    float v = a[base + j] + bias[j];
+                    o[base + j] = relu ? Math.max(v, 0) : v;
                 }
             }
             return;
@@ -294,8 +306,14 @@ public final class ActivationKernels implements KernelLibrary {
             for (int r = r0; r < r1; r += tr) {
                 int len = Math.min(tr, r1 - r) * c;
                 System.arraycopy(a, r * c, s, 0, len);
-                for (int i = 0; i < len; i++) {
-                    s[i] += biasTile[i];
+                if (relu) {
+                    for (int i = 0; i < len; i++) {
+                        s[i] = Math.max(s[i] + biasTile[i], 0);
+                    }
+                } else {
+                    for (int i = 0; i < len; i++) {
+                        s[i] += biasTile[i];
+                    }
                 }
                 System.arraycopy(s, 0, o, r * c, len);
             }
@@ -314,29 +332,6 @@ public final class ActivationKernels implements KernelLibrary {
             }
             return sums;
         }
-        int tr = ChannelTiles.tileRows(c, rows);
-        int parts = ChannelTiles.parts(rows, threads, (long) rows * c);
-        double[][] sums = new double[parts][c];
-        Parallel.forRange(parts, threads, (p0, p1) -> {
-            float[] s = new float[tr * c];
-            float[] acc = new float[tr * c];
-            for (int p = p0; p < p1; p++) {
-                int r1 = ChannelTiles.partStart(rows, parts, p + 1);
-                int tiles = 0;
-                for (int r = ChannelTiles.partStart(rows, parts, p); r < r1; r += tr) {
-                    int len = Math.min(tr, r1 - r) * c;
-                    System.arraycopy(a, r * c, s, 0, len);
-                    for (int i = 0; i < len; i++) {
-                        acc[i] += s[i];
-                    }
-                    if (++tiles == ChannelTiles.FOLD_EVERY) {
-                        ChannelTiles.fold(acc, acc.length, sums[p]);
-                        tiles = 0;
-                    }
-                }
-                ChannelTiles.fold(acc, acc.length, sums[p]);
-            }
-        });
-        return ChannelTiles.total(sums);
+        return ChannelTiles.sums(rows, c, threads, () -> (offset, tile, len) -> System.arraycopy(a, offset, tile, 0, len));
     }
 }

@@ -65,6 +65,44 @@ final class ChannelTiles {
         return (int) ((long) rows * p / parts);
     }
 
+    /** Writes the terms of rows starting at flat index {@code offset} into {@code tile[0, len)}. */
+    interface TileLoader {
+        void load(int offset, float[] tile, int len);
+    }
+
+    /**
+     * Per-channel sums over {@code [rows, c]} of the terms {@code loader} writes, tile by tile, in parts
+     * split over the threads (a loader per part, so it may keep scratch arrays): float partial sums per
+     * tile position, folded into double every {@link #FOLD_EVERY} tiles.
+     */
+    static double[] sums(int rows, int c, int threads, java.util.function.Supplier<TileLoader> loaders) {
+        int tr = tileRows(c, rows);
+        int parts = parts(rows, threads, (long) rows * c);
+        double[][] sums = new double[parts][c];
+        Parallel.forRange(parts, threads, (p0, p1) -> {
+            TileLoader loader = loaders.get();
+            float[] s = new float[tr * c];
+            float[] acc = new float[tr * c];
+            for (int p = p0; p < p1; p++) {
+                int r1 = partStart(rows, parts, p + 1);
+                int tiles = 0;
+                for (int r = partStart(rows, parts, p); r < r1; r += tr) {
+                    int len = Math.min(tr, r1 - r) * c;
+                    loader.load(r * c, s, len);
+                    for (int i = 0; i < len; i++) {
+                        acc[i] += s[i];
+                    }
+                    if (++tiles == FOLD_EVERY) {
+                        fold(acc, acc.length, sums[p]);
+                        tiles = 0;
+                    }
+                }
+                fold(acc, acc.length, sums[p]);
+            }
+        });
+        return total(sums);
+    }
+
     /** Sums of the parts' per-channel partial results {@code perPart[p][j]} into one vector. */
     static double[] total(double[][] perPart) {
         double[] r = new double[perPart[0].length];

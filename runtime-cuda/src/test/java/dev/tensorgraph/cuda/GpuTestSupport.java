@@ -248,7 +248,7 @@ final class GpuTestSupport {
     }
 
     static boolean onCpu(String planLine) {
-        return planLine.endsWith("@ CPU");
+        return planLine.endsWith("@ CPU") || planLine.contains("@ CPU, fused with");
     }
 
     static void assertFetchesOnGpu(Session s, List<Output> fetches, Set<Output> feeds) {

@@ -78,6 +78,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "a recorded CUDA graph.")
     boolean noDeviceGraphs;
 
+    @Option(names = "--no-fusion", description = "Run every op as a step of its own (no BiasAdd+Relu or "
+            + "ReluGrad+BiasAddGrad fusion), to measure what fusion gives.")
+    boolean noFusion;
+
     @Option(names = "--explain", description = "After W4, W5 and W6, print where each step of the train step ran "
             + "(device or CPU, copies) and whether its device work was recorded.")
     boolean explain;
@@ -136,13 +140,14 @@ public final class BenchCommand implements Callable<Integer> {
         SessionOptions options;
         String dev = device.toLowerCase(Locale.ROOT);
         if (dev.equals("cpu")) {
-            options = SessionOptions.cpuOnly().intraOpThreads(nThreads);
+            options = SessionOptions.cpuOnly().intraOpThreads(nThreads).fuseOps(!noFusion);
         } else if (dev.equals("gpu")) {
             if (KernelRegistry.global().opTypes(KernelRegistry.GPU).isEmpty()) {
                 err.println("bench: --device gpu: no GPU runtime on the class path (add tensorgraph-runtime-cuda)");
                 return 1;
             }
-            options = SessionOptions.gpu(0).intraOpThreads(nThreads).allowTf32(tf32).deviceGraphs(!noDeviceGraphs);
+            options = SessionOptions.gpu(0).intraOpThreads(nThreads).allowTf32(tf32).deviceGraphs(!noDeviceGraphs)
+                    .fuseOps(!noFusion);
         } else {
             err.println("bench: --device must be cpu or gpu, got '" + device + "'");
             return 2;
@@ -245,6 +250,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (noDeviceGraphs) {
             cmd.add("--no-device-graphs");
+        }
+        if (noFusion) {
+            cmd.add("--no-fusion");
         }
         if (residentInput) {
             cmd.add("--resident-input");
@@ -459,6 +467,7 @@ public final class BenchCommand implements Callable<Integer> {
                 extra.put("peak GPU MiB", s.device().peakBytesInUse() / (1024.0 * 1024.0));
                 extra.put("GPU MiB reserved", s.device().reservedBytes() / (1024.0 * 1024.0));
                 extra.put("tf32", options.allowTf32());
+                extra.put("fusion", options.fuseOps());
                 extra.put("device graphs", options.deviceGraphs());
             }
         }

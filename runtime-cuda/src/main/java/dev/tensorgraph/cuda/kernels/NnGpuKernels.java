@@ -53,6 +53,7 @@ public final class NnGpuKernels implements DeviceKernelLibrary {
             return ctx -> sparseCrossEntropy(ctx, kernel);
         });
         LayoutGpuKernels.register(r);
+        FusedBiasGpuKernels.register(r);
     }
 
     private static void float32(Operation op) {
@@ -62,14 +63,20 @@ public final class NnGpuKernels implements DeviceKernelLibrary {
         }
     }
 
-    private static void biasAdd(KernelContext ctx, boolean nchw) {
-        DeviceTensor value = ctx.deviceInput(0);
-        DeviceTensor bias = ctx.deviceInput(1);
+    /** BiasAdd's {outer, channels, inner} view of {@code value}, after checking the bias fits it. */
+    static long[] checkedBiasLayout(KernelContext ctx, DeviceTensor value, DeviceTensor bias, boolean nchw) {
         long[] layout = LayoutHostArgs.biasLayout(ctx, value.shape(), nchw);
         if (bias.shape().rank() != 1 || bias.shape().size(0) != layout[1]) {
             throw new InvalidArgumentException(LayoutHostArgs.describe(ctx) + ": Must provide as many biases as the "
                     + "channel dimension of the input tensor: " + bias.shape() + " vs. " + value.shape());
         }
+        return layout;
+    }
+
+    private static void biasAdd(KernelContext ctx, boolean nchw) {
+        DeviceTensor value = ctx.deviceInput(0);
+        DeviceTensor bias = ctx.deviceInput(1);
+        long[] layout = checkedBiasLayout(ctx, value, bias, nchw);
         DeviceTensor out = ctx.allocateOnDevice(value.dtype(), value.shape());
         long n = out.numElements();
         if (n > 0) {
