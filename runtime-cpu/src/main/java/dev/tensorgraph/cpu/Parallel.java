@@ -1,22 +1,25 @@
 package dev.tensorgraph.cpu;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * One shared pool for kernels that split their work (intra-op parallelism). Work is cut into contiguous
- * ranges; the calling thread runs a share itself and waits for the rest, so a kernel's output is complete
- * when {@link #forRange} returns.
+ * Intra-op parallelism for kernels that split their work. Work is cut into contiguous ranges; the calling
+ * thread runs the first itself and hands the others to helper threads (one per further core), so a
+ * kernel's output is complete when {@link #forRange} returns. The split depends only on the range and
+ * the thread count, never on timing, so results are the same from run to run.
+ *
+ * <p>Helpers spin for a short while after each range before they park. The kernels of one training step
+ * follow each other within microseconds, while waking a parked thread costs tens of microseconds (more on
+ * a virtual machine): with a pool whose threads park at once, that wake-up cost more than the second core
+ * gave on the small kernels of W3 and W4. A helper busy with another caller's range is skipped and its
+ * range run by the caller, so concurrent and nested calls never wait for each other.
  */
 public final class Parallel {
-    private static final ForkJoinPool POOL = new ForkJoinPool(Runtime.getRuntime().availableProcessors(),
-            pool -> {
-                ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-                t.setDaemon(true);
-                t.setName("tensorgraph-cpu-" + t.getPoolIndex());
-                return t;
-            }, null, false);
+    /** How long an idle helper waits for the next range before parking ({@code tensorgraph.cpu.spinMicros}). */
+    private static final long SPIN_NANOS = Long.getLong("tensorgraph.cpu.spinMicros", 200) * 1000L;
+
+    private static final Helper[] HELPERS = startHelpers(Runtime.getRuntime().availableProcessors() - 1);
 
     private Parallel() {}
 
@@ -52,30 +55,143 @@ public final class Parallel {
             }
             return;
         }
-        // The caller computes the first part itself instead of blocking while the pool works.
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[parts - 1];
+        Helper[] posted = new Helper[parts - 1];
         for (int p = 1; p < parts; p++) {
-            int from = (int) ((long) n * p / parts);
-            int to = (int) ((long) n * (p + 1) / parts);
-            tasks[p - 1] = POOL.submit(() -> body.run(from, to));
+            Helper h = claimHelper();
+            if (h == null) {
+                break;
+            }
+            h.post(body, start(n, parts, p), start(n, parts, p + 1));
+            posted[p - 1] = h;
         }
-        RuntimeException first = null;
+        Throwable failure = null;
         try {
-            body.run(0, (int) ((long) n / parts));
-        } catch (RuntimeException e) {
-            first = e;
+            body.run(0, start(n, parts, 1));
+        } catch (RuntimeException | Error e) {
+            failure = e;
         }
-        for (ForkJoinTask<?> t : tasks) {
-            try {
-                t.join();
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
+        for (int p = 1; p < parts; p++) {
+            if (posted[p - 1] == null) {
+                try {
+                    body.run(start(n, parts, p), start(n, parts, p + 1));
+                } catch (RuntimeException | Error e) {
+                    failure = failure == null ? e : failure;
                 }
             }
         }
-        if (first != null) {
-            throw first;
+        for (Helper h : posted) {
+            if (h != null) {
+                Throwable t = h.awaitAndRelease();
+                failure = failure == null ? t : failure;
+            }
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+    }
+
+    private static int start(int n, int parts, int p) {
+        return (int) ((long) n * p / parts);
+    }
+
+    private static Helper claimHelper() {
+        for (Helper h : HELPERS) {
+            if (!h.claimed.get() && h.claimed.compareAndSet(false, true)) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    private static Helper[] startHelpers(int count) {
+        Helper[] helpers = new Helper[Math.max(0, count)];
+        for (int i = 0; i < helpers.length; i++) {
+            helpers[i] = new Helper(i + 1);
+            helpers[i].start();
+        }
+        return helpers;
+    }
+
+    /**
+     * A thread that runs one posted range at a time. The claiming caller owns it from {@link #post} until
+     * {@link #awaitAndRelease}; {@code posted} and {@code done} count ranges, and the volatile writes to them
+     * publish the range's fields and its results.
+     */
+    private static final class Helper extends Thread {
+        final AtomicBoolean claimed = new AtomicBoolean();
+        private RangeBody body;
+        private int from;
+        private int to;
+        private Throwable failure;
+        private volatile long posted;
+        private volatile long done;
+        private volatile boolean parked;
+
+        Helper(int index) {
+            super("tensorgraph-cpu-" + index);
+            setDaemon(true);
+        }
+
+        void post(RangeBody body, int from, int to) {
+            this.body = body;
+            this.from = from;
+            this.to = to;
+            this.failure = null;
+            posted = posted + 1;
+            // The helper sets parked before it re-reads posted, and we wrote posted before reading parked:
+            // either it sees the new range or we see it parked and wake it.
+            if (parked) {
+                LockSupport.unpark(this);
+            }
+        }
+
+        /** Waits for the posted range, frees the helper for other callers and returns the range's failure. */
+        Throwable awaitAndRelease() {
+            long want = posted;
+            int spins = 0;
+            while (done != want) {
+                if (++spins < 1 << 16) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
+            Throwable t = failure;
+            body = null;
+            claimed.set(false);
+            return t;
+        }
+
+        @Override
+        public void run() {
+            long seen = 0;
+            while (true) {
+                long p = posted;
+                if (p == seen) {
+                    long since = System.nanoTime();
+                    while ((p = posted) == seen && System.nanoTime() - since < SPIN_NANOS) {
+                        Thread.onSpinWait();
+                    }
+                    while (p == seen) {
+                        parked = true;
+                        if ((p = posted) == seen) {
+                            LockSupport.park(this);
+                            p = posted;
+                        }
+                        parked = false;
+                    }
+                }
+                seen = p;
+                try {
+                    body.run(from, to);
+                } catch (Throwable t) {
+                    failure = t;
+                }
+                done = p;
+            }
         }
     }
 }
