@@ -232,7 +232,8 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("-X") || a.startsWith("-D")) {
+            // Children map the parent's class-data archive but must not all write one at exit.
+            if ((a.startsWith("-X") || a.startsWith("-D")) && !a.startsWith("-XX:ArchiveClassesAtExit")) {
                 cmd.add(a);
             }
         }
