@@ -18,7 +18,7 @@ final class ConvGemm {
             NativeBlas.sgemm(false, false, m, n, k, a, aOff, b, bOff, accumulate ? 1f : 0f, c, cOff);
             return;
         }
-        JavaSgemm.multiply(false, false, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, 1);
+        Gemm.jvmSgemm(false, false, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, 1);
     }
 
     /** {@code C[k x n] += A[m x k]^T * B[m x n]} (the filter gradient: patches transposed times dy). */
@@ -28,7 +28,7 @@ final class ConvGemm {
             NativeBlas.sgemm(true, false, k, n, m, a, aOff, b, bOff, 1f, c, cOff);
             return;
         }
-        JavaSgemm.multiply(true, false, k, n, m, a, aOff, b, bOff, c, cOff, true, 1);
+        Gemm.jvmSgemm(true, false, k, n, m, a, aOff, b, bOff, c, cOff, true, 1);
     }
 
     /** float64 {@code C (+)= A * B}; plain loops (float64 serves gradient checks, not speed). */

@@ -13,7 +13,19 @@ public final class Gemm {
     /** Block of the columns of B and C. */
     private static final int NC = 512;
 
+    /** Set once: whether {@link VectorSgemm} may be used (see {@link #vectorApiAvailable()}). */
+    private static final boolean VECTOR_API = !"false".equals(System.getProperty("tensorgraph.vector"))
+            && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
     private Gemm() {}
+
+    /**
+     * Whether the JVM has the vector API ({@code --add-modules jdk.incubator.vector}) and
+     * {@code -Dtensorgraph.vector=false} does not keep it out.
+     */
+    static boolean vectorApiAvailable() {
+        return VECTOR_API;
+    }
 
     /**
      * C[m,n] = op(A) * op(B) with op = transpose when {@code ta}/{@code tb}; A is [m,k] ([k,m] when
@@ -27,7 +39,7 @@ public final class Gemm {
             return;
         }
         if (m >= 4 && n >= 16) {
-            JavaSgemm.multiply(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, false, threads);
+            jvmSgemm(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, false, threads);
             return;
         }
         float[] bp = b;
@@ -49,6 +61,19 @@ public final class Gemm {
             Parallel.forRange(m, threads, (r0, r1) -> rows(a, aOff, ta, bb, bo, c, cOff, m, n, k, r0, r1));
         } else {
             rows(a, aOff, ta, bb, bo, c, cOff, m, n, k, 0, m);
+        }
+    }
+
+    /**
+     * A float product without native code: {@link VectorSgemm} where the JVM has the vector API, else
+     * {@link JavaSgemm}. Same contract as {@link JavaSgemm#multiply}.
+     */
+    static void jvmSgemm(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                         float[] c, int cOff, boolean accumulate, int threads) {
+        if (VECTOR_API) {
+            VectorSgemm.multiply(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, threads);
+        } else {
+            JavaSgemm.multiply(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, threads);
         }
     }
 

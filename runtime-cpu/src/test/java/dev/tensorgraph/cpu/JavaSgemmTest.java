@@ -1,15 +1,26 @@
 package dev.tensorgraph.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The Java matrix product against a triple loop in double precision, over shapes that hit every edge case. */
+/**
+ * The matrix products without native code ({@link JavaSgemm}, and {@link VectorSgemm}, which the build's
+ * tests run with the vector API module) against a triple loop in double precision, over shapes that hit
+ * every edge case: partial micro-tiles, several blocks of each dimension, split over threads.
+ */
 class JavaSgemmTest {
+    private interface Product {
+        void multiply(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                      float[] c, int cOff, boolean accumulate, int threads);
+    }
+
     /** m, n, k: partial row groups, several column panels, odd and multi-block shared dimensions. */
     private static final int[][] SHAPES = {
             {1, 1, 1}, {3, 17, 5}, {4, 16, 1}, {7, 300, 259}, {9, 513, 2}, {130, 70, 517}, {64, 256, 256},
+            {13, 1100, 40}, {250, 33, 7},
     };
 
     private static float[] random(int n, Random r) {
@@ -22,6 +33,16 @@ class JavaSgemmTest {
 
     @Test
     void everyTransposeAndOffsetMatchesTheTripleLoop() {
+        check(JavaSgemm::multiply);
+    }
+
+    @Test
+    void vectorApiProductMatchesTheTripleLoop() {
+        assertTrue(Gemm.vectorApiAvailable(), "the tests run with --add-modules jdk.incubator.vector");
+        check(VectorSgemm::multiply);
+    }
+
+    private static void check(Product product) {
         Random r = new Random(7);
         for (int[] s : SHAPES) {
             int m = s[0];
@@ -51,7 +72,7 @@ class JavaSgemmTest {
                         float before = c[cOff + m * n];
                         for (int threads : new int[] {1, 2}) {
                             float[] got = c.clone();
-                            JavaSgemm.multiply(ta, tb, m, n, k, a, aOff, b, bOff, got, cOff, accumulate, threads);
+                            product.multiply(ta, tb, m, n, k, a, aOff, b, bOff, got, cOff, accumulate, threads);
                             String what = m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " acc=" + accumulate + " threads=" + threads;
                             for (int i = 0; i < m * n; i++) {
                                 assertEquals(want[i], got[cOff + i], 1e-4 * (1 + Math.sqrt(k)), what + " at " + i);
