@@ -28,19 +28,27 @@ final class JavaSgemm {
      */
     static void multiply(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
                          float[] c, int cOff, boolean accumulate, int threads) {
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0) {
-            if (!accumulate) {
-                Arrays.fill(c, cOff, cOff + m * n, 0f);
-            }
+        if (doneWithoutWork(m, n, k, c, cOff, accumulate)) {
             return;
         }
         float[][][] panels = pack(tb, n, k, b, bOff);
         long work = (long) m * n * k;
         int parts = work < MIN_PARALLEL_WORK ? 1 : Math.max(1, Math.min(threads, m));
         Parallel.forRange(m, parts, (r0, r1) -> rows(ta, m, n, k, a, aOff, panels, c, cOff, accumulate, r0, r1));
+    }
+
+    /** Handles the empty products (C with no elements, or k = 0: zeros unless accumulating); true if it did. */
+    static boolean doneWithoutWork(int m, int n, int k, float[] c, int cOff, boolean accumulate) {
+        if (m == 0 || n == 0) {
+            return true;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                Arrays.fill(c, cOff, cOff + m * n, 0f);
+            }
+            return true;
+        }
+        return false;
     }
 
     /** panels[jb][p] = row p of op(B) restricted to columns [jb * NC, jb * NC + NC). */

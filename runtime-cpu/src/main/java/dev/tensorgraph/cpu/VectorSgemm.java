@@ -41,13 +41,7 @@ final class VectorSgemm {
     /** As {@link JavaSgemm#multiply}: {@code C[m,n] (+)= op(A) op(B)}, rows of C split over the threads. */
     static void multiply(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
                          float[] c, int cOff, boolean accumulate, int threads) {
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0) {
-            if (!accumulate) {
-                Arrays.fill(c, cOff, cOff + m * n, 0f);
-            }
+        if (JavaSgemm.doneWithoutWork(m, n, k, c, cOff, accumulate)) {
             return;
         }
         long work = (long) m * n * k;
