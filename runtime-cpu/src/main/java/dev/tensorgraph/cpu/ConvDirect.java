@@ -197,13 +197,11 @@ final class ConvDirect {
         int taps = st.taps();
         int o = g.o();
         boolean partials = taps * o <= MAX_PARTIAL_ROWS;
-        Object lock = new Object();
-        Parallel.forRange(g.n(), threads, st.work(), (n0, n1) -> {
+        Parallel.forRangeSum(g.n(), threads, st.work(), taps * o, df, (n0, n1, sums) -> {
             float[] planes = new float[g.c() * st.planeSize()];
             float[][] tapRows = new float[taps][st.tile()];
             float[][] grad = new float[o][st.tile()];
             float[][] partial = partials ? new float[taps * o][st.tile()] : null;
-            float[] sums = new float[taps * o];
             for (int n = n0; n < n1; n++) {
                 toPlanes(g, x, n, planes, st.pitch(), st.planeSize());
                 for (int ti = 0; ti < st.offsets().length; ti++) {
@@ -224,11 +222,6 @@ final class ConvDirect {
             if (partials) {
                 for (int r = 0; r < sums.length; r++) {
                     sums[r] += sum(partial[r]);
-                }
-            }
-            synchronized (lock) {
-                for (int i = 0; i < sums.length; i++) {
-                    df[i] += sums[i];
                 }
             }
         });

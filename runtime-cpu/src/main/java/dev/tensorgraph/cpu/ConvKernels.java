@@ -297,7 +297,7 @@ public final class ConvKernels implements KernelLibrary {
         ctx.setOutput(0, out);
     }
 
-    /** df[kh*kw*c, o] (zeroed) += patches(x)^T * dy; each thread sums into its own buffer first. */
+    /** df[kh*kw*c, o] (zeroed) += patches(x)^T * dy; each part sums into its own buffer, added in part order. */
     static void backFilter(NnGeometry g, float[] x, float[] dy, float[] df, int threads) {
         int k = g.kh() * g.kw() * g.c();
         int o = g.o();
@@ -311,9 +311,7 @@ public final class ConvKernels implements KernelLibrary {
         int gemmThreads = NativeBlas.callerThreads(threads);
         int chunk = patchRows(pointwise ? 1 : k, m, gemmThreads);
         int chunks = (m + chunk - 1) / chunk;
-        Object lock = new Object();
-        Parallel.forRange(chunks, gemmThreads, work, (c0, c1) -> {
-            float[] part = new float[k * o];
+        Parallel.forRangeSum(chunks, gemmThreads, work, k * o, df, (c0, c1, part) -> {
             float[] col = pointwise ? null : new float[chunk * k];
             for (int ci = c0; ci < c1; ci++) {
                 int r0 = ci * chunk;
@@ -323,11 +321,6 @@ public final class ConvKernels implements KernelLibrary {
                 } else {
                     Im2Col.im2col(g, x, r0, r1, col);
                     ConvGemm.sgemmTN(r1 - r0, o, k, col, 0, dy, r0 * o, part, 0);
-                }
-            }
-            synchronized (lock) {
-                for (int i = 0; i < part.length; i++) {
-                    df[i] += part[i];
                 }
             }
         });

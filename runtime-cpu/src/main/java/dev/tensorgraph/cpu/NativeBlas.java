@@ -11,19 +11,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The system's BLAS through netlib's JNI binding, for float matrix products; absent, kernels use their own
- * Java loops.
+ * Java code. How calls may reach the library decides how products are split over threads:
  *
- * <p>The single-threaded OpenBLAS build (Debian's {@code libopenblas0-serial}) is preferred whenever it is
- * installed, even where {@code libblas.so.3} points at the threaded build: the kernels split big products
- * over the session's intra-op threads themselves, and a threaded BLAS called from those threads starts
- * threads of its own that contend for the same cores and keep spinning after each call, slowing the Java
- * kernels that run next. With any other library the products go to it in one piece, unsplit.
+ * <ul>
+ *   <li>{@link Mode#SPLIT}: Debian's threaded OpenBLAS ({@code libopenblas0-pthread}) when the environment
+ *       has {@code OPENBLAS_NUM_THREADS=1} ({@code scripts/tensorgraph} sets it). Each call then computes on
+ *       the calling thread, and the library is safe to call from several threads at once, so big products
+ *       are split over the session's intra-op threads. A BLAS that threads itself, called from those
+ *       threads, would start threads of its own that contend for the same cores.</li>
+ *   <li>{@link Mode#WHOLE}: the threaded OpenBLAS otherwise; it gets each product whole and threads it.</li>
+ *   <li>{@link Mode#LOCKED}: the single-threaded OpenBLAS ({@code libopenblas0-serial}), or a library of
+ *       unknown make. Debian builds the single-threaded OpenBLAS without locks: two calls at once share its
+ *       packing buffers and return wrong products (measured: about 1 in 300 split products differed, and
+ *       training lost several points of accuracy). Calls then take one lock, one product at a time.</li>
+ * </ul>
  *
- * <p>{@code -Dtensorgraph.blas=java} forces the Java loops; {@code -Dtensorgraph.blas=system} takes
+ * <p>{@code -Dtensorgraph.blas=java} forces the Java code; {@code -Dtensorgraph.blas=system} takes
  * {@code libblas.so.3} as the dynamic linker finds it; netlib's own
  * {@code dev.ludovic.netlib.blas.nativeLibPath} names a library file and wins over both.
  */
 final class NativeBlas {
+    /** How the loaded library may be called. */
+    enum Mode { SPLIT, WHOLE, LOCKED }
+
     /** Products smaller than this (m*n*k) stay in Java, where a JNI call would cost more than it saves. */
     private static final long MIN_WORK = 1L << 12;
     /** Below this many multiply-adds a product is not split over threads. */
@@ -31,8 +41,9 @@ final class NativeBlas {
     private static final String LIBRARY_PATH_PROPERTY = "dev.ludovic.netlib.blas.nativeLibPath";
     /** Held so the logging level set below is not lost to garbage collection. */
     private static final Logger NETLIB_LOG = Logger.getLogger("dev.ludovic.netlib.blas");
-    /** Whether the loaded library runs each call on the calling thread only. */
-    private static boolean singleThreaded;
+    /** Serializes calls in {@link Mode#LOCKED}. */
+    private static final Object CALL_LOCK = new Object();
+    private static Mode mode = Mode.LOCKED;
     private static final BLAS BLAS_IMPL = load();
     /** Lets tests compare the Java loops with the native BLAS in one process. */
     static volatile boolean disabled;
@@ -40,15 +51,18 @@ final class NativeBlas {
     private NativeBlas() {}
 
     private static BLAS load() {
-        String mode = System.getProperty("tensorgraph.blas", "auto").toLowerCase(Locale.ROOT);
-        if (mode.equals("java")) {
+        String choice = System.getProperty("tensorgraph.blas", "auto").toLowerCase(Locale.ROOT);
+        if (choice.equals("java")) {
             return null;
         }
-        if (System.getProperty(LIBRARY_PATH_PROPERTY) == null && !mode.equals("system")) {
-            Path serial = serialOpenBlas();
-            if (serial != null) {
+        if (System.getProperty(LIBRARY_PATH_PROPERTY) == null && !choice.equals("system")) {
+            Path threaded = debianOpenBlas("openblas-pthread");
+            Path serial = debianOpenBlas("openblas-serial");
+            if (threaded != null) {
+                System.setProperty(LIBRARY_PATH_PROPERTY, threaded.toString());
+                mode = "1".equals(System.getenv("OPENBLAS_NUM_THREADS")) ? Mode.SPLIT : Mode.WHOLE;
+            } else if (serial != null) {
                 System.setProperty(LIBRARY_PATH_PROPERTY, serial.toString());
-                singleThreaded = true;
             }
         }
         Level before = NETLIB_LOG.getLevel();
@@ -57,11 +71,9 @@ final class NativeBlas {
         try {
             BLAS b = NativeBLAS.getInstance();
             LoggerFactory.getLogger(NativeBlas.class).debug("using native BLAS {} ({})",
-                    System.getProperty(LIBRARY_PATH_PROPERTY, "libblas.so.3"),
-                    singleThreaded ? "single-threaded, split over the intra-op threads" : "called unsplit");
+                    System.getProperty(LIBRARY_PATH_PROPERTY, "libblas.so.3"), mode);
             return b;
         } catch (Throwable t) {
-            singleThreaded = false;
             LoggerFactory.getLogger(NativeBlas.class).debug("no native BLAS, using Java kernels: {}", t.toString());
             return null;
         } finally {
@@ -69,8 +81,8 @@ final class NativeBlas {
         }
     }
 
-    /** Debian's multiarch location of the single-threaded OpenBLAS, when installed. */
-    private static Path serialOpenBlas() {
+    /** Debian's multiarch location of an OpenBLAS flavour ({@code openblas-serial}, {@code openblas-pthread}). */
+    private static Path debianOpenBlas(String flavour) {
         String triplet = switch (System.getProperty("os.arch", "")) {
             case "amd64", "x86_64" -> "x86_64-linux-gnu";
             case "aarch64" -> "aarch64-linux-gnu";
@@ -79,7 +91,7 @@ final class NativeBlas {
         if (triplet == null || !System.getProperty("os.name", "").startsWith("Linux")) {
             return null;
         }
-        Path p = Path.of("/usr/lib", triplet, "openblas-serial", "libblas.so.3");
+        Path p = Path.of("/usr/lib", triplet, flavour, "libblas.so.3");
         return Files.isReadable(p) ? p : null;
     }
 
@@ -88,9 +100,9 @@ final class NativeBlas {
         return BLAS_IMPL != null;
     }
 
-    /** Whether the loaded BLAS computes on the calling thread only, so that callers may split work over threads. */
-    static boolean singleThreaded() {
-        return singleThreaded;
+    /** How the loaded library is called (meaningful when {@link #available()}). */
+    static Mode mode() {
+        return mode;
     }
 
     /** Whether a product of this size should go to the native BLAS. */
@@ -99,11 +111,12 @@ final class NativeBlas {
     }
 
     /**
-     * The number of intra-op threads a caller should use for loops whose bodies call this BLAS: all of them
-     * when the BLAS is single-threaded, one otherwise (the BLAS threads each call itself).
+     * The number of intra-op threads a caller should use for loops whose bodies call this BLAS: one when the
+     * BLAS threads each call itself, all of them otherwise (with {@link Mode#LOCKED} the products take
+     * turns, while the rest of each part's work still runs side by side).
      */
     static int callerThreads(int threads) {
-        return BLAS_IMPL != null && !disabled && !singleThreaded ? 1 : threads;
+        return BLAS_IMPL != null && !disabled && mode == Mode.WHOLE ? 1 : threads;
     }
 
     /**
@@ -118,21 +131,33 @@ final class NativeBlas {
     /** As {@link #sgemm(boolean, boolean, int, int, int, float[], int, float[], int, float, float[], int)} with explicit row strides. */
     static void sgemm(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff,
                       int ldb, float beta, float[] c, int cOff, int ldc) {
-        BLAS_IMPL.sgemm(tb ? "T" : "N", ta ? "T" : "N", n, m, k, 1f, b, bOff, Math.max(1, ldb), a, aOff,
-                Math.max(1, lda), beta, c, cOff, Math.max(1, ldc));
+        Runnable call = () -> BLAS_IMPL.sgemm(tb ? "T" : "N", ta ? "T" : "N", n, m, k, 1f, b, bOff, Math.max(1, ldb),
+                a, aOff, Math.max(1, lda), beta, c, cOff, Math.max(1, ldc));
+        callInMode(call);
+    }
+
+    /** Runs a library call, under {@link #CALL_LOCK} in {@link Mode#LOCKED}. */
+    private static void callInMode(Runnable call) {
+        if (mode == Mode.LOCKED) {
+            synchronized (CALL_LOCK) {
+                call.run();
+            }
+        } else {
+            call.run();
+        }
     }
 
     /**
      * As {@link #sgemm(boolean, boolean, int, int, int, float[], int, float[], int, float, float[], int)}, split
      * into blocks of rows of C (or of columns, when C has few rows) computed on up to {@code threads}
-     * threads when the BLAS is single-threaded and the product is big.
+     * threads in {@link Mode#SPLIT} when the product is big.
      */
     static void sgemmSplit(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
                            float beta, float[] c, int cOff, int threads) {
         int lda = ta ? m : k;
         int ldb = tb ? k : n;
         long work = (long) m * n * k;
-        if (!singleThreaded || threads < 2 || work < MIN_SPLIT_WORK) {
+        if (mode != Mode.SPLIT || threads < 2 || work < MIN_SPLIT_WORK) {
             sgemm(ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, n);
             return;
         }
@@ -149,7 +174,7 @@ final class NativeBlas {
                       double beta, double[] c, int cOff) {
         int lda = ta ? m : k;
         int ldb = tb ? k : n;
-        BLAS_IMPL.dgemm(tb ? "T" : "N", ta ? "T" : "N", n, m, k, 1d, b, bOff, Math.max(1, ldb), a, aOff,
-                Math.max(1, lda), beta, c, cOff, Math.max(1, n));
+        callInMode(() -> BLAS_IMPL.dgemm(tb ? "T" : "N", ta ? "T" : "N", n, m, k, 1d, b, bOff, Math.max(1, ldb), a,
+                aOff, Math.max(1, lda), beta, c, cOff, Math.max(1, n)));
     }
 }

@@ -93,6 +93,33 @@ public final class Parallel {
         }
     }
 
+    /** The body of a parallel loop that sums into a partial result of its own. */
+    @FunctionalInterface
+    public interface PartialSumBody {
+        void run(int from, int to, float[] partial);
+    }
+
+    /**
+     * As {@link #forRange(int, int, long, RangeBody)}, with each part summing into its own zeroed array of
+     * {@code len} floats; the parts are then added into {@code out} in the order of their ranges. Adding them
+     * as they finish would make the rounding, and so the result, depend on which thread was faster.
+     */
+    public static void forRangeSum(int n, int threads, long work, int len, float[] out, PartialSumBody body) {
+        float[][] partials = new float[Math.max(n, 1)][];
+        forRange(n, threads, work, (from, to) -> {
+            float[] partial = new float[len];
+            body.run(from, to, partial);
+            partials[from] = partial;
+        });
+        for (float[] partial : partials) {
+            if (partial != null) {
+                for (int i = 0; i < len; i++) {
+                    out[i] += partial[i];
+                }
+            }
+        }
+    }
+
     private static int start(int n, int parts, int p) {
         return (int) ((long) n * p / parts);
     }
