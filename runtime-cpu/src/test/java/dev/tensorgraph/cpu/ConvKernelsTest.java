@@ -210,4 +210,27 @@ class ConvKernelsTest {
         assertEquals(7, dilated[0]);
         assertThrows(InvalidArgumentException.class, () -> NnGeometry.outAndPad(2, 3, 1, 1, "VALID", 0, 0, "t"));
     }
+    /**
+     * The filter gradient, summed per part and split over threads (the direct kernel on W4's first layer, the
+     * im2col one on a wide layer), gives the same bits on every run: parts are added in a fixed order.
+     */
+    @Test
+    void filterGradientIsTheSameBitsOnEveryRun() {
+        for (Object[] c : new Object[][] {
+                {16, 28, 28, 1, 3, 3, 16, 1, 1, 1, 1, "VALID"}, {8, 9, 9, 33, 3, 3, 37, 2, 2, 1, 1, "SAME"}}) {
+            NnGeometry g = geometry(c);
+            float[] x = random(g.n() * g.h() * g.w() * g.c(), 1);
+            float[] dy = random(g.n() * g.oh() * g.ow() * g.o(), 2);
+            float[] first = new float[g.kh() * g.kw() * g.c() * g.o()];
+            ConvKernels.backFilter(g, x, dy, first, 2);
+            for (int run = 0; run < 100; run++) {
+                float[] again = new float[first.length];
+                ConvKernels.backFilter(g, x, dy, again, 2);
+                for (int i = 0; i < first.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(first[i]), Float.floatToRawIntBits(again[i]),
+                            java.util.Arrays.toString(c) + " run " + run + " at " + i);
+                }
+            }
+        }
+    }
 }

@@ -107,6 +107,36 @@ class ParallelTest {
         }
     }
 
+    @Test
+    void partialSumsAreAddedInPartOrderWhateverFinishesFirst() {
+        // Parts whose sum depends on the order of addition: (1e8 + 1) - 1e8 is 0 in float, (1e8 - 1e8) + 1 is 1.
+        float[] values = {1e8f, 1f, -1e8f, 3f};
+        for (int threads : new int[] {2, 4}) {
+            float want = 0f;
+            int parts = Math.min(threads, values.length);
+            for (int p = 0; p < parts; p++) {
+                float part = 0f;
+                for (int i = (int) ((long) values.length * p / parts); i < (int) ((long) values.length * (p + 1) / parts); i++) {
+                    part += values[i];
+                }
+                want += part;
+            }
+            for (int round = 0; round < 200; round++) {
+                float[] out = new float[1];
+                int slowPart = round % parts;
+                Parallel.forRangeSum(values.length, threads, Long.MAX_VALUE, 1, out, (from, to, partial) -> {
+                    if (from == (int) ((long) values.length * slowPart / parts)) {
+                        busy(20_000);
+                    }
+                    for (int i = from; i < to; i++) {
+                        partial[0] += values[i];
+                    }
+                });
+                assertEquals(want, out[0], 0f, "threads " + threads + ", round " + round);
+            }
+        }
+    }
+
     private static void busy(int iterations) {
         double x = 1;
         for (int i = 0; i < iterations; i++) {
