@@ -158,9 +158,12 @@ public final class BenchCommand implements Callable<Integer> {
             if (nRounds < 5 && !quick) {
                 human.println("note: fewer than 5 rounds; BENCHMARKS.md asks for at least 5");
             }
-            String blasNote = dev.equals("cpu") ? OpenBlasHint.note() : null;
-            if (blasNote != null) {
-                human.println("note: " + blasNote);
+            if (dev.equals("cpu")) {
+                for (String blasNote : new String[] {OpenBlasHint.note(), OpenBlasHint.threadsNote()}) {
+                    if (blasNote != null) {
+                        human.println("note: " + blasNote);
+                    }
+                }
             }
             human.flush();
         }

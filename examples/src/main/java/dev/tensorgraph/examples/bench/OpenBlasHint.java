@@ -37,6 +37,23 @@ final class OpenBlasHint {
         return null;
     }
 
+    /**
+     * A note, or null, for the threaded OpenBLAS loaded without {@code OPENBLAS_NUM_THREADS=1}: the runtime
+     * then gives it each product whole and keeps the loops around products on one thread (it is not told how
+     * many threads OpenBLAS will start), which made W4 and W7 about 1.6x slower on 2 cores.
+     */
+    static String threadsNote() {
+        if (System.getProperty("tensorgraph.blas") != null || System.getProperty("dev.ludovic.netlib.blas.nativeLibPath") != null
+                || "1".equals(System.getenv("OPENBLAS_NUM_THREADS"))) {
+            return null;
+        }
+        boolean threaded = Files.isReadable(Path.of("/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3"))
+                || Files.isReadable(Path.of("/usr/lib/aarch64-linux-gnu/openblas-pthread/libblas.so.3"));
+        return threaded ? "OpenBLAS threads each product itself because OPENBLAS_NUM_THREADS is not 1, so the loops "
+                + "around products run on one thread; set OPENBLAS_NUM_THREADS=1 (scripts/tensorgraph does) to let "
+                + "Tensorgraph split products over its own threads" : null;
+    }
+
     private static Set<String> cpuFlags() {
         Path cpuinfo = Path.of("/proc/cpuinfo");
         if (!Files.isReadable(cpuinfo)) {
