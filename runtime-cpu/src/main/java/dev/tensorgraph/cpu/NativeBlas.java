@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  *       threads, would start threads of its own that contend for the same cores.</li>
  *   <li>{@link Mode#WHOLE}: the threaded OpenBLAS otherwise; it gets each product whole and threads it.</li>
  *   <li>{@link Mode#LOCKED}: the single-threaded OpenBLAS ({@code libopenblas0-serial}), or a library of
- *       unknown make. Debian builds the single-threaded OpenBLAS without locks: two calls at once share its
- *       packing buffers and return wrong products (measured: about 1 in 300 split products differed, and
- *       training lost several points of accuracy). Calls then take one lock, one product at a time.</li>
+ *       unknown make. Two calls at once into Debian's single-threaded OpenBLAS return wrong products
+ *       (measured: up to 9% of split products differed, and training lost several points of accuracy),
+ *       as a build without OpenBLAS's locking would. Calls then take one lock, one product at a time.</li>
  * </ul>
  *
  * <p>{@code -Dtensorgraph.blas=java} forces the Java code; {@code -Dtensorgraph.blas=system} takes

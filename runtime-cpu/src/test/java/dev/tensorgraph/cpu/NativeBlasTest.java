@@ -65,7 +65,7 @@ class NativeBlasTest {
 
     /**
      * Products split over threads, and products from several threads at once, give the same bits every
-     * time. The single-threaded OpenBLAS called from two threads at once got about 1 in 300 of these wrong.
+     * time. The single-threaded OpenBLAS called from two threads at once got up to 9% of these wrong.
      */
     @Test
     void concurrentProductsAreExactEveryTime() throws Exception {
