@@ -11,43 +11,17 @@ final class BatchNormFloatPath {
 
     /** Per-channel sums of x, or of {@code (x - center)^2} when {@code center} is given. */
     static double[] channelSums(float[] x, int m, int c, double[] center, int threads) {
-        int tr = ChannelTiles.tileRows(c, m);
-        float[] centerTile = center == null ? null : ChannelTiles.repeat(center, tr);
-        int parts = ChannelTiles.parts(m, threads, (long) m * c);
-        double[][] sums = new double[parts][c];
-        Parallel.forRange(parts, threads, (p0, p1) -> {
-            for (int p = p0; p < p1; p++) {
-                int r0 = ChannelTiles.partStart(m, parts, p);
-                int r1 = ChannelTiles.partStart(m, parts, p + 1);
-                sumRows(x, c, tr, r0, r1, centerTile, sums[p]);
+        if (center == null) {
+            return ChannelTiles.sums(m, c, threads, () -> (offset, tile, len) -> System.arraycopy(x, offset, tile, 0, len));
+        }
+        float[] centerTile = ChannelTiles.repeat(center, ChannelTiles.tileRows(c, m));
+        return ChannelTiles.sums(m, c, threads, () -> (offset, tile, len) -> {
+            System.arraycopy(x, offset, tile, 0, len);
+            for (int i = 0; i < len; i++) {
+                float d = tile[i] - centerTile[i];
+                tile[i] = d * d;
             }
         });
-        return ChannelTiles.total(sums);
-    }
-
-    private static void sumRows(float[] x, int c, int tr, int r0, int r1, float[] center, double[] sums) {
-        float[] s = new float[tr * c];
-        float[] acc = new float[tr * c];
-        int tiles = 0;
-        for (int r = r0; r < r1; r += tr) {
-            int len = Math.min(tr, r1 - r) * c;
-            System.arraycopy(x, r * c, s, 0, len);
-            if (center == null) {
-                for (int i = 0; i < len; i++) {
-                    acc[i] += s[i];
-                }
-            } else {
-                for (int i = 0; i < len; i++) {
-                    float d = s[i] - center[i];
-                    acc[i] += d * d;
-                }
-            }
-            if (++tiles == ChannelTiles.FOLD_EVERY) {
-                ChannelTiles.fold(acc, acc.length, sums);
-                tiles = 0;
-            }
-        }
-        ChannelTiles.fold(acc, acc.length, sums);
     }
 
     /** {@code y = (x - mean) * mul + offset} per channel. */
