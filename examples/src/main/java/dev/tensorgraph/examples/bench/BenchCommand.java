@@ -39,9 +39,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code tensorgraph bench}: runs BENCHMARKS.md's workloads W1-W7 with its timing rule (warm-up of at least 20 runs
- * and 2 s, then at least 5 rounds; median with min-max) and the TensorFlow Java peer's workload definitions and
- * units, one line per workload.
+ * {@code tensorgraph bench}: runs the workloads W1-W7 of docs/benchmarks.md with its timing rule (warm-up of at
+ * least 20 runs and 2 s, then at least 5 rounds; median with min-max) and the TensorFlow Java peer's workload
+ * definitions and units, one line per workload.
  *
  * <pre>
  * tensorgraph bench                          # everything, 7 rounds, every core
@@ -51,7 +51,8 @@ import picocli.CommandLine.TypeConversionException;
  * </pre>
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Runs the benchmark workloads W1-W7 of BENCHMARKS.md and prints one line per workload.")
+        description = {"Runs the benchmark workloads W1-W7 and prints one line per workload.",
+                "docs/benchmarks.md defines the workloads, how they are timed and how the peers run them."})
 public final class BenchCommand implements Callable<Integer> {
     static final List<String> ALL = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7");
     private static final String JSON_PREFIX = "#json ";
@@ -156,7 +157,7 @@ public final class BenchCommand implements Callable<Integer> {
             human.printf("tensorgraph bench | java %s | cores %d | threads %d | device %s | rounds %d%s%n",
                     System.getProperty("java.version"), cores, nThreads, dev, nRounds, quick ? " | quick" : "");
             if (nRounds < 5 && !quick) {
-                human.println("note: fewer than 5 rounds; BENCHMARKS.md asks for at least 5");
+                human.println("note: fewer than 5 rounds; docs/benchmarks.md asks for at least 5");
             }
             if (dev.equals("cpu")) {
                 for (String blasNote : new String[] {OpenBlasHint.note(), OpenBlasHint.threadsNote()}) {

@@ -7,6 +7,7 @@ import dev.tensorgraph.examples.Main;
 import dev.tensorgraph.device.DeviceRuntime;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import java.util.ServiceLoader;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -85,5 +86,18 @@ class BenchCommandTest {
         Run tpu = execute("bench", "--device", "tpu");
         assertEquals(2, tpu.exitCode());
         assertTrue(tpu.err().contains("expected one of [cpu, gpu] but was 'tpu'"), tpu.err());
+    }
+
+    @Test
+    void theWorkloadsAreDefinedInTheProjectAndTheHelpSaysWhere() throws Exception {
+        // Tests run in the module's folder; the definitions are in the project's docs.
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "benchmarks.md"));
+        List<String> ids = new java.util.ArrayList<>(BenchCommand.ALL);
+        ids.addAll(List.of("W5-fed", "W5-bf16", "W8", "P1"));
+        for (String id : ids) {
+            assertTrue(doc.contains("\n| " + id + " |"), "docs/benchmarks.md defines no " + id);
+        }
+        Run help = execute("bench", "--help");
+        assertTrue(help.out().contains("docs/benchmarks.md"), help.out());
     }
 }
