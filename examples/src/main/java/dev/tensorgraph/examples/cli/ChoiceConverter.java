@@ -31,7 +31,7 @@ public abstract class ChoiceConverter<E extends Enum<E>> implements ITypeConvert
     }
 
     /** The valid values as a list, {@code [cpu, gpu]}. */
-    public static <E extends Enum<E>> String spellings(Class<E> type) {
+    private static <E extends Enum<E>> String spellings(Class<E> type) {
         List<String> names = new ArrayList<>();
         for (E choice : type.getEnumConstants()) {
             names.add(choice.toString());

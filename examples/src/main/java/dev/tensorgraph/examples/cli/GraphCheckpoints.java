@@ -20,9 +20,9 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Which checkpoints can restore a graph's variables, so that {@code run} says so: before restoring it checks that
- * the checkpoint holds every variable of the graph under its op name with its dtype and shape, and when a check
- * fails or no checkpoint was named it points at the checkpoints beside the graph file that do match.
+ * Which checkpoints can restore a graph's variables, so that {@code run} says so: a checkpoint matches when it holds
+ * every variable of the graph under its op name with its dtype and shape. When a restore fails or no checkpoint
+ * was named, {@code run} names the checkpoints beside the graph file that match.
  */
 final class GraphCheckpoints {
     private static final Set<String> VARIABLE_OPS = Set.of("VariableV2", "Variable", "VarHandleOp");
@@ -86,16 +86,26 @@ final class GraphCheckpoints {
         return found;
     }
 
-    /** Fails, saying what differs and which checkpoints beside the graph file match, unless {@code prefix} fits. */
-    static void requireMatch(Graph g, Path prefix, Path graphFile) {
-        List<String> problems = mismatches(g, prefix);
+    /**
+     * After restoring from {@code prefix} failed with {@code failure}: when the checkpoint does not hold the graph's
+     * variables, fails saying what differs and which checkpoints beside the graph file match; else returns, and the
+     * caller rethrows {@code failure}. Checked only then, since a graph restored through its own SaverDef may store
+     * its variables under other names.
+     */
+    static void explainMismatch(Graph g, Path prefix, Path graphFile, RuntimeException failure) {
+        List<String> problems;
+        try {
+            problems = mismatches(g, prefix);
+        } catch (TensorgraphException unreadable) {
+            return;
+        }
         if (problems.isEmpty()) {
             return;
         }
         String shown = String.join("; ", problems.subList(0, Math.min(SHOWN, problems.size())))
                 + (problems.size() > SHOWN ? "; and " + (problems.size() - SHOWN) + " more" : "");
         throw new InvalidArgumentException("checkpoint " + prefix + " does not match " + graphFile + ": " + shown
-                + "; " + matchingNote(g, graphFile));
+                + "; " + matchingNote(g, graphFile), failure);
     }
 
     /** The hint for a graph whose variables were neither restored nor initialized. */

@@ -10,6 +10,7 @@ import dev.tensorgraph.Variable;
 import dev.tensorgraph.errors.FailedPreconditionException;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
+import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.io.CheckpointFiles;
 import dev.tensorgraph.io.Npy;
 import dev.tensorgraph.ops.Saver;
@@ -72,8 +73,12 @@ public final class RunCommand extends CliCommand {
             if (init) {
                 initialize(g, s);
             } else if (prefix != null) {
-                GraphCheckpoints.requireMatch(g, prefix, f.path());
-                restore(f, g, s, prefix);
+                try {
+                    restore(f, g, s, prefix);
+                } catch (TensorgraphException e) {
+                    GraphCheckpoints.explainMismatch(g, prefix, f.path(), e);
+                    throw e;
+                }
             }
             Session.Runner r = s.runner();
             for (String feed : feeds) {
