@@ -7,6 +7,7 @@ import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
 import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.io.CheckpointFiles;
+import dev.tensorgraph.ops.state.VariableScopes;
 import dev.tensorgraph.proto.CollectionDef;
 import dev.tensorgraph.proto.GraphDef;
 import dev.tensorgraph.proto.MetaGraphDef;
@@ -150,7 +151,7 @@ public final class MetaGraph {
         importGraph(g, def, prefix, source);
         Map<String, List<Object>> collections = MetaGraphCollections.fromProto(g, def.getCollectionDefMap(), prefix,
                 source);
-        VariableScopes store = g.extension(VariableScopes.class, VariableScopes::new);
+        VariableScopes store = VariableScopes.of(g);
         for (Map.Entry<String, List<Object>> e : collections.entrySet()) {
             for (Object o : e.getValue()) {
                 g.addToCollection(e.getKey(), o);

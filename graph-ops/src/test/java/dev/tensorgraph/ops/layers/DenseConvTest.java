@@ -17,7 +17,7 @@ import dev.tensorgraph.Tensor;
 import dev.tensorgraph.Variable;
 import dev.tensorgraph.errors.AlreadyExistsException;
 import dev.tensorgraph.ops.Initializers;
-import dev.tensorgraph.ops.Reuse;
+import dev.tensorgraph.ops.state.Reuse;
 import dev.tensorgraph.ops.Tf;
 import dev.tensorgraph.ops.losses.TfLosses;
 import java.util.List;
