@@ -41,12 +41,12 @@ public final class CnnModel {
         Output loss = tf.losses.sparseSoftmaxCrossEntropy(labels, logits);
         Output accuracy;
         try (var scope = tf.nameScope("accuracy")) {
-            Output predicted = tf.argMax(logits, 1, DType.INT32);
+            Output predicted = tf.argmax(logits, 1, DType.INT32);
             accuracy = tf.reduceMean(tf.cast(tf.equal(predicted, labels), DType.FLOAT32), "accuracy");
         }
         Operation train;
         try (var deps = tf.controlDependencies(g.collection(GraphKeys.UPDATE_OPS))) {
-            train = new AdamOptimizer(learningRate).minimize(tf, loss);
+            train = new AdamOptimizer(learningRate).minimize(loss);
         }
         g.addToCollection(GraphKeys.TRAIN_OP, train);
         return new Model(g, images, labels, training, logits, loss, accuracy, train);

@@ -53,8 +53,8 @@ class MetaGraphTest {
         Variable b = tf.variable(tf.constant(new float[] {0.5f, -0.5f}), "b");
         Output logits = tf.nn.biasAdd(tf.matmul(x, w.value()), b.value());
         Output loss = tf.reduceSum(tf.nn.softmaxCrossEntropyWithLogits(labels, logits), "loss");
-        Variable step = GlobalStep.createGlobalStep(tf);
-        Operation train = new GradientDescentOptimizer(0.5).minimize(tf, loss, step);
+        Variable step = GlobalStep.createGlobalStep(tf.graph());
+        Operation train = new GradientDescentOptimizer(0.5).minimize(loss, step);
         g.addToCollection(GraphKeys.TRAIN_OP, train);
         g.addToCollection(GraphKeys.LOSSES, loss);
         g.addToCollection("my_things", train);
