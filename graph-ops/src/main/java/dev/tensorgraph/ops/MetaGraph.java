@@ -7,6 +7,7 @@ import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
 import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.io.CheckpointFiles;
+import dev.tensorgraph.ops.state.VariableScopes;
 import dev.tensorgraph.proto.CollectionDef;
 import dev.tensorgraph.proto.GraphDef;
 import dev.tensorgraph.proto.MetaGraphDef;
@@ -68,9 +69,25 @@ public final class MetaGraph {
         return b.build();
     }
 
-    /** MetaGraphDef bytes of {@code g}, with the SaverDef of {@code saverOrNull} when given. */
-    public static byte[] export(Graph g, Saver saverOrNull) {
+    /**
+     * MetaGraphDef bytes of {@code g}, with the SaverDef of {@code saverOrNull} when given; the MetaGraph counterpart
+     * of {@code g.toGraphDef()}, read back by {@link #fromMetaGraphDef(byte[])}.
+     */
+    public static byte[] toMetaGraphDef(Graph g, Saver saverOrNull) {
         return toProto(g, saverOrNull).toByteArray();
+    }
+
+    /** A new graph with the ops and collections of MetaGraphDef bytes, as {@code Graph.fromGraphDef} for GraphDefs. */
+    public static Graph fromMetaGraphDef(byte[] bytes) {
+        Graph g = new Graph();
+        importMetaGraph(g, bytes, "", "MetaGraphDef");
+        return g;
+    }
+
+    /** @deprecated use {@link #toMetaGraphDef(Graph, Saver)}. */
+    @Deprecated
+    public static byte[] export(Graph g, Saver saverOrNull) {
+        return toMetaGraphDef(g, saverOrNull);
     }
 
     /** Writes the MetaGraphDef of {@code g} (without a SaverDef) to {@code path}. */
@@ -80,7 +97,7 @@ public final class MetaGraph {
 
     /** Writes the MetaGraphDef of {@code g} with the SaverDef of {@code saverOrNull} to {@code path}, atomically. */
     public static void exportMetaGraph(Graph g, Path path, Saver saverOrNull) {
-        byte[] bytes = export(g, saverOrNull);
+        byte[] bytes = toMetaGraphDef(g, saverOrNull);
         try {
             Path parent = path.toAbsolutePath().getParent();
             if (parent != null) {
@@ -108,11 +125,10 @@ public final class MetaGraph {
         return g;
     }
 
-    /** A new graph with the ops and collections of MetaGraphDef bytes. */
+    /** @deprecated use {@link #fromMetaGraphDef(byte[])}; {@code importMetaGraph} reads files. */
+    @Deprecated
     public static Graph importMetaGraph(byte[] bytes) {
-        Graph g = new Graph();
-        importMetaGraph(g, bytes, "", "MetaGraphDef");
-        return g;
+        return fromMetaGraphDef(bytes);
     }
 
     /** Parses a MetaGraphDef; {@code source} names the file in the error. */
@@ -150,7 +166,7 @@ public final class MetaGraph {
         importGraph(g, def, prefix, source);
         Map<String, List<Object>> collections = MetaGraphCollections.fromProto(g, def.getCollectionDefMap(), prefix,
                 source);
-        VariableScopes store = g.extension(VariableScopes.class, VariableScopes::new);
+        VariableScopes store = VariableScopes.of(g);
         for (Map.Entry<String, List<Object>> e : collections.entrySet()) {
             for (Object o : e.getValue()) {
                 g.addToCollection(e.getKey(), o);

@@ -18,11 +18,11 @@ class MetaGraphFuzzTest {
     void importMetaGraph(byte[] input) {
         Graph g;
         try {
-            g = MetaGraph.importMetaGraph(input);
+            g = MetaGraph.fromMetaGraphDef(input);
         } catch (TensorgraphException expected) {
             return;
         }
-        Graph again = MetaGraph.importMetaGraph(MetaGraph.export(g, null));
+        Graph again = MetaGraph.fromMetaGraphDef(MetaGraph.toMetaGraphDef(g, null));
         assertEquals(g.numOperations(), again.numOperations());
     }
 }

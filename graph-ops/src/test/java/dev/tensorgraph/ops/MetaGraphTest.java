@@ -53,8 +53,8 @@ class MetaGraphTest {
         Variable b = tf.variable(tf.constant(new float[] {0.5f, -0.5f}), "b");
         Output logits = tf.nn.biasAdd(tf.matmul(x, w.value()), b.value());
         Output loss = tf.reduceSum(tf.nn.softmaxCrossEntropyWithLogits(labels, logits), "loss");
-        Variable step = GlobalStep.createGlobalStep(tf);
-        Operation train = new GradientDescentOptimizer(0.5).minimize(tf, loss, step);
+        Variable step = GlobalStep.createGlobalStep(tf.graph());
+        Operation train = new GradientDescentOptimizer(0.5).minimize(loss, step);
         g.addToCollection(GraphKeys.TRAIN_OP, train);
         g.addToCollection(GraphKeys.LOSSES, loss);
         g.addToCollection("my_things", train);
@@ -204,7 +204,7 @@ class MetaGraphTest {
     void collectionsAreRebuiltWithJavaObjects() {
         Graph g = new Graph();
         buildModel(g);
-        Graph g2 = MetaGraph.importMetaGraph(MetaGraph.export(g, null));
+        Graph g2 = MetaGraph.fromMetaGraphDef(MetaGraph.toMetaGraphDef(g, null));
         Tf tf2 = Tf.of(g2);
 
         assertEquals(List.of("layer/W", "b", "global_step"),
@@ -315,7 +315,7 @@ class MetaGraphTest {
         Graph g = new Graph();
         buildModel(g);
         Graph target = new Graph();
-        MetaGraph.importMetaGraph(target, MetaGraph.export(g, null), "imported", "bytes");
+        MetaGraph.importMetaGraph(target, MetaGraph.toMetaGraphDef(g, null), "imported", "bytes");
         assertNotNull(target.operation("imported/layer/W"));
         assertEquals("imported/layer/W", Tf.of(target).trainableVariables().get(0).opName());
         assertEquals(target.output("imported/loss:0"), target.collection(GraphKeys.LOSSES).get(0));
