@@ -17,7 +17,13 @@ public final class Main implements Runnable {
         CommandLine.usage(this, System.out);
     }
 
+    /** The command line of the tool, with its argument converters registered. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).registerConverter(java.nio.file.Path.class,
+                new dev.tensorgraph.examples.cli.PathConverter());
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
     }
 }

@@ -8,6 +8,7 @@ import dev.tensorgraph.SessionOptions;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
+import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.ops.Saver;
 import dev.tensorgraph.ops.Tf;
 import dev.tensorgraph.ops.summary.FileWriter;
@@ -20,7 +21,9 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The main job: trains the tutorials' CNN on Fashion-MNIST with Adam, showing a progress bar per epoch,
@@ -67,8 +70,22 @@ public final class TrainFashionMnist implements Callable<Integer> {
     /** Metrics of one pass over a split. */
     record Metrics(double loss, double accuracy) {}
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        try {
+            return train();
+        } catch (TensorgraphException e) {
+            // A missing or corrupt data set or a bad option: one line naming it, not a stack trace.
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
+    }
+
+    private int train() throws Exception {
         if (epochs < 1 || batchSize < 1) {
             throw new InvalidArgumentException("--epochs and --batch-size must be at least 1");
         }

@@ -50,7 +50,7 @@ public final class InputLimits {
 
     /** -1 where the default applies (which depends on the heap). */
     private static volatile long maxFileBytes = property(MAX_FILE_BYTES_PROPERTY, DEFAULT_MAX_FILE_BYTES);
-    private static volatile long maxExpandedBytes = property(MAX_EXPANDED_BYTES_PROPERTY, DEFAULT_MAX_EXPANDED_BYTES);
+    private static volatile long maxExpandedBytes = property(MAX_EXPANDED_BYTES_PROPERTY, Long.MAX_VALUE);
     private static volatile long maxTensorElements =
             property(MAX_TENSOR_ELEMENTS_PROPERTY, DEFAULT_MAX_TENSOR_ELEMENTS);
 

@@ -5,6 +5,7 @@ import dev.tensorgraph.Graph;
 import dev.tensorgraph.Variable;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
+import dev.tensorgraph.errors.ResourceExhaustedException;
 import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.io.CheckpointFiles;
 import dev.tensorgraph.io.InputLimits;
@@ -174,6 +175,8 @@ public final class MetaGraph {
             g.importGraphDef(def.getGraphDef().toByteArray(), prefix);
         } catch (NotFoundException e) {
             throw new NotFoundException(source + ": " + e.getMessage(), e);
+        } catch (ResourceExhaustedException e) {
+            throw new ResourceExhaustedException(source + ": " + e.getMessage(), e);
         } catch (TensorgraphException e) {
             throw new InvalidArgumentException("Invalid MetaGraphDef in " + source + ": " + e.getMessage(), e);
         }

@@ -107,8 +107,8 @@ public final class SaverDefRestore {
      */
     private static List<Operation> checkRestoreOp(Operation root, Operation filenameOp) {
         if (!RESTORE_ROOT_TYPES.contains(root.type())) {
-            throw new InvalidArgumentException("SaverDef.restore_op_name " + ErrorText.quote(root.name()) + " is a "
-                    + root.type() + " op, not a restore (a NoOp grouping assignments from RestoreV2); it is not run");
+            throw new InvalidArgumentException("SaverDef.restore_op_name names " + ErrorText.quote(root.name()) + " ("
+                    + root.type() + "), not a restore (a NoOp grouping assignments from RestoreV2); it is not run");
         }
         List<Operation> assigns = new ArrayList<>();
         boolean reads = false;
@@ -120,8 +120,8 @@ public final class SaverDefRestore {
                 continue;
             }
             if (!RESTORE_OP_TYPES.contains(op.type())) {
-                throw new InvalidArgumentException("SaverDef.restore_op_name " + ErrorText.quote(root.name())
-                        + " would run " + ErrorText.quote(op.name()) + " (" + op.type() + "), which a restore does"
+                throw new InvalidArgumentException("SaverDef.restore_op_name names " + ErrorText.quote(root.name())
+                        + ", which would run " + ErrorText.quote(op.name()) + " (" + op.type() + "), which a restore does"
                         + " not use; it is not run");
             }
             reads |= op.type().equals("RestoreV2");
@@ -139,8 +139,8 @@ public final class SaverDefRestore {
             }
         }
         if (!reads) {
-            throw new InvalidArgumentException("SaverDef.restore_op_name " + ErrorText.quote(root.name())
-                    + " reads no checkpoint (it runs no RestoreV2); it is not run");
+            throw new InvalidArgumentException("SaverDef.restore_op_name names " + ErrorText.quote(root.name())
+                    + ", which reads no checkpoint (it runs no RestoreV2); it is not run");
         }
         return assigns;
     }

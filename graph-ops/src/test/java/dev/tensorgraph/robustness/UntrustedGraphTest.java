@@ -161,8 +161,16 @@ class UntrustedGraphTest {
                 SaverDef sd = good.toBuilder().setRestoreOpName(forged).build();
                 String msg = assertThrows(InvalidArgumentException.class, () -> SaverDefRestore.restore(s, sd,
                         m.prefix())).getMessage();
-                assertTrue(msg.contains("SaverDef.restore_op_name '" + forged + "'") && msg.contains("not run"), msg);
+                assertTrue(msg.contains("SaverDef.restore_op_name names '" + forged + "'") && msg.contains("not run"),
+                        msg);
             }
+            // A restore op that also reaches a SaveV2 through a control dependency is not run either.
+            m.g().opBuilder("NoOp", "sneaky").addControlInput(m.g().operation("save/restore_all"))
+                    .addControlInput(m.g().operation("save/SaveV2")).build();
+            SaverDef sneaky = good.toBuilder().setRestoreOpName("sneaky").build();
+            String msg = assertThrows(InvalidArgumentException.class, () -> SaverDefRestore.restore(s, sneaky,
+                    m.prefix())).getMessage();
+            assertTrue(msg.contains("which would run 'save/SaveV2' (SaveV2)"), msg);
             SaverDef noReads = good.toBuilder().setRestoreOpName("a/Assign").build();
             assertTrue(assertThrows(InvalidArgumentException.class, () -> SaverDefRestore.restore(s, noReads,
                     m.prefix())).getMessage().contains("reads no checkpoint"));
