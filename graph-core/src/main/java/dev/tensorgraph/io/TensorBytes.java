@@ -63,6 +63,11 @@ public final class TensorBytes {
         return Tensor.wrap(d, shape, a);
     }
 
+    /** A buffer for moving {@code n} elements of {@code per} bytes: the whole tensor, or a chunk of it. */
+    private static ByteBuffer buffer(int n, int per) {
+        return ByteBuffer.allocate((int) Math.min(CHUNK, (long) n * per)).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
     /** Writes the bytes of {@code t} to {@code out}, adding them to {@code crc}; returns how many were written. */
     public static long write(Tensor t, WritableByteChannel out, CRC32C crc) throws IOException {
         DType d = t.dtype();
@@ -71,7 +76,7 @@ public final class TensorBytes {
         }
         int n = t.numElements();
         int per = d.byteSize();
-        ByteBuffer b = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = buffer(n, per);
         Object a = t.array();
         for (int at = 0; at < n; ) {
             int k = Math.min(n - at, CHUNK / per);
@@ -117,7 +122,7 @@ public final class TensorBytes {
             case BOOL -> new boolean[n];
             default -> throw new UnimplementedException("dtype " + d);
         };
-        ByteBuffer b = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = buffer(n, per);
         long pos = offset;
         for (int at = 0; at < n; ) {
             int k = Math.min(n - at, CHUNK / per);
