@@ -46,28 +46,37 @@ public final class Session implements AutoCloseable {
         this.graph = graph;
         this.options = options;
         this.device = Devices.open(options);
-        this.resources = new Executor.SessionResources() {
-            @Override
-            @SuppressWarnings("unchecked")
-            public <T> T opState(Operation op, Supplier<T> create) {
-                return (T) opStates.computeIfAbsent(op, k -> create.get());
-            }
+        this.resources = new Resources(options.fileAccess());
+    }
 
-            @Override
-            public int intraOpThreads() {
-                return options.intraOpThreads();
-            }
+    /** What the executor sees of this session; one per run where the run widens file access. */
+    private final class Resources implements Executor.SessionResources {
+        private final FileAccessPolicy fileAccess;
 
-            @Override
-            public boolean checkNumerics() {
-                return options.checkNumerics();
-            }
+        Resources(FileAccessPolicy fileAccess) {
+            this.fileAccess = fileAccess;
+        }
 
-            @Override
-            public FileAccessPolicy fileAccess() {
-                return options.fileAccess();
-            }
-        };
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T opState(Operation op, Supplier<T> create) {
+            return (T) opStates.computeIfAbsent(op, k -> create.get());
+        }
+
+        @Override
+        public int intraOpThreads() {
+            return options.intraOpThreads();
+        }
+
+        @Override
+        public boolean checkNumerics() {
+            return options.checkNumerics();
+        }
+
+        @Override
+        public FileAccessPolicy fileAccess() {
+            return fileAccess;
+        }
     }
 
     public Graph graph() {
@@ -127,34 +136,9 @@ public final class Session implements AutoCloseable {
             plan = plans.computeIfAbsent(owned, k -> Planner.build(new ArrayList<>(k.feeds()), k.fetches(),
                     k.targets(), this::variableSlot, device, options.deviceGraphs(), options.fuseOps()));
         }
-        Executor.SessionResources run = extraFileAccess == null ? resources : widened(extraFileAccess);
+        Executor.SessionResources run = extraFileAccess == null ? resources
+                : new Resources(options.fileAccess().and(extraFileAccess));
         return checkNumerics ? Executor.runCheckingNumerics(plan, feeds, run) : Executor.run(plan, feeds, run);
-    }
-
-    /** The session's resources with file access widened by {@code extra} for one run. */
-    private Executor.SessionResources widened(FileAccessPolicy extra) {
-        FileAccessPolicy policy = options.fileAccess().and(extra);
-        return new Executor.SessionResources() {
-            @Override
-            public <T> T opState(Operation op, Supplier<T> create) {
-                return resources.opState(op, create);
-            }
-
-            @Override
-            public int intraOpThreads() {
-                return resources.intraOpThreads();
-            }
-
-            @Override
-            public boolean checkNumerics() {
-                return resources.checkNumerics();
-            }
-
-            @Override
-            public FileAccessPolicy fileAccess() {
-                return policy;
-            }
-        };
     }
 
     private void checkOpen() {

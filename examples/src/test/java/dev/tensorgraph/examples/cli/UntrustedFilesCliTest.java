@@ -101,6 +101,28 @@ class UntrustedFilesCliTest {
     }
 
     @Test
+    void aMetaGraphMayReadItsCheckpointButNotWriteItNorReadAnother() throws Exception {
+        Path prefix = CliFixture.writeModel(dir);
+        Path other = Files.createDirectories(dir.resolve("other"));
+        CliFixture.writeModel(other);
+        byte[] before = checkpointBytes(prefix);
+        String meta = prefix + ".meta";
+        // The graph's own SaveV2, fed the checkpoint beside it: the overwrite that replaced a trained model.
+        assertOneLineError(CliFixture.run("run", meta, "--feed", "save/Const:0=\"" + prefix + "\"", "--fetch",
+                        "save/control_dependency:0"),
+                "op 'save/SaveV2' (SaveV2) may not write", "reading '" + prefix + "'");
+        assertArrayEquals(before, checkpointBytes(prefix));
+        // Its RestoreV2 pointed at a checkpoint elsewhere.
+        assertOneLineError(CliFixture.run("run", meta, "--feed", "save/Const:0=\"" + other.resolve("model") + "\"",
+                "--fetch", "save/RestoreV2:0"), "op 'save/RestoreV2' (RestoreV2) may not read");
+        // The checkpoint it restores is readable through its ops too.
+        CliFixture.Result own = CliFixture.run("run", meta, "--feed", "save/Const:0=\"" + prefix + "\"", "--fetch",
+                "save/RestoreV2:1");
+        assertEquals(0, own.exitCode(), own.err());
+        assertTrue(own.out().contains("[[2.0, 0.0], [0.0, 2.0]]"), own.out());
+    }
+
+    @Test
     void aSaverDefNamingMissingOpsFailsInsteadOfFallingBack() throws Exception {
         Path meta = forgedMeta(d -> d.toBuilder().setSaverDef(d.getSaverDef().toBuilder()
                 .setRestoreOpName("save/missing")).build());
