@@ -309,7 +309,9 @@ public final class Graph {
         if (o instanceof Output out) {
             return "the " + o.getClass().getSimpleName() + " " + ErrorText.quote(out.name());
         }
-        return "a " + o.getClass().getSimpleName() + " (" + ErrorText.quote(String.valueOf(o)) + ")";
+        String text = String.valueOf(o);
+        return "a " + o.getClass().getSimpleName() + " ("
+                + ErrorText.quote(text.length() > 80 ? text.substring(0, 80) + "..." : text) + ")";
     }
 
     public synchronized void addToCollection(String key, Object value) {
