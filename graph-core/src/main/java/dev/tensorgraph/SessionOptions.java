@@ -1,6 +1,9 @@
 package dev.tensorgraph;
 
-/** How a {@link Session} runs: which devices it may use, threads, and debugging switches. Immutable. */
+/**
+ * How a {@link Session} runs: which devices it may use, threads, debugging switches, and which files its graph
+ * may touch. Immutable.
+ */
 public final class SessionOptions {
     private final boolean allowGpu;
     private final boolean requireGpu;
@@ -10,9 +13,10 @@ public final class SessionOptions {
     private final boolean checkNumerics;
     private final boolean deviceGraphs;
     private final boolean fuseOps;
+    private final FileAccessPolicy fileAccess;
 
     private SessionOptions(boolean allowGpu, boolean requireGpu, int gpuIndex, int intraOpThreads, boolean allowTf32,
-                           boolean checkNumerics, boolean deviceGraphs, boolean fuseOps) {
+                           boolean checkNumerics, boolean deviceGraphs, boolean fuseOps, FileAccessPolicy fileAccess) {
         this.allowGpu = allowGpu;
         this.requireGpu = requireGpu;
         this.gpuIndex = gpuIndex;
@@ -21,15 +25,18 @@ public final class SessionOptions {
         this.checkNumerics = checkNumerics;
         this.deviceGraphs = deviceGraphs;
         this.fuseOps = fuseOps;
+        this.fileAccess = fileAccess;
     }
 
     /** GPU 0 when a GPU runtime and device are present, else the CPU; every core for intra-op work. */
     public static SessionOptions defaults() {
-        return new SessionOptions(true, false, 0, Runtime.getRuntime().availableProcessors(), false, false, true, true);
+        return new SessionOptions(true, false, 0, Runtime.getRuntime().availableProcessors(), false, false, true, true,
+                FileAccessPolicy.none());
     }
 
     public static SessionOptions cpuOnly() {
-        return new SessionOptions(false, false, 0, defaults().intraOpThreads, false, false, true, true);
+        return new SessionOptions(false, false, 0, defaults().intraOpThreads, false, false, true, true,
+                FileAccessPolicy.none());
     }
 
     /**
@@ -40,7 +47,8 @@ public final class SessionOptions {
         if (index < 0) {
             throw new dev.tensorgraph.errors.InvalidArgumentException("GPU index must be >= 0, got " + index);
         }
-        return new SessionOptions(true, true, index, defaults().intraOpThreads, false, false, true, true);
+        return new SessionOptions(true, true, index, defaults().intraOpThreads, false, false, true, true,
+                FileAccessPolicy.none());
     }
 
     /** Threads one kernel may use (at least 1). */
@@ -48,17 +56,20 @@ public final class SessionOptions {
         if (n < 1) {
             throw new dev.tensorgraph.errors.InvalidArgumentException("intraOpThreads must be >= 1, got " + n);
         }
-        return new SessionOptions(allowGpu, requireGpu, gpuIndex, n, allowTf32, checkNumerics, deviceGraphs, fuseOps);
+        return new SessionOptions(allowGpu, requireGpu, gpuIndex, n, allowTf32, checkNumerics, deviceGraphs, fuseOps,
+                fileAccess);
     }
 
     /** Lets GPU matrix products and convolutions use TF32 tensor cores (faster, about 10 mantissa bits). */
     public SessionOptions allowTf32(boolean allow) {
-        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allow, checkNumerics, deviceGraphs, fuseOps);
+        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allow, checkNumerics, deviceGraphs, fuseOps,
+                fileAccess);
     }
 
     /** Checks every op's floating outputs and fails on the first NaN or infinity, naming the op. */
     public SessionOptions checkNumerics(boolean check) {
-        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, check, deviceGraphs, fuseOps);
+        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, check, deviceGraphs, fuseOps,
+                fileAccess);
     }
 
     /**
@@ -66,7 +77,8 @@ public final class SessionOptions {
      * (CUDA graphs); on by default. Off, every run launches its kernels one by one.
      */
     public SessionOptions deviceGraphs(boolean enable) {
-        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, enable, fuseOps);
+        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, enable, fuseOps,
+                fileAccess);
     }
 
     /**
@@ -76,7 +88,25 @@ public final class SessionOptions {
      */
     public SessionOptions fuseOps(boolean enable) {
         return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, deviceGraphs,
-                enable);
+                enable, fileAccess);
+    }
+
+    /**
+     * Which files the graph's ops may read and write ({@code SaveV2}, {@code RestoreV2} and any other op that
+     * touches files); by default none ({@link FileAccessPolicy#none()}), so a graph from elsewhere cannot
+     * write or read files the application did not name. {@code Saver} and other calls that take a path from
+     * the application need no grant.
+     */
+    public SessionOptions fileAccess(FileAccessPolicy policy) {
+        if (policy == null) {
+            throw new dev.tensorgraph.errors.InvalidArgumentException("fileAccess: the policy is null");
+        }
+        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, deviceGraphs,
+                fuseOps, policy);
+    }
+
+    public FileAccessPolicy fileAccess() {
+        return fileAccess;
     }
 
     public boolean allowGpu() {
