@@ -12,8 +12,10 @@ import dev.tensorgraph.ops.array.StridedSliceOptions;
 import dev.tensorgraph.ops.array.TransposeOps;
 import dev.tensorgraph.ops.array.Unique;
 import dev.tensorgraph.ops.array.UniqueOps;
+import dev.tensorgraph.ops.indexing.GatherNdOps;
 import dev.tensorgraph.ops.indexing.GatherOps;
 import dev.tensorgraph.ops.indexing.OneHotOps;
+import dev.tensorgraph.ops.indexing.ScatterNdOps;
 import dev.tensorgraph.ops.indexing.SelectOps;
 import dev.tensorgraph.ops.sparse.SparseOps;
 import java.util.List;
@@ -391,5 +393,98 @@ public interface ArrayApi extends TfBase {
     default Output sparseToDense(Output sparseIndices, Output outputShape, Output sparseValues, Output defaultValue,
                                  String name) {
         return SparseOps.sparseToDense(graph(), sparseIndices, outputShape, sparseValues, defaultValue, true, name);
+    }
+
+    // ---- N-d indexing, reordering and sets (issue #16) ----
+
+    /** {@code tf.shape_n(inputs)}: the int32 shape of each input (all of one dtype); op {@code ShapeN}. */
+    default List<Output> shapeN(List<Output> inputs) {
+        return shapeN(inputs, DType.INT32, null);
+    }
+
+    default List<Output> shapeN(List<Output> inputs, DType outType, String name) {
+        return ShapeOps.shapeN(graph(), inputs, outType, name);
+    }
+
+    /** {@code tf.gather_nd(params, indices)}: the slices addressed by the index tuples in indices' last dimension. */
+    default Output gatherNd(Output params, Output indices) {
+        return gatherNd(params, indices, null);
+    }
+
+    default Output gatherNd(Output params, Output indices, String name) {
+        return GatherNdOps.gatherNd(graph(), params, indices, name);
+    }
+
+    /** {@code tf.scatter_nd(indices, updates, shape)}: updates added into zeros of shape (repeated indices add up). */
+    default Output scatterNd(Output indices, Output updates, long[] shape) {
+        return scatterNd(indices, updates, shape, null);
+    }
+
+    default Output scatterNd(Output indices, Output updates, long[] shape, String name) {
+        return ScatterNdOps.scatterNd(graph(), indices, updates, shape, name);
+    }
+
+    default Output scatterNd(Output indices, Output updates, Output shape, String name) {
+        return ScatterNdOps.scatterNd(graph(), indices, updates, shape, name);
+    }
+
+    /** {@code tf.tensor_scatter_update(tensor, indices, updates)} (TensorFlow 1.15's name): slices replaced. */
+    default Output tensorScatterUpdate(Output tensor, Output indices, Output updates) {
+        return tensorScatterUpdate(tensor, indices, updates, null);
+    }
+
+    default Output tensorScatterUpdate(Output tensor, Output indices, Output updates, String name) {
+        return ScatterNdOps.tensorScatterUpdate(graph(), tensor, indices, updates, name);
+    }
+
+    /** {@code tf.tensor_scatter_add(tensor, indices, updates)} (TensorFlow 1.15's name): updates added. */
+    default Output tensorScatterAdd(Output tensor, Output indices, Output updates) {
+        return tensorScatterAdd(tensor, indices, updates, null);
+    }
+
+    default Output tensorScatterAdd(Output tensor, Output indices, Output updates, String name) {
+        return ScatterNdOps.tensorScatterAdd(graph(), tensor, indices, updates, name);
+    }
+
+    /** {@code tf.tensor_scatter_sub(tensor, indices, updates)} (TensorFlow 1.15's name): updates subtracted. */
+    default Output tensorScatterSub(Output tensor, Output indices, Output updates) {
+        return tensorScatterSub(tensor, indices, updates, null);
+    }
+
+    default Output tensorScatterSub(Output tensor, Output indices, Output updates, String name) {
+        return ScatterNdOps.tensorScatterSub(graph(), tensor, indices, updates, name);
+    }
+
+    /** TensorFlow 2's name of {@link #tensorScatterUpdate(Output, Output, Output)}. */
+    default Output tensorScatterNdUpdate(Output tensor, Output indices, Output updates) {
+        return tensorScatterUpdate(tensor, indices, updates, null);
+    }
+
+    /** TensorFlow 2's name of {@link #tensorScatterAdd(Output, Output, Output)}. */
+    default Output tensorScatterNdAdd(Output tensor, Output indices, Output updates) {
+        return tensorScatterAdd(tensor, indices, updates, null);
+    }
+
+    /** TensorFlow 2's name of {@link #tensorScatterSub(Output, Output, Output)}. */
+    default Output tensorScatterNdSub(Output tensor, Output indices, Output updates) {
+        return tensorScatterSub(tensor, indices, updates, null);
+    }
+
+    /** {@code tf.tensor_scatter_nd_max(tensor, indices, updates)} (TensorFlow 2): the elementwise maximum. */
+    default Output tensorScatterNdMax(Output tensor, Output indices, Output updates) {
+        return tensorScatterNdMax(tensor, indices, updates, null);
+    }
+
+    default Output tensorScatterNdMax(Output tensor, Output indices, Output updates, String name) {
+        return ScatterNdOps.tensorScatterMax(graph(), tensor, indices, updates, name);
+    }
+
+    /** {@code tf.tensor_scatter_nd_min(tensor, indices, updates)} (TensorFlow 2): the elementwise minimum. */
+    default Output tensorScatterNdMin(Output tensor, Output indices, Output updates) {
+        return tensorScatterNdMin(tensor, indices, updates, null);
+    }
+
+    default Output tensorScatterNdMin(Output tensor, Output indices, Output updates, String name) {
+        return ScatterNdOps.tensorScatterMin(graph(), tensor, indices, updates, name);
     }
 }
