@@ -1,6 +1,9 @@
 package dev.tensorgraph.ops;
 
+import dev.tensorgraph.DType;
 import dev.tensorgraph.Output;
+import dev.tensorgraph.ops.indexing.SegmentOps;
+import dev.tensorgraph.ops.indexing.SortedSegmentOps;
 import java.util.List;
 
 /**
@@ -419,5 +422,88 @@ public final class TfMath {
 
     public Output addN(List<Output> inputs, String name) {
         return tf.addN(inputs, name);
+    }
+
+    // ---- segment reductions, cumulative ops, bincount (issue #16) ----
+
+    /** {@code tf.math.unsorted_segment_sum(data, segment_ids, num_segments)}; a negative id drops its slice. */
+    public Output unsortedSegmentSum(Output data, Output segmentIds, long numSegments) {
+        return SegmentOps.unsortedSegmentSum(tf.graph(), data, segmentIds, numSegments, null);
+    }
+
+    public Output unsortedSegmentSum(Output data, Output segmentIds, Output numSegments, String name) {
+        return SegmentOps.unsortedSegmentSum(tf.graph(), data, segmentIds, numSegments, name);
+    }
+
+    /** {@code tf.math.unsorted_segment_max}: an empty segment holds the dtype's lowest finite value. */
+    public Output unsortedSegmentMax(Output data, Output segmentIds, long numSegments) {
+        return SegmentOps.unsortedSegmentMax(tf.graph(), data, segmentIds, numSegments, null);
+    }
+
+    public Output unsortedSegmentMax(Output data, Output segmentIds, Output numSegments, String name) {
+        return SegmentOps.unsortedSegmentMax(tf.graph(), data, segmentIds, numSegments, name);
+    }
+
+    /** {@code tf.math.unsorted_segment_min}: an empty segment holds the dtype's highest finite value. */
+    public Output unsortedSegmentMin(Output data, Output segmentIds, long numSegments) {
+        return SegmentOps.unsortedSegmentMin(tf.graph(), data, segmentIds, numSegments, null);
+    }
+
+    public Output unsortedSegmentMin(Output data, Output segmentIds, Output numSegments, String name) {
+        return SegmentOps.unsortedSegmentMin(tf.graph(), data, segmentIds, numSegments, name);
+    }
+
+    /** {@code tf.math.unsorted_segment_prod}: an empty segment holds 1. */
+    public Output unsortedSegmentProd(Output data, Output segmentIds, long numSegments) {
+        return SegmentOps.unsortedSegmentProd(tf.graph(), data, segmentIds, numSegments, null);
+    }
+
+    public Output unsortedSegmentProd(Output data, Output segmentIds, Output numSegments, String name) {
+        return SegmentOps.unsortedSegmentProd(tf.graph(), data, segmentIds, numSegments, name);
+    }
+
+    /** {@code tf.math.segment_sum(data, segment_ids)}: ids sorted; a segment no id names holds 0. */
+    public Output segmentSum(Output data, Output segmentIds) {
+        return segmentSum(data, segmentIds, null);
+    }
+
+    public Output segmentSum(Output data, Output segmentIds, String name) {
+        return SortedSegmentOps.segmentSum(tf.graph(), data, segmentIds, name);
+    }
+
+    /** {@code tf.math.segment_mean(data, segment_ids)}. */
+    public Output segmentMean(Output data, Output segmentIds) {
+        return segmentMean(data, segmentIds, null);
+    }
+
+    public Output segmentMean(Output data, Output segmentIds, String name) {
+        return SortedSegmentOps.segmentMean(tf.graph(), data, segmentIds, name);
+    }
+
+    /** {@code tf.math.segment_max(data, segment_ids)}: a segment no id names holds 0. */
+    public Output segmentMax(Output data, Output segmentIds) {
+        return segmentMax(data, segmentIds, null);
+    }
+
+    public Output segmentMax(Output data, Output segmentIds, String name) {
+        return SortedSegmentOps.segmentMax(tf.graph(), data, segmentIds, name);
+    }
+
+    /** {@code tf.math.segment_min(data, segment_ids)}: a segment no id names holds 0. */
+    public Output segmentMin(Output data, Output segmentIds) {
+        return segmentMin(data, segmentIds, null);
+    }
+
+    public Output segmentMin(Output data, Output segmentIds, String name) {
+        return SortedSegmentOps.segmentMin(tf.graph(), data, segmentIds, name);
+    }
+
+    /** {@code tf.math.segment_prod(data, segment_ids)}: a segment no id names holds 1. */
+    public Output segmentProd(Output data, Output segmentIds) {
+        return segmentProd(data, segmentIds, null);
+    }
+
+    public Output segmentProd(Output data, Output segmentIds, String name) {
+        return SortedSegmentOps.segmentProd(tf.graph(), data, segmentIds, name);
     }
 }
