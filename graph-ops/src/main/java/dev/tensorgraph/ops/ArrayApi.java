@@ -12,6 +12,7 @@ import dev.tensorgraph.ops.array.StridedSliceOptions;
 import dev.tensorgraph.ops.array.TransposeOps;
 import dev.tensorgraph.ops.array.Unique;
 import dev.tensorgraph.ops.array.UniqueOps;
+import dev.tensorgraph.ops.array.ReverseOps;
 import dev.tensorgraph.ops.indexing.GatherNdOps;
 import dev.tensorgraph.ops.indexing.GatherOps;
 import dev.tensorgraph.ops.indexing.OneHotOps;
@@ -486,5 +487,48 @@ public interface ArrayApi extends TfBase {
 
     default Output tensorScatterNdMin(Output tensor, Output indices, Output updates, String name) {
         return ScatterNdOps.tensorScatterMin(graph(), tensor, indices, updates, name);
+    }
+
+    /**
+     * {@code tf.pad(x, paddings, mode)}: mode "CONSTANT" (zeros), "REFLECT" or "SYMMETRIC" (any case; the mirror
+     * modes build a MirrorPad).
+     */
+    default Output pad(Output x, int[][] paddings, String mode) {
+        return pad(x, paddings, mode, 0, null);
+    }
+
+    default Output pad(Output x, int[][] paddings, String mode, double constantValue, String name) {
+        return PadOps.pad(graph(), x, paddings, mode, constantValue, name);
+    }
+
+    /** {@code tf.reverse(x, axis)}: the elements in reverse order along each axis given; op {@code ReverseV2}. */
+    default Output reverse(Output x, int[] axis) {
+        return reverse(x, axis, null);
+    }
+
+    default Output reverse(Output x, int[] axis, String name) {
+        return ReverseOps.reverse(graph(), x, axis, name);
+    }
+
+    default Output reverse(Output x, Output axis, String name) {
+        return ReverseOps.reverseV2(graph(), x, axis, name);
+    }
+
+    /** {@code tf.roll(x, shift, axis)}: elements shifted cyclically along axis. */
+    default Output roll(Output x, int shift, int axis) {
+        return ReverseOps.roll(graph(), x, shift, axis, null);
+    }
+
+    /** With one shift per axis (shifts on a repeated axis add up). */
+    default Output roll(Output x, int[] shift, int[] axis) {
+        return roll(x, shift, axis, null);
+    }
+
+    default Output roll(Output x, int[] shift, int[] axis, String name) {
+        return ReverseOps.roll(graph(), x, shift, axis, name);
+    }
+
+    default Output roll(Output x, Output shift, Output axis, String name) {
+        return ReverseOps.roll(graph(), x, shift, axis, name);
     }
 }
