@@ -12,6 +12,8 @@ import dev.tensorgraph.ops.array.StridedSliceOptions;
 import dev.tensorgraph.ops.array.TransposeOps;
 import dev.tensorgraph.ops.array.Unique;
 import dev.tensorgraph.ops.array.UniqueOps;
+import dev.tensorgraph.ops.array.UniqueWithCounts;
+import dev.tensorgraph.ops.array.ListDiff;
 import dev.tensorgraph.ops.array.ReverseOps;
 import dev.tensorgraph.ops.indexing.GatherNdOps;
 import dev.tensorgraph.ops.indexing.GatherOps;
@@ -530,5 +532,28 @@ public interface ArrayApi extends TfBase {
 
     default Output roll(Output x, Output shift, Output axis, String name) {
         return ReverseOps.roll(graph(), x, shift, axis, name);
+    }
+
+    /** {@code tf.unique_with_counts(x)}: {@link #unique} with how often each value occurs. */
+    default UniqueWithCounts uniqueWithCounts(Output x) {
+        return uniqueWithCounts(x, DType.INT32, null);
+    }
+
+    default UniqueWithCounts uniqueWithCounts(Output x, DType outIdx, String name) {
+        return UniqueOps.uniqueWithCounts(graph(), x, outIdx, name);
+    }
+
+    /** {@code tf.setdiff1d(x, y)}: the values of x not in y, in order, with their positions in x; op ListDiff. */
+    default ListDiff setdiff1d(Output x, Output y) {
+        return setdiff1d(x, y, DType.INT32, null);
+    }
+
+    default ListDiff setdiff1d(Output x, Output y, DType outIdx, String name) {
+        return UniqueOps.listDiff(graph(), x, y, outIdx, name);
+    }
+
+    /** {@code tf.broadcast_to(x, shape)}. */
+    default Output broadcastTo(Output x, Output shape) {
+        return broadcastTo(x, shape, null);
     }
 }
