@@ -2,6 +2,8 @@ package dev.tensorgraph.ops;
 
 import dev.tensorgraph.Output;
 import dev.tensorgraph.ops.math.ArithmeticOps;
+import dev.tensorgraph.ops.math.CumulativeOptions;
+import dev.tensorgraph.ops.math.ScanOps;
 import dev.tensorgraph.ops.math.UnaryOps;
 import dev.tensorgraph.ops.nn.ActivationOps;
 import java.util.List;
@@ -491,5 +493,35 @@ public interface MathApi extends ComparisonApi {
 
     default Output addN(List<Output> inputs, String name) {
         return ArithmeticOps.addN(graph(), inputs, name);
+    }
+
+    // ---- cumulative sums and products, clipping, einsum (issue #16) ----
+
+    /** {@code tf.cumsum(x, axis)}: running sums along axis; op {@code Cumsum}. */
+    default Output cumsum(Output x, int axis) {
+        return cumsum(x, axis, CumulativeOptions.create(), null);
+    }
+
+    /** {@code tf.cumsum(x, axis, exclusive=, reverse=)}. */
+    default Output cumsum(Output x, int axis, CumulativeOptions options) {
+        return cumsum(x, axis, options, null);
+    }
+
+    default Output cumsum(Output x, int axis, CumulativeOptions options, String name) {
+        return ScanOps.cumsum(graph(), x, axis, options, name);
+    }
+
+    /** {@code tf.cumprod(x, axis)}: running products along axis; op {@code Cumprod}. */
+    default Output cumprod(Output x, int axis) {
+        return cumprod(x, axis, CumulativeOptions.create(), null);
+    }
+
+    /** {@code tf.cumprod(x, axis, exclusive=, reverse=)}. */
+    default Output cumprod(Output x, int axis, CumulativeOptions options) {
+        return cumprod(x, axis, options, null);
+    }
+
+    default Output cumprod(Output x, int axis, CumulativeOptions options, String name) {
+        return ScanOps.cumprod(graph(), x, axis, options, name);
     }
 }

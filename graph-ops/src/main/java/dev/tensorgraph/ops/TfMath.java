@@ -4,6 +4,7 @@ import dev.tensorgraph.DType;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.ops.indexing.SegmentOps;
 import dev.tensorgraph.ops.indexing.SortedSegmentOps;
+import dev.tensorgraph.ops.math.CumulativeOptions;
 import java.util.List;
 
 /**
@@ -505,5 +506,23 @@ public final class TfMath {
 
     public Output segmentProd(Output data, Output segmentIds, String name) {
         return SortedSegmentOps.segmentProd(tf.graph(), data, segmentIds, name);
+    }
+
+    /** {@code tf.math.cumsum(x, axis)}: as {@code tf.cumsum}. */
+    public Output cumsum(Output x, int axis) {
+        return tf.cumsum(x, axis);
+    }
+
+    public Output cumsum(Output x, int axis, CumulativeOptions options, String name) {
+        return tf.cumsum(x, axis, options, name);
+    }
+
+    /** {@code tf.math.cumprod(x, axis)}: as {@code tf.cumprod}. */
+    public Output cumprod(Output x, int axis) {
+        return tf.cumprod(x, axis);
+    }
+
+    public Output cumprod(Output x, int axis, CumulativeOptions options, String name) {
+        return tf.cumprod(x, axis, options, name);
     }
 }
