@@ -2,6 +2,7 @@ package dev.tensorgraph.ops;
 
 import dev.tensorgraph.Output;
 import dev.tensorgraph.ops.math.ArithmeticOps;
+import dev.tensorgraph.ops.math.ClipOps;
 import dev.tensorgraph.ops.math.CumulativeOptions;
 import dev.tensorgraph.ops.math.ScanOps;
 import dev.tensorgraph.ops.math.UnaryOps;
@@ -523,5 +524,18 @@ public interface MathApi extends ComparisonApi {
 
     default Output cumprod(Output x, int axis, CumulativeOptions options, String name) {
         return ScanOps.cumprod(graph(), x, axis, options, name);
+    }
+
+    /** {@code tf.clip_by_value(t, min, max)}: Minimum then Maximum in scope {@code clip_by_value}, as TensorFlow. */
+    default Output clipByValue(Output t, double clipValueMin, double clipValueMax) {
+        return clipByValue(t, clipValueMin, clipValueMax, null);
+    }
+
+    default Output clipByValue(Output t, double clipValueMin, double clipValueMax, String name) {
+        return ClipOps.clipByValue(graph(), t, clipValueMin, clipValueMax, name);
+    }
+
+    default Output clipByValue(Output t, Output clipValueMin, Output clipValueMax, String name) {
+        return ClipOps.clipByValue(graph(), t, clipValueMin, clipValueMax, name);
     }
 }

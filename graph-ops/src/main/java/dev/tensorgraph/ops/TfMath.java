@@ -4,6 +4,7 @@ import dev.tensorgraph.DType;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.ops.indexing.SegmentOps;
 import dev.tensorgraph.ops.indexing.SortedSegmentOps;
+import dev.tensorgraph.ops.math.BincountOps;
 import dev.tensorgraph.ops.math.CumulativeOptions;
 import java.util.List;
 
@@ -524,5 +525,18 @@ public final class TfMath {
 
     public Output cumprod(Output x, int axis, CumulativeOptions options, String name) {
         return tf.cumprod(x, axis, options, name);
+    }
+
+    /** {@code tf.math.bincount(arr)}: how often each value 0..max(arr) occurs, int32; op DenseBincount. */
+    public Output bincount(Output arr) {
+        return bincount(arr, null, null, null, DType.INT32, null);
+    }
+
+    /**
+     * {@code tf.math.bincount(arr, weights, minlength, maxlength, dtype)}: weights (null: counts of dtype) summed
+     * per value, the length raised to minlength and capped at maxlength where they are not null.
+     */
+    public Output bincount(Output arr, Output weights, Long minlength, Long maxlength, DType dtype, String name) {
+        return BincountOps.bincount(tf.graph(), arr, weights, minlength, maxlength, dtype, false, name);
     }
 }
