@@ -4,6 +4,7 @@ import dev.tensorgraph.Output;
 import dev.tensorgraph.ops.math.ArithmeticOps;
 import dev.tensorgraph.ops.math.ClipOps;
 import dev.tensorgraph.ops.math.CumulativeOptions;
+import dev.tensorgraph.ops.math.EinsumOps;
 import dev.tensorgraph.ops.math.ScanOps;
 import dev.tensorgraph.ops.math.UnaryOps;
 import dev.tensorgraph.ops.nn.ActivationOps;
@@ -537,5 +538,17 @@ public interface MathApi extends ComparisonApi {
 
     default Output clipByValue(Output t, Output clipValueMin, Output clipValueMax, String name) {
         return ClipOps.clipByValue(graph(), t, clipValueMin, clipValueMax, name);
+    }
+
+    /**
+     * {@code tf.einsum(equation, *inputs)}, e.g. {@code tf.einsum("bij,bjk->bik", a, b)}: one Einsum op for one or
+     * two operands (more are contracted pairwise), in scope {@code einsum}.
+     */
+    default Output einsum(String equation, Output... inputs) {
+        return einsum(equation, List.of(inputs), null);
+    }
+
+    default Output einsum(String equation, List<Output> inputs, String name) {
+        return EinsumOps.einsum(graph(), equation, inputs, name);
     }
 }
