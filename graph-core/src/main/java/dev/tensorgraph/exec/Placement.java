@@ -6,6 +6,7 @@ import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.kernel.Kernel;
 import dev.tensorgraph.kernel.FusedKernelFactory;
+import dev.tensorgraph.kernel.FusionPattern;
 import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.KernelRegistry;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ final class Placement {
         if (producer.onDevice() && registry.find(deviceType, consumer.type()) == null) {
             return null;
         }
-        FusedKernelFactory f = registry.findFused(where, pair.producer().type(), consumer.type(), pair.keepsProducer());
+        FusedKernelFactory f = registry.findFused(where, pair.pattern());
         if (f == null) {
             return null;
         }
@@ -91,6 +92,19 @@ final class Placement {
     private static final KernelFactory FUSED = op -> {
         throw new dev.tensorgraph.errors.InternalException("a fused step's kernel is made by its FusedKernelFactory");
     };
+
+    /** The fusion patterns with a kernel on the CPU or on this placement's device. */
+    List<FusionPattern> fusionPatterns() {
+        List<FusionPattern> r = new ArrayList<>(registry.fusionPatterns(KernelRegistry.CPU));
+        if (deviceType != null) {
+            for (FusionPattern p : registry.fusionPatterns(deviceType)) {
+                if (!r.contains(p)) {
+                    r.add(p);
+                }
+            }
+        }
+        return r;
+    }
 
     private static boolean isHostInteger(Operation op, java.util.function.IntPredicate inputOnDevice) {
         if (op.numOutputs() == 0 || Planner.isVariableOp(op)) {

@@ -61,7 +61,8 @@ public final class Planner {
             feedSlots.put(f, slot);
             slotOf.put(f, slot);
         }
-        Map<Operation, OpFusion.Pair> fusible = fuseOps ? OpFusion.candidates(order, fed, fetches) : Map.of();
+        Map<Operation, OpFusion.Pair> fusible = fuseOps
+                ? OpFusion.candidates(order, fed, fetches, placement.fusionPatterns()) : Map.of();
         Set<Operation> absorbed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         Placement.Placed[] placed = new Placement.Placed[order.size()];
         OpFusion.Pair[] fusedAt = new OpFusion.Pair[order.size()];
