@@ -48,7 +48,7 @@ final class Placement {
      */
     Placed place(Operation op, java.util.function.IntPredicate inputOnDevice) {
         if (deviceType != null && mayUseDevice(op) && !isHostInteger(op, inputOnDevice)) {
-            Operation variable = Planner.isVariableOp(op) ? op : referencedVariable(op);
+            Operation variable = isVariable(op) ? op : referencedVariable(op);
             if (variable == null || variableFitsDevice(variable)) {
                 Placed p = tryDevice(op);
                 if (p != null) {
@@ -106,8 +106,24 @@ final class Placement {
         return r;
     }
 
-    private static boolean isHostInteger(Operation op, java.util.function.IntPredicate inputOnDevice) {
-        if (op.numOutputs() == 0 || Planner.isVariableOp(op)) {
+    /**
+     * The role {@code op}'s kernels declare (a variable, a conditional's switch or merge): the CPU kernel's,
+     * else the device's where only the device has a kernel, so it is the same wherever the op runs.
+     */
+    KernelFactory.Role role(Operation op) {
+        KernelFactory f = registry.find(KernelRegistry.CPU, op.type());
+        if (f == null && deviceType != null) {
+            f = registry.find(deviceType, op.type());
+        }
+        return f == null ? KernelFactory.Role.ORDINARY : f.role();
+    }
+
+    boolean isVariable(Operation op) {
+        return role(op) == KernelFactory.Role.VARIABLE;
+    }
+
+    private boolean isHostInteger(Operation op, java.util.function.IntPredicate inputOnDevice) {
+        if (op.numOutputs() == 0 || isVariable(op)) {
             return false;
         }
         for (int i = 0; i < op.numOutputs(); i++) {
@@ -154,9 +170,9 @@ final class Placement {
         return true;
     }
 
-    private static Operation referencedVariable(Operation op) {
+    private Operation referencedVariable(Operation op) {
         for (int i = 0; i < op.numInputs(); i++) {
-            if (op.def().isRefInput(i) && Planner.isVariableOp(op.input(i).op())) {
+            if (op.def().isRefInput(i) && isVariable(op.input(i).op())) {
                 return op.input(i).op();
             }
         }

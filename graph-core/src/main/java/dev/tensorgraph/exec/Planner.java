@@ -4,6 +4,7 @@ import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.device.DeviceContext;
 import dev.tensorgraph.errors.InvalidArgumentException;
+import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.VariableSlot;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,13 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Planner {
     private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
-    private static final Set<String> VARIABLE_OPS = Set.of("VariableV2", "Variable");
-
     private Planner() {}
-
-    public static boolean isVariableOp(Operation op) {
-        return VARIABLE_OPS.contains(op.type());
-    }
 
     public static Plan build(List<Output> feeds, List<Output> fetches, List<Operation> targets,
                              Function<String, VariableSlot> variables, DeviceContext device) {
@@ -106,7 +101,7 @@ public final class Planner {
                 Output src = op.input(i);
                 int slot = slotOf.get(src);
                 if (op.def().isRefInput(i)) {
-                    if (!isVariableOp(src.op())) {
+                    if (!placement.isVariable(src.op())) {
                         throw new InvalidArgumentException("input " + i + " of " + op.type() + " op '" + op.name()
                                 + "' must be a variable, but comes from " + src.op().type() + " op '" + src.op().name() + "'");
                     }
@@ -123,16 +118,16 @@ public final class Planner {
             }
             int[] controls = new int[op.controlInputs().size()];
             VariableSlot own = null;
-            if (isVariableOp(op)) {
+            if (placement.isVariable(op)) {
                 own = variables.apply(op.name());
                 planVariables.add(own);
             }
-            if (op.type().equals("Switch") || op.type().equals("Merge")) {
-                deadness = true;
-            }
+            KernelFactory.Role role = placement.role(op);
+            boolean merges = role == KernelFactory.Role.RUNS_ON_ANY_LIVE_INPUT;
+            deadness |= merges || role == KernelFactory.Role.MARKS_OUTPUTS_DEAD;
             Step step = pair != null
                     ? Step.fused(op, pair.consumer(), p.kernel(), p.factory(), p.onDevice(), in, out, controls)
-                    : new Step(op, p.kernel(), p.factory(), p.onDevice(), in, out, controls, refs, own);
+                    : new Step(op, p.kernel(), p.factory(), p.onDevice(), in, out, controls, refs, own, merges);
             stepOf.put(op, step);
             if (pair != null) {
                 stepOf.put(pair.consumer(), step);
