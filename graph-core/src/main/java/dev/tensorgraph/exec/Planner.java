@@ -3,6 +3,7 @@ package dev.tensorgraph.exec;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.device.DeviceContext;
+import dev.tensorgraph.device.RunRecorder;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.VariableSlot;
@@ -172,8 +173,9 @@ public final class Planner {
                 }
             }
         }
+        RunRecorder recorder = capture.capturable ? device.newRecorder() : null;
         return new Plan(steps, b.numSlots(), feedSlots, List.copyOf(feeds), fetchSlots,
-                planVariables.toArray(new VariableSlot[0]), deadness, device, b.onDevice(), capture);
+                planVariables.toArray(new VariableSlot[0]), deadness, device, b.onDevice(), capture, recorder);
     }
 
     /** Accumulates slots and steps: feed uploads first, then ops with the copies they need, then downloads of fetches. */
