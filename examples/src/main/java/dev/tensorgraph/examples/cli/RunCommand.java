@@ -10,7 +10,6 @@ import dev.tensorgraph.Variable;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
 import dev.tensorgraph.io.CheckpointFiles;
-import dev.tensorgraph.io.Npy;
 import dev.tensorgraph.ops.Saver;
 import dev.tensorgraph.ops.Tf;
 import dev.tensorgraph.proto.SaverDef;
