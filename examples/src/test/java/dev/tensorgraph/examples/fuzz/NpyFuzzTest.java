@@ -1,11 +1,12 @@
-package dev.tensorgraph.fuzz;
+package dev.tensorgraph.examples.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.tensorgraph.Tensor;
-import dev.tensorgraph.io.Npy;
+import dev.tensorgraph.examples.cli.Npy;
+import dev.tensorgraph.fuzz.AllocationBudget;
 import java.util.Objects;
 
 /**

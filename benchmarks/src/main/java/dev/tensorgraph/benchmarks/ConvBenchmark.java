@@ -1,5 +1,6 @@
-package dev.tensorgraph.cpu;
+package dev.tensorgraph.benchmarks;
 
+import dev.tensorgraph.cpu.KernelInternals;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +34,7 @@ public class ConvBenchmark {
     @Param({"2"})
     public int threads;
 
-    private NnGeometry geometry;
+    private KernelInternals.Conv2d conv;
     private float[] x;
     private float[] f;
     private float[] y;
@@ -44,16 +45,15 @@ public class ConvBenchmark {
     @Setup
     public void setUp() {
         // (n, h, w, c, kh, kw, o, sh, sw, dh, dw, oh, ow, padTop, padLeft)
-        geometry = switch (layer) {
-            case "w4-conv1" -> new NnGeometry(64, 28, 28, 1, 3, 3, 16, 1, 1, 1, 1, 26, 26, 0, 0);
-            case "alexnet-conv3" -> new NnGeometry(16, 13, 13, 256, 3, 3, 384, 1, 1, 1, 1, 13, 13, 1, 1);
+        conv = switch (layer) {
+            case "w4-conv1" -> new KernelInternals.Conv2d(64, 28, 28, 1, 3, 3, 16, 1, 1, 1, 1, 26, 26, 0, 0);
+            case "alexnet-conv3" -> new KernelInternals.Conv2d(16, 13, 13, 256, 3, 3, 384, 1, 1, 1, 1, 13, 13, 1, 1);
             default -> throw new IllegalArgumentException("unknown layer " + layer);
         };
-        NnGeometry g = geometry;
         Random r = new Random(1);
-        x = random(r, g.n() * g.h() * g.w() * g.c());
-        f = random(r, g.kh() * g.kw() * g.c() * g.o());
-        y = new float[g.n() * g.oh() * g.ow() * g.o()];
+        x = random(r, conv.inputSize());
+        f = random(r, conv.filterSize());
+        y = new float[conv.outputSize()];
         dy = random(r, y.length);
         dx = new float[x.length];
         df = new float[f.length];
@@ -69,21 +69,21 @@ public class ConvBenchmark {
 
     @Benchmark
     public float[] forward() {
-        ConvKernels.forward(geometry, x, f, y, threads);
+        conv.forward(x, f, y, threads);
         return y;
     }
 
     @Benchmark
     public float[] backpropFilter() {
         Arrays.fill(df, 0f);
-        ConvKernels.backFilter(geometry, x, dy, df, threads);
+        conv.backpropFilter(x, dy, df, threads);
         return df;
     }
 
     @Benchmark
     public float[] backpropInput() {
         Arrays.fill(dx, 0f);
-        ConvKernels.backInput(geometry, f, dy, dx, threads);
+        conv.backpropInput(f, dy, dx, threads);
         return dx;
     }
 }

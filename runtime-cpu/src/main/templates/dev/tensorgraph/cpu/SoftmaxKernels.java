@@ -47,6 +47,17 @@ public final class SoftmaxKernels implements KernelLibrary {
         }
     }
 
+//# for float double
+    /** The largest of {@code a[from, from + n)}, or -infinity for none. */
+    private static ${T} rowMax(${T}[] a, int from, int n) {
+        ${T} max = ${Boxed}.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            max = Math.max(max, a[from + j]);
+        }
+        return max;
+    }
+
+//# end
     private static double get(Object a, int i) {
         return a instanceof float[] f ? f[i] : ((double[]) a)[i];
     }
@@ -61,23 +72,25 @@ public final class SoftmaxKernels implements KernelLibrary {
         int n = x.numElements();
         int rows = d == 0 ? 0 : n / d;
         Tensor out = ctx.allocate(x.dtype(), s);
-        if (x.dtype() == DType.FLOAT32) {
-            float[] a = (float[]) x.array();
-            float[] o = (float[]) out.array();
+//# for float double
+        if (x.array() instanceof ${T}[] a) {
+            ${T}[] o = (${T}[]) out.array();
             for (int r = 0; r < rows; r++) {
                 int b = r * d;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < d; j++) {
-                    max = Math.max(max, a[b + j]);
-                }
+                ${T} max = rowMax(a, b, d);
                 double sum = 0;
                 for (int j = 0; j < d; j++) {
                     double e = Math.exp(a[b + j] - max);
                     sum += e;
+//# if float
                     if (!log) {
                         o[b + j] = (float) e;
                     }
+//# else
+                    o[b + j] = e;
+//# end
                 }
+//# if float
                 if (log) {
                     double ls = Math.log(sum);
                     for (int j = 0; j < d; j++) {
@@ -89,28 +102,15 @@ public final class SoftmaxKernels implements KernelLibrary {
                         o[b + j] *= inv;
                     }
                 }
-            }
-        } else {
-            double[] a = (double[]) x.array();
-            double[] o = (double[]) out.array();
-            for (int r = 0; r < rows; r++) {
-                int b = r * d;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < d; j++) {
-                    max = Math.max(max, a[b + j]);
-                }
-                double sum = 0;
-                for (int j = 0; j < d; j++) {
-                    double e = Math.exp(a[b + j] - max);
-                    sum += e;
-                    o[b + j] = e;
-                }
+//# else
                 double ls = Math.log(sum);
                 for (int j = 0; j < d; j++) {
                     o[b + j] = log ? a[b + j] - max - ls : o[b + j] / sum;
                 }
+//# end
             }
         }
+//# end
         ctx.setOutput(0, out);
     }
 
@@ -208,54 +208,40 @@ public final class SoftmaxKernels implements KernelLibrary {
         }
         Tensor loss = ctx.allocate(f.dtype(), Shape.of(b));
         Tensor back = ctx.allocate(f.dtype(), Shape.of(b, c));
-        if (f.dtype() == DType.FLOAT32) {
-            float[] a = (float[]) f.array();
-            float[] bp = (float[]) back.array();
-            float[] lo = (float[]) loss.array();
+//# for float double
+        if (f.array() instanceof ${T}[] a) {
+            ${T}[] bp = (${T}[]) back.array();
+            ${T}[] lo = (${T}[]) loss.array();
             for (int r = 0; r < b; r++) {
                 int base = r * c;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < c; j++) {
-                    max = Math.max(max, a[base + j]);
-                }
+                ${T} max = rowMax(a, base, c);
                 double sum = 0;
                 for (int j = 0; j < c; j++) {
+//# if float
                     double e = Math.exp(a[base + j] - max);
                     bp[base + j] = (float) e;
                     sum += e;
+//# else
+                    sum += Math.exp(a[base + j] - max);
+//# end
                 }
                 double logSum = Math.log(sum);
+//# if float
                 float inv = (float) (1.0 / sum);
                 for (int j = 0; j < c; j++) {
                     bp[base + j] *= inv;
                 }
-                int lab = (int) labels[r];
-                bp[base + lab] -= 1f;
-                lo[r] = (float) (logSum - (a[base + lab] - max));
-            }
-        } else {
-            double[] a = (double[]) f.array();
-            double[] bp = (double[]) back.array();
-            double[] lo = (double[]) loss.array();
-            for (int r = 0; r < b; r++) {
-                int base = r * c;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < c; j++) {
-                    max = Math.max(max, a[base + j]);
-                }
-                double sum = 0;
-                for (int j = 0; j < c; j++) {
-                    sum += Math.exp(a[base + j] - max);
-                }
-                double logSum = Math.log(sum);
+//# else
                 for (int j = 0; j < c; j++) {
                     bp[base + j] = Math.exp(a[base + j] - max - logSum);
                 }
+//# end
                 int lab = (int) labels[r];
-                bp[base + lab] -= 1.0;
-                lo[r] = logSum - (a[base + lab] - max);
+                bp[base + lab] -= 1;
+                lo[r] = (${T}) (logSum - (a[base + lab] - max));
             }
         }
+//# end
         ctx.setOutput(0, loss);
         ctx.setOutput(1, back);
     }
@@ -264,17 +250,13 @@ public final class SoftmaxKernels implements KernelLibrary {
         Tensor x = ctx.input(0);
         int n = x.numElements();
         double s = 0;
-        if (x.dtype() == DType.FLOAT32) {
-            float[] a = (float[]) x.array();
+//# for float double
+        if (x.array() instanceof ${T}[] a) {
             for (int i = 0; i < n; i++) {
                 s += (double) a[i] * a[i];
             }
-        } else {
-            double[] a = (double[]) x.array();
-            for (int i = 0; i < n; i++) {
-                s += a[i] * a[i];
-            }
         }
+//# end
         Tensor out = ctx.allocate(x.dtype(), Shape.scalar());
         set(out.array(), 0, s / 2);
         ctx.setOutput(0, out);

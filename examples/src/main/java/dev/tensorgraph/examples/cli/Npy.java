@@ -1,4 +1,4 @@
-package dev.tensorgraph.io;
+package dev.tensorgraph.examples.cli;
 
 import dev.tensorgraph.DType;
 import dev.tensorgraph.Shape;

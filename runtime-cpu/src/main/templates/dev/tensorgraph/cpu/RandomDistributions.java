@@ -99,54 +99,35 @@ final class RandomDistributions {
         }
     }
 
+//# let GROUP float=4 double=2
+//# for float double
     /**
-     * Normals with |x| < 2 by rejection. Group {@code k} of 4 outputs starts at block {@code k * 256} of
-     * {@code base}, so the values do not depend on how many candidates earlier groups rejected.
+     * Normals with |x| < 2 by rejection, as TensorFlow's TruncatedNormalDistribution: groups of 4 floats
+     * (one candidate pair from 2 uint32) or 2 doubles (one pair from 4 uint32). Group {@code k} starts at
+     * block {@code k * 256} (floats) or {@code k * 128} (doubles) of {@code base}, so the values do not depend
+     * on how many candidates earlier groups rejected.
      */
-    static void truncatedNormal(Philox base, float[] out, int n) {
+    static void truncatedNormal(Philox base, ${T}[] out, int n) {
         SingleSample single = new SingleSample();
-        float[] pair = new float[2];
-        long skipPerGroup = 4L * RESERVED_SAMPLES_PER_OUTPUT / 4;
-        for (int group = 0, i = 0; i < n; group++, i += 4) {
+        ${T}[] pair = new ${T}[2];
+        long skipPerGroup = ${GROUP}L * RESERVED_SAMPLES_PER_OUTPUT / 4;
+        for (int group = 0, i = 0; i < n; group++, i += ${GROUP}) {
             Philox gen = base.copy();
             gen.skip(group * skipPerGroup);
             single.reset(gen);
-            int m = Math.min(4, n - i);
+            int m = Math.min(${GROUP}, n - i);
             int filled = 0;
-            while (filled < 4) {
+            while (filled < ${GROUP}) {
                 int x0 = single.next();
                 int x1 = single.next();
+//# if float
                 boxMullerFloat(x0, x1, pair, 0);
-                for (int k = 0; k < 2 && filled < 4; k++) {
-                    if (Math.abs(pair[k]) < TRUNCATE) {
-                        if (filled < m) {
-                            out[i + filled] = pair[k];
-                        }
-                        filled++;
-                    }
-                }
-            }
-        }
-    }
-
-    /** As the float version with groups of 2 outputs, 4 uint32 per candidate pair, 128 blocks per group. */
-    static void truncatedNormal(Philox base, double[] out, int n) {
-        SingleSample single = new SingleSample();
-        double[] pair = new double[2];
-        long skipPerGroup = 2L * RESERVED_SAMPLES_PER_OUTPUT / 4;
-        for (int group = 0, i = 0; i < n; group++, i += 2) {
-            Philox gen = base.copy();
-            gen.skip(group * skipPerGroup);
-            single.reset(gen);
-            int m = Math.min(2, n - i);
-            int filled = 0;
-            while (filled < 2) {
-                int x0 = single.next();
-                int x1 = single.next();
+//# else
                 int x2 = single.next();
                 int x3 = single.next();
                 boxMullerDouble(x0, x1, x2, x3, pair, 0);
-                for (int k = 0; k < 2 && filled < 2; k++) {
+//# end
+                for (int k = 0; k < 2 && filled < ${GROUP}; k++) {
                     if (Math.abs(pair[k]) < TRUNCATE) {
                         if (filled < m) {
                             out[i + filled] = pair[k];
@@ -158,6 +139,7 @@ final class RandomDistributions {
         }
     }
 
+//# end
     /** Integers in [lo, hi): {@code lo + (x mod (hi - lo))} with the range unsigned, one uint32 each. */
     static void uniformInt(Philox gen, int[] out, int n, int lo, int hi) {
         int range = hi - lo;

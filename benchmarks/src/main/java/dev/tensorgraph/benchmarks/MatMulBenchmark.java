@@ -1,5 +1,7 @@
-package dev.tensorgraph.cpu;
+package dev.tensorgraph.benchmarks;
 
+import dev.tensorgraph.cpu.Gemm;
+import dev.tensorgraph.cpu.KernelInternals;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -61,7 +63,7 @@ public class MatMulBenchmark {
         for (int i = 0; i < b.length; i++) {
             b[i] = r.nextFloat() - 0.5f;
         }
-        NativeBlas.disabled = path.equals("java");
+        KernelInternals.javaMatMulOnly(path.equals("java"));
     }
 
     @Benchmark

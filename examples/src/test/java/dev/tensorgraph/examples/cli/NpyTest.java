@@ -1,4 +1,4 @@
-package dev.tensorgraph.io;
+package dev.tensorgraph.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
