@@ -1,5 +1,6 @@
 package dev.tensorgraph.examples;
 
+import dev.tensorgraph.data.Idx;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
 import java.nio.file.Files;
@@ -42,8 +43,8 @@ public final class FashionMnist {
     static Split load(Path dir, String prefix) {
         Path imageFile = find(dir, prefix + "-images-idx3-ubyte");
         Path labelFile = find(dir, prefix + "-labels-idx1-ubyte");
-        IdxReader.Idx images = IdxReader.read(imageFile);
-        IdxReader.Idx labels = IdxReader.read(labelFile);
+        Idx images = Idx.read(imageFile);
+        Idx labels = Idx.read(labelFile);
         if (images.dims().length != 3 || images.dims()[1] != SIDE || images.dims()[2] != SIDE) {
             throw new InvalidArgumentException(imageFile + ": expected images of shape [N,28,28], got "
                     + java.util.Arrays.toString(images.dims()));

@@ -1,18 +1,18 @@
-package dev.tensorgraph.examples.fuzz;
+package dev.tensorgraph.data.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.tensorgraph.errors.TensorgraphException;
-import dev.tensorgraph.examples.IdxReader;
+import dev.tensorgraph.data.Idx;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@link IdxReader#read} on an arbitrary file, plain or gzip, gives its dimensions and bytes or throws one of
+ * {@link Idx#read} on an arbitrary file, plain or gzip, gives its dimensions and bytes or throws one of
  * {@code dev.tensorgraph.errors.*}, allocating no more than the file's (decompressed) size justifies. Seeds
  * ({@code IdxFuzzTestInputs/read}): a few Fashion-MNIST images and labels cut from {@code fashion-mnist-mini},
  * plain and gzip-compressed.
@@ -25,14 +25,14 @@ class IdxFuzzTest {
     @FuzzTest(maxDuration = "30s")
     void read(byte[] input) throws IOException {
         Files.write(FILE, input);
-        IdxReader.Idx[] read = new IdxReader.Idx[1];
+        Idx[] read = new Idx[1];
         // gzip may expand about 1000-fold; anything far beyond that is a header that lies about the size.
         long budget = (64L << 20) + 2048L * input.length;
-        long used = allocation(() -> read[0] = IdxReader.read(FILE));
+        long used = allocation(() -> read[0] = Idx.read(FILE));
         if (used > budget) {
-            used = allocation(() -> read[0] = IdxReader.read(FILE));  // the first run also loads classes
+            used = allocation(() -> read[0] = Idx.read(FILE));  // the first run also loads classes
         }
-        assertTrue(used <= budget, "IdxReader allocated " + used + " bytes for a " + input.length
+        assertTrue(used <= budget, "Idx allocated " + used + " bytes for a " + input.length
                 + "-byte file (budget " + budget + ")");
         if (read[0] == null) {
             return;  // a typed error

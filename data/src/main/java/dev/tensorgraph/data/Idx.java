@@ -1,9 +1,15 @@
-package dev.tensorgraph.examples;
+package dev.tensorgraph.data;
 
+import dev.tensorgraph.DType;
+import dev.tensorgraph.Shape;
+import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.DataLossException;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.OutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -11,23 +17,39 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 /**
- * Reads IDX files (the MNIST family's format), plain or gzip-compressed: a magic number naming the element
- * type and rank, big-endian dimension sizes, then the bytes. Only unsigned-byte data is accepted.
+ * The dimensions and bytes of one IDX file (the MNIST family's format), plain or gzip-compressed: a magic number
+ * naming the element type and rank, big-endian dimension sizes, then the bytes. Only unsigned-byte data is
+ * accepted.
  */
-public final class IdxReader {
+public record Idx(int[] dims, byte[] data) {
     /** Largest tensor accepted from a file, so a corrupt header cannot ask for gigabytes. */
     private static final long MAX_ELEMENTS = 1L << 30;
 
-    /** The dimensions and bytes of one IDX file. */
-    public record Idx(int[] dims, byte[] data) {
-        public int count() {
-            return dims[0];
-        }
+    /** The size of the first dimension (the number of images or labels). */
+    public int count() {
+        return dims[0];
     }
 
-    private IdxReader() {}
+    /** The data as a uint8 tensor of the file's shape. */
+    public Tensor tensor() {
+        return Tensor.wrap(DType.UINT8, Shape.ofInts(dims), data);
+    }
+
+    /** Writes this as an IDX file of unsigned bytes, gzip-compressed when the name ends with ".gz". */
+    public void write(Path file) throws IOException {
+        try (OutputStream raw = Files.newOutputStream(file);
+             DataOutputStream out = new DataOutputStream(file.toString().endsWith(".gz")
+                     ? new GZIPOutputStream(raw, 1 << 16) : new BufferedOutputStream(raw, 1 << 16))) {
+            out.writeInt(0x0800 | dims.length);
+            for (int d : dims) {
+                out.writeInt(d);
+            }
+            out.write(data);
+        }
+    }
 
     /** Reads {@code file}; a missing, truncated or malformed file is an error naming it. */
     public static Idx read(Path file) {
