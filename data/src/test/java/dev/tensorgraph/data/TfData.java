@@ -41,7 +41,7 @@ final class TfData {
         }
         return Map.of(
                 "label", Tensor.of((long) i),
-                "weights", Tensor.of(new float[] {i * 0.5f, i + 0.25f, -i}),
+                "weights", Tensor.of(new float[] {i * 0.5f, i + 0.25f, -(float) i}),
                 "name", Tensor.ofString("item-" + i),
                 "tags", Tensor.wrap(dev.tensorgraph.DType.STRING, dev.tensorgraph.Shape.of(tags.size()),
                         tags.toArray(new byte[0][])),
