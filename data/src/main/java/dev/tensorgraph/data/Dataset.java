@@ -166,6 +166,11 @@ public class Dataset implements Iterable<Map<String, Tensor>> {
         return map(Transform.of(fn), 1);
     }
 
+    /** A context-free function of each element, on {@code numParallelCalls} threads. */
+    public Dataset map(Function<Map<String, Tensor>, Map<String, Tensor>> fn, int numParallelCalls) {
+        return map(Transform.of(fn), numParallelCalls);
+    }
+
     /** The elements for which {@code keep} holds. */
     public Dataset filter(Predicate<Map<String, Tensor>> keep) {
         Objects.requireNonNull(keep, "keep");

@@ -71,8 +71,10 @@ class PipelineThreadsTest {
             return e;
         }, 4).prefetch(3);
         AtomicReference<String> thread = new AtomicReference<>();
+        AtomicReference<String> consumer = new AtomicReference<>();
         List<Long> got = new ArrayList<>();
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            consumer.set(Thread.currentThread().getName());
             try (DatasetIterator it = ds.iterator()) {
                 while (true) {
                     try {
@@ -88,7 +90,7 @@ class PipelineThreadsTest {
                 }
             }
         });
-        assertEquals(Thread.currentThread().getName(), thread.get());
+        assertEquals(consumer.get(), thread.get(), "thrown on the consuming thread");
         assertEquals(19, got.size());
         assertEquals(12L, got.get(12));
         assertEquals(14L, got.get(13));
