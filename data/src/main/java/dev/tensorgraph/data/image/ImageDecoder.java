@@ -51,10 +51,15 @@ public final class ImageDecoder {
      * file's channels, 1 gives grayscale, 3 RGB, 4 RGBA (PNG only). {@code source} names the file in errors.
      */
     public static Tensor decode(byte[] bytes, int channels, String source) {
-        return decodePixels(bytes, channels, source).tensor();
+        return decode(bytes, channels, source, MAX_PIXELS);
     }
 
-    static Decoded decodePixels(byte[] bytes, int channels, String source) {
+    /** As {@link #decode(byte[], int, String)} with a limit of {@code maxPixels} pixels instead of {@link #maxPixels()}. */
+    public static Tensor decode(byte[] bytes, int channels, String source, long maxPixels) {
+        return decodePixels(bytes, channels, source, maxPixels).tensor();
+    }
+
+    static Decoded decodePixels(byte[] bytes, int channels, String source, long maxPixels) {
         if (channels != 0 && channels != 1 && channels != 3 && channels != 4) {
             throw new InvalidArgumentException("decode: channels must be 0, 1, 3 or 4, got " + channels);
         }
@@ -68,11 +73,13 @@ public final class ImageDecoder {
                 throw new InvalidArgumentException(source + ": a JPEG decodes to 1 or 3 channels, not 4");
             }
             if (JpegTurbo.available()) {
-                return JpegTurbo.decode(bytes, channels, MAX_PIXELS, source);
+                return JpegTurbo.decode(bytes, channels, maxPixels, source);
             }
-            return ImageIoDecoding.decode(bytes, "jpeg", channels, MAX_PIXELS, source);
+            return ImageIoDecoding.decode(bytes, "jpeg", channels, maxPixels, source);
         }
-        return ImageIoDecoding.decode(bytes, "png", channels, MAX_PIXELS, source);
+        // Deflate expands at most 1032-fold and a 1-bit PNG holds 8 pixels a byte: a size beyond that is a lie,
+        // refused before javax.imageio allocates the whole image for it.
+        return ImageIoDecoding.decode(bytes, "png", channels, Math.min(maxPixels, 8L * 1032 * bytes.length), source);
     }
 
     /** Rejects a header's size before pixels are allocated. */
