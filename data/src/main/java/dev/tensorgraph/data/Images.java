@@ -49,10 +49,10 @@ public final class Images {
      * {@link Dataset#imageFolder} gives). An unreadable file or corrupt image is an error naming the file.
      */
     public static Transform decode(int channels) {
-        return (element, context) -> {
+        return ImageStep.decode((element, context) -> {
             byte[] bytes = encoded(element, context);
             return with(element, ImageDecoder.decode(bytes, channels, context.origin()));
-        };
+        });
     }
 
     private static byte[] encoded(Map<String, Tensor> element, ElementContext context) {
@@ -89,7 +89,7 @@ public final class Images {
      */
     public static Transform resize(int height, int width, ResizeMethod method) {
         checkSize("resize", height, width);
-        return (element, context) -> {
+        Transform body = (element, context) -> {
             Tensor t = image(element, context, "resize");
             int[] d = t.shape().intDims();
             Shape shape = Shape.of(height, width, d[2]);
@@ -100,6 +100,7 @@ public final class Images {
             return with(element, Tensor.wrap(DType.FLOAT32, shape,
                     ImageOps.resizeBilinear(floats(t), d[0], d[1], d[2], height, width)));
         };
+        return method == ResizeMethod.BILINEAR ? ImageStep.bilinearResize(body, height, width) : ImageStep.other(body);
     }
 
     /** {@link #randomCrop(int, int, long)} with this transform's default seed. */
@@ -113,24 +114,34 @@ public final class Images {
      */
     public static Transform randomCrop(int height, int width, long seed) {
         checkSize("randomCrop", height, width);
-        return (element, context) -> {
-            Tensor t = image(element, context, "randomCrop");
-            int[] d = fits(t, height, width, context, "randomCrop");
+        return crop("randomCrop", height, width, (inH, inW, h, w, context) -> {
             SplittableRandom r = context.random(seed);
-            int top = r.nextInt(d[0] - height + 1);
-            int left = r.nextInt(d[1] - width + 1);
-            return crop(element, t, d, top, left, height, width);
-        };
+            return new int[] {r.nextInt(inH - h + 1), r.nextInt(inW - w + 1)};
+        });
     }
 
     /** The central {@code height x width} window (offsets rounded down), as {@code tf.image.resize_with_crop_or_pad} crops. */
     public static Transform centerCrop(int height, int width) {
         checkSize("centerCrop", height, width);
-        return (element, context) -> {
-            Tensor t = image(element, context, "centerCrop");
-            int[] d = fits(t, height, width, context, "centerCrop");
-            return crop(element, t, d, (d[0] - height) / 2, (d[1] - width) / 2, height, width);
+        return crop("centerCrop", height, width, (inH, inW, h, w, context) -> new int[] {(inH - h) / 2, (inW - w) / 2});
+    }
+
+    /** A crop step placed by {@code placement}, which is given the sizes after they have been checked. */
+    private static Transform crop(String op, int height, int width, ImageStep.CropPlacement placement) {
+        ImageStep.CropPlacement checked = (inH, inW, h, w, context) -> {
+            if (inH < h || inW < w) {
+                throw new InvalidArgumentException(context.origin() + ": " + op + " of " + h + "x" + w
+                        + " does not fit in an image of " + inH + "x" + inW);
+            }
+            return placement.place(inH, inW, h, w, context);
         };
+        return ImageStep.crop((element, context) -> {
+            Tensor t = image(element, context, op);
+            int[] d = t.shape().intDims();
+            int[] at = checked.place(d[0], d[1], height, width, context);
+            Object out = ImageOps.crop(t.array(), d[0], d[1], d[2], at[0], at[1], height, width);
+            return with(element, Tensor.wrap(t.dtype(), Shape.of(height, width, d[2]), out));
+        }, height, width, checked);
     }
 
     /** {@link #randomFlipLeftRight(long)} with this transform's default seed. */
@@ -140,22 +151,22 @@ public final class Images {
 
     /** Mirrors the image left to right with probability 1/2, as {@code tf.image.random_flip_left_right}. */
     public static Transform randomFlipLeftRight(long seed) {
-        return (element, context) -> {
+        return ImageStep.flip((element, context) -> {
             Tensor t = image(element, context, "randomFlipLeftRight");
             if (!context.random(seed).nextBoolean()) {
                 return element;
             }
             int[] d = t.shape().intDims();
             return with(element, Tensor.wrap(t.dtype(), t.shape(), ImageOps.flipLeftRight(t.array(), d[0], d[1], d[2])));
-        };
+        }, seed);
     }
 
-    /** {@code (x - mean) / std} for every channel, to float32. */
+    /** {@code (x - mean) / std} for every channel (as a multiplication by {@code 1 / std}), to float32. */
     public static Transform normalize(float mean, float std) {
         return normalize(new float[] {mean}, new float[] {std});
     }
 
-    /** {@code (x - mean[c]) / std[c]} per channel c, to float32. */
+    /** {@code (x - mean[c]) / std[c]} per channel c (as a multiplication by {@code 1 / std[c]}), to float32. */
     public static Transform normalize(float[] mean, float[] std) {
         if (mean.length == 0 || mean.length != std.length) {
             throw new InvalidArgumentException("normalize: mean and std need the same, non-zero number of values, got "
@@ -163,41 +174,30 @@ public final class Images {
         }
         float[] m = mean.clone();
         float[] s = std.clone();
-        return (element, context) -> {
+        return ImageStep.normalize((element, context) -> {
             Tensor t = image(element, context, "normalize");
             int c = t.shape().intDims()[2];
-            if (m.length != 1 && m.length != c) {
-                throw new InvalidArgumentException(context.origin() + ": normalize has " + m.length
-                        + " means for an image of " + c + " channels");
-            }
+            checkChannels(m, c, context);
             return with(element, Tensor.wrap(DType.FLOAT32, t.shape(), ImageOps.normalize(floats(t), c, m, s)));
-        };
+        }, m, s);
+    }
+
+    static void checkChannels(float[] mean, int channels, ElementContext context) {
+        if (mean.length != 1 && mean.length != channels) {
+            throw new InvalidArgumentException(context.origin() + ": normalize has " + mean.length
+                    + " means for an image of " + channels + " channels");
+        }
     }
 
     /** {@code tf.image.per_image_standardization}: zero mean and unit variance per image, to float32. */
     public static Transform perImageStandardization() {
-        return (element, context) -> {
+        return ImageStep.other((element, context) -> {
             Tensor t = image(element, context, "perImageStandardization");
             return with(element, Tensor.wrap(DType.FLOAT32, t.shape(), ImageOps.perImageStandardization(floats(t))));
-        };
+        });
     }
 
     // ---- helpers ----
-
-    private static Map<String, Tensor> crop(Map<String, Tensor> element, Tensor t, int[] d, int top, int left,
-                                            int height, int width) {
-        Object out = ImageOps.crop(t.array(), d[0], d[1], d[2], top, left, height, width);
-        return with(element, Tensor.wrap(t.dtype(), Shape.of(height, width, d[2]), out));
-    }
-
-    private static int[] fits(Tensor t, int height, int width, ElementContext context, String op) {
-        int[] d = t.shape().intDims();
-        if (d[0] < height || d[1] < width) {
-            throw new InvalidArgumentException(context.origin() + ": " + op + " of " + height + "x" + width
-                    + " does not fit in an image of " + d[0] + "x" + d[1]);
-        }
-        return d;
-    }
 
     private static void checkSize(String op, int height, int width) {
         if (height < 1 || width < 1) {

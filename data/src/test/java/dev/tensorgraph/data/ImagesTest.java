@@ -130,6 +130,35 @@ class ImagesTest {
                 "neighbouring elements are not all flipped alike");
     }
 
+    /** A chain run as one pass gives exactly what its steps give one after another. */
+    @Test
+    void fusedChainsEqualTheirStepsOneByOne() throws IOException {
+        Map<String, Tensor> encoded = Map.of(ImageFolder.PATH, Tensor.ofString(TfData.file("rgb.jpg").toString()));
+        Transform[][] chains = {
+            {Images.decode(), Images.resize(40, 45), Images.randomCrop(30, 33, 3), Images.randomFlipLeftRight(4),
+                Images.centerCrop(20, 21), Images.normalize(new float[] {100, 110, 120}, new float[] {50, 60, 70})},
+            {Images.decode(), Images.randomFlipLeftRight(9), Images.randomCrop(30, 33, 3), Images.resize(37, 53)},
+            {Images.decode(1), Images.resize(37, 53), Images.randomFlipLeftRight(2), Images.randomCrop(9, 50, 8),
+                Images.normalize(127.5f, 63.75f)},
+            {Images.decode(), Images.randomCrop(20, 20, 1), Images.randomFlipLeftRight(1)},
+        };
+        for (Transform[] steps : chains) {
+            Transform chained = steps[0];
+            for (int k = 1; k < steps.length; k++) {
+                chained = chained.andThen(steps[k]);
+            }
+            for (int index = 0; index < 40; index++) {
+                ElementContext context = new ElementContext(2, index, "rgb.jpg");
+                Map<String, Tensor> oneByOne = encoded;
+                for (Transform t : steps) {
+                    oneByOne = t.apply(oneByOne, context);
+                }
+                assertTensorEquals(oneByOne.get(Images.IMAGE), chained.apply(encoded, context).get(Images.IMAGE),
+                        "chain of " + steps.length + ", element " + index);
+            }
+        }
+    }
+
     @Test
     void badImagesAreTypedErrorsNamingTheSource() throws IOException {
         byte[] jpeg = Files.readAllBytes(TfData.file("rgb.jpg"));

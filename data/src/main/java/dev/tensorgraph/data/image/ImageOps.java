@@ -67,6 +67,111 @@ public final class ImageOps {
     }
 
     /**
+     * In one pass, the same values as {@link #resizeBilinear} to {@code resizedH x resizedW}, then the
+     * {@code cropH x cropW} window at ({@code top}, {@code left}) of that, mirrored left to right if {@code flip},
+     * then normalized as {@link #normalize} does if {@code mean} is not null. Only the window is computed.
+     * {@code src} holds bytes (0-255) or floats.
+     */
+    public static float[] resizeCropFlipNormalize(Object src, int h, int w, int c, int resizedH, int resizedW,
+                                                  int top, int left, int cropH, int cropW, boolean flip,
+                                                  float[] mean, float[] std) {
+        float[] out = new float[cropH * cropW * c];
+        int rowLength = cropW * c;
+        if (resizedH == h && resizedW == w) {
+            // No interpolation at the same size (bilinear weights are all 0): copy the window's rows.
+            for (int y = 0; y < cropH; y++) {
+                copyRow(src, ((top + y) * w + left) * c, out, y * rowLength, cropW, c, flip);
+            }
+        } else {
+            Taps ys = Taps.of(h, resizedH);
+            Taps xs = Taps.of(w, resizedW);
+            byte[] bytes = src instanceof byte[] b ? b : null;
+            float[] floats = bytes == null ? (float[]) src : null;
+            for (int y = 0; y < cropH; y++) {
+                int rowTop = ys.lower[top + y] * w * c;
+                int rowBottom = ys.upper[top + y] * w * c;
+                float dy = ys.lerp[top + y];
+                int at = y * rowLength;
+                for (int x = 0; x < cropW; x++) {
+                    int rx = left + (flip ? cropW - 1 - x : x);
+                    int colLeft = xs.lower[rx] * c;
+                    int colRight = xs.upper[rx] * c;
+                    float dx = xs.lerp[rx];
+                    for (int k = 0; k < c; k++) {
+                        float tl = value(bytes, floats, rowTop + colLeft + k);
+                        float tr = value(bytes, floats, rowTop + colRight + k);
+                        float bl = value(bytes, floats, rowBottom + colLeft + k);
+                        float br = value(bytes, floats, rowBottom + colRight + k);
+                        float t = tl + (tr - tl) * dx;
+                        float b = bl + (br - bl) * dx;
+                        out[at++] = t + (b - t) * dy;
+                    }
+                }
+            }
+        }
+        if (mean != null) {
+            normalizeInPlace(out, c, mean, std);
+        }
+        return out;
+    }
+
+    /** {@code cropW} pixels of {@code c} values from {@code src} (bytes or floats) as floats, mirrored if {@code flip}. */
+    private static void copyRow(Object src, int from, float[] out, int to, int cropW, int c, boolean flip) {
+        int n = cropW * c;
+        if (src instanceof byte[] bytes) {
+            if (!flip) {
+                for (int j = 0; j < n; j++) {
+                    out[to + j] = bytes[from + j] & 0xff;
+                }
+            } else {
+                for (int x = 0; x < cropW; x++) {
+                    int s = from + (cropW - 1 - x) * c;
+                    for (int k = 0; k < c; k++) {
+                        out[to + x * c + k] = bytes[s + k] & 0xff;
+                    }
+                }
+            }
+        } else {
+            float[] floats = (float[]) src;
+            if (!flip) {
+                System.arraycopy(floats, from, out, to, n);
+            } else {
+                for (int x = 0; x < cropW; x++) {
+                    System.arraycopy(floats, from + (cropW - 1 - x) * c, out, to + x * c, c);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code v = (v - mean[k]) * (1 / std[k])} in place: a multiplication by the reciprocal (the same as the
+     * division within a rounding, and exact for a power-of-two std) in a loop the JIT vectorizes.
+     */
+    private static void normalizeInPlace(float[] v, int c, float[] mean, float[] std) {
+        if (mean.length == 1) {
+            float m = mean[0];
+            float r = 1f / std[0];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (v[i] - m) * r;
+            }
+            return;
+        }
+        float[] r = new float[c];
+        for (int k = 0; k < c; k++) {
+            r[k] = 1f / std[k];
+        }
+        for (int i = 0; i < v.length; i += c) {
+            for (int k = 0; k < c; k++) {
+                v[i + k] = (v[i + k] - mean[k]) * r[k];
+            }
+        }
+    }
+
+    private static float value(byte[] bytes, float[] floats, int i) {
+        return bytes != null ? bytes[i] & 0xff : floats[i];
+    }
+
+    /**
      * Nearest-neighbour resize of pixels in any primitive array, as {@code tf.image.resize(method="nearest")}
      * (which keeps the dtype): output pixel i takes input pixel {@code min(floor((i + 0.5) * in / out), in - 1)}.
      */
@@ -123,13 +228,13 @@ public final class ImageOps {
         return out;
     }
 
-    /** {@code (x - mean[k]) / std[k]} for channel k; one mean and std for all channels if the arrays have one value. */
+    /**
+     * {@code (x - mean[k]) * (1 / std[k])} for channel k; one mean and std for all channels if the arrays have one
+     * value.
+     */
     public static float[] normalize(float[] src, int c, float[] mean, float[] std) {
-        float[] out = new float[src.length];
-        for (int i = 0; i < src.length; i++) {
-            int k = mean.length == 1 ? 0 : i % c;
-            out[i] = (src[i] - mean[k]) / std[k];
-        }
+        float[] out = src.clone();
+        normalizeInPlace(out, c, mean, std);
         return out;
     }
 
