@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tensorgraph bench}: runs BENCHMARKS.md's workloads W1-W7 with its timing rule (warm-up of at least 20 runs
+ * {@code tensorgraph bench}: runs BENCHMARKS.md's workloads W1-W7 and P1 with its timing rule (warm-up of at least 20 runs
  * and 2 s, then at least 5 rounds; median with min-max) and the TensorFlow Java peer's workload definitions and
  * units, one line per workload.
  *
@@ -46,16 +46,16 @@ import picocli.CommandLine.Spec;
  * </pre>
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Runs the benchmark workloads W1-W7 of BENCHMARKS.md and prints one line per workload.")
+        description = "Runs the benchmark workloads W1-W7 and P1 of BENCHMARKS.md and prints one line per workload.")
 public final class BenchCommand implements Callable<Integer> {
-    static final List<String> ALL = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7");
+    static final List<String> ALL = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7", "P1");
     private static final String JSON_PREFIX = "#json ";
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--workloads", split = ",", paramLabel = "ID",
-            description = "Workloads to run, comma-separated (default: W1..W7).")
+            description = "Workloads to run, comma-separated (default: W1..W7, P1).")
     List<String> workloads = new ArrayList<>(ALL);
 
     @Option(names = "--rounds", description = "Measurement rounds (default 7; 2 with --quick).")
@@ -100,8 +100,13 @@ public final class BenchCommand implements Callable<Integer> {
             + "(VmHWM, process-wide) is theirs alone.")
     boolean isolate;
 
-    @Option(names = "--data", description = "Fashion-MNIST directory for W7 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--data", description = "Fashion-MNIST directory for W7 and for making P1's folder (default "
+            + "${DEFAULT-VALUE}).")
     Path data = FashionMnist.DEFAULT_DIR;
+
+    @Option(names = "--p1-data", description = "P1's image folder (a class per sub-folder; default: 3,000 JPEGs "
+            + "written from Fashion-MNIST into a temporary folder).")
+    Path p1Data;
 
     @Option(names = "--child", hidden = true, description = "Internal: run as an --isolate child.")
     boolean child;
@@ -226,6 +231,7 @@ public final class BenchCommand implements Callable<Integer> {
             case "W5" -> "AlexNet train step (SGD momentum)";
             case "W6" -> "CNN+BN train step b64 (Adam)";
             case "W7" -> "Fashion-MNIST CNN 3 epochs b64 (Adam)";
+            case "P1" -> PipelineBench.TITLE;
             default -> id;
         };
     }
@@ -316,6 +322,7 @@ public final class BenchCommand implements Callable<Integer> {
                 case "W5" -> w5();
                 case "W6" -> cnn("W6", true);
                 case "W7" -> w7();
+                case "P1" -> PipelineBench.p1(p1Data, data, nRounds, quick, options.intraOpThreads());
                 default -> throw new IllegalArgumentException(id);
             };
         }
