@@ -13,7 +13,7 @@ import dev.tensorgraph.ops.train.MomentumOptimizer;
 
 /**
  * A small image classifier for {@code train-folder --model small}, quick enough to train on two cores in
- * minutes: conv 32@3x3 + ReLU, max-pool 2x2, conv 64@3x3 + ReLU, max-pool 2x2, dropout 0.25, dense 128 + ReLU,
+ * minutes: conv 16@3x3 + ReLU, max-pool 2x2, conv 32@3x3 + ReLU, max-pool 2x2, dropout 0.25, dense 64 + ReLU,
  * dense {@code classes}; softmax cross-entropy; SGD with momentum 0.9 on a scheduled learning rate.
  */
 public final class SmallCnn {
@@ -24,13 +24,13 @@ public final class SmallCnn {
         Output images = tf.placeholder(DType.FLOAT32, Shape.of(-1, side, side, channels), "images");
         Output labels = tf.placeholder(DType.INT32, Shape.of(-1), "labels");
         Output training = tf.placeholderWithDefault(tf.constant(false), Shape.scalar(), "training");
-        Output h = tf.layers.conv2d(images, 32, new int[] {3, 3},
+        Output h = tf.layers.conv2d(images, 16, new int[] {3, 3},
                 Conv2dOptions.create().padding("same").activation(tf.nn::relu));
         h = tf.layers.maxPooling2d(h, new int[] {2, 2}, new int[] {2, 2});
-        h = tf.layers.conv2d(h, 64, new int[] {3, 3}, Conv2dOptions.create().padding("same").activation(tf.nn::relu));
+        h = tf.layers.conv2d(h, 32, new int[] {3, 3}, Conv2dOptions.create().padding("same").activation(tf.nn::relu));
         h = tf.layers.maxPooling2d(h, new int[] {2, 2}, new int[] {2, 2});
         h = tf.layers.dropout(tf.layers.flatten(h), 0.25, training);
-        h = tf.layers.dense(h, 128, DenseOptions.create().activation(tf.nn::relu));
+        h = tf.layers.dense(h, 64, DenseOptions.create().activation(tf.nn::relu));
         Output logits = tf.layers.dense(h, classes, DenseOptions.create().name("logits"));
         Output loss = tf.losses.sparseSoftmaxCrossEntropy(labels, logits);
         Output accuracy;
