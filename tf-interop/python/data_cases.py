@@ -6,7 +6,7 @@ Run from the project root with a Python that has TensorFlow 2.x:
     python tf-interop/python/data_cases.py --check    # only checks the files the data module wrote (ours/)
 
 Images are encoded by TensorFlow (tf.io.encode_jpeg quality 90, tf.io.encode_png) from fixed pixel patterns and
-decoded by it (decode_jpeg with dct_method INTEGER_ACCURATE, decode_png); resize, crop and standardization results
+decoded by it (decode_jpeg with dct_method INTEGER_ACCURATE, and its default, decode_png); resize, crop and standardization results
 are TensorFlow's on those decoded pixels, saved as .npy. TFRecord files hold Examples whose values follow
 example_values(i) below, which the Java tests compute the same way.
 """
@@ -126,6 +126,7 @@ def write_references():
     accurate = dict(dct_method='INTEGER_ACCURATE')
     save('rgb.jpg.c3.npy', tf.io.decode_jpeg(read('rgb.jpg'), channels=3, **accurate))
     save('rgb.jpg.c1.npy', tf.io.decode_jpeg(read('rgb.jpg'), channels=1, **accurate))
+    save('rgb.jpg.c3.fast.npy', tf.io.decode_jpeg(read('rgb.jpg'), channels=3))  # the default: INTEGER_FAST
     save('gray.jpg.c0.npy', tf.io.decode_jpeg(read('gray.jpg'), channels=0, **accurate))
     save('gray.jpg.c3.npy', tf.io.decode_jpeg(read('gray.jpg'), channels=3, **accurate))
     save('rgb.png.c3.npy', tf.io.decode_png(read('rgb.png'), channels=3))

@@ -49,9 +49,17 @@ public final class Images {
      * {@link Dataset#imageFolder} gives). An unreadable file or corrupt image is an error naming the file.
      */
     public static Transform decode(int channels) {
+        return decode(channels, ImageDecoder.DctMethod.INTEGER_ACCURATE);
+    }
+
+    /**
+     * As {@link #decode(int)} with TensorFlow's {@code dct_method} hint for JPEG files: {@code INTEGER_FAST} is
+     * TensorFlow's default and somewhat faster; it is honoured where libjpeg-turbo decodes.
+     */
+    public static Transform decode(int channels, ImageDecoder.DctMethod dctMethod) {
         return ImageStep.decode((element, context) -> {
             byte[] bytes = encoded(element, context);
-            return with(element, ImageDecoder.decode(bytes, channels, context.origin()));
+            return with(element, ImageDecoder.decode(bytes, channels, dctMethod, context.origin()));
         });
     }
 

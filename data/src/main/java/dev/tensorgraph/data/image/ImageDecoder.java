@@ -23,6 +23,13 @@ public final class ImageDecoder {
     /** An image format the decoder knows by its signature. */
     public enum Format { JPEG, PNG }
 
+    /**
+     * TensorFlow's {@code dct_method} hint for JPEG: the accurate integer DCT (the default here, so that
+     * libjpeg-turbo and javax.imageio give the same pixels) or the fast one (TensorFlow's default; only
+     * libjpeg-turbo honours it, as TensorFlow says a decoder may ignore the hint).
+     */
+    public enum DctMethod { INTEGER_ACCURATE, INTEGER_FAST }
+
     private ImageDecoder() {}
 
     public static long maxPixels() {
@@ -56,10 +63,15 @@ public final class ImageDecoder {
 
     /** As {@link #decode(byte[], int, String)} with a limit of {@code maxPixels} pixels instead of {@link #maxPixels()}. */
     public static Tensor decode(byte[] bytes, int channels, String source, long maxPixels) {
-        return decodePixels(bytes, channels, source, maxPixels).tensor();
+        return decodePixels(bytes, channels, DctMethod.INTEGER_ACCURATE, source, maxPixels).tensor();
     }
 
-    static Decoded decodePixels(byte[] bytes, int channels, String source, long maxPixels) {
+    /** As {@link #decode(byte[], int, String)} with a JPEG DCT method hint. */
+    public static Tensor decode(byte[] bytes, int channels, DctMethod dct, String source) {
+        return decodePixels(bytes, channels, dct, source, MAX_PIXELS).tensor();
+    }
+
+    static Decoded decodePixels(byte[] bytes, int channels, DctMethod dct, String source, long maxPixels) {
         if (channels != 0 && channels != 1 && channels != 3 && channels != 4) {
             throw new InvalidArgumentException("decode: channels must be 0, 1, 3 or 4, got " + channels);
         }
@@ -73,7 +85,7 @@ public final class ImageDecoder {
                 throw new InvalidArgumentException(source + ": a JPEG decodes to 1 or 3 channels, not 4");
             }
             if (JpegTurbo.available()) {
-                return JpegTurbo.decode(bytes, channels, maxPixels, source);
+                return JpegTurbo.decode(bytes, channels, dct == DctMethod.INTEGER_FAST, maxPixels, source);
             }
             return ImageIoDecoding.decode(bytes, "jpeg", channels, maxPixels, source);
         }

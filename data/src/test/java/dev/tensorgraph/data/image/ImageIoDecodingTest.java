@@ -42,6 +42,14 @@ class ImageIoDecodingTest {
     }
 
     @Test
+    void turboWithTheFastDctGivesTensorFlowsDefaultPixels() throws Exception {
+        assumeTrue(JpegTurbo.available(), "libjpeg-turbo is not installed");
+        byte[] jpeg = Files.readAllBytes(resource("rgb.jpg"));
+        assertArrayEquals(Npy.read(resource("rgb.jpg.c3.fast.npy")).bytes(),
+                JpegTurbo.decode(jpeg, 3, true, 1 << 20, "rgb.jpg").pixels());
+    }
+
+    @Test
     void bothRejectATruncatedJpeg() throws Exception {
         byte[] jpeg = Files.readAllBytes(resource("rgb.jpg"));
         byte[] cut = java.util.Arrays.copyOf(jpeg, jpeg.length - 200);
