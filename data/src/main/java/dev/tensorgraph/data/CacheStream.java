@@ -1,22 +1,29 @@
 package dev.tensorgraph.data;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Consumer;
-
 /**
- * The first pass of {@link Dataset#cache()}: reads its input and records every item; when the input ends without
- * an element failing, hands the whole list to {@code complete}. A pass closed early or with a failed element
- * records nothing, so the next pass reads the input again.
+ * The first pass of {@link Dataset#cache()} and {@link Dataset#cache(java.nio.file.Path)}: passes its input
+ * through while a {@link Recorder} keeps every item; the recording is completed when the input ends without an
+ * element failing, and abandoned when an element fails or the pass is closed early, so that the next pass reads
+ * the input again.
  */
 final class CacheStream implements ItemStream {
-    private final ItemStream input;
-    private final Consumer<List<Item>> complete;
-    private List<Item> recorded = new ArrayList<>();
+    /** Where a first pass is kept. */
+    interface Recorder {
+        void record(Item item);
 
-    CacheStream(ItemStream input, Consumer<List<Item>> complete) {
+        /** The pass ended with every element recorded. */
+        void complete();
+
+        /** The pass failed or stopped early: whatever was recorded is dropped. */
+        void abandon();
+    }
+
+    private final ItemStream input;
+    private Recorder recorder;
+
+    CacheStream(ItemStream input, Recorder recorder) {
         this.input = input;
-        this.complete = complete;
+        this.recorder = recorder;
     }
 
     @Override
@@ -25,23 +32,32 @@ final class CacheStream implements ItemStream {
         try {
             item = input.next();
         } catch (RuntimeException | Error e) {
-            recorded = null;
+            stop();
             throw e;
         }
-        if (recorded != null) {
+        if (recorder != null) {
             if (item == null) {
-                complete.accept(List.copyOf(recorded));
-                recorded = null;
+                Recorder r = recorder;
+                recorder = null;
+                r.complete();
             } else {
-                recorded.add(item);
+                recorder.record(item);
             }
         }
         return item;
     }
 
+    private void stop() {
+        if (recorder != null) {
+            Recorder r = recorder;
+            recorder = null;
+            r.abandon();
+        }
+    }
+
     @Override
     public void close() {
-        recorded = null;
+        stop();
         input.close();
     }
 }

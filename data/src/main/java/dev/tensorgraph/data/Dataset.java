@@ -265,7 +265,26 @@ public class Dataset implements Iterable<Map<String, Tensor>> {
         AtomicCache memory = new AtomicCache();
         return derive(epoch -> {
             List<Item> items = memory.items;
-            return items != null ? new ListStream(items) : new CacheStream(open(epoch), list -> memory.items = list);
+            if (items != null) {
+                return new ListStream(items);
+            }
+            List<Item> recorded = new ArrayList<>();
+            return new CacheStream(open(epoch), new CacheStream.Recorder() {
+                @Override
+                public void record(Item item) {
+                    recorded.add(item);
+                }
+
+                @Override
+                public void complete() {
+                    memory.items = List.copyOf(recorded);
+                }
+
+                @Override
+                public void abandon() {
+                    recorded.clear();
+                }
+            });
         });
     }
 

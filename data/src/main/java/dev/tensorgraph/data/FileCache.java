@@ -32,7 +32,13 @@ final class FileCache {
         if (Files.isRegularFile(file)) {
             return new Reading(file);
         }
-        return new Writing(file, input.get());
+        Writing writing = new Writing(file);
+        try {
+            return new CacheStream(input.get(), writing);
+        } catch (RuntimeException | Error e) {
+            writing.abandon();
+            throw e;
+        }
     }
 
     /** Replays a complete cache file. */
@@ -71,73 +77,51 @@ final class FileCache {
         }
     }
 
-    /** Passes its input through while writing it to a temporary file, renamed to the cache file at the end. */
-    private static final class Writing implements ItemStream {
+    /** Writes a first pass to a temporary file, renamed to the cache file when the pass completes. */
+    private static final class Writing implements CacheStream.Recorder {
         private final Path file;
         private final Path temp;
-        private final ItemStream input;
-        private TfRecords.Writer writer;
+        private final TfRecords.Writer writer;
 
-        Writing(Path file, ItemStream input) {
+        Writing(Path file) {
             this.file = file;
-            this.input = input;
             try {
                 Path dir = file.toAbsolutePath().getParent();
                 Files.createDirectories(dir);
                 this.temp = Files.createTempFile(dir, file.getFileName() + ".", ".partial");
             } catch (IOException e) {
-                input.close();
                 throw IoErrors.of("creating the cache file " + file, e);
             }
             this.writer = TfRecords.writer(temp, TfRecords.Compression.NONE);
         }
 
         @Override
-        public Item next() {
-            Item item;
-            try {
-                item = input.next();
-            } catch (RuntimeException | Error e) {
-                abandon();
-                throw e;
-            }
-            if (writer == null) {
-                return item;
-            }
-            if (item == null) {
-                writer.close();
-                writer = null;
-                try {
-                    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (IOException e) {
-                    throw IoErrors.of("completing the cache file " + file, e);
-                }
-                return null;
-            }
+        public void record(Item item) {
             CachedElement.Builder b = CachedElement.newBuilder().setOrigin(item.origin());
             for (Map.Entry<String, Tensor> c : item.element().entrySet()) {
                 b.addComponent(CachedElement.Component.newBuilder().setName(c.getKey()).setTensor(toProto(c.getValue())));
             }
             writer.write(b.build().toByteArray());
-            return item;
         }
 
-        private void abandon() {
-            if (writer != null) {
-                writer.close();
-                writer = null;
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // a stale partial file is harmless: it is never read
-                }
+        @Override
+        public void complete() {
+            writer.close();
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw IoErrors.of("completing the cache file " + file, e);
             }
         }
 
         @Override
-        public void close() {
-            abandon();
-            input.close();
+        public void abandon() {
+            writer.close();
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // a stale partial file is harmless: it is never read
+            }
         }
     }
 

@@ -1,13 +1,10 @@
 package dev.tensorgraph.data.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.data.Idx;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,22 +15,14 @@ import java.nio.file.Path;
  * plain and gzip-compressed.
  */
 class IdxFuzzTest {
-    private static final Path FILE = scratchFile();
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final Path FILE = FuzzBudget.scratch("fuzz-idx-ubyte");
 
     @FuzzTest(maxDuration = "30s")
     void read(byte[] input) throws IOException {
         Files.write(FILE, input);
         Idx[] read = new Idx[1];
         // gzip may expand about 1000-fold; anything far beyond that is a header that lies about the size.
-        long budget = (64L << 20) + 2048L * input.length;
-        long used = allocation(() -> read[0] = Idx.read(FILE));
-        if (used > budget) {
-            used = allocation(() -> read[0] = Idx.read(FILE));  // the first run also loads classes
-        }
-        assertTrue(used <= budget, "Idx allocated " + used + " bytes for a " + input.length
-                + "-byte file (budget " + budget + ")");
+        FuzzBudget.check(input.length, 2048, "Idx.read", () -> read[0] = Idx.read(FILE));
         if (read[0] == null) {
             return;  // a typed error
         }
@@ -42,30 +31,5 @@ class IdxFuzzTest {
             count *= d;
         }
         assertEquals(count, read[0].data().length);
-    }
-
-    /** Bytes the current thread allocated while running {@code r}; a typed error from it is accepted. */
-    private static long allocation(Runnable r) {
-        long start = THREADS.getCurrentThreadAllocatedBytes();
-        try {
-            r.run();
-        } catch (TensorgraphException expected) {
-            // malformed input reported as a typed error
-        }
-        return THREADS.getCurrentThreadAllocatedBytes() - start;
-    }
-
-    private static Path scratchFile() {
-        try {
-            Path dir = Files.createTempDirectory("tg-fuzz-idx");
-            Path file = dir.resolve("fuzz-idx-ubyte");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                file.toFile().delete();
-                dir.toFile().delete();
-            }));
-            return file;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }
