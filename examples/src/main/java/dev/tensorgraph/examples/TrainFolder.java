@@ -156,9 +156,10 @@ public final class TrainFolder implements Callable<Integer> {
                         : pass(s, m, test, 0, (testFolder.size() + batchSize - 1) / batchSize, false);
                 chart.add(epoch, tr[0], tr[1], te[0], te[1]);
                 Path checkpoint = saver.save(s, out.resolve("model"), epoch);
-                System.out.printf("epoch %2d/%d  lr %.5f  train loss %.4f acc %.4f  test loss %.4f acc %.4f  "
-                        + "(%.1f s, %.0f images/s)  %s%n", epoch, epochs, s.run(lr).floatValue(), tr[0], tr[1], te[0],
-                        te[1], seconds, examples / seconds, checkpoint.getFileName());
+                String tested = test == null ? "no test/ folder" : String.format("test loss %.4f acc %.4f", te[0], te[1]);
+                System.out.printf("epoch %2d/%d  lr %.5f  train loss %.4f acc %.4f  %s  (%.1f s, %.0f images/s)  %s%n",
+                        epoch, epochs, s.run(lr).floatValue(), tr[0], tr[1], tested, seconds, examples / seconds,
+                        checkpoint.getFileName());
             }
             writeCharts(chart);
         }
