@@ -141,6 +141,9 @@ class ImagesTest {
             {Images.decode(1), Images.resize(37, 53), Images.randomFlipLeftRight(2), Images.randomCrop(9, 50, 8),
                 Images.normalize(127.5f, 63.75f)},
             {Images.decode(), Images.randomCrop(20, 20, 1), Images.randomFlipLeftRight(1)},
+            {Images.decode(), Images.resize(37, 53), Images.randomFlipLeftRight(5), Images.randomCrop(30, 40, 6),
+                Images.normalize(new float[] {1, 2, 3}, new float[] {4, 5, 0.3f})},
+            {Images.decode(), Images.resize(37, 53), Images.randomCrop(30, 40, 6), Images.normalize(120f, 0.7f)},
         };
         for (Transform[] steps : chains) {
             Transform chained = steps[0];

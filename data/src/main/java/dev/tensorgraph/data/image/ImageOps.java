@@ -75,94 +75,109 @@ public final class ImageOps {
     public static float[] resizeCropFlipNormalize(Object src, int h, int w, int c, int resizedH, int resizedW,
                                                   int top, int left, int cropH, int cropW, boolean flip,
                                                   float[] mean, float[] std) {
+        // Without a normalize, (v - 0) * 1 leaves every value as it is, bit for bit.
+        float[] m = new float[c];
+        float[] r = new float[c];
+        for (int k = 0; k < c; k++) {
+            m[k] = mean == null ? 0 : mean[mean.length == 1 ? 0 : k];
+            r[k] = mean == null ? 1 : 1f / std[std.length == 1 ? 0 : k];
+        }
+        boolean uniform = mean == null || mean.length == 1;
         float[] out = new float[cropH * cropW * c];
         int rowLength = cropW * c;
         if (resizedH == h && resizedW == w) {
             // No interpolation at the same size (bilinear weights are all 0): copy the window's rows.
             for (int y = 0; y < cropH; y++) {
-                copyRow(src, ((top + y) * w + left) * c, out, y * rowLength, cropW, c, flip);
-            }
-        } else {
-            Taps ys = Taps.of(h, resizedH);
-            Taps xs = Taps.of(w, resizedW);
-            byte[] bytes = src instanceof byte[] b ? b : null;
-            float[] floats = bytes == null ? (float[]) src : null;
-            for (int y = 0; y < cropH; y++) {
-                int rowTop = ys.lower[top + y] * w * c;
-                int rowBottom = ys.upper[top + y] * w * c;
-                float dy = ys.lerp[top + y];
-                int at = y * rowLength;
-                for (int x = 0; x < cropW; x++) {
-                    int rx = left + (flip ? cropW - 1 - x : x);
-                    int colLeft = xs.lower[rx] * c;
-                    int colRight = xs.upper[rx] * c;
-                    float dx = xs.lerp[rx];
-                    for (int k = 0; k < c; k++) {
-                        float tl = value(bytes, floats, rowTop + colLeft + k);
-                        float tr = value(bytes, floats, rowTop + colRight + k);
-                        float bl = value(bytes, floats, rowBottom + colLeft + k);
-                        float br = value(bytes, floats, rowBottom + colRight + k);
-                        float t = tl + (tr - tl) * dx;
-                        float b = bl + (br - bl) * dx;
-                        out[at++] = t + (b - t) * dy;
-                    }
+                int from = ((top + y) * w + left) * c;
+                if (!flip && uniform) {
+                    copyRow(src, from, out, y * rowLength, rowLength, m[0], r[0]);
+                } else {
+                    copyPixels(src, from, out, y * rowLength, cropW, c, flip, m, r);
                 }
             }
+            return out;
         }
-        if (mean != null) {
-            normalizeInPlace(out, c, mean, std);
+        Taps ys = Taps.of(h, resizedH);
+        Taps xs = Taps.of(w, resizedW);
+        byte[] bytes = src instanceof byte[] b ? b : null;
+        float[] floats = bytes == null ? (float[]) src : null;
+        for (int y = 0; y < cropH; y++) {
+            int rowTop = ys.lower[top + y] * w * c;
+            int rowBottom = ys.upper[top + y] * w * c;
+            float dy = ys.lerp[top + y];
+            int at = y * rowLength;
+            for (int x = 0; x < cropW; x++) {
+                int rx = left + (flip ? cropW - 1 - x : x);
+                int colLeft = xs.lower[rx] * c;
+                int colRight = xs.upper[rx] * c;
+                float dx = xs.lerp[rx];
+                for (int k = 0; k < c; k++) {
+                    float tl = value(bytes, floats, rowTop + colLeft + k);
+                    float tr = value(bytes, floats, rowTop + colRight + k);
+                    float bl = value(bytes, floats, rowBottom + colLeft + k);
+                    float br = value(bytes, floats, rowBottom + colRight + k);
+                    float t = tl + (tr - tl) * dx;
+                    float b = bl + (br - bl) * dx;
+                    out[at++] = (t + (b - t) * dy - m[k]) * r[k];
+                }
+            }
         }
         return out;
     }
 
-    /** {@code cropW} pixels of {@code c} values from {@code src} (bytes or floats) as floats, mirrored if {@code flip}. */
-    private static void copyRow(Object src, int from, float[] out, int to, int cropW, int c, boolean flip) {
-        int n = cropW * c;
+    /** {@code n} values from {@code src} (bytes or floats), each as {@code (v - m) * r}: a loop the JIT vectorizes. */
+    private static void copyRow(Object src, int from, float[] out, int to, int n, float m, float r) {
         if (src instanceof byte[] bytes) {
-            if (!flip) {
-                for (int j = 0; j < n; j++) {
-                    out[to + j] = bytes[from + j] & 0xff;
-                }
-            } else {
-                for (int x = 0; x < cropW; x++) {
-                    int s = from + (cropW - 1 - x) * c;
-                    for (int k = 0; k < c; k++) {
-                        out[to + x * c + k] = bytes[s + k] & 0xff;
-                    }
-                }
+            for (int j = 0; j < n; j++) {
+                out[to + j] = ((bytes[from + j] & 0xff) - m) * r;
             }
         } else {
             float[] floats = (float[]) src;
-            if (!flip) {
-                System.arraycopy(floats, from, out, to, n);
-            } else {
-                for (int x = 0; x < cropW; x++) {
-                    System.arraycopy(floats, from + (cropW - 1 - x) * c, out, to + x * c, c);
-                }
+            for (int j = 0; j < n; j++) {
+                out[to + j] = (floats[from + j] - m) * r;
+            }
+        }
+    }
+
+    /** {@code cropW} pixels as {@code (v - m[k]) * r[k]}, mirrored if {@code flip}. */
+    private static void copyPixels(Object src, int from, float[] out, int to, int cropW, int c, boolean flip,
+                                   float[] m, float[] r) {
+        if (src instanceof byte[] bytes && c == 3) {
+            // The common case (RGB bytes) without a branch or a channel loop per value.
+            float m0 = m[0];
+            float m1 = m[1];
+            float m2 = m[2];
+            float r0 = r[0];
+            float r1 = r[1];
+            float r2 = r[2];
+            int step = flip ? -3 : 3;
+            int s = flip ? from + (cropW - 1) * 3 : from;
+            for (int o = to, end = to + cropW * 3; o < end; o += 3, s += step) {
+                out[o] = ((bytes[s] & 0xff) - m0) * r0;
+                out[o + 1] = ((bytes[s + 1] & 0xff) - m1) * r1;
+                out[o + 2] = ((bytes[s + 2] & 0xff) - m2) * r2;
+            }
+            return;
+        }
+        byte[] bytes = src instanceof byte[] b ? b : null;
+        float[] floats = bytes == null ? (float[]) src : null;
+        for (int x = 0; x < cropW; x++) {
+            int s = from + (flip ? cropW - 1 - x : x) * c;
+            for (int k = 0; k < c; k++) {
+                out[to + x * c + k] = (value(bytes, floats, s + k) - m[k]) * r[k];
             }
         }
     }
 
     /**
      * {@code v = (v - mean[k]) * (1 / std[k])} in place: a multiplication by the reciprocal (the same as the
-     * division within a rounding, and exact for a power-of-two std) in a loop the JIT vectorizes.
+     * division within a rounding, and exact for a power-of-two std).
      */
     private static void normalizeInPlace(float[] v, int c, float[] mean, float[] std) {
-        if (mean.length == 1) {
-            float m = mean[0];
-            float r = 1f / std[0];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (v[i] - m) * r;
-            }
-            return;
-        }
-        float[] r = new float[c];
-        for (int k = 0; k < c; k++) {
-            r[k] = 1f / std[k];
-        }
         for (int i = 0; i < v.length; i += c) {
             for (int k = 0; k < c; k++) {
-                v[i + k] = (v[i + k] - mean[k]) * r[k];
+                int at = mean.length == 1 ? 0 : k;
+                v[i + k] = (v[i + k] - mean[at]) * (1f / std[at]);
             }
         }
     }
