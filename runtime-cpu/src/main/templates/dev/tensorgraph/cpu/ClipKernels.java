@@ -37,39 +37,19 @@ public final class ClipKernels implements KernelLibrary {
 
     /** {@code out[i] = max(min(x[i], max[i * hiStep]), min[i * loStep])}; a step of 0 reads a scalar bound. */
     private static void clip(Object x, Object min, int loStep, Object max, int hiStep, Object out, String opType) {
-        if (x instanceof float[] a) {
-            float[] lo = (float[]) min;
-            float[] hi = (float[]) max;
-            float[] o = (float[]) out;
+//# for float double int long
+        if (x instanceof ${T}[] a) {
+            ${T}[] lo = (${T}[]) min;
+            ${T}[] hi = (${T}[]) max;
+            ${T}[] o = (${T}[]) out;
             for (int i = 0; i < a.length; i++) {
-                float v = a[i] > hi[hiStep * i] ? hi[hiStep * i] : a[i];
+                ${T} v = a[i] > hi[hiStep * i] ? hi[hiStep * i] : a[i];
                 o[i] = v < lo[loStep * i] ? lo[loStep * i] : v;
             }
-        } else if (x instanceof double[] a) {
-            double[] lo = (double[]) min;
-            double[] hi = (double[]) max;
-            double[] o = (double[]) out;
-            for (int i = 0; i < a.length; i++) {
-                double v = a[i] > hi[hiStep * i] ? hi[hiStep * i] : a[i];
-                o[i] = v < lo[loStep * i] ? lo[loStep * i] : v;
-            }
-        } else if (x instanceof int[] a) {
-            int[] lo = (int[]) min;
-            int[] hi = (int[]) max;
-            int[] o = (int[]) out;
-            for (int i = 0; i < a.length; i++) {
-                int v = a[i] > hi[hiStep * i] ? hi[hiStep * i] : a[i];
-                o[i] = v < lo[loStep * i] ? lo[loStep * i] : v;
-            }
-        } else if (x instanceof long[] a) {
-            long[] lo = (long[]) min;
-            long[] hi = (long[]) max;
-            long[] o = (long[]) out;
-            for (int i = 0; i < a.length; i++) {
-                long v = a[i] > hi[hiStep * i] ? hi[hiStep * i] : a[i];
-                o[i] = v < lo[loStep * i] ? lo[loStep * i] : v;
-            }
-        } else if (x instanceof byte[] a) {
+            return;
+        }
+//# end
+        if (x instanceof byte[] a) {
             byte[] lo = (byte[]) min;
             byte[] hi = (byte[]) max;
             byte[] o = (byte[]) out;
@@ -77,8 +57,8 @@ public final class ClipKernels implements KernelLibrary {
                 int v = Math.min(a[i] & 0xff, hi[hiStep * i] & 0xff);
                 o[i] = (byte) Math.max(v, lo[loStep * i] & 0xff);
             }
-        } else {
-            throw new UnimplementedException(opType + " does not support " + x.getClass().getSimpleName() + " storage");
+            return;
         }
+        throw new UnimplementedException(opType + " does not support " + x.getClass().getSimpleName() + " storage");
     }
 }
