@@ -63,7 +63,7 @@ class TfCasesTest {
         return Path.of(TfCasesTest.class.getResource("/tf-cases/" + name).toURI());
     }
 
-    private static Map<String, Object> json(Path p) throws IOException {
+    static Map<String, Object> json(Path p) throws IOException {
         return Json.parseObject(Files.readString(p, StandardCharsets.UTF_8));
     }
 
@@ -99,6 +99,14 @@ class TfCasesTest {
 
         assertExportMatches(tfDef, GraphDef.parseFrom(g.toGraphDef()));
 
+        runAndCompare(name, d, g);
+    }
+
+    /**
+     * Runs a case of the tf-cases layout on {@code g} (its graph): the {@code run_first} targets, then one run with
+     * {@code feeds.json}, comparing each fetch with {@code expected.json}.
+     */
+    static void runAndCompare(String name, Path d, Graph g) throws IOException {
         Map<String, Object> spec = json(d.resolve("case.json"));
         Map<String, Object> feeds = json(d.resolve("feeds.json"));
         Map<String, Object> expected = json(d.resolve("expected.json"));
@@ -126,7 +134,7 @@ class TfCasesTest {
     }
 
     /** Our export lists the same nodes with the same inputs, devices and attributes as TensorFlow's. */
-    private static void assertExportMatches(GraphDef tf, GraphDef ours) {
+    static void assertExportMatches(GraphDef tf, GraphDef ours) {
         assertEquals(tf.getNodeCount(), ours.getNodeCount());
         Map<String, NodeDef> byName = new java.util.HashMap<>();
         for (NodeDef n : ours.getNodeList()) {
