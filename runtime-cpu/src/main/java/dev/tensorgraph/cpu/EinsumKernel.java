@@ -168,7 +168,9 @@ public final class EinsumKernel implements KernelLibrary {
         for (int i = 0; i < outLabels.length; i++) {
             outDims[i] = (int) sizes[outLabels[i]];
         }
-        Object c = Tensor.newArray(t, b * m * n);
+        // Written in the output's own order, the product is the output: take it from the run's pool.
+        boolean isOutput = Arrays.equals(outLabels, r.outputLabels());
+        Object c = isOutput ? ctx.allocate(t, r.outShape()).array() : Tensor.newArray(t, b * m * n);
         for (int i = 0; i < b; i++) {
             MatMulKernels.gemm(t, a, aOff + i * m * k, ta, bArr, bOff + i * k * n, tb, c, i * m * n, m, n, k,
                     ctx.intraOpThreads());
@@ -232,9 +234,23 @@ public final class EinsumKernel implements KernelLibrary {
             seen[at] = true;
             dst[at] += outStrides[a];
         }
+        if (!repeated && result.offset() == 0 && Arrays.equals(dst, result.strides()) && !isInput(ctx, result.array())
+                && java.lang.reflect.Array.getLength(result.array()) == shape.numElements()) {
+            // The result already is the output, element for element (a product written in output order).
+            return Tensor.wrap(t, shape, result.array());
+        }
         Tensor out = repeated ? ctx.allocateZeroed(t, shape) : ctx.allocate(t, shape);
         StridedCopy.copy(result.array(), result.offset(), result.strides(), out.array(), 0, dst, result.dims());
         return out;
+    }
+
+    private static boolean isInput(KernelContext ctx, Object array) {
+        for (int i = 0; i < ctx.numInputs(); i++) {
+            if (ctx.input(i).array() == array) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int product(List<Integer> labels, long[] sizes) {
