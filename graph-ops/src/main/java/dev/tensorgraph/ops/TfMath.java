@@ -11,7 +11,9 @@ import java.util.List;
 /**
  * The {@code tf.math} namespace: the same elementwise ops as the top-level facade under their
  * {@code tf.math.*} names ({@code tf.math.add}, {@code tf.math.floordiv}, {@code tf.math.log1p},
- * {@code tf.math.squaredDifference}, ...). Each method builds exactly what the top-level method builds.
+ * {@code tf.math.squaredDifference}, {@code tf.math.cumsum}, ...), each building exactly what the top-level method
+ * builds; and what TensorFlow keeps in {@code tf.math} only: the segment reductions
+ * ({@code tf.math.unsortedSegmentSum}, {@code tf.math.segmentMean}, ...) and {@code tf.math.bincount}.
  *
  * <pre>{@code
  * Output r = tf.math.floormod(a, b);
