@@ -27,7 +27,15 @@ public final class AllocationBudget {
      * of a code path also pays for loading and instrumenting its classes, so an overrun is measured again.
      */
     public static void check(int inputLength, String what, Runnable read) {
-        long budget = FIXED + PER_INPUT_BYTE * inputLength;
+        check(inputLength, PER_INPUT_BYTE, what, read);
+    }
+
+    /**
+     * As {@link #check(int, String, Runnable)}, allowing {@code perInputByte} bytes per input byte besides the
+     * fixed allowance: for readers of compressed data, whose output may rightly be many times their input.
+     */
+    public static void check(int inputLength, long perInputByte, String what, Runnable read) {
+        long budget = FIXED + perInputByte * inputLength;
         long used = measure(read);
         if (used > budget) {
             used = measure(read);
