@@ -378,11 +378,12 @@ public final class TfNn {
         return dropoutRate(x, rate, null, null, null);
     }
 
+    /** With the rate known while building: its constants {@code rate} and {@code scale} in the dropout scope. */
     public Output dropoutRate(Output x, float rate) {
         if (rate == 0f) {
             return x;
         }
-        return dropoutRate(x, ConstantOps.scalar(graph(), x.dtype(), rate, "rate"), null, null, null);
+        return DropoutOps.dropoutV2(graph(), x, rate, null, null, null);
     }
 
     public Output dropoutRate(Output x, Output rate, Output noiseShape, Long seed, String name) {

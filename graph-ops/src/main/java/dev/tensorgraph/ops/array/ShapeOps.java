@@ -31,13 +31,19 @@ public final class ShapeOps implements OpLibrary {
                 .attr("out_type", AttrType.TYPE, DType.INT32)
                 .shape(c -> c.setOutput(0, ShapeArgs.indexType(c, "out_type"),
                         c.inputShape(0).hasKnownRank() ? Shape.of(c.inputShape(0).rank()) : Shape.of(-1)))
+                .constantValue(ShapeOps::knownShape)
                 .notDifferentiable().build());
         r.register(OpDef.builder("Rank").input("input").attr("T", AttrType.TYPE)
                 .shape(c -> c.setOutput(0, DType.INT32, Shape.scalar()))
+                .constantValue(o -> {
+                    Shape s = o.op().input(0).shape();
+                    return s.hasKnownRank() ? Tensor.of(s.rank()) : null;
+                })
                 .notDifferentiable().build());
         r.register(OpDef.builder("Size").input("input").attr("T", AttrType.TYPE)
                 .attr("out_type", AttrType.TYPE, DType.INT32)
                 .shape(c -> c.setOutput(0, ShapeArgs.indexType(c, "out_type"), Shape.scalar()))
+                .constantValue(ShapeOps::knownSize)
                 .notDifferentiable().build());
         r.register(OpDef.builder("Reshape").input("tensor").input("shape")
                 .attr("T", AttrType.TYPE).attr("Tshape", AttrType.TYPE, DType.INT32)
@@ -164,6 +170,32 @@ public final class ShapeOps implements OpLibrary {
             out[n++] = d;
         }
         c.setOutput(0, c.inputDtype(0), Shape.of(Arrays.copyOf(out, n)));
+    }
+
+    /** The value of a {@code Shape} op whose input's shape is fully known while building. */
+    private static Tensor knownShape(Output shape) {
+        Shape s = shape.op().input(0).shape();
+        if (!s.isFullyDefined()) {
+            return null;
+        }
+        long[] d = s.dims();
+        if (shape.dtype() == DType.INT64) {
+            return Tensor.of(DType.INT64, Shape.of(d.length), d);
+        }
+        int[] r = new int[d.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = (int) d[i];
+        }
+        return Tensor.of(DType.INT32, Shape.of(r.length), r);
+    }
+
+    /** The value of a {@code Size} op whose input's shape is fully known while building. */
+    private static Tensor knownSize(Output size) {
+        Shape s = size.op().input(0).shape();
+        if (!s.isFullyDefined()) {
+            return null;
+        }
+        return size.dtype() == DType.INT64 ? Tensor.of(s.numElements()) : Tensor.of((int) s.numElements());
     }
 
     // ---- constructors ----
