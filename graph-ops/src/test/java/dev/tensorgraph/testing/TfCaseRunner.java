@@ -45,16 +45,6 @@ public final class TfCaseRunner {
         return Json.parseObject(Files.readString(p, StandardCharsets.UTF_8));
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Object> list(Object o) {
-        return o == null ? List.of() : (List<Object>) o;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object o) {
-        return (Map<String, Object>) o;
-    }
-
     /** Skips the case (never fails it) when an op type or its CPU kernel is not there yet. */
     private static void assumeOpsAvailable(GraphDef def) {
         Set<String> missingOps = new TreeSet<>();
@@ -97,22 +87,22 @@ public final class TfCaseRunner {
         Map<String, Object> feeds = json(dir.resolve("feeds.json"));
         Map<String, Object> expected = json(dir.resolve("expected.json"));
         try (Session s = new Session(g, SessionOptions.cpuOnly())) {
-            for (Object target : list(spec.get("run_first"))) {
+            for (Object target : Json.asList(spec.get("run_first"))) {
                 s.runner().target((String) target).run();
             }
             Session.Runner r = s.runner();
             for (Map.Entry<String, Object> f : feeds.entrySet()) {
                 String tensorName = f.getKey().contains(":") ? f.getKey() : f.getKey() + ":0";
-                r.feed(tensorName, tensor(map(f.getValue())));
+                r.feed(tensorName, tensor(Json.asMap(f.getValue())));
             }
             List<String> fetches = new ArrayList<>();
-            for (Object f : list(spec.get("fetches"))) {
+            for (Object f : Json.asList(spec.get("fetches"))) {
                 fetches.add((String) f);
                 r.fetch((String) f);
             }
             List<Tensor> results = r.run();
             for (int i = 0; i < fetches.size(); i++) {
-                Map<String, Object> want = map(expected.get(fetches.get(i)));
+                Map<String, Object> want = Json.asMap(expected.get(fetches.get(i)));
                 assertTrue(want != null, name + ": expected.json has no entry for " + fetches.get(i));
                 assertClose(name + " " + fetches.get(i), want, results.get(i), relativeToLargest);
             }
@@ -122,7 +112,7 @@ public final class TfCaseRunner {
     /** The op types a case lists in its case.json. */
     public static List<String> opTypes(Path dir) throws IOException {
         List<String> types = new ArrayList<>();
-        for (Object o : list(json(dir.resolve("case.json")).get("op_types"))) {
+        for (Object o : Json.asList(json(dir.resolve("case.json")).get("op_types"))) {
             types.add((String) o);
         }
         return types;
@@ -215,12 +205,12 @@ public final class TfCaseRunner {
 
     private static Tensor tensor(Map<String, Object> spec) {
         DType dtype = DType.fromName((String) spec.get("dtype"));
-        List<Object> dims = list(spec.get("shape"));
+        List<Object> dims = Json.asList(spec.get("shape"));
         long[] shape = new long[dims.size()];
         for (int i = 0; i < shape.length; i++) {
             shape[i] = ((Number) dims.get(i)).longValue();
         }
-        List<Object> v = list(spec.get("values"));
+        List<Object> v = Json.asList(spec.get("values"));
         int n = v.size();
         Object flat = switch (dtype) {
             case FLOAT32 -> { float[] a = new float[n]; for (int i = 0; i < n; i++) a[i] = ((Number) v.get(i)).floatValue(); yield a; }

@@ -16,7 +16,6 @@ import dev.tensorgraph.errors.NotFoundException;
 import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.io.CheckpointFiles;
 import dev.tensorgraph.io.InputLimits;
-import dev.tensorgraph.io.Npy;
 import dev.tensorgraph.ops.Saver;
 import dev.tensorgraph.ops.SaverDefRestore;
 import dev.tensorgraph.ops.Tf;
