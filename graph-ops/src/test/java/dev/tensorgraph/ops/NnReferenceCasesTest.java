@@ -19,8 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Runs every case under {@code tf-cases-2.21/ops/} written by TensorFlow 2.21 that holds one of the
  * neural-network ops of issue #16 (depthwise, grouped and dilated convolution, space/batch/depth moves, fused
  * batch norm V1/V2, LRN, SELU, softsign, erf, resizing), forward and through TensorFlow's own gradient graph.
- * Floats must be within 1e-5 of the largest expected magnitude of each tensor. Cases that
- * {@code tf-interop/python/nn_ops_cases.py} writes are named {@code nn_*}; other cases with these ops run too.
+ * Floats must be within 1e-5 of the largest expected magnitude of each tensor. {@code generate.py}'s ops topic
+ * writes most of them; {@code tf-interop/python/nn_ops_cases.py} adds the {@code nn_*} cases (multipliers,
+ * EXPLICIT padding, separable and dilated forms, 3-D and 4-D space/batch moves, GELU, integer images).
  */
 class NnReferenceCasesTest {
     static final Set<String> NN_OPS = Set.of("DepthwiseConv2dNative", "DepthwiseConv2dNativeBackpropInput",

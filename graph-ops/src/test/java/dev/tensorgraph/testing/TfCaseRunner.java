@@ -2,6 +2,7 @@ package dev.tensorgraph.testing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -12,6 +13,7 @@ import dev.tensorgraph.Session;
 import dev.tensorgraph.SessionOptions;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
+import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.kernel.KernelRegistry;
 import dev.tensorgraph.op.OpRegistry;
 import dev.tensorgraph.proto.AttrValue;
@@ -32,7 +34,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Runs one case TensorFlow wrote in the tf-cases layout ({@code graph.pb}, optional {@code graph.pbtxt},
- * {@code feeds.json}, {@code expected.json}, {@code case.json}) and compares our results and our export with
+ * {@code feeds.json} and {@code expected.json} or, for kind {@code steps}, {@code steps.json}; tensors inline or
+ * in {@code .npy} files; {@code case.json}) and compares our results and our export with
  * TensorFlow's. A case whose op types (or their CPU kernels) do not exist yet is skipped, never failed.
  */
 public final class TfCaseRunner {
@@ -84,28 +87,59 @@ public final class TfCaseRunner {
         assertExportMatches(tfDef, GraphDef.parseFrom(g.toGraphDef()));
 
         Map<String, Object> spec = json(dir.resolve("case.json"));
-        Map<String, Object> feeds = json(dir.resolve("feeds.json"));
-        Map<String, Object> expected = json(dir.resolve("expected.json"));
         try (Session s = new Session(g, SessionOptions.cpuOnly())) {
             for (Object target : Json.asList(spec.get("run_first"))) {
                 s.runner().target((String) target).run();
             }
-            Session.Runner r = s.runner();
-            for (Map.Entry<String, Object> f : feeds.entrySet()) {
-                String tensorName = f.getKey().contains(":") ? f.getKey() : f.getKey() + ":0";
-                r.feed(tensorName, tensor(Json.asMap(f.getValue())));
+            if ("steps".equals(spec.get("kind"))) {
+                int i = 0;
+                for (Object step : Json.asList(json(dir.resolve("steps.json")).get("steps"))) {
+                    Map<String, Object> st = Json.asMap(step);
+                    runStep(s, dir, name + " step " + i++, st, relativeToLargest);
+                }
+            } else {
+                Map<String, Object> st = new java.util.HashMap<>();
+                st.put("feeds", json(dir.resolve("feeds.json")));
+                st.put("fetches", spec.get("fetches"));
+                st.put("targets", spec.get("targets"));
+                st.put("expected", json(dir.resolve("expected.json")));
+                runStep(s, dir, name, st, relativeToLargest);
             }
-            List<String> fetches = new ArrayList<>();
-            for (Object f : Json.asList(spec.get("fetches"))) {
-                fetches.add((String) f);
-                r.fetch((String) f);
-            }
-            List<Tensor> results = r.run();
-            for (int i = 0; i < fetches.size(); i++) {
-                Map<String, Object> want = Json.asMap(expected.get(fetches.get(i)));
-                assertTrue(want != null, name + ": expected.json has no entry for " + fetches.get(i));
-                assertClose(name + " " + fetches.get(i), want, results.get(i), relativeToLargest);
-            }
+        }
+    }
+
+    /**
+     * One Session.run of a case: {@code feeds}, {@code targets} and {@code fetches}, compared with {@code expected}
+     * or, for a step with {@code expected_error}, failing with an error whose message holds its
+     * {@code message_contains}.
+     */
+    private static void runStep(Session s, Path dir, String what, Map<String, Object> step, boolean relativeToLargest) {
+        Session.Runner r = s.runner();
+        for (Map.Entry<String, Object> f : Json.asMap(step.get("feeds")).entrySet()) {
+            String tensorName = f.getKey().contains(":") ? f.getKey() : f.getKey() + ":0";
+            r.feed(tensorName, tensor(Json.asMap(f.getValue()), dir));
+        }
+        for (Object t : Json.asList(step.get("targets"))) {
+            r.target((String) t);
+        }
+        List<String> fetches = new ArrayList<>();
+        for (Object f : Json.asList(step.get("fetches"))) {
+            fetches.add((String) f);
+            r.fetch((String) f);
+        }
+        if (step.get("expected_error") != null) {
+            String message = (String) Json.asMap(step.get("expected_error")).get("message_contains");
+            TensorgraphException e = assertThrows(TensorgraphException.class, r::run, what + " must fail");
+            assertTrue(message == null || e.getMessage().contains(message), what + ": '" + message + "' not in "
+                    + e.getMessage());
+            return;
+        }
+        List<Tensor> results = r.run();
+        Map<String, Object> expected = Json.asMap(step.get("expected"));
+        for (int i = 0; i < fetches.size(); i++) {
+            Map<String, Object> want = Json.asMap(expected.get(fetches.get(i)));
+            assertTrue(want != null, what + ": no expected value for " + fetches.get(i));
+            assertClose(what + " " + fetches.get(i), tensor(want, dir), results.get(i), relativeToLargest);
         }
     }
 
@@ -203,12 +237,16 @@ public final class TfCaseRunner {
 
     // ---- feeds and expected values ----
 
-    private static Tensor tensor(Map<String, Object> spec) {
+    /** A tensor from its JSON: inline {@code values}, or an {@code npy} file of the case folder. */
+    private static Tensor tensor(Map<String, Object> spec, Path dir) {
         DType dtype = DType.fromName((String) spec.get("dtype"));
         List<Object> dims = Json.asList(spec.get("shape"));
         long[] shape = new long[dims.size()];
         for (int i = 0; i < shape.length; i++) {
             shape[i] = ((Number) dims.get(i)).longValue();
+        }
+        if (spec.get("npy") != null) {
+            return npy(dir.resolve((String) spec.get("npy")), dtype, Shape.of(shape));
         }
         List<Object> v = Json.asList(spec.get("values"));
         int n = v.size();
@@ -224,8 +262,30 @@ public final class TfCaseRunner {
         return Tensor.of(dtype, Shape.of(shape), flat);
     }
 
-    private static void assertClose(String what, Map<String, Object> want, Tensor got, boolean relativeToLargest) {
-        Tensor w = tensor(want);
+    /** The data of a little-endian, C-order .npy file (version 1-3 header) of the case's dtype and shape. */
+    private static Tensor npy(Path file, DType dtype, Shape shape) {
+        try {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(file)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            int major = b.get(6);
+            int headerLen = major == 1 ? Short.toUnsignedInt(b.getShort(8)) : b.getInt(8);
+            b.position((major == 1 ? 10 : 12) + headerLen);
+            int n = Math.toIntExact(shape.numElements());
+            Object flat = switch (dtype) {
+                case FLOAT32 -> { float[] a = new float[n]; b.asFloatBuffer().get(a); yield a; }
+                case FLOAT64 -> { double[] a = new double[n]; b.asDoubleBuffer().get(a); yield a; }
+                case INT32 -> { int[] a = new int[n]; b.asIntBuffer().get(a); yield a; }
+                case INT64 -> { long[] a = new long[n]; b.asLongBuffer().get(a); yield a; }
+                case UINT8 -> { byte[] a = new byte[n]; b.get(a); yield a; }
+                case BOOL -> { boolean[] a = new boolean[n]; for (int i = 0; i < n; i++) a[i] = b.get() != 0; yield a; }
+                case STRING -> throw new IllegalArgumentException("no string .npy files in the cases");
+            };
+            return Tensor.of(dtype, shape, flat);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void assertClose(String what, Tensor w, Tensor got, boolean relativeToLargest) {
         assertEquals(w.dtype(), got.dtype(), what + " dtype");
         assertEquals(w.shape(), got.shape(), what + " shape");
         if (w.dtype() == DType.BOOL) {

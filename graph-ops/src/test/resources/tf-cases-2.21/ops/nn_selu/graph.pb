@@ -1,24 +1,0 @@
-
-2
-xPlaceholder*
-dtype0*
-shape
-:
-
-SeluSelux*
-T0
-5
-dy_0Placeholder*
-dtype0*
-shape
-:
-G
-gradients/grad_ys_0Identitydy_0*
-_class
-	loc:@Selu*
-T0
-e
-gradients/Selu_grad/SeluGradSeluGradgradients/grad_ys_0Selu*
-_class
-	loc:@Selu*
-T0"ª
