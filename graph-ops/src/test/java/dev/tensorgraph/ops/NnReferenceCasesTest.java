@@ -52,6 +52,22 @@ class NnReferenceCasesTest {
         }
     }
 
+    /** The frozen Keras applications (MobileNetV2/V3, EfficientNet, NASNet, ConvNeXt op sets), at their tolerance. */
+    static Stream<String> kerasApplications() throws IOException, URISyntaxException {
+        Path dir = Path.of(NnReferenceCasesTest.class.getResource("/tf-cases-2.21/keras-apps").toURI());
+        try (Stream<Path> dirs = Files.list(dir)) {
+            return dirs.filter(d -> Files.isRegularFile(d.resolve("case.json")) && holdsNnOp(d))
+                    .map(d -> d.getFileName().toString()).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kerasApplications")
+    void kerasApplicationMatchesTensorFlow(String name) throws Exception {
+        TfCaseRunner.run(Path.of(NnReferenceCasesTest.class.getResource("/tf-cases-2.21/keras-apps/" + name).toURI()),
+                false);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void matchesTensorFlow(String name) throws Exception {

@@ -87,6 +87,7 @@ public final class TfCaseRunner {
         assertExportMatches(tfDef, GraphDef.parseFrom(g.toGraphDef()));
 
         Map<String, Object> spec = json(dir.resolve("case.json"));
+        Tolerance tol = Tolerance.of(spec, relativeToLargest);
         try (Session s = new Session(g, SessionOptions.cpuOnly())) {
             for (Object target : Json.asList(spec.get("run_first"))) {
                 s.runner().target((String) target).run();
@@ -95,7 +96,7 @@ public final class TfCaseRunner {
                 int i = 0;
                 for (Object step : Json.asList(json(dir.resolve("steps.json")).get("steps"))) {
                     Map<String, Object> st = Json.asMap(step);
-                    runStep(s, dir, name + " step " + i++, st, relativeToLargest);
+                    runStep(s, dir, name + " step " + i++, st, tol);
                 }
             } else {
                 Map<String, Object> st = new java.util.HashMap<>();
@@ -103,7 +104,7 @@ public final class TfCaseRunner {
                 st.put("fetches", spec.get("fetches"));
                 st.put("targets", spec.get("targets"));
                 st.put("expected", json(dir.resolve("expected.json")));
-                runStep(s, dir, name, st, relativeToLargest);
+                runStep(s, dir, name, st, tol);
             }
         }
     }
@@ -113,7 +114,7 @@ public final class TfCaseRunner {
      * or, for a step with {@code expected_error}, failing with an error whose message holds its
      * {@code message_contains}.
      */
-    private static void runStep(Session s, Path dir, String what, Map<String, Object> step, boolean relativeToLargest) {
+    private static void runStep(Session s, Path dir, String what, Map<String, Object> step, Tolerance tol) {
         Session.Runner r = s.runner();
         for (Map.Entry<String, Object> f : Json.asMap(step.get("feeds")).entrySet()) {
             String tensorName = f.getKey().contains(":") ? f.getKey() : f.getKey() + ":0";
@@ -139,7 +140,7 @@ public final class TfCaseRunner {
         for (int i = 0; i < fetches.size(); i++) {
             Map<String, Object> want = Json.asMap(expected.get(fetches.get(i)));
             assertTrue(want != null, what + ": no expected value for " + fetches.get(i));
-            assertClose(what + " " + fetches.get(i), tensor(want, dir), results.get(i), relativeToLargest);
+            assertClose(what + " " + fetches.get(i), tensor(want, dir), results.get(i), tol);
         }
     }
 
@@ -285,7 +286,17 @@ public final class TfCaseRunner {
         }
     }
 
-    private static void assertClose(String what, Tensor w, Tensor got, boolean relativeToLargest) {
+    /** How close floats must be: {@code atol + rtol * max(|expected|, the tensor's largest |expected| if asked)}. */
+    private record Tolerance(double rtol, double atol, boolean relativeToLargest) {
+        /** 1e-5 relative and 1e-6 absolute, or the case's own {@code tolerance} (rtol, atol). */
+        static Tolerance of(Map<String, Object> spec, boolean relativeToLargest) {
+            Map<String, Object> t = spec.get("tolerance") == null ? Map.of() : Json.asMap(spec.get("tolerance"));
+            return new Tolerance(t.get("rtol") instanceof Number r ? r.doubleValue() : REL_TOL,
+                    t.get("atol") instanceof Number a ? a.doubleValue() : ABS_TOL, relativeToLargest);
+        }
+    }
+
+    private static void assertClose(String what, Tensor w, Tensor got, Tolerance tol) {
         assertEquals(w.dtype(), got.dtype(), what + " dtype");
         assertEquals(w.shape(), got.shape(), what + " shape");
         if (w.dtype() == DType.BOOL) {
@@ -299,7 +310,7 @@ public final class TfCaseRunner {
         double[] e = w.toDoubles();
         double[] a = got.toDoubles();
         double largest = 0;
-        if (relativeToLargest) {
+        if (tol.relativeToLargest()) {
             for (double v : e) {
                 largest = Double.isFinite(v) ? Math.max(largest, Math.abs(v)) : largest;
             }
@@ -308,7 +319,7 @@ public final class TfCaseRunner {
             boolean ok;
             if (w.dtype().isFloating()) {
                 ok = Double.isNaN(e[i]) ? Double.isNaN(a[i])
-                        : e[i] == a[i] || Math.abs(a[i] - e[i]) <= ABS_TOL + REL_TOL * Math.max(Math.abs(e[i]), largest);
+                        : e[i] == a[i] || Math.abs(a[i] - e[i]) <= tol.atol() + tol.rtol() * Math.max(Math.abs(e[i]), largest);
             } else {
                 ok = e[i] == a[i];
             }
