@@ -77,6 +77,30 @@ final class DepthwiseDirect {
         }
     }
 
+    /** What to do with one tap's gathered input row. */
+    @FunctionalInterface
+    private interface TapBody {
+        void run(int tap);
+    }
+
+    /**
+     * For each tap whose row lies inside the image: gathers into {@code xs} the input under it for output row
+     * {@code oy} of image {@code n}, columns {@code [ox0, ox0 + len)}, and runs {@code body} with the tap's index.
+     */
+    private static void inputTaps(NnGeometry g, int m, float[] x, int n, int oy, int ox0, int len, float[] xs,
+                                  TapBody body) {
+        for (int ky = 0; ky < g.kh(); ky++) {
+            int iy = oy * g.sh() + ky * g.dh() - g.padTop();
+            if (iy < 0 || iy >= g.h()) {
+                continue;
+            }
+            for (int kx = 0; kx < g.kw(); kx++) {
+                gatherInput(g, x, n, iy, kx, ox0, len, m, xs);
+                body.run(ky * g.kw() + kx);
+            }
+        }
+    }
+
     private static void multiplyAdd(float[] acc, float[] a, float[] b, int len) {
         for (int i = 0; i < len; i++) {
             acc[i] += a[i] * b[i];
@@ -100,16 +124,7 @@ final class DepthwiseDirect {
                     int len = Math.min(tile, g.ow() - ox0);
                     int l = len * cm;
                     Arrays.fill(acc, 0, l, 0f);
-                    for (int ky = 0; ky < g.kh(); ky++) {
-                        int iy = oy * g.sh() + ky * g.dh() - g.padTop();
-                        if (iy < 0 || iy >= g.h()) {
-                            continue;
-                        }
-                        for (int kx = 0; kx < g.kw(); kx++) {
-                            gatherInput(g, x, n, iy, kx, ox0, len, m, xs);
-                            multiplyAdd(acc, xs, rep[ky * g.kw() + kx], l);
-                        }
-                    }
+                    inputTaps(g, m, x, n, oy, ox0, len, xs, tap -> multiplyAdd(acc, xs, rep[tap], l));
                     System.arraycopy(acc, 0, y, (r * g.ow() + ox0) * cm, l);
                 }
             }
@@ -221,16 +236,7 @@ final class DepthwiseDirect {
                     int len = Math.min(tile, g.ow() - ox0);
                     int l = len * cm;
                     System.arraycopy(dy, (r * g.ow() + ox0) * cm, ds, 0, l);
-                    for (int ky = 0; ky < g.kh(); ky++) {
-                        int iy = oy * g.sh() + ky * g.dh() - g.padTop();
-                        if (iy < 0 || iy >= g.h()) {
-                            continue;
-                        }
-                        for (int kx = 0; kx < g.kw(); kx++) {
-                            gatherInput(g, x, n, iy, kx, ox0, len, m, xs);
-                            multiplyAdd(partial[ky * g.kw() + kx], xs, ds, l);
-                        }
-                    }
+                    inputTaps(g, m, x, n, oy, ox0, len, xs, tap -> multiplyAdd(partial[tap], xs, ds, l));
                 }
                 if ((r - r0) % FLUSH_ROWS == FLUSH_ROWS - 1 || r == r1 - 1) {
                     flush(partial, totals, cm);

@@ -1,10 +1,8 @@
 package dev.tensorgraph.cpu;
 
 import dev.tensorgraph.DType;
-import dev.tensorgraph.Operation;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
-import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.kernel.KernelContext;
 import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.KernelLibrary;
@@ -48,16 +46,9 @@ public final class ElementwiseFunctionKernels implements KernelLibrary {
         }));
     }
 
-    private static void floatType(Operation op) {
-        DType t = op.attrType("T");
-        if (t != DType.FLOAT32 && t != DType.FLOAT64) {
-            throw new UnimplementedException(op.type() + " has no CPU kernel for " + t);
-        }
-    }
-
     private static KernelFactory unary(Unary fn) {
         return op -> {
-            floatType(op);
+            ActivationKernels.floatType(op);
             return ctx -> {
                 Tensor x = ctx.input(0);
                 Tensor out = ctx.allocate(x.dtype(), x.shape());
@@ -82,7 +73,7 @@ public final class ElementwiseFunctionKernels implements KernelLibrary {
 
     private static KernelFactory binary(Binary fn) {
         return op -> {
-            floatType(op);
+            ActivationKernels.floatType(op);
             return ctx -> binaryKernel(ctx, fn);
         };
     }

@@ -44,20 +44,13 @@ final class GroupedConv {
             DepthwiseConvKernels.run(DepthwiseConvKernels.FORWARD, g, gg.o(), x, f, y, threads);
             return;
         }
-        int pixels = g.n() * g.h() * g.w();
-        int outPixels = g.n() * g.oh() * g.ow();
-        int taps = g.kh() * g.kw() * gg.c();
-        for (int i = 0; i < groups; i++) {
-            Object xg = slice(x, pixels, g.c(), i * gg.c(), gg.c());
-            Object fg = slice(f, taps, g.o(), i * gg.o(), gg.o());
-            Object yg = Tensor.newArray(dtype(x), outPixels * gg.o());
-            if (x instanceof float[]) {
-                ConvKernels.forward(gg, (float[]) xg, (float[]) fg, (float[]) yg, threads);
+        perGroup(groups, inputPixels(g, gg, x), filter(g, gg, f), outputPixels(g, gg, y), (xg, fg, yg) -> {
+            if (xg instanceof float[] xf) {
+                ConvKernels.forward(gg, xf, (float[]) fg, (float[]) yg, threads);
             } else {
                 ConvKernels.forward(gg, (double[]) xg, (double[]) fg, (double[]) yg);
             }
-            place(yg, y, outPixels, g.o(), i * gg.o(), gg.o());
-        }
+        });
     }
 
     /** dx (NHWC, zeroed) = the input gradient of a grouped convolution for dy. */
@@ -67,20 +60,13 @@ final class GroupedConv {
             DepthwiseConvKernels.run(DepthwiseConvKernels.INPUT, g, gg.o(), dx, f, dy, threads);
             return;
         }
-        int pixels = g.n() * g.h() * g.w();
-        int outPixels = g.n() * g.oh() * g.ow();
-        int taps = g.kh() * g.kw() * gg.c();
-        for (int i = 0; i < groups; i++) {
-            Object fg = slice(f, taps, g.o(), i * gg.o(), gg.o());
-            Object dyg = slice(dy, outPixels, g.o(), i * gg.o(), gg.o());
-            Object dxg = Tensor.newArray(dtype(dy), pixels * gg.c());
-            if (dy instanceof float[]) {
-                ConvKernels.backInput(gg, (float[]) fg, (float[]) dyg, (float[]) dxg, threads);
+        perGroup(groups, filter(g, gg, f), outputPixels(g, gg, dy), inputPixels(g, gg, dx), (fg, dyg, dxg) -> {
+            if (fg instanceof float[] ff) {
+                ConvKernels.backInput(gg, ff, (float[]) dyg, (float[]) dxg, threads);
             } else {
                 ConvKernels.backInput(gg, (double[]) fg, (double[]) dyg, (double[]) dxg);
             }
-            place(dxg, dx, pixels, g.c(), i * gg.c(), gg.c());
-        }
+        });
     }
 
     /** df ([kh, kw, cg, o], zeroed) = the filter gradient of a grouped convolution. */
@@ -90,19 +76,47 @@ final class GroupedConv {
             DepthwiseConvKernels.run(DepthwiseConvKernels.FILTER, g, gg.o(), x, df, dy, threads);
             return;
         }
-        int pixels = g.n() * g.h() * g.w();
-        int outPixels = g.n() * g.oh() * g.ow();
-        int taps = g.kh() * g.kw() * gg.c();
-        for (int i = 0; i < groups; i++) {
-            Object xg = slice(x, pixels, g.c(), i * gg.c(), gg.c());
-            Object dyg = slice(dy, outPixels, g.o(), i * gg.o(), gg.o());
-            Object dfg = Tensor.newArray(dtype(x), taps * gg.o());
-            if (x instanceof float[]) {
-                ConvKernels.backFilter(gg, (float[]) xg, (float[]) dyg, (float[]) dfg, threads);
+        perGroup(groups, inputPixels(g, gg, x), outputPixels(g, gg, dy), filter(g, gg, df), (xg, dyg, dfg) -> {
+            if (xg instanceof float[] xf) {
+                ConvKernels.backFilter(gg, xf, (float[]) dyg, (float[]) dfg, threads);
             } else {
                 ConvKernels.backFilter(gg, (double[]) xg, (double[]) dyg, (double[]) dfg);
             }
-            place(dfg, df, taps, g.o(), i * gg.o(), gg.o());
+        });
+    }
+
+    /** A row-major {@code [rows, width]} operand whose columns fall into groups of {@code count}. */
+    private record Part(Object array, int rows, int width, int count) {}
+
+    /** Input pixels {@code [n * h * w, c]} in groups of the group's channels. */
+    private static Part inputPixels(NnGeometry g, NnGeometry gg, Object array) {
+        return new Part(array, g.n() * g.h() * g.w(), g.c(), gg.c());
+    }
+
+    /** Output pixels {@code [n * oh * ow, o]} in groups of the group's output channels. */
+    private static Part outputPixels(NnGeometry g, NnGeometry gg, Object array) {
+        return new Part(array, g.n() * g.oh() * g.ow(), g.o(), gg.o());
+    }
+
+    /** A filter {@code [kh * kw * cg, o]} in groups of the group's output channels. */
+    private static Part filter(NnGeometry g, NnGeometry gg, Object array) {
+        return new Part(array, g.kh() * g.kw() * gg.c(), g.o(), gg.o());
+    }
+
+    /** One group's computation on its own arrays: two operands in, the result out (zeroed). */
+    @FunctionalInterface
+    private interface GroupKernel {
+        void run(Object a, Object b, Object out);
+    }
+
+    /** For each group: copies its columns of {@code a} and {@code b} out, runs {@code k}, places the result. */
+    private static void perGroup(int groups, Part a, Part b, Part out, GroupKernel k) {
+        for (int i = 0; i < groups; i++) {
+            Object ag = slice(a.array(), a.rows(), a.width(), i * a.count(), a.count());
+            Object bg = slice(b.array(), b.rows(), b.width(), i * b.count(), b.count());
+            Object og = Tensor.newArray(dtype(out.array()), out.rows() * out.count());
+            k.run(ag, bg, og);
+            place(og, out.array(), out.rows(), out.width(), i * out.count(), out.count());
         }
     }
 
