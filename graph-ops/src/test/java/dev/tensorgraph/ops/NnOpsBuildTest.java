@@ -155,6 +155,8 @@ class NnOpsBuildTest {
                 true, null), "half_pixel_centers");
         assertFails(t -> t.image.resizeBilinear(t.placeholder(DType.FLOAT32, Shape.of(4, 4, 1)), new int[] {2, 2}),
                 "ResizeBilinear", "4-dimensional");
+        assertFails(t -> t.image.resizeNearestNeighbor(t.placeholder(DType.BOOL, Shape.of(1, 4, 4, 1)), new int[] {2, 2}),
+                "ResizeNearestNeighbor", "numeric");
     }
 
     @Test

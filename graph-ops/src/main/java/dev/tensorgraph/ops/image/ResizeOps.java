@@ -87,6 +87,10 @@ public final class ResizeOps implements OpLibrary {
 
     /** {@code [batch, size[0], size[1], channels]} of input 0 and the size in input 1. */
     private static Shape resized(ShapeContext c) {
+        DType t = c.inputDtype(0);
+        if (!t.isFloating() && !t.isInteger()) {
+            throw c.fail("images must be of a numeric type, got " + t);
+        }
         Shape in = rank4(c, 0, "images");
         Shape ss = c.inputShape(1);
         if (c.inputDtype(1) != DType.INT32) {
