@@ -27,7 +27,15 @@ public final class AllocationBudget {
      * of a code path also pays for loading and instrumenting its classes, so an overrun is measured again.
      */
     public static void check(int inputLength, String what, Runnable read) {
-        long budget = FIXED + PER_INPUT_BYTE * inputLength;
+        check(inputLength, PER_INPUT_BYTE, what, read);
+    }
+
+    /**
+     * As {@link #check(int, String, Runnable)} with {@code perInputByte} bytes allowed per input byte, for
+     * formats that legitimately expand (gzip inflates about 1000-fold).
+     */
+    public static void check(int inputLength, long perInputByte, String what, Runnable read) {
+        long budget = FIXED + perInputByte * inputLength;
         long used = measure(read);
         if (used > budget) {
             used = measure(read);
@@ -35,6 +43,21 @@ public final class AllocationBudget {
                 fail(what + " allocated " + used + " bytes for a " + inputLength + "-byte input (budget " + budget
                         + ")");
             }
+        }
+    }
+
+    /** A scratch file, deleted at exit, that each input of a file-reading fuzz test is written to. */
+    public static java.nio.file.Path scratchFile(String name) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("tg-fuzz");
+            java.nio.file.Path file = dir.resolve(name);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                file.toFile().delete();
+                dir.toFile().delete();
+            }));
+            return file;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -13,6 +13,7 @@ import dev.tensorgraph.errors.ErrorText;
 import dev.tensorgraph.errors.FailedPreconditionException;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
+import dev.tensorgraph.data.Npy;
 import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.io.CheckpointFiles;
 import dev.tensorgraph.io.InputLimits;
