@@ -33,6 +33,17 @@ public final class ShapeOps implements OpLibrary {
                         c.inputShape(0).hasKnownRank() ? Shape.of(c.inputShape(0).rank()) : Shape.of(-1)))
                 .constantValue(ShapeOps::knownShape)
                 .notDifferentiable().build());
+        // ShapeN: the shapes of N tensors at once (TensorFlow's Conv2D gradient asks for input and filter shape so).
+        r.register(OpDef.builder("ShapeN").inputList("input").attr("N", AttrType.INT).attr("T", AttrType.TYPE)
+                .attr("out_type", AttrType.TYPE, DType.INT32)
+                .shape(c -> {
+                    DType t = ShapeArgs.indexType(c, "out_type");
+                    for (int i = 0; i < c.numInputs(); i++) {
+                        Shape s = c.inputShape(i);
+                        c.setOutput(i, t, s.hasKnownRank() ? Shape.of(s.rank()) : Shape.of(-1));
+                    }
+                })
+                .notDifferentiable().build());
         r.register(OpDef.builder("Rank").input("input").attr("T", AttrType.TYPE)
                 .shape(c -> c.setOutput(0, DType.INT32, Shape.scalar()))
                 .constantValue(o -> {
@@ -215,6 +226,12 @@ public final class ShapeOps implements OpLibrary {
             return ConstantOps.intVector(g, s.intDims(), constName);
         }
         return shape(g, x, DType.INT32, null);
+    }
+
+    /** {@code ShapeN(inputs)}: the shape of each input, int32 or int64. */
+    public static List<Output> shapeN(Graph g, List<Output> inputs, DType outType, String name) {
+        return g.opBuilder("ShapeN", name).addInputList(inputs).setAttr("N", inputs.size()).setAttr("out_type", outType)
+                .build().outputs();
     }
 
     /** {@code Rank(x)}. */
