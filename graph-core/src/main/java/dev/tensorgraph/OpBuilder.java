@@ -29,6 +29,7 @@ public final class OpBuilder {
     private final Map<String, Object> attrs = new LinkedHashMap<>();
     private String device;
     private boolean ignoreControlScopes;
+    private final Map<Integer, Shape> refinedShapes = new java.util.TreeMap<>();
 
     record Resolved(String name, String requestedName, boolean uniquified, OpDef def, List<Output> inputs,
                     List<Operation> controlInputs, Map<String, Object> attrs, DType[] dtypes, Shape[] shapes,
@@ -77,6 +78,24 @@ public final class OpBuilder {
 
     public OpBuilder addControlInput(Operation op) {
         controlInputs.add(graph.toOperation(op, describe() + " control input"));
+        return this;
+    }
+
+    /**
+     * Merges {@code shape} into the inferred shape of output {@code i} once the op is built, as TensorFlow's
+     * {@code Tensor.set_shape} right after building: what the builder knows beyond the shape function (a while
+     * loop's shape invariant, a tensor array's element shape). Incompatible shapes are an error.
+     */
+    public OpBuilder refineOutputShape(int i, Shape shape) {
+        if (shape == null || i < 0) {
+            throw new InvalidArgumentException(describe() + ": refineOutputShape needs an output index >= 0 and a shape");
+        }
+        Shape before = refinedShapes.get(i);
+        if (before != null && !before.isCompatibleWith(shape)) {
+            throw new InvalidArgumentException(describe() + ": shapes " + before + " and " + shape
+                    + " set for output " + i + " contradict each other");
+        }
+        refinedShapes.put(i, before == null ? shape : before.mergeWith(shape));
         return this;
     }
 
@@ -129,11 +148,11 @@ public final class OpBuilder {
     /** Adds the op to the graph and returns it. */
     public Operation build() {
         synchronized (graph) {
-            java.util.function.UnaryOperator<Output> filter = ignoreControlScopes ? null : graph.activeInputFilter();
-            if (filter != null) {
+            Graph.BuildContext context = ignoreControlScopes ? null : graph.currentBuildContext();
+            if (context != null) {
                 for (int i = 0; i < inputs.size(); i++) {
                     if (!def.isRefInput(i)) {
-                        inputs.set(i, filter.apply(inputs.get(i)));
+                        inputs.set(i, context.route(inputs.get(i)));
                     }
                 }
             }
@@ -188,6 +207,14 @@ public final class OpBuilder {
                 }
             }
 
+            if (context != null) {
+                for (Operation c : context.extraControlInputs(def.type(), inputs, controls)) {
+                    if (!controls.contains(c)) {
+                        controls.add(c);
+                    }
+                }
+            }
+
             InferenceContext ctx = new InferenceContext(finalName, def.type(), inputs, finalAttrs);
             try {
                 def.shapeFunction().infer(ctx);
@@ -196,9 +223,26 @@ public final class OpBuilder {
             } catch (RuntimeException e) {
                 throw new InvalidArgumentException(def.type() + " op '" + finalName + "': shape inference failed: " + e, e);
             }
+            Shape[] shapes = ctx.shapes();
+            for (Map.Entry<Integer, Shape> r : refinedShapes.entrySet()) {
+                int i = r.getKey();
+                if (i >= shapes.length) {
+                    throw new InvalidArgumentException(def.type() + " op '" + finalName + "' has " + shapes.length
+                            + " outputs; cannot set the shape of output " + i);
+                }
+                if (!shapes[i].isCompatibleWith(r.getValue())) {
+                    throw new InvalidArgumentException(def.type() + " op '" + finalName + "': output " + i + " has shape "
+                            + shapes[i] + ", incompatible with the shape " + r.getValue() + " set for it");
+                }
+                shapes[i] = shapes[i].mergeWith(r.getValue());
+            }
             String dev = device != null ? device : graph.currentDevice();
-            return graph.addOperation(new Resolved(finalName, requested, uniquified, def, inputs, controls, finalAttrs,
-                    ctx.dtypes(), ctx.shapes(), dev));
+            Operation op = graph.addOperation(new Resolved(finalName, requested, uniquified, def, inputs, controls,
+                    finalAttrs, ctx.dtypes(), shapes, dev));
+            if (context != null) {
+                context.built(op);
+            }
+            return op;
         }
     }
 

@@ -62,6 +62,11 @@ public final class Session implements AutoCloseable {
             public boolean checkNumerics() {
                 return options.checkNumerics();
             }
+
+            @Override
+            public long loopIterationLimit() {
+                return options.loopIterationLimit();
+            }
         };
     }
 

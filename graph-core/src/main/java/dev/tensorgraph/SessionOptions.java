@@ -10,9 +10,16 @@ public final class SessionOptions {
     private final boolean checkNumerics;
     private final boolean deviceGraphs;
     private final boolean fuseOps;
+    private final long loopIterationLimit;
 
     private SessionOptions(boolean allowGpu, boolean requireGpu, int gpuIndex, int intraOpThreads, boolean allowTf32,
                            boolean checkNumerics, boolean deviceGraphs, boolean fuseOps) {
+        this(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, deviceGraphs, fuseOps,
+                Long.MAX_VALUE);
+    }
+
+    private SessionOptions(boolean allowGpu, boolean requireGpu, int gpuIndex, int intraOpThreads, boolean allowTf32,
+                           boolean checkNumerics, boolean deviceGraphs, boolean fuseOps, long loopIterationLimit) {
         this.allowGpu = allowGpu;
         this.requireGpu = requireGpu;
         this.gpuIndex = gpuIndex;
@@ -21,6 +28,7 @@ public final class SessionOptions {
         this.checkNumerics = checkNumerics;
         this.deviceGraphs = deviceGraphs;
         this.fuseOps = fuseOps;
+        this.loopIterationLimit = loopIterationLimit;
     }
 
     /** GPU 0 when a GPU runtime and device are present, else the CPU; every core for intra-op work. */
@@ -48,17 +56,20 @@ public final class SessionOptions {
         if (n < 1) {
             throw new dev.tensorgraph.errors.InvalidArgumentException("intraOpThreads must be >= 1, got " + n);
         }
-        return new SessionOptions(allowGpu, requireGpu, gpuIndex, n, allowTf32, checkNumerics, deviceGraphs, fuseOps);
+        return new SessionOptions(allowGpu, requireGpu, gpuIndex, n, allowTf32, checkNumerics, deviceGraphs, fuseOps,
+                loopIterationLimit);
     }
 
     /** Lets GPU matrix products and convolutions use TF32 tensor cores (faster, about 10 mantissa bits). */
     public SessionOptions allowTf32(boolean allow) {
-        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allow, checkNumerics, deviceGraphs, fuseOps);
+        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allow, checkNumerics, deviceGraphs, fuseOps,
+                loopIterationLimit);
     }
 
     /** Checks every op's floating outputs and fails on the first NaN or infinity, naming the op. */
     public SessionOptions checkNumerics(boolean check) {
-        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, check, deviceGraphs, fuseOps);
+        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, check, deviceGraphs, fuseOps,
+                loopIterationLimit);
     }
 
     /**
@@ -66,7 +77,8 @@ public final class SessionOptions {
      * (CUDA graphs); on by default. Off, every run launches its kernels one by one.
      */
     public SessionOptions deviceGraphs(boolean enable) {
-        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, enable, fuseOps);
+        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, enable, fuseOps,
+                loopIterationLimit);
     }
 
     /**
@@ -76,7 +88,20 @@ public final class SessionOptions {
      */
     public SessionOptions fuseOps(boolean enable) {
         return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, deviceGraphs,
-                enable);
+                enable, loopIterationLimit);
+    }
+
+    /**
+     * The most iterations one run of a while loop may take: a loop that would run more fails with an
+     * {@link dev.tensorgraph.errors.OutOfRangeException} naming it, instead of running on. Unlimited by default,
+     * as in TensorFlow; a graph's own {@code maximum_iterations} ends its loop quietly instead.
+     */
+    public SessionOptions loopIterationLimit(long n) {
+        if (n < 1) {
+            throw new dev.tensorgraph.errors.InvalidArgumentException("loopIterationLimit must be >= 1, got " + n);
+        }
+        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, deviceGraphs,
+                fuseOps, n);
     }
 
     public boolean allowGpu() {
@@ -110,5 +135,9 @@ public final class SessionOptions {
 
     public boolean fuseOps() {
         return fuseOps;
+    }
+
+    public long loopIterationLimit() {
+        return loopIterationLimit;
     }
 }

@@ -158,6 +158,9 @@ public final class CheckpointFiles {
         } catch (RuntimeException ex) {
             throw new DataLossException(dataPath + ": tensor " + name + " has unsupported dtype " + e.getDtypeValue());
         }
+        if (dtype.isObjectValued() || dtype == DType.STRING) {
+            throw new DataLossException(dataPath + ": tensor " + name + " has dtype " + dtype + ", which has no raw bytes");
+        }
         Shape shape = shapeOf(e.getShape(), name);
         long n = shape.numElements();
         if (n > MAX_ELEMENTS) {

@@ -10,9 +10,15 @@ import dev.tensorgraph.kernel.KernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
 
 /**
- * CPU kernels of the conditional primitives. {@code Switch} forwards its data to output 1 when the predicate
+ * CPU kernels of the control-flow primitives. {@code Switch} forwards its data to output 1 when the predicate
  * is true, else to output 0, and marks the other output dead; {@code Merge} forwards its first live input and
  * that input's index. The executor skips ops downstream of a dead tensor and runs a Merge when any input is live.
+ *
+ * <p>The while-loop primitives forward their input, as TensorFlow's kernels do: which frame and iteration a
+ * value belongs to is the executor's business (a loop runs as one step, its Enter, Merge, NextIteration and
+ * Exit ops stood in for by the step itself), so {@code Enter}, {@code Exit} and {@code NextIteration} only run
+ * here when a plan uses one outside that structure. {@code LoopCond} forwards the predicate;
+ * {@code ControlTrigger} does nothing.
  */
 public final class ControlFlowKernels implements KernelLibrary {
     private static final String CPU = KernelRegistry.CPU;
@@ -21,6 +27,11 @@ public final class ControlFlowKernels implements KernelLibrary {
     public void register(KernelRegistry r) {
         r.register(CPU, "Switch", op -> ControlFlowKernels::doSwitch);
         r.register(CPU, "Merge", op -> ControlFlowKernels::merge);
+        for (String forward : new String[] {"Enter", "RefEnter", "Exit", "RefExit", "NextIteration", "RefNextIteration",
+                "LoopCond"}) {
+            r.register(CPU, forward, op -> ctx -> ctx.setOutput(0, ctx.input(0)));
+        }
+        r.register(CPU, "ControlTrigger", op -> ctx -> { });
     }
 
     private static void doSwitch(KernelContext ctx) {

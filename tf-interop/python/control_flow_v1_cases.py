@@ -1,0 +1,237 @@
+"""Writes TensorFlow 1.x-style control-flow cases (while loops, tensor arrays, dynamic_rnn) for the tests.
+
+Each case is a folder under graph-ops/src/test/resources/tf-cases/ in the format its README describes:
+graph.pb, graph.pbtxt, feeds.json, expected.json, case.json. Training cases (train_steps in case.json) also
+hold steps.json: the loss TensorFlow printed at each step and the variables after the last one.
+
+Run with a Python that has TensorFlow 2.21 installed, from the repository root:
+    python tf-interop/python/control_flow_v1_cases.py
+"""
+import json
+import os
+import sys
+
+import numpy as np
+import tensorflow as tf
+from google.protobuf import text_format
+
+tf.compat.v1.disable_eager_execution()
+tf.compat.v1.disable_control_flow_v2()
+tf.compat.v1.disable_resource_variables()
+v1 = tf.compat.v1
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "graph-ops", "src", "test",
+                    "resources", "tf-cases")
+PRODUCER = "TensorFlow %s (Python, control flow v1)" % tf.__version__
+
+
+def dtype_name(dt):
+    return {np.float32: "float32", np.float64: "float64", np.int32: "int32", np.int64: "int64",
+            np.bool_: "bool", np.uint8: "uint8"}[np.dtype(dt).type]
+
+
+def value_json(a):
+    a = np.asarray(a)
+    if a.dtype == np.bool_:
+        vals = [bool(x) for x in a.ravel()]
+    elif a.dtype.kind == "f":
+        vals = [float(x) for x in a.ravel()]
+    else:
+        vals = [int(x) for x in a.ravel()]
+    return {"dtype": dtype_name(a.dtype), "shape": list(a.shape), "values": vals}
+
+
+def dump(obj):
+    return "{\n" + ",\n".join("  %s: %s" % (json.dumps(k), json.dumps(v)) for k, v in obj.items()) + "\n}\n"
+
+
+def write_case(name, graph, description, feeds, fetches, run_first=(), notes=(), extra=None):
+    d = os.path.join(ROOT, name)
+    os.makedirs(d, exist_ok=True)
+    gd = graph.as_graph_def()
+    with open(os.path.join(d, "graph.pb"), "wb") as f:
+        f.write(gd.SerializeToString())
+    with open(os.path.join(d, "graph.pbtxt"), "w") as f:
+        f.write(text_format.MessageToString(gd))
+    with v1.Session(graph=graph) as s:
+        for t in run_first:
+            s.run(t)
+        feed_dict = {graph.get_tensor_by_name(k + ":0"): v for k, v in feeds.items()}
+        results = s.run([graph.get_tensor_by_name(f) for f in fetches], feed_dict)
+        if extra is not None:
+            extra(s, feed_dict)
+    with open(os.path.join(d, "feeds.json"), "w") as f:
+        f.write(dump({k: value_json(v) for k, v in feeds.items()}))
+    with open(os.path.join(d, "expected.json"), "w") as f:
+        f.write(dump({k: value_json(v) for k, v in zip(fetches, results)}))
+    case = {"name": name, "description": description, "producer": PRODUCER, "run_first": list(run_first),
+            "feeds": list(feeds), "fetches": list(fetches),
+            "op_types": sorted(set(n.op for n in gd.node)), "notes": list(notes)}
+    with open(os.path.join(d, "case.json"), "w") as f:
+        f.write(dump(case))
+    print("wrote", name, len(gd.node), "nodes")
+    return d
+
+
+def rng(seed):
+    return np.random.RandomState(seed)
+
+
+def while_sum():
+    g = tf.Graph()
+    with g.as_default():
+        x = v1.placeholder(tf.float32, [3], name="x")
+        i, acc = v1.while_loop(lambda i, a: i < 5, lambda i, a: (i + 1, a * 1.5 + x), [tf.constant(0), x])
+        tf.identity(i, name="count")
+        tf.identity(acc, name="result")
+    write_case("while_v1_sum", g, "tf.while_loop in control flow v1: a counter and a float loop variable, "
+               "with a loop-invariant Enter (x)", {"x": np.array([1, -2, 0.5], np.float32)},
+               ["count:0", "result:0"])
+
+
+def while_nested():
+    g = tf.Graph()
+    with g.as_default():
+        n = v1.placeholder(tf.int32, [], name="n")
+        x = v1.placeholder(tf.float32, [2], name="x")
+
+        def outer_body(i, acc):
+            def inner_body(j, a):
+                return j + 1, a + tf.cast(i * j, tf.float32) * x
+            _, a = v1.while_loop(lambda j, a: j < i, inner_body, [tf.constant(0), acc])
+            return i + 1, a
+        _, r = v1.while_loop(lambda i, a: i < n, outer_body, [tf.constant(0), tf.zeros([2])])
+        tf.identity(r, name="result")
+    write_case("while_v1_nested", g, "a while loop inside a while loop whose trip count is the outer counter",
+               {"n": np.array(5, np.int32), "x": np.array([1.0, 0.25], np.float32)}, ["result:0"])
+
+
+def while_gradient():
+    g = tf.Graph()
+    with g.as_default():
+        x = v1.placeholder(tf.float32, [3], name="x")
+        w = v1.placeholder(tf.float32, [3], name="w")
+        _, y = v1.while_loop(lambda i, a: i < 4, lambda i, a: (i + 1, tf.tanh(a * w) + x), [tf.constant(0), x])
+        loss = tf.reduce_sum(y * y, name="loss")
+        gx, gw = tf.gradients(loss, [x, w])
+        tf.identity(gx, name="grad_x")
+        tf.identity(gw, name="grad_w")
+    write_case("while_v1_gradient", g, "TensorFlow's own gradient of a v1 while loop: forward values pushed on "
+               "stacks (StackV2/StackPushV2), a backward loop popping them, an accumulator loop for w",
+               {"x": np.array([0.5, -0.3, 0.8], np.float32), "w": np.array([0.9, 1.1, -0.7], np.float32)},
+               ["loss:0", "grad_x:0", "grad_w:0"])
+
+
+def while_in_cond():
+    g = tf.Graph()
+    with g.as_default():
+        p = v1.placeholder(tf.bool, [], name="p")
+        x = v1.placeholder(tf.float32, [2], name="x")
+
+        def looped():
+            _, a = v1.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a * 2.0), [tf.constant(0), x])
+            return a
+        r = tf.cond(p, looped, lambda: x - 1.0)
+        tf.identity(r, name="result")
+    write_case("while_v1_in_cond_taken", g, "a while loop in the taken branch of a v1 cond",
+               {"p": np.array(True), "x": np.array([1.5, -2.0], np.float32)}, ["result:0"])
+    write_case("while_v1_in_cond_untaken", g, "a while loop in the untaken branch of a v1 cond: the loop is dead",
+               {"p": np.array(False), "x": np.array([1.5, -2.0], np.float32)}, ["result:0"])
+
+
+def while_maximum_iterations():
+    g = tf.Graph()
+    with g.as_default():
+        x = v1.placeholder(tf.float32, [], name="x")
+        i, a = v1.while_loop(lambda i, a: a < 1e6, lambda i, a: (i + 1, a * 3.0), (tf.constant(0), x),
+                             maximum_iterations=7)
+        tf.identity(i, name="count")
+        tf.identity(a, name="result")
+    write_case("while_v1_maximum_iterations", g, "maximum_iterations stops a loop whose own condition would "
+               "run longer", {"x": np.array(1.0, np.float32)}, ["count:0", "result:0"])
+
+
+def while_shape_invariant():
+    g = tf.Graph()
+    with g.as_default():
+        n = v1.placeholder(tf.int32, [], name="n")
+        i0 = tf.constant(0)
+        s0 = tf.zeros([0], tf.float32)
+        _, s = v1.while_loop(lambda i, s: i < n, lambda i, s: (i + 1, tf.concat([s, [tf.cast(i * i, tf.float32)]], 0)),
+                             [i0, s0], shape_invariants=[i0.shape, tf.TensorShape([None])])
+        tf.identity(s, name="result")
+    write_case("while_v1_shape_invariant", g, "a loop variable that grows each iteration (shape invariant [None])",
+               {"n": np.array(6, np.int32)}, ["result:0"])
+
+
+def tensor_array_ops():
+    g = tf.Graph()
+    with g.as_default():
+        x = v1.placeholder(tf.float32, [4, 3], name="x")
+        ta = tf.TensorArray(tf.float32, size=4, element_shape=[3], clear_after_read=False)
+        ta = ta.unstack(x)
+        r1 = ta.read(2)
+        ta2 = tf.TensorArray(tf.float32, size=3, element_shape=[3])
+        ta2 = ta2.write(0, ta.read(1) * 2.0).write(1, r1).write(2, ta.read(0) + ta.read(3))
+        stacked = ta2.stack()
+        gathered = ta.gather([3, 0])
+        size = ta.size()
+        ta3 = tf.TensorArray(tf.float32, size=2, infer_shape=False, clear_after_read=False)
+        ta3 = ta3.split(tf.reshape(x, [12]), [5, 7])
+        concat = ta3.concat()
+        piece = ta3.read(1)
+        ta4 = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+        ta4 = ta4.scatter([2, 0], tf.stack([x[0], x[1]]))
+        scattered = ta4.stack()
+        tf.identity(r1, name="read")
+        tf.identity(stacked, name="stacked")
+        tf.identity(gathered, name="gathered")
+        tf.identity(size, name="size")
+        tf.identity(concat, name="concat")
+        tf.identity(piece, name="piece")
+        tf.identity(scattered, name="scattered")
+        with tf.control_dependencies([stacked]):
+            close = ta2.close(name="close")
+        with tf.control_dependencies([close]):
+            tf.identity(stacked, name="stacked_then_closed")
+    write_case("tensor_array_v1_ops", g, "TensorArrayV3 and its Write/Read/Gather/Scatter/Size/Concat/Split/Close",
+               {"x": rng(1).uniform(-1, 1, [4, 3]).astype(np.float32)},
+               ["read:0", "stacked:0", "gathered:0", "size:0", "concat:0", "piece:0", "scattered:0",
+                "stacked_then_closed:0"])
+
+
+def tensor_array_loop():
+    g = tf.Graph()
+    with g.as_default():
+        x = v1.placeholder(tf.float32, [5, 2], name="x")
+        inp = tf.TensorArray(tf.float32, size=5).unstack(x)
+        out = tf.TensorArray(tf.float32, size=5)
+
+        def body(t, acc, out):
+            acc = acc * 0.5 + inp.read(t)
+            return t + 1, acc, out.write(t, acc)
+        _, last, out = v1.while_loop(lambda t, a, o: t < 5, body, [tf.constant(0), tf.zeros([2]), out])
+        outs = out.stack()
+        loss = tf.reduce_sum(outs * outs, name="loss")
+        gx, = tf.gradients(loss, [x])
+        tf.identity(outs, name="outputs")
+        tf.identity(last, name="last")
+        tf.identity(gx, name="grad_x")
+    write_case("tensor_array_v1_loop", g, "a loop reading and writing TensorArrays (as dynamic_rnn does) and "
+               "TensorFlow's gradient through it (TensorArrayGradV3)",
+               {"x": rng(2).uniform(-1, 1, [5, 2]).astype(np.float32)}, ["outputs:0", "last:0", "loss:0", "grad_x:0"])
+
+
+def main():
+    while_sum()
+    while_nested()
+    while_gradient()
+    while_in_cond()
+    while_maximum_iterations()
+    while_shape_invariant()
+    tensor_array_ops()
+    tensor_array_loop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
