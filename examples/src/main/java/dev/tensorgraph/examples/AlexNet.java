@@ -11,7 +11,7 @@ import dev.tensorgraph.ops.layers.DenseOptions;
 import dev.tensorgraph.ops.train.MomentumOptimizer;
 
 /**
- * AlexNet in its original layout (BENCHMARKS.md W5): five convolutions with three 3/2 max-pools, two
+ * AlexNet in its original layout (workload W5 of docs/benchmarks.md): five convolutions with three 3/2 max-pools, two
  * dropout-regularised 4096-unit layers, a {@code classes}-way output, softmax cross-entropy and SGD with
  * momentum 0.9.
  */

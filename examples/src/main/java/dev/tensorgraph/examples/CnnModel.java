@@ -6,25 +6,33 @@ import dev.tensorgraph.GraphKeys;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Shape;
+import dev.tensorgraph.Variable;
 import dev.tensorgraph.ops.Tf;
 import dev.tensorgraph.ops.layers.Conv2dOptions;
 import dev.tensorgraph.ops.layers.DenseOptions;
 import dev.tensorgraph.ops.train.AdamOptimizer;
 
 /**
- * The tutorials' small CNN for 28x28x1 images (BENCHMARKS.md W4): conv 16@3x3 valid + ReLU, max-pool 2x2,
- * flatten, dense 128 + ReLU, dense 10, softmax cross-entropy, Adam. With {@code batchNorm} a batch
- * normalization layer follows the conv (W6), its moving averages updated through UPDATE_OPS.
+ * The tutorials' small CNN for 28x28x1 images (workload W4 of docs/benchmarks.md): conv 16@3x3 valid + ReLU,
+ * max-pool 2x2, flatten, dense 128 + ReLU, dense 10, softmax cross-entropy, Adam. With {@code batchNorm} a batch
+ * normalization layer follows the conv (W6), its moving averages updated through UPDATE_OPS. With
+ * {@code globalStep} the train op also increments the graph's {@code global_step} (created after the layers, so
+ * the initial weights are those of the benchmark's graph, which has none).
  */
 public final class CnnModel {
     private CnnModel() {}
 
+    /** The benchmarks' W4/W6 graph: no global step, as the peers build it. */
     public static Model build(Graph g, boolean batchNorm, float learningRate) {
-        return build(g, batchNorm, learningRate, 28, 28, 1, 10);
+        return build(g, batchNorm, learningRate, false);
     }
 
-    public static Model build(Graph g, boolean batchNorm, float learningRate, int height, int width, int channels,
-                              int classes) {
+    public static Model build(Graph g, boolean batchNorm, float learningRate, boolean globalStep) {
+        return build(g, batchNorm, learningRate, globalStep, 28, 28, 1, 10);
+    }
+
+    public static Model build(Graph g, boolean batchNorm, float learningRate, boolean globalStep, int height,
+                              int width, int channels, int classes) {
         Tf tf = Tf.of(g);
         Output images = tf.placeholder(DType.FLOAT32, Shape.of(-1, height, width, channels), "images");
         Output labels = tf.placeholder(DType.INT32, Shape.of(-1), "labels");
@@ -44,11 +52,12 @@ public final class CnnModel {
             Output predicted = tf.argMax(logits, 1, DType.INT32);
             accuracy = tf.reduceMean(tf.cast(tf.equal(predicted, labels), DType.FLOAT32), "accuracy");
         }
+        Variable step = globalStep ? tf.train.getOrCreateGlobalStep() : null;
         Operation train;
         try (var deps = tf.controlDependencies(g.collection(GraphKeys.UPDATE_OPS))) {
-            train = new AdamOptimizer(learningRate).minimize(tf, loss);
+            // The optimizer adds its op to the TRAIN_OP collection itself.
+            train = new AdamOptimizer(learningRate).minimize(tf, loss, step);
         }
-        g.addToCollection(GraphKeys.TRAIN_OP, train);
         return new Model(g, images, labels, training, logits, loss, accuracy, train);
     }
 }

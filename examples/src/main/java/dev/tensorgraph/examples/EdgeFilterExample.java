@@ -7,8 +7,7 @@ import dev.tensorgraph.Session;
 import dev.tensorgraph.SessionOptions;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
-import dev.tensorgraph.errors.InvalidArgumentException;
-import dev.tensorgraph.errors.NotFoundException;
+import dev.tensorgraph.examples.cli.ChoiceConverter;
 import dev.tensorgraph.ops.Tf;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,8 +34,31 @@ public final class EdgeFilterExample implements Callable<Integer> {
             + "Fashion-MNIST test image if installed, else a generated test pattern.")
     Path image;
 
-    @Option(names = "--filter", description = "laplacian, sobel-x or sobel-y (default ${DEFAULT-VALUE}).")
-    String filter = "laplacian";
+    /** The filters {@code --filter} offers. */
+    enum Filter {
+        LAPLACIAN(EdgeFilterExample.LAPLACIAN), SOBEL_X(EdgeFilterExample.SOBEL_X), SOBEL_Y(EdgeFilterExample.SOBEL_Y);
+
+        final float[] kernel;
+
+        Filter(float[] kernel) {
+            this.kernel = kernel;
+        }
+
+        @Override
+        public String toString() {
+            return ChoiceConverter.spelling(this);
+        }
+
+        static final class Converter extends ChoiceConverter<Filter> {
+            Converter() {
+                super(Filter.class);
+            }
+        }
+    }
+
+    @Option(names = "--filter", converter = Filter.Converter.class,
+            description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    Filter filter = Filter.LAPLACIAN;
 
     @Option(names = "--out", description = "Output directory (default ${DEFAULT-VALUE}).")
     Path out = Path.of("runs/edge-filter");
@@ -50,7 +72,7 @@ public final class EdgeFilterExample implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Gray input = load();
-        Result r = apply(input, kernel(filter));
+        Result r = apply(input, filter.kernel);
         Files.createDirectories(out);
         Path edges = out.resolve("edges.png");
         Path pooled = out.resolve("edges-pooled.png");
@@ -60,15 +82,6 @@ public final class EdgeFilterExample implements Callable<Integer> {
         System.out.println("conv2d " + r.edges().shape() + " -> " + edges);
         System.out.println("pool   " + r.pooled().shape() + " -> " + pooled);
         return 0;
-    }
-
-    static float[] kernel(String name) {
-        return switch (name) {
-            case "laplacian" -> LAPLACIAN;
-            case "sobel-x" -> SOBEL_X;
-            case "sobel-y" -> SOBEL_Y;
-            default -> throw new InvalidArgumentException("--filter must be laplacian, sobel-x or sobel-y, got '" + name + "'");
-        };
     }
 
     /** Runs conv2d (SAME, stride 1) with the 3x3 {@code filter3x3} and a 2x2/2 max-pool (VALID) on {@code input}. */

@@ -7,6 +7,7 @@ import dev.tensorgraph.Session;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.Variable;
+import dev.tensorgraph.examples.cli.OptionChecks;
 import dev.tensorgraph.ops.Initializers;
 import dev.tensorgraph.ops.Tf;
 import java.util.List;
@@ -14,7 +15,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Fits y = 3x + 2 with hand-written gradient descent: placeholders, variables, tf.gradients and assignments,
@@ -29,8 +32,13 @@ public final class LinearRegression implements Callable<Integer> {
     @Option(names = "--learning-rate", description = "Step size (default ${DEFAULT-VALUE}).")
     float learningRate = 0.1f;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
+        OptionChecks.atLeast(spec, "--steps", steps, 0);
+        OptionChecks.positive(spec, "--learning-rate", learningRate);
         Graph g = new Graph();
         Tf tf = Tf.of(g);
         Output x = tf.placeholder(DType.FLOAT32, Shape.of(-1), "x");

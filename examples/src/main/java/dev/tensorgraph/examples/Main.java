@@ -1,7 +1,10 @@
 package dev.tensorgraph.examples;
 
+import dev.tensorgraph.examples.cli.CliErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code tensorgraph} command: one entry point for the examples and tools. */
 @Command(name = "tensorgraph", mixinStandardHelpOptions = true, version = "tensorgraph 0.1.0",
@@ -12,12 +15,22 @@ import picocli.CommandLine.Command;
                 dev.tensorgraph.examples.cli.CheckpointCommand.class, dev.tensorgraph.examples.cli.DotCommand.class,
                 dev.tensorgraph.examples.bench.BenchCommand.class})
 public final class Main implements Runnable {
+    // Read by CliErrors from the parse result; declared here so that every command inherits it.
+    @Option(names = CliErrors.STACKTRACE_OPTION, scope = ScopeType.INHERIT,
+            description = "On an error, print its stack trace after the one-line message.")
+    boolean stackTrace;
+
     @Override
     public void run() {
         CommandLine.usage(this, System.out);
     }
 
+    /** The command line with every subcommand and the tool's error style (one {@code error:} line). */
+    public static CommandLine commandLine() {
+        return CliErrors.install(new CommandLine(new Main()));
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
     }
 }

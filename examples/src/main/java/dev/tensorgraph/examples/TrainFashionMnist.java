@@ -4,15 +4,20 @@ import dev.tensorgraph.DType;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Session;
-import dev.tensorgraph.SessionOptions;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
+import dev.tensorgraph.Variable;
 import dev.tensorgraph.errors.InvalidArgumentException;
+import dev.tensorgraph.examples.cli.ChoiceConverter;
+import dev.tensorgraph.examples.cli.DeviceChoice;
+import dev.tensorgraph.examples.cli.OptionChecks;
 import dev.tensorgraph.ops.Saver;
 import dev.tensorgraph.ops.Tf;
 import dev.tensorgraph.ops.summary.FileWriter;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -20,16 +25,37 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The main job: trains the tutorials' CNN on Fashion-MNIST with Adam, showing a progress bar per epoch,
  * printing train and test loss and accuracy, writing TensorBoard events, then saving the graph, a checkpoint
- * and charts.
+ * and charts into a folder of its own under {@code --out} ({@link RunFolder}).
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a CNN on Fashion-MNIST (conv 16@3x3, max-pool, dense 128, dense 10; Adam).")
 public final class TrainFashionMnist implements Callable<Integer> {
+    /** The models {@code --model} offers. */
+    enum ModelChoice {
+        CNN, CNN_BN;
+
+        @Override
+        public String toString() {
+            return ChoiceConverter.spelling(this);
+        }
+
+        static final class Converter extends ChoiceConverter<ModelChoice> {
+            Converter() {
+                super(ModelChoice.class);
+            }
+        }
+    }
+
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--data", description = "Directory of the IDX files (default ${DEFAULT-VALUE}).")
     Path data = FashionMnist.DEFAULT_DIR;
 
@@ -42,8 +68,10 @@ public final class TrainFashionMnist implements Callable<Integer> {
     @Option(names = "--learning-rate", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
     float learningRate = 1e-3f;
 
-    @Option(names = "--model", description = "cnn, or cnn-bn with batch normalization after the conv (default ${DEFAULT-VALUE}).")
-    String model = "cnn";
+    @Option(names = "--model", converter = ModelChoice.Converter.class,
+            description = "${COMPLETION-CANDIDATES}: cnn-bn adds batch normalization after the conv "
+                    + "(default ${DEFAULT-VALUE}).")
+    ModelChoice model = ModelChoice.CNN;
 
     @Option(names = "--seed", description = "Graph-level random seed (default ${DEFAULT-VALUE}).")
     long seed = 1;
@@ -51,12 +79,14 @@ public final class TrainFashionMnist implements Callable<Integer> {
     @Option(names = "--limit", description = "Use only the first N training and test examples (0 = all).")
     int limit = 0;
 
-    @Option(names = "--out", description = "Directory for the saved graph, checkpoint and charts (default ${DEFAULT-VALUE}).")
+    @Option(names = "--out", description = "Folder under which each run gets a folder of its own, "
+            + "<model>-<date>-<time>, and 'latest' links to the last finished run (default ${DEFAULT-VALUE}).")
     Path out = Path.of("runs/fashion-mnist");
 
-    @Option(names = "--device", description = "cpu or gpu (default ${DEFAULT-VALUE}; gpu needs an NVIDIA GPU with "
-            + "CUDA 13 and cuDNN 9 installed).")
-    String device = "cpu";
+    @Option(names = "--device", converter = DeviceChoice.Converter.class,
+            description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; gpu needs an NVIDIA GPU with "
+            + "CUDA 13 and cuDNN 9 installed, and the GPU runtime on the class path).")
+    DeviceChoice device = DeviceChoice.CPU;
 
     @Option(names = "--quiet", description = "No progress bar, one line per epoch.")
     boolean quiet;
@@ -68,65 +98,73 @@ public final class TrainFashionMnist implements Callable<Integer> {
     record Metrics(double loss, double accuracy) {}
 
     @Override
-    public Integer call() throws Exception {
-        if (epochs < 1 || batchSize < 1) {
-            throw new InvalidArgumentException("--epochs and --batch-size must be at least 1");
-        }
-        long t0 = System.nanoTime();
-        FashionMnist.Split train = limit(FashionMnist.train(data));
-        FashionMnist.Split test = limit(FashionMnist.test(data));
-        System.out.printf("Fashion-MNIST from %s: %d training and %d test images (%.1f s)%n", data, train.count(),
-                test.count(), (System.nanoTime() - t0) / 1e9);
-
+    public Integer call() throws IOException {
+        OptionChecks.atLeast(spec, "--epochs", epochs, 1);
+        OptionChecks.atLeast(spec, "--batch-size", batchSize, 1);
+        OptionChecks.atLeast(spec, "--limit", limit, 0);
+        OptionChecks.positive(spec, "--learning-rate", learningRate);
         Graph g = new Graph();
         g.setSeed(seed);
-        Model m = CnnModel.build(g, model.equals("cnn-bn"), learningRate);
+        Model m = CnnModel.build(g, model == ModelChoice.CNN_BN, learningRate, true);
         Tf tf = Tf.of(g);
+        Variable globalStep = tf.train.getGlobalStep();
         tf.summary.scalar("loss", m.loss());
         tf.summary.scalar("accuracy", m.accuracy());
         Output summaries = tf.summary.mergeAll();
-        Files.createDirectories(out);
-        TrainingChart chart = new TrainingChart();
-        Random shuffle = new Random(seed);
-        SessionOptions options = switch (device.toLowerCase(java.util.Locale.ROOT)) {
-            case "cpu" -> SessionOptions.cpuOnly();
-            case "gpu" -> SessionOptions.gpu(0);
-            default -> throw new InvalidArgumentException("--device must be cpu or gpu, got '" + device + "'");
-        };
-        try (Session s = new Session(g, options);
-             FileWriter events = new FileWriter(out.resolve("logs"), g)) {
+        // The session first: a missing GPU is reported before the data is read.
+        try (Session s = device.open(g, device.sessionOptions())) {
+            long t0 = System.nanoTime();
+            FashionMnist.Split train = limit(FashionMnist.train(data));
+            FashionMnist.Split test = limit(FashionMnist.test(data));
+            System.out.printf("Fashion-MNIST from %s: %d training and %d test images (%.1f s)%n", data, train.count(),
+                    test.count(), (System.nanoTime() - t0) / 1e9);
+            Path run = RunFolder.create(out, model.toString(), LocalDateTime.now());
+            System.out.println("writing to " + run);
             s.run(tf.globalVariablesInitializer());
             if (s.device() != null) {
                 System.out.println("running on " + s.device().name());
             }
-            for (int epoch = 1; epoch <= epochs; epoch++) {
-                long start = System.nanoTime();
-                Metrics tr = trainEpoch(s, m, train, shuffle, epoch, summaries, events);
-                double seconds = (System.nanoTime() - start) / 1e9;
-                Metrics te = evaluate(s, m, test);
-                chart.add(epoch, tr.loss(), tr.accuracy(), te.loss(), te.accuracy());
-                events.addScalar("epoch/train_loss", tr.loss(), epoch);
-                events.addScalar("epoch/train_accuracy", tr.accuracy(), epoch);
-                events.addScalar("epoch/test_loss", te.loss(), epoch);
-                events.addScalar("epoch/test_accuracy", te.accuracy(), epoch);
-                events.flush();
-                System.out.printf("epoch %2d/%d  train loss %.4f acc %.4f  test loss %.4f acc %.4f  (%.1f s)%n", epoch,
-                        epochs, tr.loss(), tr.accuracy(), te.loss(), te.accuracy(), seconds);
+            TrainingChart chart = new TrainingChart();
+            try (FileWriter events = new FileWriter(run.resolve("logs"), g)) {
+                Random shuffle = new Random(seed);
+                for (int epoch = 1; epoch <= epochs; epoch++) {
+                    long start = System.nanoTime();
+                    Metrics tr = trainEpoch(s, m, train, shuffle, epoch, summaries, events);
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    Metrics te = evaluate(s, m, test);
+                    chart.add(epoch, tr.loss(), tr.accuracy(), te.loss(), te.accuracy());
+                    events.addScalar("epoch/train_loss", tr.loss(), epoch);
+                    events.addScalar("epoch/train_accuracy", tr.accuracy(), epoch);
+                    events.addScalar("epoch/test_loss", te.loss(), epoch);
+                    events.addScalar("epoch/test_accuracy", te.accuracy(), epoch);
+                    events.flush();
+                    System.out.printf("epoch %2d/%d  train loss %.4f acc %.4f  test loss %.4f acc %.4f  (%.1f s)%n",
+                            epoch, epochs, tr.loss(), tr.accuracy(), te.loss(), te.accuracy(), seconds);
+                }
             }
-            Path graphFile = out.resolve("graph.pb");
-            Files.write(graphFile, g.toGraphDef());
-            Path checkpoint = new Saver(g).save(s, out.resolve("model"), epochs);
-            String charts;
-            try {
-                List<Path> written = chart.write(out.resolve("training"));
-                charts = "charts " + written.get(0) + " and " + written.get(1);
-            } catch (LinkageError e) {
-                // A trimmed Java runtime without java.desktop (AWT) cannot draw; training itself does not need it.
-                charts = "no charts (this Java runtime lacks the java.desktop module: " + e.getMessage() + ")";
-            }
-            System.out.println("saved " + graphFile + ", checkpoint " + checkpoint + ", " + charts);
+            save(g, s, run, s.run(globalStep).longValue(), chart);
         }
         return 0;
+    }
+
+    /** Writes the graph, the checkpoint numbered by the global step and the charts, then marks the run latest. */
+    private void save(Graph g, Session s, Path run, long step, TrainingChart chart) throws IOException {
+        Path graphFile = run.resolve("graph.pb");
+        Files.write(graphFile, g.toGraphDef());
+        Path checkpoint = new Saver(g).save(s, run.resolve("model"), step);
+        String charts;
+        try {
+            List<Path> written = chart.write(run.resolve("training"));
+            charts = "charts " + written.get(0).getFileName() + " and " + written.get(1).getFileName();
+        } catch (LinkageError e) {
+            // A trimmed Java runtime without java.desktop (AWT) cannot draw; training itself does not need it.
+            charts = "no charts (this Java runtime lacks the java.desktop module: " + e.getMessage() + ")";
+        }
+        System.out.println("saved graph.pb, checkpoint " + checkpoint.getFileName() + " (global step " + step + "), "
+                + charts + " in " + run);
+        if (RunFolder.markLatest(out, run)) {
+            System.out.println(out.resolve(RunFolder.LATEST) + " -> " + run.getFileName());
+        }
     }
 
     private FashionMnist.Split limit(FashionMnist.Split s) {
@@ -157,7 +195,8 @@ public final class TrainFashionMnist implements Callable<Integer> {
         int seen = 0;
         Tensor trainingOn = Tensor.of(true);
         try (ProgressBar bar = quiet ? null : new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch, epochs))
-                .setInitialMax(steps).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).build()) {
+                .setInitialMax(steps).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
+                .setConsumer(new ProgressFrames(System.out)).build()) {
             for (int step = 0; step < steps; step++) {
                 int from = step * batchSize;
                 int count = Math.min(batchSize, n - from);

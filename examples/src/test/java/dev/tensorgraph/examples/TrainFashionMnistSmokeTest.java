@@ -16,7 +16,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The main job end to end on a committed Fashion-MNIST subset (the first 2048 training and 512 test
@@ -35,7 +34,7 @@ class TrainFashionMnistSmokeTest {
         int exit;
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            exit = new CommandLine(new Main()).execute("train", "--data", data.toString(), "--epochs", "2",
+            exit = Main.commandLine().execute("train", "--data", data.toString(), "--epochs", "2",
                     "--batch-size", "64", "--quiet", "--out", out.toString());
         } finally {
             System.setOut(original);
@@ -58,13 +57,21 @@ class TrainFashionMnistSmokeTest {
         assertTrue(epochs.get(1)[2] < 1.2, "test loss after 2 epochs:\n" + stdout);
         assertTrue(epochs.get(1)[3] > 0.65, "test accuracy after 2 epochs:\n" + stdout);
 
-        for (String name : new String[] {"graph.pb", "model-2.index", "model-2.data-00000-of-00001", "checkpoint",
-                "training-loss.png", "training-accuracy.png"}) {
-            Path p = out.resolve(name);
-            assertTrue(Files.isRegularFile(p) && Files.size(p) > 0, name + " missing or empty in " + out);
+        // The run's own folder, which 'latest' links to; the checkpoint is numbered by the global step:
+        // 2 epochs of 2048 / 64 = 32 steps.
+        Path run = out.resolve("latest").toRealPath();
+        assertTrue(run.getFileName().toString().matches("cnn-\\d{8}-\\d{6}"), run.toString());
+        assertTrue(stdout.contains("writing to " + out.resolve(run.getFileName())), stdout);
+        for (String name : new String[] {"graph.pb", "model-64.index", "model-64.data-00000-of-00001", "model-64.meta",
+                "checkpoint", "training-loss.png", "training-accuracy.png"}) {
+            Path p = run.resolve(name);
+            assertTrue(Files.isRegularFile(p) && Files.size(p) > 0, name + " missing or empty in " + run);
         }
-        assertTrue(Files.readString(out.resolve("checkpoint")).contains("model-2"));
-        byte[] png = Files.readAllBytes(out.resolve("training-loss.png"));
+        assertTrue(Files.readString(run.resolve("checkpoint")).contains("model-64"));
+        try (var events = Files.list(run.resolve("logs"))) {
+            assertEquals(1, events.count(), "one event file per run");
+        }
+        byte[] png = Files.readAllBytes(run.resolve("training-loss.png"));
         assertEquals(0x89, png[0] & 0xff);
         assertEquals('P', png[1]);
     }

@@ -18,9 +18,11 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * TensorFlow's V2 checkpoint ("tensor bundle") on disk: {@code prefix.index}, a sorted table whose empty
@@ -77,12 +79,16 @@ public final class CheckpointFiles {
         writeAtomically(indexFile(prefix), table.finish());
     }
 
-    /** Writes {@code bytes} to a temporary file beside {@code target}, forces it to disk, then renames it. */
+    /**
+     * Writes {@code bytes} to a temporary file beside {@code target}, forces it to disk, then renames it. The file
+     * gets the permissions of any new file (the umask's): {@code Files.createTempFile} would make it owner-only,
+     * unlike the graph and event files written beside it.
+     */
     public static void writeAtomically(Path target, byte[] bytes) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, target.getFileName() + ".", ".tmp");
+        Path tmp = dir.resolve(target.getFileName() + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
         try {
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+            try (var ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
                 while (b.hasRemaining()) {
                     ch.write(b);

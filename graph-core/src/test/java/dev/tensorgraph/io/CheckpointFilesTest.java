@@ -13,10 +13,14 @@ import dev.tensorgraph.errors.NotFoundException;
 import dev.tensorgraph.proto.BundleEntryProto;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +55,24 @@ class CheckpointFilesTest {
         BundleEntryProto kernel = CheckpointFiles.entries(prefix).get("dense/kernel");
         assertEquals(16, kernel.getSize());
         assertEquals(2, kernel.getShape().getDimCount());
+    }
+
+    @Test
+    void checkpointFilesGetTheSamePermissionsAsOtherNewFiles() throws Exception {
+        Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "no POSIX permissions");
+        // The umask decides; a file written the plain way shows what it allows.
+        Path plain = Files.write(dir.resolve("graph.pb"), new byte[] {1});
+        Set<PosixFilePermission> expected = Files.getPosixFilePermissions(plain);
+        Path prefix = dir.resolve("model-10");
+        CheckpointFiles.write(prefix, sample());
+        CheckpointFiles.writeAtomically(dir.resolve("checkpoint"), new byte[] {2});
+        for (Path p : List.of(CheckpointFiles.indexFile(prefix), CheckpointFiles.dataFile(prefix), dir.resolve("checkpoint"))) {
+            assertEquals(PosixFilePermissions.toString(expected), PosixFilePermissions.toString(Files.getPosixFilePermissions(p)),
+                    p.getFileName().toString());
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(4, files.count(), "no temporary file left behind");
+        }
     }
 
     @Test

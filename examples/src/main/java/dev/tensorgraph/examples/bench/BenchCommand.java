@@ -1,5 +1,6 @@
 package dev.tensorgraph.examples.bench;
 
+import dev.tensorgraph.Graph;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Session;
@@ -11,7 +12,9 @@ import dev.tensorgraph.errors.NotFoundException;
 import dev.tensorgraph.examples.FashionMnist;
 import dev.tensorgraph.examples.Main;
 import dev.tensorgraph.examples.Model;
-import dev.tensorgraph.kernel.KernelRegistry;
+import dev.tensorgraph.examples.cli.CliErrors;
+import dev.tensorgraph.examples.cli.DeviceChoice;
+import dev.tensorgraph.examples.cli.OptionChecks;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -29,14 +32,16 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code tensorgraph bench}: runs BENCHMARKS.md's workloads W1-W7 with its timing rule (warm-up of at least 20 runs
- * and 2 s, then at least 5 rounds; median with min-max) and the TensorFlow Java peer's workload definitions and
- * units, one line per workload.
+ * {@code tensorgraph bench}: runs the workloads W1-W7 of docs/benchmarks.md with its timing rule (warm-up of at
+ * least 20 runs and 2 s, then at least 5 rounds; median with min-max) and the TensorFlow Java peer's workload
+ * definitions and units, one line per workload.
  *
  * <pre>
  * tensorgraph bench                          # everything, 7 rounds, every core
@@ -46,7 +51,8 @@ import picocli.CommandLine.Spec;
  * </pre>
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Runs the benchmark workloads W1-W7 of BENCHMARKS.md and prints one line per workload.")
+        description = {"Runs the benchmark workloads W1-W7 and prints one line per workload.",
+                "docs/benchmarks.md defines the workloads, how they are timed and how the peers run them."})
 public final class BenchCommand implements Callable<Integer> {
     static final List<String> ALL = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7");
     private static final String JSON_PREFIX = "#json ";
@@ -54,8 +60,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--workloads", split = ",", paramLabel = "ID",
-            description = "Workloads to run, comma-separated (default: W1..W7).")
+    @Option(names = "--workloads", split = ",", paramLabel = "ID", converter = WorkloadId.class,
+            description = "Workloads to run, comma-separated (default: W1..W7; see docs/benchmarks.md).")
     List<String> workloads = new ArrayList<>(ALL);
 
     @Option(names = "--rounds", description = "Measurement rounds (default 7; 2 with --quick).")
@@ -68,8 +74,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Intra-op threads (default: every core).")
     Integer threads;
 
-    @Option(names = "--device", description = "cpu or gpu (default ${DEFAULT-VALUE}).")
-    String device = "cpu";
+    @Option(names = "--device", converter = DeviceChoice.Converter.class,
+            description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    DeviceChoice device = DeviceChoice.CPU;
 
     @Option(names = "--tf32", description = "On the GPU, let matrix products and convolutions use TF32 tensor cores.")
     boolean tf32;
@@ -111,9 +118,21 @@ public final class BenchCommand implements Callable<Integer> {
     private String startupJson = "null";
     private boolean anyFailed;
 
+    /** Reads one id of {@code --workloads} in any case; an unknown id is an error that lists the known ones. */
+    static final class WorkloadId implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String id = value.trim().toUpperCase(Locale.ROOT);
+            if (!ALL.contains(id)) {
+                throw new TypeConversionException("expected one of " + ALL + " but was '" + value + "'");
+            }
+            return id;
+        }
+    }
+
     /** Runs {@code bench} on its own, without the rest of the command-line tool (e.g. on a server with no AWT). */
     public static void main(String[] args) {
-        System.exit(new picocli.CommandLine(new BenchCommand()).execute(args));
+        System.exit(CliErrors.install(new picocli.CommandLine(new BenchCommand())).execute(args));
     }
 
     @Override
@@ -121,42 +140,24 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         human = json && !child ? err : out;
-        Set<String> ids = new LinkedHashSet<>();
-        for (String w : workloads) {
-            String id = w.trim().toUpperCase(Locale.ROOT);
-            if (!ALL.contains(id)) {
-                err.println("bench: unknown workload '" + w + "'; known: " + String.join(",", ALL));
-                return 2;
-            }
-            ids.add(id);
-        }
+        Set<String> ids = new LinkedHashSet<>(workloads);
         int nRounds = rounds != null ? rounds : quick ? 2 : 7;
         int cores = Runtime.getRuntime().availableProcessors();
         int nThreads = threads != null ? threads : cores;
-        if (nRounds < 1 || nThreads < 1) {
-            err.println("bench: --rounds and --threads must be at least 1");
-            return 2;
-        }
-        SessionOptions options;
-        String dev = device.toLowerCase(Locale.ROOT);
-        if (dev.equals("cpu")) {
-            options = SessionOptions.cpuOnly().intraOpThreads(nThreads).fuseOps(!noFusion);
-        } else if (dev.equals("gpu")) {
-            if (KernelRegistry.global().opTypes(KernelRegistry.GPU).isEmpty()) {
-                err.println("bench: --device gpu: no GPU runtime on the class path (add tensorgraph-runtime-cuda)");
-                return 1;
-            }
-            options = SessionOptions.gpu(0).intraOpThreads(nThreads).allowTf32(tf32).deviceGraphs(!noDeviceGraphs)
-                    .fuseOps(!noFusion);
-        } else {
-            err.println("bench: --device must be cpu or gpu, got '" + device + "'");
-            return 2;
+        OptionChecks.atLeast(spec, "--rounds", nRounds, 1);
+        OptionChecks.atLeast(spec, "--threads", nThreads, 1);
+        String dev = device.toString();
+        SessionOptions options = device.sessionOptions().intraOpThreads(nThreads).fuseOps(!noFusion);
+        if (device == DeviceChoice.GPU) {
+            options = options.allowTf32(tf32).deviceGraphs(!noDeviceGraphs);
+            // Fails here, naming what is missing, rather than as a failed result line per workload.
+            device.open(new Graph(), options).close();
         }
         if (!child) {
             human.printf("tensorgraph bench | java %s | cores %d | threads %d | device %s | rounds %d%s%n",
                     System.getProperty("java.version"), cores, nThreads, dev, nRounds, quick ? " | quick" : "");
             if (nRounds < 5 && !quick) {
-                human.println("note: fewer than 5 rounds; BENCHMARKS.md asks for at least 5");
+                human.println("note: fewer than 5 rounds; docs/benchmarks.md asks for at least 5");
             }
             if (dev.equals("cpu")) {
                 for (String blasNote : new String[] {OpenBlasHint.note(), OpenBlasHint.threadsNote()}) {

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * The timing rule of BENCHMARKS.md, the same as the TensorFlow Java peer's {@code Bench.measure}: warm up for at
+ * The timing rule of docs/benchmarks.md, the same as the TensorFlow Java peer's {@code Bench.measure}: warm up for at
  * least {@code minWarmRuns} runs and at least {@code minWarmSeconds}, then time {@code rounds} rounds of
  * {@code perRound} runs each; each round gives one seconds-per-run figure.
  *

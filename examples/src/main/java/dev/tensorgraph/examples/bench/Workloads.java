@@ -15,10 +15,10 @@ import dev.tensorgraph.ops.train.GradientDescentOptimizer;
 import java.util.Random;
 
 /**
- * The graphs of BENCHMARKS.md's workloads W1-W6 (W7 trains W4's model), built as the TensorFlow Java peer
- * ({@code shared/peers/tfjava/.../Bench.java}) builds them. Every graph gets the graph-level seed
- * {@link #GRAPH_SEED}, so the Glorot-uniform initial weights (the default initializer of the layers) and the
- * random variables of W2 are the same from run to run; fed inputs come from {@link #randn}.
+ * The graphs of the workloads W1-W6 of docs/benchmarks.md (W7 trains W4's model), built as the TensorFlow Java
+ * peer builds them. Every graph gets the graph-level seed {@link #GRAPH_SEED}, so the Glorot-uniform initial
+ * weights (the default initializer of the layers) and the random variables of W2 are the same from run to run;
+ * fed inputs come from {@link #randn}.
  */
 public final class Workloads {
     /** Graph-level random seed of every workload graph. */

@@ -19,19 +19,21 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code tensorgraph checkpoint PREFIX}: the tensors of a V2 checkpoint with dtype, shape and the CRC-32C of
- * their bytes (as stored, little-endian; hex); {@code --tensor NAME} prints one tensor's values. PREFIX may
- * also be a directory, whose {@code checkpoint} file names the latest checkpoint.
+ * their bytes (as stored, little-endian; hex); {@code --tensor NAME} summarizes one tensor ({@code --full}: all
+ * its values). PREFIX may also be a directory, whose {@code checkpoint} file names the latest checkpoint.
  */
 @Command(name = "checkpoint", mixinStandardHelpOptions = true,
-        description = "List the tensors of a checkpoint (dtype, shape, CRC-32C), or print one with --tensor.")
+        description = "List the tensors of a checkpoint (dtype, shape, CRC-32C), or summarize one with --tensor.")
 public final class CheckpointCommand extends CliCommand {
-    private static final int PRINT_LIMIT = 10_000;
-
     @Parameters(index = "0", paramLabel = "PREFIX", description = "Checkpoint prefix (ckpt/model-100) or its directory")
     Path prefix;
 
-    @Option(names = "--tensor", paramLabel = "NAME", description = "Print the values of this tensor.")
+    @Option(names = "--tensor", paramLabel = "NAME",
+            description = "Summarize this tensor: its count, min, max and mean, and its first values.")
     String tensor;
+
+    @Option(names = "--full", description = "With --tensor, print every value (nested as the shape nests them).")
+    boolean full;
 
     @Override
     int execute(PrintWriter out) {
@@ -49,7 +51,11 @@ public final class CheckpointCommand extends CliCommand {
         if (tensor != null) {
             Tensor t = CheckpointFiles.read(p, List.of(tensor)).get(tensor);
             out.println(tensor + " " + t.dtype() + t.shape() + " crc32c=" + crc32c(t));
-            out.println(TensorText.format(t, PRINT_LIMIT));
+            if (full) {
+                out.println(TensorText.format(t, t.numElements()));
+            } else {
+                out.print(TensorSummary.of(t));
+            }
             return 0;
         }
         Map<String, Tensor> all = CheckpointFiles.read(p, null);

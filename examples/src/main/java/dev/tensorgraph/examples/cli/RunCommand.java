@@ -7,8 +7,10 @@ import dev.tensorgraph.Output;
 import dev.tensorgraph.Session;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.Variable;
+import dev.tensorgraph.errors.FailedPreconditionException;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
+import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.io.CheckpointFiles;
 import dev.tensorgraph.io.Npy;
 import dev.tensorgraph.ops.Saver;
@@ -67,12 +69,15 @@ public final class RunCommand extends CliCommand {
         GraphFile f = GraphFile.read(file);
         Graph g = f.toGraph();
         try (Session s = new Session(g)) {
+            Path prefix = init ? null : checkpointPrefix(f);
             if (init) {
                 initialize(g, s);
-            } else {
-                Path prefix = checkpointPrefix(f);
-                if (prefix != null) {
+            } else if (prefix != null) {
+                try {
                     restore(f, g, s, prefix);
+                } catch (TensorgraphException e) {
+                    GraphCheckpoints.explainMismatch(g, prefix, f.path(), e);
+                    throw e;
                 }
             }
             Session.Runner r = s.runner();
@@ -82,7 +87,7 @@ public final class RunCommand extends CliCommand {
                     throw new InvalidArgumentException("--feed '" + feed + "' is not of the form NAME=VALUE");
                 }
                 String name = feed.substring(0, eq);
-                Output target = g.output(name);
+                Output target = feedTarget(g, name);
                 r.feed(target, feedValue(name, feed.substring(eq + 1), target));
             }
             for (String name : fetches) {
@@ -91,12 +96,40 @@ public final class RunCommand extends CliCommand {
             for (String op : targets) {
                 r.target(g.requireOperation(op));
             }
-            List<Tensor> results = r.run();
+            List<Tensor> results;
+            try {
+                results = r.run();
+            } catch (FailedPreconditionException e) {
+                boolean variablesUnset = !init && prefix == null && !GraphCheckpoints.variables(g).isEmpty();
+                if (variablesUnset && e.getMessage() != null && e.getMessage().contains("uninitialized")) {
+                    throw new FailedPreconditionException(e.getMessage() + "; " + f.path()
+                            + " holds variables but no values for them: "
+                            + GraphCheckpoints.restoreHint(g, f.path()), e);
+                }
+                throw e;
+            }
             for (int i = 0; i < results.size(); i++) {
                 report(out, fetches.get(i), results.get(i));
             }
         }
         return 0;
+    }
+
+    /** The fed tensor; a name the graph lacks is an error that lists the graph's placeholders. */
+    private static Output feedTarget(Graph g, String name) {
+        try {
+            return g.output(name);
+        } catch (NotFoundException e) {
+            List<String> placeholders = new ArrayList<>();
+            for (Operation op : g.operations()) {
+                if (op.type().equals("Placeholder") || op.type().equals("PlaceholderWithDefault")) {
+                    Output o = op.output(0);
+                    placeholders.add(op.name() + " (" + o.dtype() + o.shape() + ")");
+                }
+            }
+            throw new NotFoundException("--feed " + name + ": " + e.getMessage() + " The graph's placeholders: "
+                    + (placeholders.isEmpty() ? "none" : String.join(", ", placeholders)), e);
+        }
     }
 
     private Path checkpointPrefix(GraphFile f) {

@@ -10,6 +10,7 @@ import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.examples.FashionMnist;
+import dev.tensorgraph.examples.cli.OptionChecks;
 import dev.tensorgraph.ops.Tf;
 import dev.tensorgraph.ops.layers.Conv2dOptions;
 import dev.tensorgraph.ops.layers.DenseOptions;
@@ -19,7 +20,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Trains a small CNN on a Fashion-MNIST subset with the user-defined {@link OhemSoftmaxLoss}: each step
@@ -57,11 +60,17 @@ public final class TrainWithOhem implements Callable<Integer> {
     record Net(Output images, Output labels, Output logits, Output ohemLoss, Output meanLoss, Output accuracy,
                Operation train) {}
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        if (limit < 1 || epochs < 1 || batchSize < 1 || k < 1 || logEvery < 1) {
-            throw new InvalidArgumentException("--limit, --epochs, --batch-size, --hard-examples and --log-every must be at least 1");
-        }
+        OptionChecks.atLeast(spec, "--limit", limit, 1);
+        OptionChecks.atLeast(spec, "--epochs", epochs, 1);
+        OptionChecks.atLeast(spec, "--batch-size", batchSize, 1);
+        OptionChecks.atLeast(spec, "--hard-examples", k, 1);
+        OptionChecks.atLeast(spec, "--log-every", logEvery, 1);
+        OptionChecks.positive(spec, "--learning-rate", learningRate);
         FashionMnist.Split train = limit(FashionMnist.train(data), limit);
         FashionMnist.Split test = limit(FashionMnist.test(data), limit);
         System.out.printf("Fashion-MNIST from %s: %d training and %d test images; OHEM keeps the %d hardest of %d%n",

@@ -71,7 +71,33 @@ class RunCommandTest {
         CliFixture.Result unknown = CliFixture.run("run", meta, "--feed", "nope=[1]", "--fetch", "out:0");
         assertEquals(1, unknown.exitCode());
         assertTrue(unknown.err().contains("nope"), unknown.err());
+        assertTrue(unknown.err().contains("The graph's placeholders: x (float32[?,2])"), unknown.err());
         CliFixture.Result nothing = CliFixture.run("run", meta);
         assertEquals(1, nothing.exitCode());
+    }
+
+    @Test
+    void graphWithVariablesButNoValuesHintsAtCheckpointAndInitNamingTheMatchingOne() throws Exception {
+        CliFixture.writeModel(dir);
+        Path graph = dir.resolve("graph.pb");
+        CliFixture.Result r = CliFixture.run("run", graph.toString(), "--feed", "x=[[1, 1]]", "--fetch", "out:0");
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().startsWith("error: Attempting to use uninitialized value"), r.err());
+        assertTrue(r.err().contains("restore them with --checkpoint PREFIX or run their initializers with --init; "
+                + "checkpoints beside it that match: " + dir.resolve("model")), r.err());
+    }
+
+    @Test
+    void checkpointOfAnotherGraphIsRefusedNamingTheDifferenceAndTheOneThatMatches() throws Exception {
+        CliFixture.writeModel(dir);
+        // Another model's checkpoint in the same folder: layer/W is 3x3 there, and b is missing.
+        dev.tensorgraph.io.CheckpointFiles.write(dir.resolve("other-10"), java.util.Map.of("layer/W",
+                Tensor.of(DType.FLOAT32, Shape.of(3, 3), new float[9])));
+        CliFixture.Result r = CliFixture.run("run", dir.resolve("graph.pb").toString(), "--checkpoint",
+                dir.resolve("other-10").toString(), "--feed", "x=[[1, 1]]", "--fetch", "out:0");
+        assertEquals(1, r.exitCode());
+        assertEquals("error: checkpoint " + dir.resolve("other-10") + " does not match " + dir.resolve("graph.pb")
+                + ": layer/W is float32[3,3] there but float32[2,2] in the graph; it has no tensor b; "
+                + "checkpoints beside it that match: " + dir.resolve("model") + "\n", r.err());
     }
 }
