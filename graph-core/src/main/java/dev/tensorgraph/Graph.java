@@ -306,8 +306,16 @@ public final class Graph {
             return List.of();
         }
 
-        /** Called with each op built while the context is innermost. */
+        /** Called with each op built while the context is open, innermost context first. */
         default void built(Operation op) {}
+
+        /**
+         * Whether ops this context builds to route an input of a new op are named under that op's name, as
+         * TensorFlow names a while loop's Enter for {@code while/add} {@code while/add/Enter}.
+         */
+        default boolean routesUnderOpName() {
+            return false;
+        }
     }
 
     /** Opens {@code context} for the ops built until the scope closes (see {@link BuildContext}). */
@@ -319,6 +327,13 @@ public final class Graph {
     /** The innermost open build context, or null. */
     public synchronized BuildContext currentBuildContext() {
         return buildContexts.peek();
+    }
+
+    /** Tells every open build context, innermost first, that {@code op} was built. */
+    synchronized void notifyBuilt(Operation op) {
+        for (BuildContext c : List.copyOf(buildContexts)) {
+            c.built(op);
+        }
     }
 
     /**

@@ -149,11 +149,29 @@ public final class OpBuilder {
     public Operation build() {
         synchronized (graph) {
             Graph.BuildContext context = ignoreControlScopes ? null : graph.currentBuildContext();
-            if (context != null) {
-                for (int i = 0; i < inputs.size(); i++) {
-                    if (!def.isRefInput(i)) {
-                        inputs.set(i, context.route(inputs.get(i)));
-                    }
+            if (context != null && !context.routesUnderOpName()) {
+                route(context);
+            }
+            String requested;
+            String finalName;
+            boolean uniquified;
+            if (name != null && name.endsWith("/")) {
+                requested = name.substring(0, name.length() - 1);
+                finalName = requested;
+                uniquified = false;
+            } else {
+                requested = name == null || name.isEmpty() ? def.type() : name;
+                finalName = graph.peekUniqueName(requested);
+                uniquified = true;
+            }
+            if (!OP_NAME.matcher(finalName).matches()) {
+                throw new InvalidArgumentException("'" + finalName + "' is not a valid node name for a " + def.type() + " op");
+            }
+
+            if (context != null && context.routesUnderOpName()) {
+                // Ops the context builds for the inputs are named under this op's name, which they cannot take.
+                try (var scope = graph.nameScope(finalName + "/")) {
+                    route(context);
                 }
             }
             Map<String, Object> finalAttrs = new LinkedHashMap<>(attrs);
@@ -173,22 +191,6 @@ public final class OpBuilder {
                     throw new InvalidArgumentException(describe() + ": attribute '" + a.name() + "' must be "
                             + a.type().tfName() + ", got " + v.getClass().getSimpleName());
                 }
-            }
-
-            String requested;
-            String finalName;
-            boolean uniquified;
-            if (name != null && name.endsWith("/")) {
-                requested = name.substring(0, name.length() - 1);
-                finalName = requested;
-                uniquified = false;
-            } else {
-                requested = name == null || name.isEmpty() ? def.type() : name;
-                finalName = graph.peekUniqueName(requested);
-                uniquified = true;
-            }
-            if (!OP_NAME.matcher(finalName).matches()) {
-                throw new InvalidArgumentException("'" + finalName + "' is not a valid node name for a " + def.type() + " op");
             }
 
             List<Operation> controls = new ArrayList<>(controlInputs);
@@ -239,10 +241,19 @@ public final class OpBuilder {
             String dev = device != null ? device : graph.currentDevice();
             Operation op = graph.addOperation(new Resolved(finalName, requested, uniquified, def, inputs, controls,
                     finalAttrs, ctx.dtypes(), shapes, dev));
-            if (context != null) {
-                context.built(op);
+            if (!ignoreControlScopes) {
+                graph.notifyBuilt(op);
             }
             return op;
+        }
+    }
+
+    /** Replaces each non-ref data input by what {@code context} routes it to. */
+    private void route(Graph.BuildContext context) {
+        for (int i = 0; i < inputs.size(); i++) {
+            if (!def.isRefInput(i)) {
+                inputs.set(i, context.route(inputs.get(i)));
+            }
         }
     }
 

@@ -37,6 +37,9 @@ public final class ControlFlowOps implements OpLibrary {
         r.register(OpDef.builder("Switch").input("data").input("pred").attr("T", AttrType.TYPE)
                 .shape(ControlFlowOps::switchShape)
                 .gradient((op, dy) -> {
+                    if (dev.tensorgraph.ops.control.WhileGradients.isLoopSwitch(op)) {
+                        return dev.tensorgraph.ops.control.WhileGradients.loopSwitchGrad(op, dy);
+                    }
                     Graph g = op.graph();
                     Output merged = g.opBuilder("Merge", "cond_grad").addInputList(List.of(dy.get(0), dy.get(1)))
                             .build().output(0);
@@ -46,6 +49,9 @@ public final class ControlFlowOps implements OpLibrary {
         r.register(OpDef.builder("Merge").inputList("inputs").attr("T", AttrType.TYPE).attr("N", AttrType.INT)
                 .shape(ControlFlowOps::mergeShape)
                 .gradient((op, dy) -> {
+                    if (dev.tensorgraph.ops.control.WhileGradients.isLoopMerge(op)) {
+                        return dev.tensorgraph.ops.control.WhileGradients.loopMergeGrad(op, dy);
+                    }
                     Output pred = Conds.of(op.graph()).predOf(op);
                     if (pred == null) {
                         throw new dev.tensorgraph.errors.UnimplementedException("gradient of Merge op '" + op.name()
@@ -135,7 +141,7 @@ public final class ControlFlowOps implements OpLibrary {
         List<Output> buildBranch(Graph g, Output pred, Output pivot, int branch, Supplier<List<Output>> fn) {
             CondContext ctx;
             synchronized (this) {
-                ctx = new CondContext(g, pred, pivot, branch, g.numOperations(), stack.peek());
+                ctx = new CondContext(g, pred, pivot, branch, g.numOperations(), g.currentBuildContext());
                 stack.push(ctx);
             }
             try {
@@ -194,7 +200,7 @@ public final class ControlFlowOps implements OpLibrary {
     /**
      * One branch of a cond being built (TensorFlow's {@code CondContext}): ops with id at least {@code start}
      * were created inside; a tensor from before is outside and reaches the branch through a Switch, made once
-     * per tensor and routed through enclosing conds first.
+     * per tensor and routed through the enclosing conds and while loops first.
      */
     static final class CondContext {
         private final Graph g;
@@ -202,11 +208,12 @@ public final class ControlFlowOps implements OpLibrary {
         private final Output pivot;
         private final int branch;
         private final int start;
-        private final CondContext outer;
+        /** The context the cond is built in (an enclosing cond branch or while loop), or null. */
+        private final Graph.BuildContext outer;
         private final Map<Output, Output> switched = new java.util.HashMap<>();
         private boolean busy;
 
-        CondContext(Graph g, Output pred, Output pivot, int branch, int start, CondContext outer) {
+        CondContext(Graph g, Output pred, Output pivot, int branch, int start, Graph.BuildContext outer) {
             this.g = g;
             this.pred = pred;
             this.pivot = pivot;

@@ -73,6 +73,18 @@ public final class LoopOps implements OpLibrary {
         c.setOutput(0, c.inputDtype(0), c.inputShape(0));
     }
 
+    static boolean isEnter(Operation op) {
+        return op.type().equals("Enter") || op.type().equals("RefEnter");
+    }
+
+    static boolean isExit(Operation op) {
+        return op.type().equals("Exit") || op.type().equals("RefExit");
+    }
+
+    static boolean isNextIteration(Operation op) {
+        return op.type().equals("NextIteration") || op.type().equals("RefNextIteration");
+    }
+
     // ---- typed constructors ----
 
     /** {@code Enter(data)} into frame {@code frameName}; {@code name} null for the default name. */
