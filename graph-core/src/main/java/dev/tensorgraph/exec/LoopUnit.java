@@ -226,7 +226,7 @@ final class LoopUnit {
             boundary.add(x);
             addTargets(x, inLoop, targets);
         }
-        return new PlanScope(feeds, onDevice, fetches, fetchOnDevice.toArray(new Boolean[0]), targets, boundary,
+        return new PlanScope(feeds, onDevice, fetches, fetchOnDevice.toArray(new Boolean[0]), targets, boundary, inLoop,
                 frameName);
     }
 

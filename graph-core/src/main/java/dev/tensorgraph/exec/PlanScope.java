@@ -17,17 +17,19 @@ import java.util.Set;
  * @param feedOnDevice per feed, whether its value arrives in device memory
  * @param fetchOnDevice per fetch, TRUE or FALSE for where it is wanted, null for where it is produced
  * @param boundary ops the caller stands in for: never run, and the prune does not walk past them
+ * @param within the ops of the loop, beyond which the prune never walks (what they wait for outside is the
+ *     loop step's concern); null for a session's run
  * @param frameName the loop frame this scope is one iteration of, or null for a session's run
  */
 record PlanScope(List<Output> feeds, boolean[] feedOnDevice, List<Output> fetches, Boolean[] fetchOnDevice,
-                 List<Operation> targets, Set<Operation> boundary, String frameName) {
+                 List<Operation> targets, Set<Operation> boundary, Set<Operation> within, String frameName) {
 
     /** A session run: feeds on the host, fetches wanted on the host. */
     static PlanScope root(List<Output> feeds, List<Output> fetches, List<Operation> targets) {
         Boolean[] onHost = new Boolean[fetches.size()];
         java.util.Arrays.fill(onHost, Boolean.FALSE);
         return new PlanScope(feeds, new boolean[feeds.size()], fetches, onHost, targets,
-                Collections.newSetFromMap(new IdentityHashMap<>()), null);
+                Collections.newSetFromMap(new IdentityHashMap<>()), null, null);
     }
 
     boolean isRoot() {

@@ -57,7 +57,7 @@ public final class Planner {
         List<Output> feeds = scope.feeds();
         List<Output> fetches = scope.fetches();
         Set<Output> fed = new HashSet<>(feeds);
-        List<Operation> pruned = prune(fed, fetches, scope.targets(), scope.boundary());
+        List<Operation> pruned = prune(fed, fetches, scope.targets(), scope.boundary(), scope.within());
         LoopFrames loops = LoopFrames.analyze(pruned, scope);
         List<Operation> order = loops == null ? pruned : loops.order();
         Placement placement = device == null || order.isEmpty() ? Placement.cpuOnly()
@@ -338,11 +338,11 @@ public final class Planner {
     }
 
     /**
-     * Ops the fetches and targets need, in creation order (topological but for loops); fed tensors and the
-     * ops the scope's caller stands in for cut the walk.
+     * Ops the fetches and targets need, in creation order (topological but for loops); fed tensors, the ops
+     * the scope's caller stands in for and, in a loop's iteration, the loop's edge cut the walk.
      */
     private static List<Operation> prune(Set<Output> fed, List<Output> fetches, List<Operation> targets,
-                                         Set<Operation> boundary) {
+                                         Set<Operation> boundary, Set<Operation> within) {
         Set<Operation> needed = new HashSet<>();
         ArrayDeque<Operation> stack = new ArrayDeque<>();
         for (Output f : fetches) {
@@ -355,7 +355,7 @@ public final class Planner {
         }
         while (!stack.isEmpty()) {
             Operation op = stack.pop();
-            if (boundary.contains(op) || !needed.add(op)) {
+            if (boundary.contains(op) || (within != null && !within.contains(op)) || !needed.add(op)) {
                 continue;
             }
             for (Output in : op.inputs()) {

@@ -167,7 +167,7 @@ final class ControlFlowState implements LoopGradientState {
             zerosShape = tf.shape(val);
         }
         Output history;
-        try (var outside = contexts.enter(s.gradContext.outer)) {
+        try (var outside = contexts.outsideOf(s.gradContext)) {
             history = s.addForwardAccumulator(zerosShape);
         }
         try (var inGrad = s.gradContext.enter()) {

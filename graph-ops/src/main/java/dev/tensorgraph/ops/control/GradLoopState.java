@@ -156,7 +156,7 @@ final class GradLoopState {
                 real = Tf.of(g).constant((Tensor) cur.op().attrs().get("value"));
                 break;
             } else {
-                try (var outside = contexts.enter(gradContext.outer)) {
+                try (var outside = contexts.outsideOf(gradContext)) {
                     history = curState.addForwardAccumulator(cur);
                 }
                 break;

@@ -54,6 +54,25 @@ final class LoopContexts {
         return enterRouting(context, context != null ? context : TOP);
     }
 
+    /**
+     * Makes the loop that was current before {@code context} was last entered current again, until the scope
+     * closes (TensorFlow's {@code context.Exit()}): where a backward loop puts what it needs from outside.
+     */
+    Graph.Scope outsideOf(WhileContext context) {
+        WhileContext previous = null;
+        synchronized (this) {
+            boolean found = false;
+            for (Optional<WhileContext> e : current) {
+                if (found) {
+                    previous = e.orElse(null);
+                    break;
+                }
+                found = e.orElse(null) == context;
+            }
+        }
+        return enter(previous);
+    }
+
     /** Whether {@code c} is the context of ops built outside every loop. */
     static boolean isTop(Graph.BuildContext c) {
         return c == TOP;

@@ -218,12 +218,11 @@ final class WhileContext implements Graph.BuildContext {
             realVars.add(enclosing(v));
         }
         Tf tf = Tf.of(g);
-        try (var inside = enter()) {
+        // Ops of a loop wait for nothing outside it; control inputs of enclosing blocks do not reach in.
+        try (var inside = enter(); var noDeps = g.controlDependencies(null)) {
             List<Output> enterVars = new ArrayList<>();
-            try (var noDeps = g.controlDependencies(null)) {
-                for (int i = 0; i < realVars.size(); i++) {
-                    enterVars.add(enterLoopVariable(realVars.get(i), shapeInvariants.get(i)));
-                }
+            for (int i = 0; i < realVars.size(); i++) {
+                enterVars.add(enterLoopVariable(realVars.get(i), shapeInvariants.get(i)));
             }
             // From here on the loop's values are what its Enters give; the initial values are outside again.
             ownValues.clear();
@@ -234,10 +233,7 @@ final class WhileContext implements Graph.BuildContext {
                 mergeVars.add(merge(e, e, null));
             }
             pivotForPred = mergeVars.get(0);
-            Output c;
-            try (var noDeps = g.controlDependencies(null)) {
-                c = cond.apply(List.copyOf(mergeVars));
-            }
+            Output c = cond.apply(List.copyOf(mergeVars));
             if (c == null || c.dtype() != DType.BOOL || (c.shape().hasKnownRank() && c.shape().rank() != 0)) {
                 throw new InvalidArgumentException("while loop '" + name + "': the condition must return a bool scalar, got "
                         + (c == null ? "null" : c.dtype() + " of shape " + c.shape()));
@@ -252,10 +248,7 @@ final class WhileContext implements Graph.BuildContext {
                 varsForBody.add(tf.identity(s.output(1)));
             }
             pivotForBody = varsForBody.get(0);
-            List<Output> result;
-            try (var noDeps = g.controlDependencies(null)) {
-                result = body.apply(List.copyOf(varsForBody));
-            }
+            List<Output> result = body.apply(List.copyOf(varsForBody));
             if (result == null || result.size() != mergeVars.size()) {
                 throw new InvalidArgumentException("Number of inputs and outputs of 'body' must match 'loop_vars'. Got "
                         + mergeVars.size() + " for the number of inputs/outputs, and "
