@@ -1,7 +1,9 @@
 package dev.tensorgraph;
 
 import com.google.protobuf.ByteString;
+import dev.tensorgraph.errors.ErrorText;
 import dev.tensorgraph.errors.InvalidArgumentException;
+import dev.tensorgraph.io.InputLimits;
 import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.op.AttrType;
 import dev.tensorgraph.proto.AttrValue;
@@ -148,7 +150,7 @@ final class AttrValues {
      * The Java value of {@code v} as an attribute of the declared type; a value of another kind is an
      * error naming the node, the attribute and both types.
      */
-    static Object fromProto(String node, String key, AttrValue v, AttrType declared) {
+    static Object fromProto(String node, String key, AttrValue v, AttrType declared, InputLimits.Expansion expansion) {
         String actual = kindName(v);
         boolean matches = switch (declared) {
             case INT -> v.hasI();
@@ -163,8 +165,8 @@ final class AttrValues {
                     v.hasList() && (actual.equals("list(any)") || actual.equals(declared.tfName()));
         };
         if (!matches) {
-            throw new InvalidArgumentException("node '" + node + "': attribute '" + key + "' must be "
-                    + declared.tfName() + " but the GraphDef gives a " + actual);
+            throw new InvalidArgumentException("node " + ErrorText.quote(node) + ": attribute " + ErrorText.quote(key)
+                    + " must be " + declared.tfName() + " but the GraphDef gives a " + actual);
         }
         try {
             return switch (declared) {
@@ -174,7 +176,8 @@ final class AttrValues {
                 case STRING -> v.getS().toStringUtf8();
                 case TYPE -> dtype(v.getTypeValue());
                 case SHAPE -> shapeFromProto(v.getShape());
-                case TENSOR -> GraphDefTensors.fromProto(v.getTensor());
+                case TENSOR -> GraphDefTensors.fromProto(v.getTensor(), expansion,
+                        "node " + ErrorText.quote(node) + " attribute " + ErrorText.quote(key));
                 case FUNC -> v.getFunc().getName();
                 case LIST_INT -> {
                     long[] a = new long[v.getList().getICount()];
@@ -213,7 +216,7 @@ final class AttrValues {
                 }
             };
         } catch (InvalidArgumentException | UnimplementedException e) {
-            String msg = "node '" + node + "': attribute '" + key + "': " + e.getMessage();
+            String msg = "node " + ErrorText.quote(node) + ": attribute " + ErrorText.quote(key) + ": " + e.getMessage();
             throw e instanceof UnimplementedException ? new UnimplementedException(msg, e)
                     : new InvalidArgumentException(msg, e);
         }

@@ -1,5 +1,6 @@
 package dev.tensorgraph;
 
+import dev.tensorgraph.errors.ErrorText;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
 import java.util.ArrayDeque;
@@ -374,6 +375,43 @@ public final class Graph {
             }
         }
         return r;
+    }
+
+    /**
+     * Item {@code index} of a collection as a {@code type}, the checked form of
+     * {@code (T) collection(key).get(index)} for collections read from files: a missing collection or item is a
+     * {@link dev.tensorgraph.errors.NotFoundException}, an item of another kind an {@link InvalidArgumentException},
+     * both naming the collection.
+     *
+     * <pre>{@code
+     * Operation train = g.collectionItem(GraphKeys.TRAIN_OP, 0, Operation.class);
+     * }</pre>
+     */
+    public synchronized <T> T collectionItem(String key, int index, Class<T> type) {
+        List<Object> c = collections.getOrDefault(key, List.of());
+        if (index < 0 || index >= c.size()) {
+            throw new dev.tensorgraph.errors.NotFoundException("collection " + ErrorText.quote(key) + " has "
+                    + c.size() + (c.size() == 1 ? " item" : " items") + ", so it has no item " + index);
+        }
+        Object o = c.get(index);
+        if (!type.isInstance(o)) {
+            throw new InvalidArgumentException("item " + index + " of collection " + ErrorText.quote(key) + " is "
+                    + kindOf(o) + ", not " + type.getSimpleName() + (o instanceof Output out && type == Operation.class
+                    ? " (run its op: " + ErrorText.quote(out.op().name()) + ")" : ""));
+        }
+        return type.cast(o);
+    }
+
+    private static String kindOf(Object o) {
+        if (o instanceof Operation op) {
+            return "the Operation " + ErrorText.quote(op.name());
+        }
+        if (o instanceof Output out) {
+            return "the " + o.getClass().getSimpleName() + " " + ErrorText.quote(out.name());
+        }
+        String text = String.valueOf(o);
+        return "a " + o.getClass().getSimpleName() + " ("
+                + ErrorText.quote(text.length() > 80 ? text.substring(0, 80) + "..." : text) + ")";
     }
 
     public synchronized void addToCollection(String key, Object value) {

@@ -1,9 +1,11 @@
 package dev.tensorgraph;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.tensorgraph.errors.ErrorText;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
 import dev.tensorgraph.errors.TensorgraphException;
+import dev.tensorgraph.io.InputLimits;
 import dev.tensorgraph.op.AttrType;
 import dev.tensorgraph.op.OpDef;
 import dev.tensorgraph.op.OpRegistry;
@@ -41,6 +43,10 @@ final class GraphDefIO {
     static final int PRODUCER = 1994;
 
     private GraphDefIO() {}
+
+    private static String quote(String s) {
+        return ErrorText.quote(s);
+    }
 
     // ---- export ----
 
@@ -97,7 +103,7 @@ final class GraphDefIO {
     private record Node(NodeDef def, String fullName, OpDef opDef, int[] dataSrc, int[] dataIndex, int[] controlSrc,
                         Map<String, Object> attrs) {
         String describe() {
-            return "'" + def.getName() + "' (" + def.getOp() + ")";
+            return quote(def.getName()) + " (" + def.getOp() + ")";
         }
 
         boolean isMerge() {
@@ -122,20 +128,22 @@ final class GraphDefIO {
         for (int i = 0; i < n; i++) {
             String name = def.getNode(i).getName();
             if (name.isEmpty()) {
-                throw new InvalidArgumentException("GraphDef node " + i + " (" + def.getNode(i).getOp() + ") has no name");
+                throw new InvalidArgumentException("GraphDef node " + i + " (" + ErrorText.escape(def.getNode(i).getOp())
+                        + ") has no name");
             }
             if (index.putIfAbsent(name, i) != null) {
-                throw new InvalidArgumentException("Node '" + name + "' is not unique: the GraphDef has two nodes named '"
-                        + name + "'");
+                throw new InvalidArgumentException("Node " + quote(name) + " is not unique: the GraphDef has two nodes"
+                        + " with that name");
             }
             if (g.operation(p + name) != null) {
-                throw new InvalidArgumentException("Node '" + name + "' cannot be imported: the graph already has an op named '"
-                        + p + name + "'");
+                throw new InvalidArgumentException("Node " + quote(name) + " cannot be imported: the graph already has an"
+                        + " op named " + quote(p + name));
             }
         }
         Node[] nodes = new Node[n];
+        InputLimits.Expansion expansion = InputLimits.expansion("GraphDef");
         for (int i = 0; i < n; i++) {
-            nodes[i] = checkNode(def.getNode(i), p, index);
+            nodes[i] = checkNode(def.getNode(i), p, index, expansion);
         }
         int[] order = topologicalOrder(nodes);
 
@@ -157,13 +165,19 @@ final class GraphDefIO {
         }
     }
 
-    private static Node checkNode(NodeDef nd, String prefix, Map<String, Integer> index) {
+    private static Node checkNode(NodeDef nd, String prefix, Map<String, Integer> index,
+                                  InputLimits.Expansion expansion) {
         String name = nd.getName();
         String type = nd.getOp();
+        if (!OpBuilder.isValidOpName(name)) {
+            throw new InvalidArgumentException("Node " + quote(name) + " (" + ErrorText.escape(type)
+                    + "): the name contains characters TensorFlow does not allow in node names");
+        }
         OpRegistry registry = OpRegistry.global();
         if (!registry.contains(type)) {
-            throw new NotFoundException("Op type not registered '" + type + "' in binary: node '" + name
-                    + "' cannot be imported. Make sure the library that defines " + type + " is on the class path.");
+            throw new NotFoundException("Op type not registered " + quote(type) + " in binary: node " + quote(name)
+                    + " cannot be imported. Make sure the library that defines " + ErrorText.escape(type)
+                    + " is on the class path.");
         }
         OpDef opDef = registry.lookup(type);
 
@@ -174,8 +188,8 @@ final class GraphDefIO {
                 numControl++;
             } else {
                 if (numControl > 0) {
-                    throw new InvalidArgumentException("Node '" + name + "': data input '" + in
-                            + "' comes after a control input; control inputs must come last");
+                    throw new InvalidArgumentException("Node " + quote(name) + ": data input " + quote(in)
+                            + " comes after a control input; control inputs must come last");
                 }
                 numData++;
             }
@@ -201,8 +215,8 @@ final class GraphDefIO {
                     out = -1;
                 }
                 if (out < 0) {
-                    throw new InvalidArgumentException("Node '" + name + "': input '" + in
-                            + "' is not a tensor name of the form node or node:index");
+                    throw new InvalidArgumentException("Node " + quote(name) + ": input " + quote(in)
+                            + " is not a tensor name of the form node or node:index");
                 }
             }
             dataSrc[d] = source(name, in, src, index);
@@ -218,16 +232,16 @@ final class GraphDefIO {
                 if (key.startsWith("_")) {
                     continue; // TensorFlow's internal attributes (_class, _output_shapes...) carry no semantics here.
                 }
-                throw new InvalidArgumentException("Node '" + name + "' (" + type + ") has attribute '" + key
-                        + "', which op " + type + " does not declare");
+                throw new InvalidArgumentException("Node " + quote(name) + " (" + type + ") has attribute " + quote(key)
+                        + ", which op " + type + " does not declare");
             }
-            attrs.put(key, AttrValues.fromProto(name, key, e.getValue(), declared.type()));
+            attrs.put(key, AttrValues.fromProto(name, key, e.getValue(), declared.type(), expansion));
         }
         for (OpDef.Attr a : opDef.attrs().values()) {
             boolean inferred = a.name().equals("T") && a.type() == AttrType.TYPE && numData > 0;
             if (!attrs.containsKey(a.name()) && a.defaultValue() == null && !inferred) {
-                throw new InvalidArgumentException("Node '" + name + "' (" + type + ") is missing required attribute '"
-                        + a.name() + "' of type " + a.type().tfName());
+                throw new InvalidArgumentException("Node " + quote(name) + " (" + type + ") is missing required"
+                        + " attribute '" + a.name() + "' of type " + a.type().tfName());
             }
         }
         return new Node(nd, prefix + name, opDef, dataSrc, dataIndex, controlSrc, attrs);
@@ -236,8 +250,8 @@ final class GraphDefIO {
     private static int source(String node, String input, String src, Map<String, Integer> index) {
         Integer i = index.get(src);
         if (i == null) {
-            throw new InvalidArgumentException("Node '" + node + "': input '" + input + "' refers to node '" + src
-                    + "', which is not in the GraphDef");
+            throw new InvalidArgumentException("Node " + quote(node) + ": input " + quote(input) + " refers to node "
+                    + quote(src) + ", which is not in the GraphDef");
         }
         return i;
     }

@@ -2,6 +2,7 @@ package dev.tensorgraph;
 
 import com.google.protobuf.ByteString;
 import dev.tensorgraph.errors.InvalidArgumentException;
+import dev.tensorgraph.io.InputLimits;
 import dev.tensorgraph.proto.TensorProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -12,47 +13,13 @@ import java.nio.ByteOrder;
  * TensorFlow's rule that a typed value list shorter than the shape repeats its last value (or zero when
  * empty).
  *
- * <p>Reading never trusts a declared shape: the element count must stay under {@link #maxElements()}, the
- * content must hold exactly that many elements, and a short value list may only be expanded up to
- * {@link #maxExpandedElements()}, so a tiny file cannot make the reader allocate gigabytes. Both limits are
- * read from the system properties {@code tensorgraph.graphdef.maxTensorElements} and
- * {@code tensorgraph.graphdef.maxExpandedElements} at start-up.
+ * <p>Reading never trusts a declared shape: the element count must stay under
+ * {@link InputLimits#maxTensorElements()}, the content must hold exactly that many elements, and what a short
+ * value list expands to is charged to the file's {@link InputLimits.Expansion} before anything is allocated, so
+ * a tiny file cannot make the reader allocate gigabytes.
  */
 final class GraphDefTensors {
-    /** The largest element count a Java array holds. */
-    static final long DEFAULT_MAX_ELEMENTS = (1L << 31) - 9;
-    /** Broadcasting a short value list stops at 16M elements (64 MiB of floats). */
-    static final long DEFAULT_MAX_EXPANDED_ELEMENTS = 1L << 24;
-
-    private static volatile long maxElements = Long.getLong("tensorgraph.graphdef.maxTensorElements", DEFAULT_MAX_ELEMENTS);
-    private static volatile long maxExpandedElements =
-            Long.getLong("tensorgraph.graphdef.maxExpandedElements", DEFAULT_MAX_EXPANDED_ELEMENTS);
-
     private GraphDefTensors() {}
-
-    static long maxElements() {
-        return maxElements;
-    }
-
-    /** Sets the largest element count a tensor read from a GraphDef may have (at most 2^31-9). */
-    static void setMaxElements(long n) {
-        if (n < 0 || n > DEFAULT_MAX_ELEMENTS) {
-            throw new InvalidArgumentException("the tensor element limit must be in [0, " + DEFAULT_MAX_ELEMENTS + "], got " + n);
-        }
-        maxElements = n;
-    }
-
-    static long maxExpandedElements() {
-        return maxExpandedElements;
-    }
-
-    /** Sets the largest element count a short value list may be expanded to. */
-    static void setMaxExpandedElements(long n) {
-        if (n < 0) {
-            throw new InvalidArgumentException("the expansion limit must be >= 0, got " + n);
-        }
-        maxExpandedElements = n;
-    }
 
     // ---- export ----
 
@@ -129,7 +96,16 @@ final class GraphDefTensors {
 
     // ---- import ----
 
+    /** As {@link #fromProto(TensorProto, InputLimits.Expansion, String)} with an account of its own. */
     static Tensor fromProto(TensorProto p) {
+        return fromProto(p, InputLimits.expansion("TensorProto"), "the tensor");
+    }
+
+    /**
+     * The tensor of {@code p}; what a short value list expands to is charged to {@code expansion} first, as
+     * {@code what} (for example "node 'x' attribute 'value'").
+     */
+    static Tensor fromProto(TensorProto p, InputLimits.Expansion expansion, String what) {
         DType dtype = AttrValues.dtype(p.getDtypeValue());
         if (dtype.isObjectValued()) {
             throw new InvalidArgumentException("a TensorProto of dtype " + dtype + " cannot be read: " + dtype
@@ -141,9 +117,11 @@ final class GraphDefTensors {
             throw new InvalidArgumentException("a tensor value needs a fully defined shape, got " + shape);
         }
         long n = shape.numElements();
+        long maxElements = InputLimits.maxTensorElements();
         if (n > maxElements) {
             throw new InvalidArgumentException("tensor of shape " + shape + " has " + n
-                    + " elements, more than the limit of " + maxElements);
+                    + " elements, more than the limit of " + maxElements + " (-D"
+                    + InputLimits.MAX_TENSOR_ELEMENTS_PROPERTY + ")");
         }
         int count = (int) n;
         ByteString content = p.getTensorContent();
@@ -155,10 +133,10 @@ final class GraphDefTensors {
             throw new InvalidArgumentException("tensor of shape " + shape + " holds " + count + " elements but "
                     + given + " values are given");
         }
-        if (given < count && count > maxExpandedElements) {
-            throw new InvalidArgumentException("tensor of shape " + shape + " gives only " + given
-                    + " values for " + count + " elements; expanding them is refused beyond "
-                    + maxExpandedElements + " elements");
+        if (given < count) {
+            long perElement = dtype == DType.STRING ? STRING_REFERENCE_BYTES : dtype.byteSize();
+            expansion.charge((count - given) * perElement, what + " (" + dtype + shape + " from " + given
+                    + (given == 1 ? " value)" : " values)"));
         }
         return Tensor.wrap(dtype, shape, fromValues(p, dtype, count, given));
     }
@@ -224,7 +202,13 @@ final class GraphDefTensors {
         };
     }
 
-    /** The values, the last one repeated to fill {@code count} (zeros when none is given). */
+    /** What one more element of a string tensor costs when it repeats a value: a reference to the shared bytes. */
+    private static final long STRING_REFERENCE_BYTES = 8;
+
+    /**
+     * The values, the last one repeated to fill {@code count} (zeros when none is given). Repeated strings
+     * share one array, as tensors never write their elements' bytes.
+     */
     private static Object fromValues(TensorProto p, DType dtype, int count, int given) {
         switch (dtype) {
             case FLOAT32 -> {
@@ -271,10 +255,11 @@ final class GraphDefTensors {
             }
             case STRING -> {
                 byte[][] x = new byte[count][];
-                byte[] empty = new byte[0];
-                for (int i = 0; i < count; i++) {
-                    x[i] = given == 0 ? empty : p.getStringVal(Math.min(i, given - 1)).toByteArray();
+                for (int i = 0; i < given; i++) {
+                    x[i] = p.getStringVal(i).toByteArray();
                 }
+                byte[] last = given == 0 ? new byte[0] : x[given - 1];
+                java.util.Arrays.fill(x, given, count, last);
                 return x;
             }
         }

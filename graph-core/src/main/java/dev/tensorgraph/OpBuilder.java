@@ -1,5 +1,6 @@
 package dev.tensorgraph;
 
+import dev.tensorgraph.errors.ErrorText;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.op.AttrType;
@@ -41,9 +42,14 @@ public final class OpBuilder {
         this.name = name;
     }
 
+    /** TensorFlow's rule for node names: a letter, digit or dot, then letters, digits and {@code _.-/>}. */
+    static boolean isValidOpName(String name) {
+        return OP_NAME.matcher(name).matches();
+    }
+
     static void checkScopeName(String name) {
         if (!SCOPE_NAME.matcher(name).matches()) {
-            throw new InvalidArgumentException("'" + name + "' is not a valid scope name");
+            throw new InvalidArgumentException(ErrorText.quote(name) + " is not a valid scope name");
         }
     }
 
@@ -165,7 +171,8 @@ public final class OpBuilder {
                 uniquified = true;
             }
             if (!OP_NAME.matcher(finalName).matches()) {
-                throw new InvalidArgumentException("'" + finalName + "' is not a valid node name for a " + def.type() + " op");
+                throw new InvalidArgumentException(ErrorText.quote(finalName) + " is not a valid node name for a "
+                        + def.type() + " op");
             }
 
             if (context != null && context.routesUnderOpName()) {

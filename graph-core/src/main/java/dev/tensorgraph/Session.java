@@ -46,28 +46,42 @@ public final class Session implements AutoCloseable {
         this.graph = graph;
         this.options = options;
         this.device = Devices.open(options);
-        this.resources = new Executor.SessionResources() {
-            @Override
-            @SuppressWarnings("unchecked")
-            public <T> T opState(Operation op, Supplier<T> create) {
-                return (T) opStates.computeIfAbsent(op, k -> create.get());
-            }
+        this.resources = new Resources(options.fileAccess());
+    }
 
-            @Override
-            public int intraOpThreads() {
-                return options.intraOpThreads();
-            }
+    /** What the executor sees of this session; one per run where the run widens file access. */
+    private final class Resources implements Executor.SessionResources {
+        private final FileAccessPolicy fileAccess;
 
-            @Override
-            public boolean checkNumerics() {
-                return options.checkNumerics();
-            }
+        Resources(FileAccessPolicy fileAccess) {
+            this.fileAccess = fileAccess;
+        }
 
-            @Override
-            public long loopIterationLimit() {
-                return options.loopIterationLimit();
-            }
-        };
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T opState(Operation op, Supplier<T> create) {
+            return (T) opStates.computeIfAbsent(op, k -> create.get());
+        }
+
+        @Override
+        public int intraOpThreads() {
+            return options.intraOpThreads();
+        }
+
+        @Override
+        public boolean checkNumerics() {
+            return options.checkNumerics();
+        }
+
+        @Override
+        public long loopIterationLimit() {
+            return options.loopIterationLimit();
+        }
+
+        @Override
+        public FileAccessPolicy fileAccess() {
+            return fileAccess;
+        }
     }
 
     public Graph graph() {
@@ -84,6 +98,9 @@ public final class Session implements AutoCloseable {
     }
 
     public Tensor run(Output fetch, Map<Output, Tensor> feeds) {
+        if (fetch == null) {
+            throw new InvalidArgumentException("the tensor to fetch is null");
+        }
         return run(List.of(fetch), feeds, List.of()).get(0);
     }
 
@@ -94,10 +111,13 @@ public final class Session implements AutoCloseable {
 
     /** Runs {@code target} for its effect. */
     public void run(Operation target) {
-        run(List.of(), Map.of(), List.of(target));
+        run(target, Map.of());
     }
 
     public void run(Operation target, Map<Output, Tensor> feeds) {
+        if (target == null) {
+            throw new InvalidArgumentException("the target to run is null");
+        }
         run(List.of(), feeds, List.of(target));
     }
 
@@ -107,14 +127,12 @@ public final class Session implements AutoCloseable {
 
     /** The general form: feed, fetch and run targets in one step. */
     public List<Tensor> run(List<Output> fetches, Map<Output, Tensor> feeds, List<Operation> targets) {
-        return run(fetches, feeds, targets, false);
+        return run(fetches, feeds, targets, false, null);
     }
 
     private List<Tensor> run(List<Output> fetches, Map<Output, Tensor> feeds, List<Operation> targets,
-                             boolean checkNumerics) {
-        if (closed) {
-            throw new FailedPreconditionException("Attempted to use a closed Session.");
-        }
+                             boolean checkNumerics, FileAccessPolicy extraFileAccess) {
+        checkOpen();
         checkArguments(fetches, feeds, targets);
         PlanKey key = new PlanKey(feeds.keySet(), fetches, targets);
         Plan plan = plans.get(key);
@@ -123,7 +141,15 @@ public final class Session implements AutoCloseable {
             plan = plans.computeIfAbsent(owned, k -> Planner.build(new ArrayList<>(k.feeds()), k.fetches(),
                     k.targets(), this::variableSlot, device, options.deviceGraphs(), options.fuseOps()));
         }
-        return checkNumerics ? Executor.runCheckingNumerics(plan, feeds, resources) : Executor.run(plan, feeds, resources);
+        Executor.SessionResources run = extraFileAccess == null ? resources
+                : new Resources(options.fileAccess().and(extraFileAccess));
+        return checkNumerics ? Executor.runCheckingNumerics(plan, feeds, run) : Executor.run(plan, feeds, run);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new FailedPreconditionException("Attempted to use a closed Session.");
+        }
     }
 
     private DeviceContext planDevice() {
@@ -198,6 +224,10 @@ public final class Session implements AutoCloseable {
 
     /** The current value of a variable in this session, or null when it was never initialized. */
     public Tensor variableValue(Variable v) {
+        checkOpen();
+        if (v == null) {
+            throw new InvalidArgumentException("variableValue: the variable is null");
+        }
         VariableSlot slot = variables.get(v.opName());
         if (slot == null) {
             return null;
@@ -220,8 +250,9 @@ public final class Session implements AutoCloseable {
      * variable's static shape is unknown, the shape too.
      */
     public void setVariableValue(Variable v, Tensor value) {
-        if (closed) {
-            throw new FailedPreconditionException("Attempted to use a closed Session.");
+        checkOpen();
+        if (v == null || value == null) {
+            throw new InvalidArgumentException("setVariableValue: the variable and the value must not be null");
         }
         if (v.graph() != graph) {
             throw new InvalidArgumentException("variable '" + v.opName() + "' belongs to another graph than this session's");
@@ -299,6 +330,7 @@ public final class Session implements AutoCloseable {
         private final List<Operation> targets = new ArrayList<>();
         private final Set<Output> fedCheck = new HashSet<>();
         private boolean checkNumerics;
+        private FileAccessPolicy fileAccess;
 
         private Runner() {}
 
@@ -346,8 +378,21 @@ public final class Session implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Lets this run's ops also touch what {@code policy} allows, beyond the session's
+         * {@link SessionOptions#fileAccess}: for a path the application names for one run, such as the checkpoint
+         * a restore op reads.
+         */
+        public Runner fileAccess(FileAccessPolicy policy) {
+            if (policy == null) {
+                throw new InvalidArgumentException("fileAccess: the policy is null");
+            }
+            this.fileAccess = fileAccess == null ? policy : fileAccess.and(policy);
+            return this;
+        }
+
         public List<Tensor> run() {
-            return Session.this.run(fetches, feeds, targets, checkNumerics);
+            return Session.this.run(fetches, feeds, targets, checkNumerics, fileAccess);
         }
     }
 }

@@ -1,6 +1,9 @@
 package dev.tensorgraph;
 
-/** How a {@link Session} runs: which devices it may use, threads, and debugging switches. Immutable. */
+/**
+ * How a {@link Session} runs: which devices it may use, threads, debugging switches, and which files its graph
+ * may touch. Immutable.
+ */
 public final class SessionOptions {
     private final boolean allowGpu;
     private final boolean requireGpu;
@@ -10,16 +13,12 @@ public final class SessionOptions {
     private final boolean checkNumerics;
     private final boolean deviceGraphs;
     private final boolean fuseOps;
+    private final FileAccessPolicy fileAccess;
     private final long loopIterationLimit;
 
     private SessionOptions(boolean allowGpu, boolean requireGpu, int gpuIndex, int intraOpThreads, boolean allowTf32,
-                           boolean checkNumerics, boolean deviceGraphs, boolean fuseOps) {
-        this(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, deviceGraphs, fuseOps,
-                Long.MAX_VALUE);
-    }
-
-    private SessionOptions(boolean allowGpu, boolean requireGpu, int gpuIndex, int intraOpThreads, boolean allowTf32,
-                           boolean checkNumerics, boolean deviceGraphs, boolean fuseOps, long loopIterationLimit) {
+                           boolean checkNumerics, boolean deviceGraphs, boolean fuseOps, FileAccessPolicy fileAccess,
+                           long loopIterationLimit) {
         this.allowGpu = allowGpu;
         this.requireGpu = requireGpu;
         this.gpuIndex = gpuIndex;
@@ -28,16 +27,19 @@ public final class SessionOptions {
         this.checkNumerics = checkNumerics;
         this.deviceGraphs = deviceGraphs;
         this.fuseOps = fuseOps;
+        this.fileAccess = fileAccess;
         this.loopIterationLimit = loopIterationLimit;
     }
 
     /** GPU 0 when a GPU runtime and device are present, else the CPU; every core for intra-op work. */
     public static SessionOptions defaults() {
-        return new SessionOptions(true, false, 0, Runtime.getRuntime().availableProcessors(), false, false, true, true);
+        return new SessionOptions(true, false, 0, Runtime.getRuntime().availableProcessors(), false, false, true, true,
+                FileAccessPolicy.none(), Long.MAX_VALUE);
     }
 
     public static SessionOptions cpuOnly() {
-        return new SessionOptions(false, false, 0, defaults().intraOpThreads, false, false, true, true);
+        return new SessionOptions(false, false, 0, defaults().intraOpThreads, false, false, true, true,
+                FileAccessPolicy.none(), Long.MAX_VALUE);
     }
 
     /**
@@ -48,7 +50,8 @@ public final class SessionOptions {
         if (index < 0) {
             throw new dev.tensorgraph.errors.InvalidArgumentException("GPU index must be >= 0, got " + index);
         }
-        return new SessionOptions(true, true, index, defaults().intraOpThreads, false, false, true, true);
+        return new SessionOptions(true, true, index, defaults().intraOpThreads, false, false, true, true,
+                FileAccessPolicy.none(), Long.MAX_VALUE);
     }
 
     /** Threads one kernel may use (at least 1). */
@@ -57,19 +60,19 @@ public final class SessionOptions {
             throw new dev.tensorgraph.errors.InvalidArgumentException("intraOpThreads must be >= 1, got " + n);
         }
         return new SessionOptions(allowGpu, requireGpu, gpuIndex, n, allowTf32, checkNumerics, deviceGraphs, fuseOps,
-                loopIterationLimit);
+                fileAccess, loopIterationLimit);
     }
 
     /** Lets GPU matrix products and convolutions use TF32 tensor cores (faster, about 10 mantissa bits). */
     public SessionOptions allowTf32(boolean allow) {
         return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allow, checkNumerics, deviceGraphs, fuseOps,
-                loopIterationLimit);
+                fileAccess, loopIterationLimit);
     }
 
     /** Checks every op's floating outputs and fails on the first NaN or infinity, naming the op. */
     public SessionOptions checkNumerics(boolean check) {
         return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, check, deviceGraphs, fuseOps,
-                loopIterationLimit);
+                fileAccess, loopIterationLimit);
     }
 
     /**
@@ -78,7 +81,7 @@ public final class SessionOptions {
      */
     public SessionOptions deviceGraphs(boolean enable) {
         return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, enable, fuseOps,
-                loopIterationLimit);
+                fileAccess, loopIterationLimit);
     }
 
     /**
@@ -88,7 +91,21 @@ public final class SessionOptions {
      */
     public SessionOptions fuseOps(boolean enable) {
         return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, deviceGraphs,
-                enable, loopIterationLimit);
+                enable, fileAccess, loopIterationLimit);
+    }
+
+    /**
+     * Which files the graph's ops may read and write ({@code SaveV2}, {@code RestoreV2} and any other op that
+     * touches files); by default none ({@link FileAccessPolicy#none()}), so a graph from elsewhere cannot
+     * write or read files the application did not name. {@code Saver} and other calls that take a path from
+     * the application need no grant.
+     */
+    public SessionOptions fileAccess(FileAccessPolicy policy) {
+        if (policy == null) {
+            throw new dev.tensorgraph.errors.InvalidArgumentException("fileAccess: the policy is null");
+        }
+        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, deviceGraphs,
+                fuseOps, policy, loopIterationLimit);
     }
 
     /**
@@ -101,7 +118,15 @@ public final class SessionOptions {
             throw new dev.tensorgraph.errors.InvalidArgumentException("loopIterationLimit must be >= 1, got " + n);
         }
         return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, deviceGraphs,
-                fuseOps, n);
+                fuseOps, fileAccess, n);
+    }
+
+    public long loopIterationLimit() {
+        return loopIterationLimit;
+    }
+
+    public FileAccessPolicy fileAccess() {
+        return fileAccess;
     }
 
     public boolean allowGpu() {
@@ -135,9 +160,5 @@ public final class SessionOptions {
 
     public boolean fuseOps() {
         return fuseOps;
-    }
-
-    public long loopIterationLimit() {
-        return loopIterationLimit;
     }
 }

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
+import dev.tensorgraph.errors.ResourceExhaustedException;
+import dev.tensorgraph.io.InputLimits;
 import dev.tensorgraph.op.AttrType;
 import dev.tensorgraph.op.OpDef;
 import dev.tensorgraph.op.OpRegistry;
@@ -367,7 +369,8 @@ class GraphDefIOTest {
         assertImportFails(InvalidArgumentException.class, pb, "'liar'", "bytes");
         TensorProto expand = TensorProto.newBuilder().setDtype(DataType.DT_INT64)
                 .setTensorShape(shape(1 << 30)).addInt64Val(3).build();
-        assertImportFails(InvalidArgumentException.class, graphDef(tensorNode("expand", expand)), "'expand'");
+        assertImportFails(ResourceExhaustedException.class, graphDef(tensorNode("expand", expand)), "'expand'",
+                "tensorgraph.limits.maxExpandedBytes");
         TensorProto overflow = TensorProto.newBuilder().setDtype(DataType.DT_FLOAT)
                 .setTensorShape(shape(Long.MAX_VALUE, 4)).build();
         assertImportFails(InvalidArgumentException.class, graphDef(tensorNode("ovf", overflow)), "'ovf'");
@@ -375,14 +378,13 @@ class GraphDefIOTest {
 
     @Test
     void elementLimitIsConfigurable() {
-        long before = GraphDefTensors.maxElements();
         try {
-            GraphDefTensors.setMaxElements(3);
+            InputLimits.setMaxTensorElements(3);
             TensorProto four = TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(shape(4))
                     .setTensorContent(ByteString.copyFrom(new byte[16])).build();
             assertImportFails(InvalidArgumentException.class, graphDef(tensorNode("four", four)), "'four'", "limit");
         } finally {
-            GraphDefTensors.setMaxElements(before);
+            InputLimits.setMaxTensorElements(-1);
         }
     }
 

@@ -53,9 +53,9 @@ public final class AlexNet {
         Output loss = tf.losses.sparseSoftmaxCrossEntropy(labels, logits);
         Output accuracy;
         try (var scope = tf.nameScope("accuracy")) {
-            accuracy = tf.reduceMean(tf.cast(tf.equal(tf.argMax(logits, 1, DType.INT32), labels), DType.FLOAT32));
+            accuracy = tf.reduceMean(tf.cast(tf.equal(tf.argmax(logits, 1, DType.INT32), labels), DType.FLOAT32));
         }
-        Operation train = new MomentumOptimizer(learningRate, 0.9, false).minimize(tf, loss);
+        Operation train = new MomentumOptimizer(learningRate, 0.9, false).minimize(loss);
         return new Model(g, images, labels, training, logits, loss, accuracy, train);
     }
 

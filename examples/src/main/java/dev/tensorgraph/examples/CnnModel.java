@@ -49,14 +49,14 @@ public final class CnnModel {
         Output loss = tf.losses.sparseSoftmaxCrossEntropy(labels, logits);
         Output accuracy;
         try (var scope = tf.nameScope("accuracy")) {
-            Output predicted = tf.argMax(logits, 1, DType.INT32);
+            Output predicted = tf.argmax(logits, 1, DType.INT32);
             accuracy = tf.reduceMean(tf.cast(tf.equal(predicted, labels), DType.FLOAT32), "accuracy");
         }
         Variable step = globalStep ? tf.train.getOrCreateGlobalStep() : null;
         Operation train;
         try (var deps = tf.controlDependencies(g.collection(GraphKeys.UPDATE_OPS))) {
             // The optimizer adds its op to the TRAIN_OP collection itself.
-            train = new AdamOptimizer(learningRate).minimize(tf, loss, step);
+            train = new AdamOptimizer(learningRate).minimize(loss, step);
         }
         return new Model(g, images, labels, training, logits, loss, accuracy, train);
     }

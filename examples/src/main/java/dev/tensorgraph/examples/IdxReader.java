@@ -3,6 +3,7 @@ package dev.tensorgraph.examples;
 import dev.tensorgraph.errors.DataLossException;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
+import dev.tensorgraph.io.InputLimits;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -14,7 +15,9 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Reads IDX files (the MNIST family's format), plain or gzip-compressed: a magic number naming the element
- * type and rank, big-endian dimension sizes, then the bytes. Only unsigned-byte data is accepted.
+ * type and rank, big-endian dimension sizes, then the bytes. Only unsigned-byte data is accepted. What a gzip
+ * file inflates to beyond its own size counts against {@link InputLimits#maxExpandedBytes()} and is refused
+ * before anything is allocated.
  */
 public final class IdxReader {
     /** Largest tensor accepted from a file, so a corrupt header cannot ask for gigabytes. */
@@ -35,11 +38,13 @@ public final class IdxReader {
             throw new NotFoundException("IDX file not found: " + file);
         }
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            long fileSize = Files.size(file);
             raw.mark(2);
             int b0 = raw.read();
             int b1 = raw.read();
             raw.reset();
-            InputStream in = (b0 == 0x1f && b1 == 0x8b) ? new GZIPInputStream(raw, 1 << 16) : raw;
+            boolean gzip = b0 == 0x1f && b1 == 0x8b;
+            InputStream in = gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
             DataInputStream data = new DataInputStream(in);
             int magic = data.readInt();
             if ((magic >>> 16) != 0) {
@@ -65,6 +70,16 @@ public final class IdxReader {
                 if (count > MAX_ELEMENTS) {
                     throw new InvalidArgumentException(file + ": header declares more than " + MAX_ELEMENTS + " elements");
                 }
+            }
+            long header = 4L + 4L * rank;
+            if (!gzip && count > fileSize - header) {
+                throw new DataLossException(file + " is truncated: the header declares " + count + " bytes of data but "
+                        + Math.max(0, fileSize - header) + " follow");
+            }
+            if (gzip && count + header > fileSize) {
+                // What the compressed file inflates to beyond its own size is limited like any expansion.
+                InputLimits.expansion(file.toString()).charge(count + header - fileSize, "the gzip data (the header"
+                        + " declares " + count + " bytes, from a " + fileSize + "-byte file)");
             }
             // readNBytes grows its buffer as bytes arrive, so a header that lies about the size cannot force a
             // huge allocation before the file runs out.

@@ -25,9 +25,13 @@ public final class Main implements Runnable {
         CommandLine.usage(this, System.out);
     }
 
-    /** The command line with every subcommand and the tool's error style (one {@code error:} line). */
+    /**
+     * The command line with every subcommand, its argument converters and the tool's error style (one
+     * {@code error:} line).
+     */
     public static CommandLine commandLine() {
-        return CliErrors.install(new CommandLine(new Main()));
+        return CliErrors.install(new CommandLine(new Main()).registerConverter(java.nio.file.Path.class,
+                new dev.tensorgraph.examples.cli.PathConverter()));
     }
 
     public static void main(String[] args) {

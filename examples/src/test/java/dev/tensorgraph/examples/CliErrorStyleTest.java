@@ -52,9 +52,9 @@ class CliErrorStyleTest {
         assertOneErrorLine(tool("train", "--data", missing), 1, "not found in " + missing);
         assertOneErrorLine(tool("train-ohem", "--data", missing), 1, "not found in " + missing);
         assertOneErrorLine(tool("edge-filter", "--image", missing + ".png"), 1, "image not found: " + missing);
-        assertOneErrorLine(tool("inspect", missing + ".pb"), 1, "file not found: " + missing);
-        assertOneErrorLine(tool("run", missing + ".pb", "--fetch", "y:0"), 1, "file not found: " + missing);
-        assertOneErrorLine(tool("dot", missing + ".pb"), 1, "file not found: " + missing);
+        assertOneErrorLine(tool("inspect", missing + ".pb"), 1, "file not found: '" + missing);
+        assertOneErrorLine(tool("run", missing + ".pb", "--fetch", "y:0"), 1, "file not found: '" + missing);
+        assertOneErrorLine(tool("dot", missing + ".pb"), 1, "file not found: '" + missing);
         assertOneErrorLine(tool("checkpoint", missing), 1, "checkpoint not found: " + missing);
     }
 

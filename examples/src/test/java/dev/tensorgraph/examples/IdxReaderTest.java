@@ -38,6 +38,23 @@ class IdxReaderTest {
     }
 
     @Test
+    void gzipDataInflatesOnlyWithinTheExpansionLimit() throws IOException {
+        // 64 KiB of gzip that declares and holds 4 MiB of pixels.
+        byte[] idx = idx(0x0803, new int[] {5350, 28, 28}, new byte[5350 * 28 * 28]);
+        Path gz = write("zeros-idx3-ubyte.gz", idx, true);
+        try {
+            dev.tensorgraph.io.InputLimits.setMaxExpandedBytes(1 << 20);
+            var e = assertThrows(dev.tensorgraph.errors.ResourceExhaustedException.class, () -> IdxReader.read(gz));
+            assertTrue(e.getMessage().contains(gz.toString()) && e.getMessage().contains("the gzip data")
+                    && e.getMessage().contains("1048576 bytes one file may expand to"), e.getMessage());
+            dev.tensorgraph.io.InputLimits.setMaxExpandedBytes(8 << 20);
+            assertEquals(5350, IdxReader.read(gz).count());
+        } finally {
+            dev.tensorgraph.io.InputLimits.setMaxExpandedBytes(-1);
+        }
+    }
+
+    @Test
     void missingFileIsNotFoundNamingIt() {
         Path missing = dir.resolve("no-such-images-idx3-ubyte");
         NotFoundException e = assertThrows(NotFoundException.class, () -> IdxReader.read(missing));

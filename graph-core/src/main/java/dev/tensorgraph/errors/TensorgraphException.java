@@ -21,7 +21,7 @@ public abstract class TensorgraphException extends RuntimeException {
      */
     public TensorgraphException atNode(String nodeDescription) {
         if (node == null && (getMessage() == null || !super.getMessage().contains("[[node "))) {
-            node = nodeDescription;
+            node = nodeDescription == null ? null : ErrorText.escape(nodeDescription);
         }
         return this;
     }

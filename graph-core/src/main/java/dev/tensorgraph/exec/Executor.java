@@ -1,6 +1,7 @@
 package dev.tensorgraph.exec;
 
 import dev.tensorgraph.DType;
+import dev.tensorgraph.FileAccessPolicy;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Shape;
@@ -37,6 +38,9 @@ public final class Executor implements KernelContext {
         int intraOpThreads();
 
         boolean checkNumerics();
+
+        /** The files this run's ops may touch. */
+        FileAccessPolicy fileAccess();
 
         /** The most iterations one run of a while loop may take before the run fails (see SessionOptions). */
         default long loopIterationLimit() {
@@ -693,6 +697,11 @@ public final class Executor implements KernelContext {
     @Override
     public <T> T sessionState(Supplier<T> create) {
         return session.opState(current.op, create);
+    }
+
+    @Override
+    public FileAccessPolicy fileAccess() {
+        return session.fileAccess();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.tensorgraph.io;
 
+import dev.tensorgraph.errors.ErrorText;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -7,7 +8,8 @@ import java.util.Map;
 
 /**
  * Reads every entry of a sorted string table written by {@link TableWriter} or by TensorFlow, checking
- * block checksums and every offset against the file's size, so corrupt bytes give an error, not garbage.
+ * block checksums, every offset against the file's size, and that keys strictly increase, so corrupt bytes give
+ * an error, not garbage.
  */
 public final class TableReader {
     private TableReader() {}
@@ -32,6 +34,7 @@ public final class TableReader {
         long indexSize = Varint.read(file, pos, file.length - 8, "footer");
         byte[] index = block(file, indexOffset, indexSize, footer, "index block");
         Map<String, byte[]> out = new LinkedHashMap<>();
+        byte[] previous = null;
         for (Map.Entry<byte[], byte[]> e : entries(index, "index block").entrySet()) {
             int[] hp = {0};
             byte[] h = e.getValue();
@@ -39,7 +42,20 @@ public final class TableReader {
             long size = Varint.read(h, hp, h.length, "block handle");
             byte[] data = block(file, off, size, footer, "data block at " + off);
             for (Map.Entry<byte[], byte[]> d : entries(data, "data block at " + off).entrySet()) {
-                out.put(new String(d.getKey(), StandardCharsets.UTF_8), d.getValue());
+                byte[] key = d.getKey();
+                // The format stores keys strictly increasing as unsigned bytes; anything else is a corrupt or
+                // forged table in which a lookup could find one of two values for a name.
+                if (previous != null && Arrays.compareUnsigned(previous, key) >= 0) {
+                    throw new TableFormatException((Arrays.equals(previous, key) ? "duplicate key " : "key out of order ")
+                            + ErrorText.quote(new String(key, StandardCharsets.UTF_8)) + " in data block at " + off
+                            + " (keys must strictly increase)");
+                }
+                previous = key;
+                String name = new String(key, StandardCharsets.UTF_8);
+                if (out.put(name, d.getValue()) != null) {
+                    throw new TableFormatException("two keys read as the same name " + ErrorText.quote(name)
+                            + " (invalid UTF-8) in data block at " + off);
+                }
             }
         }
         return out;
@@ -75,7 +91,7 @@ public final class TableReader {
             throw new TableFormatException(what + " declares " + numRestarts + " restart points");
         }
         int limit = (int) (block.length - restartBytes);
-        Map<byte[], byte[]> out = new LinkedHashMap<>();
+        Map<byte[], byte[]> out = new LinkedHashMap<>();  // by identity: each key array is new
         byte[] last = new byte[0];
         int[] pos = {0};
         while (pos[0] < limit) {

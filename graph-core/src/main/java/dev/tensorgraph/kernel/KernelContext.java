@@ -1,6 +1,7 @@
 package dev.tensorgraph.kernel;
 
 import dev.tensorgraph.DType;
+import dev.tensorgraph.FileAccessPolicy;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
@@ -47,6 +48,16 @@ public interface KernelContext {
 
     /** Threads the session allows one kernel to use. */
     int intraOpThreads();
+
+    /**
+     * The files this run's ops may read and write. A kernel that touches a file calls
+     * {@code fileAccess().checkRead(op(), path)} or {@code checkWrite} for every file before it opens any, so
+     * a path outside what the application granted fails with a {@code PermissionDeniedException} and nothing
+     * is read or written. A context without a session allows nothing.
+     */
+    default FileAccessPolicy fileAccess() {
+        return FileAccessPolicy.none();
+    }
 
     // ---- device kernels (a host-only context need not implement these) ----
 

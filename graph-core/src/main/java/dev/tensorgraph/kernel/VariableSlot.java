@@ -1,9 +1,11 @@
 package dev.tensorgraph.kernel;
 
+import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.device.DeviceContext;
 import dev.tensorgraph.device.DeviceTensor;
 import dev.tensorgraph.errors.FailedPreconditionException;
+import dev.tensorgraph.errors.InvalidArgumentException;
 
 /**
  * The storage of one variable in one session, in host memory or on the session's device, never both.
@@ -113,6 +115,19 @@ public final class VariableSlot {
             device = null;
             deviceContext = null;
         }
+    }
+
+    /**
+     * TensorFlow's check for {@code Assign(validate_shape=true)}: the value's shape {@code rhs} must be the
+     * variable's, its current one or, before the first assignment, the one it was declared with ({@code lhs},
+     * which may be partly unknown).
+     */
+    public static void checkAssignShape(String variable, Shape lhs, Shape rhs) {
+        if (lhs.isFullyDefined() ? lhs.equals(rhs) : rhs.isCompatibleWith(lhs)) {
+            return;
+        }
+        throw new InvalidArgumentException("Assign requires shapes of both tensors to match. lhs shape= " + lhs
+                + " rhs shape= " + rhs + " (variable " + variable + ")");
     }
 
     private FailedPreconditionException uninitialized() {

@@ -1,18 +1,29 @@
 package dev.tensorgraph.ops;
 
 import dev.tensorgraph.DType;
-import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Shape;
-import dev.tensorgraph.Tensor;
-import dev.tensorgraph.errors.InvalidArgumentException;
+import dev.tensorgraph.ops.array.ConcatOps;
+import dev.tensorgraph.ops.array.ConstantOps;
+import dev.tensorgraph.ops.array.PadOps;
+import dev.tensorgraph.ops.array.ShapeOps;
+import dev.tensorgraph.ops.array.SliceOps;
+import dev.tensorgraph.ops.array.StridedSliceOptions;
+import dev.tensorgraph.ops.array.TransposeOps;
+import dev.tensorgraph.ops.array.Unique;
+import dev.tensorgraph.ops.array.UniqueOps;
+import dev.tensorgraph.ops.indexing.GatherOps;
+import dev.tensorgraph.ops.indexing.OneHotOps;
+import dev.tensorgraph.ops.indexing.SelectOps;
+import dev.tensorgraph.ops.sparse.SparseOps;
 import java.util.List;
 
 /**
  * Array and shape ops as TensorFlow 1.x's {@code array_ops.py} builds them: {@code tf.reshape},
  * {@code tf.concat}, {@code tf.gather}, {@code tf.one_hot}, {@code tf.boolean_mask}, ... Java arrays given
  * for shape-like arguments become constants named after the op's input inside the op's name scope
- * ({@code Reshape/shape}), as TensorFlow names them.
+ * ({@code Reshape/shape}), as TensorFlow names them. Definitions: the {@code array} and {@code indexing}
+ * op families.
  *
  * <pre>{@code
  * Output flat = tf.reshape(x, new int[] {-1});
@@ -28,7 +39,7 @@ public interface ArrayApi extends TfBase {
     }
 
     default Output shape(Output x, DType outType, String name) {
-        return op("Shape", name).addInput(x).setAttr("out_type", outType).build().output(0);
+        return ShapeOps.shape(graph(), x, outType, name);
     }
 
     default Output rank(Output x) {
@@ -36,7 +47,7 @@ public interface ArrayApi extends TfBase {
     }
 
     default Output rank(Output x, String name) {
-        return op("Rank", name).addInput(x).build().output(0);
+        return ShapeOps.rank(graph(), x, name);
     }
 
     default Output size(Output x) {
@@ -44,7 +55,7 @@ public interface ArrayApi extends TfBase {
     }
 
     default Output size(Output x, DType outType, String name) {
-        return op("Size", name).addInput(x).setAttr("out_type", outType).build().output(0);
+        return ShapeOps.size(graph(), x, outType, name);
     }
 
     default Output reshape(Output x, Output shape) {
@@ -52,7 +63,7 @@ public interface ArrayApi extends TfBase {
     }
 
     default Output reshape(Output x, Output shape, String name) {
-        return op("Reshape", name).addInput(x).addInput(shape).setAttr("Tshape", shape.dtype()).build().output(0);
+        return ShapeOps.reshape(graph(), x, shape, name);
     }
 
     /** {@code tf.reshape(x, [..])}; one size may be -1. */
@@ -61,9 +72,7 @@ public interface ArrayApi extends TfBase {
     }
 
     default Output reshape(Output x, int[] shape, String name) {
-        try (var s = graph().nameScope(name == null ? "Reshape" : name)) {
-            return reshape(x, intVector(shape, "shape"), s.name());
-        }
+        return ShapeOps.reshape(graph(), x, shape, name);
     }
 
     /** {@code tf.transpose(x)}: reverses the dimensions. */
@@ -76,30 +85,11 @@ public interface ArrayApi extends TfBase {
     }
 
     default Output transpose(Output x, int[] perm, String name) {
-        try (var s = graph().nameScope(name == null ? "transpose" : name)) {
-            Output p;
-            if (perm != null) {
-                p = intVector(perm, "perm");
-            } else if (x.shape().hasKnownRank()) {
-                int[] rev = new int[x.shape().rank()];
-                for (int i = 0; i < rev.length; i++) {
-                    rev[i] = rev.length - 1 - i;
-                }
-                p = intVector(rev, "perm");
-            } else {
-                Output rank = rank(x);
-                Output rm1 = op("Sub", null).addInput(rank).addInput(scalar(DType.INT32, 1, "sub/y")).build().output(0);
-                Output range = op("Range", null).addInput(scalar(DType.INT32, 0, "Range/start"))
-                        .addInput(rank).addInput(scalar(DType.INT32, 1, "Range/delta")).setAttr("Tidx", DType.INT32)
-                        .build().output(0);
-                p = op("Sub", null).addInput(rm1).addInput(range).build().output(0);
-            }
-            return transpose(x, p, s.name());
-        }
+        return TransposeOps.transpose(graph(), x, perm, name);
     }
 
     default Output transpose(Output x, Output perm, String name) {
-        return op("Transpose", name).addInput(x).addInput(perm).setAttr("Tperm", perm.dtype()).build().output(0);
+        return TransposeOps.transpose(graph(), x, perm, name);
     }
 
     default Output expandDims(Output x, int axis) {
@@ -107,10 +97,7 @@ public interface ArrayApi extends TfBase {
     }
 
     default Output expandDims(Output x, int axis, String name) {
-        try (var s = graph().nameScope(name == null ? "ExpandDims" : name)) {
-            return op("ExpandDims", s.name()).addInput(x).addInput(scalar(DType.INT32, axis, "dim"))
-                    .setAttr("Tdim", DType.INT32).build().output(0);
-        }
+        return ShapeOps.expandDims(graph(), x, axis, name);
     }
 
     /** Removes every dimension of size 1. */
@@ -123,17 +110,15 @@ public interface ArrayApi extends TfBase {
     }
 
     default Output squeeze(Output x, int[] axis, String name) {
-        return op("Squeeze", name).addInput(x).setAttr("squeeze_dims", axis == null ? new int[0] : axis).build().output(0);
+        return ShapeOps.squeeze(graph(), x, axis, name);
     }
 
     default Output broadcastTo(Output x, Output shape, String name) {
-        return op("BroadcastTo", name).addInput(x).addInput(shape).setAttr("Tidx", shape.dtype()).build().output(0);
+        return ShapeOps.broadcastTo(graph(), x, shape, name);
     }
 
     default Output broadcastTo(Output x, int[] shape) {
-        try (var s = graph().nameScope("BroadcastTo")) {
-            return broadcastTo(x, intVector(shape, "shape"), s.name());
-        }
+        return ShapeOps.broadcastTo(graph(), x, shape, null);
     }
 
     // ---- joining and splitting ----
@@ -144,14 +129,7 @@ public interface ArrayApi extends TfBase {
     }
 
     default Output concat(List<Output> values, int axis, String name) {
-        requireNonEmpty(values, "concat");
-        try (var s = graph().nameScope(name == null ? "concat" : name)) {
-            if (values.size() == 1) {
-                return op("Identity", s.name()).addInput(values.get(0)).build().output(0);
-            }
-            return op("ConcatV2", s.name()).addInputList(values).addInput(scalar(DType.INT32, axis, "axis"))
-                    .setAttr("Tidx", DType.INT32).build().output(0);
-        }
+        return ConcatOps.concat(graph(), values, axis, name);
     }
 
     default Output stack(List<Output> values) {
@@ -163,9 +141,7 @@ public interface ArrayApi extends TfBase {
     }
 
     default Output stack(List<Output> values, int axis, String name) {
-        requireNonEmpty(values, "stack");
-        return op("Pack", name == null ? "stack" : name).addInputList(values).setAttr("axis", (long) axis)
-                .build().output(0);
+        return ConcatOps.stack(graph(), values, axis, name);
     }
 
     default List<Output> unstack(Output x) {
@@ -178,13 +154,7 @@ public interface ArrayApi extends TfBase {
 
     /** {@code tf.unstack(x, axis)}: the size of {@code axis} must be known while building. */
     default List<Output> unstack(Output x, int axis, String name) {
-        Shape s = x.shape();
-        if (!s.hasKnownRank() || s.size(axis < 0 ? axis + s.rank() : axis) < 0) {
-            throw new InvalidArgumentException("Cannot infer num from shape " + s + " for unstack along axis " + axis);
-        }
-        long num = s.size(axis < 0 ? axis + s.rank() : axis);
-        return op("Unpack", name == null ? "unstack" : name).addInput(x).setAttr("num", num)
-                .setAttr("axis", (long) axis).build().outputs();
+        return ConcatOps.unstack(graph(), x, axis, name);
     }
 
     /** {@code tf.split(x, numSplit, axis)}: equal parts. */
@@ -193,10 +163,7 @@ public interface ArrayApi extends TfBase {
     }
 
     default List<Output> split(Output x, int numSplit, int axis, String name) {
-        try (var s = graph().nameScope(name == null ? "split" : name)) {
-            return op("Split", s.name()).addInput(scalar(DType.INT32, axis, "split_dim")).addInput(x)
-                    .setAttr("num_split", (long) numSplit).setAttr("T", x.dtype()).build().outputs();
-        }
+        return ConcatOps.split(graph(), x, numSplit, axis, name);
     }
 
     /** {@code tf.split(x, sizeSplits, axis)}: parts of the given sizes (one may be -1). */
@@ -205,11 +172,7 @@ public interface ArrayApi extends TfBase {
     }
 
     default List<Output> split(Output x, int[] sizeSplits, int axis, String name) {
-        Output sizes = intVector(sizeSplits, "Const");
-        try (var s = graph().nameScope(name == null ? "split" : name)) {
-            return op("SplitV", s.name()).addInput(x).addInput(sizes).addInput(scalar(DType.INT32, axis, "split_dim"))
-                    .setAttr("num_split", (long) sizeSplits.length).setAttr("Tlen", DType.INT32).build().outputs();
-        }
+        return ConcatOps.split(graph(), x, sizeSplits, axis, name);
     }
 
     default Output tile(Output x, int[] multiples) {
@@ -217,13 +180,11 @@ public interface ArrayApi extends TfBase {
     }
 
     default Output tile(Output x, int[] multiples, String name) {
-        try (var s = graph().nameScope(name == null ? "Tile" : name)) {
-            return tile(x, intVector(multiples, "multiples"), s.name());
-        }
+        return PadOps.tile(graph(), x, multiples, name);
     }
 
     default Output tile(Output x, Output multiples, String name) {
-        return op("Tile", name).addInput(x).addInput(multiples).setAttr("Tmultiples", multiples.dtype()).build().output(0);
+        return PadOps.tile(graph(), x, multiples, name);
     }
 
     /** {@code tf.pad(x, paddings)} in CONSTANT mode with zeros; {@code paddings[i] = {before, after}}. */
@@ -233,15 +194,7 @@ public interface ArrayApi extends TfBase {
 
     /** CONSTANT mode with {@code constantValue}: a Pad op when it is 0, else PadV2. */
     default Output pad(Output x, int[][] paddings, double constantValue, String name) {
-        String type = constantValue == 0 ? "Pad" : "PadV2";
-        try (var s = graph().nameScope(name == null ? type : name)) {
-            Output p = constOp(Tensor.of(paddings), "paddings");
-            var b = op(type, s.name()).addInput(x).addInput(p).setAttr("Tpaddings", DType.INT32);
-            if (constantValue != 0) {
-                b.addInput(scalar(x.dtype(), constantValue, "constant_values"));
-            }
-            return b.build().output(0);
-        }
+        return PadOps.pad(graph(), x, paddings, constantValue, name);
     }
 
     // ---- slicing and gathering ----
@@ -251,43 +204,47 @@ public interface ArrayApi extends TfBase {
     }
 
     default Output slice(Output x, int[] begin, int[] size, String name) {
-        try (var s = graph().nameScope(name == null ? "Slice" : name)) {
-            return slice(x, intVector(begin, "begin"), intVector(size, "size"), s.name());
-        }
+        return SliceOps.slice(graph(), x, begin, size, name);
     }
 
     default Output slice(Output x, Output begin, Output size, String name) {
-        return op("Slice", name).addInput(x).addInput(begin).addInput(size).setAttr("Index", begin.dtype())
-                .build().output(0);
+        return SliceOps.slice(graph(), x, begin, size, name);
     }
 
     /** {@code tf.strided_slice(x, begin, end)} with strides 1 and no masks. */
     default Output stridedSlice(Output x, int[] begin, int[] end) {
         int[] ones = new int[begin.length];
         java.util.Arrays.fill(ones, 1);
-        return stridedSlice(x, begin, end, ones, StridedSliceOptions.none(), null);
+        return stridedSlice(x, begin, end, ones, StridedSliceOptions.create(), null);
     }
 
     default Output stridedSlice(Output x, int[] begin, int[] end, int[] strides) {
-        return stridedSlice(x, begin, end, strides, StridedSliceOptions.none(), null);
+        return stridedSlice(x, begin, end, strides, StridedSliceOptions.create(), null);
     }
 
     /** {@code tf.strided_slice} with all of TensorFlow's masks (negative strides allowed). */
     default Output stridedSlice(Output x, int[] begin, int[] end, int[] strides, StridedSliceOptions options,
                                 String name) {
-        try (var s = graph().nameScope(name == null ? "StridedSlice" : name)) {
-            return stridedSlice(x, intVector(begin, "begin"), intVector(end, "end"), intVector(strides, "strides"),
-                    options, s.name());
-        }
+        return SliceOps.stridedSlice(graph(), x, begin, end, strides, options, name);
     }
 
     default Output stridedSlice(Output x, Output begin, Output end, Output strides, StridedSliceOptions options,
                                 String name) {
-        StridedSliceOptions o = options == null ? StridedSliceOptions.none() : options;
-        return op("StridedSlice", name).addInput(x).addInput(begin).addInput(end).addInput(strides)
-                .setAttr("Index", begin.dtype()).setAttr("begin_mask", o.beginMask()).setAttr("end_mask", o.endMask())
-                .setAttr("ellipsis_mask", o.ellipsisMask()).setAttr("new_axis_mask", o.newAxisMask())
-                .setAttr("shrink_axis_mask", o.shrinkAxisMask()).build().output(0);
+        return SliceOps.stridedSlice(graph(), x, begin, end, strides, options, name);
+    }
+
+    /** @deprecated use the overload with {@link StridedSliceOptions} of {@code dev.tensorgraph.ops.array}. */
+    @Deprecated
+    default Output stridedSlice(Output x, int[] begin, int[] end, int[] strides,
+                                dev.tensorgraph.ops.StridedSliceOptions options, String name) {
+        return stridedSlice(x, begin, end, strides, options == null ? null : options.toOptions(), name);
+    }
+
+    /** @deprecated use the overload with {@link StridedSliceOptions} of {@code dev.tensorgraph.ops.array}. */
+    @Deprecated
+    default Output stridedSlice(Output x, Output begin, Output end, Output strides,
+                                dev.tensorgraph.ops.StridedSliceOptions options, String name) {
+        return stridedSlice(x, begin, end, strides, options == null ? null : options.toOptions(), name);
     }
 
     /** {@code tf.gather(params, indices)} along axis 0: op {@code GatherV2}. */
@@ -305,11 +262,7 @@ public interface ArrayApi extends TfBase {
 
     /** {@code tf.gather(params, indices, axis=axis, batch_dims=batchDims)}. */
     default Output gather(Output params, Output indices, int axis, int batchDims, String name) {
-        try (var s = graph().nameScope(name == null ? "GatherV2" : name)) {
-            return op("GatherV2", s.name()).addInput(params).addInput(indices).addInput(scalar(DType.INT32, axis, "axis"))
-                    .setAttr("batch_dims", (long) batchDims).setAttr("Tparams", params.dtype())
-                    .setAttr("Tindices", indices.dtype()).setAttr("Taxis", DType.INT32).build().output(0);
-        }
+        return GatherOps.gather(graph(), params, indices, axis, batchDims, name);
     }
 
     /** {@code tf.one_hot(indices, depth)}: float32 1/0 along a new last axis. */
@@ -323,13 +276,7 @@ public interface ArrayApi extends TfBase {
 
     /** {@code tf.one_hot(indices, depth, on_value, off_value, axis, dtype, name)}; op {@code one_hot}. */
     default Output oneHot(Output indices, int depth, double onValue, double offValue, int axis, DType dtype, String name) {
-        try (var s = graph().nameScope(name == null ? "one_hot" : name)) {
-            Output on = scalar(dtype, onValue, "on_value");
-            Output off = scalar(dtype, offValue, "off_value");
-            return op("OneHot", s.name()).addInput(indices).addInput(scalar(DType.INT32, depth, "depth"))
-                    .addInput(on).addInput(off).setAttr("axis", (long) axis).setAttr("T", dtype)
-                    .setAttr("TI", indices.dtype()).build().output(0);
-        }
+        return OneHotOps.oneHot(graph(), indices, depth, onValue, offValue, axis, dtype, name);
     }
 
     // ---- creating ----
@@ -339,68 +286,51 @@ public interface ArrayApi extends TfBase {
     }
 
     default Output fill(Output dims, Output value, String name) {
-        return op("Fill", name).addInput(dims).addInput(value).setAttr("T", value.dtype())
-                .setAttr("index_type", dims.dtype()).build().output(0);
+        return ConstantOps.fill(graph(), dims, value, name);
     }
 
     default Output fill(int[] dims, Output value) {
-        try (var s = graph().nameScope("Fill")) {
-            return fill(intVector(dims, "dims"), value, s.name());
-        }
+        return ConstantOps.fill(graph(), dims, value, null);
     }
 
     /** {@code tf.zeros(shape, dtype)}: a Const named {@code zeros} below 1000 elements, else a Fill. */
     default Output zeros(Shape shape, DType dtype) {
-        return filledConstant(shape, dtype, 0, "zeros", null);
+        return zeros(shape, dtype, null);
     }
 
     default Output zeros(Shape shape, DType dtype, String name) {
-        return filledConstant(shape, dtype, 0, "zeros", name);
+        return ConstantOps.zeros(graph(), shape, dtype, name);
     }
 
     /** {@code tf.zeros(shape_tensor, dtype)} for a shape known only when the graph runs. */
     default Output zeros(Output shape, DType dtype) {
-        try (var s = graph().nameScope("zeros")) {
-            return fill(shape, scalar(dtype, 0, "Const"), s.name());
-        }
+        return ConstantOps.zeros(graph(), shape, dtype);
     }
 
     default Output ones(Shape shape, DType dtype) {
-        return filledConstant(shape, dtype, 1, "ones", null);
+        return ones(shape, dtype, null);
     }
 
     default Output ones(Shape shape, DType dtype, String name) {
-        return filledConstant(shape, dtype, 1, "ones", name);
+        return ConstantOps.ones(graph(), shape, dtype, name);
     }
 
-    private Output filledConstant(Shape shape, DType dtype, double v, String defaultName, String name) {
-        if (!shape.isFullyDefined()) {
-            throw new InvalidArgumentException("tf." + defaultName + " needs a fully defined shape, got " + shape);
-        }
-        try (var s = graph().nameScope(name == null ? defaultName : name)) {
-            if (shape.numElements() < 1000) {
-                return constOp(Literals.filled(dtype, shape, v), s.name());
-            }
-            long[] d = shape.dims();
-            Output dims = constOp(Tensor.of(DType.INT32, Shape.of(d.length), ArrayOps.toInts(d)), "shape_as_tensor");
-            return fill(dims, scalar(dtype, v, "Const"), s.name());
-        }
-    }
-
+    /** {@code tf.zeros_like(x)}: op ZerosLike named {@code zeros_like}. */
     default Output zerosLike(Output x) {
         return zerosLike(x, null);
     }
 
     default Output zerosLike(Output x, String name) {
-        return op("ZerosLike", name == null ? "zeros_like" : name).addInput(x).build().output(0);
+        return ConstantOps.zerosLike(graph(), x, name == null ? "zeros_like" : name);
     }
 
+    /** {@code tf.ones_like(x)}: op OnesLike named {@code ones_like}. */
     default Output onesLike(Output x) {
         return onesLike(x, null);
     }
 
     default Output onesLike(Output x, String name) {
-        return op("OnesLike", name == null ? "ones_like" : name).addInput(x).build().output(0);
+        return ConstantOps.onesLike(graph(), x, name == null ? "ones_like" : name);
     }
 
     /** {@code tf.range(limit)}: int32 0, 1, ..., limit - 1. */
@@ -418,15 +348,11 @@ public interface ArrayApi extends TfBase {
 
     /** {@code tf.range(start, limit, delta, dtype)}; op {@code range}. */
     default Output range(double start, double limit, double delta, DType dtype, String name) {
-        try (var s = graph().nameScope(name == null ? "range" : name)) {
-            return range(scalar(dtype, start, "start"), scalar(dtype, limit, "limit"), scalar(dtype, delta, "delta"),
-                    s.name());
-        }
+        return ConstantOps.range(graph(), start, limit, delta, dtype, name);
     }
 
     default Output range(Output start, Output limit, Output delta, String name) {
-        return op("Range", name == null ? "range" : name).addInput(start).addInput(limit).addInput(delta)
-                .setAttr("Tidx", start.dtype()).build().output(0);
+        return ConstantOps.range(graph(), start, limit, delta, name == null ? "range" : name);
     }
 
     // ---- values ----
@@ -437,8 +363,7 @@ public interface ArrayApi extends TfBase {
 
     /** {@code tf.unique(x, out_idx)}: distinct values in order of first occurrence and each element's index. */
     default Unique unique(Output x, DType outIdx, String name) {
-        Operation u = op("Unique", name).addInput(x).setAttr("out_idx", outIdx).build();
-        return new Unique(u.output(0), u.output(1));
+        return UniqueOps.unique(graph(), x, outIdx, name);
     }
 
     /** {@code tf.where(condition)}: int64 coordinates [n, rank] of the true elements. */
@@ -447,7 +372,7 @@ public interface ArrayApi extends TfBase {
     }
 
     default Output where(Output condition, String name) {
-        return op("Where", name).addInput(condition).build().output(0);
+        return SelectOps.where(graph(), condition, name);
     }
 
     default Output booleanMask(Output tensor, Output mask) {
@@ -459,54 +384,12 @@ public interface ArrayApi extends TfBase {
      * flattened over the first k dimensions (reshape, where, squeeze, gather as TensorFlow builds it).
      */
     default Output booleanMask(Output tensor, Output mask, String name) {
-        Shape ms = mask.shape();
-        if (!ms.hasKnownRank()) {
-            throw new InvalidArgumentException("Number of mask dimensions must be specified, even if some dimensions are None");
-        }
-        int k = ms.rank();
-        if (k == 0) {
-            throw new InvalidArgumentException("mask cannot be scalar.");
-        }
-        Shape ts = tensor.shape();
-        if (ts.hasKnownRank() && !ts.subShape(0, k).isCompatibleWith(ms)) {
-            throw new InvalidArgumentException("Shapes " + ts + " and " + ms + " are incompatible for boolean_mask");
-        }
-        try (var s = graph().nameScope(name == null ? "boolean_mask" : name)) {
-            Output target;
-            if (ts.isFullyDefined()) {
-                long lead = ts.subShape(0, k).numElements();
-                long[] rest = ts.subShape(k, ts.rank()).dims();
-                long[] d = new long[1 + rest.length];
-                d[0] = lead;
-                System.arraycopy(rest, 0, d, 1, rest.length);
-                target = constOp(Tensor.of(DType.INT32, Shape.of(d.length), ArrayOps.toInts(d)), "concat");
-            } else {
-                Output shp = shape(tensor);
-                Output leadShape = stridedSlice(shp, new int[] {0}, new int[] {k});
-                Output lead = op("Prod", null).addInput(leadShape).addInput(intVector(new int[] {0}, "Prod/reduction_indices"))
-                        .setAttr("keep_dims", false).setAttr("Tidx", DType.INT32).build().output(0);
-                Output restShape = stridedSlice(shp, new int[] {k}, new int[] {0}, new int[] {1},
-                        StridedSliceOptions.none().withEndMask(1), null);
-                target = concat(List.of(reshape(lead, new int[] {1}), restShape), 0);
-            }
-            Output flat = reshape(tensor, target);
-            Output flatMask = reshape(mask, new int[] {-1});
-            Output idx = squeeze(where(flatMask), new int[] {1});
-            return gather(flat, idx, 0);
-        }
+        return GatherOps.booleanMask(graph(), tensor, mask, name);
     }
 
     /** {@code tf.sparse_to_dense(sparse_indices, output_shape, sparse_values, default_value)}. */
     default Output sparseToDense(Output sparseIndices, Output outputShape, Output sparseValues, Output defaultValue,
                                  String name) {
-        return op("SparseToDense", name).addInput(sparseIndices).addInput(outputShape).addInput(sparseValues)
-                .addInput(defaultValue).setAttr("T", sparseValues.dtype()).setAttr("Tindices", sparseIndices.dtype())
-                .build().output(0);
-    }
-
-    private static void requireNonEmpty(List<Output> values, String what) {
-        if (values == null || values.isEmpty()) {
-            throw new InvalidArgumentException("tf." + what + " needs at least one value");
-        }
+        return SparseOps.sparseToDense(graph(), sparseIndices, outputShape, sparseValues, defaultValue, true, name);
     }
 }

@@ -2,6 +2,9 @@ package dev.tensorgraph.ops;
 
 import dev.tensorgraph.DType;
 import dev.tensorgraph.Output;
+import dev.tensorgraph.ops.indexing.SelectOps;
+import dev.tensorgraph.ops.math.CastOps;
+import dev.tensorgraph.ops.math.ComparisonOps;
 
 /**
  * Comparisons (bool results, with broadcasting), logical ops, {@code where} and {@code cast}; part of the
@@ -12,31 +15,16 @@ import dev.tensorgraph.Output;
  * Output absX = tf.where(positive, x, tf.negative(x));
  * }</pre>
  *
- * Definitions: {@link ComparisonOps}.
+ * Definitions: {@link ComparisonOps}, {@link SelectOps}, {@link CastOps}.
  */
 public interface ComparisonApi extends TfBase {
-    private Output binaryOp(String type, String defaultName, Output x, Output y, String name) {
-        return op(type, name == null ? defaultName : name).addInput(x).addInput(y).build().output(0);
-    }
-
-    private Output scalarOp(String type, String defaultName, Output x, double y, String name) {
-        try (var s = graph().nameScope(name == null ? defaultName : name)) {
-            Output c = scalar(x.dtype(), y, "y");
-            return op(type, s.name()).addInput(x).addInput(c).build().output(0);
-        }
-    }
-
-    private Output unaryOp(String type, Output x, String name) {
-        return op(type, name).addInput(x).build().output(0);
-    }
-
     /** {@code tf.equal}: x == y elementwise (bool). */
     default Output equal(Output x, Output y) {
         return equal(x, y, null);
     }
 
     default Output equal(Output x, Output y, String name) {
-        return binaryOp("Equal", "Equal", x, y, name);
+        return ComparisonOps.equal(graph(), x, y, name);
     }
 
     /** As {@link #equal(Output, Output)} with {@code y} a constant of x's dtype. */
@@ -45,7 +33,7 @@ public interface ComparisonApi extends TfBase {
     }
 
     default Output equal(Output x, double y, String name) {
-        return scalarOp("Equal", "Equal", x, y, name);
+        return ComparisonOps.equal(graph(), x, y, name);
     }
 
     /** {@code tf.not_equal}: x != y elementwise (bool). */
@@ -54,7 +42,7 @@ public interface ComparisonApi extends TfBase {
     }
 
     default Output notEqual(Output x, Output y, String name) {
-        return binaryOp("NotEqual", "NotEqual", x, y, name);
+        return ComparisonOps.notEqual(graph(), x, y, name);
     }
 
     /** As {@link #notEqual(Output, Output)} with {@code y} a constant of x's dtype. */
@@ -63,7 +51,7 @@ public interface ComparisonApi extends TfBase {
     }
 
     default Output notEqual(Output x, double y, String name) {
-        return scalarOp("NotEqual", "NotEqual", x, y, name);
+        return ComparisonOps.notEqual(graph(), x, y, name);
     }
 
     /** {@code tf.less}: x < y elementwise (bool). */
@@ -72,7 +60,7 @@ public interface ComparisonApi extends TfBase {
     }
 
     default Output less(Output x, Output y, String name) {
-        return binaryOp("Less", "Less", x, y, name);
+        return ComparisonOps.less(graph(), x, y, name);
     }
 
     /** As {@link #less(Output, Output)} with {@code y} a constant of x's dtype. */
@@ -81,7 +69,7 @@ public interface ComparisonApi extends TfBase {
     }
 
     default Output less(Output x, double y, String name) {
-        return scalarOp("Less", "Less", x, y, name);
+        return ComparisonOps.less(graph(), x, y, name);
     }
 
     /** {@code tf.less_equal}: x <= y elementwise (bool). */
@@ -90,7 +78,7 @@ public interface ComparisonApi extends TfBase {
     }
 
     default Output lessEqual(Output x, Output y, String name) {
-        return binaryOp("LessEqual", "LessEqual", x, y, name);
+        return ComparisonOps.lessEqual(graph(), x, y, name);
     }
 
     /** As {@link #lessEqual(Output, Output)} with {@code y} a constant of x's dtype. */
@@ -99,7 +87,7 @@ public interface ComparisonApi extends TfBase {
     }
 
     default Output lessEqual(Output x, double y, String name) {
-        return scalarOp("LessEqual", "LessEqual", x, y, name);
+        return ComparisonOps.lessEqual(graph(), x, y, name);
     }
 
     /** {@code tf.greater}: x > y elementwise (bool). */
@@ -108,7 +96,7 @@ public interface ComparisonApi extends TfBase {
     }
 
     default Output greater(Output x, Output y, String name) {
-        return binaryOp("Greater", "Greater", x, y, name);
+        return ComparisonOps.greater(graph(), x, y, name);
     }
 
     /** As {@link #greater(Output, Output)} with {@code y} a constant of x's dtype. */
@@ -117,7 +105,7 @@ public interface ComparisonApi extends TfBase {
     }
 
     default Output greater(Output x, double y, String name) {
-        return scalarOp("Greater", "Greater", x, y, name);
+        return ComparisonOps.greater(graph(), x, y, name);
     }
 
     /** {@code tf.greater_equal}: x >= y elementwise (bool). */
@@ -126,7 +114,7 @@ public interface ComparisonApi extends TfBase {
     }
 
     default Output greaterEqual(Output x, Output y, String name) {
-        return binaryOp("GreaterEqual", "GreaterEqual", x, y, name);
+        return ComparisonOps.greaterEqual(graph(), x, y, name);
     }
 
     /** As {@link #greaterEqual(Output, Output)} with {@code y} a constant of x's dtype. */
@@ -135,7 +123,7 @@ public interface ComparisonApi extends TfBase {
     }
 
     default Output greaterEqual(Output x, double y, String name) {
-        return scalarOp("GreaterEqual", "GreaterEqual", x, y, name);
+        return ComparisonOps.greaterEqual(graph(), x, y, name);
     }
 
     /** {@code tf.logical_and} of two bool tensors. */
@@ -144,7 +132,7 @@ public interface ComparisonApi extends TfBase {
     }
 
     default Output logicalAnd(Output x, Output y, String name) {
-        return binaryOp("LogicalAnd", "LogicalAnd", x, y, name);
+        return ComparisonOps.logicalAnd(graph(), x, y, name);
     }
 
     /** {@code tf.logical_or} of two bool tensors. */
@@ -153,7 +141,7 @@ public interface ComparisonApi extends TfBase {
     }
 
     default Output logicalOr(Output x, Output y, String name) {
-        return binaryOp("LogicalOr", "LogicalOr", x, y, name);
+        return ComparisonOps.logicalOr(graph(), x, y, name);
     }
 
     /** {@code tf.logical_not} of a bool tensor. */
@@ -162,7 +150,7 @@ public interface ComparisonApi extends TfBase {
     }
 
     default Output logicalNot(Output x, String name) {
-        return unaryOp("LogicalNot", x, name);
+        return ComparisonOps.logicalNot(graph(), x, name);
     }
 
     /** {@code tf.where(condition, x, y)}: x where condition holds, else y (op Select). */
@@ -171,7 +159,7 @@ public interface ComparisonApi extends TfBase {
     }
 
     default Output where(Output condition, Output x, Output y, String name) {
-        return op("Select", name).addInput(condition).addInput(x).addInput(y).build().output(0);
+        return SelectOps.select(graph(), condition, x, y, name);
     }
 
     /** {@code tf.where_v2(condition, x, y)}: as {@link #where(Output, Output, Output)} with broadcasting of all three. */
@@ -180,7 +168,7 @@ public interface ComparisonApi extends TfBase {
     }
 
     default Output whereV2(Output condition, Output x, Output y, String name) {
-        return op("SelectV2", name).addInput(condition).addInput(x).addInput(y).build().output(0);
+        return SelectOps.selectV2(graph(), condition, x, y, name);
     }
 
     /**
@@ -192,10 +180,6 @@ public interface ComparisonApi extends TfBase {
     }
 
     default Output cast(Output x, DType dtype, String name) {
-        if (x.dtype() == dtype) {
-            return x;
-        }
-        return op("Cast", name).addInput(x).setAttr("SrcT", x.dtype()).setAttr("DstT", dtype)
-                .setAttr("Truncate", false).build().output(0);
+        return CastOps.cast(graph(), x, dtype, name);
     }
 }

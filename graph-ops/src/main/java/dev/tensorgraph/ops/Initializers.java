@@ -1,201 +1,158 @@
 package dev.tensorgraph.ops;
 
-import dev.tensorgraph.DType;
-import dev.tensorgraph.Shape;
-import dev.tensorgraph.errors.InvalidArgumentException;
-
 /**
- * TensorFlow 1.x's variable initializers ({@code init_ops.py}). Each creates its ops inside the variable's
- * {@code Initializer} name scope, named as TensorFlow names them: {@code v/Initializer/Const},
- * {@code v/Initializer/zeros}, {@code v/Initializer/random_uniform/RandomUniform}, ...
+ * TensorFlow 1.x's variable initializers.
  *
- * <pre>{@code
- * Variable w = tf.getVariable("w", Shape.of(784, 10), Initializers.heNormal());
- * Variable b = tf.getVariable("b", Shape.of(10), Initializers.zeros());
- * }</pre>
+ * @deprecated moved to {@link dev.tensorgraph.ops.state.Initializers}, whose initializers build into a graph.
  */
+@Deprecated
 public final class Initializers {
-    /** {@code scipy.stats.truncnorm.std(a=-2, b=2)}: the stddev of a unit normal truncated at two sigmas. */
-    static final double TRUNCATED_STDDEV = 0.87962566103423978;
-
     private Initializers() {}
 
-    /** {@code tf.zeros_initializer()}. */
+    /** @deprecated use {@link dev.tensorgraph.ops.state.Initializers#zeros}. */
+    @Deprecated
     public static Initializer zeros() {
-        return (tf, shape, dtype) -> tf.zeros(shape, dtype);
+        dev.tensorgraph.ops.state.Initializer init = dev.tensorgraph.ops.state.Initializers.zeros();
+        return (tf, shape, dtype) -> init.create(tf.graph(), shape, dtype);
     }
 
-    /** {@code tf.ones_initializer()}. */
+    /** @deprecated use {@link dev.tensorgraph.ops.state.Initializers#ones}. */
+    @Deprecated
     public static Initializer ones() {
-        return (tf, shape, dtype) -> tf.ones(shape, dtype);
+        dev.tensorgraph.ops.state.Initializer init = dev.tensorgraph.ops.state.Initializers.ones();
+        return (tf, shape, dtype) -> init.create(tf.graph(), shape, dtype);
     }
 
-    /** {@code tf.constant_initializer(value)}: every element {@code value}. */
+    /** @deprecated use {@link dev.tensorgraph.ops.state.Initializers#constant}. */
+    @Deprecated
     public static Initializer constant(double value) {
-        return (tf, shape, dtype) -> {
-            if (shape.numElements() < 1000) {
-                return tf.constant(value, dtype, shape, "Const");
-            }
-            // A Fill keeps large initial values out of the GraphDef, as TensorFlow's compact constants do.
-            try (var s = tf.nameScope("Const")) {
-                return tf.fill(tf.intVector(shape.intDims(), "dims"), tf.scalar(dtype, value, "value"), s.name());
-            }
-        };
+        dev.tensorgraph.ops.state.Initializer init = dev.tensorgraph.ops.state.Initializers.constant(value);
+        return (tf, shape, dtype) -> init.create(tf.graph(), shape, dtype);
     }
 
-    // ---- random ----
-
-    /** {@code tf.random_normal_initializer(mean, stddev, seed)}. */
+    /** @deprecated use {@link dev.tensorgraph.ops.state.Initializers#randomNormal}. */
+    @Deprecated
     public static Initializer randomNormal(double mean, double stddev, Long seed) {
-        return (tf, shape, dtype) -> tf.random.normal(shape, mean, stddev, requireFloat(dtype), seed, null);
+        dev.tensorgraph.ops.state.Initializer init = dev.tensorgraph.ops.state.Initializers.randomNormal(mean, stddev, seed);
+        return (tf, shape, dtype) -> init.create(tf.graph(), shape, dtype);
     }
 
-    /** {@code tf.random_normal_initializer()}: mean 0, stddev 1. */
+    /** @deprecated use {@link dev.tensorgraph.ops.state.Initializers#randomNormal}. */
+    @Deprecated
     public static Initializer randomNormal() {
-        return randomNormal(0.0, 1.0, null);
+        dev.tensorgraph.ops.state.Initializer init = dev.tensorgraph.ops.state.Initializers.randomNormal();
+        return (tf, shape, dtype) -> init.create(tf.graph(), shape, dtype);
     }
 
-    /** {@code tf.truncated_normal_initializer(mean, stddev, seed)}: resampled beyond two stddevs. */
+    /** @deprecated use {@link dev.tensorgraph.ops.state.Initializers#truncatedNormal}. */
+    @Deprecated
     public static Initializer truncatedNormal(double mean, double stddev, Long seed) {
-        return (tf, shape, dtype) -> tf.random.truncatedNormal(shape, mean, stddev, requireFloat(dtype), seed, null);
+        dev.tensorgraph.ops.state.Initializer init = dev.tensorgraph.ops.state.Initializers.truncatedNormal(mean, stddev, seed);
+        return (tf, shape, dtype) -> init.create(tf.graph(), shape, dtype);
     }
 
+    /** @deprecated use {@link dev.tensorgraph.ops.state.Initializers#truncatedNormal}. */
+    @Deprecated
     public static Initializer truncatedNormal() {
-        return truncatedNormal(0.0, 1.0, null);
+        dev.tensorgraph.ops.state.Initializer init = dev.tensorgraph.ops.state.Initializers.truncatedNormal();
+        return (tf, shape, dtype) -> init.create(tf.graph(), shape, dtype);
     }
 
-    /** {@code tf.random_uniform_initializer(minval, maxval, seed)}: also for int32/int64 variables. */
+    /** @deprecated use {@link dev.tensorgraph.ops.state.Initializers#randomUniform}. */
+    @Deprecated
     public static Initializer randomUniform(double minval, double maxval, Long seed) {
-        return (tf, shape, dtype) -> tf.random.uniform(shape, minval, maxval, dtype, seed, null);
+        dev.tensorgraph.ops.state.Initializer init = dev.tensorgraph.ops.state.Initializers.randomUniform(minval, maxval, seed);
+        return (tf, shape, dtype) -> init.create(tf.graph(), shape, dtype);
     }
 
-    /** {@code tf.random_uniform_initializer()}: [0, 1). */
+    /** @deprecated use {@link dev.tensorgraph.ops.state.Initializers#randomUniform}. */
+    @Deprecated
     public static Initializer randomUniform() {
-        return randomUniform(0.0, 1.0, null);
+        dev.tensorgraph.ops.state.Initializer init = dev.tensorgraph.ops.state.Initializers.randomUniform();
+        return (tf, shape, dtype) -> init.create(tf.graph(), shape, dtype);
     }
 
-    // ---- variance scaling ----
-
-    /**
-     * {@code tf.variance_scaling_initializer(scale, mode, distribution, seed)}: with {@code n} the fan-in, fan-out
-     * or their mean ({@code mode} "fan_in", "fan_out", "fan_avg"; at least 1), samples have variance
-     * {@code scale / n}: "truncated_normal" (or its old name "normal") draws a truncated normal of stddev
-     * {@code sqrt(scale/n) / 0.8796...}, "untruncated_normal" a normal of stddev {@code sqrt(scale/n)}, "uniform"
-     * a uniform in {@code ±sqrt(3 scale/n)}.
-     */
+    /** @deprecated use {@link dev.tensorgraph.ops.state.Initializers#varianceScaling}. */
+    @Deprecated
     public static Initializer varianceScaling(double scale, String mode, String distribution, Long seed) {
-        if (!(scale > 0)) {
-            throw new InvalidArgumentException("`scale` must be positive float, got " + scale);
-        }
-        if (!"fan_in".equals(mode) && !"fan_out".equals(mode) && !"fan_avg".equals(mode)) {
-            throw new InvalidArgumentException("Invalid `mode` argument: " + mode);
-        }
-        String dist = distribution == null ? "" : distribution.toLowerCase(java.util.Locale.ROOT);
-        if (!dist.equals("normal") && !dist.equals("truncated_normal") && !dist.equals("untruncated_normal")
-                && !dist.equals("uniform")) {
-            throw new InvalidArgumentException("Invalid `distribution` argument: " + distribution);
-        }
-        return (tf, shape, dtype) -> {
-            requireFloat(dtype);
-            double n = switch (mode) {
-                case "fan_in" -> Math.max(1.0, fans(shape)[0]);
-                case "fan_out" -> Math.max(1.0, fans(shape)[1]);
-                default -> Math.max(1.0, (fans(shape)[0] + fans(shape)[1]) / 2.0);
-            };
-            double s = scale / n;
-            return switch (dist) {
-                case "normal", "truncated_normal" ->
-                        tf.random.truncatedNormal(shape, 0.0, Math.sqrt(s) / TRUNCATED_STDDEV, dtype, seed, null);
-                case "untruncated_normal" -> tf.random.normal(shape, 0.0, Math.sqrt(s), dtype, seed, null);
-                default -> {
-                    double limit = Math.sqrt(3.0 * s);
-                    yield tf.random.uniform(shape, -limit, limit, dtype, seed, null);
-                }
-            };
-        };
+        dev.tensorgraph.ops.state.Initializer init = dev.tensorgraph.ops.state.Initializers.varianceScaling(scale, mode, distribution, seed);
+        return (tf, shape, dtype) -> init.create(tf.graph(), shape, dtype);
     }
 
-    /** {@code tf.variance_scaling_initializer()}: scale 1, fan_in, truncated normal. */
+    /** @deprecated use {@link dev.tensorgraph.ops.state.Initializers#varianceScaling}. */
+    @Deprecated
     public static Initializer varianceScaling() {
-        return varianceScaling(1.0, "fan_in", "truncated_normal", null);
+        dev.tensorgraph.ops.state.Initializer init = dev.tensorgraph.ops.state.Initializers.varianceScaling();
+        return (tf, shape, dtype) -> init.create(tf.graph(), shape, dtype);
     }
 
-    /** {@code tf.glorot_uniform_initializer()}, the default for float variables: uniform in ±sqrt(6/(fan_in+fan_out)). */
+    /** @deprecated use {@link dev.tensorgraph.ops.state.Initializers#glorotUniform}. */
+    @Deprecated
     public static Initializer glorotUniform() {
-        return glorotUniform(null);
+        dev.tensorgraph.ops.state.Initializer init = dev.tensorgraph.ops.state.Initializers.glorotUniform();
+        return (tf, shape, dtype) -> init.create(tf.graph(), shape, dtype);
     }
 
+    /** @deprecated use {@link dev.tensorgraph.ops.state.Initializers#glorotUniform}. */
+    @Deprecated
     public static Initializer glorotUniform(Long seed) {
-        return varianceScaling(1.0, "fan_avg", "uniform", seed);
+        dev.tensorgraph.ops.state.Initializer init = dev.tensorgraph.ops.state.Initializers.glorotUniform(seed);
+        return (tf, shape, dtype) -> init.create(tf.graph(), shape, dtype);
     }
 
-    /** {@code tf.glorot_normal_initializer()}: truncated normal of stddev sqrt(2/(fan_in+fan_out)). */
+    /** @deprecated use {@link dev.tensorgraph.ops.state.Initializers#glorotNormal}. */
+    @Deprecated
     public static Initializer glorotNormal() {
-        return glorotNormal(null);
+        dev.tensorgraph.ops.state.Initializer init = dev.tensorgraph.ops.state.Initializers.glorotNormal();
+        return (tf, shape, dtype) -> init.create(tf.graph(), shape, dtype);
     }
 
+    /** @deprecated use {@link dev.tensorgraph.ops.state.Initializers#glorotNormal}. */
+    @Deprecated
     public static Initializer glorotNormal(Long seed) {
-        return varianceScaling(1.0, "fan_avg", "truncated_normal", seed);
+        dev.tensorgraph.ops.state.Initializer init = dev.tensorgraph.ops.state.Initializers.glorotNormal(seed);
+        return (tf, shape, dtype) -> init.create(tf.graph(), shape, dtype);
     }
 
-    /** {@code tf.initializers.he_normal()}: truncated normal of stddev sqrt(2/fan_in). */
+    /** @deprecated use {@link dev.tensorgraph.ops.state.Initializers#heNormal}. */
+    @Deprecated
     public static Initializer heNormal() {
-        return heNormal(null);
+        dev.tensorgraph.ops.state.Initializer init = dev.tensorgraph.ops.state.Initializers.heNormal();
+        return (tf, shape, dtype) -> init.create(tf.graph(), shape, dtype);
     }
 
+    /** @deprecated use {@link dev.tensorgraph.ops.state.Initializers#heNormal}. */
+    @Deprecated
     public static Initializer heNormal(Long seed) {
-        return varianceScaling(2.0, "fan_in", "truncated_normal", seed);
+        dev.tensorgraph.ops.state.Initializer init = dev.tensorgraph.ops.state.Initializers.heNormal(seed);
+        return (tf, shape, dtype) -> init.create(tf.graph(), shape, dtype);
     }
 
-    /** {@code tf.initializers.he_uniform()}: uniform in ±sqrt(6/fan_in). */
+    /** @deprecated use {@link dev.tensorgraph.ops.state.Initializers#heUniform}. */
+    @Deprecated
     public static Initializer heUniform() {
-        return heUniform(null);
+        dev.tensorgraph.ops.state.Initializer init = dev.tensorgraph.ops.state.Initializers.heUniform();
+        return (tf, shape, dtype) -> init.create(tf.graph(), shape, dtype);
     }
 
+    /** @deprecated use {@link dev.tensorgraph.ops.state.Initializers#heUniform}. */
+    @Deprecated
     public static Initializer heUniform(Long seed) {
-        return varianceScaling(2.0, "fan_in", "uniform", seed);
+        dev.tensorgraph.ops.state.Initializer init = dev.tensorgraph.ops.state.Initializers.heUniform(seed);
+        return (tf, shape, dtype) -> init.create(tf.graph(), shape, dtype);
     }
 
-    /** {@code tf.initializers.lecun_normal()}: truncated normal of stddev sqrt(1/fan_in). */
+    /** @deprecated use {@link dev.tensorgraph.ops.state.Initializers#lecunNormal}. */
+    @Deprecated
     public static Initializer lecunNormal(Long seed) {
-        return varianceScaling(1.0, "fan_in", "truncated_normal", seed);
+        dev.tensorgraph.ops.state.Initializer init = dev.tensorgraph.ops.state.Initializers.lecunNormal(seed);
+        return (tf, shape, dtype) -> init.create(tf.graph(), shape, dtype);
     }
 
-    /** {@code tf.initializers.lecun_uniform()}: uniform in ±sqrt(3/fan_in). */
+    /** @deprecated use {@link dev.tensorgraph.ops.state.Initializers#lecunUniform}. */
+    @Deprecated
     public static Initializer lecunUniform(Long seed) {
-        return varianceScaling(1.0, "fan_in", "uniform", seed);
-    }
-
-    /**
-     * TensorFlow's {@code _compute_fans}: scalars (1, 1); vectors (n, n); matrices (rows, cols); convolution
-     * kernels {@code [..., in, out]} (receptive field × in, receptive field × out).
-     */
-    static double[] fans(Shape shape) {
-        int rank = shape.rank();
-        if (rank < 1) {
-            return new double[] {1, 1};
-        }
-        if (rank == 1) {
-            return new double[] {shape.size(0), shape.size(0)};
-        }
-        if (rank == 2) {
-            return new double[] {shape.size(0), shape.size(1)};
-        }
-        double receptive = 1;
-        for (int i = 0; i < rank - 2; i++) {
-            receptive *= shape.size(i);
-        }
-        return new double[] {shape.size(rank - 2) * receptive, shape.size(rank - 1) * receptive};
-    }
-
-    static boolean isFloat(DType t) {
-        return t.isFloating();
-    }
-
-    private static DType requireFloat(DType t) {
-        if (!t.isFloating()) {
-            throw new InvalidArgumentException("Expected floating point type, got " + t.name().toLowerCase(java.util.Locale.ROOT) + ".");
-        }
-        return t;
+        dev.tensorgraph.ops.state.Initializer init = dev.tensorgraph.ops.state.Initializers.lecunUniform(seed);
+        return (tf, shape, dtype) -> init.create(tf.graph(), shape, dtype);
     }
 }

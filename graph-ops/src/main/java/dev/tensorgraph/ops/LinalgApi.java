@@ -1,7 +1,7 @@
 package dev.tensorgraph.ops;
 
 import dev.tensorgraph.Output;
-import dev.tensorgraph.Shape;
+import dev.tensorgraph.ops.math.MatMulOps;
 
 /**
  * {@code tf.matmul}; see {@link MatMulOps}. Matrices give a {@code MatMul} op; inputs of rank above 2 (or of
@@ -23,17 +23,6 @@ public interface LinalgApi extends TfBase {
     }
 
     default Output matmul(Output a, Output b, boolean transposeA, boolean transposeB, String name) {
-        try (var s = graph().nameScope(name == null ? "MatMul" : name)) {
-            if (isMatrix(a.shape()) && isMatrix(b.shape())) {
-                return op("MatMul", s.name()).addInput(a).addInput(b).setAttr("transpose_a", transposeA)
-                        .setAttr("transpose_b", transposeB).build().output(0);
-            }
-            return op("BatchMatMulV2", s.name()).addInput(a).addInput(b).setAttr("adj_x", transposeA)
-                    .setAttr("adj_y", transposeB).build().output(0);
-        }
-    }
-
-    private static boolean isMatrix(Shape s) {
-        return s.hasKnownRank() && s.rank() <= 2;
+        return MatMulOps.matmul(graph(), a, b, transposeA, transposeB, name);
     }
 }

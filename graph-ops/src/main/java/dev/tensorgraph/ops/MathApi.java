@@ -1,45 +1,32 @@
 package dev.tensorgraph.ops;
 
-import dev.tensorgraph.DType;
 import dev.tensorgraph.Output;
+import dev.tensorgraph.ops.math.ArithmeticOps;
+import dev.tensorgraph.ops.math.UnaryOps;
+import dev.tensorgraph.ops.nn.ActivationOps;
 import java.util.List;
 
 /**
- * Elementwise math: arithmetic with NumPy broadcasting, unary functions, comparisons, logical ops,
- * {@code where}, {@code cast} and {@code addN}. Each method builds the op TensorFlow 1.x's Python function
- * builds, with the same default name; the {@code double} overloads turn the Java number into a constant
- * of x's dtype named {@code y} inside the op's name scope, as Python's conversion does.
+ * Elementwise math: arithmetic with NumPy broadcasting, unary functions and {@code addN}; comparisons, logical
+ * ops, {@code where} and {@code cast} are in {@link ComparisonApi}. Each method builds the op TensorFlow 1.x's
+ * Python function builds, with the same default name; the {@code double} overloads turn the Java number into a
+ * constant of x's dtype named {@code y} inside the op's name scope, as Python's conversion does.
  *
  * <pre>{@code
  * Output y = tf.add(tf.multiply(x, 2.0), b);      // Mul, Add
  * Output m = tf.where(tf.greater(x, 0.0), x, tf.negative(x));
  * }</pre>
  *
- * Definitions: {@link BinaryOps}, {@link UnaryOps}, {@link ComparisonOps}.
+ * Definitions: {@link ArithmeticOps}, {@link UnaryOps}.
  */
 public interface MathApi extends ComparisonApi {
-    private Output binaryOp(String type, String defaultName, Output x, Output y, String name) {
-        return op(type, name == null ? defaultName : name).addInput(x).addInput(y).build().output(0);
-    }
-
-    private Output scalarOp(String type, String defaultName, Output x, double y, String name) {
-        try (var s = graph().nameScope(name == null ? defaultName : name)) {
-            Output c = scalar(x.dtype(), y, "y");
-            return op(type, s.name()).addInput(x).addInput(c).build().output(0);
-        }
-    }
-
-    private Output unaryOp(String type, Output x, String name) {
-        return op(type, name).addInput(x).build().output(0);
-    }
-
     /** {@code tf.add}: x + y with broadcasting (op type Add). */
     default Output add(Output x, Output y) {
         return add(x, y, null);
     }
 
     default Output add(Output x, Output y, String name) {
-        return binaryOp("Add", "Add", x, y, name);
+        return ArithmeticOps.add(graph(), x, y, name);
     }
 
     /** As {@link #add(Output, Output)} with {@code y} a constant of x's dtype. */
@@ -48,25 +35,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output add(Output x, double y, String name) {
-        return scalarOp("Add", "Add", x, y, name);
-    }
-
-    /** {@code tf.raw_ops.AddV2}: x + y with broadcasting, the op type TensorFlow 2 emits. */
-    default Output addV2(Output x, Output y) {
-        return addV2(x, y, null);
-    }
-
-    default Output addV2(Output x, Output y, String name) {
-        return binaryOp("AddV2", "AddV2", x, y, name);
-    }
-
-    /** As {@link #addV2(Output, Output)} with {@code y} a constant of x's dtype. */
-    default Output addV2(Output x, double y) {
-        return addV2(x, y, null);
-    }
-
-    default Output addV2(Output x, double y, String name) {
-        return scalarOp("AddV2", "AddV2", x, y, name);
+        return ArithmeticOps.add(graph(), x, y, name);
     }
 
     /** {@code tf.subtract}: x - y with broadcasting. */
@@ -75,7 +44,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output subtract(Output x, Output y, String name) {
-        return binaryOp("Sub", "Sub", x, y, name);
+        return ArithmeticOps.sub(graph(), x, y, name);
     }
 
     /** As {@link #subtract(Output, Output)} with {@code y} a constant of x's dtype. */
@@ -84,7 +53,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output subtract(Output x, double y, String name) {
-        return scalarOp("Sub", "Sub", x, y, name);
+        return ArithmeticOps.sub(graph(), x, y, name);
     }
 
     /** {@code tf.multiply}: x * y with broadcasting. */
@@ -93,7 +62,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output multiply(Output x, Output y, String name) {
-        return binaryOp("Mul", "Mul", x, y, name);
+        return ArithmeticOps.mul(graph(), x, y, name);
     }
 
     /** As {@link #multiply(Output, Output)} with {@code y} a constant of x's dtype. */
@@ -102,7 +71,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output multiply(Output x, double y, String name) {
-        return scalarOp("Mul", "Mul", x, y, name);
+        return ArithmeticOps.mul(graph(), x, y, name);
     }
 
     /** {@code tf.realdiv}: x / y; integers truncate toward zero. */
@@ -111,7 +80,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output realdiv(Output x, Output y, String name) {
-        return binaryOp("RealDiv", "RealDiv", x, y, name);
+        return ArithmeticOps.realDiv(graph(), x, y, name);
     }
 
     /** As {@link #realdiv(Output, Output)} with {@code y} a constant of x's dtype. */
@@ -120,7 +89,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output realdiv(Output x, double y, String name) {
-        return scalarOp("RealDiv", "RealDiv", x, y, name);
+        return ArithmeticOps.realDiv(graph(), x, y, name);
     }
 
     /** {@code tf.floordiv}: floor(x / y), Python's {@code //} (op FloorDiv named floordiv). */
@@ -129,7 +98,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output floordiv(Output x, Output y, String name) {
-        return binaryOp("FloorDiv", "floordiv", x, y, name);
+        return ArithmeticOps.floorDiv(graph(), x, y, name == null ? "floordiv" : name);
     }
 
     /** As {@link #floordiv(Output, Output)} with {@code y} a constant of x's dtype. */
@@ -138,24 +107,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output floordiv(Output x, double y, String name) {
-        return scalarOp("FloorDiv", "floordiv", x, y, name);
-    }
-
-    /** Alias of {@link #floordiv(Output, Output)}. */
-    default Output floorDiv(Output x, Output y) {
-        return floordiv(x, y, null);
-    }
-
-    default Output floorDiv(Output x, Output y, String name) {
-        return floordiv(x, y, name);
-    }
-
-    default Output floorDiv(Output x, double y) {
-        return floordiv(x, y, null);
-    }
-
-    default Output floorDiv(Output x, double y, String name) {
-        return floordiv(x, y, name);
+        return ArithmeticOps.floorDiv(graph(), x, y, name == null ? "floordiv" : name);
     }
 
     /** {@code tf.floormod}: x mod y with the sign of y, Python's {@code %}. */
@@ -164,7 +116,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output floormod(Output x, Output y, String name) {
-        return binaryOp("FloorMod", "FloorMod", x, y, name);
+        return ArithmeticOps.floorMod(graph(), x, y, name);
     }
 
     /** As {@link #floormod(Output, Output)} with {@code y} a constant of x's dtype. */
@@ -173,41 +125,25 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output floormod(Output x, double y, String name) {
-        return scalarOp("FloorMod", "FloorMod", x, y, name);
+        return ArithmeticOps.floorMod(graph(), x, y, name);
     }
 
-    /** Alias of {@link #floormod(Output, Output)}. */
-    default Output floorMod(Output x, Output y) {
-        return floormod(x, y, null);
-    }
-
-    default Output floorMod(Output x, Output y, String name) {
-        return floormod(x, y, name);
-    }
-
-    default Output floorMod(Output x, double y) {
-        return floormod(x, y, null);
-    }
-
-    default Output floorMod(Output x, double y, String name) {
-        return floormod(x, y, name);
-    }
-
-    /** {@code tf.mod}: alias of {@link #floormod(Output, Output)}. */
+    /** {@code tf.mod}: as {@link #floormod(Output, Output)}. */
     default Output mod(Output x, Output y) {
-        return floormod(x, y, null);
+        return mod(x, y, null);
     }
 
     default Output mod(Output x, Output y, String name) {
-        return floormod(x, y, name);
+        return ArithmeticOps.floorMod(graph(), x, y, name);
     }
 
+    /** As {@link #mod(Output, Output)} with {@code y} a constant of x's dtype. */
     default Output mod(Output x, double y) {
-        return floormod(x, y, null);
+        return mod(x, y, null);
     }
 
     default Output mod(Output x, double y, String name) {
-        return floormod(x, y, name);
+        return ArithmeticOps.floorMod(graph(), x, y, name);
     }
 
     /** {@code tf.pow}: x to the power y; integers to negative powers fail at run time. */
@@ -216,7 +152,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output pow(Output x, Output y, String name) {
-        return binaryOp("Pow", "Pow", x, y, name);
+        return ArithmeticOps.pow(graph(), x, y, name);
     }
 
     /** As {@link #pow(Output, Output)} with {@code y} a constant of x's dtype. */
@@ -225,7 +161,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output pow(Output x, double y, String name) {
-        return scalarOp("Pow", "Pow", x, y, name);
+        return ArithmeticOps.pow(graph(), x, y, name);
     }
 
     /** {@code tf.maximum}: the larger of x and y, with broadcasting. */
@@ -234,7 +170,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output maximum(Output x, Output y, String name) {
-        return binaryOp("Maximum", "Maximum", x, y, name);
+        return ArithmeticOps.maximum(graph(), x, y, name);
     }
 
     /** As {@link #maximum(Output, Output)} with {@code y} a constant of x's dtype. */
@@ -243,7 +179,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output maximum(Output x, double y, String name) {
-        return scalarOp("Maximum", "Maximum", x, y, name);
+        return ArithmeticOps.maximum(graph(), x, y, name);
     }
 
     /** {@code tf.minimum}: the smaller of x and y, with broadcasting. */
@@ -252,7 +188,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output minimum(Output x, Output y, String name) {
-        return binaryOp("Minimum", "Minimum", x, y, name);
+        return ArithmeticOps.minimum(graph(), x, y, name);
     }
 
     /** As {@link #minimum(Output, Output)} with {@code y} a constant of x's dtype. */
@@ -261,7 +197,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output minimum(Output x, double y, String name) {
-        return scalarOp("Minimum", "Minimum", x, y, name);
+        return ArithmeticOps.minimum(graph(), x, y, name);
     }
 
     /** {@code tf.squared_difference}: (x - y)^2 with broadcasting. */
@@ -270,7 +206,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output squaredDifference(Output x, Output y, String name) {
-        return binaryOp("SquaredDifference", "SquaredDifference", x, y, name);
+        return ArithmeticOps.squaredDifference(graph(), x, y, name);
     }
 
     /** As {@link #squaredDifference(Output, Output)} with {@code y} a constant of x's dtype. */
@@ -279,7 +215,83 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output squaredDifference(Output x, double y, String name) {
-        return scalarOp("SquaredDifference", "SquaredDifference", x, y, name);
+        return ArithmeticOps.squaredDifference(graph(), x, y, name);
+    }
+
+    /** @deprecated use {@link #floordiv}. */
+    @Deprecated
+    default Output floorDiv(Output x, Output y) {
+        return floordiv(x, y);
+    }
+
+    /** @deprecated use {@link #floordiv}. */
+    @Deprecated
+    default Output floorDiv(Output x, Output y, String name) {
+        return floordiv(x, y, name);
+    }
+
+    /** @deprecated use {@link #floordiv}. */
+    @Deprecated
+    default Output floorDiv(Output x, double y) {
+        return floordiv(x, y);
+    }
+
+    /** @deprecated use {@link #floordiv}. */
+    @Deprecated
+    default Output floorDiv(Output x, double y, String name) {
+        return floordiv(x, y, name);
+    }
+
+    /** @deprecated use {@link #floormod}. */
+    @Deprecated
+    default Output floorMod(Output x, Output y) {
+        return floormod(x, y);
+    }
+
+    /** @deprecated use {@link #floormod}. */
+    @Deprecated
+    default Output floorMod(Output x, Output y, String name) {
+        return floormod(x, y, name);
+    }
+
+    /** @deprecated use {@link #floormod}. */
+    @Deprecated
+    default Output floorMod(Output x, double y) {
+        return floormod(x, y);
+    }
+
+    /** @deprecated use {@link #floormod}. */
+    @Deprecated
+    default Output floorMod(Output x, double y, String name) {
+        return floormod(x, y, name);
+    }
+
+    /**
+     * {@code tf.raw_ops.AddV2}.
+     *
+     * @deprecated a raw op, not part of the facade: use {@code tf.add} or {@code ArithmeticOps.addV2}.
+     */
+    @Deprecated
+    default Output addV2(Output x, Output y) {
+        return ArithmeticOps.addV2(graph(), x, y, null);
+    }
+
+    /** @deprecated use {@code ArithmeticOps.addV2}. */
+    @Deprecated
+    default Output addV2(Output x, Output y, String name) {
+        return ArithmeticOps.addV2(graph(), x, y, name);
+    }
+
+    /** @deprecated use {@code ArithmeticOps.addV2}. */
+    @Deprecated
+    default Output addV2(Output x, double y) {
+        return ArithmeticOps.addV2(graph(), x, y, null);
+    }
+
+    /** @deprecated use {@code ArithmeticOps.addV2}. */
+    @Deprecated
+    default Output addV2(Output x, double y, String name) {
+        return ArithmeticOps.addV2(graph(), x, y, name);
     }
 
     /** {@code tf.square}: x * x. */
@@ -288,7 +300,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output square(Output x, String name) {
-        return unaryOp("Square", x, name);
+        return UnaryOps.square(graph(), x, name);
     }
 
     /** {@code tf.sqrt}: square root. */
@@ -297,7 +309,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output sqrt(Output x, String name) {
-        return unaryOp("Sqrt", x, name);
+        return UnaryOps.sqrt(graph(), x, name);
     }
 
     /** {@code tf.rsqrt}: 1 / sqrt(x). */
@@ -306,7 +318,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output rsqrt(Output x, String name) {
-        return unaryOp("Rsqrt", x, name);
+        return UnaryOps.rsqrt(graph(), x, name);
     }
 
     /** {@code tf.exp}: e to the x. */
@@ -315,7 +327,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output exp(Output x, String name) {
-        return unaryOp("Exp", x, name);
+        return UnaryOps.exp(graph(), x, name);
     }
 
     /** {@code tf.log}: natural logarithm. */
@@ -324,7 +336,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output log(Output x, String name) {
-        return unaryOp("Log", x, name);
+        return UnaryOps.log(graph(), x, name);
     }
 
     /** {@code tf.log1p}: log(1 + x), accurate for small x. */
@@ -333,7 +345,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output log1p(Output x, String name) {
-        return unaryOp("Log1p", x, name);
+        return UnaryOps.log1p(graph(), x, name);
     }
 
     /** {@code tf.abs}: absolute value. */
@@ -342,7 +354,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output abs(Output x, String name) {
-        return unaryOp("Abs", x, name);
+        return UnaryOps.abs(graph(), x, name);
     }
 
     /** {@code tf.negative}: -x (op Neg). */
@@ -351,7 +363,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output negative(Output x, String name) {
-        return unaryOp("Neg", x, name);
+        return UnaryOps.neg(graph(), x, name);
     }
 
     /** {@code tf.sign}: -1, 0 or 1. */
@@ -360,7 +372,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output sign(Output x, String name) {
-        return unaryOp("Sign", x, name);
+        return UnaryOps.sign(graph(), x, name);
     }
 
     /** {@code tf.reciprocal}: 1 / x. */
@@ -369,7 +381,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output reciprocal(Output x, String name) {
-        return unaryOp("Reciprocal", x, name);
+        return UnaryOps.reciprocal(graph(), x, name);
     }
 
     /** {@code tf.sigmoid}: 1 / (1 + exp(-x)). */
@@ -378,7 +390,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output sigmoid(Output x, String name) {
-        return unaryOp("Sigmoid", x, name);
+        return UnaryOps.sigmoid(graph(), x, name);
     }
 
     /** {@code tf.tanh}: hyperbolic tangent. */
@@ -387,16 +399,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output tanh(Output x, String name) {
-        return unaryOp("Tanh", x, name);
-    }
-
-    /** {@code tf.relu}: max(x, 0), as {@code tf.nn.relu}. */
-    default Output relu(Output x) {
-        return relu(x, null);
-    }
-
-    default Output relu(Output x, String name) {
-        return unaryOp("Relu", x, name);
+        return UnaryOps.tanh(graph(), x, name);
     }
 
     /** {@code tf.floor}: largest integer not above x. */
@@ -405,7 +408,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output floor(Output x, String name) {
-        return unaryOp("Floor", x, name);
+        return UnaryOps.floor(graph(), x, name);
     }
 
     /** {@code tf.ceil}: smallest integer not below x. */
@@ -414,7 +417,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output ceil(Output x, String name) {
-        return unaryOp("Ceil", x, name);
+        return UnaryOps.ceil(graph(), x, name);
     }
 
     /** {@code tf.round}: rounds half to even (banker's rounding); integers are returned unchanged. */
@@ -423,12 +426,21 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output round(Output x, String name) {
-        return x.dtype().isInteger() ? x : unaryOp("Round", x, name);
+        return UnaryOps.round(graph(), x, name);
+    }
+
+    /** {@code tf.nn.relu} at the top level: max(x, 0). */
+    default Output relu(Output x) {
+        return relu(x, null);
+    }
+
+    default Output relu(Output x, String name) {
+        return ActivationOps.relu(graph(), x, name);
     }
 
     /**
-     * {@code tf.divide} (and {@code x / y}): true division, op RealDiv named {@code truediv}; integer inputs
-     * are first cast to floating point (int32 and int64 to float64, uint8 to float32) as Python 3 does.
+     * {@code tf.divide} (and {@code x / y}): true division, op RealDiv named {@code truediv}; integer inputs are first
+     * cast to floating point (int32 and int64 to float64, uint8 to float32) as Python 3 does.
      */
     default Output divide(Output x, Output y) {
         return truediv(x, y, null);
@@ -452,14 +464,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output truediv(Output x, Output y, String name) {
-        try (var s = graph().nameScope(name == null ? "truediv" : name)) {
-            DType ft = trueDivType(x.dtype());
-            if (ft != x.dtype()) {
-                x = cast(x, ft);
-                y = cast(y, ft);
-            }
-            return op("RealDiv", s.name()).addInput(x).addInput(y).build().output(0);
-        }
+        return ArithmeticOps.truediv(graph(), x, y, name);
     }
 
     default Output truediv(Output x, double y) {
@@ -467,22 +472,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output truediv(Output x, double y, String name) {
-        try (var s = graph().nameScope(name == null ? "truediv" : name)) {
-            DType ft = trueDivType(x.dtype());
-            Output c = scalar(ft, y, "y");
-            if (ft != x.dtype()) {
-                x = cast(x, ft);
-            }
-            return op("RealDiv", s.name()).addInput(x).addInput(c).build().output(0);
-        }
-    }
-
-    private static DType trueDivType(DType t) {
-        return switch (t) {
-            case INT32, INT64 -> DType.FLOAT64;
-            case UINT8 -> DType.FLOAT32;
-            default -> t;
-        };
+        return ArithmeticOps.truediv(graph(), x, y, name);
     }
 
     /** {@code tf.div} (TensorFlow 1's Python-2 division): RealDiv for floats, FloorDiv for integers, named div. */
@@ -491,10 +481,7 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output div(Output x, Output y, String name) {
-        try (var s = graph().nameScope(name == null ? "div" : name)) {
-            String type = x.dtype().isFloating() ? "RealDiv" : "FloorDiv";
-            return op(type, s.name()).addInput(x).addInput(y).build().output(0);
-        }
+        return ArithmeticOps.div(graph(), x, y, name);
     }
 
     /** {@code tf.add_n}: the sum of same-shaped tensors; a single input is returned as it is. */
@@ -503,12 +490,6 @@ public interface MathApi extends ComparisonApi {
     }
 
     default Output addN(List<Output> inputs, String name) {
-        if (inputs == null || inputs.isEmpty()) {
-            throw new dev.tensorgraph.errors.InvalidArgumentException("addN needs at least one input");
-        }
-        if (inputs.size() == 1) {
-            return name == null ? inputs.get(0) : op("Identity", name).addInput(inputs.get(0)).build().output(0);
-        }
-        return op("AddN", name).addInputList(inputs).build().output(0);
+        return ArithmeticOps.addN(graph(), inputs, name);
     }
 }

@@ -5,8 +5,11 @@ import dev.tensorgraph.Graph;
 import dev.tensorgraph.Variable;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
+import dev.tensorgraph.errors.ResourceExhaustedException;
 import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.io.CheckpointFiles;
+import dev.tensorgraph.io.InputLimits;
+import dev.tensorgraph.ops.state.VariableScopes;
 import dev.tensorgraph.proto.CollectionDef;
 import dev.tensorgraph.proto.GraphDef;
 import dev.tensorgraph.proto.MetaGraphDef;
@@ -28,9 +31,15 @@ import java.util.Map;
  * Graph g2 = MetaGraph.importMetaGraph(Path.of("ckpt/model.meta"));
  * try (Session s2 = new Session(g2)) {
  *     new Saver(g2).restore(s2, Path.of("ckpt/model"));
- *     Operation train = (Operation) g2.collection(GraphKeys.TRAIN_OP).get(0);
+ *     Operation train = g2.collectionItem(GraphKeys.TRAIN_OP, 0, Operation.class);
  * }
  * }</pre>
+ *
+ * <p>To restore through the ops the file's own SaverDef names, as TensorFlow's {@code Saver.restore} on an
+ * imported graph does, use {@link SaverDefRestore}: it runs the restore op only if it is one.
+ *
+ * <p>A MetaGraph from elsewhere is a program: importing it runs nothing, but running its ops may touch files
+ * only as the session's {@link dev.tensorgraph.SessionOptions#fileAccess file access} allows.
  *
  * <p>Import rebuilds the collections with Java objects: Variables from VariableDef (also registered for
  * {@code getVariable} reuse under their op names), Operations and Outputs from node names, Strings, Longs and
@@ -68,9 +77,25 @@ public final class MetaGraph {
         return b.build();
     }
 
-    /** MetaGraphDef bytes of {@code g}, with the SaverDef of {@code saverOrNull} when given. */
-    public static byte[] export(Graph g, Saver saverOrNull) {
+    /**
+     * MetaGraphDef bytes of {@code g}, with the SaverDef of {@code saverOrNull} when given; the MetaGraph counterpart
+     * of {@code g.toGraphDef()}, read back by {@link #fromMetaGraphDef(byte[])}.
+     */
+    public static byte[] toMetaGraphDef(Graph g, Saver saverOrNull) {
         return toProto(g, saverOrNull).toByteArray();
+    }
+
+    /** A new graph with the ops and collections of MetaGraphDef bytes, as {@code Graph.fromGraphDef} for GraphDefs. */
+    public static Graph fromMetaGraphDef(byte[] bytes) {
+        Graph g = new Graph();
+        importMetaGraph(g, bytes, "", "MetaGraphDef");
+        return g;
+    }
+
+    /** @deprecated use {@link #toMetaGraphDef(Graph, Saver)}. */
+    @Deprecated
+    public static byte[] export(Graph g, Saver saverOrNull) {
+        return toMetaGraphDef(g, saverOrNull);
     }
 
     /** Writes the MetaGraphDef of {@code g} (without a SaverDef) to {@code path}. */
@@ -80,7 +105,7 @@ public final class MetaGraph {
 
     /** Writes the MetaGraphDef of {@code g} with the SaverDef of {@code saverOrNull} to {@code path}, atomically. */
     public static void exportMetaGraph(Graph g, Path path, Saver saverOrNull) {
-        byte[] bytes = export(g, saverOrNull);
+        byte[] bytes = toMetaGraphDef(g, saverOrNull);
         try {
             Path parent = path.toAbsolutePath().getParent();
             if (parent != null) {
@@ -97,22 +122,16 @@ public final class MetaGraph {
         if (!Files.isRegularFile(path)) {
             throw new NotFoundException("meta graph file not found: " + path);
         }
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(path);
-        } catch (IOException e) {
-            throw IoErrors.of("reading meta graph " + path, e);
-        }
+        byte[] bytes = InputLimits.readFile(path, "meta graph");
         Graph g = new Graph();
         importMetaGraph(g, bytes, "", path.toString());
         return g;
     }
 
-    /** A new graph with the ops and collections of MetaGraphDef bytes. */
+    /** @deprecated use {@link #fromMetaGraphDef(byte[])}; {@code importMetaGraph} reads files. */
+    @Deprecated
     public static Graph importMetaGraph(byte[] bytes) {
-        Graph g = new Graph();
-        importMetaGraph(g, bytes, "", "MetaGraphDef");
-        return g;
+        return fromMetaGraphDef(bytes);
     }
 
     /** Parses a MetaGraphDef; {@code source} names the file in the error. */
@@ -142,15 +161,11 @@ public final class MetaGraph {
         MetaGraphDef def = parse(bytes, source);
         String prefix = importScope == null || importScope.isEmpty() ? ""
                 : importScope.endsWith("/") ? importScope : importScope + "/";
-        // Check the collections against a scratch copy first, so a bad collection leaves g untouched.
-        Graph scratch = new Graph();
-        importGraph(scratch, def, "", source);
-        MetaGraphCollections.fromProto(scratch, def.getCollectionDefMap(), "", source);
-
+        checkCollections(def, source);
         importGraph(g, def, prefix, source);
         Map<String, List<Object>> collections = MetaGraphCollections.fromProto(g, def.getCollectionDefMap(), prefix,
                 source);
-        VariableScopes store = g.extension(VariableScopes.class, VariableScopes::new);
+        VariableScopes store = VariableScopes.of(g);
         for (Map.Entry<String, List<Object>> e : collections.entrySet()) {
             for (Object o : e.getValue()) {
                 g.addToCollection(e.getKey(), o);
@@ -161,11 +176,23 @@ public final class MetaGraph {
         }
     }
 
+    /**
+     * Rebuilds the collections in a scratch graph, so that a bad collection fails before {@code g} changes; the
+     * scratch graph (and the constants it holds) is garbage once this returns.
+     */
+    private static void checkCollections(MetaGraphDef def, String source) {
+        Graph scratch = new Graph();
+        importGraph(scratch, def, "", source);
+        MetaGraphCollections.fromProto(scratch, def.getCollectionDefMap(), "", source);
+    }
+
     private static void importGraph(Graph g, MetaGraphDef def, String prefix, String source) {
         try {
             g.importGraphDef(def.getGraphDef().toByteArray(), prefix);
         } catch (NotFoundException e) {
             throw new NotFoundException(source + ": " + e.getMessage(), e);
+        } catch (ResourceExhaustedException e) {
+            throw new ResourceExhaustedException(source + ": " + e.getMessage(), e);
         } catch (TensorgraphException e) {
             throw new InvalidArgumentException("Invalid MetaGraphDef in " + source + ": " + e.getMessage(), e);
         }

@@ -7,6 +7,7 @@ import dev.tensorgraph.GraphKeys;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Variable;
+import dev.tensorgraph.errors.ErrorText;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.proto.CollectionDef;
@@ -38,6 +39,9 @@ final class MetaGraphCollections {
     static final Set<String> VARIABLE_KEYS = Set.of(GraphKeys.GLOBAL_VARIABLES, GraphKeys.TRAINABLE_VARIABLES,
             GraphKeys.LOCAL_VARIABLES, GraphKeys.MODEL_VARIABLES, GraphKeys.MOVING_AVERAGE_VARIABLES,
             GraphKeys.GLOBAL_STEP, "metric_variables");
+
+    /** The op types a VariableDef may name as its variable (reference variables; resource ones are refused). */
+    static final Set<String> VARIABLE_OP_TYPES = Set.of("VariableV2", "Variable");
 
     private MetaGraphCollections() {}
 
@@ -149,6 +153,10 @@ final class MetaGraphCollections {
                         + " is a resource variable, which is not supported");
             }
             Output varOut = g.output(prefix + def.getVariableName());
+            if (!VARIABLE_OP_TYPES.contains(varOut.op().type()) || varOut.index() != 0) {
+                throw new InvalidArgumentException("VariableDef variable_name " + ErrorText.quote(def.getVariableName())
+                        + " names output " + varOut.index() + " of a " + varOut.op().type() + " op, not a variable");
+            }
             Variable v = cache.get(varOut.op().name());
             if (v == null) {
                 Operation init = def.getInitializerName().isEmpty() ? null

@@ -1,11 +1,18 @@
 package dev.tensorgraph.ops;
 
-/** The {@code reuse} argument of {@code tf.variable_scope}. */
+/**
+ * The {@code reuse} argument of {@code tf.variable_scope}.
+ *
+ * @deprecated moved to {@link dev.tensorgraph.ops.state.Reuse}, which the layers' options take too.
+ */
+@Deprecated
 public enum Reuse {
-    /** Inherit the enclosing scope's reuse (TensorFlow's None); at the root, variables must be new. */
     INHERIT,
-    /** {@code getVariable} returns existing variables and fails on a missing one. */
     TRUE,
-    /** {@code getVariable} creates a variable when missing and returns it when present. */
-    AUTO_REUSE
+    AUTO_REUSE;
+
+    /** The same value of {@link dev.tensorgraph.ops.state.Reuse}. */
+    public dev.tensorgraph.ops.state.Reuse toReuse() {
+        return dev.tensorgraph.ops.state.Reuse.valueOf(name());
+    }
 }

@@ -7,6 +7,10 @@ import dev.tensorgraph.Output;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.Variable;
+import dev.tensorgraph.ops.array.ConstantOps;
+import dev.tensorgraph.ops.control.ControlOps;
+import dev.tensorgraph.ops.io.CheckpointOps;
+import dev.tensorgraph.ops.state.VariableOps;
 import dev.tensorgraph.proto.SaverDef;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -50,30 +54,25 @@ record SaveSubgraph(String filenameTensorName, String saveTensorName, String res
         try (var noDeps = g.controlDependencies(null); var scope = freeScope(g)) {
             String s = scope.name();
             Output input = constant(g, s + "filename/input", Tensor.ofString("model"));
-            Output filename = g.opBuilder("PlaceholderWithDefault", s + "filename/").addInput(input)
-                    .setAttr("dtype", DType.STRING).setAttr("shape", Shape.scalar()).build().output(0);
-            Output prefix = g.opBuilder("PlaceholderWithDefault", s + "Const/").addInput(filename)
-                    .setAttr("dtype", DType.STRING).setAttr("shape", Shape.scalar()).build().output(0);
+            Output filename = ConstantOps.placeholderWithDefault(g, input, Shape.scalar(), s + "filename/");
+            Output prefix = ConstantOps.placeholderWithDefault(g, filename, Shape.scalar(), s + "Const/");
 
-            Operation save = g.opBuilder("SaveV2", s + "SaveV2/").addInput(prefix)
-                    .addInput(constant(g, s + "SaveV2/tensor_names", strings(names)))
-                    .addInput(constant(g, s + "SaveV2/shape_and_slices", strings(slices)))
-                    .addInputList(new ArrayList<Output>(vars)).setAttr("dtypes", dtypes).build();
-            Output saveTensor = g.opBuilder("Identity", s + "control_dependency/").addInput(prefix)
-                    .addControlInput(save).build().output(0);
-
-            Operation restore = g.opBuilder("RestoreV2", s + "RestoreV2/").addInput(prefix)
-                    .addInput(constant(g, s + "RestoreV2/tensor_names", strings(names)))
-                    .addInput(constant(g, s + "RestoreV2/shape_and_slices", strings(slices)))
-                    .setAttr("dtypes", dtypes).build();
-            var restoreAll = g.opBuilder("NoOp", s + "restore_all/");
-            for (int k = 0; k < n; k++) {
-                Operation assign = g.opBuilder("Assign", s + (k == 0 ? "Assign" : "Assign_" + k) + "/")
-                        .addInput(vars.get(k)).addInput(restore.output(k))
-                        .setAttr("validate_shape", true).setAttr("use_locking", true).build();
-                restoreAll.addControlInput(assign);
+            Operation save = CheckpointOps.saveV2(g, prefix, constant(g, s + "SaveV2/tensor_names", strings(names)),
+                    constant(g, s + "SaveV2/shape_and_slices", strings(slices)), new ArrayList<Output>(vars), s + "SaveV2/");
+            Output saveTensor;
+            try (var afterSave = g.controlDependencies(List.of(save))) {
+                saveTensor = ControlOps.identity(g, prefix, s + "control_dependency/");
             }
-            Operation restoreOp = restoreAll.build();
+
+            List<Output> restored = CheckpointOps.restoreV2(g, prefix,
+                    constant(g, s + "RestoreV2/tensor_names", strings(names)),
+                    constant(g, s + "RestoreV2/shape_and_slices", strings(slices)), dtypes, s + "RestoreV2/");
+            List<Operation> assigns = new ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                assigns.add(VariableOps.assign(g, vars.get(k), restored.get(k), true, true,
+                        s + (k == 0 ? "Assign" : "Assign_" + k) + "/"));
+            }
+            Operation restoreOp = ControlOps.group(g, assigns, s + "restore_all/");
             return new SaveSubgraph(prefix.name(), saveTensor.name(), restoreOp.name());
         }
     }
@@ -110,7 +109,6 @@ record SaveSubgraph(String filenameTensorName, String saveTensorName, String res
     }
 
     private static Output constant(Graph g, String exactName, Tensor value) {
-        return g.opBuilder("Const", exactName + "/").setAttr("value", value).setAttr("dtype", DType.STRING)
-                .build().output(0);
+        return ConstantOps.constant(g, value, exactName + "/");
     }
 }

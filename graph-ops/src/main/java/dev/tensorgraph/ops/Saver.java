@@ -1,9 +1,11 @@
 package dev.tensorgraph.ops;
 
 import com.google.protobuf.TextFormat;
+import dev.tensorgraph.DType;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.GraphKeys;
 import dev.tensorgraph.Session;
+import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.Variable;
 import dev.tensorgraph.errors.DataLossException;
@@ -12,6 +14,9 @@ import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.IoErrors;
 import dev.tensorgraph.errors.NotFoundException;
 import dev.tensorgraph.io.CheckpointFiles;
+import dev.tensorgraph.io.InputLimits;
+import dev.tensorgraph.kernel.VariableSlot;
+import dev.tensorgraph.proto.BundleEntryProto;
 import dev.tensorgraph.proto.CheckpointState;
 import dev.tensorgraph.proto.SaverDef;
 import java.io.IOException;
@@ -164,8 +169,10 @@ public final class Saver {
     }
 
     /**
-     * Restores every variable from {@code prefix}. All tensors are read and checked against the variables'
-     * dtypes and shapes before any variable changes, so a bad checkpoint leaves the session as it was.
+     * Restores every variable from {@code prefix}. Every variable's dtype and shape is checked against its
+     * checkpoint entry, then every tensor is read and checked, before any variable changes, so a bad or
+     * mismatched checkpoint leaves the session as it was. A shape that differs is refused as TensorFlow's
+     * Saver refuses it ("Assign requires shapes of both tensors to match"), naming the variable and both shapes.
      */
     public void restore(Session session, Path prefix) {
         if (prefix == null) {
@@ -175,18 +182,44 @@ public final class Saver {
             throw new NotFoundException("checkpoint not found: " + prefix + " (expected " + CheckpointFiles.indexFile(prefix)
                     + " and " + CheckpointFiles.dataFile(prefix) + ")");
         }
-        Map<String, Tensor> values = CheckpointFiles.read(prefix, variables.keySet());
-        List<Runnable> assignments = new ArrayList<>();
+        Map<String, BundleEntryProto> entries = CheckpointFiles.entries(prefix);
         for (Map.Entry<String, Variable> e : variables.entrySet()) {
-            Variable v = e.getValue();
-            Tensor t = values.get(e.getKey());
-            if (t.dtype() != v.dtype() || !t.shape().isCompatibleWith(v.shape())) {
-                throw new InvalidArgumentException("checkpoint tensor " + e.getKey() + " in " + prefix + " is " + t.dtype()
-                        + t.shape() + " but variable " + v.opName() + " is " + v.dtype() + v.shape());
+            BundleEntryProto entry = entries.get(e.getKey());
+            if (entry == null) {
+                throw new NotFoundException("Key " + e.getKey() + " not found in checkpoint " + prefix + " (variable "
+                        + e.getValue().opName() + ")");
             }
-            assignments.add(() -> session.setVariableValue(v, t));
+            checkRestorable(prefix, e.getKey(), e.getValue(), entry.getDtypeValue(), CheckpointFiles.shapeOf(e.getKey(), entry));
         }
-        assignments.forEach(Runnable::run);
+        Map<String, Tensor> values = CheckpointFiles.read(prefix, variables.keySet());
+        for (Map.Entry<String, Variable> e : variables.entrySet()) {
+            Tensor t = values.get(e.getKey());
+            checkRestorable(prefix, e.getKey(), e.getValue(), t.dtype().code(), t.shape());
+        }
+        for (Map.Entry<String, Variable> e : variables.entrySet()) {
+            session.setVariableValue(e.getValue(), values.get(e.getKey()));
+        }
+    }
+
+    private static void checkRestorable(Path prefix, String key, Variable v, int dtypeCode, Shape shape) {
+        if (dtypeCode != v.dtype().code()) {
+            throw new InvalidArgumentException("checkpoint tensor " + key + " in " + prefix + " has dtype "
+                    + dtypeName(dtypeCode) + " but variable " + v.opName() + " is " + v.dtype());
+        }
+        try {
+            VariableSlot.checkAssignShape(v.opName(), v.shape(), shape);
+        } catch (InvalidArgumentException e) {
+            throw new InvalidArgumentException("Restoring checkpoint tensor " + key + " from " + prefix + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static String dtypeName(int code) {
+        try {
+            return DType.fromCode(code).toString();
+        } catch (RuntimeException e) {
+            return "DataType(" + code + ")";
+        }
     }
 
     /** The newest checkpoint prefix recorded in {@code dir/checkpoint}, or null when there is none. */
@@ -197,14 +230,14 @@ public final class Saver {
         }
         try {
             CheckpointState.Builder b = CheckpointState.newBuilder();
-            TextFormat.merge(Files.readString(state), b);
+            TextFormat.merge(new String(InputLimits.readFile(state, "checkpoint state"), StandardCharsets.UTF_8), b);
             String p = b.getModelCheckpointPath();
             if (p.isEmpty()) {
                 return null;
             }
             Path prefix = Path.of(p).isAbsolute() ? Path.of(p) : dir.resolve(p);
             return CheckpointFiles.exists(prefix) ? prefix : null;
-        } catch (IOException e) {
+        } catch (TextFormat.ParseException e) {
             throw new DataLossException("cannot read checkpoint state " + state + ": " + e.getMessage(), e);
         }
     }

@@ -5,61 +5,34 @@ import dev.tensorgraph.Shape;
 import dev.tensorgraph.op.ShapeContext;
 import dev.tensorgraph.op.ShapeFunction;
 
-/** Shape functions and shape arithmetic shared by many ops. */
+/** @deprecated moved to {@link dev.tensorgraph.ops.support.ShapeFns}. */
+@Deprecated
 public final class ShapeFns {
     private ShapeFns() {}
 
-    /** One output with the dtype and shape of input 0 (elementwise unary ops). */
-    public static final ShapeFunction UNCHANGED = c -> c.setOutput(0, c.inputDtype(0), c.inputShape(0));
+    /** @deprecated use {@link dev.tensorgraph.ops.support.ShapeFns#UNCHANGED}. */
+    @Deprecated
+    public static final ShapeFunction UNCHANGED = dev.tensorgraph.ops.support.ShapeFns.UNCHANGED;
 
-    /** No outputs. */
-    public static final ShapeFunction NONE = c -> { };
+    /** @deprecated use {@link dev.tensorgraph.ops.support.ShapeFns#NONE}. */
+    @Deprecated
+    public static final ShapeFunction NONE = dev.tensorgraph.ops.support.ShapeFns.NONE;
 
-    /**
-     * NumPy broadcasting of two shapes; an incompatible pair fails naming the op and both shapes, as
-     * TensorFlow's "Dimensions must be equal" error does.
-     */
+    /** @deprecated use {@link dev.tensorgraph.ops.support.ShapeFns#broadcast}. */
+    @Deprecated
     public static Shape broadcast(ShapeContext c, Shape a, Shape b) {
-        if (!a.hasKnownRank() || !b.hasKnownRank()) {
-            return Shape.unknown();
-        }
-        int rank = Math.max(a.rank(), b.rank());
-        long[] out = new long[rank];
-        for (int i = 0; i < rank; i++) {
-            int ia = a.rank() - rank + i;
-            int ib = b.rank() - rank + i;
-            long da = ia >= 0 ? a.size(ia) : 1;
-            long db = ib >= 0 ? b.size(ib) : 1;
-            if (da == 1) {
-                out[i] = db;
-            } else if (db == 1) {
-                out[i] = da;
-            } else if (da == -1 || db == -1) {
-                out[i] = da == -1 ? db : da;
-            } else if (da == db) {
-                out[i] = da;
-            } else {
-                throw c.fail("Dimensions must be equal, but are " + da + " and " + db + " for input shapes: "
-                        + a + ", " + b);
-            }
-        }
-        return Shape.of(out);
+        return dev.tensorgraph.ops.support.ShapeFns.broadcast(c, a, b);
     }
 
-    /** Checks that inputs {@code i} and {@code j} share a dtype. */
+    /** @deprecated use {@link dev.tensorgraph.ops.support.ShapeFns#sameDtype}. */
+    @Deprecated
     public static DType sameDtype(ShapeContext c, int i, int j) {
-        if (c.inputDtype(i) != c.inputDtype(j)) {
-            throw c.fail("inputs " + i + " and " + j + " must have the same dtype, got " + c.inputDtype(i) + " and "
-                    + c.inputDtype(j));
-        }
-        return c.inputDtype(i);
+        return dev.tensorgraph.ops.support.ShapeFns.sameDtype(c, i, j);
     }
 
-    /** Normalizes a possibly negative axis against {@code rank}; out of range fails naming the op. */
+    /** @deprecated use {@link dev.tensorgraph.ops.support.ShapeFns#axis}. */
+    @Deprecated
     public static int axis(ShapeContext c, long axis, int rank) {
-        if (axis < -rank || axis >= rank) {
-            throw c.fail("axis " + axis + " is out of range for a tensor of rank " + rank);
-        }
-        return (int) (axis < 0 ? axis + rank : axis);
+        return dev.tensorgraph.ops.support.ShapeFns.axis(c, axis, rank);
     }
 }

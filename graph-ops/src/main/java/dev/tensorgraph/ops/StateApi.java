@@ -7,15 +7,22 @@ import dev.tensorgraph.Output;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.Variable;
-import dev.tensorgraph.errors.InvalidArgumentException;
+import dev.tensorgraph.ops.array.ConstantOps;
+import dev.tensorgraph.ops.control.ControlOps;
+import dev.tensorgraph.ops.state.VariableOps;
+import dev.tensorgraph.ops.state.Variables;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
-/** Placeholders, constants, identities, groups and plain variables ({@code tf.Variable}). */
+/**
+ * Placeholders, constants, identities, groups, plain variables ({@code tf.Variable}) and their assignments
+ * ({@code tf.assign}, {@code tf.assign_add}, {@code tf.assign_sub}). Definitions: {@link ConstantOps},
+ * {@link ControlOps}, {@link VariableOps}.
+ */
 public interface StateApi extends TfBase {
     default Output placeholder(DType dtype, Shape shape, String name) {
-        return op("Placeholder", name).setAttr("dtype", dtype).setAttr("shape", shape).build().output(0);
+        return ConstantOps.placeholder(graph(), dtype, shape, name);
     }
 
     default Output placeholder(DType dtype, Shape shape) {
@@ -29,63 +36,62 @@ public interface StateApi extends TfBase {
 
     /** A placeholder that yields {@code input} when nothing is fed. */
     default Output placeholderWithDefault(Output input, Shape shape, String name) {
-        return op("PlaceholderWithDefault", name).addInput(input).setAttr("dtype", input.dtype())
-                .setAttr("shape", shape).build().output(0);
+        return ConstantOps.placeholderWithDefault(graph(), input, shape, name);
     }
 
     default Output constant(Tensor value) {
-        return constOp(value, null);
+        return constant(value, null);
     }
 
     default Output constant(Tensor value, String name) {
-        return constOp(value, name);
+        return ConstantOps.constant(graph(), value, name);
     }
 
     /** A constant from a (nested) Java array such as {@code float[][]}; dtype follows the element type. */
     default Output constant(Object javaArray) {
-        return constOp(Tensor.of(javaArray), null);
+        return constant(javaArray, null);
     }
 
     default Output constant(Object javaArray, String name) {
-        return constOp(Tensor.of(javaArray), name);
+        return ConstantOps.constant(graph(), javaArray, name);
     }
 
     default Output constant(float v) {
-        return constOp(Tensor.of(v), null);
+        return constant(v, (String) null);
     }
 
     default Output constant(float v, String name) {
-        return constOp(Tensor.of(v), name);
+        return constant(Tensor.of(v), name);
     }
 
     default Output constant(double v) {
-        return constOp(Tensor.of(v), null);
+        return constant(Tensor.of(v), null);
     }
 
     default Output constant(int v) {
-        return constOp(Tensor.of(v), null);
+        return constant(v, (String) null);
     }
 
     default Output constant(int v, String name) {
-        return constOp(Tensor.of(v), name);
+        return constant(Tensor.of(v), name);
     }
 
     default Output constant(long v) {
-        return constOp(Tensor.of(v), null);
+        return constant(Tensor.of(v), null);
     }
 
     default Output constant(boolean v) {
-        return constOp(Tensor.of(v), null);
+        return constant(Tensor.of(v), null);
     }
 
     /** A scalar constant of the given dtype ({@code tf.constant(0.5, dtype=tf.float64)}). */
     default Output constant(double v, DType dtype) {
-        return constOp(Literals.scalar(dtype, v), null);
+        return ConstantOps.scalar(graph(), dtype, v, null);
     }
 
     /** A constant of {@code shape} filled with {@code v} ({@code tf.constant(v, dtype, shape)}). */
     default Output constant(double v, DType dtype, Shape shape, String name) {
-        return constOp(Literals.filled(dtype, shape, v), name);
+        return ConstantOps.constant(graph(), v, dtype, shape, name);
     }
 
     default Output identity(Output x) {
@@ -93,7 +99,7 @@ public interface StateApi extends TfBase {
     }
 
     default Output identity(Output x, String name) {
-        return op("Identity", name).addInput(x).build().output(0);
+        return ControlOps.identity(graph(), x, name);
     }
 
     default Operation noOp() {
@@ -101,23 +107,12 @@ public interface StateApi extends TfBase {
     }
 
     default Operation noOp(String name) {
-        return op("NoOp", name).build();
+        return ControlOps.noOp(graph(), name);
     }
 
     /** A NoOp that runs after all of {@code inputs} (Operations or Outputs), as {@code tf.group}. */
     default Operation group(Collection<?> inputs, String name) {
-        var b = op("NoOp", name == null ? "group_deps" : name);
-        for (Object o : inputs) {
-            if (o instanceof Operation op) {
-                b.addControlInput(op);
-            } else if (o instanceof Output out) {
-                b.addControlInput(out.op());
-            } else {
-                throw new InvalidArgumentException("tf.group expects Operations or Outputs, got "
-                        + (o == null ? "null" : o.getClass().getSimpleName()));
-            }
-        }
-        return b.build();
+        return ControlOps.group(graph(), inputs, name);
     }
 
     default Operation group(Object... inputs) {
@@ -129,10 +124,10 @@ public interface StateApi extends TfBase {
     }
 
     default Output stopGradient(Output x, String name) {
-        return op("StopGradient", name).addInput(x).build().output(0);
+        return ControlOps.stopGradient(graph(), x, name);
     }
 
-    // ---- tf.Variable ----
+    // ---- tf.Variable and assignments ----
 
     /** {@code tf.Variable(initialValue, name=name)}: always a new variable with a uniquified name. */
     default Variable variable(Output initialValue, String name) {
@@ -144,12 +139,34 @@ public interface StateApi extends TfBase {
     }
 
     default Variable variable(Output initialValue, boolean trainable, String name) {
-        List<String> keys = new ArrayList<>();
-        keys.add(GraphKeys.GLOBAL_VARIABLES);
-        if (trainable) {
-            keys.add(GraphKeys.TRAINABLE_VARIABLES);
-        }
-        return Variables.create(this, initialValue, name == null ? "Variable" : name, trainable, keys, false);
+        return Variables.variable(graph(), initialValue, trainable, name);
+    }
+
+    /** {@code tf.assign(ref, value)}: sets the variable, validating the shape; the op's output is the new value. */
+    default Output assign(Output ref, Output value) {
+        return assign(ref, value, null);
+    }
+
+    default Output assign(Output ref, Output value, String name) {
+        return VariableOps.assign(graph(), ref, value, true, true, name).output(0);
+    }
+
+    /** {@code tf.assign_add(ref, value)}: {@code ref += value}. */
+    default Output assignAdd(Output ref, Output value) {
+        return assignAdd(ref, value, null);
+    }
+
+    default Output assignAdd(Output ref, Output value, String name) {
+        return VariableOps.assignAdd(graph(), ref, value, false, name).output(0);
+    }
+
+    /** {@code tf.assign_sub(ref, value)}: {@code ref -= value}. */
+    default Output assignSub(Output ref, Output value) {
+        return assignSub(ref, value, null);
+    }
+
+    default Output assignSub(Output ref, Output value, String name) {
+        return VariableOps.assignSub(graph(), ref, value, false, name).output(0);
     }
 
     /** Every variable in GLOBAL_VARIABLES. */

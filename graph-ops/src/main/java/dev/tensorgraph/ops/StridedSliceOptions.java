@@ -1,14 +1,12 @@
 package dev.tensorgraph.ops;
 
 /**
- * The bit masks of {@code tf.strided_slice}: bit i of a mask concerns entry i of begin/end/strides.
+ * The bit masks of {@code tf.strided_slice} as an immutable record.
  *
- * <pre>{@code
- * // x[1:, ..., tf.newaxis, 0]
- * tf.stridedSlice(x, new int[] {1, 0, 0, 0}, new int[] {0, 0, 0, 1}, new int[] {1, 1, 1, 1},
- *     StridedSliceOptions.none().withEndMask(1).withEllipsisMask(2).withNewAxisMask(4).withShrinkAxisMask(8), null);
- * }</pre>
+ * @deprecated options are builders: use {@link dev.tensorgraph.ops.array.StridedSliceOptions}
+ *     ({@code StridedSliceOptions.create().beginMask(1)}).
  */
+@Deprecated
 public record StridedSliceOptions(long beginMask, long endMask, long ellipsisMask, long newAxisMask, long shrinkAxisMask) {
     private static final StridedSliceOptions NONE = new StridedSliceOptions(0, 0, 0, 0, 0);
 
@@ -35,5 +33,11 @@ public record StridedSliceOptions(long beginMask, long endMask, long ellipsisMas
 
     public StridedSliceOptions withShrinkAxisMask(long m) {
         return new StridedSliceOptions(beginMask, endMask, ellipsisMask, newAxisMask, m);
+    }
+
+    /** The same masks as the options builder the facade takes. */
+    public dev.tensorgraph.ops.array.StridedSliceOptions toOptions() {
+        return dev.tensorgraph.ops.array.StridedSliceOptions.create().beginMask(beginMask).endMask(endMask)
+                .ellipsisMask(ellipsisMask).newAxisMask(newAxisMask).shrinkAxisMask(shrinkAxisMask);
     }
 }

@@ -11,8 +11,10 @@ import java.util.List;
 
 /**
  * The TensorFlow-1.x-style facade over one {@link Graph}: {@code tf.add}, {@code tf.reduceSum},
- * {@code tf.nn.relu}, ... Each op family's methods live in the interface of that family; this class only
- * ties them together. Scope state is kept in the graph, so every {@code Tf.of(g)} sees the same scopes.
+ * {@code tf.nn.relu}, ... Each op family's methods live in the interface of that family, which delegates to the
+ * family's constructors ({@code dev.tensorgraph.ops.math}, {@code .array}, {@code .nn}, ...); this class only ties
+ * them together. Scope state is kept in the graph, so every {@code Tf.of(g)} sees the same scopes. Nothing below
+ * the facade depends on it.
  *
  * <pre>{@code
  * Graph g = new Graph();
@@ -49,11 +51,11 @@ public final class Tf implements StateApi, ScopeApi, MathApi, ReductionApi, Lina
         this.math = new TfMath(this);
         this.sparse = new TfSparse(this);
         this.nn = new TfNn(this);
-        this.train = new TfTrain(this);
-        this.summary = new TfSummary(this);
+        this.train = new TfTrain(graph);
+        this.summary = new TfSummary(graph);
         this.debugging = new TfDebugging(this);
-        this.layers = new TfLayers(this);
-        this.losses = new TfLosses(this);
+        this.layers = new TfLayers(graph);
+        this.losses = new TfLosses(graph);
     }
 
     /** The facade of {@code graph} (one per graph). */

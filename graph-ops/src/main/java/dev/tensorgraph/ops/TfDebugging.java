@@ -1,7 +1,7 @@
 package dev.tensorgraph.ops;
 
 import dev.tensorgraph.Output;
-import java.util.List;
+import dev.tensorgraph.ops.io.DebugOps;
 
 /**
  * The {@code tf.debugging} namespace: numeric checks that fail a run as soon as a tensor holds NaN or Inf.
@@ -26,7 +26,7 @@ public final class TfDebugging {
     }
 
     public Output checkNumerics(Output x, String message, String name) {
-        return tf.op("CheckNumerics", name).addInput(x).setAttr("message", message).build().output(0);
+        return DebugOps.checkNumerics(tf.graph(), x, message, name);
     }
 
     /**
@@ -38,11 +38,6 @@ public final class TfDebugging {
     }
 
     public Output assertAllFinite(Output x, String message, String name) {
-        try (var s = tf.graph().nameScope(name == null ? "VerifyFinite" : name)) {
-            Output check = checkNumerics(x, message);
-            try (var deps = tf.graph().controlDependencies(List.of(check.op()))) {
-                return tf.op("Identity", "control_dependency").addInput(x).build().output(0);
-            }
-        }
+        return DebugOps.assertAllFinite(tf.graph(), x, message, name);
     }
 }

@@ -395,6 +395,24 @@ public final class TfMath {
         return tf.logicalNot(x, name);
     }
 
+    /** {@code tf.math.argmax(x, axis)}: int64 indices. */
+    public Output argmax(Output x, int axis) {
+        return tf.argmax(x, axis);
+    }
+
+    public Output argmax(Output x, int axis, dev.tensorgraph.DType outputType, String name) {
+        return tf.argmax(x, axis, outputType, name);
+    }
+
+    /** {@code tf.math.argmin(x, axis)}: int64 indices. */
+    public Output argmin(Output x, int axis) {
+        return tf.argmin(x, axis);
+    }
+
+    public Output argmin(Output x, int axis, dev.tensorgraph.DType outputType, String name) {
+        return tf.argmin(x, axis, outputType, name);
+    }
+
     public Output addN(List<Output> inputs) {
         return tf.addN(inputs);
     }

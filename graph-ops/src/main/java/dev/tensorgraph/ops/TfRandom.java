@@ -3,8 +3,8 @@ package dev.tensorgraph.ops;
 import dev.tensorgraph.DType;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Shape;
-import dev.tensorgraph.Tensor;
-import dev.tensorgraph.errors.InvalidArgumentException;
+import dev.tensorgraph.ops.random.RandomOps;
+import dev.tensorgraph.ops.random.Seeds;
 
 /**
  * The {@code tf.random} namespace: seeded random tensors built exactly as TensorFlow 1.x's
@@ -15,7 +15,7 @@ import dev.tensorgraph.errors.InvalidArgumentException;
  * Output w = tf.random.normal(Shape.of(2, 3), 0f, 1f);         // random_normal/RandomStandardNormal, ... random_normal
  * Output u = tf.random.uniform(Shape.of(4), -1, 1, DType.FLOAT32, 7L, "u");
  * }</pre>
- * A null {@code seed} means "derive it" by the rule of {@link Seeds}.
+ * A null {@code seed} means "derive it" by the rule of {@link Seeds}. Definitions: {@link RandomOps}.
  */
 public final class TfRandom {
     private final Tf tf;
@@ -55,24 +55,12 @@ public final class TfRandom {
 
     /** {@code tf.random.normal(shape, mean, stddev, dtype, seed, name)}: {@code RandomStandardNormal * stddev + mean}. */
     public Output normal(Shape shape, double mean, double stddev, DType dtype, Long seed, String name) {
-        return normal(null, shape, mean, stddev, dtype, seed, name);
+        return RandomOps.normal(tf.graph(), shape, mean, stddev, dtype, seed, name);
     }
 
     /** With a shape computed in the graph (an int32 or int64 vector). */
     public Output normal(Output shape, double mean, double stddev, DType dtype, Long seed, String name) {
-        return normal(shape, null, mean, stddev, dtype, seed, name);
-    }
-
-    private Output normal(Output dynShape, Shape shape, double mean, double stddev, DType dtype, Long seed, String name) {
-        requireFloat(dtype, "random_normal");
-        try (var s = tf.graph().nameScope(name == null ? "random_normal" : name)) {
-            Output shapeT = shapeTensor(dynShape, shape);
-            Output meanT = tf.scalar(dtype, mean, "mean");
-            Output stddevT = tf.scalar(dtype, stddev, "stddev");
-            Output rnd = sample("RandomStandardNormal", shapeT, dtype, seed);
-            Output mul = tf.op("Mul", "mul").addInput(rnd).addInput(stddevT).build().output(0);
-            return tf.op("Add", s.name()).addInput(mul).addInput(meanT).build().output(0);
-        }
+        return RandomOps.normal(tf.graph(), shape, mean, stddev, dtype, seed, name);
     }
 
     // ---- truncated normal ----
@@ -92,24 +80,11 @@ public final class TfRandom {
 
     /** {@code TruncatedNormal * stddev + mean} in the scope {@code truncated_normal}. */
     public Output truncatedNormal(Shape shape, double mean, double stddev, DType dtype, Long seed, String name) {
-        return truncatedNormal(null, shape, mean, stddev, dtype, seed, name);
+        return RandomOps.truncatedNormal(tf.graph(), shape, mean, stddev, dtype, seed, name);
     }
 
     public Output truncatedNormal(Output shape, double mean, double stddev, DType dtype, Long seed, String name) {
-        return truncatedNormal(shape, null, mean, stddev, dtype, seed, name);
-    }
-
-    private Output truncatedNormal(Output dynShape, Shape shape, double mean, double stddev, DType dtype, Long seed,
-                                   String name) {
-        requireFloat(dtype, "truncated_normal");
-        try (var s = tf.graph().nameScope(name == null ? "truncated_normal" : name)) {
-            Output shapeT = shapeTensor(dynShape, shape);
-            Output meanT = tf.scalar(dtype, mean, "mean");
-            Output stddevT = tf.scalar(dtype, stddev, "stddev");
-            Output rnd = sample("TruncatedNormal", shapeT, dtype, seed);
-            Output mul = tf.op("Mul", "mul").addInput(rnd).addInput(stddevT).build().output(0);
-            return tf.op("Add", s.name()).addInput(mul).addInput(meanT).build().output(0);
-        }
+        return RandomOps.truncatedNormal(tf.graph(), shape, mean, stddev, dtype, seed, name);
     }
 
     // ---- uniform ----
@@ -132,36 +107,11 @@ public final class TfRandom {
      * {@code RandomUniform * (max - min) + min}; for int32/int64 one {@code RandomUniformInt} named by the scope.
      */
     public Output uniform(Shape shape, double minval, double maxval, DType dtype, Long seed, String name) {
-        return uniform(null, shape, minval, maxval, dtype, seed, name);
+        return RandomOps.uniform(tf.graph(), shape, minval, maxval, dtype, seed, name);
     }
 
     public Output uniform(Output shape, double minval, double maxval, DType dtype, Long seed, String name) {
-        return uniform(shape, null, minval, maxval, dtype, seed, name);
-    }
-
-    private Output uniform(Output dynShape, Shape shape, double minval, double maxval, DType dtype, Long seed,
-                           String name) {
-        boolean integer = dtype == DType.INT32 || dtype == DType.INT64;
-        if (!integer) {
-            requireFloat(dtype, "random_uniform");
-        }
-        try (var s = tf.graph().nameScope(name == null ? "random_uniform" : name)) {
-            Output shapeT = shapeTensor(dynShape, shape);
-            Output minT = tf.scalar(dtype, minval, "min");
-            Output maxT = tf.scalar(dtype, maxval, "max");
-            Seeds seeds = Seeds.get(tf.graph(), seed);
-            if (integer) {
-                return tf.op("RandomUniformInt", s.name()).addInput(shapeT).addInput(minT).addInput(maxT)
-                        .setAttr("seed", seeds.seed()).setAttr("seed2", seeds.seed2()).setAttr("Tout", dtype)
-                        .setAttr("T", shapeT.dtype()).build().output(0);
-            }
-            Output rnd = tf.op("RandomUniform", null).addInput(shapeT)
-                    .setAttr("seed", seeds.seed()).setAttr("seed2", seeds.seed2()).setAttr("dtype", dtype)
-                    .setAttr("T", shapeT.dtype()).build().output(0);
-            Output range = tf.op("Sub", "sub").addInput(maxT).addInput(minT).build().output(0);
-            Output mul = tf.op("Mul", "mul").addInput(rnd).addInput(range).build().output(0);
-            return tf.op("Add", s.name()).addInput(mul).addInput(minT).build().output(0);
-        }
+        return RandomOps.uniform(tf.graph(), shape, minval, maxval, dtype, seed, name);
     }
 
     // ---- shuffle ----
@@ -172,35 +122,6 @@ public final class TfRandom {
     }
 
     public Output shuffle(Output value, Long seed, String name) {
-        Seeds seeds = Seeds.get(tf.graph(), seed);
-        return tf.op("RandomShuffle", name).addInput(value)
-                .setAttr("seed", seeds.seed()).setAttr("seed2", seeds.seed2()).build().output(0);
-    }
-
-    // ---- helpers ----
-
-    /** The raw sampling op (default name = its type), seeded after the scope's constants exist, as TensorFlow. */
-    private Output sample(String type, Output shapeT, DType dtype, Long seed) {
-        Seeds seeds = Seeds.get(tf.graph(), seed);
-        return tf.op(type, null).addInput(shapeT)
-                .setAttr("seed", seeds.seed()).setAttr("seed2", seeds.seed2()).setAttr("dtype", dtype)
-                .setAttr("T", shapeT.dtype()).build().output(0);
-    }
-
-    /** TensorFlow's {@code shape_tensor}: a static shape becomes an int32 Const named "shape". */
-    private Output shapeTensor(Output dynShape, Shape shape) {
-        if (dynShape != null) {
-            return dynShape;
-        }
-        if (shape == null || !shape.isFullyDefined()) {
-            throw new InvalidArgumentException("a random tensor needs a fully defined shape, got " + shape);
-        }
-        return tf.constOp(Tensor.of(DType.INT32, Shape.of(shape.rank()), shape.intDims()), "shape");
-    }
-
-    private static void requireFloat(DType dtype, String what) {
-        if (dtype == null || !dtype.isFloating()) {
-            throw new InvalidArgumentException(what + " needs a floating dtype, got " + dtype);
-        }
+        return RandomOps.shuffle(tf.graph(), value, seed, name);
     }
 }

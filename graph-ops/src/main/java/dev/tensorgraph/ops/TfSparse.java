@@ -1,9 +1,8 @@
 package dev.tensorgraph.ops;
 
-import dev.tensorgraph.DType;
 import dev.tensorgraph.Output;
-import dev.tensorgraph.Shape;
-import dev.tensorgraph.Tensor;
+import dev.tensorgraph.ops.sparse.SparseOps;
+import dev.tensorgraph.ops.sparse.SparseTensor;
 
 /**
  * The {@code tf.sparse} namespace.
@@ -29,14 +28,7 @@ public final class TfSparse {
      * {@code SparseTensor/indices}, {@code SparseTensor/values}, {@code SparseTensor/dense_shape}.
      */
     public SparseTensor sparseTensor(long[][] indices, Object values, long[] denseShape) {
-        try (var s = tf.graph().nameScope("SparseTensor")) {
-            Tensor idx = indices.length == 0 ? Tensor.of(DType.INT64, Shape.of(0, denseShape.length), new long[0])
-                    : Tensor.of(indices);
-            Output i = tf.constOp(idx, "indices");
-            Output v = tf.constOp(Tensor.of(values), "values");
-            Output d = tf.constOp(Tensor.of(DType.INT64, Shape.of(denseShape.length), denseShape), "dense_shape");
-            return new SparseTensor(i, v, d);
-        }
+        return SparseOps.sparseTensor(tf.graph(), indices, values, denseShape);
     }
 
     /** A SparseTensor from tensors already in the graph. */
@@ -51,11 +43,6 @@ public final class TfSparse {
 
     /** {@code tf.sparse.to_dense(sp, default_value, validate_indices, name)}; op {@code SparseToDense}. */
     public Output toDense(SparseTensor sp, double defaultValue, boolean validateIndices, String name) {
-        try (var s = tf.graph().nameScope(name == null ? "SparseToDense" : name)) {
-            Output def = tf.scalar(sp.values().dtype(), defaultValue, "default_value");
-            return tf.op("SparseToDense", s.name()).addInput(sp.indices()).addInput(sp.denseShape())
-                    .addInput(sp.values()).addInput(def).setAttr("validate_indices", validateIndices)
-                    .setAttr("T", sp.values().dtype()).setAttr("Tindices", DType.INT64).build().output(0);
-        }
+        return SparseOps.toDense(tf.graph(), sp, defaultValue, validateIndices, name);
     }
 }

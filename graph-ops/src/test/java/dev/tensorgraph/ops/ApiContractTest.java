@@ -55,7 +55,7 @@ class ApiContractTest {
         List<Object> ups = g.collection(GraphKeys.UPDATE_OPS);
         Operation train;
         try (var deps = tf.controlDependencies(ups)) {
-            train = new AdamOptimizer(1e-3f).minimize(tf, tf.reduceSum(loss));
+            train = new AdamOptimizer(1e-3f).minimize(tf.reduceSum(loss));
         }
         List<Output> grads = tf.gradients(List.of(loss), List.of(a1, a2));
         List<Output> grads2 = tf.gradients(List.of(loss), List.of(a1, a2), null, List.of(a2));

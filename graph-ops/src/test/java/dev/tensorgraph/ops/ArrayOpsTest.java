@@ -1,5 +1,7 @@
 package dev.tensorgraph.ops;
 
+import dev.tensorgraph.ops.sparse.SparseTensor;
+import dev.tensorgraph.ops.array.Unique;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

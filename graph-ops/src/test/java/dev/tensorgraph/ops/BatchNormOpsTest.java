@@ -1,5 +1,7 @@
 package dev.tensorgraph.ops;
 
+import dev.tensorgraph.ops.nn.Moments;
+import dev.tensorgraph.ops.nn.FusedBatchNorm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -27,7 +29,7 @@ class BatchNormOpsTest {
         Tf tf = Tf.of(g);
         Output scale = tf.constant(new float[] {1, 2});
         Output offset = tf.constant(new float[] {0, 1});
-        TfNn.FusedBatchNorm bn = tf.nn.fusedBatchNorm(tf.constant(x()), scale, offset, null, null, 0f, "NHWC", true);
+        FusedBatchNorm bn = tf.nn.fusedBatchNorm(tf.constant(x()), scale, offset, null, null, 0f, "NHWC", true);
         assertEquals(Shape.of(2, 1, 2, 2), bn.y().shape());
         assertEquals(Shape.of(2), bn.batchMean().shape());
         try (Session s = new Session(g, SessionOptions.cpuOnly())) {
@@ -47,7 +49,7 @@ class BatchNormOpsTest {
     void inferenceUsesTheGivenStatistics() {
         Graph g = new Graph();
         Tf tf = Tf.of(g);
-        TfNn.FusedBatchNorm bn = tf.nn.fusedBatchNorm(tf.constant(x()), tf.constant(new float[] {1, 1}),
+        FusedBatchNorm bn = tf.nn.fusedBatchNorm(tf.constant(x()), tf.constant(new float[] {1, 1}),
                 tf.constant(new float[] {0.5f, 0}), tf.constant(new float[] {1, 2}), tf.constant(new float[] {4, 1}), 0f, "NHWC",
                 false);
         NnTestSupport.assertClose(new double[] {0.5, 0, 1.5, 0, 2.5, 2, 3.5, 2}, NnTestSupport.run(g, bn.y()).toDoubles(), 1e-6, "y");
@@ -59,7 +61,7 @@ class BatchNormOpsTest {
     void exponentialAverageBlendsRunningStatistics() {
         Graph g = new Graph();
         Tf tf = Tf.of(g);
-        TfNn.FusedBatchNorm bn = tf.nn.fusedBatchNorm(tf.constant(x()), tf.constant(new float[] {1, 1}),
+        FusedBatchNorm bn = tf.nn.fusedBatchNorm(tf.constant(x()), tf.constant(new float[] {1, 1}),
                 tf.constant(new float[] {0, 0}), tf.constant(new float[] {0, 1}), tf.constant(new float[] {1, 1}), 0f, 0.25f, "NHWC",
                 true, null);
         NnTestSupport.assertClose(new double[] {1, 1.5}, NnTestSupport.run(g, bn.batchMean()).toDoubles(), 1e-6, "mean");
@@ -88,7 +90,7 @@ class BatchNormOpsTest {
         Graph g = new Graph();
         Tf tf = Tf.of(g);
         Output v = tf.constant(new double[][] {{1, 2}, {3, 6}});
-        TfNn.Moments m = tf.nn.moments(v, new int[] {0});
+        Moments m = tf.nn.moments(v, new int[] {0});
         assertEquals(Shape.of(2), m.mean().shape());
         NnTestSupport.assertClose(new double[] {2, 4}, NnTestSupport.run(g, m.mean()).toDoubles(), 1e-12, "mean");
         NnTestSupport.assertClose(new double[] {1, 4}, NnTestSupport.run(g, m.variance()).toDoubles(), 1e-12, "variance");

@@ -27,7 +27,7 @@ class ControlFlowTest {
     private final ControlFlowApi cf = () -> g;
 
     private Output mul(Output a, Output b) {
-        return tf.op("Mul", null).addInput(a).addInput(b).build().output(0);
+        return tf.graph().opBuilder("Mul", null).addInput(a).addInput(b).build().output(0);
     }
 
     private Output c(double v, DType t) {
@@ -68,7 +68,7 @@ class ControlFlowTest {
         Variable count = tf.variable(tf.constant(0f), "count");
         // false branch holds a placeholder nobody feeds and an update of a variable
         Output y = cf.cond(p, () -> mul(x, c(2, DType.FLOAT32)),
-                () -> tf.op("AddV2", null).addInput(count.assignAdd(c(1, DType.FLOAT32)))
+                () -> tf.graph().opBuilder("AddV2", null).addInput(count.assignAdd(c(1, DType.FLOAT32)))
                         .addInput(tf.placeholder(DType.FLOAT32, Shape.scalar(), "never_fed")).build().output(0));
         try (Session s = session()) {
             s.run(tf.globalVariablesInitializer());
@@ -163,11 +163,11 @@ class ControlFlowTest {
         // mean, var = tf.cond(is_training, mean_var_with_update, lambda: (ema_mean, ema_var)) from TF1 tutorials
         Output isTraining = tf.placeholder(DType.BOOL, Shape.scalar(), "is_training");
         Output x = tf.placeholder(DType.FLOAT32, Shape.of(4), "x");
-        Output batchMean = tf.op("Mean", null).addInput(x).addInput(tf.intVector(new int[] {0}, null))
+        Output batchMean = tf.graph().opBuilder("Mean", null).addInput(x).addInput(tf.constant(new int[] {0}, null))
                 .setAttr("keep_dims", false).setAttr("Tidx", DType.INT32).build().output(0);
         Variable ema = tf.variable(tf.constant(0f), false, "ema");
         Output mean = cf.cond(isTraining, () -> {
-            Output next = tf.op("AddV2", null).addInput(mul(ema, c(0.5, DType.FLOAT32)))
+            Output next = tf.graph().opBuilder("AddV2", null).addInput(mul(ema, c(0.5, DType.FLOAT32)))
                     .addInput(mul(batchMean, c(0.5, DType.FLOAT32))).build().output(0);
             Output update = ema.assign(next);
             try (var deps = tf.controlDependencies(List.of(update))) {

@@ -119,11 +119,11 @@ class ConvOpsTest {
         Graph g = new Graph();
         Tf tf = Tf.of(g);
         Output xn = tf.constant(x);
-        Output nchw = tf.op("Transpose", null).addInput(xn).addInput(tf.intVector(new int[] {0, 3, 1, 2}, "p"))
+        Output nchw = tf.graph().opBuilder("Transpose", null).addInput(xn).addInput(tf.constant(new int[] {0, 3, 1, 2}, "p"))
                 .setAttr("Tperm", DType.INT32).build().output(0);
         NnTestSupport.assumeKernels("Transpose");
         Output y = tf.nn.conv2d(nchw, tf.constant(f), new int[] {1, 1, 2, 1}, "SAME", "NCHW", null, null);
-        Output back = tf.op("Transpose", null).addInput(y).addInput(tf.intVector(new int[] {0, 2, 3, 1}, "p"))
+        Output back = tf.graph().opBuilder("Transpose", null).addInput(y).addInput(tf.constant(new int[] {0, 2, 3, 1}, "p"))
                 .setAttr("Tperm", DType.INT32).build().output(0);
         NnTestSupport.assertClose(naiveConv(x, f, 2, 1, 1, 1, true), NnTestSupport.run(g, back).toDoubles(), 1e-5, "NCHW");
     }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** DivNoNan: x / y with 0 where y is 0, as the weighted losses use it. */
 class DivNoNanTest {
     private static Output divNoNan(Tf tf, Output x, Output y) {
-        return tf.op("DivNoNan", null).addInput(x).addInput(y).build().output(0);
+        return tf.graph().opBuilder("DivNoNan", null).addInput(x).addInput(y).build().output(0);
     }
 
     @Test

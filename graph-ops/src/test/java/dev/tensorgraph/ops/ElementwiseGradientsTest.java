@@ -57,7 +57,7 @@ class ElementwiseGradientsTest {
         check((tf, x) -> tf.multiply(x.get(0), x.get(1)), M23, SCALAR);
         check((tf, x) -> tf.realdiv(x.get(0), x.get(1)), M23, POS3);
         check((tf, x) -> tf.divide(x.get(0), x.get(1)), M23, POS21);
-        check((tf, x) -> tf.op("Div", null).addInput(x.get(0)).addInput(x.get(1)).build().output(0), V3, POS23);
+        check((tf, x) -> tf.graph().opBuilder("Div", null).addInput(x.get(0)).addInput(x.get(1)).build().output(0), V3, POS23);
     }
 
     @Test
@@ -65,7 +65,7 @@ class ElementwiseGradientsTest {
         Tensor x = random(11, 2.2, 2.8, 2, 3);
         Tensor y = random(12, 1.0, 1.05, 3);
         check((tf, in) -> tf.floormod(in.get(0), in.get(1)), x, y);
-        check((tf, in) -> tf.op("Mod", null).addInput(in.get(0)).addInput(in.get(1)).build().output(0), x, y);
+        check((tf, in) -> tf.graph().opBuilder("Mod", null).addInput(in.get(0)).addInput(in.get(1)).build().output(0), x, y);
     }
 
     @Test
@@ -100,7 +100,7 @@ class ElementwiseGradientsTest {
         check((tf, x) -> tf.negative(x.get(0)), M23);
         check((tf, x) -> tf.sign(x.get(0)), awayFromZero);
         check((tf, x) -> tf.reciprocal(x.get(0)), POS23);
-        check((tf, x) -> tf.op("Inv", null).addInput(x.get(0)).build().output(0), POS23);
+        check((tf, x) -> tf.graph().opBuilder("Inv", null).addInput(x.get(0)).build().output(0), POS23);
         check((tf, x) -> tf.sigmoid(x.get(0)), M23);
         check((tf, x) -> tf.tanh(x.get(0)), M23);
         check((tf, x) -> tf.relu(x.get(0)), awayFromZero);
@@ -156,9 +156,9 @@ class ElementwiseGradientsTest {
     void unknownShapesUseBroadcastGradientArgs() {
         // Placeholders of unknown shape: the reduction axes are computed in the graph.
         check((tf, x) -> {
-            Output a = tf.op("PlaceholderWithDefault", null).addInput(x.get(0)).setAttr("dtype", DType.FLOAT64)
+            Output a = tf.graph().opBuilder("PlaceholderWithDefault", null).addInput(x.get(0)).setAttr("dtype", DType.FLOAT64)
                     .setAttr("shape", Shape.unknown()).build().output(0);
-            Output b = tf.op("PlaceholderWithDefault", null).addInput(x.get(1)).setAttr("dtype", DType.FLOAT64)
+            Output b = tf.graph().opBuilder("PlaceholderWithDefault", null).addInput(x.get(1)).setAttr("dtype", DType.FLOAT64)
                     .setAttr("shape", Shape.of(-1)).build().output(0);
             return tf.multiply(a, b);
         }, M23, V3);

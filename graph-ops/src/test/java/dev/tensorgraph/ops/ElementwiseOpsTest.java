@@ -215,9 +215,9 @@ class ElementwiseOpsTest {
         assertArrayEquals(new int[] {-4, -4, 3, 3, 2}, run(tf.floordiv(x, y)).ints());
         assertArrayEquals(new int[] {1, -1, -1, 1, 0}, run(tf.floormod(x, y)).ints());
         assertArrayEquals(new int[] {-4, -4, 3, 3, 2}, run(tf.div(x, y)).ints());
-        Output realDiv = tf.op("Div", null).addInput(x).addInput(y).build().output(0);
+        Output realDiv = tf.graph().opBuilder("Div", null).addInput(x).addInput(y).build().output(0);
         assertArrayEquals(new int[] {-3, -3, 3, 3, 2}, run(realDiv).ints());
-        Output mod = tf.op("Mod", null).addInput(x).addInput(y).build().output(0);
+        Output mod = tf.graph().opBuilder("Mod", null).addInput(x).addInput(y).build().output(0);
         assertArrayEquals(new int[] {-1, 1, -1, 1, 0}, run(mod).ints());
         assertArrayEquals(new double[] {-3.5, -3.5, 3.5, 3.5, 2}, run(tf.divide(x, y)).doubles());
         assertArrayEquals(new long[] {-4, -4, 3, 3, 2},
@@ -236,7 +236,7 @@ class ElementwiseOpsTest {
         Output y = tf.constant(new double[] {2, -2, -2, 2});
         assertArrayEquals(new double[] {-4, -4, 3, 3}, run(tf.floordiv(x, y)).doubles());
         assertArrayEquals(new double[] {0.5, -0.5, -1.5, 1.5}, run(tf.floormod(x, y)).doubles());
-        Output mod = tf.op("Mod", null).addInput(x).addInput(y).build().output(0);
+        Output mod = tf.graph().opBuilder("Mod", null).addInput(x).addInput(y).build().output(0);
         assertArrayEquals(new double[] {-1.5, 1.5, -1.5, 1.5}, run(mod).doubles());
     }
 

@@ -1,5 +1,6 @@
 package dev.tensorgraph.ops;
 
+import dev.tensorgraph.ops.support.ShapeFns;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -101,7 +102,7 @@ class GradientsTest {
                     }).build());
         }
         Output x = tf.constant(1f);
-        Output mid = tf.op("TestNoGradient", "opaque").addInput(x).build().output(0);
+        Output mid = tf.graph().opBuilder("TestNoGradient", "opaque").addInput(x).build().output(0);
         // A registered function that fails is reported with the op's name.
         var e = assertThrows(NotFoundException.class, () -> tf.gradients(List.of(tf.square(mid)), List.of(x)));
         assertTrue(e.getMessage().contains("opaque"), e.getMessage());

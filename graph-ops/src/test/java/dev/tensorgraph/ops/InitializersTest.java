@@ -106,10 +106,10 @@ class InitializersTest {
 
     @Test
     void fansFollowComputeFans() {
-        assertArrayEquals(new double[] {1, 1}, Initializers.fans(Shape.scalar()));
-        assertArrayEquals(new double[] {5, 5}, Initializers.fans(Shape.of(5)));
-        assertArrayEquals(new double[] {3, 4}, Initializers.fans(Shape.of(3, 4)));
-        assertArrayEquals(new double[] {5 * 5 * 3, 5 * 5 * 8}, Initializers.fans(Shape.of(5, 5, 3, 8)));
+        assertArrayEquals(new double[] {1, 1}, dev.tensorgraph.ops.state.Initializers.fans(Shape.scalar()));
+        assertArrayEquals(new double[] {5, 5}, dev.tensorgraph.ops.state.Initializers.fans(Shape.of(5)));
+        assertArrayEquals(new double[] {3, 4}, dev.tensorgraph.ops.state.Initializers.fans(Shape.of(3, 4)));
+        assertArrayEquals(new double[] {5 * 5 * 3, 5 * 5 * 8}, dev.tensorgraph.ops.state.Initializers.fans(Shape.of(5, 5, 3, 8)));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.tensorgraph.ops;
 
+import dev.tensorgraph.ops.random.Seeds;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -97,13 +97,13 @@ class ReductionOpsTest {
         assertArrayEquals(new boolean[] {false, false}, run(tf.reduceAll(b, new int[] {0})).booleans());
         assertEquals(true, run(tf.reduceAny(b)).booleanValue());
         Output x = tf.constant(new float[][] {{1, 9, 9}, {4, 2, 4}});
-        Output am = tf.argMax(x, 1);
+        Output am = tf.argmax(x, 1);
         assertEquals(DType.INT64, am.dtype());
         assertArrayEquals(new long[] {1, 0}, run(am).longs());
-        Output amin = tf.argMin(x, 0, DType.INT32);
+        Output amin = tf.argmin(x, 0, DType.INT32);
         assertEquals(DType.INT32, amin.dtype());
         assertArrayEquals(new int[] {0, 1, 1}, run(amin).ints());
-        assertArrayEquals(new long[] {0, 1}, run(tf.argMin(x, -1)).longs());
+        assertArrayEquals(new long[] {0, 1}, run(tf.argmin(x, -1)).longs());
     }
 
     @Test
@@ -118,7 +118,7 @@ class ReductionOpsTest {
         assertEquals("Sum/reduction_indices", s.op().input(1).op().name());
         assertEquals("Sum_1", tf.reduceSum(a, 0).op().name());
         assertEquals("Mean", tf.reduceMean(a).op().name());
-        assertEquals("ArgMax/dimension", tf.argMax(tf.constant(new float[] {1, 2}), 0).op().input(1).op().name());
+        assertEquals("ArgMax/dimension", tf.argmax(tf.constant(new float[] {1, 2}), 0).op().input(1).op().name());
         assertEquals(DType.INT32, s.op().attrType("Tidx"));
         assertEquals(false, s.op().attrBool("keep_dims"));
         Output unknownRank = tf.placeholder(DType.FLOAT32);
@@ -142,7 +142,7 @@ class ReductionOpsTest {
         Output axes = tf.placeholder(DType.INT32, Shape.of(-1), "axes");
         assertEquals(Shape.unknownOfRank(2), tf.reduceSum(x, axes, true, null).shape());
         assertEquals(Shape.unknown(), tf.reduceSum(x, axes, false, null).shape());
-        assertEquals(Shape.of(-1), tf.argMax(x, 1).shape());
+        assertEquals(Shape.of(-1), tf.argmax(x, 1).shape());
         Output axes64 = tf.constant(new long[] {1});
         Output s64 = tf.reduceSum(x, axes64, false, "s64");
         assertEquals(DType.INT64, s64.op().attrType("Tidx"));
@@ -154,7 +154,7 @@ class ReductionOpsTest {
         Output x = tf.placeholder(DType.FLOAT32, Shape.of(2, 3), "x");
         InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> tf.reduceSum(x, 2));
         assertTrue(e.getMessage().contains("Sum") && e.getMessage().contains("2"), e.getMessage());
-        assertThrows(InvalidArgumentException.class, () -> tf.argMax(x, -3));
+        assertThrows(InvalidArgumentException.class, () -> tf.argmax(x, -3));
         assertThrows(InvalidArgumentException.class, () -> tf.reduceAny(x));
         assertThrows(InvalidArgumentException.class, () -> tf.reduceSum(tf.constant(new boolean[] {true})));
         Output axes = tf.placeholder(DType.INT32, Shape.of(-1), "axes");

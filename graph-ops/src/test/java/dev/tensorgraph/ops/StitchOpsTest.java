@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class StitchOpsTest {
     private static Output stitch(Tf tf, List<Output> indices, List<Output> data) {
-        return tf.op("DynamicStitch", null).addInputList(indices).addInputList(data).build().output(0);
+        return tf.graph().opBuilder("DynamicStitch", null).addInputList(indices).addInputList(data).build().output(0);
     }
 
     @Test

@@ -40,9 +40,9 @@ public final class CheckpointChild {
             Output target = tf.constant(Tensor.of(DType.FLOAT32, Shape.of(8, N), tv), "target");
             Variable w = tf.variable(tf.constant(Tensor.zeros(DType.FLOAT32, Shape.of(N, N))), "w");
             Variable b = tf.variable(tf.constant(Tensor.zeros(DType.FLOAT32, Shape.of(N))), "b");
-            Variable step = GlobalStep.createGlobalStep(tf);
+            Variable step = GlobalStep.createGlobalStep(tf.graph());
             Output loss = tf.reduceMean(tf.square(tf.subtract(tf.add(tf.matmul(x, w), b), target)), "loss");
-            Operation train = new GradientDescentOptimizer(0.01).minimize(tf, loss, step);
+            Operation train = new GradientDescentOptimizer(0.01).minimize(loss, step);
             return new Model(g, w, b, step, train, tf.globalVariablesInitializer());
         }
 

@@ -57,7 +57,7 @@ class ConcurrencySoakTest {
             Output pre = tf.add(tf.matmul(x, w), b);
             Output y = tf.nn.relu(pre, "y");
             Output loss = tf.reduceMean(tf.square(tf.subtract(pre, labels)), "loss");
-            Operation train = new GradientDescentOptimizer(0.05).minimize(tf, loss);
+            Operation train = new GradientDescentOptimizer(0.05).minimize(loss);
             return new Model(g, x, labels, y, loss, train, tf.globalVariablesInitializer());
         }
     }

@@ -114,17 +114,22 @@ class LimitsTest {
                 .addDim(TensorShapeProto.Dim.newBuilder().setSize(1L << 30));
         TensorShapeProto.Builder big = TensorShapeProto.newBuilder()
                 .addDim(TensorShapeProto.Dim.newBuilder().setSize(1L << 30));
-        for (TensorProto t : new TensorProto[] {
+        Map<TensorProto, Class<? extends TensorgraphException>> cases = Map.of(
                 TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(huge).addFloatVal(1f).build(),
+                InvalidArgumentException.class,
+                // One value repeated over 2^30 elements: an expansion beyond the limit.
                 TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(big).addFloatVal(1f).build(),
+                ResourceExhaustedException.class,
                 TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(big)
-                        .setTensorContent(ByteString.copyFrom(new byte[16])).build()}) {
+                        .setTensorContent(ByteString.copyFrom(new byte[16])).build(),
+                InvalidArgumentException.class);
+        for (Map.Entry<TensorProto, Class<? extends TensorgraphException>> c : cases.entrySet()) {
             NodeDef node = NodeDef.newBuilder().setName("bomb").setOp("Const")
-                    .putAttr("value", AttrValue.newBuilder().setTensor(t).build())
+                    .putAttr("value", AttrValue.newBuilder().setTensor(c.getKey()).build())
                     .putAttr("dtype", AttrValue.newBuilder().setType(DataType.DT_FLOAT).build()).build();
             byte[] pb = GraphDef.newBuilder().addNode(node).build().toByteArray();
             assertTrue(pb.length < 100);
-            String m = assertTyped(InvalidArgumentException.class, () -> Graph.fromGraphDef(pb)).getMessage();
+            String m = assertTyped(c.getValue(), () -> Graph.fromGraphDef(pb)).getMessage();
             assertTrue(m.contains("bomb"), m);
         }
     }

@@ -2,8 +2,9 @@ package dev.tensorgraph.cpu;
 
 import dev.tensorgraph.DType;
 import dev.tensorgraph.Tensor;
-import dev.tensorgraph.errors.FailedPreconditionException;
+import dev.tensorgraph.errors.ErrorText;
 import dev.tensorgraph.errors.InvalidArgumentException;
+import dev.tensorgraph.errors.IoErrors;
 import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.io.CheckpointFiles;
 import dev.tensorgraph.kernel.KernelContext;
@@ -11,13 +12,18 @@ import dev.tensorgraph.kernel.KernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** CPU kernels of the checkpoint ops SaveV2 and RestoreV2, on top of {@link CheckpointFiles}. */
+/**
+ * CPU kernels of the checkpoint ops SaveV2 and RestoreV2, on top of {@link CheckpointFiles}. The graph chooses
+ * their paths, so each checks the run's {@link dev.tensorgraph.FileAccessPolicy} for every file it touches
+ * before it reads or writes anything.
+ */
 public final class IoKernels implements KernelLibrary {
     private static final String CPU = KernelRegistry.CPU;
 
@@ -35,6 +41,8 @@ public final class IoKernels implements KernelLibrary {
 
     private static void save(KernelContext ctx, DType[] dtypes) {
         Path prefix = prefix(ctx.input(0));
+        ctx.fileAccess().checkWrite(ctx.op(), CheckpointFiles.dataFile(prefix));
+        ctx.fileAccess().checkWrite(ctx.op(), CheckpointFiles.indexFile(prefix));
         int n = ctx.numInputs() - 3;
         List<String> names = names(ctx, n);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
@@ -51,12 +59,14 @@ public final class IoKernels implements KernelLibrary {
         try {
             CheckpointFiles.write(prefix, tensors);
         } catch (IOException e) {
-            throw new FailedPreconditionException("cannot write checkpoint " + prefix + ": " + e.getMessage(), e);
+            throw IoErrors.of("writing checkpoint " + ErrorText.quote(prefix), e);
         }
     }
 
     private static void restore(KernelContext ctx, DType[] dtypes) {
         Path prefix = prefix(ctx.input(0));
+        ctx.fileAccess().checkRead(ctx.op(), CheckpointFiles.indexFile(prefix));
+        ctx.fileAccess().checkRead(ctx.op(), CheckpointFiles.dataFile(prefix));
         List<String> names = names(ctx, dtypes.length);
         Map<String, Tensor> read = CheckpointFiles.read(prefix, names);
         for (int i = 0; i < dtypes.length; i++) {
@@ -77,7 +87,12 @@ public final class IoKernels implements KernelLibrary {
         if (p.isEmpty()) {
             throw new InvalidArgumentException("the checkpoint prefix is empty");
         }
-        return Path.of(p);
+        try {
+            return Path.of(p);
+        } catch (InvalidPathException e) {
+            throw new InvalidArgumentException("the checkpoint prefix " + ErrorText.quote(p) + " is not a valid path: "
+                    + e.getReason(), e);
+        }
     }
 
     /** Reads tensor_names (input 1), checking that shape_and_slices (input 2) has as many entries, all empty. */

@@ -1,5 +1,6 @@
 package dev.tensorgraph.cpu;
 
+import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.kernel.KernelLibrary;
@@ -32,13 +33,13 @@ public final class StateKernels implements KernelLibrary {
         });
         r.register(CPU, "Assign", op -> {
             boolean validate = op.attrBool("validate_shape");
+            Shape declared = op.input(0).shape();
             return ctx -> {
                 VariableSlot slot = ctx.variable(0);
                 Tensor value = ctx.input(1);
                 Tensor cur = slot.peek();
-                if (validate && cur != null && !cur.shape().equals(value.shape())) {
-                    throw new InvalidArgumentException("Assign requires shapes of both tensors to match. lhs shape= "
-                            + cur.shape() + " rhs shape= " + value.shape() + " (variable " + slot.name() + ")");
+                if (validate) {
+                    VariableSlot.checkAssignShape(slot.name(), cur == null ? declared : cur.shape(), value.shape());
                 }
                 Tensor stored;
                 synchronized (slot) {

@@ -172,8 +172,8 @@ class ArrayGpuTest {
         Tf tf = Tf.of(g);
         Output x = tf.placeholder(DType.FLOAT32, Shape.of(3, 1, 4), "x");
         Output v = tf.placeholder(DType.FLOAT32, Shape.scalar(), "v");
-        Output fill = tf.fill(tf.intVector(new int[] {5, 3, 2}, "dims"), v, "fill");
-        Output b = tf.broadcastTo(x, tf.intVector(new int[] {2, 3, 6, 4}, "shape"), "broadcast_to");
+        Output fill = tf.fill(tf.constant(new int[] {5, 3, 2}, "dims"), v, "fill");
+        Output b = tf.broadcastTo(x, tf.constant(new int[] {2, 3, 6, 4}, "shape"), "broadcast_to");
         Output zeros = tf.zerosLike(x, "zeros_like");
         Output ones = tf.onesLike(x, "ones_like");
         compare(g, feeds(x, uniform(random, -1, 1, 3, 1, 4), v, Tensor.of(1.25f)), EXACT, fill, b, zeros, ones);

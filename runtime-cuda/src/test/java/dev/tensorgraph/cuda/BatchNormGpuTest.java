@@ -11,7 +11,7 @@ import dev.tensorgraph.Output;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.cuda.GpuTestSupport.Tolerance;
 import dev.tensorgraph.ops.Tf;
-import dev.tensorgraph.ops.TfNn;
+import dev.tensorgraph.ops.nn.FusedBatchNorm;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ class BatchNormGpuTest {
                 Output x = tf.placeholder(DType.FLOAT32, Shape.of(shape), "x");
                 Output scale = tf.placeholder(DType.FLOAT32, Shape.of(c), "scale");
                 Output offset = tf.placeholder(DType.FLOAT32, Shape.of(c), "offset");
-                TfNn.FusedBatchNorm bn = tf.nn.fusedBatchNorm(x, scale, offset, null, null, EPSILON, format, true);
+                FusedBatchNorm bn = tf.nn.fusedBatchNorm(x, scale, offset, null, null, EPSILON, format, true);
                 Output r = tf.placeholder(DType.FLOAT32, Shape.of(shape), "upstream");
                 List<Output> grads = tf.gradients(tf.reduceSum(tf.multiply(bn.y(), r)), List.of(x, scale, offset));
                 // An offset mean per channel, so variance is not computed around zero.
@@ -74,7 +74,7 @@ class BatchNormGpuTest {
             Output offset = tf.placeholder(DType.FLOAT32, Shape.of(8), "offset");
             Output mean = tf.placeholder(DType.FLOAT32, Shape.of(8), "running_mean");
             Output var = tf.placeholder(DType.FLOAT32, Shape.of(8), "running_variance");
-            TfNn.FusedBatchNorm bn = tf.nn.fusedBatchNorm(x, scale, offset, mean, var, EPSILON, 0.3f, format, true,
+            FusedBatchNorm bn = tf.nn.fusedBatchNorm(x, scale, offset, mean, var, EPSILON, 0.3f, format, true,
                     "bn_blend");
             compare(g, feeds(x, uniform(random, -2, 2, shape), scale, uniform(random, 0.5, 1.5, 8),
                             offset, uniform(random, -1, 1, 8), mean, uniform(random, -1, 1, 8), var, uniform(random, 0.5, 2, 8)),
@@ -96,7 +96,7 @@ class BatchNormGpuTest {
                 Output offset = tf.placeholder(DType.FLOAT32, Shape.of(c), "offset");
                 Output mean = tf.placeholder(DType.FLOAT32, Shape.of(c), "mean");
                 Output var = tf.placeholder(DType.FLOAT32, Shape.of(c), "variance");
-                TfNn.FusedBatchNorm bn = tf.nn.fusedBatchNorm(x, scale, offset, mean, var, EPSILON, format, false);
+                FusedBatchNorm bn = tf.nn.fusedBatchNorm(x, scale, offset, mean, var, EPSILON, format, false);
                 compare(g, feeds(x, uniform(random, -2, 2, shape), scale, uniform(random, 0.5, 1.5, c),
                         offset, uniform(random, -1, 1, c), mean, uniform(random, -1, 1, c),
                         var, uniform(random, 0.5, 2, c)), Tolerance.relative(1e-5, 1e-6), bn.y());

@@ -47,7 +47,7 @@ class ElementwiseGpuTest {
         Tf tf = Tf.of(g);
         Output x = tf.placeholder(xv.dtype(), xv.shape(), "x");
         Output y = tf.placeholder(yv.dtype(), yv.shape(), "y");
-        Output z = tf.op(type, type.toLowerCase()).addInput(x).addInput(y).build().output(0);
+        Output z = tf.graph().opBuilder(type, type.toLowerCase()).addInput(x).addInput(y).build().output(0);
         compare(g, feeds(x, xv, y, yv), tol, z);
         if (grad) {
             gradient(g, tf, z, List.of(x, y), feeds(x, xv, y, yv));
@@ -58,7 +58,7 @@ class ElementwiseGpuTest {
         Graph g = new Graph();
         Tf tf = Tf.of(g);
         Output x = tf.placeholder(xv.dtype(), xv.shape(), "x");
-        Output z = tf.op(type, type.toLowerCase()).addInput(x).build().output(0);
+        Output z = tf.graph().opBuilder(type, type.toLowerCase()).addInput(x).build().output(0);
         compare(g, feeds(x, xv), tol, z);
         if (grad) {
             gradient(g, tf, z, List.of(x), feeds(x, xv));
@@ -131,7 +131,7 @@ class ElementwiseGpuTest {
         Tf tf = Tf.of(g);
         Output dy = tf.placeholder(DType.FLOAT32, Shape.of(9, 11), "dy");
         Output x = tf.placeholder(DType.FLOAT32, Shape.of(9, 11), "features");
-        Output grad = tf.op("ReluGrad", "relu_grad").addInput(dy).addInput(x).build().output(0);
+        Output grad = tf.graph().opBuilder("ReluGrad", "relu_grad").addInput(dy).addInput(x).build().output(0);
         compare(g, feeds(dy, uniform(random, -1, 1, 9, 11), x, uniform(random, -1, 1, 9, 11)), EXACT, grad);
     }
 

@@ -95,7 +95,7 @@ class MatMulGpuTest {
         Tf tf = Tf.of(g);
         Output a = tf.placeholder(DType.FLOAT32, Shape.of(sx), "x");
         Output b = tf.placeholder(DType.FLOAT32, Shape.of(sy), "y");
-        Output z = tf.op("BatchMatMulV2", "batch_matmul" + (adjX ? "_adj_x" : "") + (adjY ? "_adj_y" : ""))
+        Output z = tf.graph().opBuilder("BatchMatMulV2", "batch_matmul" + (adjX ? "_adj_x" : "") + (adjY ? "_adj_y" : ""))
                 .addInput(a).addInput(b).setAttr("adj_x", adjX).setAttr("adj_y", adjY).build().output(0);
         Output r = tf.placeholder(DType.FLOAT32, z.shape(), "upstream");
         List<Output> grads = tf.gradients(tf.reduceSum(tf.multiply(z, r)), List.of(a, b));

@@ -86,7 +86,7 @@ class MemoryGpuTest {
         Graph g = new Graph();
         Tf tf = Tf.of(g);
         // 2^20 x 2^20 floats: 4 TiB, more than any GPU has.
-        Output huge = tf.fill(tf.intVector(new int[] {1 << 20, 1 << 20}, "huge_dims"), tf.constant(1f), "huge_fill");
+        Output huge = tf.fill(tf.constant(new int[] {1 << 20, 1 << 20}, "huge_dims"), tf.constant(1f), "huge_fill");
         Output hugeSum = tf.reduceSum(huge, "huge_sum");
         Output x = tf.placeholder(DType.FLOAT32, Shape.of(8, 8), "x");
         Output normal = tf.reduceSum(tf.matmul(x, x), "normal_sum");

@@ -135,7 +135,7 @@ class NnGpuTest {
         }
         compare(g, f, Tolerance.ofMagnitude(Math.max(1e-5, 1e-5 * Math.sqrt(n / channels) / 10), 1e-7), grads.get(1));
         // BiasAddGrad on its own, as the optimizer's gradients call it.
-        Output db = tf.op("BiasAddGrad", "bias_add_grad").addInput(r).setAttr("data_format", format).build().output(0);
+        Output db = tf.graph().opBuilder("BiasAddGrad", "bias_add_grad").addInput(r).setAttr("data_format", format).build().output(0);
         compare(g, f, Tolerance.ofMagnitude(Math.max(1e-5, 1e-5 * Math.sqrt(n / channels) / 10), 1e-7), db);
     }
 

@@ -55,7 +55,7 @@ class PlacementGpuTest {
         h = tf.layers.dense(h, 128, DenseOptions.create().activation(tf.nn::relu));
         Output logits = tf.layers.dense(h, 10, DenseOptions.create().name("logits"));
         Output loss = tf.losses.sparseSoftmaxCrossEntropy(labels, logits);
-        Operation train = new AdamOptimizer(1e-3).minimize(tf, loss);
+        Operation train = new AdamOptimizer(1e-3).minimize(loss);
         Operation init = tf.globalVariablesInitializer();
         Random r = new Random(3);
         Map<Output, Tensor> batch = feeds(images, uniform(r, 0, 1, 64, 28, 28, 1),

@@ -86,8 +86,8 @@ class ReductionGpuTest {
                 Graph g = new Graph();
                 Tf tf = Tf.of(g);
                 Output x = tf.placeholder(DType.FLOAT32, Shape.of(shape), "x");
-                Output am = tf.argMax(x, axis, DType.INT64, "argmax");
-                Output an = tf.argMin(x, axis, DType.INT32, "argmin");
+                Output am = tf.argmax(x, axis, DType.INT64, "argmax");
+                Output an = tf.argmin(x, axis, DType.INT32, "argmin");
                 compare(g, feeds(x, uniform(random, -1, 1, shape)), Tolerance.exact(), am, an);
             }
         }
@@ -104,8 +104,8 @@ class ReductionGpuTest {
         for (int i = 0; i < f.length; i++) {
             f[i] = v.ints()[i];
         }
-        Output am = tf.argMax(x, 1, DType.INT64, "argmax");
-        Output an = tf.argMin(x, 1, DType.INT64, "argmin");
+        Output am = tf.argmax(x, 1, DType.INT64, "argmax");
+        Output an = tf.argmin(x, 1, DType.INT64, "argmin");
         compare(g, feeds(x, Tensor.of(DType.FLOAT32, Shape.of(4, 300), f)), Tolerance.exact(), am, an);
     }
 

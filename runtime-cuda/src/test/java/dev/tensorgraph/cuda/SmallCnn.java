@@ -65,7 +65,7 @@ final class SmallCnn {
         h = tf.reshape(h, new int[] {-1, flat}, "flatten");
         Output logits = tf.nn.biasAdd(tf.matmul(h, weights), bias, "NHWC", "logits");
         Output loss = tf.reduceMean(tf.nn.sparseSoftmaxCrossEntropyWithLogits(labels, logits), "loss");
-        Operation train = optimizer.apply(tf).minimize(tf, loss);
+        Operation train = optimizer.apply(tf).minimize(loss);
         return new SmallCnn(g, images, labels, loss, train, filter, tf.globalVariablesInitializer());
     }
 

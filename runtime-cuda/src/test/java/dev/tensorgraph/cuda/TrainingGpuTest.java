@@ -108,11 +108,11 @@ class TrainingGpuTest {
         Variable v = tf.variable(tf.constant(uniform(random, 0, 0.1, 6, 5)), "v");
         Output grad = tf.placeholder(DType.FLOAT32, Shape.of(6, 5), "grad");
         Output lr = tf.constant(0.01f);
-        Output gd = tf.op("ApplyGradientDescent", "apply_gd").addInput(w).addInput(lr).addInput(grad)
+        Output gd = tf.graph().opBuilder("ApplyGradientDescent", "apply_gd").addInput(w).addInput(lr).addInput(grad)
                 .setAttr("use_locking", false).build().output(0);
-        Output mom = tf.op("ApplyMomentum", "apply_momentum").addInput(w).addInput(accum).addInput(lr).addInput(grad)
+        Output mom = tf.graph().opBuilder("ApplyMomentum", "apply_momentum").addInput(w).addInput(accum).addInput(lr).addInput(grad)
                 .addInput(tf.constant(0.9f)).setAttr("use_locking", false).setAttr("use_nesterov", false).build().output(0);
-        Output adam = tf.op("ApplyAdam", "apply_adam").addInput(w).addInput(m).addInput(v).addInput(tf.constant(0.9f))
+        Output adam = tf.graph().opBuilder("ApplyAdam", "apply_adam").addInput(w).addInput(m).addInput(v).addInput(tf.constant(0.9f))
                 .addInput(tf.constant(0.999f)).addInput(lr).addInput(tf.constant(0.9f)).addInput(tf.constant(0.999f))
                 .addInput(tf.constant(1e-7f)).addInput(grad).setAttr("use_locking", false).setAttr("use_nesterov", false)
                 .build().output(0);

@@ -69,7 +69,7 @@ public final class Workloads {
         h = tf.layers.dense(h, 256, DenseOptions.create().activation(tf.nn::relu));
         Output logits = tf.layers.dense(h, 10);
         Output loss = tf.reduceMean(tf.nn.softmaxCrossEntropyWithLogits(labels, logits));
-        Operation train = new GradientDescentOptimizer(0.01).minimize(tf, loss);
+        Operation train = new GradientDescentOptimizer(0.01).minimize(loss);
         return new Mlp(g, x, labels, loss, train, tf.globalVariablesInitializer());
     }
 

@@ -66,7 +66,7 @@ public final class DotCommand extends CliCommand {
         }
         StringBuilder b = new StringBuilder("digraph G {\n");
         b.append("  compound=true;\n  node [shape=box, style=rounded, fontsize=10];\n");
-        writeScope(b, root, "", "  ");
+        writeScope(b, root);
         List<String> edges = new ArrayList<>();
         for (NodeDef n : nodes) {
             for (String in : n.getInputList()) {
@@ -94,7 +94,45 @@ public final class DotCommand extends CliCommand {
         return b.append("}\n").toString();
     }
 
-    private static void writeScope(StringBuilder b, Scope scope, String path, String indent) {
+    /** Nesting deeper than this is written without more indentation, so output stays linear in the file. */
+    private static final int MAX_INDENT_LEVELS = 16;
+    /** Cluster names longer than this are numbered instead of spelling out the scope path. */
+    private static final int MAX_CLUSTER_NAME = 200;
+
+    /** One open cluster on the explicit stack that replaces recursion (scopes may nest a million deep). */
+    private record Frame(Scope scope, String path, int depth, java.util.Iterator<Map.Entry<String, Scope>> children) {}
+
+    private static void writeScope(StringBuilder b, Scope root) {
+        java.util.ArrayDeque<Frame> stack = new java.util.ArrayDeque<>();
+        writeOps(b, root, indent(0));
+        stack.push(new Frame(root, "", 0, root.children.entrySet().iterator()));
+        int clusters = 0;
+        while (!stack.isEmpty()) {
+            Frame f = stack.peek();
+            if (!f.children().hasNext()) {
+                stack.pop();
+                if (f.depth() > 0) {
+                    b.append(indent(f.depth() - 1)).append("}\n");
+                }
+                continue;
+            }
+            Map.Entry<String, Scope> e = f.children().next();
+            String full = f.path().isEmpty() ? e.getKey() : f.path() + "/" + e.getKey();
+            String path = full.length() <= MAX_CLUSTER_NAME ? full : "#" + ++clusters;
+            String indent = indent(f.depth());
+            b.append(indent).append("subgraph ").append(quote("cluster_" + path)).append(" {\n");
+            b.append(indent).append("  label=").append(quote(e.getKey())).append(";\n");
+            b.append(indent).append("  style=rounded;\n");
+            writeOps(b, e.getValue(), indent(f.depth() + 1));
+            stack.push(new Frame(e.getValue(), path, f.depth() + 1, e.getValue().children.entrySet().iterator()));
+        }
+    }
+
+    private static String indent(int depth) {
+        return "  ".repeat(1 + Math.min(depth, MAX_INDENT_LEVELS));
+    }
+
+    private static void writeOps(StringBuilder b, Scope scope, String indent) {
         for (NodeDef n : scope.ops.values()) {
             String shortName = n.getName().substring(n.getName().lastIndexOf('/') + 1);
             b.append(indent).append(quote(n.getName())).append(" [label=").append(quote(shortName + "\n" + n.getOp()));
@@ -105,17 +143,9 @@ public final class DotCommand extends CliCommand {
             }
             b.append("];\n");
         }
-        for (Map.Entry<String, Scope> e : scope.children.entrySet()) {
-            String full = path.isEmpty() ? e.getKey() : path + "/" + e.getKey();
-            b.append(indent).append("subgraph ").append(quote("cluster_" + full)).append(" {\n");
-            b.append(indent).append("  label=").append(quote(e.getKey())).append(";\n");
-            b.append(indent).append("  style=rounded;\n");
-            writeScope(b, e.getValue(), full, indent + "  ");
-            b.append(indent).append("}\n");
-        }
     }
 
-    /** A DOT double-quoted ID. */
+    /** A DOT double-quoted ID, on one line. */
     static String quote(String s) {
         StringBuilder b = new StringBuilder("\"");
         for (int i = 0; i < s.length(); i++) {
@@ -124,6 +154,8 @@ public final class DotCommand extends CliCommand {
                 b.append('\\').append(c);
             } else if (c == '\n') {
                 b.append("\\n");
+            } else if (Character.isISOControl(c)) {
+                b.append(' ');  // DOT has no escape for them; a raw one would break the line it is on
             } else {
                 b.append(c);
             }

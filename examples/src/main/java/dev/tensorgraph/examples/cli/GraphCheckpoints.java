@@ -104,8 +104,9 @@ final class GraphCheckpoints {
         }
         String shown = String.join("; ", problems.subList(0, Math.min(SHOWN, problems.size())))
                 + (problems.size() > SHOWN ? "; and " + (problems.size() - SHOWN) + " more" : "");
-        throw new InvalidArgumentException("checkpoint " + prefix + " does not match " + graphFile + ": " + shown
-                + "; " + matchingNote(g, graphFile), failure);
+        // The restore's own message comes first: it names the variable and shapes at fault as TensorFlow words it.
+        throw new InvalidArgumentException(failure.getMessage() + "; checkpoint " + prefix + " does not match "
+                + graphFile + ": " + shown + "; " + matchingNote(g, graphFile), failure);
     }
 
     /** The hint for a graph whose variables were neither restored nor initialized. */

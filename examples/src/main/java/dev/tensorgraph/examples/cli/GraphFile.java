@@ -4,14 +4,15 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.TextFormat;
 import dev.tensorgraph.DType;
 import dev.tensorgraph.Graph;
+import dev.tensorgraph.errors.ErrorText;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
+import dev.tensorgraph.io.InputLimits;
 import dev.tensorgraph.ops.MetaGraph;
 import dev.tensorgraph.proto.AttrValue;
 import dev.tensorgraph.proto.GraphDef;
 import dev.tensorgraph.proto.MetaGraphDef;
 import dev.tensorgraph.proto.TensorShapeProto;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +23,12 @@ import java.nio.file.Path;
  */
 record GraphFile(Path path, GraphDef graphDef, MetaGraphDef meta) {
 
-    static GraphFile read(Path path) throws IOException {
+    static GraphFile read(Path path) {
         if (!Files.isRegularFile(path)) {
-            throw new NotFoundException("file not found: " + path);
+            throw new NotFoundException("file not found: " + ErrorText.quote(path));
         }
-        byte[] bytes = Files.readAllBytes(path);
         String name = path.getFileName().toString();
+        byte[] bytes = InputLimits.readFile(path, name.endsWith(".meta") ? "MetaGraphDef" : "GraphDef");
         if (name.endsWith(".meta")) {
             MetaGraphDef meta = MetaGraph.parse(bytes, path.toString());
             return new GraphFile(path, meta.getGraphDef(), meta);
@@ -59,7 +60,9 @@ record GraphFile(Path path, GraphDef graphDef, MetaGraphDef meta) {
     /** The graph with its ops (and, for a MetaGraphDef, its collections); unknown op types are an error. */
     Graph toGraph() {
         if (isMeta()) {
-            return MetaGraph.importMetaGraph(meta.toByteArray());
+            Graph g = new Graph();
+            MetaGraph.importMetaGraph(g, meta.toByteArray(), "", path.toString());
+            return g;
         }
         Graph g = new Graph();
         g.importGraphDef(graphDef.toByteArray(), "");

@@ -1,24 +1,31 @@
 package dev.tensorgraph.examples.cli;
 
+import dev.tensorgraph.FileAccessPolicy;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.GraphKeys;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Session;
+import dev.tensorgraph.SessionOptions;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.Variable;
+import dev.tensorgraph.errors.ErrorText;
 import dev.tensorgraph.errors.FailedPreconditionException;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
 import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.io.CheckpointFiles;
+import dev.tensorgraph.io.InputLimits;
 import dev.tensorgraph.io.Npy;
 import dev.tensorgraph.ops.Saver;
+import dev.tensorgraph.ops.SaverDefRestore;
 import dev.tensorgraph.ops.Tf;
 import dev.tensorgraph.proto.SaverDef;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,13 +37,19 @@ import picocli.CommandLine.Parameters;
  * {@code tensorgraph run FILE --feed x=in.npy --fetch y:0}: replays a saved graph. For a MetaGraph whose
  * checkpoint lies beside it ({@code model.meta} with {@code model.index}) or is named with {@code --checkpoint},
  * the variables are restored first, through the graph's own restore op when the MetaGraph has a SaverDef, as
- * TensorFlow does.
+ * TensorFlow does, after checking that op is a restore; stderr says how they were restored.
+ *
+ * <p>A graph is a program that chooses the paths its file ops use, so the graph may only read the checkpoint
+ * being restored; {@code --allow-file-io DIR} lets it read and write under {@code DIR} too.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a saved graph (GraphDef .pb/.pbtxt or MetaGraph .meta): feed tensors, fetch tensors.")
 public final class RunCommand extends CliCommand {
     /** Elements printed per fetched tensor before "...". */
     private static final int PRINT_LIMIT = 1000;
+    /** The names tf.train.Saver gives its ops, used for a GraphDef without a SaverDef. */
+    private static final SaverDef CONVENTIONAL_SAVER = SaverDef.newBuilder().setFilenameTensorName("save/Const:0")
+            .setRestoreOpName("save/restore_all").build();
 
     @Parameters(index = "0", paramLabel = "FILE", description = "GraphDef (.pb or .pbtxt) or MetaGraphDef (.meta)")
     Path file;
@@ -61,6 +74,10 @@ public final class RunCommand extends CliCommand {
     @Option(names = "--init", description = "Run the variable initializers first (instead of restoring).")
     boolean init;
 
+    @Option(names = "--allow-file-io", paramLabel = "DIR", description = "Let the graph's file ops (SaveV2, RestoreV2)"
+            + " read and write files under DIR (repeatable). Without it they may only read the checkpoint restored.")
+    List<Path> allowFileIo = new ArrayList<>();
+
     @Override
     int execute(PrintWriter out) throws IOException {
         if (fetches.isEmpty() && targets.isEmpty()) {
@@ -68,23 +85,32 @@ public final class RunCommand extends CliCommand {
         }
         GraphFile f = GraphFile.read(file);
         Graph g = f.toGraph();
-        try (Session s = new Session(g)) {
-            Path prefix = init ? null : checkpointPrefix(f);
+        Path prefix = init ? null : checkpointPrefix(f);
+        FileAccessPolicy access = FileAccessPolicy.none();
+        for (Path dir : allowFileIo) {
+            access = access.allowDirectory(dir, FileAccessPolicy.Access.READ_WRITE);
+        }
+        if (prefix != null) {
+            access = access.allowFile(prefix, FileAccessPolicy.Access.READ);
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        try (Session s = new Session(g, SessionOptions.defaults().fileAccess(access))) {
             if (init) {
-                initialize(g, s);
+                err.println(initialize(g, s));
             } else if (prefix != null) {
                 try {
-                    restore(f, g, s, prefix);
+                    err.println(restore(f, g, s, prefix));
                 } catch (TensorgraphException e) {
                     GraphCheckpoints.explainMismatch(g, prefix, f.path(), e);
                     throw e;
                 }
             }
+            err.flush();
             Session.Runner r = s.runner();
             for (String feed : feeds) {
                 int eq = feed.indexOf('=');
                 if (eq <= 0) {
-                    throw new InvalidArgumentException("--feed '" + feed + "' is not of the form NAME=VALUE");
+                    throw new InvalidArgumentException("--feed " + ErrorText.quote(feed) + " is not of the form NAME=VALUE");
                 }
                 String name = feed.substring(0, eq);
                 Output target = feedTarget(g, name);
@@ -157,20 +183,19 @@ public final class RunCommand extends CliCommand {
     }
 
     /**
-     * Restores as TensorFlow would: through the SaverDef's ops, else through the conventional {@code save/Const}
-     * and {@code save/restore_all} of a GraphDef saved with its saver, else variable by variable op name.
+     * Restores as TensorFlow would: through the SaverDef's restore op (which must exist and be a restore), else
+     * through the conventional {@code save/Const} and {@code save/restore_all} of a GraphDef saved with its saver,
+     * else variable by variable op name. Returns a line saying which was done.
      */
-    private static void restore(GraphFile f, Graph g, Session s, Path prefix) {
-        String filename = "save/Const:0";
-        String restoreOp = "save/restore_all";
+    private static String restore(GraphFile f, Graph g, Session s, Path prefix) {
+        String from = "restored " + prefix;
         if (f.isMeta() && f.meta().hasSaverDef()) {
-            SaverDef sd = f.meta().getSaverDef();
-            filename = sd.getFilenameTensorName();
-            restoreOp = sd.getRestoreOpName();
+            return from + " through the MetaGraph's SaverDef: "
+                    + SaverDefRestore.restore(s, f.meta().getSaverDef(), prefix).describe();
         }
-        if (g.operation(restoreOp) != null && g.operation(filename.replaceAll(":\\d+$", "")) != null) {
-            s.runner().feed(filename, Tensor.ofString(prefix.toString())).target(restoreOp).run();
-            return;
+        if (g.operation(CONVENTIONAL_SAVER.getRestoreOpName()) != null) {
+            return from + " through save/restore_all, the restore op tf.train.Saver adds (the file has no SaverDef): "
+                    + SaverDefRestore.restore(s, CONVENTIONAL_SAVER, prefix).describe();
         }
         List<Variable> vars = Tf.of(g).globalVariables();
         if (vars.isEmpty()) {
@@ -184,37 +209,69 @@ public final class RunCommand extends CliCommand {
             throw new InvalidArgumentException("cannot restore " + prefix + ": " + f.path() + " has no variables");
         }
         new Saver(vars).restore(s, prefix);
+        return from + " variable by variable op name (the file has no restore op): " + vars.size()
+                + (vars.size() == 1 ? " variable" : " variables");
     }
 
-    private static void initialize(Graph g, Session s) {
+    /**
+     * Runs each variable's initializer, which must be an Assign to that variable (a VariableDef could name any
+     * op), else the NoOp named {@code init}. Returns a line saying what ran.
+     */
+    private static String initialize(Graph g, Session s) {
         List<Variable> vars = g.collection(GraphKeys.GLOBAL_VARIABLES, Variable.class);
         if (!vars.isEmpty()) {
+            List<Operation> initializers = new ArrayList<>();
             for (Variable v : vars) {
-                s.run(v.initializer());
+                Operation init = v.initializer();
+                if (init == null) {
+                    throw new NotFoundException("--init: variable " + ErrorText.quote(v.opName())
+                            + " has no initializer (its VariableDef names none)");
+                }
+                if (!init.type().equals("Assign") || init.numInputs() < 1 || init.input(0).op() != v.op()) {
+                    throw new InvalidArgumentException("--init: the initializer of variable " + ErrorText.quote(v.opName())
+                            + " is " + ErrorText.quote(init.name()) + " (" + init.type() + "), not an Assign to that"
+                            + " variable; it is not run");
+                }
+                initializers.add(init);
             }
-            return;
+            // One by one, in collection order: an initial value may read a variable initialized before it.
+            for (Operation init : initializers) {
+                s.run(init);
+            }
+            return "initialized " + vars.size() + (vars.size() == 1 ? " variable" : " variables")
+                    + " by running their Assign initializers";
         }
         Operation initOp = g.operation("init");
         if (initOp == null) {
             throw new NotFoundException("--init: the graph has no variables collection and no op named 'init'");
         }
+        if (!initOp.type().equals("NoOp")) {
+            throw new InvalidArgumentException("--init: the op named 'init' is a " + initOp.type()
+                    + ", not the NoOp that groups initializers; it is not run");
+        }
         s.run(initOp);
+        return "initialized variables by running 'init' (NoOp)";
     }
 
-    private static Tensor feedValue(String name, String value, Output target) throws IOException {
-        String what = "--feed " + name;
+    private static Tensor feedValue(String name, String value, Output target) {
+        String what = "--feed " + ErrorText.quote(name);
         if (value.endsWith(".npy")) {
-            return Npy.read(Path.of(value));
+            return Npy.read(path(value, what));
         }
         String json = value;
         if (value.endsWith(".json")) {
-            Path p = Path.of(value);
-            if (!Files.isRegularFile(p)) {
-                throw new NotFoundException(what + ": file not found: " + p);
-            }
-            json = Files.readString(p);
+            json = new String(InputLimits.readFile(path(value, what), what + " JSON"), StandardCharsets.UTF_8);
         }
         return TensorText.parse(json, target.dtype(), what);
+    }
+
+    private static Path path(String value, String what) {
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new InvalidArgumentException(what + ": " + ErrorText.quote(value) + " is not a valid path: "
+                    + e.getReason(), e);
+        }
     }
 
     private void report(PrintWriter out, String name, Tensor t) throws IOException {

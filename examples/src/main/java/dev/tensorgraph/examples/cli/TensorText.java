@@ -4,6 +4,8 @@ import dev.tensorgraph.DType;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,25 +141,52 @@ final class TensorText {
             ((boolean[]) array)[i] = z;
             return;
         }
-        if (!(v instanceof Double x)) {
+        if (!(v instanceof Number number)) {
             throw new InvalidArgumentException(what + ": expected numbers for a " + dtype + " tensor, got " + v);
         }
-        double d = x;
-        if (dtype.isInteger() && (d != Math.rint(d) || Double.isInfinite(d))) {
-            throw new InvalidArgumentException(what + ": " + d + " is not an integer but the tensor is " + dtype);
-        }
         switch (dtype) {
-            case FLOAT32 -> ((float[]) array)[i] = (float) d;
-            case FLOAT64 -> ((double[]) array)[i] = d;
-            case INT32 -> ((int[]) array)[i] = (int) d;
-            case INT64 -> ((long[]) array)[i] = (long) d;
-            case UINT8 -> ((byte[]) array)[i] = (byte) d;
+            case FLOAT32 -> {
+                double d = number.doubleValue();
+                float f = (float) d;
+                if (Float.isInfinite(f) && !Double.isInfinite(d)) {
+                    throw outOfRange(what, number, dtype);
+                }
+                ((float[]) array)[i] = f;
+            }
+            case FLOAT64 -> ((double[]) array)[i] = number.doubleValue();
+            case INT32 -> ((int[]) array)[i] = (int) integer(number, Integer.MIN_VALUE, Integer.MAX_VALUE, dtype, what);
+            case INT64 -> ((long[]) array)[i] = integer(number, Long.MIN_VALUE, Long.MAX_VALUE, dtype, what);
+            case UINT8 -> ((byte[]) array)[i] = (byte) integer(number, 0, 255, dtype, what);
             default -> throw new InvalidArgumentException(what + ": unsupported dtype " + dtype);
         }
     }
 
+    /** The exact integer value of a JSON number, which must lie in [min, max]: never rounded or clamped. */
+    private static long integer(Number number, long min, long max, DType dtype, String what) {
+        if (!(number instanceof BigDecimal d)) {
+            throw new InvalidArgumentException(what + ": " + number + " is not an integer but the tensor is " + dtype);
+        }
+        BigInteger exact;
+        try {
+            exact = d.toBigIntegerExact();
+        } catch (ArithmeticException e) {
+            throw new InvalidArgumentException(what + ": " + d + " is not an integer but the tensor is " + dtype);
+        }
+        if (exact.compareTo(BigInteger.valueOf(min)) < 0 || exact.compareTo(BigInteger.valueOf(max)) > 0) {
+            throw outOfRange(what, d, dtype);
+        }
+        return exact.longValue();
+    }
+
+    private static InvalidArgumentException outOfRange(String what, Number value, DType dtype) {
+        return new InvalidArgumentException(what + ": " + value + " is out of range for " + dtype);
+    }
+
     /** A small recursive-descent JSON reader: arrays, numbers, strings, true/false; no objects. */
     private static final class Parser {
+        /** Decimal exponents beyond this are out of every dtype's range (float64 ends near 1e308). */
+        private static final long MAX_EXPONENT = 400;
+
         private final String s;
         private final String what;
         private int pos;
@@ -215,8 +244,18 @@ final class TensorText {
             while (pos < s.length() && "+-0123456789.eEInfinityNa".indexOf(s.charAt(pos)) >= 0) {
                 pos++;
             }
+            String text = s.substring(start, pos);
             try {
-                return Double.parseDouble(s.substring(start, pos));
+                if (text.matches("[+-]?(NaN|Infinity)")) {
+                    return Double.parseDouble(text);
+                }
+                // Kept exact, so that integers beyond 2^53 and out-of-range values are not rounded on the way.
+                BigDecimal d = new BigDecimal(text);
+                if (Math.abs((long) d.scale()) > MAX_EXPONENT || d.precision() - (long) d.scale() > MAX_EXPONENT) {
+                    pos = start;
+                    throw fail("number " + text + " is out of any dtype's range");
+                }
+                return d;
             } catch (NumberFormatException e) {
                 pos = start;
                 throw fail("expected a number, string, true, false or '['");
@@ -238,10 +277,11 @@ final class TensorText {
                         case 't' -> b.append('\t');
                         case 'r' -> b.append('\r');
                         case 'u' -> {
-                            if (pos + 4 > s.length()) {
-                                throw fail("bad \\u escape");
+                            String hex = pos + 4 > s.length() ? "" : s.substring(pos, pos + 4);
+                            if (!hex.matches("[0-9A-Fa-f]{4}")) {
+                                throw fail("bad \\u escape: expected 4 hex digits after \\u");
                             }
-                            b.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
+                            b.append((char) Integer.parseInt(hex, 16));
                             pos += 4;
                         }
                         default -> b.append(e);

@@ -39,7 +39,7 @@ import java.util.Arrays;
  * <pre>{@code
  * OhemSoftmaxLoss.register();
  * Output loss = OhemSoftmaxLoss.ohemSparseSoftmaxCrossEntropy(tf, labels, logits, 32, null);
- * Operation train = new AdamOptimizer(1e-3).minimize(tf, loss);
+ * Operation train = new AdamOptimizer(1e-3).minimize(loss);
  * }</pre>
  */
 public final class OhemSoftmaxLoss {
@@ -73,7 +73,7 @@ public final class OhemSoftmaxLoss {
     /** As {@link #ohemSparseSoftmaxCrossEntropy}, returning the op so both outputs can be fetched. */
     public static Operation op(Tf tf, Output labels, Output logits, int k, String name) {
         register();
-        return tf.op(OP_TYPE, name).addInput(logits).addInput(labels).setAttr("Tlabels", labels.dtype())
+        return tf.graph().opBuilder(OP_TYPE, name).addInput(logits).addInput(labels).setAttr("Tlabels", labels.dtype())
                 .setAttr("k", (long) k).build();
     }
 

@@ -105,10 +105,10 @@ public final class TrainWithOhem implements Callable<Integer> {
         Output mean = tf.reduceMean(tf.nn.sparseSoftmaxCrossEntropyWithLogits(labels, logits), "mean_loss");
         Output accuracy;
         try (var scope = tf.nameScope("accuracy")) {
-            Output predicted = tf.argMax(logits, 1, DType.INT32);
+            Output predicted = tf.argmax(logits, 1, DType.INT32);
             accuracy = tf.reduceMean(tf.cast(tf.equal(predicted, labels), DType.FLOAT32), "accuracy");
         }
-        Operation train = new AdamOptimizer(learningRate).minimize(tf, ohem);
+        Operation train = new AdamOptimizer(learningRate).minimize(ohem);
         return new Net(images, labels, logits, ohem, mean, accuracy, train);
     }
 

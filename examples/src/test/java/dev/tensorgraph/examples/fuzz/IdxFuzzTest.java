@@ -6,21 +6,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.examples.IdxReader;
+import dev.tensorgraph.io.InputLimits;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
 /**
  * {@link IdxReader#read} on an arbitrary file, plain or gzip, gives its dimensions and bytes or throws one of
  * {@code dev.tensorgraph.errors.*}, allocating no more than the file's (decompressed) size justifies. Seeds
  * ({@code IdxFuzzTestInputs/read}): a few Fashion-MNIST images and labels cut from {@code fashion-mnist-mini},
- * plain and gzip-compressed.
+ * plain and gzip-compressed, and {@code expansion_bomb}, 3 KB of gzip declaring 3 MiB. Runs with a 1 MiB
+ * expansion limit, so that inputs reach the check on what gzip data inflates to.
  */
 class IdxFuzzTest {
     private static final Path FILE = scratchFile();
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    @BeforeAll
+    static void smallExpansionLimit() {
+        InputLimits.setMaxExpandedBytes(1 << 20);
+    }
+
+    @AfterAll
+    static void defaultExpansionLimit() {
+        InputLimits.setMaxExpandedBytes(-1);
+    }
 
     @FuzzTest(maxDuration = "30s")
     void read(byte[] input) throws IOException {

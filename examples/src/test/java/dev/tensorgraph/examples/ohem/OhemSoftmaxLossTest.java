@@ -172,7 +172,7 @@ class OhemSoftmaxLossTest {
         Output labels = tf.placeholder(DType.INT32, Shape.of(-1), "labels");
         Output logits = tf.layers.dense(x, classes, DenseOptions.create());
         Output loss = OhemSoftmaxLoss.ohemSparseSoftmaxCrossEntropy(tf, labels, logits, 16, "ohem");
-        Operation train = new AdamOptimizer(0.05).minimize(tf, loss);
+        Operation train = new AdamOptimizer(0.05).minimize(loss);
         Map<Output, Tensor> feeds = Map.of(x, Tensor.of(DType.FLOAT32, Shape.of(n, features), xs),
                 labels, Tensor.of(DType.INT32, Shape.of(n), ys));
         try (Session s = new Session(g, SessionOptions.cpuOnly())) {

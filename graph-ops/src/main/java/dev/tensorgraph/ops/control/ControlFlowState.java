@@ -1,13 +1,15 @@
 package dev.tensorgraph.ops.control;
 
+import dev.tensorgraph.DType;
+import dev.tensorgraph.ops.array.ConstantOps;
+import dev.tensorgraph.ops.array.ShapeOps;
+import dev.tensorgraph.ops.support.Literals;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.grad.LoopGradientState;
-import dev.tensorgraph.ops.Literals;
-import dev.tensorgraph.ops.Tf;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -120,27 +122,26 @@ final class ControlFlowState implements LoopGradientState {
 
     @Override
     public Output zerosLikeForExit(Output exit) {
-        Tf tf = Tf.of(g);
         Shape shape = exit.shape();
         WhileContext forward = contexts.contextOf(exit.op());
         GradLoopState outerState = forward.outer == null ? null : states.get(forward.outer);
         if (outerState == null) {
-            return shape.isFullyDefined() ? tf.constant(Literals.filled(exit.dtype(), shape, 0), "zeros")
-                    : tf.zerosLike(exit);
+            return shape.isFullyDefined() ? ConstantOps.constant(g, Literals.filled(exit.dtype(), shape, 0), "zeros")
+                    : ConstantOps.zerosLike(g, exit, null);
         }
         if (shape.isFullyDefined()) {
             try (var inGrad = outerState.gradContext.enter()) {
-                return tf.constant(Literals.filled(exit.dtype(), shape, 0), "zeros");
+                return ConstantOps.constant(g, Literals.filled(exit.dtype(), shape, 0), "zeros");
             }
         }
         Output zerosShape;
         try (var inForward = forward.outer.enter()) {
-            zerosShape = tf.shape(exit);
+            zerosShape = ShapeOps.shape(g, exit, DType.INT32, null);
         }
         Output history = outerState.addForwardAccumulator(zerosShape);
         try (var inGrad = outerState.gradContext.enter()) {
             Output realShape = outerState.addBackpropAccumulatedValue(history, zerosShape);
-            return tf.fill(realShape, tf.scalar(exit.dtype(), 0, "Const"));
+            return ConstantOps.fill(g, realShape, ConstantOps.scalar(g, exit.dtype(), 0, "Const"), null);
         }
     }
 
@@ -149,22 +150,21 @@ final class ControlFlowState implements LoopGradientState {
         if (isLoopSwitch(op)) {
             return null;
         }
-        Tf tf = Tf.of(g);
         Output val = op.output(index);
         WhileContext forward = contexts.contextOf(op);
         GradLoopState s = forward == null ? null : states.get(forward);
         if (s == null) {
-            return tf.zerosLike(val);
+            return ConstantOps.zerosLike(g, val, null);
         }
         if (op.type().equals("Switch")) {
             throw new UnimplementedException("gradients of a cond inside " + forward + " (op '" + op.name() + "')");
         }
         if (val.shape().isFullyDefined()) {
-            return tf.constant(Literals.filled(val.dtype(), val.shape(), 0), "Const");
+            return ConstantOps.constant(g, Literals.filled(val.dtype(), val.shape(), 0), "Const");
         }
         Output zerosShape;
         try (var inForward = forward.enter()) {
-            zerosShape = tf.shape(val);
+            zerosShape = ShapeOps.shape(g, val, DType.INT32, null);
         }
         Output history;
         try (var outside = contexts.outsideOf(s.gradContext)) {
@@ -172,7 +172,7 @@ final class ControlFlowState implements LoopGradientState {
         }
         try (var inGrad = s.gradContext.enter()) {
             Output shape = s.addBackpropAccumulatedValue(history, zerosShape);
-            return tf.fill(shape, tf.scalar(val.dtype(), 0, "Const"));
+            return ConstantOps.fill(g, shape, ConstantOps.scalar(g, val.dtype(), 0, "Const"), null);
         }
     }
 
@@ -223,7 +223,6 @@ final class ControlFlowState implements LoopGradientState {
 
     @Override
     public void finish() {
-        Tf tf = Tf.of(g);
         for (GradLoopState s : states.values()) {
             for (Output merge : s.switchMap.values()) {
                 Operation m = merge.op();
@@ -235,12 +234,12 @@ final class ControlFlowState implements LoopGradientState {
                 Output zeros;
                 if (first.shape().isFullyDefined()) {
                     try (var inGrad = s.gradContext.enter()) {
-                        zeros = tf.constant(Literals.filled(first.dtype(), first.shape(), 0), "Const");
+                        zeros = ConstantOps.constant(g, Literals.filled(first.dtype(), first.shape(), 0), "Const");
                     }
                 } else {
                     try (var outside = contexts.enter(s.gradContext.outer)) {
-                        Output shape = tf.shape(first.op().input(0));
-                        zeros = tf.fill(shape, tf.scalar(first.dtype(), 0, "Const"));
+                        Output shape = ShapeOps.shape(g, first.op().input(0), DType.INT32, null);
+                        zeros = ConstantOps.fill(g, shape, ConstantOps.scalar(g, first.dtype(), 0, "Const"), null);
                     }
                 }
                 Output next;

@@ -1,11 +1,11 @@
 package dev.tensorgraph.ops.control;
 
+import dev.tensorgraph.ops.array.ConstantOps;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.UnimplementedException;
-import dev.tensorgraph.ops.Tf;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -94,10 +94,9 @@ final class GradLoopState {
      * after the forward counter's increment and before its next value.
      */
     Output addForwardAccumulator(Output value) {
-        Tf tf = Tf.of(g);
         Output acc;
         try (var noDeps = g.controlDependencies(null)) {
-            acc = StackOps.stack(g, tf.constant(-1), value.dtype(), "f_acc");
+            acc = StackOps.stack(g, ConstantOps.constant(g, Tensor.of(-1), null), value.dtype(), "f_acc");
         }
         Output enterAcc;
         try (var inForward = forwardContext.enter()) {
@@ -153,7 +152,7 @@ final class GradLoopState {
                     break;
                 }
             } else if (cur.op().type().equals("Const")) {
-                real = Tf.of(g).constant((Tensor) cur.op().attrs().get("value"));
+                real = ConstantOps.constant(g, (Tensor) cur.op().attrs().get("value"), null);
                 break;
             } else {
                 try (var outside = contexts.outsideOf(gradContext)) {

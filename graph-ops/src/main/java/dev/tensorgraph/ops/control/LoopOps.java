@@ -13,7 +13,7 @@ import dev.tensorgraph.op.ShapeContext;
 
 /**
  * The frame primitives of TensorFlow 1.x while loops, as {@code tf.while_loop} builds on them (with Switch and
- * Merge, see {@code ControlFlowOps}):
+ * Merge, see {@link CondOps}):
  * <ul>
  *   <li>{@code Enter(data; frame_name, is_constant, parallel_iterations)}: makes {@code data} available inside
  *   the loop frame {@code frame_name}, to the first iteration, or to every iteration when {@code is_constant}.

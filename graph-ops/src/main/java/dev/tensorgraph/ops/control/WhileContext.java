@@ -1,12 +1,16 @@
 package dev.tensorgraph.ops.control;
 
+import dev.tensorgraph.ops.array.ConstantOps;
+import dev.tensorgraph.ops.array.ShapeOps;
+import dev.tensorgraph.ops.math.ArithmeticOps;
+import dev.tensorgraph.ops.math.ComparisonOps;
+import dev.tensorgraph.ops.support.Literals;
 import dev.tensorgraph.DType;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.errors.InvalidArgumentException;
-import dev.tensorgraph.ops.Tf;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -217,7 +221,6 @@ final class WhileContext implements Graph.BuildContext {
         for (Output v : loopVars) {
             realVars.add(enclosing(v));
         }
-        Tf tf = Tf.of(g);
         // Ops of a loop wait for nothing outside it; control inputs of enclosing blocks do not reach in.
         try (var inside = enter(); var noDeps = g.controlDependencies(null)) {
             List<Output> enterVars = new ArrayList<>();
@@ -245,7 +248,7 @@ final class WhileContext implements Graph.BuildContext {
             }
             List<Output> varsForBody = new ArrayList<>();
             for (Operation s : switchOps) {
-                varsForBody.add(tf.identity(s.output(1)));
+                varsForBody.add(ControlOps.identity(g, s.output(1), null));
             }
             pivotForBody = varsForBody.get(0);
             List<Output> result = body.apply(List.copyOf(varsForBody));
@@ -326,13 +329,12 @@ final class WhileContext implements Graph.BuildContext {
      * count it exits with and the NextIteration of its next value, which stack pushes are ordered before.
      */
     Output[] addForwardLoopCounter(GradLoopState outerGradState) {
-        Tf tf = Tf.of(g);
         Output n;
         if (outerGradState != null) {
             n = g.opBuilder("Const", "f_count").setAttr("value", dev.tensorgraph.Tensor.of(0)).setAttr("dtype", DType.INT32)
                     .addControlInput(outerGradState.forwardIndex.op().input(0).op()).build().output(0);
         } else {
-            n = tf.constant(0, "f_count");
+            n = ConstantOps.constant(g, dev.tensorgraph.Tensor.of(0), "f_count");
         }
         try (var inside = enter()) {
             addName(n);
@@ -341,7 +343,7 @@ final class WhileContext implements Graph.BuildContext {
             loopEnters.add(enterN);
             Output mergeN = merge(enterN, enterN, null);
             Operation switchN = switchOn(mergeN, pivot, null);
-            Output index = tf.addV2(switchN.output(1), 1, "Add");
+            Output index = ArithmeticOps.addV2(g, switchN.output(1), 1, "Add");
             Output nextN = LoopOps.nextIteration(g, index, null);
             g.setLoopBackEdge(mergeN.op(), 1, nextN);
             Output total = LoopOps.exit(g, switchN.output(0), "f_count");
@@ -355,8 +357,7 @@ final class WhileContext implements Graph.BuildContext {
      * ({@code gradients/b_count}); returns the NextIteration of the count, which stack pops are ordered before.
      */
     Output addBackpropLoopCounter(Output count, GradLoopState outerGradState) {
-        Tf tf = Tf.of(g);
-        Output one = tf.constant(1, "b_count");
+        Output one = ConstantOps.constant(g, dev.tensorgraph.Tensor.of(1), "b_count");
         try (var inside = enter()) {
             addName(count);
             Output enterCount = contexts.withoutRouting(() ->
@@ -365,10 +366,10 @@ final class WhileContext implements Graph.BuildContext {
             loopEnters.add(enterCount);
             Output mergeCount = merge(enterCount, enterCount, null);
             pivotForPred = mergeCount;
-            Output pred = tf.greaterEqual(mergeCount, one);
+            Output pred = ComparisonOps.greaterEqual(g, mergeCount, one, null);
             pivot = LoopOps.loopCond(g, pred, "b_count");
             Operation switchCount = switchOn(mergeCount, pivot, null);
-            Output index = tf.subtract(switchCount.output(1), one);
+            Output index = ArithmeticOps.sub(g, switchCount.output(1), one, null);
             pivotForBody = index;
             Output nextCount = LoopOps.nextIteration(g, index, null);
             g.setLoopBackEdge(mergeCount.op(), 1, nextCount);
@@ -386,28 +387,27 @@ final class WhileContext implements Graph.BuildContext {
      * iterations ({@code b_acc}), starting from zeros shaped like the constant.
      */
     Output addBackpropAccumulator(Operation constantEnter, Output grad) {
-        Tf tf = Tf.of(g);
         Output acc;
         try (var outside = contexts.enter(outer)) {
             Shape shape = grad.shape();
             if (shape.isFullyDefined()) {
-                acc = tf.constant(dev.tensorgraph.ops.Literals.filled(grad.dtype(), shape, 0), "b_acc");
+                acc = ConstantOps.constant(g, Literals.filled(grad.dtype(), shape, 0), "b_acc");
             } else {
                 Output value = constantEnter.input(0);
                 Output zerosShape;
                 if (outer != null && outer.gradState != null) {
                     GradLoopState fwdOuter = gradState.outerGradState;
                     try (var fwd = contexts.enter(gradState.forwardContext.outer)) {
-                        zerosShape = tf.shape(value);
+                        zerosShape = ShapeOps.shape(g, value, DType.INT32, null);
                     }
                     Output history = fwdOuter.addForwardAccumulator(zerosShape);
                     try (var back = contexts.enter(outer)) {
                         zerosShape = fwdOuter.addBackpropAccumulatedValue(history, zerosShape);
                     }
                 } else {
-                    zerosShape = tf.shape(value);
+                    zerosShape = ShapeOps.shape(g, value, DType.INT32, null);
                 }
-                acc = tf.fill(zerosShape, tf.scalar(grad.dtype(), 0, "Const"));
+                acc = ConstantOps.fill(g, zerosShape, ConstantOps.scalar(g, grad.dtype(), 0, "Const"), null);
             }
         }
         try (var inside = enter()) {
@@ -417,7 +417,7 @@ final class WhileContext implements Graph.BuildContext {
             loopEnters.add(enterAcc);
             Output mergeAcc = merge(enterAcc, enterAcc, "b_acc");
             Operation sw = switchOn(mergeAcc, pivot, null);
-            Output addAcc = tf.addV2(sw.output(1), grad, "Add");
+            Output addAcc = ArithmeticOps.addV2(g, sw.output(1), grad, "Add");
             Output nextAcc = LoopOps.nextIteration(g, addAcc, null);
             g.setLoopBackEdge(mergeAcc.op(), 1, nextAcc);
             Output result = LoopOps.exit(g, sw.output(0), "b_acc");

@@ -1,11 +1,14 @@
 package dev.tensorgraph.ops.control;
 
+import dev.tensorgraph.Tensor;
+import dev.tensorgraph.ops.array.ConstantOps;
+import dev.tensorgraph.ops.math.ArithmeticOps;
+import dev.tensorgraph.ops.math.ComparisonOps;
 import dev.tensorgraph.DType;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.errors.InvalidArgumentException;
-import dev.tensorgraph.ops.Tf;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -58,12 +61,11 @@ public final class WhileLoop {
                 invariants.add(v.shape());
             }
         }
-        Tf tf = Tf.of(g);
         try (var scope = g.nameScope(o.name() == null ? "while" : o.name())) {
             Output max = null;
             if (o.maximumIterations() != null) {
                 max = o.maximumIterations() instanceof Output m ? m
-                        : tf.constant(((Number) o.maximumIterations()).intValue(), "maximum_iterations");
+                        : ConstantOps.constant(g, Tensor.of(((Number) o.maximumIterations()).intValue()), "maximum_iterations");
                 if (max.shape().hasKnownRank() && max.shape().rank() != 0) {
                     throw new InvalidArgumentException("'maximum_iterations' must be a scalar. Received shape: "
                             + max.shape());
@@ -78,19 +80,19 @@ public final class WhileLoop {
                 return ctx.buildLoop(cond, body, loopVars, invariants);
             }
             Output limit = max;
-            Output counter = max.dtype() == DType.INT32 ? tf.constant(0, "iteration_counter")
-                    : tf.constant(0L, "iteration_counter");
+            Output counter = max.dtype() == DType.INT32 ? ConstantOps.constant(g, Tensor.of(0), "iteration_counter")
+                    : ConstantOps.constant(g, Tensor.of(0L), "iteration_counter");
             List<Output> vars = new ArrayList<>();
             vars.add(counter);
             vars.addAll(loopVars);
             invariants.add(0, Shape.scalar());
             List<Output> result = ctx.buildLoop(
                     v -> {
-                        Output within = tf.less(v.get(0), limit);
-                        return tf.logicalAnd(within, cond.apply(v.subList(1, v.size())));
+                        Output within = ComparisonOps.less(g, v.get(0), limit, null);
+                        return ComparisonOps.logicalAnd(g, within, cond.apply(v.subList(1, v.size())), null);
                     },
                     v -> {
-                        Output next = tf.addV2(v.get(0), 1, "add");
+                        Output next = ArithmeticOps.addV2(g, v.get(0), 1, "add");
                         List<Output> r = new ArrayList<>();
                         r.add(next);
                         List<Output> user = body.apply(v.subList(1, v.size()));

@@ -1,6 +1,8 @@
 package dev.tensorgraph.ops.layers;
 
 import dev.tensorgraph.Output;
+import dev.tensorgraph.ops.math.UnaryOps;
+import dev.tensorgraph.ops.nn.ActivationOps;
 import java.util.function.UnaryOperator;
 
 /**
@@ -11,26 +13,22 @@ public final class Activations {
     private Activations() {}
 
     public static UnaryOperator<Output> relu() {
-        return x -> unary("Relu", x);
+        return x -> ActivationOps.relu(x.graph(), x, null);
     }
 
     public static UnaryOperator<Output> relu6() {
-        return x -> unary("Relu6", x);
+        return x -> ActivationOps.relu6(x.graph(), x, null);
     }
 
     public static UnaryOperator<Output> sigmoid() {
-        return x -> unary("Sigmoid", x);
+        return x -> UnaryOps.sigmoid(x.graph(), x, null);
     }
 
     public static UnaryOperator<Output> tanh() {
-        return x -> unary("Tanh", x);
+        return x -> UnaryOps.tanh(x.graph(), x, null);
     }
 
     public static UnaryOperator<Output> elu() {
-        return x -> unary("Elu", x);
-    }
-
-    private static Output unary(String type, Output x) {
-        return x.graph().opBuilder(type, null).addInput(x).build().output(0);
+        return x -> ActivationOps.elu(x.graph(), x, null);
     }
 }

@@ -2,9 +2,9 @@ package dev.tensorgraph.ops.layers;
 
 import dev.tensorgraph.Output;
 import dev.tensorgraph.errors.InvalidArgumentException;
-import dev.tensorgraph.ops.Initializer;
-import dev.tensorgraph.ops.Initializers;
-import dev.tensorgraph.ops.Reuse;
+import dev.tensorgraph.ops.state.Initializer;
+import dev.tensorgraph.ops.state.Initializers;
+import dev.tensorgraph.ops.state.Reuse;
 
 /**
  * Keyword arguments of {@code tf.layers.batch_normalization} with TensorFlow's defaults: axis -1, momentum 0.99,
@@ -21,7 +21,9 @@ public final class BatchNormOptions {
     Initializer gammaInitializer = Initializers.ones();
     Initializer movingMeanInitializer = Initializers.zeros();
     Initializer movingVarianceInitializer = Initializers.ones();
-    Object training = Boolean.FALSE;
+    boolean trainingValue;
+    /** A bool scalar choosing the mode at run time, or null when {@link #trainingValue} holds. */
+    Output trainingTensor;
     boolean trainable = true;
     Boolean fused;
     String name;
@@ -78,7 +80,8 @@ public final class BatchNormOptions {
 
     /** Training mode known while building. */
     public BatchNormOptions training(boolean v) {
-        this.training = v;
+        this.trainingValue = v;
+        this.trainingTensor = null;
         return this;
     }
 
@@ -87,7 +90,7 @@ public final class BatchNormOptions {
         if (v == null) {
             throw new InvalidArgumentException("training must not be null");
         }
-        this.training = v;
+        this.trainingTensor = v;
         return this;
     }
 

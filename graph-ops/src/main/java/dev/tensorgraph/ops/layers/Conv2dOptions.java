@@ -1,9 +1,9 @@
 package dev.tensorgraph.ops.layers;
 
 import dev.tensorgraph.Output;
-import dev.tensorgraph.ops.Initializer;
-import dev.tensorgraph.ops.Initializers;
-import dev.tensorgraph.ops.Reuse;
+import dev.tensorgraph.ops.state.Initializer;
+import dev.tensorgraph.ops.state.Initializers;
+import dev.tensorgraph.ops.state.Reuse;
 import java.util.function.UnaryOperator;
 
 /**
@@ -13,8 +13,8 @@ import java.util.function.UnaryOperator;
 public final class Conv2dOptions {
     int[] strides = {1, 1};
     String padding = "valid";
-    /** NHWC explicit_paddings of the Conv2D op, or null for "valid"/"same". */
-    long[] explicitPaddings;
+    /** {@code {{top, bottom}, {left, right}}} of EXPLICIT padding, or null for "valid"/"same". */
+    int[][] explicitPaddings;
     int[] dilationRate = {1, 1};
     UnaryOperator<Output> activation;
     boolean useBias = true;
@@ -61,8 +61,7 @@ public final class Conv2dOptions {
                         + java.util.Arrays.deepToString(spatialPaddings));
             }
         }
-        this.explicitPaddings = new long[] {0, 0, spatialPaddings[0][0], spatialPaddings[0][1], spatialPaddings[1][0],
-                spatialPaddings[1][1], 0, 0};
+        this.explicitPaddings = new int[][] {spatialPaddings[0].clone(), spatialPaddings[1].clone()};
         this.padding = "explicit";
         return this;
     }

@@ -1,9 +1,9 @@
 package dev.tensorgraph.ops.layers;
 
 import dev.tensorgraph.Output;
-import dev.tensorgraph.ops.Initializer;
-import dev.tensorgraph.ops.Initializers;
-import dev.tensorgraph.ops.Reuse;
+import dev.tensorgraph.ops.state.Initializer;
+import dev.tensorgraph.ops.state.Initializers;
+import dev.tensorgraph.ops.state.Reuse;
 import java.util.function.UnaryOperator;
 
 /**

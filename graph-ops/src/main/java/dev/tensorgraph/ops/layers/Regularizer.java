@@ -3,9 +3,9 @@ package dev.tensorgraph.ops.layers;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.errors.InvalidArgumentException;
-import dev.tensorgraph.op.OpRegistry;
-import dev.tensorgraph.ops.Literals;
-import dev.tensorgraph.ops.Tf;
+import dev.tensorgraph.ops.array.ConstantOps;
+import dev.tensorgraph.ops.math.ArithmeticOps;
+import dev.tensorgraph.ops.nn.SoftmaxOps;
 
 /**
  * A weight regularizer: maps a layer's weight to a scalar penalty, which the layer adds to the
@@ -26,25 +26,10 @@ public interface Regularizer {
         }
         return w -> {
             Graph g = w.graph();
-            Tf tf = Tf.of(g);
             try (var s = g.nameScope("l2_regularizer")) {
-                Output sc = tf.constOp(Literals.scalar(w.dtype(), scale), "scale");
-                Output l2;
-                if (OpRegistry.global().contains("L2Loss")) {
-                    l2 = tf.op("L2Loss", null).addInput(w).build().output(0);
-                } else {
-                    Output sq = tf.op("Square", null).addInput(w).build().output(0);
-                    int rank = w.shape().hasKnownRank() ? w.shape().rank() : 0;
-                    int[] axes = new int[rank];
-                    for (int i = 0; i < rank; i++) {
-                        axes[i] = i;
-                    }
-                    Output sum = tf.op("Sum", null).addInput(sq).addInput(tf.intVector(axes, "Const"))
-                            .setAttr("keep_dims", false).setAttr("Tidx", dev.tensorgraph.DType.INT32).build().output(0);
-                    l2 = tf.op("Mul", null).addInput(sum).addInput(tf.constOp(Literals.scalar(w.dtype(), 0.5), "half"))
-                            .build().output(0);
-                }
-                return tf.op("Mul", s.name()).addInput(sc).addInput(l2).build().output(0);
+                Output sc = ConstantOps.scalar(g, w.dtype(), scale, "scale");
+                Output l2 = SoftmaxOps.l2Loss(g, w, null);
+                return ArithmeticOps.mul(g, sc, l2, s.name());
             }
         };
     }

@@ -5,18 +5,35 @@ import dev.tensorgraph.Graph;
 import dev.tensorgraph.GraphKeys;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Shape;
-import dev.tensorgraph.Tensor;
 import dev.tensorgraph.Variable;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.UnimplementedException;
-import dev.tensorgraph.ops.ControlFlowApi;
-import dev.tensorgraph.ops.Initializer;
-import dev.tensorgraph.ops.LayerNames;
-import dev.tensorgraph.ops.Literals;
-import dev.tensorgraph.ops.Reuse;
-import dev.tensorgraph.ops.Tf;
+import dev.tensorgraph.ops.array.ConcatOps;
+import dev.tensorgraph.ops.array.ConstantOps;
+import dev.tensorgraph.ops.array.ShapeOps;
+import dev.tensorgraph.ops.array.SliceOps;
+import dev.tensorgraph.ops.array.StridedSliceOptions;
+import dev.tensorgraph.ops.control.CondOps;
+import dev.tensorgraph.ops.control.ControlOps;
+import dev.tensorgraph.ops.math.ArithmeticOps;
+import dev.tensorgraph.ops.math.CastOps;
+import dev.tensorgraph.ops.math.MatMulOps;
+import dev.tensorgraph.ops.nn.ActivationOps;
+import dev.tensorgraph.ops.nn.BatchNormOps;
+import dev.tensorgraph.ops.nn.ConvAttrs;
+import dev.tensorgraph.ops.nn.ConvOps;
+import dev.tensorgraph.ops.nn.DropoutOps;
+import dev.tensorgraph.ops.nn.FusedBatchNorm;
+import dev.tensorgraph.ops.nn.Moments;
+import dev.tensorgraph.ops.nn.PoolOps;
+import dev.tensorgraph.ops.state.Initializer;
+import dev.tensorgraph.ops.state.Reuse;
+import dev.tensorgraph.ops.state.VariableOps;
+import dev.tensorgraph.ops.state.VariableScopes;
+import dev.tensorgraph.ops.support.GraphBound;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -35,13 +52,17 @@ import java.util.function.UnaryOperator;
  * {@code reuse}. Data format is NHWC (channels_last) throughout.
  */
 public final class TfLayers {
-    private final Tf tf;
-    private final ControlFlowApi cf;
+    private final Graph g;
 
-    public TfLayers(Tf tf) {
-        this.tf = tf;
-        Graph g = tf.graph();
-        this.cf = () -> g;
+    /** The layers of {@code g}. */
+    public TfLayers(Graph g) {
+        this.g = g;
+    }
+
+    /** @deprecated use {@link #TfLayers(Graph)}. */
+    @Deprecated
+    public TfLayers(GraphBound tf) {
+        this(tf.graph());
     }
 
     // ---- dense ----
@@ -88,8 +109,7 @@ public final class TfLayers {
             if (rank > 2) {
                 x = reshape(x, new long[] {-1, in});
             }
-            Output out = tf.op("MatMul", null).addInput(x).addInput(kernel.value()).setAttr("transpose_a", false)
-                    .setAttr("transpose_b", false).build().output(0);
+            Output out = MatMulOps.matMul(g, x, kernel.value(), false, false, null);
             if (rank > 2) {
                 for (int i = 1; i < rank - 1; i++) {
                     if (s.size(i) < 0) {
@@ -116,6 +136,8 @@ public final class TfLayers {
         return conv2d(inputs, filters, kernelSize, Conv2dOptions.create());
     }
 
+    /** @deprecated a long positional form: use {@link #conv2d(Output, int, int[], Conv2dOptions)}. */
+    @Deprecated
     public Output conv2d(Output inputs, int filters, int[] kernelSize, int[] strides, String padding,
                          UnaryOperator<Output> activation, String name) {
         return conv2d(inputs, filters, kernelSize, Conv2dOptions.create().strides(strides).padding(padding)
@@ -147,14 +169,11 @@ public final class TfLayers {
                     o.kernelRegularizer, o.trainable);
             Variable bias = o.useBias ? weight("bias", Shape.of(filters), dt, o.biasInitializer, o.biasRegularizer,
                     o.trainable) : null;
-            var conv = tf.op("Conv2D", null).addInput(inputs).addInput(kernel.value())
-                    .setAttr("strides", new long[] {1, o.strides[0], o.strides[1], 1}).setAttr("padding", padding)
-                    .setAttr("data_format", "NHWC")
-                    .setAttr("dilations", new long[] {1, o.dilationRate[0], o.dilationRate[1], 1});
+            ConvAttrs attrs = ConvAttrs.create().strides(o.strides).dilations(o.dilationRate).padding(padding);
             if (o.explicitPaddings != null) {
-                conv.setAttr("explicit_paddings", o.explicitPaddings.clone());
+                attrs.explicitPaddings(o.explicitPaddings);
             }
-            Output out = conv.build().output(0);
+            Output out = ConvOps.conv2d(g, inputs, kernel.value(), attrs, null);
             if (bias != null) {
                 out = biasAdd(out, bias.value());
             }
@@ -166,31 +185,31 @@ public final class TfLayers {
 
     /** {@code tf.layers.max_pooling2d(inputs, pool_size, strides)} with "valid" padding: {@code max_pooling2d/MaxPool}. */
     public Output maxPooling2d(Output inputs, int[] poolSize, int[] strides) {
-        return pool("MaxPool", "max_pooling2d", inputs, poolSize, strides, "valid", null);
+        return pool(true, "max_pooling2d", inputs, poolSize, strides, "valid", null);
     }
 
     public Output maxPooling2d(Output inputs, int[] poolSize, int[] strides, String padding) {
-        return pool("MaxPool", "max_pooling2d", inputs, poolSize, strides, padding, null);
+        return pool(true, "max_pooling2d", inputs, poolSize, strides, padding, null);
     }
 
     public Output maxPooling2d(Output inputs, int[] poolSize, int[] strides, String padding, String name) {
-        return pool("MaxPool", "max_pooling2d", inputs, poolSize, strides, padding, name);
+        return pool(true, "max_pooling2d", inputs, poolSize, strides, padding, name);
     }
 
     /** {@code tf.layers.average_pooling2d}: {@code average_pooling2d/AvgPool}. */
     public Output averagePooling2d(Output inputs, int[] poolSize, int[] strides) {
-        return pool("AvgPool", "average_pooling2d", inputs, poolSize, strides, "valid", null);
+        return pool(false, "average_pooling2d", inputs, poolSize, strides, "valid", null);
     }
 
     public Output averagePooling2d(Output inputs, int[] poolSize, int[] strides, String padding) {
-        return pool("AvgPool", "average_pooling2d", inputs, poolSize, strides, padding, null);
+        return pool(false, "average_pooling2d", inputs, poolSize, strides, padding, null);
     }
 
     public Output averagePooling2d(Output inputs, int[] poolSize, int[] strides, String padding, String name) {
-        return pool("AvgPool", "average_pooling2d", inputs, poolSize, strides, padding, name);
+        return pool(false, "average_pooling2d", inputs, poolSize, strides, padding, name);
     }
 
-    private Output pool(String type, String base, Output inputs, int[] poolSize, int[] strides, String padding,
+    private Output pool(boolean max, String base, Output inputs, int[] poolSize, int[] strides, String padding,
                         String name) {
         int[] p = pair(poolSize, "pool_size");
         int[] st = pair(strides, "strides");
@@ -201,9 +220,10 @@ public final class TfLayers {
         }
         String pad = padding(padding);
         try (var scope = layerScope(name, base, Reuse.INHERIT)) {
-            return tf.op(type, null).addInput(inputs).setAttr("ksize", new long[] {1, p[0], p[1], 1})
-                    .setAttr("strides", new long[] {1, st[0], st[1], 1}).setAttr("padding", pad)
-                    .setAttr("data_format", "NHWC").build().output(0);
+            int[] ksize = {1, p[0], p[1], 1};
+            int[] stride4 = {1, st[0], st[1], 1};
+            return max ? PoolOps.maxPool(g, inputs, ksize, stride4, pad, null, "NHWC", null)
+                    : PoolOps.avgPool(g, inputs, ksize, stride4, pad, "NHWC", null);
         }
     }
 
@@ -230,16 +250,13 @@ public final class TfLayers {
             if (known) {
                 return reshape(inputs, new long[] {-1, prod});
             }
-            Output shape = tf.op("Shape", null).addInput(inputs).setAttr("out_type", DType.INT32).build().output(0);
-            Output batch = tf.op("StridedSlice", null).addInput(shape).addInput(tf.intVector(new int[] {0}, "Const"))
-                    .addInput(tf.intVector(new int[] {1}, "Const")).addInput(tf.intVector(new int[] {1}, "Const"))
-                    .setAttr("Index", DType.INT32).setAttr("begin_mask", 0L).setAttr("end_mask", 0L)
-                    .setAttr("ellipsis_mask", 0L).setAttr("new_axis_mask", 0L).setAttr("shrink_axis_mask", 1L)
-                    .build().output(0);
-            Output target = tf.op("Pack", "Reshape/shape").addInputList(List.of(batch, tf.scalar(DType.INT32, -1, "Const")))
-                    .setAttr("axis", 0L).build().output(0);
-            return tf.op("Reshape", null).addInput(inputs).addInput(target).setAttr("Tshape", DType.INT32)
-                    .build().output(0);
+            Output shape = ShapeOps.shape(g, inputs, DType.INT32, null);
+            Output batch = SliceOps.stridedSlice(g, shape, ConstantOps.intVector(g, new int[] {0}, "Const"),
+                    ConstantOps.intVector(g, new int[] {1}, "Const"), ConstantOps.intVector(g, new int[] {1}, "Const"),
+                    StridedSliceOptions.create().shrinkAxisMask(1), null);
+            Output target = ConcatOps.pack(g, List.of(batch, ConstantOps.scalar(g, DType.INT32, -1, "Const")), 0L,
+                    "Reshape/shape");
+            return ShapeOps.reshape(g, inputs, target, null);
         }
     }
 
@@ -247,67 +264,55 @@ public final class TfLayers {
 
     /** {@code tf.layers.dropout(inputs)}: rate 0.5, training false, so the identity. */
     public Output dropout(Output inputs) {
-        return dropout(inputs, 0.5, Boolean.FALSE, null, null, null);
+        return dropout(inputs, DropoutOptions.create());
     }
 
     public Output dropout(Output inputs, double rate, boolean training) {
-        return dropout(inputs, rate, training, null, null, null);
+        return dropout(inputs, DropoutOptions.create().rate(rate).training(training));
     }
 
     /** With a bool scalar {@code training} chosen at run time ({@code tf.cond}). */
     public Output dropout(Output inputs, double rate, Output training) {
-        return dropout(inputs, rate, training, null, null, null);
+        return dropout(inputs, DropoutOptions.create().rate(rate).training(training));
+    }
+
+    /**
+     * @deprecated an {@code Object} parameter: use {@link #dropout(Output, DropoutOptions)} with
+     *     {@code DropoutOptions.create().rate(rate).training(training).noiseShape(..).seed(..).name(..)}.
+     */
+    @Deprecated
+    public Output dropout(Output inputs, double rate, Object training, int[] noiseShape, Long seed, String name) {
+        DropoutOptions o = DropoutOptions.create().rate(rate).noiseShape(noiseShape).seed(seed).name(name);
+        if (training instanceof Output t) {
+            o.training(t);
+        } else if (training instanceof Boolean b) {
+            o.training(b);
+        } else {
+            throw new InvalidArgumentException("training must be a Boolean or a bool Output, got "
+                    + (training == null ? "null" : training.getClass().getSimpleName()));
+        }
+        return dropout(inputs, o);
     }
 
     /**
      * {@code tf.layers.dropout(inputs, rate, noise_shape, seed, training, name)}: in training, each element
-     * (or each slice per {@code noiseShape}) is kept with probability {@code 1 - rate} and scaled by
-     * {@code 1 / (1 - rate)}; otherwise the identity. {@code training} is a Boolean or a bool scalar Output.
+     * (or each slice per the noise shape) is kept with probability {@code 1 - rate} and scaled by
+     * {@code 1 / (1 - rate)}; otherwise the identity.
      */
-    public Output dropout(Output inputs, double rate, Object training, int[] noiseShape, Long seed, String name) {
+    public Output dropout(Output inputs, DropoutOptions o) {
+        double rate = o.rate;
         if (rate < 0 || rate >= 1) {
             throw new InvalidArgumentException("dropout rate must be a scalar tensor or a float in the range [0, 1), got "
                     + rate);
         }
-        try (var scope = layerScope(name, "dropout", Reuse.INHERIT)) {
-            return cf.smartCond(training, () -> dropoutOp(inputs, rate, noiseShape, seed),
-                    () -> tf.identity(inputs));
-        }
-    }
-
-    private Output dropoutOp(Output x, double rate, int[] noiseShape, Long seed) {
-        Graph g = tf.graph();
-        try (var s = g.nameScope("dropout")) {
-            DType dt = x.dtype();
-            Output shape = noiseShape != null ? tf.intVector(noiseShape, "noise_shape")
-                    : tf.op("Shape", null).addInput(x).setAttr("out_type", DType.INT32).build().output(0);
-            long[] seeds = seeds(seed);
-            Output rnd;
-            try (var ru = g.nameScope("random_uniform")) {
-                rnd = tf.op("RandomUniform", null).addInput(shape).setAttr("dtype", dt).setAttr("seed", seeds[0])
-                        .setAttr("seed2", seeds[1]).build().output(0);
+        try (var scope = layerScope(o.name, "dropout", Reuse.INHERIT)) {
+            Supplier<Output> dropped = () -> DropoutOps.dropoutV2(g, inputs, rate, o.noiseShape, o.seed, null);
+            Supplier<Output> kept = () -> ControlOps.identity(g, inputs, null);
+            if (o.trainingTensor != null) {
+                return CondOps.smartCond(g, o.trainingTensor, dropped, kept);
             }
-            Output keep = tf.op("GreaterEqual", null).addInput(rnd).addInput(tf.scalar(dt, rate, "rate"))
-                    .build().output(0);
-            Output scaled = tf.op("Mul", "mul").addInput(x).addInput(tf.scalar(dt, 1.0 / (1.0 - rate), "scale"))
-                    .build().output(0);
-            Output mask = tf.op("Cast", null).addInput(keep).setAttr("SrcT", DType.BOOL).setAttr("DstT", dt)
-                    .setAttr("Truncate", false).build().output(0);
-            return tf.op("Mul", "mul").addInput(scaled).addInput(mask).build().output(0);
+            return o.trainingValue ? dropped.get() : kept.get();
         }
-    }
-
-    /** TensorFlow's {@code random_seed.get_seed}: (graph seed, op seed) from the graph-level and op-level seeds. */
-    private long[] seeds(Long opSeed) {
-        Graph g = tf.graph();
-        Long graphSeed = g.seed();
-        if (graphSeed == null && opSeed == null) {
-            return new long[] {0, 0};
-        }
-        if (graphSeed == null) {
-            return new long[] {87654321L, opSeed};
-        }
-        return new long[] {graphSeed, opSeed != null ? opSeed : g.numOperations()};
     }
 
     // ---- batch normalization ----
@@ -335,7 +340,7 @@ public final class TfLayers {
      *
      * <p>As TensorFlow, the fused kernel ({@code FusedBatchNormV3}, used for 4-D float32 inputs normalised over the
      * last axis) feeds the moving variance the batch variance with Bessel's correction (n/(n-1)), while the
-     * composed path ({@code moments}) uses the biased batch variance.
+     * composed path ({@code tf.nn.moments} and {@code tf.nn.batch_normalization}) uses the biased batch variance.
      */
     public Output batchNormalization(Output inputs, BatchNormOptions o) {
         Shape s = inputs.shape();
@@ -353,7 +358,8 @@ public final class TfLayers {
             throw new InvalidArgumentException("Input has undefined `axis` dimension. Input shape: " + s);
         }
         DType dt = inputs.dtype();
-        Boolean trainingValue = ControlFlowApi.staticValue(o.training);
+        Output trainingTensor = o.trainingTensor;
+        Boolean trainingValue = trainingTensor == null ? Boolean.valueOf(o.trainingValue) : CondOps.staticValue(trainingTensor);
         boolean canFuse = rank == 4 && axis == 3 && dt == DType.FLOAT32;
         boolean fused = o.fused == null ? canFuse : o.fused;
         if (fused && !canFuse) {
@@ -363,20 +369,23 @@ public final class TfLayers {
         Shape param = Shape.of(c);
         List<String> globalOnly = List.of(GraphKeys.GLOBAL_VARIABLES);
         try (var scope = layerScope(o.name, "batch_normalization", o.reuse)) {
-            Variable gamma = o.scale ? tf.getVariable("gamma", param, dt, o.gammaInitializer, o.trainable, null) : null;
-            Variable beta = o.center ? tf.getVariable("beta", param, dt, o.betaInitializer, o.trainable, null) : null;
-            Variable movingMean = tf.getVariable("moving_mean", param, dt, o.movingMeanInitializer, false, globalOnly);
-            Variable movingVar = tf.getVariable("moving_variance", param, dt, o.movingVarianceInitializer, false,
-                    globalOnly);
+            Variable gamma = o.scale ? getVariable("gamma", param, dt, o.gammaInitializer, o.trainable, null) : null;
+            Variable beta = o.center ? getVariable("beta", param, dt, o.betaInitializer, o.trainable, null) : null;
+            Variable movingMean = getVariable("moving_mean", param, dt, o.movingMeanInitializer, false, globalOnly);
+            Variable movingVar = getVariable("moving_variance", param, dt, o.movingVarianceInitializer, false, globalOnly);
             Output mean;
             Output variance;
             Output out;
             if (fused) {
-                Output g = gamma != null ? gamma.value() : tf.constant(1, dt, param, "Const");
-                Output b = beta != null ? beta.value() : tf.constant(0, dt, param, "Const");
-                List<Output> r = cf.smartCondList(o.training,
-                        () -> fusedBatchNorm(inputs, g, b, null, null, o.epsilon, true),
-                        () -> fusedBatchNorm(inputs, g, b, movingMean.value(), movingVar.value(), o.epsilon, false));
+                Output gm = gamma != null ? gamma.value() : ConstantOps.constant(g, 1, dt, param, "Const");
+                Output bt = beta != null ? beta.value() : ConstantOps.constant(g, 0, dt, param, "Const");
+                float eps = (float) Math.max(o.epsilon, 1.001e-5);
+                Supplier<List<Output>> train = () -> outputs(BatchNormOps.fusedBatchNormV3(g, inputs, gm, bt, null, null,
+                        eps, 1.0f, "NHWC", true, null));
+                Supplier<List<Output>> infer = () -> outputs(BatchNormOps.fusedBatchNormV3(g, inputs, gm, bt,
+                        movingMean.value(), movingVar.value(), eps, 1.0f, "NHWC", false, null));
+                List<Output> r = trainingValue != null ? (trainingValue ? train.get() : infer.get())
+                        : CondOps.condList(g, trainingTensor, train, infer, null);
                 out = r.get(0);
                 mean = r.get(1);
                 variance = r.get(2);
@@ -391,27 +400,25 @@ public final class TfLayers {
                             axes[j++] = i;
                         }
                     }
-                    Output[] mv = moments(inputs, axes);
+                    Moments mv = BatchNormOps.moments(g, inputs, axes, false, null);
                     if (trainingValue == null) {
-                        Output training = (Output) o.training;
-                        mean = cf.cond(training, () -> mv[0], movingMean::value);
-                        variance = cf.cond(training, () -> mv[1], movingVar::value);
+                        mean = CondOps.cond(g, trainingTensor, mv::mean, movingMean::value, null);
+                        variance = CondOps.cond(g, trainingTensor, mv::variance, movingVar::value, null);
                     } else {
-                        mean = mv[0];
-                        variance = mv[1];
+                        mean = mv.mean();
+                        variance = mv.variance();
                     }
                 }
-                out = batchNormFormula(inputs, broadcast(mean, rank, axis, c), broadcast(variance, rank, axis, c),
-                        beta == null ? null : broadcast(beta.value(), rank, axis, c),
-                        gamma == null ? null : broadcast(gamma.value(), rank, axis, c), o.epsilon);
+                out = BatchNormOps.batchNormalization(g, inputs, broadcast(mean, rank, axis, c),
+                        broadcast(variance, rank, axis, c), beta == null ? null : broadcast(beta.value(), rank, axis, c),
+                        gamma == null ? null : broadcast(gamma.value(), rank, axis, c), o.epsilon, null);
             }
             if (!Boolean.FALSE.equals(trainingValue)) {
                 Output momentum = null;
                 if (trainingValue == null) {
-                    momentum = cf.cond((Output) o.training, () -> tf.scalar(dt, o.momentum, "Const"),
-                            () -> tf.scalar(dt, 1.0, "Const"));
+                    momentum = CondOps.cond(g, trainingTensor, () -> ConstantOps.scalar(g, dt, o.momentum, "Const"),
+                            () -> ConstantOps.scalar(g, dt, 1.0, "Const"), null);
                 }
-                Graph g = tf.graph();
                 g.addToCollection(GraphKeys.UPDATE_OPS, assignMovingAverage(movingMean, mean, o.momentum, momentum));
                 g.addToCollection(GraphKeys.UPDATE_OPS, assignMovingAverage(movingVar, variance, o.momentum, momentum));
             }
@@ -419,38 +426,8 @@ public final class TfLayers {
         }
     }
 
-    /** {@code [y, batch_mean, batch_variance]} of one {@code FusedBatchNormV3}. */
-    private List<Output> fusedBatchNorm(Output x, Output scale, Output offset, Output mean, Output variance,
-                                        double epsilon, boolean training) {
-        Tensor empty = Tensor.of(DType.FLOAT32, Shape.of(0), new float[0]);
-        Output m = mean != null ? mean : tf.constOp(empty, "Const");
-        Output v = variance != null ? variance : tf.constOp(empty, "Const");
-        var op = tf.op("FusedBatchNormV3", null).addInput(x).addInput(scale).addInput(offset).addInput(m).addInput(v)
-                .setAttr("T", x.dtype()).setAttr("U", DType.FLOAT32)
-                .setAttr("epsilon", (float) Math.max(epsilon, 1.001e-5)).setAttr("data_format", "NHWC")
-                .setAttr("is_training", training).build();
-        return List.of(op.output(0), op.output(1), op.output(2));
-    }
-
-    /** {@code tf.nn.moments(x, axes)}: mean and biased variance, squeezed ({@code moments/mean}, ...). */
-    private Output[] moments(Output x, int[] axes) {
-        Graph g = tf.graph();
-        try (var s = g.nameScope("moments")) {
-            Output mean = tf.op("Mean", "mean").addInput(x).addInput(tf.intVector(axes, "mean/reduction_indices"))
-                    .setAttr("keep_dims", true).setAttr("Tidx", DType.INT32).build().output(0);
-            Output sg = tf.op("StopGradient", null).addInput(mean).build().output(0);
-            Output sq = tf.op("SquaredDifference", null).addInput(x).addInput(sg).build().output(0);
-            Output var = tf.op("Mean", "variance").addInput(sq)
-                    .addInput(tf.intVector(axes, "variance/reduction_indices"))
-                    .setAttr("keep_dims", true).setAttr("Tidx", DType.INT32).build().output(0);
-            long[] sq0 = new long[axes.length];
-            for (int i = 0; i < axes.length; i++) {
-                sq0[i] = axes[i];
-            }
-            Output m = tf.op("Squeeze", null).addInput(mean).setAttr("squeeze_dims", sq0).build().output(0);
-            Output v = tf.op("Squeeze", null).addInput(var).setAttr("squeeze_dims", sq0).build().output(0);
-            return new Output[] {m, v};
-        }
+    private static List<Output> outputs(FusedBatchNorm bn) {
+        return List.of(bn.y(), bn.batchMean(), bn.batchVariance());
     }
 
     /** Reshapes a per-channel vector to broadcast against a rank-{@code rank} input when axis is not the last. */
@@ -464,43 +441,18 @@ public final class TfLayers {
         return reshape(v, shape);
     }
 
-    /** {@code tf.nn.batch_normalization}: {@code x * inv + (offset - mean * inv)}, {@code inv = scale / sqrt(var + eps)}. */
-    private Output batchNormFormula(Output x, Output mean, Output variance, Output offset, Output scale,
-                                    double epsilon) {
-        Graph g = tf.graph();
-        DType dt = x.dtype();
-        try (var s = g.nameScope("batchnorm")) {
-            Output inv = tf.op("Rsqrt", null).addInput(tf.op("AddV2", "add").addInput(variance)
-                    .addInput(tf.scalar(dt, epsilon, "add/y")).build().output(0)).build().output(0);
-            if (scale != null) {
-                inv = binary("Mul", "mul", inv, scale);
-            }
-            Output xs = binary("Mul", "mul", x, inv);
-            Output mi = binary("Mul", "mul", mean, inv);
-            Output shift = offset != null ? binary("Sub", "sub", offset, mi)
-                    : tf.op("Neg", null).addInput(mi).build().output(0);
-            return binary("AddV2", "add", xs, shift);
-        }
-    }
-
     /**
      * TensorFlow's {@code _assign_moving_average} with zero_debias off, as one {@code AssignSub} named by the
      * {@code AssignMovingAvg} scope: {@code variable -= (variable - value) * (1 - momentum)}.
      */
     private Output assignMovingAverage(Variable variable, Output value, double momentum, Output momentumTensor) {
-        Graph g = tf.graph();
         DType dt = variable.dtype();
         try (var s = g.nameScope("AssignMovingAvg")) {
-            Output decay = momentumTensor == null ? tf.scalar(dt, 1.0 - momentum, "decay")
-                    : binary("Sub", "sub", tf.scalar(dt, 1.0, "sub/x"), momentumTensor);
-            Output v = value;
-            if (v.dtype() != dt) {
-                v = tf.op("Cast", null).addInput(v).setAttr("SrcT", v.dtype()).setAttr("DstT", dt)
-                        .setAttr("Truncate", false).build().output(0);
-            }
-            Output delta = binary("Mul", "mul", binary("Sub", "sub", variable.value(), v), decay);
-            return tf.op("AssignSub", s.name()).addInput(variable).addInput(delta).setAttr("use_locking", false)
-                    .build().output(0);
+            Output decay = momentumTensor == null ? ConstantOps.scalar(g, dt, 1.0 - momentum, "decay")
+                    : ArithmeticOps.sub(g, ConstantOps.scalar(g, dt, 1.0, "sub/x"), momentumTensor, "sub");
+            Output v = CastOps.cast(g, value, dt, null);
+            Output delta = ArithmeticOps.mul(g, ArithmeticOps.sub(g, variable.value(), v, "sub"), decay, "mul");
+            return VariableOps.assignSub(g, variable, delta, false, s.name()).output(0);
         }
     }
 
@@ -508,8 +460,13 @@ public final class TfLayers {
 
     /** Opens the layer's variable scope (and with it its name scope): a unique default name or the given one. */
     private Graph.Scope layerScope(String name, String base, Reuse reuse) {
-        String scopeName = name != null ? name : LayerNames.uniqueDefaultName(tf.graph(), base);
-        return tf.variableScope(scopeName, reuse == null ? Reuse.INHERIT : reuse);
+        String scopeName = name != null ? name : VariableScopes.uniqueLayerName(g, base);
+        return VariableScopes.variableScope(g, scopeName, reuse == null ? Reuse.INHERIT : reuse);
+    }
+
+    private Variable getVariable(String name, Shape shape, DType dt, Initializer init, boolean trainable,
+                                 List<String> collections) {
+        return VariableScopes.getVariable(g, name, shape, dt, init, trainable, collections);
     }
 
     /**
@@ -517,9 +474,8 @@ public final class TfLayers {
      * {@code <weight>/Regularizer} and added to REGULARIZATION_LOSSES.
      */
     private Variable weight(String name, Shape shape, DType dt, Initializer init, Regularizer reg, boolean trainable) {
-        Graph g = tf.graph();
         int before = g.numOperations();
-        Variable v = tf.getVariable(name, shape, dt, init, trainable, null);
+        Variable v = getVariable(name, shape, dt, init, trainable, null);
         boolean created = v.op().id() >= before;
         if (reg != null && created) {
             try (var s = g.nameScope(name + "/Regularizer")) {
@@ -533,7 +489,7 @@ public final class TfLayers {
     }
 
     private Output biasAdd(Output x, Output bias) {
-        return tf.op("BiasAdd", null).addInput(x).addInput(bias).setAttr("data_format", "NHWC").build().output(0);
+        return ActivationOps.biasAdd(g, x, bias, "NHWC", null);
     }
 
     private Output reshape(Output x, long[] shape) {
@@ -541,12 +497,7 @@ public final class TfLayers {
         for (int i = 0; i < s.length; i++) {
             s[i] = Math.toIntExact(shape[i]);
         }
-        return tf.op("Reshape", null).addInput(x).addInput(tf.intVector(s, "Reshape/shape"))
-                .setAttr("Tshape", DType.INT32).build().output(0);
-    }
-
-    private Output binary(String type, String name, Output a, Output b) {
-        return tf.op(type, name).addInput(a).addInput(b).build().output(0);
+        return ShapeOps.reshape(g, x, s, null);
     }
 
     private static String padding(String p) {

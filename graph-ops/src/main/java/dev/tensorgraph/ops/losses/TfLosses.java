@@ -5,7 +5,15 @@ import dev.tensorgraph.Graph;
 import dev.tensorgraph.GraphKeys;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.errors.InvalidArgumentException;
-import dev.tensorgraph.ops.Tf;
+import dev.tensorgraph.ops.array.ConstantOps;
+import dev.tensorgraph.ops.array.ShapeOps;
+import dev.tensorgraph.ops.control.ControlOps;
+import dev.tensorgraph.ops.math.ArithmeticOps;
+import dev.tensorgraph.ops.math.CastOps;
+import dev.tensorgraph.ops.nn.SoftmaxOps;
+import dev.tensorgraph.ops.reduction.ReductionOps;
+import dev.tensorgraph.ops.support.GraphBound;
+import dev.tensorgraph.ops.support.ShapeArgs;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,16 +24,23 @@ import java.util.List;
  * weights are 0) — the mean over the batch for weight 1. The result is added to the {@code LOSSES} collection.
  *
  * <pre>{@code
- * TfLosses losses = new TfLosses(tf);
+ * TfLosses losses = new TfLosses(g);
  * Output loss = losses.sparseSoftmaxCrossEntropy(labels, logits);   // sparse_softmax_cross_entropy_loss/value
  * Output total = losses.getTotalLoss();                             // LOSSES + REGULARIZATION_LOSSES
  * }</pre>
  */
 public final class TfLosses {
-    private final Tf tf;
+    private final Graph g;
 
-    public TfLosses(Tf tf) {
-        this.tf = tf;
+    /** The losses of {@code g}. */
+    public TfLosses(Graph g) {
+        this.g = g;
+    }
+
+    /** @deprecated use {@link #TfLosses(Graph)}. */
+    @Deprecated
+    public TfLosses(GraphBound tf) {
+        this(tf.graph());
     }
 
     // ---- losses ----
@@ -40,12 +55,10 @@ public final class TfLosses {
 
     public Output softmaxCrossEntropy(Output onehotLabels, Output logits, double weights, String scope) {
         checkCompatible(logits, onehotLabels, "softmax_cross_entropy");
-        Graph g = tf.graph();
         try (var s = g.nameScope(scope == null ? "softmax_cross_entropy_loss" : scope)) {
             Output labels = cast(onehotLabels, logits.dtype());
-            labels = tf.op("StopGradient", "labels_stop_gradient").addInput(labels).build().output(0);
-            Output losses = tf.op("SoftmaxCrossEntropyWithLogits", "xentropy").addInput(logits).addInput(labels)
-                    .build().output(0);
+            labels = ControlOps.stopGradient(g, labels, "labels_stop_gradient");
+            Output losses = SoftmaxOps.softmaxCrossEntropyWithLogitsV2(g, labels, logits, "xentropy");
             return computeWeightedLoss(losses, weights);
         }
     }
@@ -63,13 +76,8 @@ public final class TfLosses {
             throw new InvalidArgumentException("sparse_softmax_cross_entropy: labels must be int32 or int64, got "
                     + labels.dtype() + " ('" + labels.name() + "')");
         }
-        Graph g = tf.graph();
         try (var s = g.nameScope(scope == null ? "sparse_softmax_cross_entropy_loss" : scope)) {
-            Output losses;
-            try (var x = g.nameScope("xentropy")) {
-                losses = tf.op("SparseSoftmaxCrossEntropyWithLogits", "xentropy").addInput(logits).addInput(labels)
-                        .setAttr("Tlabels", labels.dtype()).build().output(0);
-            }
+            Output losses = SoftmaxOps.sparseSoftmaxCrossEntropyWithLogits(g, labels, logits, "xentropy");
             return computeWeightedLoss(losses, weights);
         }
     }
@@ -81,11 +89,10 @@ public final class TfLosses {
 
     public Output meanSquaredError(Output labels, Output predictions, double weights, String scope) {
         checkCompatible(predictions, labels, "mean_squared_error");
-        Graph g = tf.graph();
         try (var s = g.nameScope(scope == null ? "mean_squared_error" : scope)) {
             Output p = cast(predictions, DType.FLOAT32);
             Output l = cast(labels, DType.FLOAT32);
-            Output losses = tf.op("SquaredDifference", null).addInput(p).addInput(l).build().output(0);
+            Output losses = ArithmeticOps.squaredDifference(g, p, l, null);
             return computeWeightedLoss(losses, weights);
         }
     }
@@ -100,22 +107,11 @@ public final class TfLosses {
 
     public Output sigmoidCrossEntropy(Output multiClassLabels, Output logits, double weights, String scope) {
         checkCompatible(logits, multiClassLabels, "sigmoid_cross_entropy");
-        Graph g = tf.graph();
         try (var s = g.nameScope(scope == null ? "sigmoid_cross_entropy_loss" : scope)) {
             Output z = cast(multiClassLabels, logits.dtype());
             Output losses;
             try (var x = g.nameScope("xentropy")) {
-                Output zeros = tf.op("ZerosLike", null).addInput(logits).build().output(0);
-                Output cond = tf.op("GreaterEqual", null).addInput(logits).addInput(zeros).build().output(0);
-                Output reluLogits = tf.op("Select", null).addInput(cond).addInput(logits).addInput(zeros)
-                        .build().output(0);
-                Output neg = tf.op("Neg", null).addInput(logits).build().output(0);
-                Output negAbs = tf.op("Select", null).addInput(cond).addInput(neg).addInput(logits).build().output(0);
-                Output xz = tf.op("Mul", "mul").addInput(logits).addInput(z).build().output(0);
-                Output diff = tf.op("Sub", "sub").addInput(reluLogits).addInput(xz).build().output(0);
-                Output log1p = tf.op("Log1p", null).addInput(tf.op("Exp", null).addInput(negAbs).build().output(0))
-                        .build().output(0);
-                losses = tf.op("AddV2", x.name()).addInput(diff).addInput(log1p).build().output(0);
+                losses = SoftmaxOps.logisticLoss(g, z, logits, "mul", "sub", x.name());
             }
             return computeWeightedLoss(losses, weights);
         }
@@ -125,12 +121,12 @@ public final class TfLosses {
 
     /** {@code tf.losses.get_losses()}: the LOSSES collection. */
     public List<Output> getLosses() {
-        return tf.graph().collection(GraphKeys.LOSSES, Output.class);
+        return g.collection(GraphKeys.LOSSES, Output.class);
     }
 
     /** {@code tf.losses.get_regularization_losses()}: the REGULARIZATION_LOSSES collection. */
     public List<Output> getRegularizationLosses() {
-        return tf.graph().collection(GraphKeys.REGULARIZATION_LOSSES, Output.class);
+        return g.collection(GraphKeys.REGULARIZATION_LOSSES, Output.class);
     }
 
     /**
@@ -144,9 +140,9 @@ public final class TfLosses {
     public Output getRegularizationLoss(String name) {
         List<Output> losses = getRegularizationLosses();
         if (losses.isEmpty()) {
-            return tf.scalar(DType.FLOAT32, 0, "Const");
+            return ConstantOps.scalar(g, DType.FLOAT32, 0, "Const");
         }
-        return tf.op("AddN", name).addInputList(losses).build().output(0);
+        return ArithmeticOps.addNOp(g, losses, name);
     }
 
     /** {@code tf.losses.get_total_loss()}: {@code AddN} of LOSSES and REGULARIZATION_LOSSES named {@code total_loss}. */
@@ -163,12 +159,12 @@ public final class TfLosses {
             throw new InvalidArgumentException("No losses found: the LOSSES collection"
                     + (addRegularizationLosses ? " and the REGULARIZATION_LOSSES collection are" : " is") + " empty");
         }
-        return tf.op("AddN", name).addInputList(losses).build().output(0);
+        return ArithmeticOps.addNOp(g, losses, name);
     }
 
     /** {@code tf.losses.add_loss(loss)}. */
     public void addLoss(Output loss) {
-        tf.graph().addToCollection(GraphKeys.LOSSES, loss);
+        g.addToCollection(GraphKeys.LOSSES, loss);
     }
 
     // ---- reduction ----
@@ -181,46 +177,35 @@ public final class TfLosses {
     private Output computeWeightedLoss(Output losses, double weights) {
         DType inputDtype = losses.dtype();
         Output l = cast(losses, DType.FLOAT32);
-        Output w = tf.scalar(DType.FLOAT32, weights, "Cast/x");
-        Output weighted = tf.op("Mul", null).addInput(l).addInput(w).build().output(0);
-        int rank = weighted.shape().hasKnownRank() ? weighted.shape().rank() : -1;
+        Output w = ConstantOps.scalar(g, DType.FLOAT32, weights, "Cast/x");
+        Output weighted = ArithmeticOps.mul(g, l, w, null);
         Output axes;
-        if (rank >= 0) {
-            int[] a = new int[rank];
-            for (int i = 0; i < rank; i++) {
-                a[i] = i;
-            }
-            axes = tf.intVector(a, "Const");
+        if (weighted.shape().hasKnownRank()) {
+            axes = ConstantOps.intVector(g, ShapeArgs.range(weighted.shape().rank()), "Const");
         } else {
-            Output r = tf.op("Rank", null).addInput(weighted).build().output(0);
-            axes = tf.op("Range", null).addInput(tf.scalar(DType.INT32, 0, "range/start")).addInput(r)
-                    .addInput(tf.scalar(DType.INT32, 1, "range/delta")).setAttr("Tidx", DType.INT32).build().output(0);
+            Output r = ShapeOps.rank(g, weighted, null);
+            axes = ConstantOps.range(g, ConstantOps.scalar(g, DType.INT32, 0, "range/start"), r,
+                    ConstantOps.scalar(g, DType.INT32, 1, "range/delta"), null);
         }
-        Output sum = tf.op("Sum", null).addInput(weighted).addInput(axes).setAttr("keep_dims", false)
-                .setAttr("Tidx", DType.INT32).build().output(0);
+        Output sum = ReductionOps.sum(g, weighted, axes, false, null);
         Output count;
         if (weights != 0.0) {
-            Graph g = tf.graph();
             try (var s = g.nameScope("num_elements")) {
-                Output size = tf.op("Size", s.name()).addInput(l).setAttr("out_type", DType.INT32).build().output(0);
+                Output size = ShapeOps.size(g, l, DType.INT32, s.name());
                 count = cast(size, DType.FLOAT32);
             }
         } else {
-            count = tf.scalar(DType.FLOAT32, 0, "num_present");
+            count = ConstantOps.scalar(g, DType.FLOAT32, 0, "num_present");
         }
-        Output loss = tf.op("DivNoNan", "value").addInput(sum).addInput(count).build().output(0);
+        Output loss = ArithmeticOps.divNoNan(g, sum, count, "value");
         loss = cast(loss, inputDtype);
-        tf.graph().addToCollection(GraphKeys.LOSSES, loss);
+        g.addToCollection(GraphKeys.LOSSES, loss);
         return loss;
     }
 
     /** {@code tf.cast}: the tensor itself when it already has {@code dtype}. */
     private Output cast(Output x, DType dtype) {
-        if (x.dtype() == dtype) {
-            return x;
-        }
-        return tf.op("Cast", null).addInput(x).setAttr("SrcT", x.dtype()).setAttr("DstT", dtype)
-                .setAttr("Truncate", false).build().output(0);
+        return CastOps.cast(g, x, dtype, null);
     }
 
     private static void checkCompatible(Output a, Output b, String what) {

@@ -5,7 +5,10 @@ import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
-import dev.tensorgraph.ops.Tf;
+import dev.tensorgraph.Graph;
+import dev.tensorgraph.ops.array.ConstantOps;
+import dev.tensorgraph.ops.io.SummaryOps;
+import dev.tensorgraph.ops.support.GraphBound;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -16,7 +19,7 @@ import java.util.regex.Pattern;
  * {@code Session.run} whose result goes to a {@link FileWriter}.
  *
  * <pre>{@code
- * TfSummary summary = new TfSummary(tf);
+ * TfSummary summary = new TfSummary(g);
  * try (var s = tf.nameScope("train")) {
  *     summary.scalar("loss", loss);               // op and tag "train/loss"
  * }
@@ -35,13 +38,20 @@ import java.util.regex.Pattern;
 public final class TfSummary {
     private static final Pattern INVALID_TAG_CHARACTERS = Pattern.compile("[^-/\\w.]");
 
-    private final Tf tf;
+    private final Graph g;
 
-    public TfSummary(Tf tf) {
-        if (tf == null) {
-            throw new InvalidArgumentException("TfSummary needs a Tf facade, got null");
+    /** The summaries of {@code g}. */
+    public TfSummary(Graph g) {
+        if (g == null) {
+            throw new InvalidArgumentException("TfSummary needs a graph, got null");
         }
-        this.tf = tf;
+        this.g = g;
+    }
+
+    /** @deprecated use {@link #TfSummary(Graph)}. */
+    @Deprecated
+    public TfSummary(GraphBound tf) {
+        this(tf == null ? null : tf.graph());
     }
 
     /** {@code tf.summary.scalar(name, tensor)}: a {@code ScalarSummary} added to the SUMMARIES collection. */
@@ -58,7 +68,7 @@ public final class TfSummary {
             throw new InvalidArgumentException("tf.summary.scalar '" + name + "' needs a scalar, got " + tensor.name()
                     + " of shape " + tensor.shape());
         }
-        return summaryOp("ScalarSummary", "tags", name, tensor, collections, family);
+        return summaryOp(true, name, tensor, collections, family);
     }
 
     /** {@code tf.summary.histogram(name, values)}: a {@code HistogramSummary} of all values. */
@@ -67,7 +77,7 @@ public final class TfSummary {
     }
 
     public Output histogram(String name, Output values, List<String> collections, String family) {
-        return summaryOp("HistogramSummary", "tag", name, values, collections, family);
+        return summaryOp(false, name, values, collections, family);
     }
 
     /** {@code tf.summary.merge_all()}: all summaries of the SUMMARIES collection, or null when it is empty. */
@@ -82,7 +92,7 @@ public final class TfSummary {
     public Output mergeAll(String key, String scope, String name) {
         Pattern p = scope == null ? null : Pattern.compile(scope);
         List<Output> summaries = new ArrayList<>();
-        for (Object item : tf.graph().collection(key)) {
+        for (Object item : g.collection(key)) {
             Output o = item instanceof Output out ? out : item instanceof Operation op ? op.output(0) : null;
             if (o != null && (p == null || p.matcher(o.op().name()).lookingAt())) {
                 summaries.add(o);
@@ -101,11 +111,11 @@ public final class TfSummary {
         if (inputs == null || inputs.isEmpty()) {
             throw new InvalidArgumentException("tf.summary.merge needs at least one summary");
         }
-        try (var s = tf.graph().nameScope(name == null ? "Merge" : name)) {
-            Output out = tf.op("MergeSummary", name).addInputList(inputs).build().output(0);
+        try (var s = g.nameScope(name == null ? "Merge" : name)) {
+            Output out = SummaryOps.mergeSummary(g, inputs, name);
             if (collections != null) {
                 for (String c : collections) {
-                    tf.graph().addToCollection(c, out);
+                    g.addToCollection(c, out);
                 }
             }
             return out;
@@ -125,23 +135,22 @@ public final class TfSummary {
         return cleaned.substring(i);
     }
 
-    private Output summaryOp(String type, String tagInput, String name, Output values, List<String> collections,
-                             String family) {
+    private Output summaryOp(boolean scalar, String name, Output values, List<String> collections, String family) {
         if (name == null || name.isEmpty()) {
             throw new InvalidArgumentException("a summary needs a name");
         }
         String cleanName = cleanTag(name);
         String cleanFamily = cleanTag(family);
         String base = cleanFamily == null ? cleanName : cleanFamily + "/" + cleanName;
-        try (var s = tf.graph().nameScope(base)) {
+        try (var s = g.nameScope(base)) {
             String scope = s.name();
             String stripped = scope.endsWith("/") ? scope.substring(0, scope.length() - 1) : scope;
             String tag = cleanFamily == null ? stripped : cleanFamily + "/" + stripped;
-            Output tags = tf.constOp(Tensor.ofString(tag), tagInput);
-            Output out = tf.op(type, scope).addInput(tags).addInput(values)
-                    .setAttr("T", values.dtype()).build().output(0);
+            Output tags = ConstantOps.constant(g, Tensor.ofString(tag), scalar ? "tags" : "tag");
+            Output out = scalar ? SummaryOps.scalarSummary(g, tags, values, scope)
+                    : SummaryOps.histogramSummary(g, tags, values, scope);
             for (String c : collections == null ? List.of(GraphKeys.SUMMARIES) : collections) {
-                tf.graph().addToCollection(c, out);
+                g.addToCollection(c, out);
             }
             return out;
         }

@@ -1,12 +1,18 @@
 package dev.tensorgraph.ops.tensorarray;
 
+import dev.tensorgraph.Tensor;
+import dev.tensorgraph.ops.array.ConstantOps;
+import dev.tensorgraph.ops.array.ShapeOps;
+import dev.tensorgraph.ops.array.SliceOps;
+import dev.tensorgraph.ops.array.StridedSliceOptions;
+import dev.tensorgraph.ops.control.ControlOps;
+import dev.tensorgraph.ops.math.CastOps;
 import dev.tensorgraph.DType;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.errors.InvalidArgumentException;
-import dev.tensorgraph.ops.Tf;
 import java.util.List;
 
 /**
@@ -112,7 +118,7 @@ public final class TensorArray {
 
     /** A new array of {@code size} elements. */
     public static TensorArray create(Graph g, DType dtype, int size, Options options) {
-        return create(g, dtype, Tf.of(g).constant(size), options);
+        return create(g, dtype, ConstantOps.constant(g, Tensor.of(size), null), options);
     }
 
     /** The array behind an existing handle and flow (as TensorFlow's {@code TensorArray(handle=, flow=)}). */
@@ -159,7 +165,7 @@ public final class TensorArray {
     }
 
     private Output index(int i) {
-        return Tf.of(g).constant(i);
+        return ConstantOps.constant(g, Tensor.of(i), null);
     }
 
     /** {@code gradients source}: the gradient array of this one, ordered after {@code flow}. */
@@ -168,7 +174,7 @@ public final class TensorArray {
             List<Output> outs = TensorArrayOps.grad(g, handle, gradFlow == null ? flow : gradFlow, source, null);
             Output f;
             try (var deps = g.controlDependencies(List.of(outs.get(0).op()))) {
-                f = Tf.of(g).identity(gradFlow == null ? flow : gradFlow, "gradient_flow");
+                f = ControlOps.identity(g, gradFlow == null ? flow : gradFlow, "gradient_flow");
             }
             return new TensorArray(g, dtype, outs.get(0), f, false, null, inferShape, elementShape);
         }
@@ -212,8 +218,8 @@ public final class TensorArray {
 
     public Output stack(String name) {
         try (var scope = g.nameScope(name == null ? "TensorArrayStack" : name)) {
-            Tf tf = Tf.of(g);
-            Output indices = tf.range(tf.constant(0), size(), tf.constant(1), "range");
+            Output indices = ConstantOps.range(g, ConstantOps.constant(g, Tensor.of(0), null), size(),
+                    ConstantOps.constant(g, Tensor.of(1), null), "range");
             return gather(indices, null);
         }
     }
@@ -247,10 +253,10 @@ public final class TensorArray {
 
     public TensorArray unstack(Output value, String name) {
         try (var scope = g.nameScope(name == null ? "TensorArrayUnstack" : name)) {
-            Tf tf = Tf.of(g);
-            Output n = tf.stridedSlice(tf.shape(value), new int[] {0}, new int[] {1}, new int[] {1},
-                    dev.tensorgraph.ops.StridedSliceOptions.none().withShrinkAxisMask(1), "strided_slice");
-            Output indices = tf.range(tf.constant(0), n, tf.constant(1), "range");
+            Output n = SliceOps.stridedSlice(g, ShapeOps.shape(g, value, DType.INT32, null), new int[] {0}, new int[] {1},
+                    new int[] {1}, StridedSliceOptions.create().shrinkAxisMask(1), "strided_slice");
+            Output indices = ConstantOps.range(g, ConstantOps.constant(g, Tensor.of(0), null), n,
+                    ConstantOps.constant(g, Tensor.of(1), null), "range");
             return scatter(indices, value, null);
         }
     }
@@ -279,7 +285,7 @@ public final class TensorArray {
     public TensorArray split(Output value, Output lengths, String name) {
         checkDtype(value);
         try (var scope = g.nameScope(name == null ? "TensorArraySplit" : name)) {
-            Output lengths64 = Tf.of(g).cast(lengths, DType.INT64);
+            Output lengths64 = CastOps.cast(g, lengths, DType.INT64, null);
             return withFlow(TensorArrayOps.split(g, handle, value, lengths64, flow, null));
         }
     }

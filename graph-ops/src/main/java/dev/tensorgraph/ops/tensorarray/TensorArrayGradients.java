@@ -1,10 +1,10 @@
 package dev.tensorgraph.ops.tensorarray;
 
+import dev.tensorgraph.ops.control.ControlOps;
 import dev.tensorgraph.DType;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
-import dev.tensorgraph.ops.Tf;
 import java.util.Arrays;
 import java.util.List;
 
@@ -26,10 +26,9 @@ final class TensorArrayGradients {
     /** The incoming flow gradient, after the forward op's flow (TensorFlow's {@code write_barrier}). */
     private static Output barrier(Operation op, Output flowGrad) {
         Graph g = op.graph();
-        Tf tf = Tf.of(g);
-        Output flowOut = tf.identity(op.output(0), "flow_out");
+        Output flowOut = ControlOps.identity(g, op.output(0), "flow_out");
         try (var deps = g.controlDependencies(List.of(flowOut.op()))) {
-            return tf.identity(flowGrad, "write_barrier");
+            return ControlOps.identity(g, flowGrad, "write_barrier");
         }
     }
 

@@ -4,8 +4,9 @@ import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Variable;
 import dev.tensorgraph.errors.InvalidArgumentException;
-import dev.tensorgraph.ops.Initializers;
-import dev.tensorgraph.ops.Tf;
+import dev.tensorgraph.ops.state.Initializers;
+import dev.tensorgraph.Graph;
+import dev.tensorgraph.ops.training.TrainingOps;
 import java.util.List;
 
 /**
@@ -43,21 +44,20 @@ public class AdagradOptimizer extends Optimizer {
     }
 
     @Override
-    protected void createSlots(Tf tf, List<Variable> vars) {
+    protected void createSlots(Graph g, List<Variable> vars) {
         for (Variable v : vars) {
-            slotWithInitializer(tf, v, Initializers.constant(initialAccumulatorValue), "accumulator", getName());
+            slotWithInitializer(g, v, Initializers.constant(initialAccumulatorValue), "accumulator", name());
         }
     }
 
     @Override
-    protected void prepare(Tf tf) {
-        learningRateTensor = hyper(tf, learningRate, "learning_rate");
+    protected void prepare(Graph g) {
+        learningRateTensor = hyperOf(g, learningRate, "learning_rate");
     }
 
     @Override
-    protected Operation applyDense(Tf tf, Output grad, Variable var) {
-        return tf.op("ApplyAdagrad", null).addInput(var).addInput(getSlot(var, "accumulator"))
-                .addInput(cast(tf, learningRateTensor, var.dtype())).addInput(grad)
-                .setAttr("use_locking", useLocking).build();
+    protected Operation applyDense(Graph g, Output grad, Variable var) {
+        return TrainingOps.applyAdagrad(g, var, getSlot(var, "accumulator"), cast(g, learningRateTensor, var.dtype()), grad,
+                useLocking, null);
     }
 }

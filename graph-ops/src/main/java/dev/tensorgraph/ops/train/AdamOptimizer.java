@@ -3,7 +3,11 @@ package dev.tensorgraph.ops.train;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Variable;
-import dev.tensorgraph.ops.Tf;
+import dev.tensorgraph.Graph;
+import dev.tensorgraph.ops.control.ControlOps;
+import dev.tensorgraph.ops.math.ArithmeticOps;
+import dev.tensorgraph.ops.state.VariableOps;
+import dev.tensorgraph.ops.training.TrainingOps;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +21,7 @@ import java.util.List;
  * every update has run. Slots: {@code <var>/Adam} (m) and {@code <var>/Adam_1} (v).
  *
  * <pre>{@code
- * Operation train = new AdamOptimizer(1e-3f).minimize(tf, loss);
+ * Operation train = new AdamOptimizer(1e-3f).minimize(loss);
  * }</pre>
  */
 public class AdamOptimizer extends Optimizer {
@@ -68,54 +72,55 @@ public class AdamOptimizer extends Optimizer {
     }
 
     @Override
-    protected void createSlots(Tf tf, List<Variable> vars) {
-        nonSlotVariable(tf, "beta1_power", beta1);
-        nonSlotVariable(tf, "beta2_power", beta2);
+    protected void createSlots(Graph g, List<Variable> vars) {
+        nonSlotVariable(g, "beta1_power", beta1);
+        nonSlotVariable(g, "beta2_power", beta2);
         for (Variable v : vars) {
-            zerosSlot(tf, v, "m", getName());
-            zerosSlot(tf, v, "v", getName());
+            zerosSlot(g, v, "m", name());
+            zerosSlot(g, v, "v", name());
         }
     }
 
     @Override
-    protected void prepare(Tf tf) {
-        learningRateTensor = hyper(tf, learningRate, "learning_rate");
-        beta1Tensor = hyper(tf, beta1, "beta1");
-        beta2Tensor = hyper(tf, beta2, "beta2");
-        epsilonTensor = hyper(tf, epsilon, "epsilon");
+    protected void prepare(Graph g) {
+        learningRateTensor = hyperOf(g, learningRate, "learning_rate");
+        beta1Tensor = hyperOf(g, beta1, "beta1");
+        beta2Tensor = hyperOf(g, beta2, "beta2");
+        epsilonTensor = hyperOf(g, epsilon, "epsilon");
     }
 
-    /** The {@code beta1_power} and {@code beta2_power} variables of {@code tf}'s graph (null before minimize). */
-    public List<Variable> getBetaAccumulators(Tf tf) {
-        return Arrays.asList(getNonSlotVariable(tf.graph(), "beta1_power"), getNonSlotVariable(tf.graph(), "beta2_power"));
+    /** The {@code beta1_power} and {@code beta2_power} variables of {@code g} (null before minimize). */
+    public List<Variable> getBetaAccumulators(Graph g) {
+        return Arrays.asList(getNonSlotVariable(g, "beta1_power"), getNonSlotVariable(g, "beta2_power"));
+    }
+
+    /** @deprecated use {@link #getBetaAccumulators(Graph)}. */
+    @Deprecated
+    public List<Variable> getBetaAccumulators(dev.tensorgraph.ops.support.GraphBound tf) {
+        return getBetaAccumulators(tf.graph());
     }
 
     @Override
-    protected Operation applyDense(Tf tf, Output grad, Variable var) {
-        Variable beta1Power = getNonSlotVariable(tf.graph(), "beta1_power");
-        Variable beta2Power = getNonSlotVariable(tf.graph(), "beta2_power");
-        return tf.op("ApplyAdam", null).addInput(var).addInput(getSlot(var, "m")).addInput(getSlot(var, "v"))
-                .addInput(cast(tf, beta1Power, var.dtype())).addInput(cast(tf, beta2Power, var.dtype()))
-                .addInput(cast(tf, learningRateTensor, var.dtype())).addInput(cast(tf, beta1Tensor, var.dtype()))
-                .addInput(cast(tf, beta2Tensor, var.dtype())).addInput(cast(tf, epsilonTensor, var.dtype()))
-                .addInput(grad).setAttr("use_locking", useLocking).setAttr("use_nesterov", false).build();
+    protected Operation applyDense(Graph g, Output grad, Variable var) {
+        Variable beta1Power = getNonSlotVariable(g, "beta1_power");
+        Variable beta2Power = getNonSlotVariable(g, "beta2_power");
+        return TrainingOps.applyAdam(g, var, getSlot(var, "m"), getSlot(var, "v"), cast(g, beta1Power, var.dtype()),
+                cast(g, beta2Power, var.dtype()), cast(g, learningRateTensor, var.dtype()), cast(g, beta1Tensor, var.dtype()),
+                cast(g, beta2Tensor, var.dtype()), cast(g, epsilonTensor, var.dtype()), grad, useLocking, false, null);
     }
 
     /** Updates the beta powers after every update op, then groups them all under {@code name}. */
     @Override
-    protected Operation finish(Tf tf, List<Operation> updateOps, String name) {
-        Variable beta1Power = getNonSlotVariable(tf.graph(), "beta1_power");
-        Variable beta2Power = getNonSlotVariable(tf.graph(), "beta2_power");
+    protected Operation finish(Graph g, List<Operation> updateOps, String name) {
+        Variable beta1Power = getNonSlotVariable(g, "beta1_power");
+        Variable beta2Power = getNonSlotVariable(g, "beta2_power");
         List<Object> all = new ArrayList<>(updateOps);
-        try (var deps = tf.controlDependencies(updateOps)) {
-            all.add(assign(tf, beta1Power, TrainOps.mul(tf, beta1Power.value(), beta1Tensor)));
-            all.add(assign(tf, beta2Power, TrainOps.mul(tf, beta2Power.value(), beta2Tensor)));
+        try (var deps = g.controlDependencies(updateOps)) {
+            all.add(VariableOps.assign(g, beta1Power, ArithmeticOps.mul(g, beta1Power.value(), beta1Tensor, "mul"), true,
+                    useLocking, "Assign"));
+            all.add(VariableOps.assign(g, beta2Power, ArithmeticOps.mul(g, beta2Power.value(), beta2Tensor, "mul"), true,
+                    useLocking, "Assign"));
         }
-        return tf.group(all, name);
-    }
-
-    private Operation assign(Tf tf, Variable v, Output value) {
-        return tf.op("Assign", "Assign").addInput(v).addInput(value).setAttr("validate_shape", true)
-                .setAttr("use_locking", useLocking).build();
+        return ControlOps.group(g, all, name);
     }
 }

@@ -6,7 +6,12 @@ import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Variable;
 import dev.tensorgraph.errors.InvalidArgumentException;
-import dev.tensorgraph.ops.Tf;
+import dev.tensorgraph.Graph;
+import dev.tensorgraph.ops.array.ConstantOps;
+import dev.tensorgraph.ops.control.ControlOps;
+import dev.tensorgraph.ops.math.ArithmeticOps;
+import dev.tensorgraph.ops.state.VariableOps;
+import dev.tensorgraph.ops.support.GraphBound;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,19 +69,31 @@ public final class ExponentialMovingAverage {
         return zeroDebias;
     }
 
-    /** {@link #apply(Tf, List)} on the graph of the first variable. */
+    /** {@link #apply(Graph, List)} on the graph of the first variable. */
     public Operation apply(List<Variable> varList) {
         if (varList == null || varList.isEmpty()) {
             throw new InvalidArgumentException("ExponentialMovingAverage.apply needs at least one variable");
         }
-        return apply(Tf.of(varList.get(0).graph()), varList);
+        return apply(varList.get(0).graph(), varList);
+    }
+
+    /** @deprecated use {@link #apply(List)} or {@link #apply(Graph, List)}. */
+    @Deprecated
+    public Operation apply(GraphBound tf, List<Variable> varList) {
+        return apply(tf.graph(), varList);
+    }
+
+    /** @deprecated use {@link #variablesToRestore(Graph)}. */
+    @Deprecated
+    public Map<String, Variable> variablesToRestore(GraphBound tf) {
+        return variablesToRestore(tf.graph());
     }
 
     /**
      * Creates the shadow variables that are still missing (adding each variable to MOVING_AVERAGE_VARIABLES) and
      * returns the op, named {@code ExponentialMovingAverage}, that updates all of them once.
      */
-    public Operation apply(Tf tf, List<Variable> varList) {
+    public Operation apply(Graph g, List<Variable> varList) {
         if (varList == null) {
             throw new InvalidArgumentException("ExponentialMovingAverage.apply needs a list of variables, got null");
         }
@@ -86,27 +103,27 @@ public final class ExponentialMovingAverage {
             }
             if (!averages.containsKey(var.op())) {
                 Variable avg;
-                try (var initScope = tf.controlDependencies(null)) {
+                try (var initScope = g.controlDependencies(null)) {
                     Output init = var.initialValue() != null ? var.initialValue() : var.value();
-                    avg = Slots.create(tf, var, init, name);
+                    avg = Slots.create(g, var, init, name);
                 }
-                tf.graph().addToCollection(GraphKeys.MOVING_AVERAGE_VARIABLES, var);
+                g.addToCollection(GraphKeys.MOVING_AVERAGE_VARIABLES, var);
                 averages.put(var.op(), avg);
             }
         }
-        try (var scope = tf.nameScope(name)) {
-            Output d = TrainOps.scalar(tf, DType.FLOAT32, decay, "decay");
+        try (var scope = g.nameScope(name)) {
+            Output d = ConstantOps.scalar(g, DType.FLOAT32, decay, "decay");
             if (numUpdates != null) {
-                Output n = TrainOps.cast(tf, numUpdates, DType.FLOAT32, "num_updates");
-                Output num = TrainOps.add(tf, TrainOps.scalar(tf, DType.FLOAT32, 1.0, "add/x"), n);
-                Output den = TrainOps.add(tf, TrainOps.scalar(tf, DType.FLOAT32, 10.0, "add_1/x"), n);
-                d = TrainOps.binary(tf, "Minimum", d, TrainOps.div(tf, num, den), "Minimum");
+                Output n = Optimizer.castValue(g, numUpdates, DType.FLOAT32, "num_updates");
+                Output num = ArithmeticOps.addV2(g, ConstantOps.scalar(g, DType.FLOAT32, 1.0, "add/x"), n, "add");
+                Output den = ArithmeticOps.addV2(g, ConstantOps.scalar(g, DType.FLOAT32, 10.0, "add_1/x"), n, "add");
+                d = ArithmeticOps.minimum(g, d, ArithmeticOps.realDiv(g, num, den, "truediv"), "Minimum");
             }
             List<Operation> updates = new ArrayList<>();
             for (Variable var : varList) {
-                updates.add(assignMovingAverage(tf, averages.get(var.op()), var.value(), d));
+                updates.add(assignMovingAverage(g, averages.get(var.op()), var.value(), d));
             }
-            return tf.group(updates, scope.name());
+            return ControlOps.group(g, updates, scope.name());
         }
     }
 
@@ -114,13 +131,12 @@ public final class ExponentialMovingAverage {
      * TensorFlow's {@code assign_moving_average(variable, value, decay)} without zero-debiasing:
      * {@code variable -= (variable - value) * (1 - decay)}, the op named {@code AssignMovingAvg}.
      */
-    static Operation assignMovingAverage(Tf tf, Variable variable, Output value, Output decay) {
-        try (var scope = tf.nameScope("AssignMovingAvg")) {
-            Output oneMinus = TrainOps.sub(tf, TrainOps.scalar(tf, decay.dtype(), 1.0, "sub/x"), decay);
-            oneMinus = TrainOps.cast(tf, oneMinus, variable.dtype());
-            Output delta = TrainOps.mul(tf, TrainOps.sub(tf, variable.value(), value), oneMinus);
-            return tf.op("AssignSub", scope.name()).addInput(variable).addInput(delta).setAttr("use_locking", false)
-                    .build();
+    static Operation assignMovingAverage(Graph g, Variable variable, Output value, Output decay) {
+        try (var scope = g.nameScope("AssignMovingAvg")) {
+            Output oneMinus = ArithmeticOps.sub(g, ConstantOps.scalar(g, decay.dtype(), 1.0, "sub/x"), decay, "sub");
+            oneMinus = Optimizer.castValue(g, oneMinus, variable.dtype(), "Cast");
+            Output delta = ArithmeticOps.mul(g, ArithmeticOps.sub(g, variable.value(), value, "sub"), oneMinus, "mul");
+            return VariableOps.assignSub(g, variable, delta, false, scope.name());
         }
     }
 
@@ -139,13 +155,13 @@ public final class ExponentialMovingAverage {
      * variable, and every other global variable under its own name — the map a Saver uses to load the averages
      * into the model's variables.
      */
-    public Map<String, Variable> variablesToRestore(Tf tf) {
+    public Map<String, Variable> variablesToRestore(Graph g) {
         Map<String, Variable> out = new LinkedHashMap<>();
-        List<Variable> averaged = tf.graph().collection(GraphKeys.MOVING_AVERAGE_VARIABLES, Variable.class);
+        List<Variable> averaged = g.collection(GraphKeys.MOVING_AVERAGE_VARIABLES, Variable.class);
         for (Variable v : averaged) {
             out.put(averageName(v), v);
         }
-        for (Variable v : tf.globalVariables()) {
+        for (Variable v : g.collection(GraphKeys.GLOBAL_VARIABLES, Variable.class)) {
             boolean isShadow = averages.containsValue(v);
             if (!isShadow && !averaged.contains(v) && !out.containsKey(v.opName())) {
                 out.put(v.opName(), v);

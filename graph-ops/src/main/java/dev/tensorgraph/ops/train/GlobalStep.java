@@ -6,9 +6,12 @@ import dev.tensorgraph.Output;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.Variable;
 import dev.tensorgraph.errors.InvalidArgumentException;
-import dev.tensorgraph.ops.Initializers;
-import dev.tensorgraph.ops.Literals;
-import dev.tensorgraph.ops.Tf;
+import dev.tensorgraph.Graph;
+import dev.tensorgraph.ops.array.ConstantOps;
+import dev.tensorgraph.ops.state.Initializers;
+import dev.tensorgraph.ops.state.VariableScopes;
+import dev.tensorgraph.ops.state.Variables;
+import dev.tensorgraph.ops.support.GraphBound;
 import java.util.List;
 
 /**
@@ -23,8 +26,8 @@ public final class GlobalStep {
      * The global step of the graph: the one variable in the GLOBAL_STEP collection, else a global variable named
      * {@code global_step}; null when there is none.
      */
-    public static Variable getGlobalStep(Tf tf) {
-        List<Object> found = tf.graph().collection(GraphKeys.GLOBAL_STEP);
+    public static Variable getGlobalStep(Graph g) {
+        List<Object> found = g.collection(GraphKeys.GLOBAL_STEP);
         Variable step = null;
         if (found.size() == 1) {
             if (!(found.get(0) instanceof Variable v)) {
@@ -34,7 +37,7 @@ public final class GlobalStep {
         } else if (found.size() > 1) {
             throw new InvalidArgumentException("Multiple tensors in global_step collection.");
         } else {
-            for (Variable v : tf.globalVariables()) {
+            for (Variable v : g.collection(GraphKeys.GLOBAL_VARIABLES, Variable.class)) {
                 if (v.name().equals("global_step:0")) {
                     step = v;
                 }
@@ -47,34 +50,52 @@ public final class GlobalStep {
     }
 
     /** Creates the global step; an error when the graph already has one. */
-    public static Variable createGlobalStep(Tf tf) {
-        if (getGlobalStep(tf) != null) {
+    public static Variable createGlobalStep(Graph g) {
+        if (getGlobalStep(g) != null) {
             throw new InvalidArgumentException("\"global_step\" already exists.");
         }
         List<String> keys = List.of(GraphKeys.GLOBAL_VARIABLES, GraphKeys.GLOBAL_STEP);
-        try (var root = tf.nameScope(null)) {
-            if (tf.currentVariableScope().isEmpty()) {
-                return tf.getVariable(GraphKeys.GLOBAL_STEP, Shape.scalar(), DType.INT64, Initializers.zeros(), false,
-                        keys);
+        try (var root = g.nameScope(null)) {
+            if (VariableScopes.currentVariableScope(g).isEmpty()) {
+                return VariableScopes.getVariable(g, GraphKeys.GLOBAL_STEP, Shape.scalar(), DType.INT64,
+                        Initializers.zeros(), false, keys);
             }
             // Inside a variable scope: still a root-level variable, built with the same op names.
             String scopeName;
             Output init;
-            try (var noDeps = tf.controlDependencies(null); var scope = tf.nameScope(GraphKeys.GLOBAL_STEP)) {
+            try (var noDeps = g.controlDependencies(null); var scope = g.nameScope(GraphKeys.GLOBAL_STEP)) {
                 scopeName = scope.name();
-                try (var initScope = tf.nameScope("Initializer")) {
-                    init = tf.constant(Literals.scalar(DType.INT64, 0), "zeros");
+                try (var initScope = g.nameScope("Initializer")) {
+                    init = ConstantOps.scalar(g, DType.INT64, 0, "zeros");
                 }
             }
-            Variable v = tf.variable(init, false, scopeName);
-            tf.graph().addToCollection(GraphKeys.GLOBAL_STEP, v);
+            Variable v = Variables.variable(g, init, false, scopeName);
+            g.addToCollection(GraphKeys.GLOBAL_STEP, v);
             return v;
         }
     }
 
     /** The graph's global step, created when missing. */
-    public static Variable getOrCreateGlobalStep(Tf tf) {
-        Variable step = getGlobalStep(tf);
-        return step != null ? step : createGlobalStep(tf);
+    public static Variable getOrCreateGlobalStep(Graph g) {
+        Variable step = getGlobalStep(g);
+        return step != null ? step : createGlobalStep(g);
+    }
+
+    /** @deprecated use {@link #getGlobalStep(Graph)}. */
+    @Deprecated
+    public static Variable getGlobalStep(GraphBound tf) {
+        return getGlobalStep(tf.graph());
+    }
+
+    /** @deprecated use {@link #createGlobalStep(Graph)}. */
+    @Deprecated
+    public static Variable createGlobalStep(GraphBound tf) {
+        return createGlobalStep(tf.graph());
+    }
+
+    /** @deprecated use {@link #getOrCreateGlobalStep(Graph)}. */
+    @Deprecated
+    public static Variable getOrCreateGlobalStep(GraphBound tf) {
+        return getOrCreateGlobalStep(tf.graph());
     }
 }

@@ -3,13 +3,14 @@ package dev.tensorgraph.ops.train;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Variable;
-import dev.tensorgraph.ops.Tf;
+import dev.tensorgraph.Graph;
+import dev.tensorgraph.ops.training.TrainingOps;
 
 /**
  * {@code tf.train.GradientDescentOptimizer}: {@code var -= learning_rate * grad} through {@code ApplyGradientDescent}.
  *
  * <pre>{@code
- * Operation train = new GradientDescentOptimizer(0.5f).minimize(tf, loss);   // op "GradientDescent"
+ * Operation train = new GradientDescentOptimizer(0.5f).minimize(loss);   // op "GradientDescent"
  * }</pre>
  */
 public class GradientDescentOptimizer extends Optimizer {
@@ -39,13 +40,12 @@ public class GradientDescentOptimizer extends Optimizer {
     }
 
     @Override
-    protected void prepare(Tf tf) {
-        learningRateTensor = hyper(tf, learningRate, "learning_rate");
+    protected void prepare(Graph g) {
+        learningRateTensor = hyperOf(g, learningRate, "learning_rate");
     }
 
     @Override
-    protected Operation applyDense(Tf tf, Output grad, Variable var) {
-        return tf.op("ApplyGradientDescent", null).addInput(var).addInput(cast(tf, learningRateTensor, var.dtype()))
-                .addInput(grad).setAttr("use_locking", useLocking).build();
+    protected Operation applyDense(Graph g, Output grad, Variable var) {
+        return TrainingOps.applyGradientDescent(g, var, cast(g, learningRateTensor, var.dtype()), grad, useLocking, null);
     }
 }

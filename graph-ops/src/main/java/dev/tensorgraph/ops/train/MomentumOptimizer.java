@@ -3,7 +3,8 @@ package dev.tensorgraph.ops.train;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Variable;
-import dev.tensorgraph.ops.Tf;
+import dev.tensorgraph.Graph;
+import dev.tensorgraph.ops.training.TrainingOps;
 import java.util.List;
 
 /**
@@ -51,24 +52,22 @@ public class MomentumOptimizer extends Optimizer {
     }
 
     @Override
-    protected void createSlots(Tf tf, List<Variable> vars) {
+    protected void createSlots(Graph g, List<Variable> vars) {
         for (Variable v : vars) {
-            zerosSlot(tf, v, "momentum", getName());
+            zerosSlot(g, v, "momentum", name());
         }
     }
 
     @Override
-    protected void prepare(Tf tf) {
-        learningRateTensor = hyper(tf, learningRate, "learning_rate");
-        momentumTensor = hyper(tf, momentum, "momentum");
+    protected void prepare(Graph g) {
+        learningRateTensor = hyperOf(g, learningRate, "learning_rate");
+        momentumTensor = hyperOf(g, momentum, "momentum");
     }
 
     @Override
-    protected Operation applyDense(Tf tf, Output grad, Variable var) {
+    protected Operation applyDense(Graph g, Output grad, Variable var) {
         Variable mom = getSlot(var, "momentum");
-        return tf.op("ApplyMomentum", null).addInput(var).addInput(mom)
-                .addInput(cast(tf, learningRateTensor, var.dtype())).addInput(grad)
-                .addInput(cast(tf, momentumTensor, var.dtype()))
-                .setAttr("use_locking", useLocking).setAttr("use_nesterov", useNesterov).build();
+        return TrainingOps.applyMomentum(g, var, mom, cast(g, learningRateTensor, var.dtype()), grad,
+                cast(g, momentumTensor, var.dtype()), useLocking, useNesterov, null);
     }
 }

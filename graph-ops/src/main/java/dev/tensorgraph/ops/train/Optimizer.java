@@ -7,9 +7,14 @@ import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Variable;
 import dev.tensorgraph.errors.InvalidArgumentException;
-import dev.tensorgraph.ops.Initializer;
-import dev.tensorgraph.ops.Initializers;
-import dev.tensorgraph.ops.Tf;
+import dev.tensorgraph.grad.Gradients;
+import dev.tensorgraph.ops.array.ConstantOps;
+import dev.tensorgraph.ops.control.ControlOps;
+import dev.tensorgraph.ops.math.CastOps;
+import dev.tensorgraph.ops.state.Initializer;
+import dev.tensorgraph.ops.state.Initializers;
+import dev.tensorgraph.ops.state.VariableOps;
+import dev.tensorgraph.ops.support.GraphBound;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,8 +28,8 @@ import java.util.WeakHashMap;
  * may add work after all updates in {@link #finish}.
  *
  * <pre>{@code
- * Variable step = TfTrain.getOrCreateGlobalStep(tf);
- * Operation train = new AdamOptimizer(1e-3f).minimize(tf, loss, step);   // op "Adam"
+ * Variable step = GlobalStep.getOrCreateGlobalStep(g);
+ * Operation train = new AdamOptimizer(1e-3f).minimize(loss, step);   // op "Adam"
  * }</pre>
  *
  * <p>An optimizer remembers its slot variables, so calling {@code minimize} twice with one instance reuses them,
@@ -49,6 +54,12 @@ public abstract class Optimizer {
     }
 
     /** The optimizer's name: the default name scope of its ops and the suffix of its slots. */
+    public String name() {
+        return name;
+    }
+
+    /** @deprecated use {@link #name()}. */
+    @Deprecated
     public String getName() {
         return name;
     }
@@ -56,29 +67,29 @@ public abstract class Optimizer {
     // ---- minimize ----
 
     /** Minimizes {@code loss} over all trainable variables. */
-    public Operation minimize(Tf tf, Output loss) {
-        return minimize(tf, loss, null, null, null);
+    public Operation minimize(Output loss) {
+        return minimize(loss, null, null, null);
     }
 
     /** Minimizes {@code loss} and increments {@code globalStep} by one after the updates. */
-    public Operation minimize(Tf tf, Output loss, Variable globalStep) {
-        return minimize(tf, loss, null, globalStep, null);
+    public Operation minimize(Output loss, Variable globalStep) {
+        return minimize(loss, null, globalStep, null);
     }
 
-    public Operation minimize(Tf tf, Output loss, List<Variable> varList) {
-        return minimize(tf, loss, varList, null, null);
+    public Operation minimize(Output loss, List<Variable> varList) {
+        return minimize(loss, varList, null, null);
     }
 
-    public Operation minimize(Tf tf, Output loss, List<Variable> varList, Variable globalStep) {
-        return minimize(tf, loss, varList, globalStep, null);
+    public Operation minimize(Output loss, List<Variable> varList, Variable globalStep) {
+        return minimize(loss, varList, globalStep, null);
     }
 
     /**
      * {@code computeGradients} then {@code applyGradients}. A null {@code varList} means every trainable
-     * variable; a null {@code name} means the optimizer's name.
+     * variable of the loss's graph; a null {@code name} means the optimizer's name.
      */
-    public Operation minimize(Tf tf, Output loss, List<Variable> varList, Variable globalStep, String name) {
-        List<GradAndVar> gradsAndVars = computeGradients(tf, loss, varList);
+    public Operation minimize(Output loss, List<Variable> varList, Variable globalStep, String name) {
+        List<GradAndVar> gradsAndVars = computeGradients(loss, varList);
         boolean any = false;
         for (GradAndVar gv : gradsAndVars) {
             any |= gv.gradient() != null;
@@ -88,27 +99,28 @@ public abstract class Optimizer {
                     + "do not support gradients, between variables " + describe(gradsAndVars) + " and loss "
                     + loss.name() + ".");
         }
-        return applyGradients(tf, gradsAndVars, globalStep, name);
+        return applyGradients(gradsAndVars, globalStep, name);
     }
 
     // ---- computeGradients ----
 
-    public List<GradAndVar> computeGradients(Tf tf, Output loss) {
-        return computeGradients(tf, loss, null);
+    public List<GradAndVar> computeGradients(Output loss) {
+        return computeGradients(loss, null);
     }
 
     /** The gradient of {@code loss} for each variable of {@code varList} (all trainable ones when null). */
-    public List<GradAndVar> computeGradients(Tf tf, Output loss, List<Variable> varList) {
+    public List<GradAndVar> computeGradients(Output loss, List<Variable> varList) {
         if (loss == null) {
             throw new InvalidArgumentException("computeGradients needs a loss, got null");
         }
         checkFloat(loss.dtype(), loss.name());
-        List<Variable> vars = varList != null ? varList : tf.trainableVariables();
+        List<Variable> vars = varList != null ? varList
+                : loss.graph().collection(GraphKeys.TRAINABLE_VARIABLES, Variable.class);
         if (vars.isEmpty()) {
             throw new InvalidArgumentException("No variables to optimize.");
         }
         List<Output> xs = new ArrayList<>(vars);
-        List<Output> grads = tf.gradients(List.of(loss), xs);
+        List<Output> grads = Gradients.builder(List.of(loss), xs).build();
         List<GradAndVar> out = new ArrayList<>();
         for (int i = 0; i < vars.size(); i++) {
             Output g = grads.get(i);
@@ -122,21 +134,21 @@ public abstract class Optimizer {
 
     // ---- applyGradients ----
 
-    public Operation applyGradients(Tf tf, List<GradAndVar> gradsAndVars) {
-        return applyGradients(tf, gradsAndVars, null, null);
+    public Operation applyGradients(List<GradAndVar> gradsAndVars) {
+        return applyGradients(gradsAndVars, null, null);
     }
 
-    public Operation applyGradients(Tf tf, List<GradAndVar> gradsAndVars, Variable globalStep) {
-        return applyGradients(tf, gradsAndVars, globalStep, null);
+    public Operation applyGradients(List<GradAndVar> gradsAndVars, Variable globalStep) {
+        return applyGradients(gradsAndVars, globalStep, null);
     }
 
     /**
      * Adds one update op per variable that has a gradient (under {@code <name>/update_<var>}) and returns the op
      * that runs them all, named {@code name} (the optimizer's name when null). With a global step that op is the
      * step's {@code AssignAdd}, run after the updates; without, it is the optimizer's finishing op. The returned
-     * op is added to the TRAIN_OP collection, as TensorFlow does.
+     * op is added to the TRAIN_OP collection, as TensorFlow does. The graph is the variables'.
      */
-    public Operation applyGradients(Tf tf, List<GradAndVar> gradsAndVars, Variable globalStep, String name) {
+    public Operation applyGradients(List<GradAndVar> gradsAndVars, Variable globalStep, String name) {
         if (gradsAndVars == null || gradsAndVars.isEmpty()) {
             throw new InvalidArgumentException("No variables provided.");
         }
@@ -157,50 +169,112 @@ public abstract class Optimizer {
         for (GradAndVar gv : withGrad) {
             vars.add(gv.variable());
         }
-        try (var initScope = tf.controlDependencies(null)) {
-            createSlots(tf, vars);
+        Graph g = vars.get(0).graph();
+        try (var initScope = g.controlDependencies(null)) {
+            createSlots(g, vars);
         }
         Operation result;
-        try (var scope = tf.nameScope(name == null ? this.name : name)) {
+        try (var scope = g.nameScope(name == null ? this.name : name)) {
             String scopeName = scope.name();
-            prepare(tf);
+            prepare(g);
             List<Operation> updateOps = new ArrayList<>();
             for (GradAndVar gv : withGrad) {
-                try (var update = tf.nameScope("update_" + gv.variable().opName())) {
-                    updateOps.add(applyDense(tf, gv.gradient(), gv.variable()));
+                try (var update = g.nameScope("update_" + gv.variable().opName())) {
+                    updateOps.add(applyDense(g, gv.gradient(), gv.variable()));
                 }
             }
             if (globalStep == null) {
-                result = finish(tf, updateOps, scopeName);
+                result = finish(g, updateOps, scopeName);
             } else {
-                Operation done = finish(tf, updateOps, "update");
-                try (var deps = tf.controlDependencies(List.of(done))) {
-                    Output one = TrainOps.scalar(tf, globalStep.dtype(), 1, "value");
-                    result = tf.op("AssignAdd", scopeName).addInput(globalStep).addInput(one)
-                            .setAttr("use_locking", false).build();
+                Operation done = finish(g, updateOps, "update");
+                try (var deps = g.controlDependencies(List.of(done))) {
+                    Output one = ConstantOps.scalar(g, globalStep.dtype(), 1, "value");
+                    result = VariableOps.assignAdd(g, globalStep, one, false, scopeName);
                 }
             }
         }
-        if (!tf.graph().collection(GraphKeys.TRAIN_OP).contains(result)) {
-            tf.graph().addToCollection(GraphKeys.TRAIN_OP, result);
+        if (!g.collection(GraphKeys.TRAIN_OP).contains(result)) {
+            g.addToCollection(GraphKeys.TRAIN_OP, result);
         }
         return result;
+    }
+
+    // ---- the forms that took the facade ----
+
+    /** @deprecated use {@link #minimize(Output)}: the graph is the loss's. */
+    @Deprecated
+    public Operation minimize(GraphBound tf, Output loss) {
+        return minimize(loss);
+    }
+
+    /** @deprecated use {@link #minimize(Output, Variable)}. */
+    @Deprecated
+    public Operation minimize(GraphBound tf, Output loss, Variable globalStep) {
+        return minimize(loss, globalStep);
+    }
+
+    /** @deprecated use {@link #minimize(Output, List)}. */
+    @Deprecated
+    public Operation minimize(GraphBound tf, Output loss, List<Variable> varList) {
+        return minimize(loss, varList);
+    }
+
+    /** @deprecated use {@link #minimize(Output, List, Variable)}. */
+    @Deprecated
+    public Operation minimize(GraphBound tf, Output loss, List<Variable> varList, Variable globalStep) {
+        return minimize(loss, varList, globalStep);
+    }
+
+    /** @deprecated use {@link #minimize(Output, List, Variable, String)}. */
+    @Deprecated
+    public Operation minimize(GraphBound tf, Output loss, List<Variable> varList, Variable globalStep, String name) {
+        return minimize(loss, varList, globalStep, name);
+    }
+
+    /** @deprecated use {@link #computeGradients(Output)}. */
+    @Deprecated
+    public List<GradAndVar> computeGradients(GraphBound tf, Output loss) {
+        return computeGradients(loss);
+    }
+
+    /** @deprecated use {@link #computeGradients(Output, List)}. */
+    @Deprecated
+    public List<GradAndVar> computeGradients(GraphBound tf, Output loss, List<Variable> varList) {
+        return computeGradients(loss, varList);
+    }
+
+    /** @deprecated use {@link #applyGradients(List)}. */
+    @Deprecated
+    public Operation applyGradients(GraphBound tf, List<GradAndVar> gradsAndVars) {
+        return applyGradients(gradsAndVars);
+    }
+
+    /** @deprecated use {@link #applyGradients(List, Variable)}. */
+    @Deprecated
+    public Operation applyGradients(GraphBound tf, List<GradAndVar> gradsAndVars, Variable globalStep) {
+        return applyGradients(gradsAndVars, globalStep);
+    }
+
+    /** @deprecated use {@link #applyGradients(List, Variable, String)}. */
+    @Deprecated
+    public Operation applyGradients(GraphBound tf, List<GradAndVar> gradsAndVars, Variable globalStep, String name) {
+        return applyGradients(gradsAndVars, globalStep, name);
     }
 
     // ---- what subclasses provide ----
 
     /** Creates the slot (and non-slot) variables of {@code vars}; runs outside any control-dependency block. */
-    protected void createSlots(Tf tf, List<Variable> vars) {}
+    protected void createSlots(Graph g, List<Variable> vars) {}
 
     /** Makes the hyper-parameter tensors, inside the optimizer's name scope. */
-    protected void prepare(Tf tf) {}
+    protected void prepare(Graph g) {}
 
     /** The update op of one variable, built inside {@code <name>/update_<var>}. */
-    protected abstract Operation applyDense(Tf tf, Output grad, Variable var);
+    protected abstract Operation applyDense(Graph g, Output grad, Variable var);
 
     /** The op that runs after (or groups) {@code updateOps}, named {@code name} (a scope name ends in '/'). */
-    protected Operation finish(Tf tf, List<Operation> updateOps, String name) {
-        return tf.group(updateOps, name);
+    protected Operation finish(Graph g, List<Operation> updateOps, String name) {
+        return ControlOps.group(g, updateOps, name);
     }
 
     // ---- slots ----
@@ -234,15 +308,15 @@ public abstract class Optimizer {
     }
 
     /** A slot of {@code var} initialized to zeros, named {@code <var>/<opName>} (made unique). */
-    protected Variable zerosSlot(Tf tf, Variable var, String slotName, String opName) {
-        return slotWithInitializer(tf, var, Initializers.zeros(), slotName, opName);
+    protected Variable zerosSlot(Graph g, Variable var, String slotName, String opName) {
+        return slotWithInitializer(g, var, Initializers.zeros(), slotName, opName);
     }
 
-    protected Variable slotWithInitializer(Tf tf, Variable var, Initializer init, String slotName, String opName) {
+    protected Variable slotWithInitializer(Graph g, Variable var, Initializer init, String slotName, String opName) {
         Map<Operation, Variable> named = slots.computeIfAbsent(slotName, k -> new LinkedHashMap<>());
         Variable slot = named.get(var.op());
         if (slot == null) {
-            slot = Slots.create(tf, var, init, opName);
+            slot = Slots.create(g, var, init, opName);
             named.put(var.op(), slot);
         }
         return slot;
@@ -252,11 +326,11 @@ public abstract class Optimizer {
      * A variable of the optimizer itself, not tied to one variable ({@code beta1_power}): created once per graph
      * in the current name scope, not trainable, a float32 scalar holding {@code initialValue}.
      */
-    protected Variable nonSlotVariable(Tf tf, String varName, double initialValue) {
-        Map<String, Variable> ns = nonSlots.computeIfAbsent(tf.graph(), k -> new LinkedHashMap<>());
+    protected Variable nonSlotVariable(Graph g, String varName, double initialValue) {
+        Map<String, Variable> ns = nonSlots.computeIfAbsent(g, k -> new LinkedHashMap<>());
         Variable v = ns.get(varName);
         if (v == null) {
-            v = Slots.plainVariable(tf, varName, DType.FLOAT32, initialValue, false);
+            v = Slots.plainVariable(g, varName, DType.FLOAT32, initialValue, false);
             ns.put(varName, v);
         }
         return v;
@@ -271,19 +345,28 @@ public abstract class Optimizer {
     // ---- helpers for subclasses ----
 
     /** A hyper-parameter as a tensor: an Output as given, a number as a float32 constant named {@code name}. */
-    protected static Output hyper(Tf tf, Object value, String name) {
-        if (value instanceof Variable v) {
-            return v.value();
-        }
-        if (value instanceof Output o) {
-            return o;
-        }
-        return TrainOps.scalar(tf, DType.FLOAT32, ((Number) value).doubleValue(), name);
+    protected static Output hyper(Graph g, Output value, String name) {
+        return value instanceof Variable v ? v.value() : value;
     }
 
-    /** {@code math_ops.cast(x, dtype)}: x itself when the dtype already matches. */
-    protected static Output cast(Tf tf, Output x, DType dtype) {
-        return TrainOps.cast(tf, x, dtype);
+    /** A hyper-parameter kept as an Output or a number, as the optimizers' constructors take it. */
+    static Output hyperOf(Graph g, Object value, String name) {
+        return value instanceof Output o ? hyper(g, o, name) : hyper(g, ((Number) value).doubleValue(), name);
+    }
+
+    /** A hyper-parameter given as a number: a float32 constant named {@code name}. */
+    protected static Output hyper(Graph g, double value, String name) {
+        return ConstantOps.scalar(g, DType.FLOAT32, value, name);
+    }
+
+    /** {@code math_ops.cast(x, dtype)} named Cast: x itself (a variable's value) when the dtype already matches. */
+    protected static Output cast(Graph g, Output x, DType dtype) {
+        return castValue(g, x, dtype, "Cast");
+    }
+
+    /** {@code tf.cast} of a tensor or of a variable's value (its read), named {@code name}. */
+    static Output castValue(Graph g, Output x, DType dtype, String name) {
+        return CastOps.cast(g, x instanceof Variable var ? var.value() : x, dtype, name);
     }
 
     private static void checkFloat(DType t, String what) {

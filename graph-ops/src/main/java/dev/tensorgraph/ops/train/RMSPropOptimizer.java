@@ -1,11 +1,11 @@
 package dev.tensorgraph.ops.train;
 
 import dev.tensorgraph.Operation;
-import dev.tensorgraph.OpBuilder;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Variable;
-import dev.tensorgraph.ops.Initializers;
-import dev.tensorgraph.ops.Tf;
+import dev.tensorgraph.ops.state.Initializers;
+import dev.tensorgraph.Graph;
+import dev.tensorgraph.ops.training.TrainingOps;
 import java.util.List;
 
 /**
@@ -64,35 +64,35 @@ public class RMSPropOptimizer extends Optimizer {
     }
 
     @Override
-    protected void createSlots(Tf tf, List<Variable> vars) {
+    protected void createSlots(Graph g, List<Variable> vars) {
         for (Variable v : vars) {
-            slotWithInitializer(tf, v, Initializers.ones(), "rms", getName());
+            slotWithInitializer(g, v, Initializers.ones(), "rms", name());
             if (centered) {
-                zerosSlot(tf, v, "mg", getName());
+                zerosSlot(g, v, "mg", name());
             }
-            zerosSlot(tf, v, "momentum", getName());
+            zerosSlot(g, v, "momentum", name());
         }
     }
 
     @Override
-    protected void prepare(Tf tf) {
-        learningRateTensor = hyper(tf, learningRate, "learning_rate");
-        decayTensor = hyper(tf, decay, "decay");
-        momentumTensor = hyper(tf, momentum, "momentum");
-        epsilonTensor = hyper(tf, epsilon, "epsilon");
+    protected void prepare(Graph g) {
+        learningRateTensor = hyperOf(g, learningRate, "learning_rate");
+        decayTensor = hyperOf(g, decay, "decay");
+        momentumTensor = hyperOf(g, momentum, "momentum");
+        epsilonTensor = hyperOf(g, epsilon, "epsilon");
     }
 
     @Override
-    protected Operation applyDense(Tf tf, Output grad, Variable var) {
-        OpBuilder b;
+    protected Operation applyDense(Graph g, Output grad, Variable var) {
+        Output lr = cast(g, learningRateTensor, var.dtype());
+        Output rho = cast(g, decayTensor, var.dtype());
+        Output mom = cast(g, momentumTensor, var.dtype());
+        Output eps = cast(g, epsilonTensor, var.dtype());
         if (centered) {
-            b = tf.op("ApplyCenteredRMSProp", null).addInput(var).addInput(getSlot(var, "mg"));
-        } else {
-            b = tf.op("ApplyRMSProp", null).addInput(var);
+            return TrainingOps.applyCenteredRMSProp(g, var, getSlot(var, "mg"), getSlot(var, "rms"),
+                    getSlot(var, "momentum"), lr, rho, mom, eps, grad, useLocking, null);
         }
-        return b.addInput(getSlot(var, "rms")).addInput(getSlot(var, "momentum"))
-                .addInput(cast(tf, learningRateTensor, var.dtype())).addInput(cast(tf, decayTensor, var.dtype()))
-                .addInput(cast(tf, momentumTensor, var.dtype())).addInput(cast(tf, epsilonTensor, var.dtype()))
-                .addInput(grad).setAttr("use_locking", useLocking).build();
+        return TrainingOps.applyRMSProp(g, var, getSlot(var, "rms"), getSlot(var, "momentum"), lr, rho, mom, eps, grad,
+                useLocking, null);
     }
 }

@@ -1,11 +1,13 @@
 package dev.tensorgraph.ops.train;
 
 import dev.tensorgraph.DType;
+import dev.tensorgraph.Graph;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Variable;
-import dev.tensorgraph.ops.Initializer;
-import dev.tensorgraph.ops.Literals;
-import dev.tensorgraph.ops.Tf;
+import dev.tensorgraph.ops.array.ConstantOps;
+import dev.tensorgraph.ops.state.Initializer;
+import dev.tensorgraph.ops.state.VariableScopes;
+import dev.tensorgraph.ops.state.Variables;
 
 /**
  * Slot variables (TensorFlow's {@code slot_creator}): a variable shadowing a primary one, named
@@ -15,33 +17,33 @@ import dev.tensorgraph.ops.Tf;
 final class Slots {
     private Slots() {}
 
-    static Variable create(Tf tf, Variable primary, Initializer init, String name) {
+    static Variable create(Graph g, Variable primary, Initializer init, String name) {
         String base = primary.opName() + "/" + name;
-        String scope = tf.currentVariableScope();
+        String scope = VariableScopes.currentVariableScope(g);
         String prefix = scope.isEmpty() ? "" : scope + "/";
         String candidate = base;
-        for (int i = 1; tf.graph().operation(prefix + candidate) != null; i++) {
+        for (int i = 1; g.operation(prefix + candidate) != null; i++) {
             candidate = base + "_" + i;
         }
-        return tf.getVariable(candidate, primary.shape(), primary.dtype(), init, false, null);
+        return VariableScopes.getVariable(g, candidate, primary.shape(), primary.dtype(), init, false, null);
     }
 
     /** A slot whose initial value is an existing tensor (as the shadow variables of a moving average). */
-    static Variable create(Tf tf, Variable primary, Output initialValue, String name) {
-        return create(tf, primary, (t, shape, dtype) -> initialValue, name);
+    static Variable create(Graph g, Variable primary, Output initialValue, String name) {
+        return create(g, primary, (graph, shape, dtype) -> initialValue, name);
     }
 
     /**
      * {@code tf.Variable(value, name=name, trainable=trainable)} for a scalar of {@code dtype}, in the current name
      * scope, with its initial value named {@code <name>/initial_value} as TensorFlow names it.
      */
-    static Variable plainVariable(Tf tf, String name, DType dtype, double value, boolean trainable) {
+    static Variable plainVariable(Graph g, String name, DType dtype, double value, boolean trainable) {
         String scopeName;
         Output init;
-        try (var noDeps = tf.controlDependencies(null); var scope = tf.nameScope(name)) {
+        try (var noDeps = g.controlDependencies(null); var scope = g.nameScope(name)) {
             scopeName = scope.name();
-            init = tf.constant(Literals.scalar(dtype, value), "initial_value");
+            init = ConstantOps.scalar(g, dtype, value, "initial_value");
         }
-        return tf.variable(init, trainable, scopeName);
+        return Variables.variable(g, init, trainable, scopeName);
     }
 }

@@ -28,7 +28,7 @@ class BatchNormalizationTest {
     private static final float EPS = 1e-3f;
     private final Graph g = new Graph();
     private final Tf tf = Tf.of(g);
-    private final TfLayers layers = new TfLayers(tf);
+    private final TfLayers layers = new TfLayers(tf.graph());
 
     private final Tensor x4 = Tensor.of(DType.FLOAT32, Shape.of(2, 1, 1, 2), new float[] {1, 2, 3, 6});
     private final Tensor x2 = Tensor.of(DType.FLOAT32, Shape.of(2, 2), new float[] {1, 2, 3, 6});
@@ -136,7 +136,7 @@ class BatchNormalizationTest {
         for (boolean fused : new boolean[] {true, false}) {
             Graph g = new Graph();
             Tf tf = Tf.of(g);
-            TfLayers layers = new TfLayers(tf);
+            TfLayers layers = new TfLayers(tf.graph());
             Output training = tf.placeholder(DType.BOOL, Shape.scalar(), "training");
             Output x = tf.placeholder(DType.FLOAT32, fused ? Shape.of(-1, 1, 1, 2) : Shape.of(-1, 2), "x");
             Output y = layers.batchNormalization(x, BatchNormOptions.create().training(training));

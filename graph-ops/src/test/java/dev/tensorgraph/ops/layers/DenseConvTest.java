@@ -17,7 +17,7 @@ import dev.tensorgraph.Tensor;
 import dev.tensorgraph.Variable;
 import dev.tensorgraph.errors.AlreadyExistsException;
 import dev.tensorgraph.ops.Initializers;
-import dev.tensorgraph.ops.Reuse;
+import dev.tensorgraph.ops.state.Reuse;
 import dev.tensorgraph.ops.Tf;
 import dev.tensorgraph.ops.losses.TfLosses;
 import java.util.List;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class DenseConvTest {
     private final Graph g = new Graph();
     private final Tf tf = Tf.of(g);
-    private final TfLayers layers = new TfLayers(tf);
+    private final TfLayers layers = new TfLayers(tf.graph());
 
     private List<String> globalNames() {
         return tf.globalVariables().stream().map(Variable::opName).toList();
@@ -88,7 +88,7 @@ class DenseConvTest {
         assertEquals(1, regs.size());
         Output reg = (Output) regs.get(0);
         assertEquals("dense/kernel/Regularizer/l2_regularizer:0", reg.name());
-        Output total = new TfLosses(tf).getRegularizationLoss();
+        Output total = new TfLosses(tf.graph()).getRegularizationLoss();
         assertEquals("total_regularization_loss:0", total.name());
         // 0.1 * l2_loss = 0.1 * sum(w^2) / 2 = 0.1 * 12 * 0.25 / 2
         assertEquals(0.15f, run(total, Map.of()).floatValue(), 1e-6f);

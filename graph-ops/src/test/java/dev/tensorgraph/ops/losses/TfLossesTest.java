@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class TfLossesTest {
     private final Graph g = new Graph();
     private final Tf tf = Tf.of(g);
-    private final TfLosses losses = new TfLosses(tf);
+    private final TfLosses losses = new TfLosses(tf.graph());
 
     private float eval(Output y) {
         try (Session s = new Session(g, SessionOptions.cpuOnly())) {

@@ -35,7 +35,7 @@ class SummaryTest {
 
     private final Graph g = new Graph();
     private final Tf tf = Tf.of(g);
-    private final TfSummary summary = new TfSummary(tf);
+    private final TfSummary summary = new TfSummary(tf.graph());
 
     private Tensor run(Output o, Map<Output, Tensor> feeds) {
         try (Session s = new Session(g, SessionOptions.cpuOnly())) {

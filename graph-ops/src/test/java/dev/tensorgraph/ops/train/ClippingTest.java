@@ -26,8 +26,8 @@ class ClippingTest {
         Tf tf = Tf.of(g);
         Output t0 = tf.constant(new float[]{3, 4});
         Output t1 = tf.constant(new float[][]{{0, 12}});
-        Clipping.Clipped small = Clipping.clipByGlobalNorm(tf, List.of(t0, t1), 6.5);
-        Clipping.Clipped large = Clipping.clipByGlobalNorm(tf, List.of(t0, t1), 20);
+        Clipping.Clipped small = Clipping.clipByGlobalNorm(tf.graph(), List.of(t0, t1), 6.5);
+        Clipping.Clipped large = Clipping.clipByGlobalNorm(tf.graph(), List.of(t0, t1), 20);
         assertEquals("clip_by_global_norm/global_norm", small.globalNorm().op().name());
         assertEquals("clip_by_global_norm/clip_by_global_norm/_0", small.list().get(0).op().name());
         assertEquals("clip_by_global_norm/clip_by_global_norm/_1", small.list().get(1).op().name());
@@ -47,7 +47,7 @@ class ClippingTest {
         Graph g = new Graph();
         Tf tf = Tf.of(g);
         Output x = tf.placeholder(DType.FLOAT64, Shape.of(2), "x");
-        Clipping.Clipped c = Clipping.clipByGlobalNorm(tf, Arrays.asList(x, null), 1.0);
+        Clipping.Clipped c = Clipping.clipByGlobalNorm(tf.graph(), Arrays.asList(x, null), 1.0);
         assertNull(c.list().get(1));
         assertEquals(DType.FLOAT64, c.globalNorm().dtype());
         try (Session s = new Session(g, SessionOptions.cpuOnly())) {
@@ -63,7 +63,7 @@ class ClippingTest {
     void globalNorm() {
         Graph g = new Graph();
         Tf tf = Tf.of(g);
-        Output n = Clipping.globalNorm(tf, List.of(tf.constant(new float[]{1, 2}), tf.constant(new float[]{2})));
+        Output n = Clipping.globalNorm(tf.graph(), List.of(tf.constant(new float[]{1, 2}), tf.constant(new float[]{2})));
         assertEquals("global_norm/global_norm", n.op().name());
         try (Session s = new Session(g, SessionOptions.cpuOnly())) {
             assertEquals(3f, s.run(n).floatValue(), 1e-6f);

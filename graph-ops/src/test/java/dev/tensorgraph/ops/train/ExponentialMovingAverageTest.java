@@ -63,7 +63,7 @@ class ExponentialMovingAverageTest {
         Graph g = new Graph();
         Tf tf = Tf.of(g);
         Variable w = tf.variable(tf.constant(new double[]{0}), "w");
-        Variable step = GlobalStep.getOrCreateGlobalStep(tf);
+        Variable step = GlobalStep.getOrCreateGlobalStep(tf.graph());
         Output set = w.assign(tf.constant(new double[]{1}));
         ExponentialMovingAverage ema = new ExponentialMovingAverage(0.9, step);
         Operation maintain = ema.apply(List.of(w));

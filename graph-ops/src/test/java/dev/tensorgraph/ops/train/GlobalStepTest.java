@@ -23,7 +23,7 @@ class GlobalStepTest {
     void createdOnceAtTheRoot() {
         Graph g = new Graph();
         Tf tf = Tf.of(g);
-        TfTrain train = new TfTrain(tf);
+        TfTrain train = new TfTrain(tf.graph());
         assertNull(train.getGlobalStep());
         Variable step;
         try (var scope = tf.nameScope("outer")) {
@@ -52,12 +52,12 @@ class GlobalStepTest {
         Tf tf = Tf.of(g);
         Variable step;
         try (var scope = tf.variableScope("model")) {
-            step = GlobalStep.getOrCreateGlobalStep(tf);
+            step = GlobalStep.getOrCreateGlobalStep(tf.graph());
         }
         assertEquals("global_step:0", step.name());
         assertEquals("global_step/Initializer/zeros", step.initialValue().op().name());
         assertTrue(g.collection(GraphKeys.GLOBAL_STEP).contains(step));
         assertTrue(tf.globalVariables().contains(step));
-        assertSame(step, GlobalStep.getOrCreateGlobalStep(tf));
+        assertSame(step, GlobalStep.getOrCreateGlobalStep(tf.graph()));
     }
 }

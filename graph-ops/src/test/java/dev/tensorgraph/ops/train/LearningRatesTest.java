@@ -24,7 +24,7 @@ class LearningRatesTest {
     void exponentialDecay() {
         Graph g = new Graph();
         Tf tf = Tf.of(g);
-        TfTrain train = new TfTrain(tf);
+        TfTrain train = new TfTrain(tf.graph());
         Output step = tf.placeholder(DType.INT64, Shape.scalar(), "step");
         Output smooth = train.exponentialDecay(0.1f, step, 10, 0.5f);
         Output stairs = train.exponentialDecay(0.1f, step, 10, 0.5f, true);
@@ -50,7 +50,7 @@ class LearningRatesTest {
     void exponentialDecayDrivenByTheGlobalStep() {
         Graph g = new Graph();
         Tf tf = Tf.of(g);
-        TfTrain train = new TfTrain(tf);
+        TfTrain train = new TfTrain(tf.graph());
         var step = train.getOrCreateGlobalStep();
         Output lr = train.exponentialDecay(1.0f, step, 2, 0.5f, true);
         var increment = step.assignAdd(tf.constant(1L));
@@ -68,7 +68,7 @@ class LearningRatesTest {
     void piecewiseConstant() {
         Graph g = new Graph();
         Tf tf = Tf.of(g);
-        TfTrain train = new TfTrain(tf);
+        TfTrain train = new TfTrain(tf.graph());
         Output step = tf.placeholder(DType.INT64, Shape.scalar(), "step");
         Output lr = train.piecewiseConstant(step, new long[]{100, 200}, new double[]{1.0, 0.5, 0.1});
         assertEquals("PiecewiseConstant", lr.op().name());
@@ -88,7 +88,7 @@ class LearningRatesTest {
         Graph g = new Graph();
         Tf tf = Tf.of(g);
         Output x = tf.placeholder(DType.FLOAT32, Shape.scalar(), "x");
-        Output y = LearningRates.piecewiseConstant(tf, x, new double[]{0.5}, new double[]{3, 4});
+        Output y = LearningRates.piecewiseConstant(tf.graph(), x, new double[]{0.5}, new double[]{3, 4});
         try (Session s = new Session(g, SessionOptions.cpuOnly())) {
             assertEquals(3f, s.run(y, Map.of(x, Tensor.of(0.5f))).floatValue(), 0f);
             assertEquals(4f, s.run(y, Map.of(x, Tensor.of(0.75f))).floatValue(), 0f);
@@ -101,11 +101,11 @@ class LearningRatesTest {
         Tf tf = Tf.of(g);
         Output step = tf.placeholder(DType.INT64, Shape.scalar(), "step");
         InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-                () -> LearningRates.piecewiseConstant(tf, step, new long[]{1, 2}, new double[]{1, 2}));
+                () -> LearningRates.piecewiseConstant(tf.graph(), step, new long[]{1, 2}, new double[]{1, 2}));
         assertEquals("The length of boundaries should be 1 less than the length of values", e.getMessage());
         assertThrows(InvalidArgumentException.class,
-                () -> LearningRates.piecewiseConstant(tf, step, new double[]{1.5}, new double[]{1, 2}));
+                () -> LearningRates.piecewiseConstant(tf.graph(), step, new double[]{1.5}, new double[]{1, 2}));
         assertThrows(InvalidArgumentException.class,
-                () -> LearningRates.exponentialDecay(tf, 0.1, null, 10, 0.5));
+                () -> LearningRates.exponentialDecay(tf.graph(), 0.1, null, 10, 0.5));
     }
 }

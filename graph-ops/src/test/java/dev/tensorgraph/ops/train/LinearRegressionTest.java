@@ -32,14 +32,14 @@ class LinearRegressionTest {
         Variable b = tf.variable(tf.constant(0f), "b");
         Output pred = binary(tf, "AddV2", binary(tf, "Mul", w, x), b);
         Output err = binary(tf, "Sub", pred, y);
-        Output sq = tf.op("Square", null).addInput(err).build().output(0);
-        Output loss = tf.op("Mean", "loss").addInput(sq).addInput(tf.constant(new int[]{0}))
+        Output sq = tf.graph().opBuilder("Square", null).addInput(err).build().output(0);
+        Output loss = tf.graph().opBuilder("Mean", "loss").addInput(sq).addInput(tf.constant(new int[]{0}))
                 .setAttr("keep_dims", false).setAttr("Tidx", DType.INT32).build().output(0);
         return new Model(g, tf, x, y, w, b, loss);
     }
 
     private static Output binary(Tf tf, String type, Output a, Output c) {
-        return tf.op(type, null).addInput(a).addInput(c).build().output(0);
+        return tf.graph().opBuilder(type, null).addInput(a).addInput(c).build().output(0);
     }
 
     private static Map<Output, Tensor> data(Model m) {

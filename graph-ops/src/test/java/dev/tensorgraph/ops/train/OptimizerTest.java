@@ -41,7 +41,7 @@ class OptimizerTest {
         Tf tf = Tf.of(g);
         Variable w = tf.variable(tf.constant(W0), "w");
         Output grad = tf.constant(G, "grad");
-        Operation train = opt.applyGradients(tf, List.of(new GradAndVar(grad, w)));
+        Operation train = opt.applyGradients(List.of(new GradAndVar(grad, w)));
         return new Setup(g, tf, w, train);
     }
 
@@ -228,9 +228,9 @@ class OptimizerTest {
         Graph g = new Graph();
         Tf tf = Tf.of(g);
         Variable w = tf.variable(tf.constant(W0), "w");
-        Variable step = GlobalStep.getOrCreateGlobalStep(tf);
+        Variable step = GlobalStep.getOrCreateGlobalStep(tf.graph());
         Operation train = new GradientDescentOptimizer(0.5f)
-                .applyGradients(tf, List.of(new GradAndVar(tf.constant(G), w)), step);
+                .applyGradients(List.of(new GradAndVar(tf.constant(G), w)), step);
         assertEquals("GradientDescent", train.name());
         assertEquals("AssignAdd", train.type());
         Operation update = g.operation("GradientDescent/update");
@@ -254,7 +254,7 @@ class OptimizerTest {
         Variable w = tf.variable(tf.constant(W0), "w");
         Variable b = tf.variable(tf.constant(new float[]{7f}), "b");
         MomentumOptimizer opt = new MomentumOptimizer(0.1f, 0.9f);
-        Operation train = opt.applyGradients(tf, List.of(new GradAndVar(tf.constant(G), w), new GradAndVar(null, b)));
+        Operation train = opt.applyGradients(List.of(new GradAndVar(tf.constant(G), w), new GradAndVar(null, b)));
         assertNull(opt.getSlot(b, "momentum"));
         assertNull(g.operation("b/Momentum"));
         assertNull(g.operation("Momentum/update_b/ApplyMomentum"));
@@ -273,14 +273,14 @@ class OptimizerTest {
         Variable w = tf.variable(tf.constant(W0), "w");
         Variable b = tf.variable(tf.constant(new float[]{7f}), "b");
         InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> new AdamOptimizer()
-                .applyGradients(tf, List.of(new GradAndVar(null, w), new GradAndVar(null, b))));
+                .applyGradients(List.of(new GradAndVar(null, w), new GradAndVar(null, b))));
         assertTrue(e.getMessage().contains("No gradients provided for any variable"), e.getMessage());
         assertTrue(e.getMessage().contains("w:0") && e.getMessage().contains("b:0"), e.getMessage());
 
         // minimize: a loss that depends on no variable
         Output loss = tf.placeholder(DType.FLOAT32, Shape.scalar(), "loss");
         InvalidArgumentException e2 = assertThrows(InvalidArgumentException.class,
-                () -> new GradientDescentOptimizer(0.1f).minimize(tf, loss));
+                () -> new GradientDescentOptimizer(0.1f).minimize(loss));
         assertTrue(e2.getMessage().contains("No gradients provided for any variable"), e2.getMessage());
         assertTrue(e2.getMessage().contains("w:0") && e2.getMessage().contains("b:0"), e2.getMessage());
     }
@@ -292,7 +292,7 @@ class OptimizerTest {
         tf.variable(tf.constant(W0), "w");
         Output loss = tf.placeholder(DType.INT32, Shape.scalar(), "loss");
         InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-                () -> new GradientDescentOptimizer(0.1f).minimize(tf, loss));
+                () -> new GradientDescentOptimizer(0.1f).minimize(loss));
         assertTrue(e.getMessage().contains("Invalid type int32"), e.getMessage());
     }
 
@@ -302,14 +302,14 @@ class OptimizerTest {
         Tf tf = Tf.of(g);
         Variable w = tf.variable(tf.constant(W0), "w");
         MomentumOptimizer opt = new MomentumOptimizer(0.1f, 0.9f);
-        opt.applyGradients(tf, List.of(new GradAndVar(tf.constant(G), w)));
+        opt.applyGradients(List.of(new GradAndVar(tf.constant(G), w)));
         Variable slot = opt.getSlot(w, "momentum");
-        Operation second = opt.applyGradients(tf, List.of(new GradAndVar(tf.constant(G), w)));
+        Operation second = opt.applyGradients(List.of(new GradAndVar(tf.constant(G), w)));
         assertEquals("Momentum_1", second.name());
         assertEquals(slot, opt.getSlot(w, "momentum"));
         // another optimizer of the same kind gets the next slot name
         MomentumOptimizer other = new MomentumOptimizer(0.1f, 0.9f);
-        other.applyGradients(tf, List.of(new GradAndVar(tf.constant(G), w)));
+        other.applyGradients(List.of(new GradAndVar(tf.constant(G), w)));
         assertEquals("w/Momentum_1", other.getSlot(w, "momentum").opName());
         assertEquals(List.of("momentum"), opt.getSlotNames());
     }
@@ -320,9 +320,9 @@ class OptimizerTest {
         Tf tf = Tf.of(g);
         Variable w = tf.variable(tf.constant(W0), "w");
         InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> new GradientDescentOptimizer(0.1f)
-                .applyGradients(tf, List.of(new GradAndVar(tf.constant(new float[]{1f, 2f, 3f}), w))));
+                .applyGradients(List.of(new GradAndVar(tf.constant(new float[]{1f, 2f, 3f}), w))));
         assertTrue(e.getMessage().contains("do not have the same shape"), e.getMessage());
-        InvalidArgumentException e2 = assertThrows(InvalidArgumentException.class, () -> tf.op("ApplyGradientDescent", null)
+        InvalidArgumentException e2 = assertThrows(InvalidArgumentException.class, () -> tf.graph().opBuilder("ApplyGradientDescent", null)
                 .addInput(w).addInput(tf.constant(new float[]{0.1f, 0.2f})).addInput(tf.constant(G)).build());
         assertTrue(e2.getMessage().contains("alpha is not a scalar"), e2.getMessage());
     }

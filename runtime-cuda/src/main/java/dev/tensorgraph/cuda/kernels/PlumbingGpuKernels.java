@@ -103,10 +103,9 @@ public final class PlumbingGpuKernels implements DeviceKernelLibrary {
         synchronized (slot) {
             DeviceTensor cur = slot.peekOnDevice();
             Tensor host = cur == null ? slot.peekHost() : null;
-            Shape curShape = cur != null ? cur.shape() : host != null ? host.shape() : null;
-            if (validate && curShape != null && !curShape.equals(value.shape())) {
-                throw new InvalidArgumentException("Assign requires shapes of both tensors to match. lhs shape= "
-                        + curShape + " rhs shape= " + value.shape() + " (variable " + slot.name() + ")");
+            Shape curShape = cur != null ? cur.shape() : host != null ? host.shape() : ctx.op().input(0).shape();
+            if (validate) {
+                VariableSlot.checkAssignShape(slot.name(), curShape, value.shape());
             }
             if (cur != null && cur.shape().equals(value.shape()) && cur.dtype() == value.dtype()) {
                 // In place, so the variable's address stays fixed for recorded work that reads it.

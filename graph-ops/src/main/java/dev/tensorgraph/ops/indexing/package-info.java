@@ -1,0 +1,6 @@
+/**
+ * The indexing op family: gather (and boolean_mask), segment sums, one-hot, dynamic stitch, and the selects
+ * ({@code Select}, {@code SelectV2}, {@code Where}). Each file holds its ops' definitions, shape functions,
+ * gradients and typed constructors.
+ */
+package dev.tensorgraph.ops.indexing;

@@ -1,0 +1,6 @@
+/**
+ * The neural-network op family: convolution ({@link dev.tensorgraph.ops.nn.ConvOps} with {@link
+ * dev.tensorgraph.ops.nn.ConvAttrs}), pooling, bias and activations, softmax and the cross-entropy ops, batch
+ * normalization (fused, moments, the formula) and dropout.
+ */
+package dev.tensorgraph.ops.nn;
