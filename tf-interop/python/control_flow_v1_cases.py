@@ -50,7 +50,7 @@ def write_case(name, graph, description, feeds, fetches, run_first=(), notes=(),
     os.makedirs(d, exist_ok=True)
     gd = graph.as_graph_def()
     with open(os.path.join(d, "graph.pb"), "wb") as f:
-        f.write(gd.SerializeToString())
+        f.write(gd.SerializeToString(deterministic=True))
     with open(os.path.join(d, "graph.pbtxt"), "w") as f:
         f.write(text_format.MessageToString(gd))
     with v1.Session(graph=graph) as s:
@@ -233,5 +233,91 @@ def main():
     tensor_array_loop()
 
 
+
+
+# ---- dynamic_rnn -------------------------------------------------------------------------------------------
+
+def legacy_cells():
+    # TensorFlow 2.21 keeps the TF1 RNN cells here; tf.compat.v1.nn.rnn_cell needs Keras 2.
+    from tensorflow.python.keras.layers.legacy_rnn import rnn_cell_impl
+    return rnn_cell_impl
+
+
+def rnn_graph(cell_kind, batch, steps, depth, units, seed, with_lengths, train):
+    cells = legacy_cells()
+    r = rng(seed)
+    g = tf.Graph()
+    with g.as_default():
+        x = v1.placeholder(tf.float32, [batch, steps, depth], name="x")
+        lengths = v1.placeholder(tf.int32, [batch], name="lengths") if with_lengths else None
+        cell = {"lstm": cells.LSTMCell, "basic_lstm": cells.BasicLSTMCell, "gru": cells.GRUCell}[cell_kind](units)
+        out, state = v1.nn.dynamic_rnn(cell, x, sequence_length=lengths, dtype=tf.float32)
+        tf.identity(out, name="outputs")
+        for i, s in enumerate(tf.nest.flatten(state)):
+            tf.identity(s, name="state_%d" % i)
+        if train:
+            target = v1.placeholder(tf.float32, [batch, steps, units], name="target")
+            loss = tf.reduce_mean(tf.square(out - target), name="loss")
+            v1.train.GradientDescentOptimizer(0.5).minimize(loss, name="train")
+        init = v1.global_variables_initializer()
+        variables = list(g.get_collection(v1.GraphKeys.GLOBAL_VARIABLES))
+        # Fixed starting values (the initializers draw random numbers TensorFlow's way).
+        with tf.control_dependencies([init]):
+            tf.group(*[v1.assign(v, r.uniform(-0.5, 0.5, v.shape.as_list()).astype(np.float32)) for v in variables],
+                     name="set_variables")
+    return g, init, variables
+
+
+def rnn_feeds(seed, batch, steps, depth, units, with_lengths, train):
+    r = rng(seed + 100)
+    feeds = {"x": r.uniform(-1, 1, [batch, steps, depth]).astype(np.float32)}
+    if with_lengths:
+        feeds["lengths"] = np.array([steps - (i % steps) for i in range(batch)], np.int32)
+    if train:
+        feeds["target"] = r.uniform(-0.5, 0.5, [batch, steps, units]).astype(np.float32)
+    return feeds
+
+
+def dynamic_rnn_forward(kind, with_lengths=False):
+    batch, steps, depth, units = 4, 6, 3, 5
+    g, init, variables = rnn_graph(kind, batch, steps, depth, units, 7, with_lengths, False)
+    name = "dynamic_rnn_v1_" + kind + ("_lengths" if with_lengths else "")
+    fetches = ["outputs:0", "state_0:0"] + (["state_1:0"] if kind != "gru" else [])
+    write_case(name, g, "tf.nn.dynamic_rnn with a %s cell%s (control flow v1); run set_variables (initializers "
+               "then fixed values) first" % (kind, " and sequence_length" if with_lengths else ""),
+               rnn_feeds(7, batch, steps, depth, units, with_lengths, False), fetches, run_first=["set_variables"])
+
+
+def dynamic_rnn_train():
+    batch, steps, depth, units = 4, 6, 3, 5
+    g, init, variables = rnn_graph("lstm", batch, steps, depth, units, 11, False, True)
+    feeds = rnn_feeds(11, batch, steps, depth, units, False, True)
+    record = {}
+
+    def train_steps(s, feed_dict):
+        record["initial"] = {v.op.name: value_json(s.run(v)) for v in variables}
+        losses = []
+        for _ in range(5):
+            loss, _ = s.run([g.get_tensor_by_name("loss:0"), g.get_operation_by_name("train")], feed_dict)
+            losses.append(float(loss))
+        record["losses"] = losses
+        record["final"] = {v.op.name: value_json(s.run(v)) for v in variables}
+    d = write_case("dynamic_rnn_v1_lstm_train", g, "five GradientDescent steps through tf.nn.dynamic_rnn with an "
+                   "LSTMCell: TensorFlow's own gradient loop (stacks, TensorArrayGradV3); steps.json has the loss of "
+                   "each step and the variables before and after", feeds, ["loss:0"], run_first=["set_variables"],
+                   extra=train_steps)
+    with open(os.path.join(d, "steps.json"), "w") as f:
+        f.write(dump({"train_op": "train", "loss": "loss:0", "losses": record["losses"],
+                      "initial": record["initial"], "final": record["final"]}))
+
+
+def main_rnn():
+    dynamic_rnn_forward("lstm")
+    dynamic_rnn_forward("basic_lstm")
+    dynamic_rnn_forward("gru", with_lengths=True)
+    dynamic_rnn_train()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
+    main_rnn()

@@ -32,6 +32,43 @@ public final class ControlFlowKernels implements KernelLibrary {
             r.register(CPU, forward, op -> ctx -> ctx.setOutput(0, ctx.input(0)));
         }
         r.register(CPU, "ControlTrigger", op -> ctx -> { });
+        r.register(CPU, "Assert", op -> {
+            int summarize = op.attrInt("summarize");
+            return ctx -> {
+                Tensor cond = ctx.input(0);
+                if (cond.dtype() != DType.BOOL || cond.numElements() != 1) {
+                    throw new InvalidArgumentException("In[0] expects a scalar bool, got " + cond.dtype() + " of shape "
+                            + cond.shape());
+                }
+                if (!((boolean[]) cond.array())[0]) {
+                    StringBuilder m = new StringBuilder("assertion failed: ");
+                    for (int i = 1; i < ctx.numInputs(); i++) {
+                        m.append(i > 1 ? " " : "").append(summary(ctx.input(i), summarize));
+                    }
+                    throw new InvalidArgumentException(m.toString());
+                }
+            };
+        });
+    }
+
+    /** Up to {@code n} elements of {@code t}, as TensorFlow's Assert prints its data ({@code [1 2 3...]}). */
+    private static String summary(Tensor t, int n) {
+        StringBuilder b = new StringBuilder("[");
+        int count = t.numElements();
+        for (int i = 0; i < Math.min(count, n); i++) {
+            if (i > 0) {
+                b.append(' ');
+            }
+            if (t.dtype() == DType.STRING) {
+                b.append(t.strings()[i]);
+            } else if (t.dtype().isObjectValued()) {
+                b.append(((Object[]) t.array())[i]);
+            } else {
+                double v = t.toDoubles()[i];
+                b.append(t.dtype().isFloating() ? Double.toString(v) : Long.toString((long) v));
+            }
+        }
+        return b.append(count > n ? "...]" : "]").toString();
     }
 
     private static void doSwitch(KernelContext ctx) {
