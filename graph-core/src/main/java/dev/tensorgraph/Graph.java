@@ -330,6 +330,28 @@ public final class Graph {
         return buildContexts.peek();
     }
 
+    /**
+     * Builds ops as outside every control-flow construct until the scope closes (TensorFlow's
+     * {@code init_scope}): no build context routes their inputs or records them, and no control dependency
+     * applies. Variables and their initializers are built so, even when asked for inside a loop's body.
+     */
+    public synchronized Scope outsideControlFlow() {
+        ControlFrame frame = new ControlFrame(List.of(), true);
+        controlFrames.push(frame);
+        buildContexts.push(OUTSIDE_CONTROL_FLOW);
+        return restoring("", () -> {
+            buildContexts.remove(OUTSIDE_CONTROL_FLOW);
+            controlFrames.remove(frame);
+        });
+    }
+
+    /** Whether ops are being built outside every control-flow construct (see {@link #outsideControlFlow()}). */
+    public synchronized boolean buildingOutsideControlFlow() {
+        return buildContexts.peek() == OUTSIDE_CONTROL_FLOW;
+    }
+
+    private static final BuildContext OUTSIDE_CONTROL_FLOW = v -> v;
+
     /** Tells every open build context, innermost first, that {@code op} was built. */
     synchronized void notifyBuilt(Operation op) {
         for (BuildContext c : List.copyOf(buildContexts)) {

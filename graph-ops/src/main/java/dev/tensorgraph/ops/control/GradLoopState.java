@@ -110,7 +110,7 @@ final class GradLoopState {
         Operation counterAdd = forwardIndex.op().input(0).op();
         Output push;
         try (var inForward = forwardContext.enter(); var noDeps = g.controlDependencies(null)) {
-            push = g.opBuilder("StackPushV2", null).addInput(enterAcc).addInput(value)
+            push = g.opBuilder("StackPushV2", null).addInput(enterAcc).addInput(value).setAttr("T", value.dtype())
                     .setAttr("swap_memory", forwardContext.swapMemory).addControlInput(counterAdd).build().output(0);
         }
         g.addLoopControlInput(forwardIndex.op(), push.op());

@@ -60,8 +60,8 @@ public final class StackOps implements OpLibrary {
     }
 
     public static Output push(Graph g, Output handle, Output elem, boolean swapMemory, String name) {
-        return g.opBuilder("StackPushV2", name).addInput(handle).addInput(elem).setAttr("swap_memory", swapMemory)
-                .build().output(0);
+        return g.opBuilder("StackPushV2", name).addInput(handle).addInput(elem).setAttr("T", elem.dtype())
+                .setAttr("swap_memory", swapMemory).build().output(0);
     }
 
     /** {@code StackPopV2}, whose result gets {@code shape} (what was pushed), as TensorFlow sets it. */

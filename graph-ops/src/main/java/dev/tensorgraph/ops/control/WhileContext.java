@@ -148,7 +148,7 @@ final class WhileContext implements Graph.BuildContext {
 
     @Override
     public void built(Operation op) {
-        if (contexts.current() == this) {
+        if (contexts.current() == this && !g.buildingOutsideControlFlow()) {
             contexts.record(op, this);
         }
     }

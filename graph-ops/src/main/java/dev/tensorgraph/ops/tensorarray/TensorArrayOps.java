@@ -161,7 +161,7 @@ public final class TensorArrayOps implements OpLibrary {
 
     public static Output write(Graph g, Output handle, Output index, Output value, Output flow, String name) {
         return g.opBuilder("TensorArrayWriteV3", name).addInput(handle).addInput(index).addInput(value).addInput(flow)
-                .build().output(0);
+                .setAttr("T", value.dtype()).build().output(0);
     }
 
     public static Output read(Graph g, Output handle, Output index, Output flow, DType dtype, Shape shape, String name) {
@@ -177,7 +177,7 @@ public final class TensorArrayOps implements OpLibrary {
 
     public static Output scatter(Graph g, Output handle, Output indices, Output value, Output flow, String name) {
         return g.opBuilder("TensorArrayScatterV3", name).addInput(handle).addInput(indices).addInput(value)
-                .addInput(flow).build().output(0);
+                .addInput(flow).setAttr("T", value.dtype()).build().output(0);
     }
 
     /** {@code TensorArrayConcatV3}: the concatenated value and the length of each element along dimension 0. */
@@ -189,7 +189,7 @@ public final class TensorArrayOps implements OpLibrary {
 
     public static Output split(Graph g, Output handle, Output value, Output lengths, Output flow, String name) {
         return g.opBuilder("TensorArraySplitV3", name).addInput(handle).addInput(value).addInput(lengths)
-                .addInput(flow).build().output(0);
+                .addInput(flow).setAttr("T", value.dtype()).build().output(0);
     }
 
     public static Output size(Graph g, Output handle, Output flow, String name) {
