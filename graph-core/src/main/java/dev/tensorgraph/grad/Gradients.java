@@ -97,6 +97,10 @@ public final class Gradients {
                 } else if (gy.dtype() != y.dtype() || !gy.shape().isCompatibleWith(y.shape())) {
                     throw new InvalidArgumentException("gradients: gradYs[" + i + "] is " + gy.dtype() + gy.shape()
                             + " but y '" + y.name() + "' is " + y.dtype() + y.shape());
+                } else {
+                    // As TensorFlow: a given gradient enters under this call's name scope, which tensor array
+                    // gradients use to tell gradient computations apart.
+                    gy = g.opBuilder("Identity", "grad_ys_" + i).addInput(gy).build().output(0);
                 }
                 grads.computeIfAbsent(y, k -> new ArrayList<>()).add(gy);
             }

@@ -182,4 +182,26 @@ class DynamicRnnTest {
         assertSameNodes("dynamic_rnn_v1_gru_lengths", g, "rnn/while/gru_cell/");
         assertTrue(g.operation("rnn/gru_cell/gates/kernel") != null);
     }
+
+    @Test
+    void lstmGradientsWithRespectToInputsAndInitialStateMatchFiniteDifferences() {
+        dev.tensorgraph.testing.GradientChecker.check((tf, in) -> {
+            DynamicRnn.Result r = tf.nn.dynamicRnn(LSTMCell.create(3, true, 2.0, null, 2, null, 1.0, null), in.get(0),
+                    DynamicRnn.Options.create().initialState(List.of(in.get(1), in.get(2))));
+            return tf.add(tf.reduceSum(r.outputs(), new int[] {1}), tf.multiply(r.state().get(1), r.state().get(1)));
+        }, 1e-4, 1e-6, dev.tensorgraph.testing.GradientChecker.random(21, -1, 1, 2, 4, 3),
+                dev.tensorgraph.testing.GradientChecker.random(22, -1, 1, 2, 3),
+                dev.tensorgraph.testing.GradientChecker.random(23, -1, 1, 2, 2));
+    }
+
+    @Test
+    void gruGradientsWithSequenceLengthsMatchFiniteDifferences() {
+        dev.tensorgraph.testing.GradientChecker.check((tf, in) -> {
+            Output lengths = tf.constant(new int[] {3, 1});
+            DynamicRnn.Result r = tf.nn.dynamicRnn(GRUCell.create(3), in.get(0), DynamicRnn.Options.create()
+                    .sequenceLength(lengths).initialState(List.of(in.get(1))).timeMajor(true));
+            return tf.add(tf.reduceSum(r.outputs(), new int[] {0}), r.state().get(0));
+        }, 1e-4, 1e-6, dev.tensorgraph.testing.GradientChecker.random(24, -1, 1, 4, 2, 2),
+                dev.tensorgraph.testing.GradientChecker.random(25, -1, 1, 2, 3));
+    }
 }
