@@ -9,11 +9,15 @@ import java.util.function.Function;
 
 /**
  * Compiles a while loop of a plan being built: its iteration plan, once the slots of the values it reads are
- * known (so that loop variables stay on the side of memory where they enter), and then its step.
+ * known, and then its step. On a device, a loop variable lives where its body computes its next value (a
+ * first compile finds out where), so that iterations hand it on without copies; its entering value is copied
+ * there once, by the enclosing plan.
  */
 final class LoopStepBuilder {
     final LoopUnit unit;
     private final Plan iteration;
+    /** Where the step wants each of the loop's external inputs. */
+    private final boolean[] externalOnDevice;
 
     LoopStepBuilder(LoopUnit unit, Map<Output, Integer> slotOf, List<Boolean> slotOnDevice,
                     Function<String, VariableSlot> variables, DeviceContext device, boolean fuseOps) {
@@ -23,7 +27,15 @@ final class LoopStepBuilder {
         for (int i = 0; i < onDevice.length; i++) {
             onDevice[i] = slotOnDevice.get(slotOf.get(external.get(i)));
         }
-        this.iteration = Planner.compile(unit.iterationScope(onDevice), variables, device, false, fuseOps);
+        if (device != null) {
+            Plan first = Planner.compile(unit.iterationScope(onDevice, true), variables, device, false, fuseOps);
+            for (int j = 0; j < unit.variables.size(); j++) {
+                int in = external.indexOf(unit.variables.get(j).enter().input(0));
+                onDevice[in] = first.slotOnDevice[first.fetchSlots[1 + j]];
+            }
+        }
+        this.externalOnDevice = onDevice;
+        this.iteration = Planner.compile(unit.iterationScope(onDevice, false), variables, device, false, fuseOps);
     }
 
     /** Whether Exit value {@code i} leaves the loop in device memory. */
@@ -31,13 +43,13 @@ final class LoopStepBuilder {
         return iteration.slotOnDevice[iteration.fetchSlots[1 + unit.variables.size() + i]];
     }
 
-    /** The loop's step, reading the enclosing plan's slots {@code slotOf}. */
-    Step step(Map<Output, Integer> slotOf) {
-        List<Output> external = unit.externalInputs();
-        int[] in = new int[external.size()];
-        for (int i = 0; i < in.length; i++) {
-            in[i] = slotOf.get(external.get(i));
-        }
+    /** Where the step wants external input {@code i} (the enclosing plan copies it there when needed). */
+    boolean externalOnDevice(int i) {
+        return externalOnDevice[i];
+    }
+
+    /** The loop's step, reading the enclosing plan's slots {@code in} (one per external input, where wanted). */
+    Step step(int[] in, Map<Output, Integer> slotOf) {
         int[] out = new int[unit.exits.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = slotOf.get(unit.exits.get(i).output(0));

@@ -176,9 +176,11 @@ final class LoopUnit {
      * and each capture, in that order; fetches are the predicate, each loop variable's next value and each
      * Exit's input; targets are the ops the NextIteration and Exit ops wait for.
      *
-     * @param externalOnDevice where each of {@link #externalInputs()} is, in the enclosing plan
+     * @param externalOnDevice where each of {@link #externalInputs()} arrives
+     * @param nextWhereProduced whether next values are fetched where the body makes them (to find out where
+     *     that is), rather than where the loop variable lives
      */
-    PlanScope iterationScope(boolean[] externalOnDevice) {
+    PlanScope iterationScope(boolean[] externalOnDevice, boolean nextWhereProduced) {
         List<Output> feeds = new ArrayList<>();
         List<Boolean> feedOnDevice = new ArrayList<>();
         for (LoopVariable v : variables) {
@@ -205,7 +207,7 @@ final class LoopUnit {
         fetchOnDevice.add(Boolean.FALSE);
         for (int i = 0; i < variables.size(); i++) {
             fetches.add(variables.get(i).nextIteration().input(0));
-            fetchOnDevice.add(onDevice[2 * i]);
+            fetchOnDevice.add(nextWhereProduced ? null : onDevice[2 * i]);
         }
         for (Operation x : exits) {
             fetches.add(x.input(0));

@@ -124,7 +124,13 @@ public final class Planner {
         for (int s = 0; s < order.size(); s++) {
             Operation op = order.get(s);
             if (loopAt[s] != null) {
-                Step step = loopAt[s].step(slotOf);
+                List<Output> external = loopAt[s].unit.externalInputs();
+                int[] in = new int[external.size()];
+                for (int i = 0; i < in.length; i++) {
+                    int slot = slotOf.get(external.get(i));
+                    in[i] = b.locate(slot, loopAt[s].externalOnDevice(i), external.get(i), feedSlots.containsValue(slot));
+                }
+                Step step = loopAt[s].step(in, slotOf);
                 for (Operation x : loopAt[s].unit.exits) {
                     stepOf.put(x, step);
                 }
