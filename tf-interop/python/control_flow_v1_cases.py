@@ -15,10 +15,13 @@ import numpy as np
 import tensorflow as tf
 from google.protobuf import text_format
 
-tf.compat.v1.disable_eager_execution()
-tf.compat.v1.disable_control_flow_v2()
-tf.compat.v1.disable_resource_variables()
 v1 = tf.compat.v1
+if __name__ == "__main__" and sys.argv[1:] == ["frozen"]:
+    pass  # eager and control flow v2, for tf.function
+else:
+    v1.disable_eager_execution()
+    v1.disable_control_flow_v2()
+    v1.disable_resource_variables()
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "graph-ops", "src", "test",
                     "resources", "tf-cases")
@@ -56,8 +59,8 @@ def write_case(name, graph, description, feeds, fetches, run_first=(), notes=(),
     with v1.Session(graph=graph) as s:
         for t in run_first:
             s.run(t)
-        feed_dict = {graph.get_tensor_by_name(k + ":0"): v for k, v in feeds.items()}
-        results = s.run([graph.get_tensor_by_name(f) for f in fetches], feed_dict)
+        feed_dict = {k + ":0": v for k, v in feeds.items()}
+        results = s.run(list(fetches), feed_dict)
         if extra is not None:
             extra(s, feed_dict)
     with open(os.path.join(d, "feeds.json"), "w") as f:
@@ -311,6 +314,48 @@ def dynamic_rnn_train():
                       "initial": record["initial"], "final": record["final"]}))
 
 
+# ---- control flow v2 lowered to v1 frames by freezing -------------------------------------------------------
+
+def frozen_case(name, description, fn_builder, specs, feeds):
+    """Freezes a tf.function as convert_variables_to_constants_v2 does by default (While and If lowered to v1
+    Enter/Merge/Switch frames, unused DT_VARIANT and other placeholders left behind) and writes it as a case."""
+    from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+    fn = tf.function(fn_builder()).get_concrete_function(*specs)
+    frozen = convert_variables_to_constants_v2(fn)
+    fetches = [t.name for t in frozen.outputs]
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.graph_util.import_graph_def(frozen.graph.as_graph_def(), name="")
+    write_case(name, graph, description, feeds, fetches)
+
+
+def frozen_cases():
+    """Run in a separate process: these need eager execution and control flow v2."""
+    r = rng(31)
+    w = tf.Variable(r.uniform(-0.5, 0.5, [3, 3]).astype(np.float32))
+
+    def loop():
+        def f(x, n):
+            acc = x
+            for i in tf.range(n):
+                acc = tf.tanh(tf.matmul(acc, w)) + tf.cast(i, tf.float32) * 0.1
+            return acc
+        return f
+    frozen_case("frozen_v2_while_lowered", "a tf.function loop (control flow v2 While) frozen by "
+                "convert_variables_to_constants_v2, which lowers it to v1 frames",
+                loop, [tf.TensorSpec([2, 3], tf.float32, name="x"), tf.TensorSpec([], tf.int32, name="n")],
+                {"x": r.uniform(-1, 1, [2, 3]).astype(np.float32), "n": np.array(6, np.int32)})
+    for kind in ("lstm", "gru"):
+        tf.keras.utils.set_random_seed(5)
+        layer = tf.keras.layers.LSTM(8, return_sequences=True) if kind == "lstm" else \
+            tf.keras.layers.GRU(8, return_sequences=True)
+        model = tf.keras.Sequential([tf.keras.Input((5, 3)), layer, tf.keras.layers.Dense(2)])
+        frozen_case("frozen_v2_keras_" + kind, "a Keras %s frozen with its control flow lowered to v1 frames "
+                    "(TensorList ops inside, DT_VARIANT placeholders left unconnected)" % kind.upper(),
+                    lambda: (lambda x: model(x)), [tf.TensorSpec([4, 5, 3], tf.float32, name="x")],
+                    {"x": r.uniform(-1, 1, [4, 5, 3]).astype(np.float32)})
+
+
 def main_rnn():
     dynamic_rnn_forward("lstm")
     dynamic_rnn_forward("basic_lstm")
@@ -319,5 +364,11 @@ def main_rnn():
 
 
 if __name__ == "__main__":
-    main()
-    main_rnn()
+    if sys.argv[1:] == ["frozen"]:
+        frozen_cases()
+    else:
+        main()
+        main_rnn()
+        # The frozen cases need eager execution, which this process has turned off.
+        import subprocess
+        subprocess.run([sys.executable, __file__, "frozen"], check=True)

@@ -1,9 +1,12 @@
 package dev.tensorgraph.ops.rnn;
 
+import static dev.tensorgraph.testing.TfReference.assertClose;
+import static dev.tensorgraph.testing.TfReference.caseDir;
+import static dev.tensorgraph.testing.TfReference.json;
+import static dev.tensorgraph.testing.TfReference.tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tensorgraph.DType;
 import dev.tensorgraph.Graph;
@@ -17,8 +20,6 @@ import dev.tensorgraph.Variable;
 import dev.tensorgraph.ops.Tf;
 import dev.tensorgraph.proto.GraphDef;
 import dev.tensorgraph.proto.NodeDef;
-import dev.tensorgraph.testing.Json;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,34 +34,6 @@ import org.junit.jupiter.api.Test;
  * cases): TensorFlow's variable names and cell op names, and its outputs and states to 1e-5 with its variables.
  */
 class DynamicRnnTest {
-    static Path caseDir(String name) throws Exception {
-        return Path.of(DynamicRnnTest.class.getResource("/tf-cases/" + name).toURI());
-    }
-
-    static Map<String, Object> json(Path p) throws Exception {
-        return Json.parseObject(Files.readString(p, StandardCharsets.UTF_8));
-    }
-
-    @SuppressWarnings("unchecked")
-    static Tensor tensor(Object spec) {
-        Map<String, Object> m = (Map<String, Object>) spec;
-        List<Object> dims = (List<Object>) m.get("shape");
-        long[] shape = dims.stream().mapToLong(d -> ((Number) d).longValue()).toArray();
-        List<Object> v = (List<Object>) m.get("values");
-        return switch ((String) m.get("dtype")) {
-            case "float32" -> {
-                float[] a = new float[v.size()];
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = ((Number) v.get(i)).floatValue();
-                }
-                yield Tensor.of(DType.FLOAT32, Shape.of(shape), a);
-            }
-            case "int32" -> Tensor.of(DType.INT32, Shape.of(shape), v.stream().mapToInt(x -> ((Number) x).intValue())
-                    .toArray());
-            default -> throw new IllegalArgumentException(m.get("dtype").toString());
-        };
-    }
-
     /** TensorFlow's variable values after its {@code set_variables}, by variable name, run in the imported graph. */
     static Map<String, Tensor> tensorFlowVariables(Path dir) throws Exception {
         Graph tfGraph = Graph.fromGraphDef(Files.readAllBytes(dir.resolve("graph.pb")));
@@ -74,21 +47,6 @@ class DynamicRnnTest {
             }
         }
         return values;
-    }
-
-    static void assertClose(String what, Tensor want, Tensor got) {
-        assertEquals(want.shape(), got.shape(), what + " shape");
-        double[] w = want.toDoubles();
-        double[] a = got.toDoubles();
-        double max = 0;
-        for (double x : w) {
-            max = Math.max(max, Math.abs(x));
-        }
-        for (int i = 0; i < w.length; i++) {
-            if (Math.abs(w[i] - a[i]) > 1e-5 * Math.max(max, 1e-3)) {
-                fail(what + "[" + i + "]: TensorFlow " + w[i] + ", here " + a[i]);
-            }
-        }
     }
 
     /** Runs {@code build} on a fresh graph with TensorFlow's variable values and compares with expected.json. */

@@ -1,9 +1,9 @@
 package dev.tensorgraph.ops.rnn;
 
-import static dev.tensorgraph.ops.rnn.DynamicRnnTest.assertClose;
-import static dev.tensorgraph.ops.rnn.DynamicRnnTest.caseDir;
-import static dev.tensorgraph.ops.rnn.DynamicRnnTest.json;
-import static dev.tensorgraph.ops.rnn.DynamicRnnTest.tensor;
+import static dev.tensorgraph.testing.TfReference.assertClose;
+import static dev.tensorgraph.testing.TfReference.caseDir;
+import static dev.tensorgraph.testing.TfReference.json;
+import static dev.tensorgraph.testing.TfReference.tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tensorgraph.DType;
