@@ -65,79 +65,54 @@ final class LoopFrames {
         this.unitAt = unitAt;
     }
 
-    static boolean isEnter(Operation op) {
-        return op.type().equals("Enter") || op.type().equals("RefEnter");
-    }
-
-    static boolean isExit(Operation op) {
-        return op.type().equals("Exit") || op.type().equals("RefExit");
-    }
-
-    static boolean isNextIteration(Operation op) {
-        return op.type().equals("NextIteration") || op.type().equals("RefNextIteration");
-    }
-
-    static boolean isMerge(Operation op) {
-        return op.type().equals("Merge") || op.type().equals("RefMerge");
-    }
-
-    /** Whether input {@code i} of {@code op} is a loop's back edge, which ordering ignores. */
-    static boolean isBackEdge(Operation op, int i) {
-        return isMerge(op) && isNextIteration(op.input(i).op());
-    }
-
     /**
      * The loops of {@code pruned} (the ops one scope needs), or null when it has none. Fetches and targets
      * must be outside every loop; a loop's results leave it through its Exit ops.
      */
-    static LoopFrames analyze(List<Operation> pruned, PlanScope scope) {
-        boolean any = false;
-        for (Operation op : pruned) {
-            any |= isEnter(op) || isExit(op) || isNextIteration(op);
-        }
-        if (!any) {
+    static LoopFrames analyze(List<Operation> pruned, PlanScope scope, LoopRoles roles) {
+        if (!roles.anyLoop(pruned)) {
             return null;
         }
         Set<Operation> inPlan = Collections.newSetFromMap(new IdentityHashMap<>());
         inPlan.addAll(pruned);
-        List<Operation> topo = topologicalOrder(pruned, inPlan);
+        List<Operation> topo = topologicalOrder(pruned, inPlan, roles);
         Frame top = new Frame(scope.frameName(), null);
         IdentityHashMap<Operation, Frame> frameOf = new IdentityHashMap<>();
         for (Operation op : topo) {
             Frame in = top;
             for (int i = 0; i < op.numInputs(); i++) {
                 Operation p = op.input(i).op();
-                if (inPlan.contains(p) && !isBackEdge(op, i)) {
-                    in = deeper(in, resultFrame(p, frameOf), op, p);
+                if (inPlan.contains(p) && !roles.isBackEdge(op, i)) {
+                    in = deeper(in, resultFrame(p, frameOf, roles), op, p);
                 }
             }
             for (Operation p : op.controlInputs()) {
                 if (inPlan.contains(p)) {
-                    in = deeper(in, resultFrame(p, frameOf), op, p);
+                    in = deeper(in, resultFrame(p, frameOf, roles), op, p);
                 }
             }
-            frameOf.put(op, isEnter(op) ? in.child(frameName(op)) : in);
+            frameOf.put(op, roles.isEnter(op) ? in.child(frameName(op)) : in);
         }
         for (Output f : scope.fetches()) {
             Operation p = f.op();
-            if (inPlan.contains(p) && resultFrame(p, frameOf) != top) {
+            if (inPlan.contains(p) && resultFrame(p, frameOf, roles) != top) {
                 throw new InvalidArgumentException("cannot fetch '" + f.name() + "': it is computed inside "
                         + frameOf.get(p).describe() + "; fetch a value the loop returns (an Exit) instead");
             }
         }
         for (Operation t : scope.targets()) {
-            if (resultFrame(t, frameOf) != top) {
+            if (resultFrame(t, frameOf, roles) != top) {
                 throw new InvalidArgumentException("cannot run '" + t.name() + "' as a target: it is inside "
                         + frameOf.get(t).describe());
             }
         }
-        return group(topo, top, frameOf, inPlan);
+        return group(topo, top, frameOf, inPlan, roles);
     }
 
     /** The frame an op's outputs live in: an Exit's is the one its loop was entered from. */
-    private static Frame resultFrame(Operation p, IdentityHashMap<Operation, Frame> frameOf) {
+    private static Frame resultFrame(Operation p, IdentityHashMap<Operation, Frame> frameOf, LoopRoles roles) {
         Frame f = frameOf.get(p);
-        if (isExit(p)) {
+        if (roles.isExit(p)) {
             if (f.parent == null || f.depth == 0) {
                 throw new InvalidArgumentException("Exit op '" + p.name() + "' is not inside a while loop: no Enter op "
                         + "leads to it");
@@ -167,14 +142,14 @@ final class LoopFrames {
     }
 
     /** Kahn's algorithm over data edges (back edges left out) and control edges, lowest op id first. */
-    private static List<Operation> topologicalOrder(List<Operation> ops, Set<Operation> inPlan) {
+    private static List<Operation> topologicalOrder(List<Operation> ops, Set<Operation> inPlan, LoopRoles roles) {
         IdentityHashMap<Operation, Integer> pending = new IdentityHashMap<>();
         IdentityHashMap<Operation, List<Operation>> consumers = new IdentityHashMap<>();
         for (Operation op : ops) {
             int n = 0;
             for (int i = 0; i < op.numInputs(); i++) {
                 Operation p = op.input(i).op();
-                if (inPlan.contains(p) && !isBackEdge(op, i)) {
+                if (inPlan.contains(p) && !roles.isBackEdge(op, i)) {
                     n++;
                     consumers.computeIfAbsent(p, k -> new ArrayList<>()).add(op);
                 }
@@ -217,7 +192,7 @@ final class LoopFrames {
 
     /** Groups the ops of each loop directly inside {@code top} into a unit and orders units and the other ops. */
     private static LoopFrames group(List<Operation> topo, Frame top, IdentityHashMap<Operation, Frame> frameOf,
-                                    Set<Operation> inPlan) {
+                                    Set<Operation> inPlan, LoopRoles roles) {
         LinkedHashMap<Frame, List<Operation>> members = new LinkedHashMap<>();
         IdentityHashMap<Operation, Frame> loopOf = new IdentityHashMap<>();
         List<Object> nodes = new ArrayList<>();
@@ -235,7 +210,7 @@ final class LoopFrames {
         }
         IdentityHashMap<Frame, LoopUnit> units = new IdentityHashMap<>();
         for (Map.Entry<Frame, List<Operation>> e : members.entrySet()) {
-            LoopUnit u = LoopUnit.of(e.getKey().name, e.getValue(), frameOf, e.getKey());
+            LoopUnit u = LoopUnit.of(e.getKey().name, e.getValue(), frameOf, e.getKey(), roles);
             units.put(e.getKey(), u);
             nodes.add(u);
         }

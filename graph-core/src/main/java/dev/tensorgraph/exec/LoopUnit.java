@@ -48,7 +48,7 @@ final class LoopUnit {
      * checked to have TensorFlow's structure.
      */
     static LoopUnit of(String frameName, List<Operation> members, IdentityHashMap<Operation, LoopFrames.Frame> frameOf,
-                       LoopFrames.Frame frame) {
+                       LoopFrames.Frame frame, LoopRoles roles) {
         Set<Operation> inLoop = Collections.newSetFromMap(new IdentityHashMap<>());
         inLoop.addAll(members);
         Operation loopCond = null;
@@ -56,7 +56,7 @@ final class LoopUnit {
         LinkedHashSet<Operation> externalControls = new LinkedHashSet<>();
         for (Operation op : members) {
             boolean own = frameOf.get(op) == frame;
-            if (own && op.type().equals("LoopCond")) {
+            if (own && roles.isLoopCondition(op)) {
                 if (loopCond != null) {
                     throw new InvalidArgumentException("while loop '" + frameName + "' has two LoopCond ops, '"
                             + loopCond.name() + "' and '" + op.name() + "'");
@@ -79,27 +79,27 @@ final class LoopUnit {
         }
         LoopUnit u = new LoopUnit(frameName, members, loopCond, new ArrayList<>(external),
                 new ArrayList<>(externalControls));
-        u.classify(frameOf, frame, inLoop);
+        u.classify(frameOf, frame, inLoop, roles);
         return u;
     }
 
     private void classify(IdentityHashMap<Operation, LoopFrames.Frame> frameOf, LoopFrames.Frame frame,
-                          Set<Operation> inLoop) {
+                          Set<Operation> inLoop, LoopRoles roles) {
         IdentityHashMap<Operation, Operation> mergeOfEnter = new IdentityHashMap<>();
         for (Operation op : members) {
             boolean own = frameOf.get(op) == frame;
-            if (own && LoopFrames.isEnter(op)) {
+            if (own && roles.isEnter(op)) {
                 if (Boolean.TRUE.equals(op.attrs().get("is_constant"))) {
                     constantEnters.add(op);
                 }
-            } else if (own && LoopFrames.isExit(op)) {
+            } else if (own && roles.isExit(op)) {
                 exits.add(op);
-            } else if (own && LoopFrames.isMerge(op) && hasBackEdge(op)) {
-                LoopVariable v = loopVariable(op, frameOf, frame);
+            } else if (own && roles.isMerge(op) && hasBackEdge(op, roles)) {
+                LoopVariable v = loopVariable(op, frameOf, frame, roles);
                 variables.add(v);
                 mergeOfEnter.put(v.enter(), op);
             }
-            if (!(own && LoopFrames.isEnter(op))) {
+            if (!(own && roles.isEnter(op))) {
                 for (int i = 0; i < op.numInputs(); i++) {
                     Output in = op.input(i);
                     if (!inLoop.contains(in.op()) && !captures.contains(in)) {
@@ -114,7 +114,7 @@ final class LoopUnit {
         for (Operation op : members) {
             for (int i = 0; i < op.numInputs(); i++) {
                 Operation src = op.input(i).op();
-                if (LoopFrames.isEnter(src) && frameOf.get(src) == frame && !constantEnters.contains(src)
+                if (roles.isEnter(src) && frameOf.get(src) == frame && !constantEnters.contains(src)
                         && mergeOfEnter.get(src) != op) {
                     throw new UnimplementedException("Enter op '" + src.name() + "' of while loop '" + frameName
                             + "' is not constant but feeds " + op.type() + " op '" + op.name()
@@ -124,9 +124,9 @@ final class LoopUnit {
         }
     }
 
-    private static boolean hasBackEdge(Operation merge) {
+    private static boolean hasBackEdge(Operation merge, LoopRoles roles) {
         for (int i = 0; i < merge.numInputs(); i++) {
-            if (LoopFrames.isBackEdge(merge, i)) {
+            if (roles.isBackEdge(merge, i)) {
                 return true;
             }
         }
@@ -134,15 +134,15 @@ final class LoopUnit {
     }
 
     private LoopVariable loopVariable(Operation merge, IdentityHashMap<Operation, LoopFrames.Frame> frameOf,
-                                      LoopFrames.Frame frame) {
+                                      LoopFrames.Frame frame, LoopRoles roles) {
         Operation enter = null;
         Operation next = null;
         if (merge.numInputs() == 2) {
             for (int i = 0; i < 2; i++) {
                 Operation src = merge.input(i).op();
-                if (LoopFrames.isBackEdge(merge, i)) {
+                if (roles.isBackEdge(merge, i)) {
                     next = frameOf.get(src) == frame ? src : null;
-                } else if (LoopFrames.isEnter(src) && frameOf.get(src) == frame
+                } else if (roles.isEnter(src) && frameOf.get(src) == frame
                         && !Boolean.TRUE.equals(src.attrs().get("is_constant"))) {
                     enter = src;
                 }

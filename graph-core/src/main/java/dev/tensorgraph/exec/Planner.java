@@ -3,7 +3,9 @@ package dev.tensorgraph.exec;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.device.DeviceContext;
+import dev.tensorgraph.device.RunRecorder;
 import dev.tensorgraph.errors.InvalidArgumentException;
+import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.VariableSlot;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,13 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Planner {
     private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
-    private static final Set<String> VARIABLE_OPS = Set.of("VariableV2", "Variable");
-
     private Planner() {}
-
-    public static boolean isVariableOp(Operation op) {
-        return VARIABLE_OPS.contains(op.type());
-    }
 
     public static Plan build(List<Output> feeds, List<Output> fetches, List<Operation> targets,
                              Function<String, VariableSlot> variables, DeviceContext device) {
@@ -58,10 +54,10 @@ public final class Planner {
         List<Output> fetches = scope.fetches();
         Set<Output> fed = new HashSet<>(feeds);
         List<Operation> pruned = prune(fed, fetches, scope.targets(), scope.boundary(), scope.within());
-        LoopFrames loops = LoopFrames.analyze(pruned, scope);
+        Placement placement = device == null || pruned.isEmpty() ? Placement.cpuOnly()
+                : Placement.forDevice(device.deviceType(), pruned.get(0).graph());
+        LoopFrames loops = LoopFrames.analyze(pruned, scope, new LoopRoles(placement::role));
         List<Operation> order = loops == null ? pruned : loops.order();
-        Placement placement = device == null || order.isEmpty() ? Placement.cpuOnly()
-                : Placement.forDevice(device.deviceType(), order.get(0).graph());
         Builder b = new Builder(device);
 
         Map<Output, Integer> slotOf = new HashMap<>();
@@ -73,7 +69,8 @@ public final class Planner {
             slotOf.put(f, slot);
         }
         // Reads by ops inside loops count too: a value a loop reads must not be fused away.
-        Map<Operation, OpFusion.Pair> fusible = fuseOps ? OpFusion.candidates(pruned, fed, fetches) : Map.of();
+        Map<Operation, OpFusion.Pair> fusible = fuseOps
+                ? OpFusion.candidates(pruned, fed, fetches, placement.fusionPatterns()) : Map.of();
         if (loops != null && !fusible.isEmpty()) {
             Set<Operation> inOrder = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
             inOrder.addAll(order);
@@ -150,7 +147,7 @@ public final class Planner {
                 Output src = op.input(i);
                 int slot = slotOf.get(src);
                 if (op.def().isRefInput(i)) {
-                    Operation variable = variableBehind(src);
+                    Operation variable = variableBehind(src, placement);
                     if (variable == null) {
                         throw new InvalidArgumentException("input " + i + " of " + op.type() + " op '" + op.name()
                                 + "' must be a variable, but comes from " + src.op().type() + " op '" + src.op().name() + "'");
@@ -168,16 +165,16 @@ public final class Planner {
             }
             int[] controls = new int[op.controlInputs().size()];
             VariableSlot own = null;
-            if (isVariableOp(op)) {
+            if (placement.isVariable(op)) {
                 own = variables.apply(op.name());
                 planVariables.add(own);
             }
-            if (op.type().equals("Switch") || op.type().equals("Merge")) {
-                deadness = true;
-            }
+            KernelFactory.Role role = placement.role(op);
+            boolean merges = role == KernelFactory.Role.RUNS_ON_ANY_LIVE_INPUT;
+            deadness |= merges || role == KernelFactory.Role.MARKS_OUTPUTS_DEAD;
             Step step = pair != null
                     ? Step.fused(op, pair.consumer(), p.kernel(), p.factory(), p.onDevice(), in, out, controls)
-                    : new Step(op, p.kernel(), p.factory(), p.onDevice(), in, out, controls, refs, own);
+                    : new Step(op, p.kernel(), p.factory(), p.onDevice(), in, out, controls, refs, own, role);
             stepOf.put(op, step);
             if (pair != null) {
                 stepOf.put(pair.consumer(), step);
@@ -222,8 +219,9 @@ public final class Planner {
                 }
             }
         }
+        RunRecorder recorder = capture.capturable ? device.newRecorder() : null;
         return new Plan(steps, b.numSlots(), feedSlots, List.copyOf(feeds), fetchSlots,
-                planVariables.toArray(new VariableSlot[0]), deadness, device, b.onDevice(), capture);
+                planVariables.toArray(new VariableSlot[0]), deadness, device, b.onDevice(), capture, recorder);
     }
 
     /**
@@ -248,22 +246,20 @@ public final class Planner {
     }
 
     /**
-     * The variable op a ref input reads: its producer, or the variable behind a loop's {@code RefEnter} (and
-     * TensorFlow's other ref-forwarding ops); null when a ref input does not come from a variable.
+     * The variable op a ref input reads: its producer, or the variable behind ops that pass a ref on (a loop's
+     * {@code RefEnter}, {@code RefIdentity}, {@code Assign}: ops whose first input is a ref); null when a ref
+     * input does not come from a variable.
      */
-    static Operation variableBehind(Output ref) {
+    private static Operation variableBehind(Output ref, Placement placement) {
         Operation op = ref.op();
-        for (int hops = 0; hops < 1000 && !isVariableOp(op); hops++) {
-            if (!REF_FORWARDING.contains(op.type()) || op.numInputs() == 0) {
+        for (int hops = 0; hops < 1000 && !placement.isVariable(op); hops++) {
+            if (op.numInputs() == 0 || !op.def().isRefInput(0)) {
                 return null;
             }
             op = op.input(0).op();
         }
-        return isVariableOp(op) ? op : null;
+        return placement.isVariable(op) ? op : null;
     }
-
-    private static final Set<String> REF_FORWARDING = Set.of("RefEnter", "RefExit", "RefIdentity", "RefSwitch",
-            "RefNextIteration", "RefMerge");
 
     /** Accumulates slots and steps: feed uploads first, then ops with the copies they need, then downloads of fetches. */
     private static final class Builder {

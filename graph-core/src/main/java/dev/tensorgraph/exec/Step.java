@@ -35,9 +35,10 @@ final class Step {
     /** Variable slot per input (null where the input is not a ref), and the op's own slot for variable ops. */
     final VariableSlot[] refSlots;
     final VariableSlot ownVariable;
+    /** Runs when any input is live rather than skipped when one is dead (see {@link KernelFactory.Role}). */
     final boolean isMerge;
-    /** TensorFlow's ControlTrigger: runs even when what it waits for is dead. */
-    final boolean isControlTrigger;
+    /** Runs, its outputs live, even when what it waits for is dead (see {@link KernelFactory.Role}). */
+    final boolean ignoresDeadness;
     /** The loop a LOOP step runs, else null. */
     final LoopKernel loop;
     /** The second op of a fused step (see {@link OpFusion}), or null. */
@@ -46,9 +47,9 @@ final class Step {
     final String profileName;
 
     Step(Operation op, Kernel kernel, KernelFactory factory, boolean onDevice, int[] inputs, int[] outputs,
-         int[] controlSteps, VariableSlot[] refSlots, VariableSlot ownVariable) {
+         int[] controlSteps, VariableSlot[] refSlots, VariableSlot ownVariable, KernelFactory.Role role) {
         this(Kind.OP, op, op.name() + " (" + op.type() + ")", kernel, factory, onDevice, inputs, outputs,
-                controlSteps, refSlots, ownVariable, null);
+                controlSteps, refSlots, ownVariable, role, null);
     }
 
     /** One step running {@code producer} and {@code consumer} with one kernel; inputs are the producer's. */
@@ -56,19 +57,20 @@ final class Step {
                       int[] inputs, int[] outputs, int[] controlSteps) {
         return new Step(Kind.OP, producer, producer.name() + " (" + producer.type() + ") fused with " + consumer.name()
                 + " (" + consumer.type() + ")", kernel, factory, onDevice, inputs, outputs, controlSteps,
-                new VariableSlot[inputs.length], null, consumer);
+                new VariableSlot[inputs.length], null, KernelFactory.Role.ORDINARY, consumer);
     }
 
     private Step(Kind kind, Operation op, String description, Kernel kernel, KernelFactory factory, boolean onDevice,
                  int[] inputs, int[] outputs, int[] controlSteps, VariableSlot[] refSlots, VariableSlot ownVariable,
-                 Operation fusedConsumer) {
+                 KernelFactory.Role role, Operation fusedConsumer) {
         this(kind, op, description, kernel, factory, onDevice, inputs, outputs, controlSteps, refSlots, ownVariable,
-                fusedConsumer, kind == Kind.OP ? op.controlInputs() : java.util.List.of(), null);
+                role, fusedConsumer, kind == Kind.OP ? op.controlInputs() : java.util.List.of(), null);
     }
 
     private Step(Kind kind, Operation op, String description, Kernel kernel, KernelFactory factory, boolean onDevice,
                  int[] inputs, int[] outputs, int[] controlSteps, VariableSlot[] refSlots, VariableSlot ownVariable,
-                 Operation fusedConsumer, java.util.List<Operation> controlOps, LoopKernel loop) {
+                 KernelFactory.Role role, Operation fusedConsumer, java.util.List<Operation> controlOps,
+                 LoopKernel loop) {
         this.kind = kind;
         this.op = op;
         this.description = description;
@@ -80,8 +82,8 @@ final class Step {
         this.controlSteps = controlSteps;
         this.refSlots = refSlots;
         this.ownVariable = ownVariable;
-        this.isMerge = kind == Kind.OP && op.type().equals("Merge");
-        this.isControlTrigger = kind == Kind.OP && op.type().equals("ControlTrigger");
+        this.isMerge = role == KernelFactory.Role.RUNS_ON_ANY_LIVE_INPUT;
+        this.ignoresDeadness = role == KernelFactory.Role.IGNORES_DEADNESS;
         this.controlOps = controlOps;
         this.loop = loop;
         this.fusedConsumer = fusedConsumer;
@@ -95,8 +97,8 @@ final class Step {
     static Step loop(Operation representative, LoopKernel loop, int[] inputs, int[] outputs,
                      java.util.List<Operation> externalControls) {
         return new Step(Kind.LOOP, representative, "while loop '" + loop.frameName() + "'", loop, null, false, inputs,
-                outputs, new int[externalControls.size()], new VariableSlot[inputs.length], null, null,
-                externalControls, loop);
+                outputs, new int[externalControls.size()], new VariableSlot[inputs.length], null,
+                KernelFactory.Role.ORDINARY, null, externalControls, loop);
     }
 
     /** A copy of slot {@code from} into slot {@code to}, to the device ({@code upload}) or back to the host. */
@@ -104,6 +106,6 @@ final class Step {
         String what = upload ? "copy '" + tensorName + "' to " + deviceName : "copy '" + tensorName + "' from " + deviceName;
         return new Step(upload ? Kind.UPLOAD : Kind.DOWNLOAD, producer, what,
                 upload ? CopyKernels.UPLOAD : CopyKernels.DOWNLOAD, null, true, new int[] {from}, new int[] {to},
-                new int[0], new VariableSlot[1], null, null);
+                new int[0], new VariableSlot[1], null, KernelFactory.Role.ORDINARY, null);
     }
 }

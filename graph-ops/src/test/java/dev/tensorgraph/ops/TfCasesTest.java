@@ -67,16 +67,6 @@ class TfCasesTest {
         return Json.parseObject(Files.readString(p, StandardCharsets.UTF_8));
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Object> list(Object o) {
-        return o == null ? List.of() : (List<Object>) o;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object o) {
-        return (Map<String, Object>) o;
-    }
-
     /** Skips the case (never fails it) when an op type or its CPU kernel is not there yet. */
     private static void assumeOpsAvailable(GraphDef def) {
         Set<String> missingOps = new TreeSet<>();
@@ -113,22 +103,22 @@ class TfCasesTest {
         Map<String, Object> feeds = json(d.resolve("feeds.json"));
         Map<String, Object> expected = json(d.resolve("expected.json"));
         try (Session s = new Session(g, SessionOptions.cpuOnly())) {
-            for (Object target : list(spec.get("run_first"))) {
+            for (Object target : Json.asList(spec.get("run_first"))) {
                 s.runner().target((String) target).run();
             }
             Session.Runner r = s.runner();
             for (Map.Entry<String, Object> f : feeds.entrySet()) {
                 String tensorName = f.getKey().contains(":") ? f.getKey() : f.getKey() + ":0";
-                r.feed(tensorName, tensor(map(f.getValue())));
+                r.feed(tensorName, tensor(Json.asMap(f.getValue())));
             }
             List<String> fetches = new ArrayList<>();
-            for (Object f : list(spec.get("fetches"))) {
+            for (Object f : Json.asList(spec.get("fetches"))) {
                 fetches.add((String) f);
                 r.fetch((String) f);
             }
             List<Tensor> results = r.run();
             for (int i = 0; i < fetches.size(); i++) {
-                Map<String, Object> want = map(expected.get(fetches.get(i)));
+                Map<String, Object> want = Json.asMap(expected.get(fetches.get(i)));
                 assertTrue(want != null, name + ": expected.json has no entry for " + fetches.get(i));
                 assertClose(name + " " + fetches.get(i), want, results.get(i));
             }
@@ -228,12 +218,12 @@ class TfCasesTest {
 
     private static Tensor tensor(Map<String, Object> spec) {
         DType dtype = DType.fromName((String) spec.get("dtype"));
-        List<Object> dims = list(spec.get("shape"));
+        List<Object> dims = Json.asList(spec.get("shape"));
         long[] shape = new long[dims.size()];
         for (int i = 0; i < shape.length; i++) {
             shape[i] = ((Number) dims.get(i)).longValue();
         }
-        List<Object> v = list(spec.get("values"));
+        List<Object> v = Json.asList(spec.get("values"));
         int n = v.size();
         Object flat = switch (dtype) {
             case FLOAT32 -> { float[] a = new float[n]; for (int i = 0; i < n; i++) a[i] = ((Number) v.get(i)).floatValue(); yield a; }

@@ -6,32 +6,40 @@ import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InternalException;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.kernel.KernelContext;
+import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.KernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
+import java.util.Map;
 
 /**
  * CPU kernels of the control-flow primitives. {@code Switch} forwards its data to output 1 when the predicate
  * is true, else to output 0, and marks the other output dead; {@code Merge} forwards its first live input and
- * that input's index. The executor skips ops downstream of a dead tensor and runs a Merge when any input is live.
+ * that input's index. Their roles tell the executor so: it skips ops downstream of a dead tensor and runs a
+ * Merge when any input is live.
  *
  * <p>The while-loop primitives forward their input, as TensorFlow's kernels do: which frame and iteration a
- * value belongs to is the executor's business (a loop runs as one step, its Enter, Merge, NextIteration and
- * Exit ops stood in for by the step itself), so {@code Enter}, {@code Exit} and {@code NextIteration} only run
- * here when a plan uses one outside that structure. {@code LoopCond} forwards the predicate;
- * {@code ControlTrigger} does nothing.
+ * value belongs to is the executor's business (their roles let the planner find each loop and run it as one
+ * step, its Enter, Merge, NextIteration and Exit ops stood in for by the step itself), so {@code Enter},
+ * {@code Exit} and {@code NextIteration} only run here when a plan uses one outside that structure.
+ * {@code LoopCond} forwards the predicate; {@code ControlTrigger} does nothing, even after dead inputs.
  */
 public final class ControlFlowKernels implements KernelLibrary {
     private static final String CPU = KernelRegistry.CPU;
 
     @Override
     public void register(KernelRegistry r) {
-        r.register(CPU, "Switch", op -> ControlFlowKernels::doSwitch);
-        r.register(CPU, "Merge", op -> ControlFlowKernels::merge);
-        for (String forward : new String[] {"Enter", "RefEnter", "Exit", "RefExit", "NextIteration", "RefNextIteration",
-                "LoopCond"}) {
-            r.register(CPU, forward, op -> ctx -> ctx.setOutput(0, ctx.input(0)));
-        }
-        r.register(CPU, "ControlTrigger", op -> ctx -> { });
+        r.register(CPU, "Switch", KernelFactory.withRole(op -> ControlFlowKernels::doSwitch,
+                KernelFactory.Role.MARKS_OUTPUTS_DEAD));
+        r.register(CPU, "Merge", KernelFactory.withRole(op -> ControlFlowKernels::merge,
+                KernelFactory.Role.RUNS_ON_ANY_LIVE_INPUT));
+        Map<String, KernelFactory.Role> forwarding = Map.of("Enter", KernelFactory.Role.LOOP_ENTER,
+                "RefEnter", KernelFactory.Role.LOOP_ENTER, "Exit", KernelFactory.Role.LOOP_EXIT,
+                "RefExit", KernelFactory.Role.LOOP_EXIT, "NextIteration", KernelFactory.Role.LOOP_NEXT_ITERATION,
+                "RefNextIteration", KernelFactory.Role.LOOP_NEXT_ITERATION, "LoopCond",
+                KernelFactory.Role.LOOP_CONDITION);
+        forwarding.forEach((type, role) ->
+                r.register(CPU, type, KernelFactory.withRole(op -> ctx -> ctx.setOutput(0, ctx.input(0)), role)));
+        r.register(CPU, "ControlTrigger", KernelFactory.withRole(op -> ctx -> { }, KernelFactory.Role.IGNORES_DEADNESS));
         r.register(CPU, "Assert", op -> {
             int summarize = op.attrInt("summarize");
             return ctx -> {

@@ -5,6 +5,7 @@ import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.kernel.DeviceKernelLibrary;
 import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.KernelRegistry;
+import java.util.Map;
 
 /**
  * GPU kernels of the while-loop primitives. A loop runs as one step whose bookkeeping is on the host (the
@@ -17,17 +18,20 @@ public final class LoopGpuKernels implements DeviceKernelLibrary {
 
     @Override
     public void register(KernelRegistry r) {
-        for (String type : new String[] {"Enter", "RefEnter", "Exit", "RefExit", "NextIteration", "RefNextIteration"}) {
-            r.register(GPU, type, op -> {
-                if (op.attrType("T") == DType.STRING || op.attrType("T").isObjectValued()) {
-                    throw new UnimplementedException(op.type() + " op '" + op.name() + "' passes " + op.attrType("T")
-                            + " values, which stay in host memory");
-                }
-                return ctx -> ctx.setOutput(0, ctx.deviceInput(0));
-            });
-        }
-        r.register(GPU, "LoopCond", KernelFactory.withHostMemory(op -> ctx -> ctx.setOutput(0, ctx.input(0)),
+        Map<String, KernelFactory.Role> forwarding = Map.of("Enter", KernelFactory.Role.LOOP_ENTER,
+                "RefEnter", KernelFactory.Role.LOOP_ENTER, "Exit", KernelFactory.Role.LOOP_EXIT,
+                "RefExit", KernelFactory.Role.LOOP_EXIT, "NextIteration", KernelFactory.Role.LOOP_NEXT_ITERATION,
+                "RefNextIteration", KernelFactory.Role.LOOP_NEXT_ITERATION);
+        forwarding.forEach((type, role) -> r.register(GPU, type, KernelFactory.withRole(op -> {
+            if (op.attrType("T") == DType.STRING || op.attrType("T").isObjectValued()) {
+                throw new UnimplementedException(op.type() + " op '" + op.name() + "' passes " + op.attrType("T")
+                        + " values, which stay in host memory");
+            }
+            return ctx -> ctx.setOutput(0, ctx.deviceInput(0));
+        }, role)));
+        r.register(GPU, "LoopCond", KernelFactory.withHostMemory(KernelFactory.withRole(
+                op -> ctx -> ctx.setOutput(0, ctx.input(0)), KernelFactory.Role.LOOP_CONDITION),
                 new int[] {0}, new int[] {0}));
-        r.register(GPU, "ControlTrigger", op -> ctx -> { });
+        r.register(GPU, "ControlTrigger", KernelFactory.withRole(op -> ctx -> { }, KernelFactory.Role.IGNORES_DEADNESS));
     }
 }
