@@ -150,6 +150,19 @@ class WhileLoopTest {
     }
 
     @Test
+    void theReadmeLoopDoublesAtMostThirtyTimes() {
+        Output n = tf.placeholder(DType.INT32, Shape.scalar(), "n");
+        List<Output> r = tf.whileLoop(v -> tf.less(v.get(0), n),
+                v -> List.of(tf.addV2(v.get(0), 1), tf.multiply(v.get(1), 2.0)),
+                List.of(tf.constant(0), tf.constant(1f)),
+                WhileOptions.create().withMaximumIterations(30));
+        try (Session s = new Session(g, SessionOptions.cpuOnly())) {
+            assertEquals(32f, s.run(r.get(1), Map.of(n, Tensor.of(5))).floatValue(), 0f);
+            assertEquals(0x1p30f, s.run(r.get(1), Map.of(n, Tensor.of(40))).floatValue(), 0f);
+        }
+    }
+
+    @Test
     void aLoopInsideACondRunsOnlyWhenItsBranchIsTaken() {
         Output p = tf.placeholder(DType.BOOL, Shape.scalar(), "p");
         Output x = tf.placeholder(DType.FLOAT32, Shape.of(2), "x");
