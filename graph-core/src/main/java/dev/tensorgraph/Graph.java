@@ -3,6 +3,7 @@ package dev.tensorgraph;
 import dev.tensorgraph.errors.ErrorText;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
+import dev.tensorgraph.op.OpDef;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -152,14 +153,14 @@ public final class Graph {
     public synchronized void setLoopBackEdge(Operation merge, int index, Output nextIteration) {
         checkOwn(merge, "setLoopBackEdge");
         checkOwn(nextIteration == null ? null : nextIteration.op(), "setLoopBackEdge");
-        if (!merge.type().equals("Merge") && !merge.type().equals("RefMerge")) {
+        if (merge.def().loopRole() != OpDef.LoopRole.MERGE) {
             throw new InvalidArgumentException("setLoopBackEdge: op '" + merge.name() + "' is a " + merge.type()
                     + ", not a Merge");
         }
-        String t = nextIteration.op().type();
-        if (!t.equals("NextIteration") && !t.equals("RefNextIteration")) {
+        if (nextIteration.op().def().loopRole() != OpDef.LoopRole.NEXT_ITERATION) {
             throw new InvalidArgumentException("setLoopBackEdge: the back edge of Merge '" + merge.name()
-                    + "' must come from a NextIteration op, not from " + t + " op '" + nextIteration.op().name() + "'");
+                    + "' must come from a NextIteration op, not from " + nextIteration.op().type() + " op '"
+                    + nextIteration.op().name() + "'");
         }
         if (index < 0 || index >= merge.numInputs()) {
             throw new InvalidArgumentException("setLoopBackEdge: Merge '" + merge.name() + "' has " + merge.numInputs()
@@ -180,9 +181,9 @@ public final class Graph {
     public synchronized void addLoopControlInput(Operation op, Operation control) {
         checkOwn(op, "addLoopControlInput");
         checkOwn(control, "addLoopControlInput");
-        String t = op.type();
-        if (!t.equals("NextIteration") && !t.equals("RefNextIteration") && !t.equals("ControlTrigger")) {
-            throw new InvalidArgumentException("addLoopControlInput: op '" + op.name() + "' is a " + t
+        OpDef.LoopRole role = op.def().loopRole();
+        if (role != OpDef.LoopRole.NEXT_ITERATION && role != OpDef.LoopRole.TRIGGER) {
+            throw new InvalidArgumentException("addLoopControlInput: op '" + op.name() + "' is a " + op.type()
                     + "; only NextIteration and ControlTrigger ops gain control inputs after they are built");
         }
         if (!op.controlInputs().contains(control)) {

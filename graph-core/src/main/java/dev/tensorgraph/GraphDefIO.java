@@ -107,11 +107,11 @@ final class GraphDefIO {
         }
 
         boolean isMerge() {
-            return def.getOp().equals("Merge") || def.getOp().equals("RefMerge");
+            return opDef.loopRole() == OpDef.LoopRole.MERGE;
         }
 
         boolean isNextIteration() {
-            return def.getOp().equals("NextIteration") || def.getOp().equals("RefNextIteration");
+            return opDef.loopRole() == OpDef.LoopRole.NEXT_ITERATION;
         }
     }
 

@@ -27,6 +27,23 @@ public final class OpDef {
     /** One declared attribute; {@code defaultValue} null means the caller must set it. */
     public record Attr(String name, AttrType type, Object defaultValue) {}
 
+    /**
+     * The part an op plays in TensorFlow 1.x's while loops, for what the graph itself must know of them: a
+     * loop's cycle (a NextIteration feeding a Merge) is closed after both exist, and is imported so.
+     */
+    public enum LoopRole {
+        /** Not a loop primitive: almost every op. */
+        NONE,
+        /** Joins values (Merge); a loop variable's Merge takes its back edge from a NextIteration. */
+        MERGE,
+        /** Carries a value to the next iteration (NextIteration); may gain control inputs after it is built. */
+        NEXT_ITERATION,
+        /** Leaves a loop (Exit); the gradient of a graph holding one builds a backward loop. */
+        EXIT,
+        /** Fires once what it waits for has run, dead or not (ControlTrigger); may gain control inputs later. */
+        TRIGGER
+    }
+
     private final String type;
     private final List<Arg> inputs;
     private final Map<String, Attr> attrs;
@@ -34,6 +51,9 @@ public final class OpDef {
     private final GradientFunction gradient;
     private final boolean differentiable;
     private final boolean stateful;
+    private final ConstantValueFunction constantValue;
+    private final int passThroughInput;
+    private final LoopRole loopRole;
 
     private OpDef(Builder b) {
         this.type = b.type;
@@ -43,6 +63,9 @@ public final class OpDef {
         this.gradient = b.gradient;
         this.differentiable = b.differentiable;
         this.stateful = b.stateful;
+        this.constantValue = b.constantValue;
+        this.passThroughInput = b.passThroughInput;
+        this.loopRole = b.loopRole;
     }
 
     public static Builder builder(String type) {
@@ -80,6 +103,21 @@ public final class OpDef {
         return stateful;
     }
 
+    /** How the op's value is known while building, or null when it never is (most ops). */
+    public ConstantValueFunction constantValue() {
+        return constantValue;
+    }
+
+    /** The input whose value the op's output is, unchanged ({@code Identity}), or -1. */
+    public int passThroughInput() {
+        return passThroughInput;
+    }
+
+    /** The op's part in while loops; {@link LoopRole#NONE} for almost every op. */
+    public LoopRole loopRole() {
+        return loopRole;
+    }
+
     /** True when input position {@code i} of a node with these attributes is a variable reference. */
     public boolean isRefInput(int flatIndex) {
         if (flatIndex < inputs.size()) {
@@ -102,6 +140,9 @@ public final class OpDef {
         private boolean differentiable = true;
         private boolean gradientDeclared;
         private boolean stateful;
+        private ConstantValueFunction constantValue;
+        private int passThroughInput = -1;
+        private LoopRole loopRole = LoopRole.NONE;
 
         private Builder(String type) {
             if (type == null || !type.matches("[A-Za-z][A-Za-z0-9_>]*")) {
@@ -165,12 +206,43 @@ public final class OpDef {
             return this;
         }
 
+        /**
+         * Declares how the op's value can be known while the graph is being built, without running it
+         * ({@code Const}'s value, {@code Shape} of a fully known shape), for shape functions that read
+         * {@link ShapeContext#constantValue}.
+         */
+        public Builder constantValue(ConstantValueFunction fn) {
+            this.constantValue = Objects.requireNonNull(fn);
+            return this;
+        }
+
+        /**
+         * Declares that the op's single output is input {@code input} unchanged ({@code Identity},
+         * {@code StopGradient}), so what is known of that input's value while building is known of the output.
+         */
+        public Builder passesThroughInput(int input) {
+            if (input < 0 || input >= inputs.size()) {
+                throw new InvalidArgumentException("op " + type + " has no input " + input + " to pass through");
+            }
+            this.passThroughInput = input;
+            return this;
+        }
+
+        /** Declares the op's part in while loops (see {@link LoopRole}). */
+        public Builder loopRole(LoopRole role) {
+            this.loopRole = Objects.requireNonNull(role);
+            return this;
+        }
+
         public OpDef build() {
             if (shapeFunction == null) {
                 throw new InvalidArgumentException("op " + type + " declares no shape function");
             }
             if (!gradientDeclared) {
                 throw new InvalidArgumentException("op " + type + " declares neither a gradient nor notDifferentiable()");
+            }
+            if (constantValue != null && passThroughInput >= 0) {
+                throw new InvalidArgumentException("op " + type + " declares both a constant value and a pass-through input");
             }
             return new OpDef(this);
         }

@@ -44,7 +44,7 @@ public final class CondOps implements OpLibrary {
                                 null))
                 .build());
         r.register(OpDef.builder("Merge").inputList("inputs").attr("T", AttrType.TYPE).attr("N", AttrType.INT)
-                .shape(CondOps::mergeShape)
+                .shape(CondOps::mergeShape).loopRole(OpDef.LoopRole.MERGE)
                 .gradient((op, dy) -> {
                     if (WhileGradients.isLoopMerge(op)) {
                         return WhileGradients.loopMergeGrad(op, dy);

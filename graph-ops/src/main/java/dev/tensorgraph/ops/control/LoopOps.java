@@ -36,11 +36,13 @@ public final class LoopOps implements OpLibrary {
                     .shape(LoopOps::enterShape).gradient(WhileGradients::enterGrad).build());
         }
         for (String type : new String[] {"Exit", "RefExit"}) {
-            r.register(forwarding(type).shape(LoopOps::sameShape).gradient(WhileGradients::exitGrad).build());
+            r.register(forwarding(type).shape(LoopOps::sameShape).gradient(WhileGradients::exitGrad)
+                    .loopRole(OpDef.LoopRole.EXIT).build());
         }
         for (String type : new String[] {"NextIteration", "RefNextIteration"}) {
             r.register(forwarding(type).shape(LoopOps::sameShape)
-                    .gradient((op, dy) -> java.util.Arrays.asList(dy.get(0))).build());
+                    .gradient((op, dy) -> java.util.Arrays.asList(dy.get(0))).loopRole(OpDef.LoopRole.NEXT_ITERATION)
+                    .build());
         }
         r.register(OpDef.builder("LoopCond").input("input")
                 .shape(c -> {
@@ -55,7 +57,8 @@ public final class LoopOps implements OpLibrary {
                 })
                 .notDifferentiable()
                 .build());
-        r.register(OpDef.builder("ControlTrigger").shape(c -> { }).notDifferentiable().build());
+        r.register(OpDef.builder("ControlTrigger").shape(c -> { }).notDifferentiable().loopRole(OpDef.LoopRole.TRIGGER)
+                .build());
     }
 
     /** An op of one input {@code data} of type {@code T}, a variable reference for the {@code Ref} forms. */
