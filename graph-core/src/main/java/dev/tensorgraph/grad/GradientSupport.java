@@ -16,6 +16,9 @@ public interface GradientSupport {
     /** Zeros of {@code x}'s dtype and shape (TensorFlow: {@code ZerosLike}, default name). */
     Output zerosLike(Graph g, Output x);
 
+    /** {@code x} unchanged, as an op named {@code name} in the current scope (TensorFlow: {@code Identity}). */
+    Output identity(Graph g, Output x, String name);
+
     /** The sum of two or more gradients of one tensor, all of one dtype and shape (TensorFlow: {@code AddN}). */
     Output addN(Graph g, List<Output> gradients);
 

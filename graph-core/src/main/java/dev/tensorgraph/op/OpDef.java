@@ -27,6 +27,23 @@ public final class OpDef {
     /** One declared attribute; {@code defaultValue} null means the caller must set it. */
     public record Attr(String name, AttrType type, Object defaultValue) {}
 
+    /**
+     * The part an op plays in TensorFlow 1.x's while loops, for what the graph itself must know of them: a
+     * loop's cycle (a NextIteration feeding a Merge) is closed after both exist, and is imported so.
+     */
+    public enum LoopRole {
+        /** Not a loop primitive: almost every op. */
+        NONE,
+        /** Joins values (Merge); a loop variable's Merge takes its back edge from a NextIteration. */
+        MERGE,
+        /** Carries a value to the next iteration (NextIteration); may gain control inputs after it is built. */
+        NEXT_ITERATION,
+        /** Leaves a loop (Exit); the gradient of a graph holding one builds a backward loop. */
+        EXIT,
+        /** Fires once what it waits for has run, dead or not (ControlTrigger); may gain control inputs later. */
+        TRIGGER
+    }
+
     private final String type;
     private final List<Arg> inputs;
     private final Map<String, Attr> attrs;
@@ -36,6 +53,7 @@ public final class OpDef {
     private final boolean stateful;
     private final ConstantValueFunction constantValue;
     private final int passThroughInput;
+    private final LoopRole loopRole;
 
     private OpDef(Builder b) {
         this.type = b.type;
@@ -47,6 +65,7 @@ public final class OpDef {
         this.stateful = b.stateful;
         this.constantValue = b.constantValue;
         this.passThroughInput = b.passThroughInput;
+        this.loopRole = b.loopRole;
     }
 
     public static Builder builder(String type) {
@@ -94,6 +113,11 @@ public final class OpDef {
         return passThroughInput;
     }
 
+    /** The op's part in while loops; {@link LoopRole#NONE} for almost every op. */
+    public LoopRole loopRole() {
+        return loopRole;
+    }
+
     /** True when input position {@code i} of a node with these attributes is a variable reference. */
     public boolean isRefInput(int flatIndex) {
         if (flatIndex < inputs.size()) {
@@ -118,6 +142,7 @@ public final class OpDef {
         private boolean stateful;
         private ConstantValueFunction constantValue;
         private int passThroughInput = -1;
+        private LoopRole loopRole = LoopRole.NONE;
 
         private Builder(String type) {
             if (type == null || !type.matches("[A-Za-z][A-Za-z0-9_>]*")) {
@@ -200,6 +225,12 @@ public final class OpDef {
                 throw new InvalidArgumentException("op " + type + " has no input " + input + " to pass through");
             }
             this.passThroughInput = input;
+            return this;
+        }
+
+        /** Declares the op's part in while loops (see {@link LoopRole}). */
+        public Builder loopRole(LoopRole role) {
+            this.loopRole = Objects.requireNonNull(role);
             return this;
         }
 

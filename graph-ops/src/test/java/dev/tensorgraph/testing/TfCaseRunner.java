@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * Runs one case TensorFlow wrote in the tf-cases layout ({@code graph.pb}, optional {@code graph.pbtxt},
  * {@code feeds.json} and {@code expected.json} or, for kind {@code steps}, {@code steps.json}; tensors inline or
- * in {@code .npy} files; {@code case.json}) and compares our results and our export with
- * TensorFlow's. A case whose op types (or their CPU kernels) do not exist yet is skipped, never failed.
+ * in {@code .npy} files; {@code case.json}, whose {@code variables} file, when named, holds every variable's
+ * value at the end) and compares our results, variables and export with TensorFlow's. A case whose op types (or their CPU kernels) do not exist yet is skipped, never failed.
  */
 public final class TfCaseRunner {
     private static final double REL_TOL = 1e-5;
@@ -106,6 +106,24 @@ public final class TfCaseRunner {
                 st.put("expected", json(dir.resolve("expected.json")));
                 runStep(s, dir, name, st, tol);
             }
+            if (spec.get("variables") instanceof String file) {
+                checkVariables(s, dir, name, json(dir.resolve(file)), tol);
+            }
+        }
+    }
+
+    /**
+     * Every variable the case's variables file lists has TensorFlow's value at the end: after the steps, or,
+     * for a one-run case, the value {@code run_first} gave it.
+     */
+    private static void checkVariables(Session s, Path dir, String what, Map<String, Object> want, Tolerance tol) {
+        Session.Runner r = s.runner();
+        List<String> names = new ArrayList<>(want.keySet());
+        names.forEach(v -> r.fetch(v + ":0"));
+        List<Tensor> got = r.run();
+        for (int i = 0; i < names.size(); i++) {
+            assertClose(what + " variable " + names.get(i), tensor(Json.asMap(want.get(names.get(i))), dir), got.get(i),
+                    tol);
         }
     }
 
@@ -153,7 +171,10 @@ public final class TfCaseRunner {
         return types;
     }
 
-    /** Our export lists the same nodes with the same inputs, devices and attributes as TensorFlow's. */
+    /**
+     * Our export lists the same nodes with the same inputs, devices and attributes as TensorFlow's, each after
+     * its inputs but for a loop's back edges (NextIteration into Merge; TensorFlow's own order need not be so).
+     */
     private static void assertExportMatches(GraphDef tf, GraphDef ours) {
         assertEquals(tf.getNodeCount(), ours.getNodeCount());
         Map<String, NodeDef> byName = new java.util.HashMap<>();
@@ -161,6 +182,16 @@ public final class TfCaseRunner {
             byName.put(n.getName(), n);
         }
         Set<String> seen = new HashSet<>();
+        for (NodeDef got : ours.getNodeList()) {
+            for (String in : got.getInputList()) {
+                String src = in.startsWith("^") ? in.substring(1) : in.replaceFirst(":\\d+$", "");
+                boolean backEdge = got.getOp().equals("Merge") && byName.containsKey(src)
+                        && byName.get(src).getOp().equals("NextIteration");
+                assertTrue(seen.contains(src) || backEdge, "node '" + got.getName() + "': input " + in
+                        + " is exported after it");
+            }
+            seen.add(got.getName());
+        }
         for (NodeDef want : tf.getNodeList()) {
             NodeDef got = byName.get(want.getName());
             assertTrue(got != null, "exported GraphDef lacks node " + want.getName());
@@ -180,12 +211,6 @@ public final class TfCaseRunner {
                     assertEquals(a, b, where + " attribute " + k);
                 }
             }
-            // Topological: every input is exported before its consumer.
-            for (String in : got.getInputList()) {
-                String src = in.startsWith("^") ? in.substring(1) : in.replaceFirst(":\\d+$", "");
-                assertTrue(seen.contains(src), where + ": input " + in + " is exported after it");
-            }
-            seen.add(got.getName());
         }
     }
 
@@ -238,8 +263,24 @@ public final class TfCaseRunner {
 
     // ---- feeds and expected values ----
 
-    /** A tensor from its JSON: inline {@code values}, or an {@code npy} file of the case folder. */
-    private static Tensor tensor(Map<String, Object> spec, Path dir) {
+    /** A value of a float tensor: a number, or one of the names the cases give non-finite values. */
+    private static Number number(Object o) {
+        if (o instanceof String s) {
+            return switch (s) {
+                case "NaN" -> Double.NaN;
+                case "Infinity" -> Double.POSITIVE_INFINITY;
+                case "-Infinity" -> Double.NEGATIVE_INFINITY;
+                default -> throw new IllegalArgumentException("not a number: " + s);
+            };
+        }
+        return (Number) o;
+    }
+
+    /**
+     * A tensor from its JSON: inline {@code values}, or an {@code npy} file of the case folder {@code dir}
+     * (which may be null for tensors known to be inline).
+     */
+    public static Tensor tensor(Map<String, Object> spec, Path dir) {
         DType dtype = DType.fromName((String) spec.get("dtype"));
         List<Object> dims = Json.asList(spec.get("shape"));
         long[] shape = new long[dims.size()];
@@ -252,13 +293,13 @@ public final class TfCaseRunner {
         List<Object> v = Json.asList(spec.get("values"));
         int n = v.size();
         Object flat = switch (dtype) {
-            case FLOAT32 -> { float[] a = new float[n]; for (int i = 0; i < n; i++) a[i] = ((Number) v.get(i)).floatValue(); yield a; }
-            case FLOAT64 -> { double[] a = new double[n]; for (int i = 0; i < n; i++) a[i] = ((Number) v.get(i)).doubleValue(); yield a; }
+            case FLOAT32 -> { float[] a = new float[n]; for (int i = 0; i < n; i++) a[i] = number(v.get(i)).floatValue(); yield a; }
+            case FLOAT64 -> { double[] a = new double[n]; for (int i = 0; i < n; i++) a[i] = number(v.get(i)).doubleValue(); yield a; }
             case INT32 -> { int[] a = new int[n]; for (int i = 0; i < n; i++) a[i] = ((Number) v.get(i)).intValue(); yield a; }
             case INT64 -> { long[] a = new long[n]; for (int i = 0; i < n; i++) a[i] = ((Number) v.get(i)).longValue(); yield a; }
             case UINT8 -> { byte[] a = new byte[n]; for (int i = 0; i < n; i++) a[i] = (byte) ((Number) v.get(i)).intValue(); yield a; }
             case BOOL -> { boolean[] a = new boolean[n]; for (int i = 0; i < n; i++) a[i] = (Boolean) v.get(i); yield a; }
-            case STRING -> throw new IllegalArgumentException("string feeds are not used by the cases");
+            case STRING, RESOURCE, VARIANT -> throw new IllegalArgumentException(dtype + " feeds are not used by the cases");
         };
         return Tensor.of(dtype, Shape.of(shape), flat);
     }
@@ -278,7 +319,7 @@ public final class TfCaseRunner {
                 case INT64 -> { long[] a = new long[n]; b.asLongBuffer().get(a); yield a; }
                 case UINT8 -> { byte[] a = new byte[n]; b.get(a); yield a; }
                 case BOOL -> { boolean[] a = new boolean[n]; for (int i = 0; i < n; i++) a[i] = b.get() != 0; yield a; }
-                case STRING -> throw new IllegalArgumentException("no string .npy files in the cases");
+                case STRING, RESOURCE, VARIANT -> throw new IllegalArgumentException("no " + dtype + " .npy files in the cases");
             };
             return Tensor.of(dtype, shape, flat);
         } catch (IOException e) {

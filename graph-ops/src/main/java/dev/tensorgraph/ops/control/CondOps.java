@@ -39,12 +39,16 @@ public final class CondOps implements OpLibrary {
     public void register(OpRegistry r) {
         r.register(OpDef.builder("Switch").input("data").input("pred").attr("T", AttrType.TYPE)
                 .shape(CondOps::switchShape)
-                .gradient((op, dy) -> java.util.Arrays.asList(
-                        merge(op.graph(), List.of(dy.get(0), dy.get(1)), "cond_grad").output(), null))
+                .gradient((op, dy) -> WhileGradients.isLoopSwitch(op) ? WhileGradients.loopSwitchGrad(op, dy)
+                        : java.util.Arrays.asList(merge(op.graph(), List.of(dy.get(0), dy.get(1)), "cond_grad").output(),
+                                null))
                 .build());
         r.register(OpDef.builder("Merge").inputList("inputs").attr("T", AttrType.TYPE).attr("N", AttrType.INT)
-                .shape(CondOps::mergeShape)
+                .shape(CondOps::mergeShape).loopRole(OpDef.LoopRole.MERGE)
                 .gradient((op, dy) -> {
+                    if (WhileGradients.isLoopMerge(op)) {
+                        return WhileGradients.loopMergeGrad(op, dy);
+                    }
                     Output pred = Conds.of(op.graph()).predOf(op);
                     if (pred == null) {
                         throw new dev.tensorgraph.errors.UnimplementedException("gradient of Merge op '" + op.name()
@@ -151,7 +155,7 @@ public final class CondOps implements OpLibrary {
         List<Output> buildBranch(Graph g, Output pred, Output pivot, int branch, Supplier<List<Output>> fn) {
             CondContext ctx;
             synchronized (this) {
-                ctx = new CondContext(g, pred, pivot, branch, g.numOperations(), stack.peek());
+                ctx = new CondContext(g, pred, pivot, branch, g.numOperations(), g.currentBuildContext());
                 stack.push(ctx);
             }
             try {
@@ -210,7 +214,7 @@ public final class CondOps implements OpLibrary {
     /**
      * One branch of a cond being built (TensorFlow's {@code CondContext}): ops with id at least {@code start}
      * were created inside; a tensor from before is outside and reaches the branch through a Switch, made once
-     * per tensor and routed through enclosing conds first.
+     * per tensor and routed through the enclosing conds and while loops first.
      */
     static final class CondContext {
         private final Graph g;
@@ -218,11 +222,12 @@ public final class CondOps implements OpLibrary {
         private final Output pivot;
         private final int branch;
         private final int start;
-        private final CondContext outer;
+        /** The context the cond is built in (an enclosing cond branch or while loop), or null. */
+        private final Graph.BuildContext outer;
         private final Map<Output, Output> switched = new java.util.HashMap<>();
         private boolean busy;
 
-        CondContext(Graph g, Output pred, Output pivot, int branch, int start, CondContext outer) {
+        CondContext(Graph g, Output pred, Output pivot, int branch, int start, Graph.BuildContext outer) {
             this.g = g;
             this.pred = pred;
             this.pivot = pivot;

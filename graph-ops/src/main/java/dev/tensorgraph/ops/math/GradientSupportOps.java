@@ -11,13 +11,18 @@ import java.util.List;
 
 /**
  * The ops the gradient engine adds around the per-op gradients, as TensorFlow's {@code gradients_util.py}
- * adds them: {@code ZerosLike} for a value no gradient reached, {@code AddN} over several gradients of one
+ * adds them: {@code ZerosLike} for a value no gradient reached, {@code Identity} for a given initial gradient, {@code AddN} over several gradients of one
  * tensor, and {@code Fill(Shape(y), grad_ys_i)} as the default initial gradient.
  */
 public final class GradientSupportOps implements GradientSupport {
     @Override
     public Output zerosLike(Graph g, Output x) {
         return ConstantOps.zerosLike(g, x, null);
+    }
+
+    @Override
+    public Output identity(Graph g, Output x, String name) {
+        return dev.tensorgraph.ops.control.ControlOps.identity(g, x, name);
     }
 
     @Override
