@@ -32,6 +32,7 @@ public final class Gradients {
     private List<Output> gradYs;
     private List<Output> stopGradients = List.of();
     private boolean unconnectedZeros;
+    private boolean gateGradients;
     private String scopeName = "gradients";
 
     private Gradients(List<Output> ys, List<Output> xs) {
@@ -61,6 +62,16 @@ public final class Gradients {
     /** Zeros instead of null for an x that no y depends on. */
     public Gradients unconnectedZeros(boolean zeros) {
         this.unconnectedZeros = zeros;
+        return this;
+    }
+
+    /**
+     * TensorFlow's {@code gate_gradients}: the gradients an op's gradient function returns for its inputs pass
+     * through {@link Gating#tuple} (under {@code <op>_grad/tuple}) when there are several, so none is used before
+     * all are computed. Off by default, as in {@code tf.gradients}; optimizers turn it on (GATE_OP).
+     */
+    public Gradients gateGradients(boolean gate) {
+        this.gateGradients = gate;
         return this;
     }
 
@@ -190,6 +201,9 @@ public final class Gradients {
             } catch (RuntimeException e) {
                 throw new InternalException("gradient function of " + op.type() + " failed for op '" + op.name() + "': " + e, e);
             }
+            if (gateGradients && inGrads != null && inGrads.stream().filter(java.util.Objects::nonNull).count() > 1) {
+                inGrads = Gating.tuple(g, inGrads, null, null);
+            }
         }
         if (inGrads == null || inGrads.size() != op.numInputs()) {
             throw new InternalException("gradient of " + op.type() + " returned " + (inGrads == null ? "null" : inGrads.size())
@@ -276,17 +290,35 @@ public final class Gradients {
         return g.opBuilder("AddN", null).addInputList(list).build().output(0);
     }
 
+    /**
+     * TensorFlow's default initial gradient, {@code ones(shape(y), name="grad_ys_<i>")}: the shape as a constant
+     * {@code Shape} when y's shape is fully known (else a Shape op), a {@code grad_ys_<i>/Const} one, and the
+     * {@code Fill} named {@code grad_ys_<i>}.
+     */
     private static Output onesLike(Graph g, Output y, int i) {
         DType dt = y.dtype();
         if (!dt.isFloating()) {
             throw new InvalidArgumentException("gradients: y '" + y.name() + "' is " + dt + "; only float ys can be differentiated");
         }
-        Output shape = g.opBuilder("Shape", null).addInput(y).setAttr("out_type", DType.INT32).build().output(0);
-        Object one = dt == DType.FLOAT32 ? (Object) new float[] {1f} : new double[] {1d};
-        Output c = g.opBuilder("Const", "grad_ys_" + i)
-                .setAttr("value", dev.tensorgraph.Tensor.of(dt, Shape.scalar(), one)).setAttr("dtype", dt)
-                .build().output(0);
-        return g.opBuilder("Fill", null).addInput(shape).addInput(c).build().output(0);
+        Output shape;
+        if (y.shape().isFullyDefined()) {
+            long[] dims = y.shape().dims();
+            int[] v = new int[dims.length];
+            for (int k = 0; k < v.length; k++) {
+                v[k] = Math.toIntExact(dims[k]);
+            }
+            shape = g.opBuilder("Const", "Shape").setAttr("value", dev.tensorgraph.Tensor.of(DType.INT32,
+                    Shape.of(v.length), v)).setAttr("dtype", DType.INT32).build().output(0);
+        } else {
+            shape = g.opBuilder("Shape", null).addInput(y).setAttr("out_type", DType.INT32).build().output(0);
+        }
+        try (var scope = g.nameScope("grad_ys_" + i)) {
+            Object one = dt == DType.FLOAT32 ? (Object) new float[] {1f} : new double[] {1d};
+            Output c = g.opBuilder("Const", "Const")
+                    .setAttr("value", dev.tensorgraph.Tensor.of(dt, Shape.scalar(), one)).setAttr("dtype", dt)
+                    .build().output(0);
+            return g.opBuilder("Fill", scope.name()).addInput(shape).addInput(c).build().output(0);
+        }
     }
 
     @SafeVarargs

@@ -1,17 +1,18 @@
 package dev.tensorgraph.ops;
 
+import static dev.tensorgraph.testing.TensorJson.assertClose;
+import static dev.tensorgraph.testing.TensorJson.list;
+import static dev.tensorgraph.testing.TensorJson.map;
+import static dev.tensorgraph.testing.TensorJson.tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.tensorgraph.DType;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.GraphDefText;
 import dev.tensorgraph.Session;
 import dev.tensorgraph.SessionOptions;
-import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.kernel.KernelRegistry;
 import dev.tensorgraph.op.OpRegistry;
@@ -45,8 +46,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * CPU kernels) do not exist yet is skipped, so it starts counting once they land.
  */
 class TfCasesTest {
-    private static final double REL_TOL = 1e-5;
-    private static final double ABS_TOL = 1e-6;
 
     static Stream<String> cases() throws IOException, URISyntaxException {
         URL root = TfCasesTest.class.getResource("/tf-cases");
@@ -65,16 +64,6 @@ class TfCasesTest {
 
     private static Map<String, Object> json(Path p) throws IOException {
         return Json.parseObject(Files.readString(p, StandardCharsets.UTF_8));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> list(Object o) {
-        return o == null ? List.of() : (List<Object>) o;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object o) {
-        return (Map<String, Object>) o;
     }
 
     /** Skips the case (never fails it) when an op type or its CPU kernel is not there yet. */
@@ -220,52 +209,7 @@ class TfCasesTest {
 
     // ---- feeds and expected values ----
 
-    private static Tensor tensor(Map<String, Object> spec) {
-        DType dtype = DType.fromName((String) spec.get("dtype"));
-        List<Object> dims = list(spec.get("shape"));
-        long[] shape = new long[dims.size()];
-        for (int i = 0; i < shape.length; i++) {
-            shape[i] = ((Number) dims.get(i)).longValue();
-        }
-        List<Object> v = list(spec.get("values"));
-        int n = v.size();
-        Object flat = switch (dtype) {
-            case FLOAT32 -> { float[] a = new float[n]; for (int i = 0; i < n; i++) a[i] = ((Number) v.get(i)).floatValue(); yield a; }
-            case FLOAT64 -> { double[] a = new double[n]; for (int i = 0; i < n; i++) a[i] = ((Number) v.get(i)).doubleValue(); yield a; }
-            case INT32 -> { int[] a = new int[n]; for (int i = 0; i < n; i++) a[i] = ((Number) v.get(i)).intValue(); yield a; }
-            case INT64 -> { long[] a = new long[n]; for (int i = 0; i < n; i++) a[i] = ((Number) v.get(i)).longValue(); yield a; }
-            case UINT8 -> { byte[] a = new byte[n]; for (int i = 0; i < n; i++) a[i] = (byte) ((Number) v.get(i)).intValue(); yield a; }
-            case BOOL -> { boolean[] a = new boolean[n]; for (int i = 0; i < n; i++) a[i] = (Boolean) v.get(i); yield a; }
-            case STRING -> throw new IllegalArgumentException("string feeds are not used by the cases");
-        };
-        return Tensor.of(dtype, Shape.of(shape), flat);
-    }
 
-    private static void assertClose(String what, Map<String, Object> want, Tensor got) {
-        Tensor w = tensor(want);
-        assertEquals(w.dtype(), got.dtype(), what + " dtype");
-        assertEquals(w.shape(), got.shape(), what + " shape");
-        if (w.dtype() == DType.BOOL) {
-            assertArrayEquals(w.booleans(), got.booleans(), what);
-            return;
-        }
-        if (w.dtype() == DType.INT64) {
-            assertArrayEquals(w.longs(), got.longs(), what);
-            return;
-        }
-        double[] e = w.toDoubles();
-        double[] a = got.toDoubles();
-        for (int i = 0; i < e.length; i++) {
-            boolean ok;
-            if (w.dtype().isFloating()) {
-                ok = Double.isNaN(e[i]) ? Double.isNaN(a[i])
-                        : e[i] == a[i] || Math.abs(a[i] - e[i]) <= ABS_TOL + REL_TOL * Math.abs(e[i]);
-            } else {
-                ok = e[i] == a[i];
-            }
-            if (!ok) {
-                fail(what + "[" + i + "]: TensorFlow gives " + e[i] + ", we give " + a[i] + "\n expected " + w + "\n got " + got);
-            }
-        }
-    }
+
+
 }

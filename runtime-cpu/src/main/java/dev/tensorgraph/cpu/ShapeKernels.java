@@ -11,7 +11,7 @@ import dev.tensorgraph.kernel.args.ReshapeShapes;
 import java.util.Arrays;
 
 /**
- * CPU kernels of the shape family: Shape, Rank, Size, Reshape, ExpandDims, Squeeze, Fill, ZerosLike,
+ * CPU kernels of the shape family: Shape, ShapeN, Rank, Size, Reshape, ExpandDims, Squeeze, Fill, ZerosLike,
  * OnesLike, BroadcastTo, Range, InvertPermutation. Reshape-like kernels return a view of their input.
  */
 public final class ShapeKernels implements KernelLibrary {
@@ -22,6 +22,14 @@ public final class ShapeKernels implements KernelLibrary {
         r.register(CPU, "Shape", op -> {
             DType t = op.attrType("out_type");
             return ctx -> ctx.setOutput(0, shapeTensor(ctx.input(0).shape(), t));
+        });
+        r.register(CPU, "ShapeN", op -> {
+            DType t = op.attrType("out_type");
+            return ctx -> {
+                for (int i = 0; i < ctx.numInputs(); i++) {
+                    ctx.setOutput(i, shapeTensor(ctx.input(i).shape(), t));
+                }
+            };
         });
         r.register(CPU, "Rank", op -> ctx -> ctx.setOutput(0, Tensor.of(ctx.input(0).shape().rank())));
         r.register(CPU, "Size", op -> {

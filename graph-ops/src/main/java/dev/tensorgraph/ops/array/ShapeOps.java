@@ -21,7 +21,7 @@ import java.util.List;
 
 /**
  * The shape family: {@code Shape}, {@code Rank}, {@code Size}, {@code Reshape}, {@code ExpandDims},
- * {@code Squeeze} and {@code BroadcastTo}. Type names, inputs and attributes are TensorFlow's
+ * {@code Squeeze}, {@code BroadcastTo} and {@code ShapeN}. Type names, inputs and attributes are TensorFlow's
  * ({@code tensorflow/core/ops/array_ops.cc}); gradients follow {@code array_grad.py}.
  */
 public final class ShapeOps implements OpLibrary {
@@ -31,6 +31,20 @@ public final class ShapeOps implements OpLibrary {
                 .attr("out_type", AttrType.TYPE, DType.INT32)
                 .shape(c -> c.setOutput(0, ShapeArgs.indexType(c, "out_type"),
                         c.inputShape(0).hasKnownRank() ? Shape.of(c.inputShape(0).rank()) : Shape.of(-1)))
+                .notDifferentiable().build());
+        r.register(OpDef.builder("ShapeN").inputList("input").attr("N", AttrType.INT).attr("T", AttrType.TYPE)
+                .attr("out_type", AttrType.TYPE, DType.INT32)
+                .shape(c -> {
+                    DType t = ShapeArgs.indexType(c, "out_type");
+                    for (int i = 0; i < c.numInputs(); i++) {
+                        if (c.inputDtype(i) != c.inputDtype(0)) {
+                            throw c.fail("inputs must all have one dtype, got " + c.inputDtype(0) + " and "
+                                    + c.inputDtype(i) + " (input " + i + ")");
+                        }
+                        Shape in = c.inputShape(i);
+                        c.setOutput(i, t, in.hasKnownRank() ? Shape.of(in.rank()) : Shape.of(-1));
+                    }
+                })
                 .notDifferentiable().build());
         r.register(OpDef.builder("Rank").input("input").attr("T", AttrType.TYPE)
                 .shape(c -> c.setOutput(0, DType.INT32, Shape.scalar()))
@@ -183,6 +197,12 @@ public final class ShapeOps implements OpLibrary {
             return ConstantOps.intVector(g, s.intDims(), constName);
         }
         return shape(g, x, DType.INT32, null);
+    }
+
+    /** {@code ShapeN(xs)}: the shape of each input (all of one dtype), int32 or int64; {@code tf.shape_n}. */
+    public static List<Output> shapeN(Graph g, List<Output> xs, DType outType, String name) {
+        return g.opBuilder("ShapeN", name).addInputList(xs).setAttr("out_type", outType)
+                .build().outputs();
     }
 
     /** {@code Rank(x)}. */

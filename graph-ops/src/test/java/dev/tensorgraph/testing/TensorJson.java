@@ -1,0 +1,119 @@
+package dev.tensorgraph.testing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.tensorgraph.DType;
+import dev.tensorgraph.Shape;
+import dev.tensorgraph.Tensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tensors in the JSON of the reference files TensorFlow wrote ({@code {"dtype", "shape", "values"}}, values flat in
+ * row-major order) and the comparison the reference cases use: floats within 1e-5 relative plus 1e-6 absolute,
+ * everything else exactly.
+ */
+public final class TensorJson {
+    public static final double REL_TOL = 1e-5;
+    public static final double ABS_TOL = 1e-6;
+
+    private TensorJson() {}
+
+    /** The folder of a test resource, e.g. {@code /tf-cases-2.21/plumbing}. */
+    public static Path resource(String name) {
+        URL url = TensorJson.class.getResource(name);
+        if (url == null) {
+            throw new IllegalStateException("test resource " + name + " is missing");
+        }
+        try {
+            return Path.of(url.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Map<String, Object> read(Path p) {
+        try {
+            return Json.parseObject(Files.readString(p, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public static List<Object> list(Object o) {
+        return o == null ? List.of() : (List<Object>) o;
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> map(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    public static Tensor tensor(Map<String, Object> spec) {
+        DType dtype = DType.fromName((String) spec.get("dtype"));
+        List<Object> dims = list(spec.get("shape"));
+        long[] shape = new long[dims.size()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = ((Number) dims.get(i)).longValue();
+        }
+        List<Object> v = list(spec.get("values"));
+        int n = v.size();
+        Object flat = switch (dtype) {
+            case FLOAT32 -> { float[] a = new float[n]; for (int i = 0; i < n; i++) a[i] = ((Number) v.get(i)).floatValue(); yield a; }
+            case FLOAT64 -> { double[] a = new double[n]; for (int i = 0; i < n; i++) a[i] = ((Number) v.get(i)).doubleValue(); yield a; }
+            case INT32 -> { int[] a = new int[n]; for (int i = 0; i < n; i++) a[i] = ((Number) v.get(i)).intValue(); yield a; }
+            case INT64 -> { long[] a = new long[n]; for (int i = 0; i < n; i++) a[i] = ((Number) v.get(i)).longValue(); yield a; }
+            case UINT8 -> { byte[] a = new byte[n]; for (int i = 0; i < n; i++) a[i] = (byte) ((Number) v.get(i)).intValue(); yield a; }
+            case BOOL -> { boolean[] a = new boolean[n]; for (int i = 0; i < n; i++) a[i] = (Boolean) v.get(i); yield a; }
+            case STRING -> { byte[][] a = new byte[n][]; for (int i = 0; i < n; i++) a[i] = ((String) v.get(i)).getBytes(StandardCharsets.UTF_8); yield a; }
+        };
+        return Tensor.of(dtype, Shape.of(shape), flat);
+    }
+
+    /** {@code got} equals TensorFlow's {@code want}: floats within the tolerances, the rest exactly. */
+    public static void assertClose(String what, Map<String, Object> want, Tensor got) {
+        assertClose(what, want, got, REL_TOL, ABS_TOL);
+    }
+
+    public static void assertClose(String what, Map<String, Object> want, Tensor got, double rel, double abs) {
+        Tensor w = tensor(want);
+        assertEquals(w.dtype(), got.dtype(), what + " dtype");
+        assertEquals(w.shape(), got.shape(), what + " shape");
+        if (w.dtype() == DType.BOOL) {
+            assertArrayEquals(w.booleans(), got.booleans(), what);
+            return;
+        }
+        if (w.dtype() == DType.INT64) {
+            assertArrayEquals(w.longs(), got.longs(), what);
+            return;
+        }
+        if (w.dtype() == DType.STRING) {
+            assertArrayEquals(w.strings(), got.strings(), what);
+            return;
+        }
+        double[] e = w.toDoubles();
+        double[] a = got.toDoubles();
+        for (int i = 0; i < e.length; i++) {
+            boolean ok;
+            if (w.dtype().isFloating()) {
+                ok = Double.isNaN(e[i]) ? Double.isNaN(a[i])
+                        : e[i] == a[i] || Math.abs(a[i] - e[i]) <= abs + rel * Math.abs(e[i]);
+            } else {
+                ok = e[i] == a[i];
+            }
+            if (!ok) {
+                fail(what + "[" + i + "]: TensorFlow gives " + e[i] + ", we give " + a[i] + "\n expected " + w + "\n got " + got);
+            }
+        }
+    }
+}
