@@ -105,11 +105,12 @@ public final class Planner {
                 Output src = op.input(i);
                 int slot = slotOf.get(src);
                 if (op.def().isRefInput(i)) {
-                    if (!isVariableOp(src.op())) {
+                    Operation variable = variableBehind(src);
+                    if (variable == null) {
                         throw new InvalidArgumentException("input " + i + " of " + op.type() + " op '" + op.name()
                                 + "' must be a variable, but comes from " + src.op().type() + " op '" + src.op().name() + "'");
                     }
-                    refs[i] = variables.apply(src.op().name());
+                    refs[i] = variables.apply(variable.name());
                 }
                 boolean wantDevice = p.onDevice() && !p.factory().inputOnHost(op, i);
                 in[i] = b.locate(slot, wantDevice, src, feedSlots.containsValue(slot));
@@ -126,7 +127,8 @@ public final class Planner {
                 own = variables.apply(op.name());
                 planVariables.add(own);
             }
-            if (op.type().equals("Switch") || op.type().equals("Merge")) {
+            if (op.type().equals("Switch") || op.type().equals("Merge") || op.type().equals("RefSwitch")
+                    || op.type().equals("RefMerge")) {
                 deadness = true;
             }
             Step step = pair != null
@@ -179,6 +181,24 @@ public final class Planner {
         return new Plan(steps, b.numSlots(), feedSlots, List.copyOf(feeds), fetchSlots,
                 planVariables.toArray(new VariableSlot[0]), deadness, device, b.onDevice(), capture);
     }
+
+    /**
+     * The variable op a ref input reads: its producer, or the variable behind a loop's {@code RefEnter} (and
+     * TensorFlow's other ref-forwarding ops); null when a ref input does not come from a variable.
+     */
+    static Operation variableBehind(Output ref) {
+        Operation op = ref.op();
+        for (int hops = 0; hops < 1000 && !isVariableOp(op); hops++) {
+            if (!REF_FORWARDING.contains(op.type()) || op.numInputs() == 0) {
+                return null;
+            }
+            op = op.input(0).op();
+        }
+        return isVariableOp(op) ? op : null;
+    }
+
+    private static final Set<String> REF_FORWARDING = Set.of("RefEnter", "RefExit", "RefIdentity", "RefSwitch",
+            "RefNextIteration", "RefMerge");
 
     /** Accumulates slots and steps: feed uploads first, then ops with the copies they need, then downloads of fetches. */
     private static final class Builder {

@@ -62,7 +62,7 @@ final class Step {
         this.controlSteps = controlSteps;
         this.refSlots = refSlots;
         this.ownVariable = ownVariable;
-        this.isMerge = kind == Kind.OP && op.type().equals("Merge");
+        this.isMerge = kind == Kind.OP && (op.type().equals("Merge") || op.type().equals("RefMerge"));
         this.fusedConsumer = fusedConsumer;
         this.profileName = fusedConsumer == null ? op.type() : op.type() + "+" + fusedConsumer.type();
     }

@@ -104,7 +104,7 @@ public final class OpDef {
         private boolean stateful;
 
         private Builder(String type) {
-            if (type == null || !type.matches("[A-Za-z][A-Za-z0-9_>]*")) {
+            if (type == null || !type.matches("_?[A-Za-z][A-Za-z0-9_>]*")) {
                 throw new InvalidArgumentException("invalid op type name '" + type + "'");
             }
             this.type = type;

@@ -13,6 +13,7 @@ import dev.tensorgraph.kernel.KernelRegistry;
  * CPU kernels of the conditional primitives. {@code Switch} forwards its data to output 1 when the predicate
  * is true, else to output 0, and marks the other output dead; {@code Merge} forwards its first live input and
  * that input's index. The executor skips ops downstream of a dead tensor and runs a Merge when any input is live.
+ * {@code RefSwitch}, {@code RefMerge} and {@code RefIdentity} do the same with a variable reference.
  */
 public final class ControlFlowKernels implements KernelLibrary {
     private static final String CPU = KernelRegistry.CPU;
@@ -21,6 +22,10 @@ public final class ControlFlowKernels implements KernelLibrary {
     public void register(KernelRegistry r) {
         r.register(CPU, "Switch", op -> ControlFlowKernels::doSwitch);
         r.register(CPU, "Merge", op -> ControlFlowKernels::merge);
+        // The reference forms pass the variable's current value on; ops reading them find the variable itself.
+        r.register(CPU, "RefSwitch", op -> ControlFlowKernels::doSwitch);
+        r.register(CPU, "RefMerge", op -> ControlFlowKernels::merge);
+        r.register(CPU, "RefIdentity", op -> ctx -> ctx.setOutput(0, ctx.input(0)));
     }
 
     private static void doSwitch(KernelContext ctx) {
