@@ -1,7 +1,6 @@
 package dev.tensorgraph.ops;
 
 import com.google.protobuf.ByteString;
-import dev.tensorgraph.errors.ErrorText;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -58,12 +57,12 @@ public final class CollectionBytes {
         return bytes.hashCode();
     }
 
-    /** A short readable form: the text when it is printable UTF-8, else the length. */
+    /** A short readable form: the text when it is printable UTF-8 (cut after 80 characters), else the length. */
     @Override
     public String toString() {
         String s = bytes.isValidUtf8() ? toStringUtf8() : null;
         if (s != null && s.codePoints().allMatch(c -> c >= 0x20 && c != 0x7f)) {
-            return "b" + ErrorText.quote(s.length() > 80 ? s.substring(0, 80) + "..." : s);
+            return s.length() > 80 ? s.substring(0, 80) + "..." : s;
         }
         return "<" + bytes.size() + " bytes>";
     }
