@@ -1,6 +1,6 @@
 """Writes the reference files of the graph-plumbing tests (issue #16) with real TensorFlow 1.x-style graphs.
 
-Output: graph-ops/src/test/resources/tf-cases-2.21/plumbing/ (see README.md there):
+Output: graph-ops/src/test/resources/tf-plumbing-2.21/ (see README.md there):
   summaries.json      how TensorFlow's Assert (legacy form) and StringFormat (numpy-like form) summarize tensors
   cond_meta/          a MetaGraph with nested v1 conds, an Assign inside a cond (RefSwitch), and collections of
                       every kind (cond_context, bytes_list that is not UTF-8, any_list, int64/float/node lists)
@@ -26,7 +26,7 @@ v1.disable_control_flow_v2()
 v1.disable_resource_variables()
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "graph-ops", "src", "test", "resources",
-                    "tf-cases-2.21", "plumbing")
+                    "tf-plumbing-2.21")
 PRODUCER = "TensorFlow %s (Python, graph mode, control flow v1, reference variables)" % tf.__version__
 
 

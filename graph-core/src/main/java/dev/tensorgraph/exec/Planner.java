@@ -3,7 +3,9 @@ package dev.tensorgraph.exec;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.device.DeviceContext;
+import dev.tensorgraph.device.RunRecorder;
 import dev.tensorgraph.errors.InvalidArgumentException;
+import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.VariableSlot;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,13 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Planner {
     private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
-    private static final Set<String> VARIABLE_OPS = Set.of("VariableV2", "Variable");
-
     private Planner() {}
-
-    public static boolean isVariableOp(Operation op) {
-        return VARIABLE_OPS.contains(op.type());
-    }
 
     public static Plan build(List<Output> feeds, List<Output> fetches, List<Operation> targets,
                              Function<String, VariableSlot> variables, DeviceContext device) {
@@ -61,7 +57,8 @@ public final class Planner {
             feedSlots.put(f, slot);
             slotOf.put(f, slot);
         }
-        Map<Operation, OpFusion.Pair> fusible = fuseOps ? OpFusion.candidates(order, fed, fetches) : Map.of();
+        Map<Operation, OpFusion.Pair> fusible = fuseOps
+                ? OpFusion.candidates(order, fed, fetches, placement.fusionPatterns()) : Map.of();
         Set<Operation> absorbed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         Placement.Placed[] placed = new Placement.Placed[order.size()];
         OpFusion.Pair[] fusedAt = new OpFusion.Pair[order.size()];
@@ -105,7 +102,7 @@ public final class Planner {
                 Output src = op.input(i);
                 int slot = slotOf.get(src);
                 if (op.def().isRefInput(i)) {
-                    Operation variable = variableBehind(src);
+                    Operation variable = variableBehind(src, placement);
                     if (variable == null) {
                         throw new InvalidArgumentException("input " + i + " of " + op.type() + " op '" + op.name()
                                 + "' must be a variable, but comes from " + src.op().type() + " op '" + src.op().name() + "'");
@@ -123,17 +120,16 @@ public final class Planner {
             }
             int[] controls = new int[op.controlInputs().size()];
             VariableSlot own = null;
-            if (isVariableOp(op)) {
+            if (placement.isVariable(op)) {
                 own = variables.apply(op.name());
                 planVariables.add(own);
             }
-            if (op.type().equals("Switch") || op.type().equals("Merge") || op.type().equals("RefSwitch")
-                    || op.type().equals("RefMerge")) {
-                deadness = true;
-            }
+            KernelFactory.Role role = placement.role(op);
+            boolean merges = role == KernelFactory.Role.RUNS_ON_ANY_LIVE_INPUT;
+            deadness |= merges || role == KernelFactory.Role.MARKS_OUTPUTS_DEAD;
             Step step = pair != null
                     ? Step.fused(op, pair.consumer(), p.kernel(), p.factory(), p.onDevice(), in, out, controls)
-                    : new Step(op, p.kernel(), p.factory(), p.onDevice(), in, out, controls, refs, own);
+                    : new Step(op, p.kernel(), p.factory(), p.onDevice(), in, out, controls, refs, own, merges);
             stepOf.put(op, step);
             if (pair != null) {
                 stepOf.put(pair.consumer(), step);
@@ -178,27 +174,26 @@ public final class Planner {
                 }
             }
         }
+        RunRecorder recorder = capture.capturable ? device.newRecorder() : null;
         return new Plan(steps, b.numSlots(), feedSlots, List.copyOf(feeds), fetchSlots,
-                planVariables.toArray(new VariableSlot[0]), deadness, device, b.onDevice(), capture);
+                planVariables.toArray(new VariableSlot[0]), deadness, device, b.onDevice(), capture, recorder);
     }
 
     /**
-     * The variable op a ref input reads: its producer, or the variable behind a loop's {@code RefEnter} (and
-     * TensorFlow's other ref-forwarding ops); null when a ref input does not come from a variable.
+     * The variable op a ref input reads: its producer, or the variable behind ops that pass a reference on
+     * ({@link dev.tensorgraph.op.OpDef#forwardsRef}: RefSwitch, RefIdentity, ..., input 0); null when a ref input
+     * does not come from a variable.
      */
-    static Operation variableBehind(Output ref) {
+    static Operation variableBehind(Output ref, Placement placement) {
         Operation op = ref.op();
-        for (int hops = 0; hops < 1000 && !isVariableOp(op); hops++) {
-            if (!REF_FORWARDING.contains(op.type()) || op.numInputs() == 0) {
+        for (int hops = 0; hops < 1000 && !placement.isVariable(op); hops++) {
+            if (!op.def().forwardsRef() || op.numInputs() == 0) {
                 return null;
             }
             op = op.input(0).op();
         }
-        return isVariableOp(op) ? op : null;
+        return placement.isVariable(op) ? op : null;
     }
-
-    private static final Set<String> REF_FORWARDING = Set.of("RefEnter", "RefExit", "RefIdentity", "RefSwitch",
-            "RefNextIteration", "RefMerge");
 
     /** Accumulates slots and steps: feed uploads first, then ops with the copies they need, then downloads of fetches. */
     private static final class Builder {

@@ -34,6 +34,7 @@ public final class OpDef {
     private final GradientFunction gradient;
     private final boolean differentiable;
     private final boolean stateful;
+    private final boolean forwardsRef;
 
     private OpDef(Builder b) {
         this.type = b.type;
@@ -43,6 +44,7 @@ public final class OpDef {
         this.gradient = b.gradient;
         this.differentiable = b.differentiable;
         this.stateful = b.stateful;
+        this.forwardsRef = b.forwardsRef;
     }
 
     public static Builder builder(String type) {
@@ -80,6 +82,14 @@ public final class OpDef {
         return stateful;
     }
 
+    /**
+     * Whether the op's outputs are references to the variable its input 0 refers to (TensorFlow's {@code Ref(T)}
+     * outputs of RefSwitch, RefIdentity, ...): an op taking such an output as a ref input updates that variable.
+     */
+    public boolean forwardsRef() {
+        return forwardsRef;
+    }
+
     /** True when input position {@code i} of a node with these attributes is a variable reference. */
     public boolean isRefInput(int flatIndex) {
         if (flatIndex < inputs.size()) {
@@ -102,6 +112,7 @@ public final class OpDef {
         private boolean differentiable = true;
         private boolean gradientDeclared;
         private boolean stateful;
+        private boolean forwardsRef;
 
         private Builder(String type) {
             if (type == null || !type.matches("_?[A-Za-z][A-Za-z0-9_>]*")) {
@@ -157,6 +168,12 @@ public final class OpDef {
             this.gradient = null;
             this.differentiable = false;
             this.gradientDeclared = true;
+            return this;
+        }
+
+        /** Declares that the outputs are references to input 0's variable (see {@link OpDef#forwardsRef}). */
+        public Builder forwardsRef() {
+            this.forwardsRef = true;
             return this;
         }
 

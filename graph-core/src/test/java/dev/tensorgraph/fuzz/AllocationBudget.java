@@ -8,9 +8,10 @@ import java.lang.management.ManagementFactory;
 /**
  * Fails when one fuzz input makes a reader allocate far more than its size could justify, which is how a
  * lying length field shows up long before an OutOfMemoryError would on a large heap. Counts the bytes the
- * current thread allocates (HotSpot's per-thread counter).
+ * current thread allocates (HotSpot's per-thread counter). Shared with other modules' fuzz tests through
+ * graph-core's test jar.
  */
-final class AllocationBudget {
+public final class AllocationBudget {
     /** Allowed allocation per input: a fixed allowance plus this many bytes per input byte. */
     static final long FIXED = 64L << 20;
     static final long PER_INPUT_BYTE = 1024;
@@ -25,8 +26,16 @@ final class AllocationBudget {
      * propagates), and fails if it allocated more than the budget for {@code inputLength} bytes. The first run
      * of a code path also pays for loading and instrumenting its classes, so an overrun is measured again.
      */
-    static void check(int inputLength, String what, Runnable read) {
-        long budget = FIXED + PER_INPUT_BYTE * inputLength;
+    public static void check(int inputLength, String what, Runnable read) {
+        check(inputLength, PER_INPUT_BYTE, what, read);
+    }
+
+    /**
+     * As {@link #check(int, String, Runnable)} with {@code perInputByte} bytes allowed per input byte, for
+     * formats that legitimately expand (gzip inflates about 1000-fold).
+     */
+    public static void check(int inputLength, long perInputByte, String what, Runnable read) {
+        long budget = FIXED + perInputByte * inputLength;
         long used = measure(read);
         if (used > budget) {
             used = measure(read);
@@ -34,6 +43,21 @@ final class AllocationBudget {
                 fail(what + " allocated " + used + " bytes for a " + inputLength + "-byte input (budget " + budget
                         + ")");
             }
+        }
+    }
+
+    /** A scratch file, deleted at exit, that each input of a file-reading fuzz test is written to. */
+    public static java.nio.file.Path scratchFile(String name) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("tg-fuzz");
+            java.nio.file.Path file = dir.resolve(name);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                file.toFile().delete();
+                dir.toFile().delete();
+            }));
+            return file;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

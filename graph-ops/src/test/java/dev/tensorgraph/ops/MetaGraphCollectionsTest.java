@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * {@code meta_info_def}.
  */
 class MetaGraphCollectionsTest {
-    private static final Path CASE = TensorJson.resource("/tf-cases-2.21/plumbing/cond_meta");
+    private static final Path CASE = TensorJson.resource("/tf-plumbing-2.21/cond_meta");
 
     private static MetaGraphDef tensorFlowsFile() throws Exception {
         return MetaGraph.parse(Files.readAllBytes(CASE.resolve("model.meta")), "model.meta");

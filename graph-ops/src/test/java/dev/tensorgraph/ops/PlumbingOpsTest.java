@@ -1,8 +1,6 @@
 package dev.tensorgraph.ops;
 
 import static dev.tensorgraph.testing.TensorJson.assertClose;
-import static dev.tensorgraph.testing.TensorJson.list;
-import static dev.tensorgraph.testing.TensorJson.map;
 import static dev.tensorgraph.testing.TensorJson.tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,6 +26,7 @@ import dev.tensorgraph.ops.control.RefOps;
 import dev.tensorgraph.ops.control.Switch;
 import dev.tensorgraph.ops.io.LoggingOps;
 import dev.tensorgraph.ops.state.VariableOps;
+import dev.tensorgraph.testing.Json;
 import dev.tensorgraph.testing.TensorJson;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -43,10 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The graph plumbing TensorFlow 1.x writes: Assert, StringFormat/PrintV2/Print, IsVariableInitialized, the
  * reference forms of Switch/Merge/Identity and the _Arg/_Retval of function bodies; summaries against TensorFlow's
- * own text ({@code tf-cases-2.21/plumbing/summaries.json}) and a TensorFlow graph with an Assign in a cond.
+ * own text ({@code tf-plumbing-2.21/summaries.json}) and a TensorFlow graph with an Assign in a cond.
  */
 class PlumbingOpsTest {
-    private static final Path CASES = TensorJson.resource("/tf-cases-2.21/plumbing");
+    private static final Path CASES = TensorJson.resource("/tf-plumbing-2.21");
     private final Graph g = new Graph();
     private final Tf tf = Tf.of(g);
 
@@ -72,13 +71,13 @@ class PlumbingOpsTest {
 
     @Test
     void summariesAreTensorFlows() {
-        List<Object> cases = list(TensorJson.read(CASES.resolve("summaries.json")).get("cases"));
+        List<Object> cases = Json.asList(TensorJson.read(CASES.resolve("summaries.json")).get("cases"));
         assertTrue(cases.size() >= 80, "20 tensors with 4 summarize settings");
         for (Object o : cases) {
-            Map<String, Object> c = map(o);
+            Map<String, Object> c = Json.asMap(o);
             Graph cg = new Graph();
             Tf ctf = Tf.of(cg);
-            Tensor value = tensor(map(c.get("tensor")));
+            Tensor value = tensor(Json.asMap(c.get("tensor")));
             long summarize = ((Number) c.get("summarize")).longValue();
             Output t = ctf.constant(value);
             Output formatted = LoggingOps.stringFormat(cg, List.of(t), "%s", "%s", summarize, null);
@@ -226,19 +225,19 @@ class PlumbingOpsTest {
         assertTrue(tg.operations().stream().anyMatch(op -> op.type().equals("RefSwitch")));
         Map<String, Object> spec = TensorJson.read(d.resolve("case.json"));
         try (Session s = session(tg)) {
-            for (Object t : list(spec.get("run_first"))) {
+            for (Object t : Json.asList(spec.get("run_first"))) {
                 s.runner().target((String) t).run();
             }
             int i = 0;
-            for (Object o : list(spec.get("steps"))) {
-                Map<String, Object> step = map(o);
+            for (Object o : Json.asList(spec.get("steps"))) {
+                Map<String, Object> step = Json.asMap(o);
                 Session.Runner r = s.runner();
-                map(step.get("feeds")).forEach((k, v) -> r.feed(k + ":0", tensor(map(v))));
+                Json.asMap(step.get("feeds")).forEach((k, v) -> r.feed(k + ":0", tensor(Json.asMap(v))));
                 List<String> fetches = List.of("nested:0", "assigned:0", "v:0");
                 fetches.forEach(r::fetch);
                 List<Tensor> got = r.run();
                 for (int k = 0; k < fetches.size(); k++) {
-                    assertClose("step " + i + " " + fetches.get(k), map(map(step.get("expected")).get(fetches.get(k))),
+                    assertClose("step " + i + " " + fetches.get(k), Json.asMap(Json.asMap(step.get("expected")).get(fetches.get(k))),
                             got.get(k));
                 }
                 i++;

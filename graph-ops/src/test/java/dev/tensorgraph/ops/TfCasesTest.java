@@ -1,8 +1,6 @@
 package dev.tensorgraph.ops;
 
 import static dev.tensorgraph.testing.TensorJson.assertClose;
-import static dev.tensorgraph.testing.TensorJson.list;
-import static dev.tensorgraph.testing.TensorJson.map;
 import static dev.tensorgraph.testing.TensorJson.tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -102,22 +100,22 @@ class TfCasesTest {
         Map<String, Object> feeds = json(d.resolve("feeds.json"));
         Map<String, Object> expected = json(d.resolve("expected.json"));
         try (Session s = new Session(g, SessionOptions.cpuOnly())) {
-            for (Object target : list(spec.get("run_first"))) {
+            for (Object target : Json.asList(spec.get("run_first"))) {
                 s.runner().target((String) target).run();
             }
             Session.Runner r = s.runner();
             for (Map.Entry<String, Object> f : feeds.entrySet()) {
                 String tensorName = f.getKey().contains(":") ? f.getKey() : f.getKey() + ":0";
-                r.feed(tensorName, tensor(map(f.getValue())));
+                r.feed(tensorName, tensor(Json.asMap(f.getValue())));
             }
             List<String> fetches = new ArrayList<>();
-            for (Object f : list(spec.get("fetches"))) {
+            for (Object f : Json.asList(spec.get("fetches"))) {
                 fetches.add((String) f);
                 r.fetch((String) f);
             }
             List<Tensor> results = r.run();
             for (int i = 0; i < fetches.size(); i++) {
-                Map<String, Object> want = map(expected.get(fetches.get(i)));
+                Map<String, Object> want = Json.asMap(expected.get(fetches.get(i)));
                 assertTrue(want != null, name + ": expected.json has no entry for " + fetches.get(i));
                 assertClose(name + " " + fetches.get(i), want, results.get(i));
             }
@@ -208,8 +206,4 @@ class TfCasesTest {
     }
 
     // ---- feeds and expected values ----
-
-
-
-
 }

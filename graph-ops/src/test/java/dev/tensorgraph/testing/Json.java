@@ -39,6 +39,18 @@ public final class Json {
         return (Map<String, Object>) v;
     }
 
+    /** A parsed JSON array as a list; null (an absent field) gives an empty list. */
+    @SuppressWarnings("unchecked")
+    public static List<Object> asList(Object value) {
+        return value == null ? List.of() : (List<Object>) value;
+    }
+
+    /** A parsed JSON object as a map. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> asMap(Object value) {
+        return (Map<String, Object>) value;
+    }
+
     private IllegalArgumentException error(String what) {
         return new IllegalArgumentException("JSON: " + what + " at offset " + pos);
     }

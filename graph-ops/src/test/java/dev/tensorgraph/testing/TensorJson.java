@@ -28,7 +28,7 @@ public final class TensorJson {
 
     private TensorJson() {}
 
-    /** The folder of a test resource, e.g. {@code /tf-cases-2.21/plumbing}. */
+    /** The folder of a test resource, e.g. {@code /tf-plumbing-2.21}. */
     public static Path resource(String name) {
         URL url = TensorJson.class.getResource(name);
         if (url == null) {
@@ -49,24 +49,14 @@ public final class TensorJson {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    public static List<Object> list(Object o) {
-        return o == null ? List.of() : (List<Object>) o;
-    }
-
-    @SuppressWarnings("unchecked")
-    public static Map<String, Object> map(Object o) {
-        return (Map<String, Object>) o;
-    }
-
     public static Tensor tensor(Map<String, Object> spec) {
         DType dtype = DType.fromName((String) spec.get("dtype"));
-        List<Object> dims = list(spec.get("shape"));
+        List<Object> dims = Json.asList(spec.get("shape"));
         long[] shape = new long[dims.size()];
         for (int i = 0; i < shape.length; i++) {
             shape[i] = ((Number) dims.get(i)).longValue();
         }
-        List<Object> v = list(spec.get("values"));
+        List<Object> v = Json.asList(spec.get("values"));
         int n = v.size();
         Object flat = switch (dtype) {
             case FLOAT32 -> { float[] a = new float[n]; for (int i = 0; i < n; i++) a[i] = ((Number) v.get(i)).floatValue(); yield a; }

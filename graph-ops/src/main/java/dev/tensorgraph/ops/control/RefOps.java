@@ -20,18 +20,18 @@ import java.util.List;
  *   <li>{@code RefMerge(inputs..., N)}: Merge of references.</li>
  *   <li>{@code RefIdentity(input)}: the reference passed on.</li>
  * </ul>
- * An op taking a reference input reads the variable behind any chain of these. Their gradients are those of
+ * An op taking a reference input reads the variable behind any chain of these ({@code forwardsRef}). Their gradients are those of
  * Switch, Merge and Identity, as TensorFlow registers them.
  */
 public final class RefOps implements OpLibrary {
     @Override
     public void register(OpRegistry r) {
         r.register(OpDef.builder("RefSwitch").refInput("data").input("pred").attr("T", AttrType.TYPE)
-                .shape(CondOps::switchShape).gradient(sameAs("Switch")).build());
+                .shape(CondOps::switchShape).gradient(sameAs("Switch")).forwardsRef().build());
         r.register(OpDef.builder("RefMerge").inputList("inputs").attr("T", AttrType.TYPE).attr("N", AttrType.INT)
-                .shape(CondOps::mergeShape).gradient(sameAs("Merge")).build());
+                .shape(CondOps::mergeShape).gradient(sameAs("Merge")).forwardsRef().build());
         r.register(OpDef.builder("RefIdentity").refInput("input").attr("T", AttrType.TYPE)
-                .shape(ShapeFns.UNCHANGED).gradient((op, dy) -> List.of(dy.get(0))).build());
+                .shape(ShapeFns.UNCHANGED).gradient((op, dy) -> List.of(dy.get(0))).forwardsRef().build());
     }
 
     /** The gradient registered for {@code type}, looked up when it is needed. */

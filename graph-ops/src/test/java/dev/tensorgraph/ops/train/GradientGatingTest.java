@@ -1,7 +1,5 @@
 package dev.tensorgraph.ops.train;
 
-import static dev.tensorgraph.testing.TensorJson.list;
-import static dev.tensorgraph.testing.TensorJson.map;
 import static dev.tensorgraph.testing.TensorJson.tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,6 +24,7 @@ import dev.tensorgraph.ops.state.Initializers;
 import dev.tensorgraph.proto.GraphDef;
 import dev.tensorgraph.proto.MetaGraphDef;
 import dev.tensorgraph.proto.NodeDef;
+import dev.tensorgraph.testing.Json;
 import dev.tensorgraph.testing.TensorJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,12 +37,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * TensorFlow's gradient gating ({@code gate_gradients}): the ops, names and edges it adds, compared with the graph
- * TensorFlow writes for the same model ({@code tf-cases-2.21/plumbing/gating}), the optimizers' GATE_NONE, GATE_OP
+ * TensorFlow writes for the same model ({@code tf-plumbing-2.21/gating}), the optimizers' GATE_NONE, GATE_OP
  * and GATE_GRAPH, and the executor's order: whatever order a GraphDef lists its nodes in, an in-place update runs
  * after the gradients that read the variable's old value, because the gating edges say so.
  */
 class GradientGatingTest {
-    private static final Path CASES = TensorJson.resource("/tf-cases-2.21/plumbing");
+    private static final Path CASES = TensorJson.resource("/tf-plumbing-2.21");
 
     /** The model of the gating case: conv 3x3 VALID + relu, reshape, dense 16 + relu, dense 3, mean xent. */
     private static Output model(Tf tf) {
@@ -202,12 +201,12 @@ class GradientGatingTest {
     private static Map<String, Tensor> trainStep(MetaGraphDef meta, Path d) {
         Graph g = MetaGraph.fromMetaGraphDef(meta.toByteArray());
         Map<String, Object> spec = TensorJson.read(d.resolve("case.json"));
-        Map<String, Object> step = map(list(spec.get("steps")).get(0));
+        Map<String, Object> step = Json.asMap(Json.asList(spec.get("steps")).get(0));
         Map<String, Tensor> out = new LinkedHashMap<>();
         try (Session s = new Session(g, SessionOptions.cpuOnly())) {
             SaverDefRestore.restore(s, meta.getSaverDef(), d.resolve("model-3"));
             Session.Runner r = s.runner();
-            map(step.get("feeds")).forEach((k, v) -> r.feed(k + ":0", tensor(map(v))));
+            Json.asMap(step.get("feeds")).forEach((k, v) -> r.feed(k + ":0", tensor(Json.asMap(v))));
             r.target("train").run();
             for (String v : List.of("conv/kernel", "dense/kernel", "dense/bias", "batch_normalization/gamma")) {
                 out.put(v, s.run(v + ":0"));

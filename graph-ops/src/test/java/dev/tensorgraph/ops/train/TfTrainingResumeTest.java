@@ -1,8 +1,6 @@
 package dev.tensorgraph.ops.train;
 
 import static dev.tensorgraph.testing.TensorJson.assertClose;
-import static dev.tensorgraph.testing.TensorJson.list;
-import static dev.tensorgraph.testing.TensorJson.map;
 import static dev.tensorgraph.testing.TensorJson.tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -13,6 +11,7 @@ import dev.tensorgraph.Tensor;
 import dev.tensorgraph.ops.MetaGraph;
 import dev.tensorgraph.ops.SaverDefRestore;
 import dev.tensorgraph.proto.MetaGraphDef;
+import dev.tensorgraph.testing.Json;
 import dev.tensorgraph.testing.TensorJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A TensorFlow 1.x training graph that TensorFlow wrote and trained (conv, batch norm under a v1 cond on
  * {@code is_training}, dense, Adam with its per-op gradient gating, UPDATE_OPS, global_step; reference case
- * {@code tf-cases-2.21/plumbing/tf1_training}) resumes here from TensorFlow's MetaGraph and checkpoint: the next 5
+ * {@code tf-plumbing-2.21/tf1_training}) resumes here from TensorFlow's MetaGraph and checkpoint: the next 5
  * losses, an inference step and every variable afterwards (slots and global_step included) match TensorFlow's
  * within 1e-5 relative.
  */
@@ -33,7 +32,7 @@ class TfTrainingResumeTest {
 
     @Test
     void resumesTensorFlowsTrainingStepForStep() throws Exception {
-        Path d = TensorJson.resource("/tf-cases-2.21/plumbing/tf1_training");
+        Path d = TensorJson.resource("/tf-plumbing-2.21/tf1_training");
         Map<String, Object> spec = TensorJson.read(d.resolve("case.json"));
         byte[] meta = Files.readAllBytes(d.resolve((String) spec.get("meta_graph")));
         MetaGraphDef def = MetaGraph.parse(meta, "model-3.meta");
@@ -41,23 +40,23 @@ class TfTrainingResumeTest {
         try (Session s = new Session(g, SessionOptions.cpuOnly())) {
             SaverDefRestore.restore(s, def.getSaverDef(), d.resolve((String) spec.get("checkpoint_prefix")));
             int step = 0;
-            for (Object o : list(spec.get("steps"))) {
-                Map<String, Object> st = map(o);
+            for (Object o : Json.asList(spec.get("steps"))) {
+                Map<String, Object> st = Json.asMap(o);
                 Session.Runner r = s.runner();
-                map(st.get("feeds")).forEach((k, v) -> r.feed(k + ":0", tensor(map(v))));
+                Json.asMap(st.get("feeds")).forEach((k, v) -> r.feed(k + ":0", tensor(Json.asMap(v))));
                 List<Tensor> out = r.fetch((String) spec.get("loss")).target((String) spec.get("train_op")).run();
-                assertClose("loss of step " + step++, map(st.get("loss")), out.get(0), REL, ABS);
+                assertClose("loss of step " + step++, Json.asMap(st.get("loss")), out.get(0), REL, ABS);
             }
             assertEquals(5, step);
-            Map<String, Object> variables = map(spec.get("variables"));
+            Map<String, Object> variables = Json.asMap(spec.get("variables"));
             assertEquals(20, variables.size(), "7 weights and batch-norm statistics, 10 Adam slots, 2 beta powers, global_step");
             for (Map.Entry<String, Object> e : variables.entrySet()) {
-                assertClose("variable " + e.getKey(), map(e.getValue()), s.run(e.getKey() + ":0"), REL, ABS);
+                assertClose("variable " + e.getKey(), Json.asMap(e.getValue()), s.run(e.getKey() + ":0"), REL, ABS);
             }
-            Map<String, Object> inference = map(spec.get("inference"));
+            Map<String, Object> inference = Json.asMap(spec.get("inference"));
             Session.Runner r = s.runner();
-            map(inference.get("feeds")).forEach((k, v) -> r.feed(k + ":0", tensor(map(v))));
-            assertClose("inference logits", map(inference.get("logits")), r.fetch((String) spec.get("logits")).run().get(0),
+            Json.asMap(inference.get("feeds")).forEach((k, v) -> r.feed(k + ":0", tensor(Json.asMap(v))));
+            assertClose("inference logits", Json.asMap(inference.get("logits")), r.fetch((String) spec.get("logits")).run().get(0),
                     REL, ABS);
         }
     }

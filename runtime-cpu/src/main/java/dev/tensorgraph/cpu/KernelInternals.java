@@ -1,0 +1,59 @@
+package dev.tensorgraph.cpu;
+
+/**
+ * Entry points below the op level into the CPU kernels' inner loops, for the project's micro-benchmarks
+ * (the {@code benchmarks} module). Not API: these follow the kernels' internals and change without notice;
+ * applications run kernels through a {@code Session}.
+ */
+public final class KernelInternals {
+    private KernelInternals() {}
+
+    /**
+     * One 2-D convolution's sizes (NHWC input {@code [n, h, w, c]}, filter {@code [kh, kw, c, o]}, output
+     * {@code [n, oh, ow, o]}) and its float32 kernels.
+     */
+    public static final class Conv2d {
+        private final NnGeometry g;
+
+        /** Strides {@code sh, sw}, dilations {@code dh, dw}, and the padding before the first row and column. */
+        public Conv2d(int n, int h, int w, int c, int kh, int kw, int o, int sh, int sw, int dh, int dw,
+                      int oh, int ow, int padTop, int padLeft) {
+            g = new NnGeometry(n, h, w, c, kh, kw, o, sh, sw, dh, dw, oh, ow, padTop, padLeft);
+        }
+
+        public int inputSize() {
+            return g.n() * g.h() * g.w() * g.c();
+        }
+
+        public int filterSize() {
+            return g.kh() * g.kw() * g.c() * g.o();
+        }
+
+        public int outputSize() {
+            return g.n() * g.oh() * g.ow() * g.o();
+        }
+
+        /** The Conv2D kernel's loops: {@code y = conv(x, f)}. */
+        public void forward(float[] x, float[] f, float[] y, int threads) {
+            ConvKernels.forward(g, x, f, y, threads);
+        }
+
+        /** Conv2DBackpropFilter's loops: adds the filter gradient into {@code df}. */
+        public void backpropFilter(float[] x, float[] dy, float[] df, int threads) {
+            ConvKernels.backFilter(g, x, dy, df, threads);
+        }
+
+        /** Conv2DBackpropInput's loops: adds the input gradient into {@code dx}. */
+        public void backpropInput(float[] f, float[] dy, float[] dx, int threads) {
+            ConvKernels.backInput(g, f, dy, dx, threads);
+        }
+    }
+
+    /**
+     * Keeps matrix products off the native BLAS ({@code true}) or lets them use it again, in this process,
+     * as {@code -Dtensorgraph.blas=java} does from the start.
+     */
+    public static void javaMatMulOnly(boolean javaOnly) {
+        NativeBlas.disabled = javaOnly;
+    }
+}

@@ -1,0 +1,1 @@
+"""Writers of the TensorFlow reference cases; see ../README.md."""

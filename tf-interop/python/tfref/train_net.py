@@ -1,0 +1,108 @@
+"""A TensorFlow 1.x style training graph (conv, batch norm under a cond on an is_training placeholder,
+dense, softmax cross-entropy, UPDATE_OPS as control dependencies, global_step), trained a few steps, saved
+with tf.compat.v1.train.Saver, restored from the files in a fresh graph and trained on: the steps after
+the restore are the case. The process's mode decides reference vs resource variables and the cond's form."""
+import numpy as np
+import tensorflow as tf
+
+from .tfutil import SeededInit, randn, run_steps, session, v1, variable_values
+
+IMAGE = [6, 6, 2]
+CLASSES = 3
+BATCH = 4
+
+
+def batch_norm(x, is_training, momentum=0.99, epsilon=0.001, scope="batch_normalization"):
+    """Fused batch norm as tf.layers built it: the training/inference choice is a cond on is_training, and
+    the moving averages are updated (through UPDATE_OPS) with momentum 1.0 (no change) when not training."""
+    channels = x.shape[-1]
+    with v1.variable_scope(scope):
+        gamma = v1.get_variable("gamma", [channels], initializer=v1.ones_initializer())
+        beta = v1.get_variable("beta", [channels], initializer=v1.zeros_initializer())
+        moving_mean = v1.get_variable("moving_mean", [channels], initializer=v1.zeros_initializer(),
+                                      trainable=False)
+        moving_variance = v1.get_variable("moving_variance", [channels], initializer=v1.ones_initializer(),
+                                          trainable=False)
+
+        def training():
+            return v1.nn.fused_batch_norm(x, gamma, beta, epsilon=epsilon, is_training=True)
+
+        def inference():
+            return v1.nn.fused_batch_norm(x, gamma, beta, mean=moving_mean, variance=moving_variance,
+                                          epsilon=epsilon, is_training=False)
+        y, mean, variance = v1.cond(is_training, training, inference)
+        rate = v1.cond(is_training, lambda: tf.constant(1.0 - momentum), lambda: tf.constant(0.0))
+        for var, value in ((moving_mean, mean), (moving_variance, variance)):
+            v1.add_to_collection(v1.GraphKeys.UPDATE_OPS, v1.assign_sub(var, (var - value) * rate))
+    return y
+
+
+def build(optimizer_fn, seed=5):
+    """The graph; returns (graph, train_op, loss, logits). Names: images, labels, is_training."""
+    g = tf.Graph()
+    with g.as_default():
+        images = v1.placeholder(tf.float32, [None] + IMAGE, name="images")
+        labels = v1.placeholder(tf.int64, [None], name="labels")
+        is_training = v1.placeholder(tf.bool, [], name="is_training")
+        global_step = v1.train.get_or_create_global_step()
+        with v1.variable_scope("net", custom_getter=SeededInit(seed)):
+            with v1.variable_scope("conv"):
+                kernel = v1.get_variable("kernel", [3, 3, IMAGE[2], 4])
+                bias = v1.get_variable("bias", [4])
+                h = tf.nn.bias_add(tf.nn.conv2d(images, kernel, 1, "SAME"), bias)
+            h = tf.nn.relu(batch_norm(h, is_training))
+            h = tf.reshape(h, [-1, IMAGE[0] * IMAGE[1] * 4])
+            with v1.variable_scope("dense"):
+                kernel = v1.get_variable("kernel", [IMAGE[0] * IMAGE[1] * 4, CLASSES])
+                bias = v1.get_variable("bias", [CLASSES])
+                logits = tf.add(tf.matmul(h, kernel), bias, name="logits")
+        loss = tf.identity(v1.losses.sparse_softmax_cross_entropy(labels, logits), name="loss")
+        with tf.control_dependencies(v1.get_collection(v1.GraphKeys.UPDATE_OPS)):
+            train = optimizer_fn().minimize(loss, global_step=global_step, name="train")
+        v1.global_variables_initializer()
+    return g, train, loss, logits
+
+
+def feeds(step, training=True, seed=2000):
+    return {"images": randn(seed + 2 * step, [BATCH] + IMAGE),
+            "labels": np.random.RandomState(seed + 2 * step + 1).randint(0, CLASSES, BATCH).astype(np.int64),
+            "is_training": np.array(training)}
+
+
+def write_case(w, optimizer_fn, optimizer_text, before=3, after=5):
+    """Trains `before` steps, saves (MetaGraph + checkpoint), restores in a fresh graph from the written
+    files, and records the next `after` training steps, one inference step and the final variables."""
+    g, train, loss, logits = build(optimizer_fn)
+    prefix_path = w.path("model")
+    with g.as_default():
+        saver = v1.train.Saver(save_relative_paths=True)
+        init = v1.get_collection(v1.GraphKeys.INIT_OP) or [g.get_operation_by_name("init")]
+    with session(g) as s:
+        s.run(init)
+        run_steps(s, [{"feeds": feeds(k), "targets": [train.name]} for k in range(before)])
+        saved = saver.save(s, str(prefix_path), global_step=before)
+    prefix = saved.split("/")[-1]
+    restored = tf.Graph()
+    with restored.as_default():
+        loader = v1.train.import_meta_graph(str(w.path(prefix + ".meta")))
+        with session(restored) as s:
+            loader.restore(s, str(w.path(prefix)))
+            spec = [{"feeds": feeds(before + k), "fetches": [loss.name], "targets": [train.name]}
+                    for k in range(after)]
+            spec.append({"feeds": feeds(before + after, training=False), "fetches": [logits.name, loss.name],
+                         "note": "inference: is_training false, no update"})
+            steps = run_steps(s, spec)
+            final = variable_values(s, v1.global_variables())
+    w.graph(g.as_graph_def(), [loss.name, logits.name], record_only=True)
+    w.steps(steps)
+    w.variables(final)
+    sd = saver.saver_def
+    w.set("kind", "meta_graph_checkpoint")
+    w.set("restore", {"meta_graph": prefix + ".meta", "checkpoint_prefix": prefix, "checkpoint_state": "checkpoint",
+                      "filename_tensor": sd.filename_tensor_name, "restore_op": sd.restore_op_name,
+                      "save_op": sd.save_tensor_name})
+    w.note("run_first is empty: import %s.meta, run restore_op feeding filename_tensor with the path of the "
+           "checkpoint prefix %s, then run the steps (%d training steps with %s, then one inference step); "
+           "variables.json holds every global variable after them (optimizer slots and global_step too)"
+           % (prefix, prefix, after, optimizer_text))
+    w.note("the first %d training steps (steps 0..%d of the same feeds) ran before the save" % (before, before - 1))
