@@ -5,12 +5,14 @@ import dev.tensorgraph.Graph;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Shape;
+import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InternalException;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
 import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.op.GradientFunction;
 import dev.tensorgraph.op.OpDef;
+import dev.tensorgraph.op.ServiceProviders;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,8 +25,9 @@ import java.util.Set;
 /**
  * The reverse-mode engine behind {@code tf.gradients}: finds the ops between {@code xs} and {@code ys},
  * walks them backward in dependency order (iteratively, so graph depth is no limit), calls each op's
- * registered gradient function inside a {@code <op>_grad} name scope, sums several incoming gradients
- * with {@code AddN}, and checks every returned gradient against its input's shape.
+ * registered gradient function inside a {@code <op>_grad} name scope, sums several incoming gradients,
+ * and checks every returned gradient against its input's shape. The few ops the engine adds itself (zeros,
+ * sums, the default {@code grad_ys}) come from the op library through {@link GradientSupport}.
  */
 public final class Gradients {
     private final List<Output> ys;
@@ -34,6 +37,7 @@ public final class Gradients {
     private boolean unconnectedZeros;
     private boolean gateGradients;
     private String scopeName = "gradients";
+    private final GradientSupport support = ServiceProviders.one(GradientSupport.class);
 
     private Gradients(List<Output> ys, List<Output> xs) {
         this.ys = ys;
@@ -67,7 +71,7 @@ public final class Gradients {
 
     /**
      * TensorFlow's {@code gate_gradients}: the gradients an op's gradient function returns for its inputs pass
-     * through {@link Gating#tuple} (under {@code <op>_grad/tuple}) when there are several, so none is used before
+     * through TensorFlow's {@code tuple} ({@link GradientSupport#tuple}, under {@code <op>_grad/tuple}) when there are several, so none is used before
      * all are computed. Off by default, as in {@code tf.gradients}; optimizers turn it on (GATE_OP).
      */
     public Gradients gateGradients(boolean gate) {
@@ -151,7 +155,7 @@ public final class Gradients {
             for (Output x : xs) {
                 Output gx = aggregate(g, grads.get(x));
                 if (gx == null && unconnectedZeros) {
-                    gx = g.opBuilder("ZerosLike", null).addInput(x).build().output(0);
+                    gx = support.zerosLike(g, x);
                 }
                 result.add(gx);
             }
@@ -191,7 +195,7 @@ public final class Gradients {
             for (int i = 0; i < outGrads.size(); i++) {
                 Output o = op.output(i);
                 if (outGrads.get(i) == null && o.dtype().isFloating()) {
-                    outGrads.set(i, g.opBuilder("ZerosLike", null).addInput(o).build().output(0));
+                    outGrads.set(i, support.zerosLike(g, o));
                 }
             }
             try {
@@ -202,7 +206,7 @@ public final class Gradients {
                 throw new InternalException("gradient function of " + op.type() + " failed for op '" + op.name() + "': " + e, e);
             }
             if (gateGradients && inGrads != null && inGrads.stream().filter(java.util.Objects::nonNull).count() > 1) {
-                inGrads = Gating.tuple(g, inGrads, null, null);
+                inGrads = support.tuple(g, inGrads);
             }
         }
         if (inGrads == null || inGrads.size() != op.numInputs()) {
@@ -280,45 +284,23 @@ public final class Gradients {
         return between;
     }
 
-    private static Output aggregate(Graph g, List<Output> list) {
+    private Output aggregate(Graph g, List<Output> list) {
         if (list == null || list.isEmpty()) {
             return null;
         }
         if (list.size() == 1) {
             return list.get(0);
         }
-        return g.opBuilder("AddN", null).addInputList(list).build().output(0);
+        return support.addN(g, list);
     }
 
-    /**
-     * TensorFlow's default initial gradient, {@code ones(shape(y), name="grad_ys_<i>")}: the shape as a constant
-     * {@code Shape} when y's shape is fully known (else a Shape op), a {@code grad_ys_<i>/Const} one, and the
-     * {@code Fill} named {@code grad_ys_<i>}.
-     */
-    private static Output onesLike(Graph g, Output y, int i) {
+    private Output onesLike(Graph g, Output y, int i) {
         DType dt = y.dtype();
         if (!dt.isFloating()) {
             throw new InvalidArgumentException("gradients: y '" + y.name() + "' is " + dt + "; only float ys can be differentiated");
         }
-        Output shape;
-        if (y.shape().isFullyDefined()) {
-            long[] dims = y.shape().dims();
-            int[] v = new int[dims.length];
-            for (int k = 0; k < v.length; k++) {
-                v[k] = Math.toIntExact(dims[k]);
-            }
-            shape = g.opBuilder("Const", "Shape").setAttr("value", dev.tensorgraph.Tensor.of(DType.INT32,
-                    Shape.of(v.length), v)).setAttr("dtype", DType.INT32).build().output(0);
-        } else {
-            shape = g.opBuilder("Shape", null).addInput(y).setAttr("out_type", DType.INT32).build().output(0);
-        }
-        try (var scope = g.nameScope("grad_ys_" + i)) {
-            Object one = dt == DType.FLOAT32 ? (Object) new float[] {1f} : new double[] {1d};
-            Output c = g.opBuilder("Const", "Const")
-                    .setAttr("value", dev.tensorgraph.Tensor.of(dt, Shape.scalar(), one)).setAttr("dtype", dt)
-                    .build().output(0);
-            return g.opBuilder("Fill", scope.name()).addInput(shape).addInput(c).build().output(0);
-        }
+        Object one = dt == DType.FLOAT32 ? (Object) new float[] {1f} : new double[] {1d};
+        return support.fillLike(g, y, Tensor.of(dt, Shape.scalar(), one), "grad_ys_" + i);
     }
 
     @SafeVarargs

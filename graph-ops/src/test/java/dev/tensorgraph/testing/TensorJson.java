@@ -50,11 +50,19 @@ public final class TensorJson {
     }
 
     public static Tensor tensor(Map<String, Object> spec) {
+        return tensor(spec, null);
+    }
+
+    /** A tensor from its JSON: inline {@code values}, or an {@code npy} file of the case folder {@code dir}. */
+    public static Tensor tensor(Map<String, Object> spec, Path dir) {
         DType dtype = DType.fromName((String) spec.get("dtype"));
         List<Object> dims = Json.asList(spec.get("shape"));
         long[] shape = new long[dims.size()];
         for (int i = 0; i < shape.length; i++) {
             shape[i] = ((Number) dims.get(i)).longValue();
+        }
+        if (spec.get("npy") != null) {
+            return npy(dir.resolve((String) spec.get("npy")), dtype, Shape.of(shape));
         }
         List<Object> v = Json.asList(spec.get("values"));
         int n = v.size();
@@ -70,13 +78,43 @@ public final class TensorJson {
         return Tensor.of(dtype, Shape.of(shape), flat);
     }
 
+    /** The data of a little-endian, C-order .npy file (version 1-3 header) of the case's dtype and shape. */
+    private static Tensor npy(Path file, DType dtype, Shape shape) {
+        try {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(file)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            int major = b.get(6);
+            int headerLen = major == 1 ? Short.toUnsignedInt(b.getShort(8)) : b.getInt(8);
+            b.position((major == 1 ? 10 : 12) + headerLen);
+            int n = Math.toIntExact(shape.numElements());
+            Object flat = switch (dtype) {
+                case FLOAT32 -> { float[] a = new float[n]; b.asFloatBuffer().get(a); yield a; }
+                case FLOAT64 -> { double[] a = new double[n]; b.asDoubleBuffer().get(a); yield a; }
+                case INT32 -> { int[] a = new int[n]; b.asIntBuffer().get(a); yield a; }
+                case INT64 -> { long[] a = new long[n]; b.asLongBuffer().get(a); yield a; }
+                case UINT8 -> { byte[] a = new byte[n]; b.get(a); yield a; }
+                case BOOL -> { boolean[] a = new boolean[n]; for (int i = 0; i < n; i++) a[i] = b.get() != 0; yield a; }
+                case STRING -> throw new IllegalArgumentException("no string .npy files in the cases");
+            };
+            return Tensor.of(dtype, shape, flat);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** {@code got} equals TensorFlow's {@code want}: floats within the tolerances, the rest exactly. */
     public static void assertClose(String what, Map<String, Object> want, Tensor got) {
-        assertClose(what, want, got, REL_TOL, ABS_TOL);
+        assertClose(what, tensor(want), got, REL_TOL, ABS_TOL, false);
     }
 
     public static void assertClose(String what, Map<String, Object> want, Tensor got, double rel, double abs) {
-        Tensor w = tensor(want);
+        assertClose(what, tensor(want), got, rel, abs, false);
+    }
+
+    /**
+     * Floats within {@code abs + rel * max(|expected|, the tensor's largest |expected| when relativeToLargest)},
+     * everything else exactly.
+     */
+    public static void assertClose(String what, Tensor w, Tensor got, double rel, double abs, boolean relativeToLargest) {
         assertEquals(w.dtype(), got.dtype(), what + " dtype");
         assertEquals(w.shape(), got.shape(), what + " shape");
         if (w.dtype() == DType.BOOL) {
@@ -93,11 +131,17 @@ public final class TensorJson {
         }
         double[] e = w.toDoubles();
         double[] a = got.toDoubles();
+        double largest = 0;
+        if (relativeToLargest) {
+            for (double v : e) {
+                largest = Double.isFinite(v) ? Math.max(largest, Math.abs(v)) : largest;
+            }
+        }
         for (int i = 0; i < e.length; i++) {
             boolean ok;
             if (w.dtype().isFloating()) {
                 ok = Double.isNaN(e[i]) ? Double.isNaN(a[i])
-                        : e[i] == a[i] || Math.abs(a[i] - e[i]) <= abs + rel * Math.abs(e[i]);
+                        : e[i] == a[i] || Math.abs(a[i] - e[i]) <= abs + rel * Math.max(Math.abs(e[i]), largest);
             } else {
                 ok = e[i] == a[i];
             }

@@ -5,7 +5,6 @@ import dev.tensorgraph.Graph;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.errors.InvalidArgumentException;
-import dev.tensorgraph.grad.Gating;
 import dev.tensorgraph.op.AttrType;
 import dev.tensorgraph.op.OpDef;
 import dev.tensorgraph.op.OpLibrary;
@@ -70,6 +69,6 @@ public final class AssertOps implements OpLibrary {
 
     /** A branch whose result is an op: the branch's pivot, after the op (TensorFlow's {@code with_dependencies}). */
     private static Output afterOp(Graph g, Operation op, Output pivot) {
-        return Gating.withDependencies(g, List.of(op), pivot, null);
+        return ControlOps.withDependencies(g, List.of(op), pivot, null);
     }
 }

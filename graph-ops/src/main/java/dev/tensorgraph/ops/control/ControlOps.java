@@ -3,7 +3,6 @@ package dev.tensorgraph.ops.control;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
-import dev.tensorgraph.grad.Gating;
 import dev.tensorgraph.op.AttrType;
 import dev.tensorgraph.op.OpDef;
 import dev.tensorgraph.op.OpLibrary;
@@ -21,11 +20,11 @@ public final class ControlOps implements OpLibrary {
     @Override
     public void register(OpRegistry r) {
         r.register(OpDef.builder("Identity").input("input").attr("T", AttrType.TYPE)
-                .shape(ShapeFns.UNCHANGED)
+                .shape(ShapeFns.UNCHANGED).passesThroughInput(0)
                 .gradient((op, dy) -> List.of(dy.get(0))).build());
         r.register(OpDef.builder("NoOp").shape(ShapeFns.NONE).notDifferentiable().build());
         r.register(OpDef.builder("StopGradient").input("input").attr("T", AttrType.TYPE)
-                .shape(ShapeFns.UNCHANGED).notDifferentiable().build());
+                .shape(ShapeFns.UNCHANGED).passesThroughInput(0).notDifferentiable().build());
     }
 
     /** {@code Identity(x)}; a null name means "Identity". */
@@ -67,5 +66,13 @@ public final class ControlOps implements OpLibrary {
      */
     public static List<Output> tuple(Graph g, List<Output> tensors, Collection<?> controlInputs, String name) {
         return Gating.tuple(g, tensors, name, controlInputs);
+    }
+
+    /**
+     * TensorFlow's {@code with_dependencies(dependencies, t, name)}: {@code t} through an Identity (default name
+     * {@code control_dependency}) that runs only after {@code dependencies} (Operations or Outputs).
+     */
+    public static Output withDependencies(Graph g, Collection<?> dependencies, Output t, String name) {
+        return Gating.withDependencies(g, dependencies, t, name);
     }
 }

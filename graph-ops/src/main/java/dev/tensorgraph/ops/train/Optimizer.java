@@ -7,7 +7,6 @@ import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Variable;
 import dev.tensorgraph.errors.InvalidArgumentException;
-import dev.tensorgraph.grad.Gating;
 import dev.tensorgraph.grad.Gradients;
 import dev.tensorgraph.ops.array.ConstantOps;
 import dev.tensorgraph.ops.control.ControlOps;
@@ -157,7 +156,7 @@ public abstract class Optimizer {
         List<Output> xs = new ArrayList<>(vars);
         List<Output> grads = Gradients.builder(List.of(loss), xs).gateGradients(gate == GATE_OP).build();
         if (gate == GATE_GRAPH && grads.stream().anyMatch(java.util.Objects::nonNull)) {
-            grads = Gating.tuple(loss.graph(), grads, null, null);
+            grads = ControlOps.tuple(loss.graph(), grads, null, null);
         }
         List<GradAndVar> out = new ArrayList<>();
         for (int i = 0; i < vars.size(); i++) {

@@ -1,4 +1,4 @@
-package dev.tensorgraph.grad;
+package dev.tensorgraph.ops.control;
 
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.Operation;
@@ -13,18 +13,18 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * TensorFlow 1.x's ordering helpers {@code tf.group} and {@code tf.tuple}, with its op names. The gradient engine
- * gates the input gradients of each op through {@link #tuple} when asked to (TensorFlow's
- * {@code gate_gradients}), so that an in-place update consuming one of them (an {@code Apply*} op of a reference
- * variable) cannot run before every gradient of that op has been computed, in particular the ones that read the
- * variable's old value.
+ * TensorFlow 1.x's ordering helpers {@code tf.group}, {@code tf.tuple} and {@code with_dependencies}, with its op
+ * names ({@link ControlOps#group}, {@link ControlOps#tuple}). The gradient engine gates the input gradients of each
+ * op through {@link #tuple} when asked to (TensorFlow's {@code gate_gradients}), so that an in-place update
+ * consuming one of them (an {@code Apply*} op of a reference variable) cannot run before every gradient of that op
+ * has been computed, in particular the ones that read the variable's old value.
  *
  * <pre>{@code
- * List<Output> gated = Gating.tuple(g, List.of(dx, dw), null, List.of());
+ * List<Output> gated = ControlOps.tuple(g, List.of(dx, dw), List.of(), null);
  * // tuple/group_deps (NoOp after dx's and dw's ops), tuple/control_dependency, tuple/control_dependency_1
  * }</pre>
  */
-public final class Gating {
+final class Gating {
     private Gating() {}
 
     /**
@@ -32,7 +32,7 @@ public final class Gating {
      * every input (Operations, or Outputs whose ops are meant). Inputs on different devices get one NoOp per device
      * inside the group's name scope, sorted by device, and the group runs after those, as TensorFlow builds it.
      */
-    public static Operation group(Graph g, Collection<?> inputs, String name) {
+    static Operation group(Graph g, Collection<?> inputs, String name) {
         Map<String, List<Operation>> byDevice = new LinkedHashMap<>();
         for (Object o : inputs) {
             Operation op = operationOf(o, "tf.group");
@@ -58,7 +58,7 @@ public final class Gating {
      * {@code group_deps} NoOp, itself after the ops of all tensors and {@code controlInputs}; all inside a name
      * scope {@code name} (default {@code tuple}). Null entries stay null.
      */
-    public static List<Output> tuple(Graph g, List<Output> tensors, String name, Collection<?> controlInputs) {
+    static List<Output> tuple(Graph g, List<Output> tensors, String name, Collection<?> controlInputs) {
         if (tensors == null) {
             throw new InvalidArgumentException("tf.tuple needs a list of tensors, got null");
         }
@@ -94,19 +94,16 @@ public final class Gating {
      * {@code with_dependencies(dependencies, t, name)}: {@code t} through an Identity (named {@code name}, default
      * {@code control_dependency}) that runs only after {@code dependencies} (Operations or Outputs).
      */
-    public static Output withDependencies(Graph g, Collection<?> dependencies, Output t, String name) {
+    static Output withDependencies(Graph g, Collection<?> dependencies, Output t, String name) {
         try (var deps = g.controlDependencies(dependencies)) {
-            return g.opBuilder("Identity", name == null ? "control_dependency" : name).addInput(t).build().output(0);
+            return ControlOps.identity(g, t, name == null ? "control_dependency" : name);
         }
     }
 
     private static Operation noOpAfter(Graph g, List<Operation> deps, String device, String name) {
-        try (var scope = g.controlDependencies(deps)) {
-            var b = g.opBuilder("NoOp", name);
-            if (device != null && !device.isEmpty()) {
-                b.setDevice(device);
-            }
-            return b.build();
+        try (var scope = g.controlDependencies(deps);
+             var placed = device == null || device.isEmpty() ? null : g.device(device)) {
+            return ControlOps.noOp(g, name);
         }
     }
 
