@@ -9,9 +9,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -31,8 +34,11 @@ public final class Graph {
     private String device = "";
     private Long seed;
 
-    /** One {@code control_dependencies(...)} block; {@code clears} is TensorFlow's control_dependencies(None). */
-    private record ControlFrame(List<Operation> ops, boolean clears) {}
+    /**
+     * One {@code control_dependencies(...)} block; {@code clears} is TensorFlow's control_dependencies(None);
+     * {@code built} holds the ops created while it was open (TensorFlow's {@code _seen_nodes}).
+     */
+    private record ControlFrame(List<Operation> ops, boolean clears, Set<Operation> built) {}
 
     /** A scope named {@code name} whose first close runs {@code restore} under the graph's lock. */
     private Scope restoring(String name, Runnable restore) {
@@ -139,6 +145,12 @@ public final class Graph {
                 r.dtypes(), r.shapes(), r.device());
         ops.add(op);
         byName.put(op.name(), op);
+        for (ControlFrame f : controlFrames) { // innermost first, up to the frame that cleared the outer ones
+            f.built().add(op);
+            if (f.clears()) {
+                break;
+            }
+        }
         return op;
     }
 
@@ -247,14 +259,23 @@ public final class Graph {
      */
     public synchronized Scope controlDependencies(Collection<?> deps) {
         ControlFrame frame;
+        Set<Operation> built = Collections.newSetFromMap(new IdentityHashMap<>());
         if (deps == null) {
-            frame = new ControlFrame(List.of(), true);
+            frame = new ControlFrame(List.of(), true, built);
         } else {
+            // As TensorFlow: an op an enclosing block already names is not repeated in this one.
+            Set<Operation> current = new HashSet<>();
+            for (ControlFrame f : activeFrames()) {
+                current.addAll(f.ops());
+            }
             List<Operation> list = new ArrayList<>();
             for (Object o : deps) {
-                list.add(toOperation(o, "controlDependencies"));
+                Operation op = toOperation(o, "controlDependencies");
+                if (current.add(op)) {
+                    list.add(op);
+                }
             }
-            frame = new ControlFrame(list, false);
+            frame = new ControlFrame(list, false, built);
         }
         controlFrames.push(frame);
         return restoring("", () -> controlFrames.remove(frame));
@@ -276,20 +297,48 @@ public final class Graph {
         return op;
     }
 
-    /** Control inputs the enclosing {@code controlDependencies} blocks give a new op, innermost last. */
-    synchronized List<Operation> activeControlDependencies() {
+    /**
+     * Control inputs the enclosing {@code controlDependencies} blocks give a new op reading {@code inputs},
+     * outermost block first, by TensorFlow's rule ({@code _control_dependencies_for_inputs}): a block adds nothing
+     * when one of the inputs comes from an op created inside it (that op already depends on the block's ops), and
+     * never an op the new op reads data from.
+     */
+    synchronized List<Operation> activeControlDependencies(List<Output> inputs) {
+        Set<Operation> inputOps = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Output in : inputs) {
+            inputOps.add(in.op());
+        }
         List<Operation> result = new ArrayList<>();
-        for (ControlFrame f : controlFrames) { // innermost first
+        for (ControlFrame f : activeFrames()) {
+            boolean dominated = false;
+            for (Operation in : inputOps) {
+                if (f.built().contains(in)) {
+                    dominated = true;
+                    break;
+                }
+            }
+            if (dominated) {
+                continue;
+            }
             for (Operation op : f.ops()) {
-                if (!result.contains(op)) {
+                if (!inputOps.contains(op) && !result.contains(op)) {
                     result.add(op);
                 }
             }
+        }
+        return result;
+    }
+
+    /** The control-dependency blocks that apply now, outermost first (none outside a clearing block). */
+    private List<ControlFrame> activeFrames() {
+        List<ControlFrame> active = new ArrayList<>();
+        for (ControlFrame f : controlFrames) { // innermost first
+            active.add(0, f);
             if (f.clears()) {
                 break;
             }
         }
-        return result;
+        return active;
     }
 
     /**
@@ -337,7 +386,7 @@ public final class Graph {
      * applies. Variables and their initializers are built so, even when asked for inside a loop's body.
      */
     public synchronized Scope outsideControlFlow() {
-        ControlFrame frame = new ControlFrame(List.of(), true);
+        ControlFrame frame = new ControlFrame(List.of(), true, Collections.newSetFromMap(new IdentityHashMap<>()));
         controlFrames.push(frame);
         buildContexts.push(OUTSIDE_CONTROL_FLOW);
         return restoring("", () -> {

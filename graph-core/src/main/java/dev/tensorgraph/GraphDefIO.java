@@ -25,7 +25,8 @@ import java.util.TreeMap;
  * Converts between graphs and TensorFlow GraphDef protocol buffers.
  *
  * <p>Export writes every op in creation order (a topological order) with its inputs as TensorFlow names them
- * ({@code "x"}, {@code "x:1"}, {@code "^ctrl"} after the data inputs), its device and all attributes.
+ * ({@code "x"}, {@code "x:1"}, {@code "^ctrl"} after the data inputs, sorted by name as TensorFlow sorts them),
+ * its device and all attributes.
  *
  * <p>Import accepts nodes in any order. It checks the whole GraphDef first (unique names, registered op
  * types, existing inputs, attribute types against the op definitions, no cycles), sorts it topologically
@@ -68,9 +69,8 @@ final class GraphDefIO {
         for (Output in : op.inputs()) {
             n.addInput(in.index() == 0 ? in.op().name() : in.op().name() + ":" + in.index());
         }
-        for (Operation c : op.controlInputs()) {
-            n.addInput("^" + c.name());
-        }
+        // Sorted by name, as TensorFlow writes them.
+        op.controlInputs().stream().map(Operation::name).sorted().forEach(c -> n.addInput("^" + c));
         if (op.device() != null && !op.device().isEmpty()) {
             n.setDevice(op.device());
         }

@@ -202,15 +202,8 @@ public final class OpBuilder {
 
             List<Operation> controls = new ArrayList<>(controlInputs);
             if (!ignoreControlScopes) {
-                for (Operation c : graph.activeControlDependencies()) {
-                    boolean isDataInput = false;
-                    for (Output in : inputs) {
-                        if (in.op() == c) {
-                            isDataInput = true;
-                            break;
-                        }
-                    }
-                    if (!isDataInput && !controls.contains(c)) {
+                for (Operation c : graph.activeControlDependencies(inputs)) {
+                    if (!controls.contains(c)) {
                         controls.add(c);
                     }
                 }

@@ -246,14 +246,15 @@ public final class Planner {
     }
 
     /**
-     * The variable op a ref input reads: its producer, or the variable behind ops that pass a ref on (a loop's
-     * {@code RefEnter}, {@code RefIdentity}, {@code Assign}: ops whose first input is a ref); null when a ref
-     * input does not come from a variable.
+     * The variable op a ref input reads: its producer, or the variable behind ops that pass a reference on
+     * (ops that declare {@link dev.tensorgraph.op.OpDef#forwardsRef}, such as RefSwitch and RefIdentity, and ops
+     * that take input 0 by reference, such as a loop's RefEnter or Assign); null when a ref input does not come
+     * from a variable.
      */
-    private static Operation variableBehind(Output ref, Placement placement) {
+    static Operation variableBehind(Output ref, Placement placement) {
         Operation op = ref.op();
         for (int hops = 0; hops < 1000 && !placement.isVariable(op); hops++) {
-            if (op.numInputs() == 0 || !op.def().isRefInput(0)) {
+            if (op.numInputs() == 0 || !(op.def().forwardsRef() || op.def().isRefInput(0))) {
                 return null;
             }
             op = op.input(0).op();

@@ -35,6 +35,7 @@ public final class Gradients {
     private List<Output> gradYs;
     private List<Output> stopGradients = List.of();
     private boolean unconnectedZeros;
+    private boolean gateGradients;
     private String scopeName = "gradients";
     private final GradientSupport support = ServiceProviders.one(GradientSupport.class);
 
@@ -65,6 +66,16 @@ public final class Gradients {
     /** Zeros instead of null for an x that no y depends on. */
     public Gradients unconnectedZeros(boolean zeros) {
         this.unconnectedZeros = zeros;
+        return this;
+    }
+
+    /**
+     * TensorFlow's {@code gate_gradients}: the gradients an op's gradient function returns for its inputs pass
+     * through TensorFlow's {@code tuple} ({@link GradientSupport#tuple}, under {@code <op>_grad/tuple}) when there are several, so none is used before
+     * all are computed. Off by default, as in {@code tf.gradients}; optimizers turn it on (GATE_OP).
+     */
+    public Gradients gateGradients(boolean gate) {
+        this.gateGradients = gate;
         return this;
     }
 
@@ -303,6 +314,9 @@ public final class Gradients {
                 throw e.atNode(op.name() + " (" + op.type() + ") gradient");
             } catch (RuntimeException e) {
                 throw new InternalException("gradient function of " + op.type() + " failed for op '" + op.name() + "': " + e, e);
+            }
+            if (gateGradients && inGrads != null && inGrads.stream().filter(java.util.Objects::nonNull).count() > 1) {
+                inGrads = support.tuple(g, inGrads);
             }
         }
         if (inGrads == null || inGrads.size() != op.numInputs()) {

@@ -51,6 +51,7 @@ public final class OpDef {
     private final GradientFunction gradient;
     private final boolean differentiable;
     private final boolean stateful;
+    private final boolean forwardsRef;
     private final ConstantValueFunction constantValue;
     private final int passThroughInput;
     private final LoopRole loopRole;
@@ -63,6 +64,7 @@ public final class OpDef {
         this.gradient = b.gradient;
         this.differentiable = b.differentiable;
         this.stateful = b.stateful;
+        this.forwardsRef = b.forwardsRef;
         this.constantValue = b.constantValue;
         this.passThroughInput = b.passThroughInput;
         this.loopRole = b.loopRole;
@@ -103,6 +105,14 @@ public final class OpDef {
         return stateful;
     }
 
+    /**
+     * Whether the op's outputs are references to the variable its input 0 refers to (TensorFlow's {@code Ref(T)}
+     * outputs of RefSwitch, RefIdentity, ...): an op taking such an output as a ref input updates that variable.
+     */
+    public boolean forwardsRef() {
+        return forwardsRef;
+    }
+
     /** How the op's value is known while building, or null when it never is (most ops). */
     public ConstantValueFunction constantValue() {
         return constantValue;
@@ -140,12 +150,13 @@ public final class OpDef {
         private boolean differentiable = true;
         private boolean gradientDeclared;
         private boolean stateful;
+        private boolean forwardsRef;
         private ConstantValueFunction constantValue;
         private int passThroughInput = -1;
         private LoopRole loopRole = LoopRole.NONE;
 
         private Builder(String type) {
-            if (type == null || !type.matches("[A-Za-z][A-Za-z0-9_>]*")) {
+            if (type == null || !type.matches("_?[A-Za-z][A-Za-z0-9_>]*")) {
                 throw new InvalidArgumentException("invalid op type name '" + type + "'");
             }
             this.type = type;
@@ -198,6 +209,12 @@ public final class OpDef {
             this.gradient = null;
             this.differentiable = false;
             this.gradientDeclared = true;
+            return this;
+        }
+
+        /** Declares that the outputs are references to input 0's variable (see {@link OpDef#forwardsRef}). */
+        public Builder forwardsRef() {
+            this.forwardsRef = true;
             return this;
         }
 

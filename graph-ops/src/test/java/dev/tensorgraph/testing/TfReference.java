@@ -23,7 +23,7 @@ public final class TfReference {
 
     /** A tensor written inline as {@code {dtype, shape, values}}. */
     public static Tensor tensor(Object spec) {
-        return TfCaseRunner.tensor(Json.asMap(spec), null);
+        return TensorJson.tensor(Json.asMap(spec), null);
     }
 
     /** Equal shapes, and values within 1e-5 of the largest of TensorFlow's values (relative). */

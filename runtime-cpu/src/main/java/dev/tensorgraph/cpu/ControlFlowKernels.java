@@ -22,6 +22,8 @@ import java.util.Map;
  * step, its Enter, Merge, NextIteration and Exit ops stood in for by the step itself), so {@code Enter},
  * {@code Exit} and {@code NextIteration} only run here when a plan uses one outside that structure.
  * {@code LoopCond} forwards the predicate; {@code ControlTrigger} does nothing, even after dead inputs.
+ * {@code RefSwitch}, {@code RefMerge} and {@code RefIdentity} do what their plain forms do with a variable
+ * reference. ({@code Assert} is in {@link LoggingKernels}.)
  */
 public final class ControlFlowKernels implements KernelLibrary {
     private static final String CPU = KernelRegistry.CPU;
@@ -40,43 +42,12 @@ public final class ControlFlowKernels implements KernelLibrary {
         forwarding.forEach((type, role) ->
                 r.register(CPU, type, KernelFactory.withRole(op -> ctx -> ctx.setOutput(0, ctx.input(0)), role)));
         r.register(CPU, "ControlTrigger", KernelFactory.withRole(op -> ctx -> { }, KernelFactory.Role.IGNORES_DEADNESS));
-        r.register(CPU, "Assert", op -> {
-            int summarize = op.attrInt("summarize");
-            return ctx -> {
-                Tensor cond = ctx.input(0);
-                if (cond.dtype() != DType.BOOL || cond.numElements() != 1) {
-                    throw new InvalidArgumentException("In[0] expects a scalar bool, got " + cond.dtype() + " of shape "
-                            + cond.shape());
-                }
-                if (!((boolean[]) cond.array())[0]) {
-                    StringBuilder m = new StringBuilder("assertion failed: ");
-                    for (int i = 1; i < ctx.numInputs(); i++) {
-                        m.append(i > 1 ? " " : "").append(summary(ctx.input(i), summarize));
-                    }
-                    throw new InvalidArgumentException(m.toString());
-                }
-            };
-        });
-    }
-
-    /** Up to {@code n} elements of {@code t}, as TensorFlow's Assert prints its data ({@code [1 2 3...]}). */
-    private static String summary(Tensor t, int n) {
-        StringBuilder b = new StringBuilder("[");
-        int count = t.numElements();
-        for (int i = 0; i < Math.min(count, n); i++) {
-            if (i > 0) {
-                b.append(' ');
-            }
-            if (t.dtype() == DType.STRING) {
-                b.append(t.strings()[i]);
-            } else if (t.dtype().isObjectValued()) {
-                b.append(((Object[]) t.array())[i]);
-            } else {
-                double v = t.toDoubles()[i];
-                b.append(t.dtype().isFloating() ? Double.toString(v) : Long.toString((long) v));
-            }
-        }
-        return b.append(count > n ? "...]" : "]").toString();
+        // The reference forms pass the variable's current value on; ops reading them find the variable itself.
+        r.register(CPU, "RefSwitch", KernelFactory.withRole(op -> ControlFlowKernels::doSwitch,
+                KernelFactory.Role.MARKS_OUTPUTS_DEAD));
+        r.register(CPU, "RefMerge", KernelFactory.withRole(op -> ControlFlowKernels::merge,
+                KernelFactory.Role.RUNS_ON_ANY_LIVE_INPUT));
+        r.register(CPU, "RefIdentity", op -> ctx -> ctx.setOutput(0, ctx.input(0)));
     }
 
     private static void doSwitch(KernelContext ctx) {

@@ -162,7 +162,7 @@ public final class DynamicRnn {
             Output note = ConstantOps.constant(g, Tensor.ofString("Expected shape for Tensor " + lengths.name() + " is "),
                     "Const");
             Output saw = ConstantOps.constant(g, Tensor.ofString(" but saw shape: "), "Const");
-            var check = AssertOps.assertThat(g, ok, List.of(note, want, saw, shape), 3, "Assert");
+            var check = AssertOps.assertOp(g, ok, List.of(note, want, saw, shape), 3, "Assert");
             try (var deps = g.controlDependencies(List.of(check))) {
                 return ControlOps.identity(g, lengths, "CheckSeqLen");
             }
