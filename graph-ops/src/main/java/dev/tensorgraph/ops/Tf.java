@@ -23,7 +23,8 @@ import java.util.List;
  * Output y = tf.reduceSum(tf.multiply(x, x));
  * }</pre>
  */
-public final class Tf implements StateApi, ScopeApi, MathApi, ReductionApi, LinalgApi, ArrayApi, ControlFlowApi {
+public final class Tf implements StateApi, ScopeApi, MathApi, ReductionApi, LinalgApi, ArrayApi, ControlFlowApi,
+        LoggingApi {
     private final Graph graph;
 
     /** {@code tf.random}: seeded random tensors. */
@@ -95,5 +96,13 @@ public final class Tf implements StateApi, ScopeApi, MathApi, ReductionApi, Lina
                                   boolean unconnectedZeros) {
         return Gradients.builder(ys, xs).gradYs(gradYs).stopGradients(stopGradients)
                 .unconnectedZeros(unconnectedZeros).build();
+    }
+
+    /** {@code tf.gradients(ys, xs, ...)} with TensorFlow's keyword arguments, gate_gradients among them. */
+    public List<Output> gradients(List<Output> ys, List<Output> xs, GradientsOptions options) {
+        if (options == null) {
+            throw new dev.tensorgraph.errors.InvalidArgumentException("tf.gradients: options must not be null");
+        }
+        return options.applyTo(Gradients.builder(ys, xs)).build();
     }
 }

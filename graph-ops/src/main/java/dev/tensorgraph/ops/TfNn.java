@@ -49,6 +49,19 @@ public final class TfNn {
         return tf.graph();
     }
 
+    // ---- recurrent networks ----
+
+    /**
+     * {@code tf.nn.dynamic_rnn(cell, inputs, ...)}: runs {@code cell} over the time steps of {@code inputs} in a
+     * while loop (see {@link dev.tensorgraph.ops.rnn.DynamicRnn}); cells are
+     * {@link dev.tensorgraph.ops.rnn.LSTMCell}, {@link dev.tensorgraph.ops.rnn.BasicLSTMCell} and
+     * {@link dev.tensorgraph.ops.rnn.GRUCell}.
+     */
+    public dev.tensorgraph.ops.rnn.DynamicRnn.Result dynamicRnn(dev.tensorgraph.ops.rnn.RnnCell cell, Output inputs,
+                                                                dev.tensorgraph.ops.rnn.DynamicRnn.Options options) {
+        return dev.tensorgraph.ops.rnn.DynamicRnn.build(graph(), cell, inputs, options);
+    }
+
     // ---- convolution ----
 
     /** {@code tf.nn.conv2d(input, filter, strides, padding)}, NHWC. Strides may have 1, 2 or 4 entries. */
