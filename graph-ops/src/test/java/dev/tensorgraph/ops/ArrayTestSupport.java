@@ -50,7 +50,7 @@ final class ArrayTestSupport {
             case INT64 -> { long[] a = new long[n]; for (int i = 0; i < n; i++) a[i] = (long) d[i]; yield a; }
             case UINT8 -> { byte[] a = new byte[n]; for (int i = 0; i < n; i++) a[i] = (byte) d[i]; yield a; }
             case BOOL -> { boolean[] a = new boolean[n]; for (int i = 0; i < n; i++) a[i] = d[i] != 0; yield a; }
-            case STRING -> throw new IllegalArgumentException("no strings here");
+            default -> throw new IllegalArgumentException("no " + t + " tensors here");
         };
         return Tensor.of(t, s, flat);
     }
