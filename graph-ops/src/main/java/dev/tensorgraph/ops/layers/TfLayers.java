@@ -15,8 +15,6 @@ import dev.tensorgraph.ops.array.SliceOps;
 import dev.tensorgraph.ops.array.StridedSliceOptions;
 import dev.tensorgraph.ops.control.CondOps;
 import dev.tensorgraph.ops.control.ControlOps;
-import dev.tensorgraph.ops.math.ArithmeticOps;
-import dev.tensorgraph.ops.math.CastOps;
 import dev.tensorgraph.ops.math.MatMulOps;
 import dev.tensorgraph.ops.nn.ActivationOps;
 import dev.tensorgraph.ops.nn.BatchNormOps;
@@ -28,7 +26,6 @@ import dev.tensorgraph.ops.nn.Moments;
 import dev.tensorgraph.ops.nn.PoolOps;
 import dev.tensorgraph.ops.state.Initializer;
 import dev.tensorgraph.ops.state.Reuse;
-import dev.tensorgraph.ops.state.VariableOps;
 import dev.tensorgraph.ops.state.VariableScopes;
 import dev.tensorgraph.ops.support.GraphBound;
 import java.util.List;
@@ -419,8 +416,8 @@ public final class TfLayers {
                     momentum = CondOps.cond(g, trainingTensor, () -> ConstantOps.scalar(g, dt, o.momentum, "Const"),
                             () -> ConstantOps.scalar(g, dt, 1.0, "Const"), null);
                 }
-                g.addToCollection(GraphKeys.UPDATE_OPS, assignMovingAverage(movingMean, mean, o.momentum, momentum));
-                g.addToCollection(GraphKeys.UPDATE_OPS, assignMovingAverage(movingVar, variance, o.momentum, momentum));
+                g.addToCollection(GraphKeys.UPDATE_OPS, MovingAverages.assign(g, movingMean, mean, o.momentum, momentum));
+                g.addToCollection(GraphKeys.UPDATE_OPS, MovingAverages.assign(g, movingVar, variance, o.momentum, momentum));
             }
             return out;
         }
@@ -439,21 +436,6 @@ public final class TfLayers {
         java.util.Arrays.fill(shape, 1);
         shape[axis] = c;
         return reshape(v, shape);
-    }
-
-    /**
-     * TensorFlow's {@code _assign_moving_average} with zero_debias off, as one {@code AssignSub} named by the
-     * {@code AssignMovingAvg} scope: {@code variable -= (variable - value) * (1 - momentum)}.
-     */
-    private Output assignMovingAverage(Variable variable, Output value, double momentum, Output momentumTensor) {
-        DType dt = variable.dtype();
-        try (var s = g.nameScope("AssignMovingAvg")) {
-            Output decay = momentumTensor == null ? ConstantOps.scalar(g, dt, 1.0 - momentum, "decay")
-                    : ArithmeticOps.sub(g, ConstantOps.scalar(g, dt, 1.0, "sub/x"), momentumTensor, "sub");
-            Output v = CastOps.cast(g, value, dt, null);
-            Output delta = ArithmeticOps.mul(g, ArithmeticOps.sub(g, variable.value(), v, "sub"), decay, "mul");
-            return VariableOps.assignSub(g, variable, delta, false, s.name()).output(0);
-        }
     }
 
     // ---- shared helpers ----
