@@ -5,6 +5,7 @@ import dev.tensorgraph.Graph;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Variable;
 import dev.tensorgraph.ops.array.ConstantOps;
+import dev.tensorgraph.ops.control.CondOps;
 import dev.tensorgraph.ops.math.ArithmeticOps;
 import dev.tensorgraph.ops.math.CastOps;
 import dev.tensorgraph.ops.state.VariableOps;
@@ -31,5 +32,14 @@ public final class MovingAverages {
             Output delta = ArithmeticOps.mul(g, ArithmeticOps.sub(g, variable.value(), v, "sub"), decay, "mul");
             return VariableOps.assignSub(g, variable, delta, false, s.name()).output(0);
         }
+    }
+
+    /**
+     * The momentum of the updates when a bool tensor decides at run time whether the layer trains:
+     * {@code cond(training, momentum, 1)}, so that outside training the update leaves the average as it is.
+     */
+    public static Output runTimeMomentum(Graph g, DType dt, double momentum, Output training) {
+        return CondOps.cond(g, training, () -> ConstantOps.scalar(g, dt, momentum, "Const"),
+                () -> ConstantOps.scalar(g, dt, 1.0, "Const"), null);
     }
 }
