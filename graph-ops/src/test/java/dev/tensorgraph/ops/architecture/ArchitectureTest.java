@@ -29,7 +29,8 @@ class ArchitectureTest {
     private static final String[] FAMILIES = {"..ops.math..", "..ops.array..", "..ops.reduction..", "..ops.indexing..",
         "..ops.control..", "..ops.nn..", "..ops.state..", "..ops.random..", "..ops.io..", "..ops.sparse..",
         "..ops.training.."};
-    private static final String[] LIBRARIES = {"..ops.layers..", "..ops.losses..", "..ops.train..", "..ops.summary.."};
+    private static final String[] LIBRARIES = {"..ops.layers..", "..ops.losses..", "..ops.train..", "..ops.summary..",
+        "..ops.slim.."};
 
     private static JavaClasses classes;
 
