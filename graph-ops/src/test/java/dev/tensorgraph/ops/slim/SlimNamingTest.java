@@ -198,6 +198,18 @@ class SlimNamingTest {
     }
 
     @Test
+    void aReusedConvolutionReusesItsBatchNorm() {
+        SlimArgs args = SlimArgs.create().normalizerFn(slim::batchNorm).normalizerParams(SlimArgs.create().decay(0.9))
+                .scope("Conv");
+        assertEquals("Conv/Relu:0", slim.conv2d(images, 4, 3, args).name());
+        Output b = slim.conv2d(images, 4, 3, args.copy().reuse(Reuse.TRUE));
+        assertEquals(List.of("Conv/weights", "Conv/BatchNorm/beta", "Conv/BatchNorm/moving_mean",
+                "Conv/BatchNorm/moving_variance"), globalNames());
+        assertEquals("Conv_1/Relu:0", b.name());
+        assertNotNull(g.operation("Conv_1/BatchNorm/FusedBatchNormV3"));
+    }
+
+    @Test
     void defaultNamesStartAgainInAReopenedScopeSoAModelCanBeBuiltTwice() {
         try (var s = tf.variableScope("net")) {
             slim.conv2d(slim.conv2d(images, 4, 3), 4, 3);
