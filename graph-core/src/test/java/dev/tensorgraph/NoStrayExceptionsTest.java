@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Every error the runtime raises is one of {@code dev.tensorgraph.errors.*}, so callers can branch on
  * TensorFlow's status codes. This test reads the main sources of the runtime modules and fails on any
- * {@code throw new} of a plain JDK runtime exception, listing each as {@code file:line}.
+ * {@code throw new} of a plain JDK runtime exception, listing each as {@code file:line}. Templates that
+ * the build expands into Java ({@code src/main/templates}) are read as well.
  *
  * <p>{@link #PENDING} names files whose owners are still converting them; they are reported, not failed.
  * Remove an entry as soon as its file is clean (the test prints entries that no longer match).
@@ -53,9 +54,14 @@ class NoStrayExceptionsTest {
         for (String module : modules) {
             Path src = root.resolve(module).resolve("src/main/java");
             assertTrue(Files.isDirectory(src), "missing source tree " + src + " (surefire must run in the module dir)");
-            List<Path> javaFiles;
-            try (Stream<Path> s = Files.walk(src)) {
-                javaFiles = s.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+            List<Path> javaFiles = new ArrayList<>();
+            // Templates expanded into Java at build time are main sources too.
+            for (Path tree : List.of(src, root.resolve(module).resolve("src/main/templates"))) {
+                if (Files.isDirectory(tree)) {
+                    try (Stream<Path> s = Files.walk(tree)) {
+                        s.filter(p -> p.toString().endsWith(".java")).sorted().forEach(javaFiles::add);
+                    }
+                }
             }
             for (Path f : javaFiles) {
                 files++;

@@ -5,10 +5,12 @@ import dev.tensorgraph.Graph;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Shape;
+import dev.tensorgraph.Variable;
 import dev.tensorgraph.ops.Tf;
 import dev.tensorgraph.ops.layers.Conv2dOptions;
 import dev.tensorgraph.ops.layers.DenseOptions;
 import dev.tensorgraph.ops.train.MomentumOptimizer;
+import dev.tensorgraph.ops.train.Optimizer;
 
 /**
  * AlexNet in its original layout (workload W5 of docs/benchmarks.md): five convolutions with three 3/2 max-pools, two
@@ -27,6 +29,18 @@ public final class AlexNet {
      * that default, so a batch already in device memory (a variable) is trained on without feeding it.
      */
     public static Model build(Graph g, int classes, float learningRate, Output defaultImages) {
+        return build(g, classes, defaultImages, new MomentumOptimizer(learningRate, 0.9, false), null);
+    }
+
+    /**
+     * As {@link #build(Graph, int, float)} with a learning rate computed in the graph (a schedule of the global
+     * step, which each train step then increments).
+     */
+    public static Model build(Graph g, int classes, Output learningRate, Variable globalStep) {
+        return build(g, classes, null, new MomentumOptimizer(learningRate, 0.9, false), globalStep);
+    }
+
+    private static Model build(Graph g, int classes, Output defaultImages, Optimizer optimizer, Variable globalStep) {
         Tf tf = Tf.of(g);
         Shape imageShape = Shape.of(-1, 224, 224, 3);
         Output images = defaultImages == null ? tf.placeholder(DType.FLOAT32, imageShape, "images")
@@ -55,7 +69,7 @@ public final class AlexNet {
         try (var scope = tf.nameScope("accuracy")) {
             accuracy = tf.reduceMean(tf.cast(tf.equal(tf.argmax(logits, 1, DType.INT32), labels), DType.FLOAT32));
         }
-        Operation train = new MomentumOptimizer(learningRate, 0.9, false).minimize(loss);
+        Operation train = optimizer.minimize(loss, globalStep);
         return new Model(g, images, labels, training, logits, loss, accuracy, train);
     }
 

@@ -1,9 +1,15 @@
 package dev.tensorgraph.examples;
 
+import dev.tensorgraph.DType;
+import dev.tensorgraph.Shape;
+import dev.tensorgraph.Tensor;
+import dev.tensorgraph.data.Dataset;
+import dev.tensorgraph.data.Idx;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The Fashion-MNIST data set from an IDX directory: 28x28 grayscale images scaled to [0, 1] and labels
@@ -15,8 +21,19 @@ public final class FashionMnist {
     public static final int SIDE = 28;
     public static final int CLASSES = 10;
 
+    /** The component names of {@link #dataset} elements. */
+    public static final String IMAGE = "image";
+    public static final String LABEL = "label";
+
     /** Images as floats, row-major [count, 28, 28, 1]; labels 0..9. */
     public record Split(float[] images, int[] labels, int count) {}
+
+    /** A split as a data set of "image" (float32 [28, 28, 1]) and "label" (int32) elements, in file order. */
+    public static Dataset dataset(Split split) {
+        return Dataset.fromTensorSlices(Map.of(
+                IMAGE, Tensor.wrap(DType.FLOAT32, Shape.of(split.count(), SIDE, SIDE, 1), split.images()),
+                LABEL, Tensor.wrap(DType.INT32, Shape.of(split.count()), split.labels())));
+    }
 
     private FashionMnist() {}
 
@@ -42,8 +59,8 @@ public final class FashionMnist {
     static Split load(Path dir, String prefix) {
         Path imageFile = find(dir, prefix + "-images-idx3-ubyte");
         Path labelFile = find(dir, prefix + "-labels-idx1-ubyte");
-        IdxReader.Idx images = IdxReader.read(imageFile);
-        IdxReader.Idx labels = IdxReader.read(labelFile);
+        Idx images = Idx.read(imageFile);
+        Idx labels = Idx.read(labelFile);
         if (images.dims().length != 3 || images.dims()[1] != SIDE || images.dims()[2] != SIDE) {
             throw new InvalidArgumentException(imageFile + ": expected images of shape [N,28,28], got "
                     + java.util.Arrays.toString(images.dims()));

@@ -9,7 +9,7 @@ import picocli.CommandLine.ScopeType;
 /** The {@code tensorgraph} command: one entry point for the examples and tools. */
 @Command(name = "tensorgraph", mixinStandardHelpOptions = true, version = "tensorgraph 0.1.0",
         description = "Tensorgraph: TensorFlow 1.x graphs on the JVM.",
-        subcommands = {TrainFashionMnist.class, LinearRegression.class, EdgeFilterExample.class,
+        subcommands = {TrainFashionMnist.class, TrainFolder.class, ExportImages.class, LinearRegression.class, EdgeFilterExample.class,
                 dev.tensorgraph.examples.ohem.TrainWithOhem.class,
                 dev.tensorgraph.examples.cli.InspectCommand.class, dev.tensorgraph.examples.cli.RunCommand.class,
                 dev.tensorgraph.examples.cli.CheckpointCommand.class, dev.tensorgraph.examples.cli.DotCommand.class,

@@ -1,12 +1,12 @@
 package dev.tensorgraph.examples;
 
-import dev.tensorgraph.DType;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Session;
-import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.Variable;
+import dev.tensorgraph.data.Dataset;
+import dev.tensorgraph.data.DatasetIterator;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.examples.cli.ChoiceConverter;
 import dev.tensorgraph.examples.cli.DeviceChoice;
@@ -19,7 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.List;
-import java.util.Random;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -120,6 +120,7 @@ public final class TrainFashionMnist implements Callable<Integer> {
             FashionMnist.Split test = limit(FashionMnist.test(data));
             System.out.printf("Fashion-MNIST from %s: %d training and %d test images (%.1f s)%n", data, train.count(),
                     test.count(), (System.nanoTime() - t0) / 1e9);
+            Dataset trainingData = trainingData(train);
             Path run = RunFolder.create(out, model.toString(), LocalDateTime.now());
             System.out.println("writing to " + run);
             s.run(tf.globalVariablesInitializer());
@@ -128,10 +129,9 @@ public final class TrainFashionMnist implements Callable<Integer> {
             }
             TrainingChart chart = new TrainingChart();
             try (FileWriter events = new FileWriter(run.resolve("logs"), g)) {
-                Random shuffle = new Random(seed);
                 for (int epoch = 1; epoch <= epochs; epoch++) {
                     long start = System.nanoTime();
-                    Metrics tr = trainEpoch(s, m, train, shuffle, epoch, summaries, events);
+                    Metrics tr = trainEpoch(s, m, trainingData, train.count(), epoch, summaries, events);
                     double seconds = (System.nanoTime() - start) / 1e9;
                     Metrics te = evaluate(s, m, test);
                     chart.add(epoch, tr.loss(), tr.accuracy(), te.loss(), te.accuracy());
@@ -178,34 +178,30 @@ public final class TrainFashionMnist implements Callable<Integer> {
                 java.util.Arrays.copyOf(s.labels(), limit), limit);
     }
 
-    private Metrics trainEpoch(Session s, Model m, FashionMnist.Split data, Random random, int epoch, Output summaries,
+    /** The training split as a data set: shuffled with the seed, a new order each epoch, batched, prefetched. */
+    private Dataset trainingData(FashionMnist.Split data) {
+        return FashionMnist.dataset(data).shuffle(data.count(), seed).batch(batchSize).prefetch(2);
+    }
+
+    private Metrics trainEpoch(Session s, Model m, Dataset data, int examples, int epoch, Output summaries,
                                FileWriter events) {
-        int n = data.count();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        int steps = (n + batchSize - 1) / batchSize;
+        int steps = (examples + batchSize - 1) / batchSize;
         double lossSum = 0;
         double correct = 0;
         int seen = 0;
+        int step = 0;
         Tensor trainingOn = Tensor.of(true);
         try (ProgressBar bar = quiet ? null : new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch, epochs))
                 .setInitialMax(steps).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
-                .setConsumer(new ProgressFrames(System.out)).build()) {
-            for (int step = 0; step < steps; step++) {
-                int from = step * batchSize;
-                int count = Math.min(batchSize, n - from);
-                Tensor[] batch = batch(data, order, from, count);
+                .setConsumer(new ProgressFrames(System.out)).build();
+             DatasetIterator batches = data.iterator(epoch - 1)) {
+            while (batches.hasNext()) {
+                Map<String, Tensor> batch = batches.next();
+                int count = batch.get(FashionMnist.LABEL).numElements();
                 boolean log = step % SUMMARY_EVERY == 0;
-                Session.Runner runner = s.runner().feed(m.images(), batch[0]).feed(m.labels(), batch[1])
-                        .feed(m.training(), trainingOn).fetch(m.loss()).fetch(m.accuracy()).target(m.trainOp());
+                Session.Runner runner = s.runner().feed(m.images(), batch.get(FashionMnist.IMAGE))
+                        .feed(m.labels(), batch.get(FashionMnist.LABEL)).feed(m.training(), trainingOn)
+                        .fetch(m.loss()).fetch(m.accuracy()).target(m.trainOp());
                 List<Tensor> r = (log ? runner.fetch(summaries) : runner).run();
                 if (log) {
                     events.addSummary(r.get(2), (long) (epoch - 1) * steps + step);
@@ -219,6 +215,7 @@ public final class TrainFashionMnist implements Callable<Integer> {
                 lossSum += loss * count;
                 correct += r.get(1).floatValue() * count;
                 seen += count;
+                step++;
                 if (bar != null) {
                     bar.step();
                     bar.setExtraMessage(String.format(" loss %.4f acc %.4f", lossSum / seen, correct / seen));
@@ -229,9 +226,10 @@ public final class TrainFashionMnist implements Callable<Integer> {
     }
 
     /** Replays the forward pass of a batch with numeric checks to name the first op that produced NaN or Inf. */
-    private static String firstNonFinite(Session s, Model m, Tensor[] batch) {
+    private static String firstNonFinite(Session s, Model m, Map<String, Tensor> batch) {
         try {
-            s.runner().feed(m.images(), batch[0]).feed(m.labels(), batch[1]).fetch(m.loss()).checkNumerics().run();
+            s.runner().feed(m.images(), batch.get(FashionMnist.IMAGE)).feed(m.labels(), batch.get(FashionMnist.LABEL))
+                    .fetch(m.loss()).checkNumerics().run();
             return "";
         } catch (InvalidArgumentException e) {
             return "; first non-finite values: " + e.getMessage();
@@ -239,37 +237,15 @@ public final class TrainFashionMnist implements Callable<Integer> {
     }
 
     private Metrics evaluate(Session s, Model m, FashionMnist.Split data) {
-        int n = data.count();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
         double lossSum = 0;
         double correct = 0;
-        int evalBatch = 1000;
-        for (int from = 0; from < n; from += evalBatch) {
-            int count = Math.min(evalBatch, n - from);
-            Tensor[] batch = batch(data, order, from, count);
-            List<Tensor> r = s.runner().feed(m.images(), batch[0]).feed(m.labels(), batch[1])
-                    .fetch(m.loss()).fetch(m.accuracy()).run();
+        for (Map<String, Tensor> batch : FashionMnist.dataset(data).batch(1000)) {
+            int count = batch.get(FashionMnist.LABEL).numElements();
+            List<Tensor> r = s.runner().feed(m.images(), batch.get(FashionMnist.IMAGE))
+                    .feed(m.labels(), batch.get(FashionMnist.LABEL)).fetch(m.loss()).fetch(m.accuracy()).run();
             lossSum += r.get(0).floatValue() * count;
             correct += r.get(1).floatValue() * count;
         }
-        return new Metrics(lossSum / n, correct / n);
-    }
-
-    private static Tensor[] batch(FashionMnist.Split data, int[] order, int from, int count) {
-        int px = FashionMnist.SIDE * FashionMnist.SIDE;
-        float[] images = new float[count * px];
-        int[] labels = new int[count];
-        for (int i = 0; i < count; i++) {
-            int idx = order[from + i];
-            System.arraycopy(data.images(), idx * px, images, i * px, px);
-            labels[i] = data.labels()[idx];
-        }
-        return new Tensor[] {
-            Tensor.wrap(DType.FLOAT32, Shape.of(count, FashionMnist.SIDE, FashionMnist.SIDE, 1), images),
-            Tensor.wrap(DType.INT32, Shape.of(count), labels)
-        };
+        return new Metrics(lossSum / data.count(), correct / data.count());
     }
 }

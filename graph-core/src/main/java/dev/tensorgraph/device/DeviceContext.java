@@ -48,6 +48,15 @@ public interface DeviceContext extends AutoCloseable {
     boolean supportsCapture();
 
     /**
+     * A recorder for the runs of one plan whose device work can be recorded (the planner asks only when
+     * {@link #supportsCapture()}), or null to run it step by step. By default a {@link CaptureRecorder} over
+     * {@link #beginCapture()} and {@link #endCapture()}.
+     */
+    default RunRecorder newRecorder() {
+        return new CaptureRecorder(this);
+    }
+
+    /**
      * Starts recording: work enqueued from now on is recorded, not run, and {@link #allocate} serves from
      * memory the capture will own.
      */

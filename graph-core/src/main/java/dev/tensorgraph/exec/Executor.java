@@ -6,10 +6,11 @@ import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
-import dev.tensorgraph.device.CapturedWork;
 import dev.tensorgraph.device.DeviceBuffer;
 import dev.tensorgraph.device.DeviceContext;
 import dev.tensorgraph.device.DeviceTensor;
+import dev.tensorgraph.device.RecordableRun;
+import dev.tensorgraph.device.RunRecorder;
 import dev.tensorgraph.errors.FailedPreconditionException;
 import dev.tensorgraph.errors.InternalException;
 import dev.tensorgraph.errors.InvalidArgumentException;
@@ -27,10 +28,11 @@ import java.util.function.Supplier;
 
 /**
  * One run of a {@link Plan}: throwaway state (value slots, deadness, the borrowed buffer pool) and the
- * {@link KernelContext} the kernels see. Steps run in plan order on the calling thread.
+ * {@link KernelContext} the kernels see. Steps run in plan order on the calling thread. Where the plan has
+ * the device's {@link RunRecorder}, the run is handed to it as a {@link RecordableRun}, and the recorder
+ * chooses between running it step by step, recording it and replaying a recording.
  */
 public final class Executor implements KernelContext {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Executor.class);
     /** Session-wide services a run needs. */
     public interface SessionResources {
         <T> T opState(Operation op, Supplier<T> create);
@@ -99,8 +101,7 @@ public final class Executor implements KernelContext {
     private List<Tensor> executeOnHost() {
         pool = plan.borrowPool();
         try {
-            runSteps(0, plan.steps.length);
-            return collectFetches();
+            return runStepByStep();
         } finally {
             pooled.clear();
             plan.returnPool(pool);
@@ -110,36 +111,10 @@ public final class Executor implements KernelContext {
     private List<Tensor> executeWithDevice() {
         pool = plan.borrowPool();
         try {
-            Plan.Recording rec = null;
-            if (plan.capture.capturable && !checkNumerics && !StepProfile.ENABLED) {
-                List<Object> key = plan.capture.keyOf(values, plan.feedSlotsInOrder);
-                if (key != null) {
-                    rec = plan.recordings.get(key);
-                    if (rec == null && plan.recordings.size() < Plan.MAX_RECORDINGS) {
-                        rec = plan.recordings.computeIfAbsent(key, k -> new Plan.Recording());
-                    }
-                }
+            if (plan.recorder != null && !checkNumerics && !StepProfile.ENABLED) {
+                return plan.recorder.run(new Recordable());
             }
-            if (rec != null && rec.work != null) {
-                if (variablesUnchanged(rec)) {
-                    return replay(rec);
-                }
-                rec.work.close();
-                rec.work = null;
-                rec.stepByStepRuns = 0;
-            }
-            if (rec != null && !rec.failed && rec.stepByStepRuns >= 1) {
-                List<Tensor> r = recordAndRun(rec);
-                if (r != null) {
-                    return r;
-                }
-            }
-            runSteps(0, plan.steps.length);
-            List<Tensor> result = collectFetches();
-            if (rec != null) {
-                rec.stepByStepRuns++;
-            }
-            return result;
+            return runStepByStep();
         } finally {
             releaseDeviceLeftovers();
             pooled.clear();
@@ -147,83 +122,75 @@ public final class Executor implements KernelContext {
         }
     }
 
-    /**
-     * Runs the plan once while the device records its work, then replays the recording to compute this run.
-     * Returns null when recording failed; the caller then runs step by step (nothing was computed yet).
-     */
-    private List<Tensor> recordAndRun(Plan.Recording rec) {
-        CaptureSpec spec = plan.capture;
-        device.beginCapture();
-        rec.uploadTargets = new DeviceTensor[spec.firstBody];
-        try {
-            runSteps(0, spec.firstBody);
-            for (int s = 0; s < spec.firstBody; s++) {
-                rec.uploadTargets[s] = deviceValues[plan.steps[s].outputs[0]];
+    private List<Tensor> runStepByStep() {
+        runSteps(0, plan.steps.length);
+        return collectFetches();
+    }
+
+    /** This run as the plan's {@link RunRecorder} drives it: the step ranges and slots it needs, nothing more. */
+    private final class Recordable implements RecordableRun {
+        @Override
+        public List<Object> key() {
+            return plan.capture.keyOf(values, plan.feedSlotsInOrder);
+        }
+
+        @Override
+        public List<Tensor> runStepByStep() {
+            return Executor.this.runStepByStep();
+        }
+
+        @Override
+        public DeviceTensor[] runUploads() {
+            runSteps(0, plan.capture.firstBody);
+            DeviceTensor[] targets = new DeviceTensor[plan.capture.firstBody];
+            for (int s = 0; s < targets.length; s++) {
+                targets[s] = deviceValues[plan.steps[s].outputs[0]];
             }
-            runSteps(spec.firstBody, spec.firstSuffix);
-        } catch (RuntimeException e) {
-            LOG.debug("recording a run failed; running step by step from now on", e);
-            CapturedWork w = device.endCapture();
-            if (w != null) {
-                w.close();
+            return targets;
+        }
+
+        @Override
+        public void runBody() {
+            runSteps(plan.capture.firstBody, plan.capture.firstSuffix);
+        }
+
+        @Override
+        public Tensor[] uploadedValues() {
+            Tensor[] r = new Tensor[plan.capture.firstBody];
+            for (int s = 0; s < r.length; s++) {
+                r[s] = values[plan.steps[s].inputs[0]];
             }
-            rec.failed = true;
+            return r;
+        }
+
+        @Override
+        public DeviceTensor[] fetchSources() {
+            DeviceTensor[] r = new DeviceTensor[plan.fetchSlots.length];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = deviceValues[plan.steps[plan.capture.fetchDownloadStep[i]].inputs[0]];
+            }
+            return r;
+        }
+
+        @Override
+        public DeviceTensor[] variableValues() {
+            DeviceTensor[] r = new DeviceTensor[plan.variables.length];
+            for (int v = 0; v < r.length; v++) {
+                r[v] = plan.variables[v].peekOnDevice();
+            }
+            return r;
+        }
+
+        @Override
+        public void handOverDeviceValues() {
+            forgetDeviceValues();
+        }
+
+        @Override
+        public void restart() {
             forgetDeviceValues();
             resetRunState();
-            return null;
         }
-        rec.work = device.endCapture();
-        if (rec.work == null) {
-            rec.failed = true;
-            forgetDeviceValues();
-            resetRunState();
-            return null;
-        }
-        rec.fetchSources = new DeviceTensor[plan.fetchSlots.length];
-        for (int i = 0; i < rec.fetchSources.length; i++) {
-            rec.fetchSources[i] = deviceValues[plan.steps[spec.fetchDownloadStep[i]].inputs[0]];
-            if (rec.fetchSources[i] == null) {
-                // A fetch on an untaken branch: let the step-by-step path report it.
-                rec.work.close();
-                rec.work = null;
-                rec.failed = true;
-                forgetDeviceValues();
-                resetRunState();
-                return null;
-            }
-        }
-        rec.variableValues = new DeviceTensor[plan.variables.length];
-        for (int v = 0; v < rec.variableValues.length; v++) {
-            rec.variableValues[v] = plan.variables[v].peekOnDevice();
-        }
-        rec.work.replay();
-        forgetDeviceValues();
-        return downloadFetches(rec);
-    }
-
-    private List<Tensor> replay(Plan.Recording rec) {
-        for (int s = 0; s < plan.capture.firstBody; s++) {
-            device.upload(values[plan.steps[s].inputs[0]], rec.uploadTargets[s]);
-        }
-        rec.work.replay();
-        return downloadFetches(rec);
-    }
-
-    private List<Tensor> downloadFetches(Plan.Recording rec) {
-        List<Tensor> result = new ArrayList<>(rec.fetchSources.length);
-        for (DeviceTensor src : rec.fetchSources) {
-            result.add(device.download(src));
-        }
-        return result;
-    }
-
-    private boolean variablesUnchanged(Plan.Recording rec) {
-        for (int v = 0; v < plan.variables.length; v++) {
-            if (plan.variables[v].peekOnDevice() != rec.variableValues[v]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Drops this run's references to device memory a recording owns (the device frees it with the recording). */

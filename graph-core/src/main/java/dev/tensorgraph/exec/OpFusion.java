@@ -2,7 +2,9 @@ package dev.tensorgraph.exec;
 
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
+import dev.tensorgraph.kernel.FusionPattern;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,9 +14,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Finds the pairs of ops a plan may run as one step: a producer and the consumer that reads it, of the
- * patterns below, when running them together changes nothing the caller can see. The planner then fuses a
- * pair where the device it places the producer on has a fused kernel for it.
+ * Finds the pairs of ops a plan may run as one step: a producer and the consumer that reads it, matching a
+ * {@link FusionPattern} registered with the kernel registry, when running them together changes nothing the
+ * caller can see. The planner then fuses a pair where the device it places the producer on has the
+ * pattern's kernel.
  *
  * <p>A consumer runs at its producer's place in the order, so it must read nothing else and wait for no
  * control input the producer does not wait for too (ops in a cond's branch all wait for its pivot). When the producer's value is dropped, nothing else in the plan may read it and it may not
@@ -23,12 +26,12 @@ import java.util.Set;
  * inputs or control inputs are.
  */
 final class OpFusion {
-    /** A producer and its consumer; {@code keepsProducer}: the producer's outputs are still stored. */
-    record Pair(Operation producer, Operation consumer, boolean keepsProducer) {
+    /** A producer and its consumer matching {@code pattern}. */
+    record Pair(Operation producer, Operation consumer, FusionPattern pattern) {
         /** The outputs the fused step produces, in the order its kernel sets them. */
         List<Output> outputs() {
             List<Output> r = new ArrayList<>();
-            if (keepsProducer) {
+            if (pattern.keepsProducer()) {
                 r.addAll(producer.outputs());
             }
             r.addAll(consumer.outputs());
@@ -36,17 +39,18 @@ final class OpFusion {
         }
     }
 
-    private record Pattern(String producer, String consumer, boolean keepsProducer) {}
-
-    /** Each activation's bias and its gradient's bias gradient: two passes over every conv and dense output. */
-    private static final List<Pattern> PATTERNS = List.of(
-            new Pattern("BiasAdd", "Relu", false),
-            new Pattern("ReluGrad", "BiasAddGrad", true));
-
     private OpFusion() {}
 
-    /** Candidate pairs keyed by producer, for ops in plan order. */
-    static Map<Operation, Pair> candidates(List<Operation> order, Set<Output> fed, List<Output> fetches) {
+    /** Candidate pairs of {@code patterns} keyed by producer, for ops in plan order. */
+    static Map<Operation, Pair> candidates(List<Operation> order, Set<Output> fed, List<Output> fetches,
+                                           Collection<FusionPattern> patterns) {
+        if (patterns.isEmpty()) {
+            return Map.of();
+        }
+        Map<List<String>, FusionPattern> byTypes = new HashMap<>();
+        for (FusionPattern p : patterns) {
+            byTypes.put(List.of(p.producerType(), p.consumerType()), p);
+        }
         Map<Output, Integer> reads = new HashMap<>();
         Set<Operation> inPlan = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Operation op : order) {
@@ -66,28 +70,19 @@ final class OpFusion {
             if (!producer.controlInputs().containsAll(consumer.controlInputs())) {
                 continue;
             }
-            Pattern pattern = match(producer, consumer);
+            FusionPattern pattern = byTypes.get(List.of(producer.type(), consumer.type()));
             if (pattern == null || !inPlan.contains(producer) || taken.contains(producer)
                     || !producer.device().equals(consumer.device())) {
                 continue;
             }
             if (readsOnly(consumer, producer) && noneFed(producer, fed) && noneFed(consumer, fed)
-                    && (pattern.keepsProducer || onlyReadBy(producer, consumer, reads, fetched))) {
-                pairs.put(producer, new Pair(producer, consumer, pattern.keepsProducer));
+                    && (pattern.keepsProducer() || onlyReadBy(producer, consumer, reads, fetched))) {
+                pairs.put(producer, new Pair(producer, consumer, pattern));
                 taken.add(producer);
                 taken.add(consumer);
             }
         }
         return pairs;
-    }
-
-    private static Pattern match(Operation producer, Operation consumer) {
-        for (Pattern p : PATTERNS) {
-            if (p.producer.equals(producer.type()) && p.consumer.equals(consumer.type())) {
-                return p;
-            }
-        }
-        return null;
     }
 
     private static boolean readsOnly(Operation consumer, Operation producer) {

@@ -6,6 +6,7 @@ import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.kernel.Kernel;
 import dev.tensorgraph.kernel.FusedKernelFactory;
+import dev.tensorgraph.kernel.FusionPattern;
 import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.KernelRegistry;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ final class Placement {
      */
     Placed place(Operation op, java.util.function.IntPredicate inputOnDevice) {
         if (deviceType != null && mayUseDevice(op) && !isHostInteger(op, inputOnDevice)) {
-            Operation variable = Planner.isVariableOp(op) ? op : referencedVariable(op);
+            Operation variable = isVariable(op) ? op : referencedVariable(op);
             if (variable == null || variableFitsDevice(variable)) {
                 Placed p = tryDevice(op);
                 if (p != null) {
@@ -74,7 +75,7 @@ final class Placement {
         if (producer.onDevice() && registry.find(deviceType, consumer.type()) == null) {
             return null;
         }
-        FusedKernelFactory f = registry.findFused(where, pair.producer().type(), consumer.type(), pair.keepsProducer());
+        FusedKernelFactory f = registry.findFused(where, pair.pattern());
         if (f == null) {
             return null;
         }
@@ -92,8 +93,37 @@ final class Placement {
         throw new dev.tensorgraph.errors.InternalException("a fused step's kernel is made by its FusedKernelFactory");
     };
 
-    private static boolean isHostInteger(Operation op, java.util.function.IntPredicate inputOnDevice) {
-        if (op.numOutputs() == 0 || Planner.isVariableOp(op)) {
+    /** The fusion patterns with a kernel on the CPU or on this placement's device. */
+    List<FusionPattern> fusionPatterns() {
+        List<FusionPattern> r = new ArrayList<>(registry.fusionPatterns(KernelRegistry.CPU));
+        if (deviceType != null) {
+            for (FusionPattern p : registry.fusionPatterns(deviceType)) {
+                if (!r.contains(p)) {
+                    r.add(p);
+                }
+            }
+        }
+        return r;
+    }
+
+    /**
+     * The role {@code op}'s kernels declare (a variable, a conditional's switch or merge): the CPU kernel's,
+     * else the device's where only the device has a kernel, so it is the same wherever the op runs.
+     */
+    KernelFactory.Role role(Operation op) {
+        KernelFactory f = registry.find(KernelRegistry.CPU, op.type());
+        if (f == null && deviceType != null) {
+            f = registry.find(deviceType, op.type());
+        }
+        return f == null ? KernelFactory.Role.ORDINARY : f.role();
+    }
+
+    boolean isVariable(Operation op) {
+        return role(op) == KernelFactory.Role.VARIABLE;
+    }
+
+    private boolean isHostInteger(Operation op, java.util.function.IntPredicate inputOnDevice) {
+        if (op.numOutputs() == 0 || isVariable(op)) {
             return false;
         }
         for (int i = 0; i < op.numOutputs(); i++) {
@@ -140,9 +170,9 @@ final class Placement {
         return true;
     }
 
-    private static Operation referencedVariable(Operation op) {
+    private Operation referencedVariable(Operation op) {
         for (int i = 0; i < op.numInputs(); i++) {
-            if (op.def().isRefInput(i) && Planner.isVariableOp(op.input(i).op())) {
+            if (op.def().isRefInput(i) && isVariable(op.input(i).op())) {
                 return op.input(i).op();
             }
         }

@@ -1,25 +1,20 @@
 package dev.tensorgraph.exec;
 
 import dev.tensorgraph.Output;
-import dev.tensorgraph.device.CapturedWork;
 import dev.tensorgraph.device.DeviceContext;
-import dev.tensorgraph.device.DeviceTensor;
+import dev.tensorgraph.device.RunRecorder;
 import dev.tensorgraph.kernel.VariableSlot;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The compiled form of one (feeds, fetches, targets) signature: the pruned ops in order with devices and
  * kernels chosen, copies between host and device as steps of their own, value slots, and release points.
  * Shared by every run of that signature; each run borrows a buffer pool. On a device that can record
- * work, a plan also keeps one recording per run key (see {@link CaptureSpec}).
+ * work, a plan whose runs can be recorded (see {@link CaptureSpec}) has the device's {@link RunRecorder}.
  */
 public final class Plan implements AutoCloseable {
-    /** Recordings kept per plan; runs with further keys run step by step. */
-    static final int MAX_RECORDINGS = 8;
-
     final Step[] steps;
     final int numSlots;
     final Map<Output, Integer> feedSlots;
@@ -32,24 +27,15 @@ public final class Plan implements AutoCloseable {
     final boolean usesDevice;
     final boolean[] slotOnDevice;
     final CaptureSpec capture;
-    final ConcurrentHashMap<List<Object>, Recording> recordings = new ConcurrentHashMap<>();
+    /** Records and replays runs on the device; null where runs go step by step. */
+    final RunRecorder recorder;
     private final ConcurrentLinkedQueue<ArrayPool> pools = new ConcurrentLinkedQueue<>();
     /** Runs started, for the step profile (which leaves out each plan's first runs: compiles, autotuning). */
     final java.util.concurrent.atomic.AtomicInteger runsStarted = new java.util.concurrent.atomic.AtomicInteger();
 
-    /** What a recorded run needs to replay: the work, where feeds go, where fetches come from. */
-    static final class Recording {
-        int stepByStepRuns;
-        boolean failed;
-        CapturedWork work;
-        DeviceTensor[] uploadTargets;
-        DeviceTensor[] fetchSources;
-        DeviceTensor[] variableValues;
-    }
-
     Plan(Step[] steps, int numSlots, Map<Output, Integer> feedSlots, List<Output> feedOrder, int[] fetchSlots,
          VariableSlot[] variables, boolean hasDeadness, DeviceContext device, boolean[] slotOnDevice,
-         CaptureSpec capture) {
+         CaptureSpec capture, RunRecorder recorder) {
         this.steps = steps;
         this.numSlots = numSlots;
         this.feedSlots = feedSlots;
@@ -66,6 +52,7 @@ public final class Plan implements AutoCloseable {
         }
         this.usesDevice = any;
         this.capture = capture;
+        this.recorder = recorder;
     }
 
     /** Number of steps this plan runs, copies included. */
@@ -109,11 +96,7 @@ public final class Plan implements AutoCloseable {
 
     /** Number of recordings ready to replay. */
     public int numRecordings() {
-        int n = 0;
-        for (Recording r : recordings.values()) {
-            n += r.work != null ? 1 : 0;
-        }
-        return n;
+        return recorder == null ? 0 : recorder.numRecordings();
     }
 
     ArrayPool borrowPool() {
@@ -128,12 +111,8 @@ public final class Plan implements AutoCloseable {
     /** Frees the recordings (their device memory goes back to the device's cache). */
     @Override
     public void close() {
-        for (Recording r : recordings.values()) {
-            if (r.work != null) {
-                r.work.close();
-                r.work = null;
-            }
+        if (recorder != null) {
+            recorder.close();
         }
-        recordings.clear();
     }
 }

@@ -3,7 +3,9 @@ package dev.tensorgraph.exec;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.device.DeviceContext;
+import dev.tensorgraph.device.RunRecorder;
 import dev.tensorgraph.errors.InvalidArgumentException;
+import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.VariableSlot;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,13 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Planner {
     private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
-    private static final Set<String> VARIABLE_OPS = Set.of("VariableV2", "Variable");
-
     private Planner() {}
-
-    public static boolean isVariableOp(Operation op) {
-        return VARIABLE_OPS.contains(op.type());
-    }
 
     public static Plan build(List<Output> feeds, List<Output> fetches, List<Operation> targets,
                              Function<String, VariableSlot> variables, DeviceContext device) {
@@ -61,7 +57,8 @@ public final class Planner {
             feedSlots.put(f, slot);
             slotOf.put(f, slot);
         }
-        Map<Operation, OpFusion.Pair> fusible = fuseOps ? OpFusion.candidates(order, fed, fetches) : Map.of();
+        Map<Operation, OpFusion.Pair> fusible = fuseOps
+                ? OpFusion.candidates(order, fed, fetches, placement.fusionPatterns()) : Map.of();
         Set<Operation> absorbed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         Placement.Placed[] placed = new Placement.Placed[order.size()];
         OpFusion.Pair[] fusedAt = new OpFusion.Pair[order.size()];
@@ -105,7 +102,7 @@ public final class Planner {
                 Output src = op.input(i);
                 int slot = slotOf.get(src);
                 if (op.def().isRefInput(i)) {
-                    if (!isVariableOp(src.op())) {
+                    if (!placement.isVariable(src.op())) {
                         throw new InvalidArgumentException("input " + i + " of " + op.type() + " op '" + op.name()
                                 + "' must be a variable, but comes from " + src.op().type() + " op '" + src.op().name() + "'");
                     }
@@ -122,16 +119,16 @@ public final class Planner {
             }
             int[] controls = new int[op.controlInputs().size()];
             VariableSlot own = null;
-            if (isVariableOp(op)) {
+            if (placement.isVariable(op)) {
                 own = variables.apply(op.name());
                 planVariables.add(own);
             }
-            if (op.type().equals("Switch") || op.type().equals("Merge")) {
-                deadness = true;
-            }
+            KernelFactory.Role role = placement.role(op);
+            boolean merges = role == KernelFactory.Role.RUNS_ON_ANY_LIVE_INPUT;
+            deadness |= merges || role == KernelFactory.Role.MARKS_OUTPUTS_DEAD;
             Step step = pair != null
                     ? Step.fused(op, pair.consumer(), p.kernel(), p.factory(), p.onDevice(), in, out, controls)
-                    : new Step(op, p.kernel(), p.factory(), p.onDevice(), in, out, controls, refs, own);
+                    : new Step(op, p.kernel(), p.factory(), p.onDevice(), in, out, controls, refs, own, merges);
             stepOf.put(op, step);
             if (pair != null) {
                 stepOf.put(pair.consumer(), step);
@@ -176,8 +173,9 @@ public final class Planner {
                 }
             }
         }
+        RunRecorder recorder = capture.capturable ? device.newRecorder() : null;
         return new Plan(steps, b.numSlots(), feedSlots, List.copyOf(feeds), fetchSlots,
-                planVariables.toArray(new VariableSlot[0]), deadness, device, b.onDevice(), capture);
+                planVariables.toArray(new VariableSlot[0]), deadness, device, b.onDevice(), capture, recorder);
     }
 
     /** Accumulates slots and steps: feed uploads first, then ops with the copies they need, then downloads of fetches. */

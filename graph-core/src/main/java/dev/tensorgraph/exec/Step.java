@@ -28,6 +28,7 @@ final class Step {
     /** Variable slot per input (null where the input is not a ref), and the op's own slot for variable ops. */
     final VariableSlot[] refSlots;
     final VariableSlot ownVariable;
+    /** Runs when any input is live rather than skipped when one is dead (see {@link KernelFactory.Role}). */
     final boolean isMerge;
     /** The second op of a fused step (see {@link OpFusion}), or null. */
     final Operation fusedConsumer;
@@ -35,9 +36,9 @@ final class Step {
     final String profileName;
 
     Step(Operation op, Kernel kernel, KernelFactory factory, boolean onDevice, int[] inputs, int[] outputs,
-         int[] controlSteps, VariableSlot[] refSlots, VariableSlot ownVariable) {
+         int[] controlSteps, VariableSlot[] refSlots, VariableSlot ownVariable, boolean isMerge) {
         this(Kind.OP, op, op.name() + " (" + op.type() + ")", kernel, factory, onDevice, inputs, outputs,
-                controlSteps, refSlots, ownVariable, null);
+                controlSteps, refSlots, ownVariable, isMerge, null);
     }
 
     /** One step running {@code producer} and {@code consumer} with one kernel; inputs are the producer's. */
@@ -45,12 +46,12 @@ final class Step {
                       int[] inputs, int[] outputs, int[] controlSteps) {
         return new Step(Kind.OP, producer, producer.name() + " (" + producer.type() + ") fused with " + consumer.name()
                 + " (" + consumer.type() + ")", kernel, factory, onDevice, inputs, outputs, controlSteps,
-                new VariableSlot[inputs.length], null, consumer);
+                new VariableSlot[inputs.length], null, false, consumer);
     }
 
     private Step(Kind kind, Operation op, String description, Kernel kernel, KernelFactory factory, boolean onDevice,
                  int[] inputs, int[] outputs, int[] controlSteps, VariableSlot[] refSlots, VariableSlot ownVariable,
-                 Operation fusedConsumer) {
+                 boolean isMerge, Operation fusedConsumer) {
         this.kind = kind;
         this.op = op;
         this.description = description;
@@ -62,7 +63,7 @@ final class Step {
         this.controlSteps = controlSteps;
         this.refSlots = refSlots;
         this.ownVariable = ownVariable;
-        this.isMerge = kind == Kind.OP && op.type().equals("Merge");
+        this.isMerge = isMerge;
         this.fusedConsumer = fusedConsumer;
         this.profileName = fusedConsumer == null ? op.type() : op.type() + "+" + fusedConsumer.type();
     }
@@ -72,6 +73,6 @@ final class Step {
         String what = upload ? "copy '" + tensorName + "' to " + deviceName : "copy '" + tensorName + "' from " + deviceName;
         return new Step(upload ? Kind.UPLOAD : Kind.DOWNLOAD, producer, what,
                 upload ? CopyKernels.UPLOAD : CopyKernels.DOWNLOAD, null, true, new int[] {from}, new int[] {to},
-                new int[0], new VariableSlot[1], null, null);
+                new int[0], new VariableSlot[1], null, false, null);
     }
 }

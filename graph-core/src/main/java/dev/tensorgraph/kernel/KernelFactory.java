@@ -13,7 +13,33 @@ import dev.tensorgraph.Operation;
  */
 @FunctionalInterface
 public interface KernelFactory {
+    /**
+     * What the executor does around a kernel beyond running it: the few kernels with another role than
+     * {@link #ORDINARY} declare it, so that the planner and executor need not know op types.
+     */
+    enum Role {
+        /** Skipped when an input or control input is dead (a conditional's untaken branch), its outputs then dead. */
+        ORDINARY,
+        /**
+         * Holds a variable: the session keeps the op's value, which the kernel reaches with
+         * {@link KernelContext#variable variable(-1)}; ref inputs of other ops must come from such an op.
+         */
+        VARIABLE,
+        /** May mark outputs dead with {@link KernelContext#setOutputDead} (a conditional's switch). */
+        MARKS_OUTPUTS_DEAD,
+        /**
+         * Runs when any input is live, asking {@link KernelContext#isInputDead} which (a conditional's merge);
+         * skipped only when every input is dead.
+         */
+        RUNS_ON_ANY_LIVE_INPUT
+    }
+
     Kernel create(Operation op);
+
+    /** The kernel's role in the executor; {@link Role#ORDINARY} for almost every kernel. */
+    default Role role() {
+        return Role.ORDINARY;
+    }
 
     /** Whether input {@code i} is read from host memory although the kernel runs on a device. */
     default boolean inputOnHost(Operation op, int i) {
@@ -31,6 +57,36 @@ public interface KernelFactory {
      */
     default boolean capturable() {
         return true;
+    }
+
+    /** {@code factory} with another {@link Role}, everything else unchanged. */
+    static KernelFactory withRole(KernelFactory factory, Role role) {
+        return new KernelFactory() {
+            @Override
+            public Kernel create(Operation op) {
+                return factory.create(op);
+            }
+
+            @Override
+            public Role role() {
+                return role;
+            }
+
+            @Override
+            public boolean inputOnHost(Operation op, int i) {
+                return factory.inputOnHost(op, i);
+            }
+
+            @Override
+            public boolean outputOnHost(Operation op, int i) {
+                return factory.outputOnHost(op, i);
+            }
+
+            @Override
+            public boolean capturable() {
+                return factory.capturable();
+            }
+        };
     }
 
     /** {@code factory} with the given inputs and outputs kept in host memory. */
@@ -64,6 +120,11 @@ public interface KernelFactory {
             @Override
             public boolean capturable() {
                 return factory.capturable();
+            }
+
+            @Override
+            public Role role() {
+                return factory.role();
             }
         };
     }

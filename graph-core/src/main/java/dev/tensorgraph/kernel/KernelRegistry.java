@@ -2,15 +2,18 @@ package dev.tensorgraph.kernel;
 
 import dev.tensorgraph.errors.AlreadyExistsException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Kernel factories by (device type, op type), as TensorFlow's {@code REGISTER_KERNEL_BUILDER}. Runtime
- * modules register theirs through {@link KernelLibrary}; user code registers kernels of its own ops here.
+ * Kernel factories by (device type, op type), as TensorFlow's {@code REGISTER_KERNEL_BUILDER}, and fusion
+ * patterns with their kernels by device. Runtime modules register theirs through {@link KernelLibrary}; user
+ * code registers kernels and fusions of its own ops here, through the same methods.
  */
 public final class KernelRegistry {
     public static final String CPU = "CPU";
@@ -20,6 +23,8 @@ public final class KernelRegistry {
 
     private final ConcurrentHashMap<String, KernelFactory> factories = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, FusedKernelFactory> fused = new ConcurrentHashMap<>();
+    /** Registered fusion patterns by producer and consumer type; guarded by itself. */
+    private final Map<String, FusionPattern> fusionPatterns = new HashMap<>();
     private volatile boolean librariesLoaded;
     /** Device libraries found but not registered yet (see {@link DeviceKernelLibrary}); guarded by this. */
     private final List<ServiceLoader.Provider<KernelLibrary>> deferred = new ArrayList<>();
@@ -89,25 +94,47 @@ public final class KernelRegistry {
     }
 
     /**
-     * Registers a kernel that runs a {@code producerType} op and a {@code consumerType} op reading its output
-     * as one step. Its inputs are the producer's; its outputs are the consumer's when {@code keepsProducer} is
-     * false (the producer's value is then never stored), else the producer's followed by the consumer's.
+     * Registers a fusion pattern with its kernel on one device: plans on that device run a matching producer
+     * and consumer as one step with the kernel {@code factory} makes (see {@link FusionPattern} for when they
+     * match). The kernel's inputs are the producer's; its outputs are the consumer's, preceded by the
+     * producer's when the pattern keeps them. A pattern means the same on every device: registering the same
+     * producer and consumer again with the other choice of {@link FusionPattern#keepsProducer} is an error.
      */
-    public void registerFused(String deviceType, String producerType, String consumerType, boolean keepsProducer,
-                              FusedKernelFactory factory) {
+    public void registerFused(String deviceType, FusionPattern pattern, FusedKernelFactory factory) {
         ensureDeviceLibrariesLoaded(deviceType);
-        String k = key(deviceType, producerType + "+" + consumerType + (keepsProducer ? "+keep" : ""));
-        if (fused.putIfAbsent(k, factory) != null) {
-            throw new AlreadyExistsException("a fused " + deviceType + " kernel for " + producerType + " then "
-                    + consumerType + " is already registered");
+        String pair = pattern.producerType() + "\u0000" + pattern.consumerType();
+        synchronized (fusionPatterns) {
+            FusionPattern known = fusionPatterns.get(pair);
+            if (known != null && !known.equals(pattern)) {
+                throw new AlreadyExistsException("fusion " + known + " is already registered; " + pattern
+                        + " contradicts it");
+            }
+            if (fused.putIfAbsent(key(deviceType, pair), factory) != null) {
+                throw new AlreadyExistsException("a fused " + deviceType + " kernel for " + pattern
+                        + " is already registered");
+            }
+            fusionPatterns.put(pair, pattern);
         }
     }
 
-    /** The fused factory registered by {@link #registerFused}, or null. */
-    public FusedKernelFactory findFused(String deviceType, String producerType, String consumerType,
-                                        boolean keepsProducer) {
+    /** The kernel factory registered for {@code pattern} on the device, or null. */
+    public FusedKernelFactory findFused(String deviceType, FusionPattern pattern) {
         ensureDeviceLibrariesLoaded(deviceType);
-        return fused.get(key(deviceType, producerType + "+" + consumerType + (keepsProducer ? "+keep" : "")));
+        return fused.get(key(deviceType, pattern.producerType() + "\u0000" + pattern.consumerType()));
+    }
+
+    /** The fusion patterns with a kernel on the device, in no particular order. */
+    public List<FusionPattern> fusionPatterns(String deviceType) {
+        ensureDeviceLibrariesLoaded(deviceType);
+        List<FusionPattern> r = new ArrayList<>();
+        synchronized (fusionPatterns) {
+            for (Map.Entry<String, FusionPattern> e : fusionPatterns.entrySet()) {
+                if (fused.containsKey(key(deviceType, e.getKey()))) {
+                    r.add(e.getValue());
+                }
+            }
+        }
+        return r;
     }
 
     /** Op types with a kernel on the device, sorted. */

@@ -8,9 +8,10 @@ import java.lang.management.ManagementFactory;
 /**
  * Fails when one fuzz input makes a reader allocate far more than its size could justify, which is how a
  * lying length field shows up long before an OutOfMemoryError would on a large heap. Counts the bytes the
- * current thread allocates (HotSpot's per-thread counter).
+ * current thread allocates (HotSpot's per-thread counter). Shared with other modules' fuzz tests through
+ * graph-core's test jar.
  */
-final class AllocationBudget {
+public final class AllocationBudget {
     /** Allowed allocation per input: a fixed allowance plus this many bytes per input byte. */
     static final long FIXED = 64L << 20;
     static final long PER_INPUT_BYTE = 1024;
@@ -25,8 +26,16 @@ final class AllocationBudget {
      * propagates), and fails if it allocated more than the budget for {@code inputLength} bytes. The first run
      * of a code path also pays for loading and instrumenting its classes, so an overrun is measured again.
      */
-    static void check(int inputLength, String what, Runnable read) {
-        long budget = FIXED + PER_INPUT_BYTE * inputLength;
+    public static void check(int inputLength, String what, Runnable read) {
+        check(inputLength, PER_INPUT_BYTE, what, read);
+    }
+
+    /**
+     * As {@link #check(int, String, Runnable)}, allowing {@code perInputByte} bytes per input byte besides the
+     * fixed allowance: for readers of compressed data, whose output may rightly be many times their input.
+     */
+    public static void check(int inputLength, long perInputByte, String what, Runnable read) {
+        long budget = FIXED + perInputByte * inputLength;
         long used = measure(read);
         if (used > budget) {
             used = measure(read);

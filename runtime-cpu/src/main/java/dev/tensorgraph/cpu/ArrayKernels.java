@@ -118,43 +118,13 @@ public final class ArrayKernels implements KernelLibrary {
         }
         Tensor out = ctx.allocate(x.dtype(), Shape.of(od));
         if (rank == 2 && x.array() instanceof float[] a) {
-            transpose2d(a, (float[]) out.array(), (int) dims[0], (int) dims[1]);
+            NnLayout.transpose2d(a, (float[]) out.array(), (int) dims[0], (int) dims[1]);
         } else if (rank == 2 && x.array() instanceof double[] a) {
-            transpose2d(a, (double[]) out.array(), (int) dims[0], (int) dims[1]);
+            NnLayout.transpose2d(a, (double[]) out.array(), (int) dims[0], (int) dims[1]);
         } else {
             StridedCopy.copy(x.array(), 0, src, out.array(), 0, ArrayData.strides(od), size);
         }
         return out;
-    }
-
-    private static final int BLOCK = 32;
-
-    private static void transpose2d(float[] a, float[] o, int rows, int cols) {
-        for (int i0 = 0; i0 < rows; i0 += BLOCK) {
-            int i1 = Math.min(rows, i0 + BLOCK);
-            for (int j0 = 0; j0 < cols; j0 += BLOCK) {
-                int j1 = Math.min(cols, j0 + BLOCK);
-                for (int i = i0; i < i1; i++) {
-                    for (int j = j0; j < j1; j++) {
-                        o[j * rows + i] = a[i * cols + j];
-                    }
-                }
-            }
-        }
-    }
-
-    private static void transpose2d(double[] a, double[] o, int rows, int cols) {
-        for (int i0 = 0; i0 < rows; i0 += BLOCK) {
-            int i1 = Math.min(rows, i0 + BLOCK);
-            for (int j0 = 0; j0 < cols; j0 += BLOCK) {
-                int j1 = Math.min(cols, j0 + BLOCK);
-                for (int i = i0; i < i1; i++) {
-                    for (int j = j0; j < j1; j++) {
-                        o[j * rows + i] = a[i * cols + j];
-                    }
-                }
-            }
-        }
     }
 
     /** Concatenates along {@code axis}; {@code stack} inserts a new axis of size 1 in each part first. */

@@ -6,21 +6,25 @@ import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InternalException;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.kernel.KernelContext;
+import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.KernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
 
 /**
  * CPU kernels of the conditional primitives. {@code Switch} forwards its data to output 1 when the predicate
  * is true, else to output 0, and marks the other output dead; {@code Merge} forwards its first live input and
- * that input's index. The executor skips ops downstream of a dead tensor and runs a Merge when any input is live.
+ * that input's index. Their roles tell the executor so: it skips ops downstream of a dead tensor and runs a
+ * Merge when any input is live.
  */
 public final class ControlFlowKernels implements KernelLibrary {
     private static final String CPU = KernelRegistry.CPU;
 
     @Override
     public void register(KernelRegistry r) {
-        r.register(CPU, "Switch", op -> ControlFlowKernels::doSwitch);
-        r.register(CPU, "Merge", op -> ControlFlowKernels::merge);
+        r.register(CPU, "Switch", KernelFactory.withRole(op -> ControlFlowKernels::doSwitch,
+                KernelFactory.Role.MARKS_OUTPUTS_DEAD));
+        r.register(CPU, "Merge", KernelFactory.withRole(op -> ControlFlowKernels::merge,
+                KernelFactory.Role.RUNS_ON_ANY_LIVE_INPUT));
     }
 
     private static void doSwitch(KernelContext ctx) {

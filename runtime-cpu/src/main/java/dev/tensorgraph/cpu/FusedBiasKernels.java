@@ -6,6 +6,7 @@ import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.UnimplementedException;
+import dev.tensorgraph.kernel.FusionPattern;
 import dev.tensorgraph.kernel.KernelContext;
 import dev.tensorgraph.kernel.KernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
@@ -16,13 +17,22 @@ import dev.tensorgraph.kernel.KernelRegistry;
  * operations in the same order, only without storing and re-reading the value between them.
  */
 public final class FusedBiasKernels implements KernelLibrary {
+    /** A layer's bias and its activation: one pass over every conv and dense output instead of two. */
+    private static final FusionPattern BIAS_RELU = FusionPattern.of("BiasAdd", "Relu");
+    /**
+     * The activation's gradient and the bias gradient summed from it; the activation gradient is kept, as the
+     * layer's weight and input gradients read it too.
+     */
+    private static final FusionPattern RELU_GRAD_BIAS_GRAD = FusionPattern.of("ReluGrad", "BiasAddGrad")
+            .keepingProducerOutputs();
+
     @Override
     public void register(KernelRegistry r) {
-        r.registerFused(KernelRegistry.CPU, "BiasAdd", "Relu", false, (biasAdd, relu) -> {
+        r.registerFused(KernelRegistry.CPU, BIAS_RELU, (biasAdd, relu) -> {
             requireChannelsLastFloat(biasAdd, relu);
             return ctx -> biasRelu(ctx);
         });
-        r.registerFused(KernelRegistry.CPU, "ReluGrad", "BiasAddGrad", true, (reluGrad, biasGrad) -> {
+        r.registerFused(KernelRegistry.CPU, RELU_GRAD_BIAS_GRAD, (reluGrad, biasGrad) -> {
             requireChannelsLastFloat(biasGrad, reluGrad);
             return ctx -> reluBiasGrad(ctx, reluGrad, biasGrad);
         });

@@ -12,42 +12,34 @@ import dev.tensorgraph.kernel.KernelRegistry;
 
 /**
  * CPU kernels of MaxPool, MaxPoolV2, AvgPool and their gradients (float32, float64), as direct loops over
- * NHWC windows (NCHW operands are transposed in and out). Padded cells never win a max and are not counted
- * in an average. The max gradient goes to the first maximum of a window in row-major order.
+ * NHWC windows ({@link PoolLoops}; NCHW operands are transposed in and out), with branch-free fast paths for
+ * float32 2x2 windows of stride 2.
  */
 public final class PoolKernels implements KernelLibrary {
-    private static final int MAX = 0;
-    private static final int AVG = 1;
+    private static final int MAX = PoolLoops.MAX;
+    private static final int AVG = PoolLoops.AVG;
 
     @Override
     public void register(KernelRegistry r) {
-        r.register(KernelRegistry.CPU, "MaxPool", op -> {
+        register(r, "MaxPool", 1, (ctx, p) -> forward(ctx, p, MAX));
+        register(r, "MaxPoolV2", 1, (ctx, p) -> forward(ctx, p, MAX));
+        register(r, "AvgPool", 1, (ctx, p) -> forward(ctx, p, AVG));
+        register(r, "MaxPoolGrad", 3, (ctx, p) -> maxGrad(ctx, p, false));
+        register(r, "MaxPoolGradV2", 3, (ctx, p) -> maxGrad(ctx, p, false));
+        register(r, "MaxPoolGradGrad", 3, (ctx, p) -> maxGrad(ctx, p, true));
+        register(r, "AvgPoolGrad", 2, PoolKernels::avgGrad);
+    }
+
+    /** One pooling computation, given the run's window. */
+    private interface PoolKernel {
+        void compute(KernelContext ctx, Pool window);
+    }
+
+    /** Registers {@code kernel} for {@code type}; a V2 op's ksize is input {@code windowInput}, its strides the next. */
+    private static void register(KernelRegistry r, String type, int windowInput, PoolKernel kernel) {
+        r.register(KernelRegistry.CPU, type, op -> {
             Pool p = Pool.of(op);
-            return ctx -> forward(ctx, p.resolve(ctx, 1), MAX);
-        });
-        r.register(KernelRegistry.CPU, "MaxPoolV2", op -> {
-            Pool p = Pool.of(op);
-            return ctx -> forward(ctx, p.resolve(ctx, 1), MAX);
-        });
-        r.register(KernelRegistry.CPU, "AvgPool", op -> {
-            Pool p = Pool.of(op);
-            return ctx -> forward(ctx, p.resolve(ctx, 1), AVG);
-        });
-        r.register(KernelRegistry.CPU, "MaxPoolGrad", op -> {
-            Pool p = Pool.of(op);
-            return ctx -> maxGrad(ctx, p.resolve(ctx, 3), false);
-        });
-        r.register(KernelRegistry.CPU, "MaxPoolGradV2", op -> {
-            Pool p = Pool.of(op);
-            return ctx -> maxGrad(ctx, p.resolve(ctx, 3), false);
-        });
-        r.register(KernelRegistry.CPU, "MaxPoolGradGrad", op -> {
-            Pool p = Pool.of(op);
-            return ctx -> maxGrad(ctx, p.resolve(ctx, 3), true);
-        });
-        r.register(KernelRegistry.CPU, "AvgPoolGrad", op -> {
-            Pool p = Pool.of(op);
-            return ctx -> avgGrad(ctx, p.resolve(ctx, 2));
+            return ctx -> kernel.compute(ctx, p.resolve(ctx, windowInput));
         });
     }
 
@@ -116,10 +108,10 @@ public final class PoolKernels implements KernelLibrary {
                 if (fast) {
                     max2x2Rows(g, xf, (float[]) ys, r0, r1);
                 } else {
-                    forwardRows(g, xf, (float[]) ys, r0, r1, mode);
+                    PoolLoops.forwardRows(g, xf, (float[]) ys, r0, r1, mode);
                 }
             } else {
-                forwardRows(g, (double[]) xs, (double[]) ys, r0, r1, mode);
+                PoolLoops.forwardRows(g, (double[]) xs, (double[]) ys, r0, r1, mode);
             }
         });
         if (nchw) {
@@ -139,9 +131,10 @@ public final class PoolKernels implements KernelLibrary {
 
     /**
      * Max-pool 2x2 stride 2 of output rows {@code [r0, r1)}: {@code Math.max} over each window, which has no
-     * data-dependent branch. It lets NaN through where {@link #forwardRows} ignores it, so windows whose max
-     * is NaN (rare, and a predictable test) are redone by the reference rule. Values match the reference,
-     * except that a window whose max is a zero of either sign may give +0 where the reference keeps -0.
+     * data-dependent branch. It lets NaN through where {@link PoolLoops#forwardRows} ignores it, so windows
+     * whose max is NaN (rare, and a predictable test) are redone by the reference rule. Values match the
+     * reference, except that a window whose max is a zero of either sign may give +0 where the reference
+     * keeps -0.
      */
     static void max2x2Rows(NnGeometry g, float[] x, float[] y, int r0, int r1) {
         int c = g.c();
@@ -168,96 +161,13 @@ public final class PoolKernels implements KernelLibrary {
         }
     }
 
-    /** The reference rule of {@link #forwardRows} for one 2x2 window: NaN never wins. */
+    /** The reference rule of {@link PoolLoops#forwardRows} for one 2x2 window: NaN never wins. */
     private static float maxIgnoringNaN(float v0, float v1, float v2, float v3) {
         float m = Float.NEGATIVE_INFINITY;
         m = v0 > m ? v0 : m;
         m = v1 > m ? v1 : m;
         m = v2 > m ? v2 : m;
         return v3 > m ? v3 : m;
-    }
-
-    /** Output rows {@code [r0, r1)} (a row is one (n, oy)). */
-    static void forwardRows(NnGeometry g, float[] x, float[] y, int r0, int r1, int mode) {
-        int c = g.c();
-        for (int r = r0; r < r1; r++) {
-            int n = r / g.oh();
-            int oy = r - n * g.oh();
-            int ys = oy * g.sh() - g.padTop();
-            int ye = Math.min(g.h(), ys + g.kh());
-            ys = Math.max(0, ys);
-            for (int ox = 0; ox < g.ow(); ox++) {
-                int xs = ox * g.sw() - g.padLeft();
-                int xe = Math.min(g.w(), xs + g.kw());
-                xs = Math.max(0, xs);
-                int o = ((n * g.oh() + oy) * g.ow() + ox) * c;
-                float init = mode == MAX ? Float.NEGATIVE_INFINITY : 0f;
-                for (int ch = 0; ch < c; ch++) {
-                    y[o + ch] = init;
-                }
-                for (int iy = ys; iy < ye; iy++) {
-                    for (int ix = xs; ix < xe; ix++) {
-                        int xo = ((n * g.h() + iy) * g.w() + ix) * c;
-                        if (mode == MAX) {
-                            for (int ch = 0; ch < c; ch++) {
-                                float v = x[xo + ch];
-                                y[o + ch] = v > y[o + ch] ? v : y[o + ch];
-                            }
-                        } else {
-                            for (int ch = 0; ch < c; ch++) {
-                                y[o + ch] += x[xo + ch];
-                            }
-                        }
-                    }
-                }
-                if (mode == AVG) {
-                    float inv = 1f / ((ye - ys) * (xe - xs));
-                    for (int ch = 0; ch < c; ch++) {
-                        y[o + ch] *= inv;
-                    }
-                }
-            }
-        }
-    }
-
-    static void forwardRows(NnGeometry g, double[] x, double[] y, int r0, int r1, int mode) {
-        int c = g.c();
-        for (int r = r0; r < r1; r++) {
-            int n = r / g.oh();
-            int oy = r - n * g.oh();
-            int ys = oy * g.sh() - g.padTop();
-            int ye = Math.min(g.h(), ys + g.kh());
-            ys = Math.max(0, ys);
-            for (int ox = 0; ox < g.ow(); ox++) {
-                int xs = ox * g.sw() - g.padLeft();
-                int xe = Math.min(g.w(), xs + g.kw());
-                xs = Math.max(0, xs);
-                int o = ((n * g.oh() + oy) * g.ow() + ox) * c;
-                double init = mode == MAX ? Double.NEGATIVE_INFINITY : 0.0;
-                for (int ch = 0; ch < c; ch++) {
-                    y[o + ch] = init;
-                }
-                for (int iy = ys; iy < ye; iy++) {
-                    for (int ix = xs; ix < xe; ix++) {
-                        int xo = ((n * g.h() + iy) * g.w() + ix) * c;
-                        for (int ch = 0; ch < c; ch++) {
-                            double v = x[xo + ch];
-                            if (mode == MAX) {
-                                y[o + ch] = v > y[o + ch] ? v : y[o + ch];
-                            } else {
-                                y[o + ch] += v;
-                            }
-                        }
-                    }
-                }
-                if (mode == AVG) {
-                    double cnt = (ye - ys) * (xe - xs);
-                    for (int ch = 0; ch < c; ch++) {
-                        y[o + ch] /= cnt;
-                    }
-                }
-            }
-        }
     }
 
     // ---- max gradients ----
@@ -293,10 +203,10 @@ public final class PoolKernels implements KernelLibrary {
                 if (fast) {
                     maxGrad2x2Images(g, xf, (float[]) gs, (float[]) os, n0, n1);
                 } else {
-                    maxGradImages(g, xf, (float[]) gs, (float[]) os, n0, n1, gradGrad);
+                    PoolLoops.maxGradImages(g, xf, (float[]) gs, (float[]) os, n0, n1, gradGrad);
                 }
             } else {
-                maxGradImages(g, (double[]) xs, (double[]) gs, (double[]) os, n0, n1, gradGrad);
+                PoolLoops.maxGradImages(g, (double[]) xs, (double[]) gs, (double[]) os, n0, n1, gradGrad);
             }
         });
         if (nchw) {
@@ -315,10 +225,10 @@ public final class PoolKernels implements KernelLibrary {
 
     /**
      * MaxPoolGrad for 2x2 stride-2 windows (NHWC, images {@code [n0, n1)}), writing all four cells of each
-     * window: the gradient goes to the first cell equal to the window max, as in {@link #maxGradImages}. The
-     * choice is arithmetic instead of branches: for finite values, {@code min((max - v) * 2^149, 1)} is
-     * exactly 0 where {@code v} is the max and 1 elsewhere. Windows with a NaN or infinite max, or a
-     * non-finite gradient, take the reference rule.
+     * window: the gradient goes to the first cell equal to the window max, as in
+     * {@link PoolLoops#maxGradImages}. The choice is arithmetic instead of branches: for finite values,
+     * {@code min((max - v) * 2^149, 1)} is exactly 0 where {@code v} is the max and 1 elsewhere. Windows with
+     * a NaN or infinite max, or a non-finite gradient, take the reference rule.
      */
     static void maxGrad2x2Images(NnGeometry g, float[] x, float[] gr, float[] out, int n0, int n1) {
         int c = g.c();
@@ -380,78 +290,6 @@ public final class PoolKernels implements KernelLibrary {
         out[best] += gv;
     }
 
-    static void maxGradImages(NnGeometry g, float[] x, float[] gr, float[] out, int n0, int n1, boolean gradGrad) {
-        int c = g.c();
-        for (int n = n0; n < n1; n++) {
-            for (int oy = 0; oy < g.oh(); oy++) {
-                int ys = oy * g.sh() - g.padTop();
-                int ye = Math.min(g.h(), ys + g.kh());
-                ys = Math.max(0, ys);
-                for (int ox = 0; ox < g.ow(); ox++) {
-                    int xs = ox * g.sw() - g.padLeft();
-                    int xe = Math.min(g.w(), xs + g.kw());
-                    xs = Math.max(0, xs);
-                    int o = ((n * g.oh() + oy) * g.ow() + ox) * c;
-                    for (int ch = 0; ch < c; ch++) {
-                        int best = -1;
-                        float bv = 0f;
-                        for (int iy = ys; iy < ye; iy++) {
-                            for (int ix = xs; ix < xe; ix++) {
-                                int xi = ((n * g.h() + iy) * g.w() + ix) * c + ch;
-                                float v = x[xi];
-                                if (best < 0 || v > bv) {
-                                    best = xi;
-                                    bv = v;
-                                }
-                            }
-                        }
-                        if (gradGrad) {
-                            out[o + ch] = gr[best];
-                        } else {
-                            out[best] += gr[o + ch];
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    static void maxGradImages(NnGeometry g, double[] x, double[] gr, double[] out, int n0, int n1, boolean gradGrad) {
-        int c = g.c();
-        for (int n = n0; n < n1; n++) {
-            for (int oy = 0; oy < g.oh(); oy++) {
-                int ys = oy * g.sh() - g.padTop();
-                int ye = Math.min(g.h(), ys + g.kh());
-                ys = Math.max(0, ys);
-                for (int ox = 0; ox < g.ow(); ox++) {
-                    int xs = ox * g.sw() - g.padLeft();
-                    int xe = Math.min(g.w(), xs + g.kw());
-                    xs = Math.max(0, xs);
-                    int o = ((n * g.oh() + oy) * g.ow() + ox) * c;
-                    for (int ch = 0; ch < c; ch++) {
-                        int best = -1;
-                        double bv = 0;
-                        for (int iy = ys; iy < ye; iy++) {
-                            for (int ix = xs; ix < xe; ix++) {
-                                int xi = ((n * g.h() + iy) * g.w() + ix) * c + ch;
-                                double v = x[xi];
-                                if (best < 0 || v > bv) {
-                                    best = xi;
-                                    bv = v;
-                                }
-                            }
-                        }
-                        if (gradGrad) {
-                            out[o + ch] = gr[best];
-                        } else {
-                            out[best] += gr[o + ch];
-                        }
-                    }
-                }
-            }
-        }
-    }
-
     // ---- avg gradient ----
 
     private static void avgGrad(KernelContext ctx, Pool p) {
@@ -474,38 +312,10 @@ public final class PoolKernels implements KernelLibrary {
         Object os = nchw ? Tensor.newArray(gr.dtype(), out.numElements()) : out.array();
         long work = (long) gr.numElements() * g.kh() * g.kw();
         Parallel.forRange(g.n(), ctx.intraOpThreads(), work, (n0, n1) -> {
-            int c = g.c();
-            for (int n = n0; n < n1; n++) {
-                for (int oy = 0; oy < g.oh(); oy++) {
-                    int ys = oy * g.sh() - g.padTop();
-                    int ye = Math.min(g.h(), ys + g.kh());
-                    ys = Math.max(0, ys);
-                    for (int ox = 0; ox < g.ow(); ox++) {
-                        int xs = ox * g.sw() - g.padLeft();
-                        int xe = Math.min(g.w(), xs + g.kw());
-                        xs = Math.max(0, xs);
-                        int o = ((n * g.oh() + oy) * g.ow() + ox) * c;
-                        int cnt = (ye - ys) * (xe - xs);
-                        for (int iy = ys; iy < ye; iy++) {
-                            for (int ix = xs; ix < xe; ix++) {
-                                int xo = ((n * g.h() + iy) * g.w() + ix) * c;
-                                if (os instanceof float[] of) {
-                                    float[] gf = (float[]) gs;
-                                    float inv = 1f / cnt;
-                                    for (int ch = 0; ch < c; ch++) {
-                                        of[xo + ch] += gf[o + ch] * inv;
-                                    }
-                                } else {
-                                    double[] od = (double[]) os;
-                                    double[] gdd = (double[]) gs;
-                                    for (int ch = 0; ch < c; ch++) {
-                                        od[xo + ch] += gdd[o + ch] / cnt;
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+            if (os instanceof float[] of) {
+                PoolLoops.avgGradImages(g, (float[]) gs, of, n0, n1);
+            } else {
+                PoolLoops.avgGradImages(g, (double[]) gs, (double[]) os, n0, n1);
             }
         });
         if (nchw) {

@@ -3,6 +3,7 @@ package dev.tensorgraph.cpu;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
+import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.KernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
 import dev.tensorgraph.kernel.VariableSlot;
@@ -25,12 +26,12 @@ public final class StateKernels implements KernelLibrary {
         r.register(CPU, "Identity", op -> ctx -> ctx.setOutput(0, ctx.input(0)));
         r.register(CPU, "StopGradient", op -> ctx -> ctx.setOutput(0, ctx.input(0)));
         r.register(CPU, "NoOp", op -> ctx -> { });
-        r.register(CPU, "VariableV2", op -> ctx -> {
+        r.register(CPU, "VariableV2", KernelFactory.withRole(op -> ctx -> {
             Tensor v = ctx.variable(-1).peek();
             if (v != null) {
                 ctx.setOutput(0, v);
             }
-        });
+        }, KernelFactory.Role.VARIABLE));
         r.register(CPU, "Assign", op -> {
             boolean validate = op.attrBool("validate_shape");
             Shape declared = op.input(0).shape();

@@ -50,7 +50,7 @@ class Pool2x2FastPathTest {
                 float[] x = awkward(s[0] * s[1] * s[2] * s[3], r, special);
                 float[] want = new float[g.n() * g.oh() * g.ow() * g.c()];
                 float[] got = new float[want.length];
-                PoolKernels.forwardRows(g, x, want, 0, g.n() * g.oh(), 0);
+                PoolLoops.forwardRows(g, x, want, 0, g.n() * g.oh(), 0);
                 PoolKernels.max2x2Rows(g, x, got, 0, g.n() * g.oh());
                 for (int i = 0; i < want.length; i++) {
                     // Bit for bit, except that a window of signed zeros may give +0 where the reference keeps -0.
@@ -75,7 +75,7 @@ class Pool2x2FastPathTest {
                 float[] want = new float[x.length];
                 float[] got = new float[x.length];
                 Arrays.fill(got, 42f);
-                PoolKernels.maxGradImages(g, x, dy, want, 0, g.n(), false);
+                PoolLoops.maxGradImages(g, x, dy, want, 0, g.n(), false);
                 if (2 * g.oh() < g.h() || 2 * g.ow() < g.w()) {
                     Arrays.fill(got, 0f); // the kernel zero-fills when windows do not cover the input
                 }

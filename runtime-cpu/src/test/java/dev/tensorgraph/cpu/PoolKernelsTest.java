@@ -26,8 +26,8 @@ class PoolKernelsTest {
                 }
                 float[] max = new float[g.n() * g.oh() * g.ow() * g.c()];
                 float[] avg = new float[max.length];
-                PoolKernels.forwardRows(g, x, max, 0, g.n() * g.oh(), 0);
-                PoolKernels.forwardRows(g, x, avg, 0, g.n() * g.oh(), 1);
+                PoolLoops.forwardRows(g, x, max, 0, g.n() * g.oh(), 0);
+                PoolLoops.forwardRows(g, x, avg, 0, g.n() * g.oh(), 1);
                 for (int n = 0; n < g.n(); n++) {
                     for (int oy = 0; oy < g.oh(); oy++) {
                         for (int ox = 0; ox < g.ow(); ox++) {

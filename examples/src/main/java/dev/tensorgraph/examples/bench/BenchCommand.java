@@ -39,8 +39,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code tensorgraph bench}: runs the workloads W1-W7 of docs/benchmarks.md with its timing rule (warm-up of at
- * least 20 runs and 2 s, then at least 5 rounds; median with min-max) and the TensorFlow Java peer's workload
+ * {@code tensorgraph bench}: runs the workloads W1-W7 and P1 of docs/benchmarks.md with its timing rule (warm-up of
+ * at least 20 runs and 2 s, then at least 5 rounds; median with min-max) and the TensorFlow Java peer's workload
  * definitions and units, one line per workload.
  *
  * <pre>
@@ -51,17 +51,17 @@ import picocli.CommandLine.TypeConversionException;
  * </pre>
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Runs the benchmark workloads W1-W7 and prints one line per workload.",
+        description = {"Runs the benchmark workloads W1-W7 and P1 and prints one line per workload.",
                 "docs/benchmarks.md defines the workloads, how they are timed and how the peers run them."})
 public final class BenchCommand implements Callable<Integer> {
-    static final List<String> ALL = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7");
+    static final List<String> ALL = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7", "P1");
     private static final String JSON_PREFIX = "#json ";
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--workloads", split = ",", paramLabel = "ID", converter = WorkloadId.class,
-            description = "Workloads to run, comma-separated (default: W1..W7; see docs/benchmarks.md).")
+            description = "Workloads to run, comma-separated (default: W1..W7, P1; see docs/benchmarks.md).")
     List<String> workloads = new ArrayList<>(ALL);
 
     @Option(names = "--rounds", description = "Measurement rounds (default 7; 2 with --quick).")
@@ -107,8 +107,13 @@ public final class BenchCommand implements Callable<Integer> {
             + "(VmHWM, process-wide) is theirs alone.")
     boolean isolate;
 
-    @Option(names = "--data", description = "Fashion-MNIST directory for W7 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--data", description = "Fashion-MNIST directory for W7 and for making P1's folder (default "
+            + "${DEFAULT-VALUE}).")
     Path data = FashionMnist.DEFAULT_DIR;
+
+    @Option(names = "--p1-data", description = "P1's image folder (a class per sub-folder; default: 3,000 JPEGs "
+            + "written from Fashion-MNIST into a temporary folder).")
+    Path p1Data;
 
     @Option(names = "--child", hidden = true, description = "Internal: run as an --isolate child.")
     boolean child;
@@ -171,7 +176,14 @@ public final class BenchCommand implements Callable<Integer> {
         Runner runner = new Runner(options, nRounds);
         for (String id : ids) {
             if (isolate && !child && (id.equals("W4") || id.equals("W5"))) {
-                runChild(id, nRounds, nThreads, dev);
+                runChild(id, nRounds, nThreads, dev, List.of());
+                continue;
+            }
+            if (id.equals("P1") && !child) {
+                // P1's batches (38.5 MB each) want a young generation that holds several of them; with the
+                // launcher's 64 MiB one, every batch is allocated in the old generation and full collections
+                // take a third of the CPU. So P1 runs in a JVM of its own with a larger one.
+                runChild(id, nRounds, nThreads, dev, List.of(PipelineBench.YOUNG_GENERATION));
                 continue;
             }
             BenchResult r;
@@ -227,12 +239,13 @@ public final class BenchCommand implements Callable<Integer> {
             case "W5" -> "AlexNet train step (SGD momentum)";
             case "W6" -> "CNN+BN train step b64 (Adam)";
             case "W7" -> "Fashion-MNIST CNN 3 epochs b64 (Adam)";
+            case "P1" -> PipelineBench.TITLE;
             default -> id;
         };
     }
 
     /** Runs one workload in a fresh JVM with this JVM's -X/-D options and class path; forwards its lines. */
-    private void runChild(String id, int nRounds, int nThreads, String dev) {
+    private void runChild(String id, int nRounds, int nThreads, String dev, List<String> jvmOptions) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -241,6 +254,7 @@ public final class BenchCommand implements Callable<Integer> {
                 cmd.add(a);
             }
         }
+        cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench", "--child",
                 "--json", "--workloads", id, "--rounds", Integer.toString(nRounds), "--threads",
                 Integer.toString(nThreads), "--device", dev, "--data", data.toString()));
@@ -249,6 +263,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (w5Batch != null) {
             cmd.addAll(List.of("--batch", w5Batch.toString()));
+        }
+        if (p1Data != null) {
+            cmd.addAll(List.of("--p1-data", p1Data.toString()));
         }
         if (tf32) {
             cmd.add("--tf32");
@@ -275,7 +292,8 @@ public final class BenchCommand implements Callable<Integer> {
                             anyFailed = true;
                         }
                     } else {
-                        human.println(line.startsWith(id + " ") ? line + " [own JVM]" : line);
+                        String own = jvmOptions.isEmpty() ? " [own JVM]" : " [own JVM, " + String.join(" ", jvmOptions) + "]";
+                        human.println(line.startsWith(id + " ") ? line + own : line);
                         human.flush();
                     }
                 }
@@ -317,6 +335,7 @@ public final class BenchCommand implements Callable<Integer> {
                 case "W5" -> w5();
                 case "W6" -> cnn("W6", true);
                 case "W7" -> w7();
+                case "P1" -> PipelineBench.p1(p1Data, data, nRounds, quick, options.intraOpThreads());
                 default -> throw new IllegalArgumentException(id);
             };
         }

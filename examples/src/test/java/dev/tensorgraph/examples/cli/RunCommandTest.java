@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tensorgraph.DType;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
-import dev.tensorgraph.io.Npy;
+import dev.tensorgraph.data.Npy;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

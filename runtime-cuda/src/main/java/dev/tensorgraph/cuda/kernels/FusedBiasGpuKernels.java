@@ -8,6 +8,7 @@ import dev.tensorgraph.device.DeviceBuffer;
 import dev.tensorgraph.device.DeviceTensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.UnimplementedException;
+import dev.tensorgraph.kernel.FusionPattern;
 import dev.tensorgraph.kernel.KernelContext;
 import dev.tensorgraph.kernel.KernelRegistry;
 
@@ -25,12 +26,12 @@ final class FusedBiasGpuKernels {
     private FusedBiasGpuKernels() {}
 
     static void register(KernelRegistry r) {
-        r.registerFused(GPU, "BiasAdd", "Relu", false, (biasAdd, relu) -> {
+        r.registerFused(GPU, FusionPattern.of("BiasAdd", "Relu"), (biasAdd, relu) -> {
             float32(biasAdd, relu);
             boolean nchw = "NCHW".equals(biasAdd.attrString("data_format"));
             return ctx -> biasRelu(ctx, nchw);
         });
-        r.registerFused(GPU, "ReluGrad", "BiasAddGrad", true, (reluGrad, biasGrad) -> {
+        r.registerFused(GPU, FusionPattern.of("ReluGrad", "BiasAddGrad").keepingProducerOutputs(), (reluGrad, biasGrad) -> {
             float32(reluGrad, biasGrad);
             if ("NCHW".equals(biasGrad.attrString("data_format"))) {
                 throw new UnimplementedException("fused ReluGrad and BiasAddGrad take NHWC only");

@@ -29,12 +29,12 @@ public final class PlumbingGpuKernels implements DeviceKernelLibrary {
 
     @Override
     public void register(KernelRegistry r) {
-        r.register(GPU, "VariableV2", anyDtype("dtype", op -> ctx -> {
+        r.register(GPU, "VariableV2", KernelFactory.withRole(anyDtype("dtype", op -> ctx -> {
             VariableSlot slot = ctx.variable(-1);
             if (slot.isInitialized()) {
                 ctx.setOutput(0, slot.getOnDevice(ctx.device()));
             }
-        }));
+        }), KernelFactory.Role.VARIABLE));
         r.register(GPU, "Assign", anyDtype("T", op -> {
             boolean validate = op.attrBool("validate_shape");
             return ctx -> assign(ctx, validate);
@@ -67,7 +67,8 @@ public final class PlumbingGpuKernels implements DeviceKernelLibrary {
             };
         }));
         r.register(GPU, "Switch", new SwitchFactory());
-        r.register(GPU, "Merge", KernelFactory.withHostMemory(anyDtype("T", op -> PlumbingGpuKernels::merge),
+        r.register(GPU, "Merge", KernelFactory.withHostMemory(KernelFactory.withRole(
+                anyDtype("T", op -> PlumbingGpuKernels::merge), KernelFactory.Role.RUNS_ON_ANY_LIVE_INPUT),
                 NONE, new int[] {1}));
         r.register(GPU, "Shape", KernelFactory.withHostMemory(anyDtype("T", op -> {
             DType t = op.attrType("out_type");
@@ -219,6 +220,11 @@ public final class PlumbingGpuKernels implements DeviceKernelLibrary {
      * bool Switch does, so a fed predicate is never copied to the device.
      */
     private static final class SwitchFactory implements KernelFactory {
+        @Override
+        public Role role() {
+            return Role.MARKS_OUTPUTS_DEAD;
+        }
+
         @Override
         public Kernel create(Operation op) {
             if (op.attrType("T") == DType.STRING) {

@@ -1,0 +1,116 @@
+package dev.tensorgraph.cpu;
+
+/**
+ * Matrix multiplication on primitive arrays: cache-blocked i-k-j loops whose inner loop runs over
+ * contiguous rows of B and C (which the JIT vectorizes), a transposed A read in place and a transposed B
+ * packed once, rows split over threads for products of at least {@link #PARALLEL_FLOPS} flops.
+ */
+public final class Gemm {
+    /** Products with fewer flops (2*m*n*k) than this run on the calling thread. */
+    public static final long PARALLEL_FLOPS = 1_000_000L;
+    /** Block of the shared dimension. */
+    private static final int KC = 128;
+    /** Block of the columns of B and C. */
+    private static final int NC = 512;
+
+    /** Set once: whether {@link VectorSgemm} may be used (see {@link #vectorApiAvailable()}). */
+    private static final boolean VECTOR_API = !"false".equals(System.getProperty("tensorgraph.vector"))
+            && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+    private Gemm() {}
+
+    /**
+     * Whether the JVM has the vector API ({@code --add-modules jdk.incubator.vector}) and
+     * {@code -Dtensorgraph.vector=false} does not keep it out.
+     */
+    static boolean vectorApiAvailable() {
+        return VECTOR_API;
+    }
+
+    /**
+     * A float product without native code: {@link VectorSgemm} where the JVM has the vector API, else
+     * {@link JavaSgemm}. Same contract as {@link JavaSgemm#multiply}.
+     */
+    static void jvmSgemm(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                         float[] c, int cOff, boolean accumulate, int threads) {
+        if (VECTOR_API) {
+            VectorSgemm.multiply(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, threads);
+        } else {
+            JavaSgemm.multiply(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, threads);
+        }
+    }
+//# for float double int long
+
+    /**
+     * C[m,n] = op(A) * op(B) with op = transpose when {@code ta}/{@code tb}; A is [m,k] ([k,m] when
+     * transposed), B is [k,n] ([n,k] when transposed), all row-major from the given offsets. Every element
+     * of C is written. Big products are split over rows across {@code threads} threads.
+     */
+    public static void gemm(${T}[] a, int aOff, boolean ta, ${T}[] b, int bOff, boolean tb, ${T}[] c, int cOff,
+                            int m, int n, int k, int threads) {
+//# if float
+        if (NativeBlas.worthIt(m, n, k)) {
+            NativeBlas.sgemmSplit(ta, tb, m, n, k, a, aOff, b, bOff, 0f, c, cOff, threads);
+            return;
+        }
+        if (m >= 4 && n >= 16) {
+            jvmSgemm(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, false, threads);
+            return;
+        }
+//# end
+//# if double
+        if (NativeBlas.worthIt(m, n, k)) {
+            NativeBlas.dgemm(ta, tb, m, n, k, a, aOff, b, bOff, 0d, c, cOff);
+            return;
+        }
+//# end
+        ${T}[] bp = b;
+        int bpOff = bOff;
+        if (tb && n > 1) {
+            // pack B^T once (k*n work against m*k*n) so the inner loop reads B contiguously
+            bp = new ${T}[k * n];
+            bpOff = 0;
+            for (int j = 0; j < n; j++) {
+                int src = bOff + j * k;
+                for (int p = 0; p < k; p++) {
+                    bp[p * n + j] = b[src + p];
+                }
+            }
+        }
+        ${T}[] bb = bp;
+        int bo = bpOff;
+        if (threads > 1 && m > 1 && 2L * m * n * k >= PARALLEL_FLOPS) {
+            Parallel.forRange(m, threads, (r0, r1) -> rows(a, aOff, ta, bb, bo, c, cOff, m, n, k, r0, r1));
+        } else {
+            rows(a, aOff, ta, bb, bo, c, cOff, m, n, k, 0, m);
+        }
+    }
+
+    /** Rows [r0, r1) of C, blocked over k and n so a block of B stays in cache; B is [k,n] here. */
+    private static void rows(${T}[] a, int aOff, boolean ta, ${T}[] b, int bOff, ${T}[] c, int cOff,
+                             int m, int n, int k, int r0, int r1) {
+        for (int i = r0; i < r1; i++) {
+            java.util.Arrays.fill(c, cOff + i * n, cOff + (i + 1) * n, 0);
+        }
+        int aRow = ta ? 1 : k;   // step between rows of A
+        int aCol = ta ? m : 1;   // step between columns of A
+        for (int j0 = 0; j0 < n; j0 += NC) {
+            int j1 = Math.min(n, j0 + NC);
+            for (int p0 = 0; p0 < k; p0 += KC) {
+                int p1 = Math.min(k, p0 + KC);
+                for (int i = r0; i < r1; i++) {
+                    int ci = cOff + i * n;
+                    int ai = aOff + i * aRow;
+                    for (int p = p0; p < p1; p++) {
+                        ${T} aip = a[ai + p * aCol];
+                        int bi = bOff + p * n;
+                        for (int j = j0; j < j1; j++) {
+                            c[ci + j] += aip * b[bi + j];
+                        }
+                    }
+                }
+            }
+        }
+    }
+//# end
+}
