@@ -21,6 +21,7 @@ import dev.tensorgraph.ops.math.MatMulOps;
 import dev.tensorgraph.ops.nn.ActivationOps;
 import dev.tensorgraph.ops.nn.ConvAttrs;
 import dev.tensorgraph.ops.nn.ConvOps;
+import dev.tensorgraph.ops.nn.DilatedConvOps;
 import dev.tensorgraph.ops.nn.DropoutOps;
 import dev.tensorgraph.ops.nn.PoolOps;
 import dev.tensorgraph.ops.state.Initializer;
@@ -75,13 +76,28 @@ final class SlimLayers {
         try (var sc = variableScope(a, "Conv")) {
             Variable[] wb = weightsAndBiases(a, Shape.of(kernel[0], kernel[1], channels, numOutputs), numOutputs,
                     inputs.dtype());
-            ConvAttrs attrs = ConvAttrs.create().strides(stride).dilations(rate).padding(padding).dataFormat(df);
-            Output out = ConvOps.conv2d(g, inputs, wb[0].value(), attrs, null);
+            Output out = convolution(inputs, wb[0].value(), stride, rate, padding, df);
             if (wb[1] != null) {
                 out = ActivationOps.biasAdd(g, out, wb[1].value(), df, null);
             }
             return finish(out, a);
         }
+    }
+
+    /**
+     * {@code Conv2D}; with a rate above 1, as TensorFlow's {@code tf.nn.convolution} builds it (a Conv2D named
+     * {@code Conv2D} between {@code Conv2D/SpaceToBatchND} and {@code Conv2D/BatchToSpaceND}) when the input's
+     * spatial size is known, else one Conv2D with the {@code dilations} attribute (the same values).
+     */
+    private Output convolution(Output inputs, Output weights, int[] stride, int[] rate, String padding, String df) {
+        Shape s = inputs.shape();
+        int h = "NCHW".equals(df) ? 2 : 1;
+        boolean atrous = rate[0] > 1 || rate[1] > 1;
+        if (atrous && s.size(h) >= 0 && s.size(h + 1) >= 0) {
+            return DilatedConvOps.convolution(g, inputs, weights, padding, stride, rate, df, "Conv2D");
+        }
+        ConvAttrs attrs = ConvAttrs.create().strides(stride).dilations(rate).padding(padding).dataFormat(df);
+        return ConvOps.conv2d(g, inputs, weights, attrs, null);
     }
 
     Output fullyConnected(Output inputs, SlimArgs a) {

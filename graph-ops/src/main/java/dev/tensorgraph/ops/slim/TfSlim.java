@@ -82,8 +82,8 @@ public final class TfSlim {
     }
 
     /**
-     * The general form: {@code stride}, {@code padding}, {@code dataFormat}, {@code rate} (atrous: a dilated
-     * Conv2D), {@code activationFn}, {@code normalizerFn}/{@code normalizerParams}, initializers, regularizers,
+     * The general form: {@code stride}, {@code padding}, {@code dataFormat}, {@code rate} (atrous, built as
+     * {@code tf.nn.convolution} builds it: SpaceToBatchND, Conv2D, BatchToSpaceND), {@code activationFn}, {@code normalizerFn}/{@code normalizerParams}, initializers, regularizers,
      * {@code reuse}, collections, {@code trainable}, {@code scope}.
      */
     public Output conv2d(Output inputs, int numOutputs, int[] kernelSize, SlimArgs args) {

@@ -100,9 +100,27 @@ class SlimLayersTest {
         Output want = tf.nn.conv2d(x, tf.constant(Tensor.of(DType.FLOAT64, Shape.of(5, 5, 2, 2), dilated)),
                 new int[] {1, 1, 1, 1}, "VALID");
         assertEquals(Shape.of(1, 3, 4, 2), y.shape());
+        // as tf.nn.convolution builds it: the Conv2D takes the scope's name, between the two reshuffles
+        assertEquals("Conv/Conv2D/BatchToSpaceND", y.op().name());
+        assertEquals("SpaceToBatchND", g.operation("Conv/Conv2D/SpaceToBatchND").type());
+        assertArrayEquals(new int[] {1, 1, 1, 1}, g.operation("Conv/Conv2D").attrInts("dilations"));
         assertClose(run(g, want, Map.of(x, xv)), run(g, y, Map.of(x, xv)), 1e-12, 1e-12, "atrous conv2d");
         Output w0 = tf.globalVariables().get(0).value();
         checkGradients(g, y, Map.of(x, xv, w0, wv), List.of(x, w0), 1e-5, 1e-7);
+        // an input of unknown size: one Conv2D with the dilations attribute, the same values
+        Output free = tf.placeholder(DType.FLOAT64, Shape.of(-1, -1, -1, 2), "free");
+        Output z = slim.conv2d(free, 2, 3, SlimArgs.create().rate(2).activationFn(null).biasesInitializer(null)
+                .weightsInitializer(fixed(wv)).padding("VALID"));
+        assertEquals("Conv_1/Conv2D", z.op().name());
+        assertArrayEquals(new int[] {1, 2, 2, 1}, z.op().attrInts("dilations"));
+        assertClose(run(g, want, Map.of(x, xv)), run(g, z, Map.of(free, xv)), 1e-12, 1e-12, "dilated Conv2D");
+        for (String padding : List.of("SAME", "VALID")) {
+            Output same = slim.conv2d(x, 2, 3, SlimArgs.create().rate(2, 3).weightsInitializer(fixed(wv))
+                    .padding(padding));
+            Output sameFree = slim.conv2d(free, 2, 3, SlimArgs.create().rate(2, 3).weightsInitializer(fixed(wv))
+                    .padding(padding));
+            assertClose(run(g, sameFree, Map.of(free, xv)), run(g, same, Map.of(x, xv)), 1e-12, 1e-12, padding);
+        }
     }
 
     @Test
