@@ -13,15 +13,8 @@ import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.Variable;
 import dev.tensorgraph.ops.Tf;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The main job's CNN written with TF-Slim: TF-Slim's names, batch-norm updates with the train op, and learning. */
 class SlimCnnModelTest {
@@ -69,25 +62,32 @@ class SlimCnnModelTest {
     }
 
     @Test
-    void trainsOnTheFashionMnistSubsetThroughTheTrainCommand(@TempDir Path out) throws Exception {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int exit;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            exit = Main.commandLine().execute("train", "--model", "slim-cnn", "--data",
-                    TrainFashionMnistSmokeTest.miniDataDir().toString(), "--epochs", "2", "--quiet", "--out",
-                    out.toString());
-        } finally {
-            System.setOut(original);
+    void learnsTheFashionMnistSubset() throws Exception {
+        FashionMnist.Split train = FashionMnist.train(TrainFashionMnistSmokeTest.miniDataDir());
+        FashionMnist.Split test = FashionMnist.test(TrainFashionMnistSmokeTest.miniDataDir());
+        Graph g = new Graph();
+        g.setSeed(1L);
+        Model m = SlimCnnModel.build(g, 1e-3f, true, 28, 28, 1, 10);
+        int px = 28 * 28;
+        int batch = 64;
+        try (Session s = new Session(g, SessionOptions.cpuOnly())) {
+            s.run(Tf.of(g).globalVariablesInitializer());
+            for (int epoch = 0; epoch < 2; epoch++) {
+                for (int start = 0; start + batch <= train.count(); start += batch) {
+                    Tensor images = Tensor.of(DType.FLOAT32, Shape.of(batch, 28, 28, 1),
+                            java.util.Arrays.copyOfRange(train.images(), start * px, (start + batch) * px));
+                    Tensor labels = Tensor.of(DType.INT32, Shape.of(batch),
+                            java.util.Arrays.copyOfRange(train.labels(), start, start + batch));
+                    s.runner().feed(m.images(), images).feed(m.labels(), labels).feed(m.training(), Tensor.of(true))
+                            .target(m.trainOp()).run();
+                }
+            }
+            Tensor images = Tensor.of(DType.FLOAT32, Shape.of(test.count(), 28, 28, 1), test.images());
+            Tensor labels = Tensor.of(DType.INT32, Shape.of(test.count()), test.labels());
+            float accuracy = s.runner().feed(m.images(), images).feed(m.labels(), labels).fetch(m.accuracy()).run()
+                    .get(0).floatValue();
+            // The plain CNN of the main job reaches about 0.77 on this subset in 2 epochs; chance is 0.1.
+            assertTrue(accuracy > 0.65, "test accuracy after 2 epochs: " + accuracy);
         }
-        String stdout = captured.toString(StandardCharsets.UTF_8);
-        System.out.print(stdout);
-        assertEquals(0, exit, stdout);
-        Matcher m = Pattern.compile("epoch +2/2 +train loss ([0-9.]+) acc ([0-9.]+) +test loss ([0-9.]+) acc ([0-9.]+)")
-                .matcher(stdout);
-        assertTrue(m.find(), stdout);
-        assertTrue(Double.parseDouble(m.group(4)) > 0.65, "test accuracy after 2 epochs:\n" + stdout);
-        assertTrue(out.resolve("latest").toRealPath().getFileName().toString().startsWith("slim-cnn-"), stdout);
     }
 }
