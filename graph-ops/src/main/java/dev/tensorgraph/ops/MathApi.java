@@ -569,4 +569,30 @@ public interface MathApi extends ComparisonApi {
     default Output einsum(String equation, List<Output> inputs, String name) {
         return EinsumOps.einsum(graph(), equation, inputs, name);
     }
+
+    // ---- TensorFlow 0.x names that older code still uses ----
+
+    /** @deprecated TensorFlow 0.12's {@code tf.sub}: use {@link #subtract(Output, Output)}. */
+    @Deprecated
+    default Output sub(Output x, Output y) {
+        return subtract(x, y, null);
+    }
+
+    /** @deprecated TensorFlow 0.12's {@code tf.sub}: use {@link #subtract(Output, Output, String)}. */
+    @Deprecated
+    default Output sub(Output x, Output y, String name) {
+        return subtract(x, y, name);
+    }
+
+    /** @deprecated TensorFlow 0.12's {@code tf.mul}: use {@link #multiply(Output, Output)}. */
+    @Deprecated
+    default Output mul(Output x, Output y) {
+        return multiply(x, y, null);
+    }
+
+    /** @deprecated TensorFlow 0.12's {@code tf.mul}: use {@link #multiply(Output, Output, String)}. */
+    @Deprecated
+    default Output mul(Output x, Output y, String name) {
+        return multiply(x, y, name);
+    }
 }

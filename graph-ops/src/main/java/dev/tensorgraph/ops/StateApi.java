@@ -220,4 +220,13 @@ public interface StateApi extends TfBase {
         }
         return group(inits, name);
     }
+
+    /**
+     * @deprecated TensorFlow 0.12's {@code tf.initialize_all_variables()}: the same NoOp {@code init} as
+     *     {@link #globalVariablesInitializer()}, which replaces it.
+     */
+    @Deprecated
+    default Operation initializeAllVariables() {
+        return globalVariablesInitializer();
+    }
 }

@@ -5,6 +5,8 @@ import dev.tensorgraph.Output;
 import dev.tensorgraph.grad.Gradients;
 import dev.tensorgraph.ops.layers.TfLayers;
 import dev.tensorgraph.ops.losses.TfLosses;
+import dev.tensorgraph.ops.slim.TfContrib;
+import dev.tensorgraph.ops.slim.TfSlim;
 import dev.tensorgraph.ops.summary.TfSummary;
 import dev.tensorgraph.ops.train.TfTrain;
 import java.util.List;
@@ -47,6 +49,10 @@ public final class Tf implements StateApi, ScopeApi, MathApi, ReductionApi, Lina
     public final TfLayers layers;
     /** {@code tf.losses}: losses that reduce over the batch and join the LOSSES collection. */
     public final TfLosses losses;
+    /** {@code tf.contrib.slim}: TF-Slim's layers with TensorFlow 1.x's names, and arg scopes. */
+    public final TfSlim slim;
+    /** {@code tf.contrib}: {@code layers}, {@code slim} and {@code framework}, all TF-Slim's ({@link #slim}). */
+    public final TfContrib contrib;
 
     private Tf(Graph graph) {
         this.graph = graph;
@@ -60,6 +66,8 @@ public final class Tf implements StateApi, ScopeApi, MathApi, ReductionApi, Lina
         this.debugging = new TfDebugging(this);
         this.layers = new TfLayers(graph);
         this.losses = new TfLosses(graph);
+        this.slim = new TfSlim(graph);
+        this.contrib = new TfContrib(slim);
     }
 
     /** The facade of {@code graph} (one per graph). */

@@ -4,7 +4,6 @@ import dev.tensorgraph.DType;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
-import dev.tensorgraph.Shape;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.op.AttrType;
 import dev.tensorgraph.op.OpDef;
@@ -26,10 +25,6 @@ public final class AssertOps implements OpLibrary {
                 .shape(c -> {
                     if (c.inputDtype(0) != DType.BOOL) {
                         throw c.fail("condition must be bool, got " + c.inputDtype(0));
-                    }
-                    Shape s = c.inputShape(0);
-                    if (s.hasKnownRank() && s.rank() != 0) {
-                        throw c.fail("condition must be a scalar, got shape " + s);
                     }
                     DType[] types = (DType[]) c.attr("T");
                     if (types.length != c.numInputs() - 1) {

@@ -30,7 +30,7 @@ class ArchitectureTest {
         "..ops.control..", "..ops.nn..", "..ops.state..", "..ops.random..", "..ops.io..", "..ops.sparse..",
         "..ops.training..", "..ops.image..", "..ops.tensorarray.."};
     private static final String[] LIBRARIES = {"..ops.layers..", "..ops.losses..", "..ops.train..", "..ops.summary..",
-        "..ops.rnn.."};
+        "..ops.rnn..", "..ops.slim.."};
 
     private static JavaClasses classes;
 
