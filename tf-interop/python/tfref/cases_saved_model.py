@@ -89,6 +89,24 @@ def tf1_graph_v2_form_saver(w):
     train_net.write_case(w, lambda: v1.train.MomentumOptimizer(0.05, 0.9), "Momentum (lr 0.05, momentum 0.9)")
 
 
+@case(TOPIC, ISSUE)
+def tf1_resource_train_momentum(w):
+    """The v2-form training graph of tf1_graph_v2_form_saver without its conds (the batch norm always
+    trains), so it holds no functions: resource variables, ResourceApplyMomentum (lr 0.05, momentum 0.9),
+    UPDATE_OPS and global_step; trained 3 steps, saved with tf.compat.v1.train.Saver, and the next 5 steps."""
+    train_net.write_case(w, lambda: v1.train.MomentumOptimizer(0.05, 0.9), "Momentum (lr 0.05, momentum 0.9)",
+                         bn_cond=False)
+
+
+@case(TOPIC, ISSUE)
+def tf1_resource_train_adam(w):
+    """As tf1_resource_train_momentum with Adam (lr 0.01, epsilon 0.1): ResourceApplyAdam and its beta power
+    variables. The conv bias feeds the batch norm, so its gradient is rounding noise; Adam's default epsilon
+    would turn that noise into full-size steps, which no two runtimes take alike."""
+    train_net.write_case(w, lambda: v1.train.AdamOptimizer(0.01, epsilon=0.1), "Adam (lr 0.01, epsilon 0.1)",
+                         bn_cond=False)
+
+
 class _TwoSignatures(tf.Module):
     def __init__(self):
         super().__init__()

@@ -14,7 +14,8 @@ BATCH = 4
 
 def batch_norm(x, is_training, momentum=0.99, epsilon=0.001, scope="batch_normalization"):
     """Fused batch norm as tf.layers built it: the training/inference choice is a cond on is_training, and
-    the moving averages are updated (through UPDATE_OPS) with momentum 1.0 (no change) when not training."""
+    the moving averages are updated (through UPDATE_OPS) with momentum 1.0 (no change) when not training.
+    With is_training None it always trains, as tf.layers does for training=True: no cond in the graph."""
     channels = x.shape[-1]
     with v1.variable_scope(scope):
         gamma = v1.get_variable("gamma", [channels], initializer=v1.ones_initializer())
@@ -30,15 +31,20 @@ def batch_norm(x, is_training, momentum=0.99, epsilon=0.001, scope="batch_normal
         def inference():
             return v1.nn.fused_batch_norm(x, gamma, beta, mean=moving_mean, variance=moving_variance,
                                           epsilon=epsilon, is_training=False)
-        y, mean, variance = v1.cond(is_training, training, inference)
-        rate = v1.cond(is_training, lambda: tf.constant(1.0 - momentum), lambda: tf.constant(0.0))
+        if is_training is None:
+            y, mean, variance = training()
+            rate = tf.constant(1.0 - momentum)
+        else:
+            y, mean, variance = v1.cond(is_training, training, inference)
+            rate = v1.cond(is_training, lambda: tf.constant(1.0 - momentum), lambda: tf.constant(0.0))
         for var, value in ((moving_mean, mean), (moving_variance, variance)):
             v1.add_to_collection(v1.GraphKeys.UPDATE_OPS, v1.assign_sub(var, (var - value) * rate))
     return y
 
 
-def build(optimizer_fn, seed=5):
-    """The graph; returns (graph, train_op, loss, logits). Names: images, labels, is_training."""
+def build(optimizer_fn, seed=5, bn_cond=True):
+    """The graph; returns (graph, train_op, loss, logits). Names: images, labels, is_training (unused when
+    not bn_cond: the batch norm then always trains)."""
     g = tf.Graph()
     with g.as_default():
         images = v1.placeholder(tf.float32, [None] + IMAGE, name="images")
@@ -50,7 +56,7 @@ def build(optimizer_fn, seed=5):
                 kernel = v1.get_variable("kernel", [3, 3, IMAGE[2], 4])
                 bias = v1.get_variable("bias", [4])
                 h = tf.nn.bias_add(tf.nn.conv2d(images, kernel, 1, "SAME"), bias)
-            h = tf.nn.relu(batch_norm(h, is_training))
+            h = tf.nn.relu(batch_norm(h, is_training if bn_cond else None))
             h = tf.reshape(h, [-1, IMAGE[0] * IMAGE[1] * 4])
             with v1.variable_scope("dense"):
                 kernel = v1.get_variable("kernel", [IMAGE[0] * IMAGE[1] * 4, CLASSES])
@@ -69,10 +75,10 @@ def feeds(step, training=True, seed=2000):
             "is_training": np.array(training)}
 
 
-def write_case(w, optimizer_fn, optimizer_text, before=3, after=5):
+def write_case(w, optimizer_fn, optimizer_text, before=3, after=5, bn_cond=True):
     """Trains `before` steps, saves (MetaGraph + checkpoint), restores in a fresh graph from the written
     files, and records the next `after` training steps, one inference step and the final variables."""
-    g, train, loss, logits = build(optimizer_fn)
+    g, train, loss, logits = build(optimizer_fn, bn_cond=bn_cond)
     prefix_path = w.path("model")
     with g.as_default():
         saver = v1.train.Saver(save_relative_paths=True)
