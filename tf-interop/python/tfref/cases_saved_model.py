@@ -81,6 +81,35 @@ def tf1_simple_save(w):
 
 
 @case(TOPIC, ISSUE)
+def tf1_builder_resource(w):
+    """tf.compat.v1.saved_model.Builder of a graph in TensorFlow 2's default form (resource variables), tags
+    serve and train: serving_default (x [None,3] -> y = tanh(x w + b) + counter) and classify (x -> classes
+    int64, scores); the main op sets the non-trainable counter (saved as 0) to 2.5, so outputs show it ran."""
+    g = tf.Graph()
+    with g.as_default():
+        x = v1.placeholder(tf.float32, [None, 3], name="x")
+        with v1.variable_scope("model", custom_getter=SeededInit(41)):
+            kernel = v1.get_variable("w", [3, 4])
+            bias = v1.get_variable("b", [4])
+        counter = v1.get_variable("counter", [], initializer=v1.zeros_initializer(), trainable=False)
+        h = tf.nn.tanh(tf.matmul(x, kernel) + bias)
+        y = tf.add(h, counter, name="y")
+        scores = tf.nn.softmax(h, name="scores")
+        classes = tf.argmax(h, 1, name="classes")
+        main_op = tf.group(v1.assign(counter, 2.5), name="main_op")
+        predict = v1.saved_model.predict_signature_def({"x": x}, {"y": y})
+        classify = v1.saved_model.predict_signature_def({"x": x}, {"classes": classes, "scores": scores})
+        with session(g) as s:
+            s.run(v1.global_variables_initializer())
+            builder = v1.saved_model.Builder(str(w.path(EXPORT)))
+            builder.add_meta_graph_and_variables(s, ["serve"], signature_def_map={
+                "serving_default": predict, "classify": classify}, main_op=main_op)
+            builder.add_meta_graph(["train"], signature_def_map={"serving_default": predict})
+            builder.save()
+    record_saved_model(w, {"serving_default": {"x": randn(42, [2, 3])}, "classify": {"x": randn(43, [3, 3])}})
+
+
+@case(TOPIC, ISSUE)
 def tf1_graph_v2_form_saver(w):
     """A TF1-style training graph in TensorFlow 2's default form (resource variables; control flow v2, so the
     batch norm's conds are functional If ops over a FunctionDefLibrary): conv 3x3 -> batch norm -> relu ->

@@ -82,6 +82,26 @@ class SavedModelLoadTest {
         }
     }
 
+    /**
+     * TensorFlow 2's default graph form through the TF1 Builder: resource variables restored by
+     * AssignVariableOp, the main op run after the restore (the counter it sets shows in serving_default's y),
+     * an int64 output; the train tag set loads its own MetaGraph of the same variables.
+     */
+    @Test
+    void tf1BuilderWithResourceVariablesServesBothSignaturesAndItsTrainTags() throws Exception {
+        Path dir = caseDir("tf1_builder_resource");
+        try (SavedModel model = SavedModel.load(dir.resolve("saved_model"), SavedModel.SERVE)) {
+            checkSignatures(dir, model);
+        }
+        try (SavedModel train = SavedModel.load(dir.resolve("saved_model"), SavedModel.TRAIN)) {
+            assertEquals(java.util.Set.of("serving_default"), train.signatures().keySet());
+            Map<String, Object> want = Json.asMap(json(dir.resolve("signatures.json")).get("serving_default"));
+            Tensor x = TensorJson.tensor(Json.asMap(Json.asMap(want.get("feeds")).get("x")), dir);
+            TensorJson.assertClose("train y", TensorJson.tensor(Json.asMap(Json.asMap(want.get("expected")).get("y")),
+                    dir), train.signature("serving_default").call(Map.of("x", x)).get("y"), 1e-5, 1e-6, false);
+        }
+    }
+
     /** TensorFlow 2's SavedModels run their graphs as function calls, which this build has not: said plainly. */
     @ParameterizedTest
     @ValueSource(strings = {"tf_module_two_signatures", "keras_export_cnn", "keras_export_lstm"})
