@@ -1,6 +1,6 @@
 /**
  * Loading and writing SavedModels: {@link dev.tensorgraph.ops.savedmodel.SavedModel#load} (the MetaGraph picked by
  * tags, its variables restored, its init op run, its signatures served) and
- * (writing comes later).
+ * {@link dev.tensorgraph.ops.savedmodel.SavedModelBuilder}.
  */
 package dev.tensorgraph.ops.savedmodel;
