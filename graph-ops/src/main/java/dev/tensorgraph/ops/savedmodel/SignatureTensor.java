@@ -12,7 +12,7 @@ import dev.tensorgraph.proto.TensorShapeProto;
  */
 public record SignatureTensor(String tensorName, DType dtype, Shape shape) {
     /** The entry of a SignatureDef; {@code what} names it in errors ("signature 'serving_default' input 'x'"). */
-    static SignatureTensor fromProto(TensorInfo info, String what) {
+    public static SignatureTensor fromProto(TensorInfo info, String what) {
         if (info.getEncodingCase() != TensorInfo.EncodingCase.NAME || info.getName().isEmpty()) {
             throw new InvalidArgumentException(what + " is not a dense tensor name (sparse and composite signature"
                     + " tensors are not supported)");
