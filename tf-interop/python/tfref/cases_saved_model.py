@@ -204,6 +204,36 @@ def keras_export_cnn(w):
 
 
 @case(TOPIC, ISSUE)
+def tf1_keras_cnn_builder(w):
+    """The Keras CNN of keras_export_cnn (same weights) written as a TF1 graph in TensorFlow 2's default form
+    (resource variables) and saved with tf.compat.v1.saved_model.Builder: image [None,16,16,3] -> conv 8 3x3
+    relu -> max-pool 2 -> conv 8 3x3 relu -> global average pool -> dense 4 softmax (output_0), the Keras
+    model's own outputs asserted equal. The reference SavedModel for load-time figures."""
+    model = keras_cnn()
+    weights = [v.numpy() for v in model.weights]
+    image_value = randn(23, [2, 16, 16, 3])
+    keras_out = model(image_value).numpy()
+    g = tf.Graph()
+    with g.as_default():
+        image = v1.placeholder(tf.float32, [None, 16, 16, 3], name="image")
+        names = ["conv1/kernel", "conv1/bias", "conv2/kernel", "conv2/bias", "dense/kernel", "dense/bias"]
+        var = {n: v1.get_variable(n, initializer=tf.constant(value)) for n, value in zip(names, weights)}
+        h = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(image, var["conv1/kernel"], 1, "VALID"), var["conv1/bias"]))
+        h = tf.nn.max_pool2d(h, 2, 2, "VALID")
+        h = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(h, var["conv2/kernel"], 1, "VALID"), var["conv2/bias"]))
+        h = tf.reduce_mean(h, axis=[1, 2])
+        probs = tf.nn.softmax(tf.matmul(h, var["dense/kernel"]) + var["dense/bias"], name="output_0")
+        with session(g) as s:
+            s.run(v1.global_variables_initializer())
+            np.testing.assert_allclose(s.run(probs, {image: image_value}), keras_out, rtol=1e-5, atol=1e-6)
+            builder = v1.saved_model.Builder(str(w.path(EXPORT)))
+            builder.add_meta_graph_and_variables(s, ["serve"], signature_def_map={
+                "serving_default": v1.saved_model.predict_signature_def({"image": image}, {"output_0": probs})})
+            builder.save()
+    record_saved_model(w, {"serving_default": {"image": image_value}})
+
+
+@case(TOPIC, ISSUE)
 def keras_export_lstm(w):
     """Keras 3 model.export of a small LSTM: sequence [None,6,4] -> LSTM 8 -> dense 2 (weights random, seed
     22); signatures serve and serving_default."""

@@ -102,6 +102,15 @@ class SavedModelLoadTest {
         }
     }
 
+    /** The Keras CNN of keras_export_cnn, same weights, as a TF1 Builder SavedModel: Keras's outputs. */
+    @Test
+    void kerasCnnAsATf1SavedModelGivesKerasOutputs() throws Exception {
+        Path dir = caseDir("tf1_keras_cnn_builder");
+        try (SavedModel model = SavedModel.load(dir.resolve("saved_model"), SavedModel.SERVE)) {
+            checkSignatures(dir, model);
+        }
+    }
+
     /** TensorFlow 2's SavedModels run their graphs as function calls, which this build has not: said plainly. */
     @ParameterizedTest
     @ValueSource(strings = {"tf_module_two_signatures", "keras_export_cnn", "keras_export_lstm"})
