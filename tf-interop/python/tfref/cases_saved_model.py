@@ -120,20 +120,47 @@ def tf1_graph_v2_form_saver(w):
 
 @case(TOPIC, ISSUE)
 def tf1_resource_train_momentum(w):
-    """The v2-form training graph of tf1_graph_v2_form_saver without its conds (the batch norm always
-    trains), so it holds no functions: resource variables, ResourceApplyMomentum (lr 0.05, momentum 0.9),
-    UPDATE_OPS and global_step; trained 3 steps, saved with tf.compat.v1.train.Saver, and the next 5 steps."""
+    """A TF1-style training graph in TensorFlow 2's default form without functions (train_net's small form:
+    dense 8 + relu -> dense 3): resource variables, ResourceApplyMomentum (lr 0.05, momentum 0.9) and
+    global_step; trained 3 steps, saved with tf.compat.v1.train.Saver, and the next 5 steps."""
     train_net.write_case(w, lambda: v1.train.MomentumOptimizer(0.05, 0.9), "Momentum (lr 0.05, momentum 0.9)",
-                         bn_cond=False)
+                         conv=False)
 
 
 @case(TOPIC, ISSUE)
 def tf1_resource_train_adam(w):
-    """As tf1_resource_train_momentum with Adam (lr 0.01, epsilon 0.1): ResourceApplyAdam and its beta power
-    variables. The conv bias feeds the batch norm, so its gradient is rounding noise; Adam's default epsilon
-    would turn that noise into full-size steps, which no two runtimes take alike."""
-    train_net.write_case(w, lambda: v1.train.AdamOptimizer(0.01, epsilon=0.1), "Adam (lr 0.01, epsilon 0.1)",
-                         bn_cond=False)
+    """As tf1_resource_train_momentum with Adam (lr 0.01): ResourceApplyAdam and its beta power variables."""
+    train_net.write_case(w, lambda: v1.train.AdamOptimizer(0.01), "Adam (lr 0.01)", conv=False)
+
+
+@case(TOPIC, ISSUE, big=True)
+def tf1_resource_train_sgd(w):
+    """As tf1_resource_train_momentum with plain gradient descent (lr 0.1): ResourceApplyGradientDescent. Big:
+    kept out of the committed cases for their size budget (python generate.py --big DIR writes it)."""
+    train_net.write_case(w, lambda: v1.train.GradientDescentOptimizer(0.1), "GradientDescent (lr 0.1)", conv=False)
+
+
+@case(TOPIC, ISSUE, big=True)
+def tf1_resource_train_rmsprop(w):
+    """As tf1_resource_train_momentum with RMSProp (lr 0.01): ResourceApplyRMSProp. Big: kept out of the
+    committed cases for their size budget (python generate.py --big DIR writes it)."""
+    train_net.write_case(w, lambda: v1.train.RMSPropOptimizer(0.01), "RMSProp (lr 0.01)", conv=False)
+
+
+@case(TOPIC, ISSUE, big=True)
+def tf1_resource_train_rmsprop_centered(w):
+    """As tf1_resource_train_momentum with centered RMSProp (lr 0.01, momentum 0.5, epsilon 0.1):
+    ResourceApplyCenteredRMSProp. Big: kept out of the committed cases for their size budget (python
+    generate.py --big DIR writes it)."""
+    train_net.write_case(w, lambda: v1.train.RMSPropOptimizer(0.01, momentum=0.5, epsilon=0.1, centered=True),
+                         "centered RMSProp (lr 0.01, momentum 0.5, epsilon 0.1)", conv=False)
+
+
+@case(TOPIC, ISSUE, big=True)
+def tf1_resource_train_adagrad(w):
+    """As tf1_resource_train_momentum with Adagrad (lr 0.1): ResourceApplyAdagrad. Big: kept out of the
+    committed cases for their size budget (python generate.py --big DIR writes it)."""
+    train_net.write_case(w, lambda: v1.train.AdagradOptimizer(0.1), "Adagrad (lr 0.1)", conv=False)
 
 
 class _TwoSignatures(tf.Module):

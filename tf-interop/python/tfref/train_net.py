@@ -42,9 +42,25 @@ def batch_norm(x, is_training, momentum=0.99, epsilon=0.001, scope="batch_normal
     return y
 
 
-def build(optimizer_fn, seed=5, bn_cond=True):
+def _conv_net(images, is_training):
+    """conv 3x3 -> batch norm (under a cond on is_training, or always training when it is None) -> relu ->
+    dense 3; returns the logits."""
+    with v1.variable_scope("conv"):
+        kernel = v1.get_variable("kernel", [3, 3, IMAGE[2], 4])
+        bias = v1.get_variable("bias", [4])
+        h = tf.nn.bias_add(tf.nn.conv2d(images, kernel, 1, "SAME"), bias)
+    h = tf.nn.relu(batch_norm(h, is_training))
+    h = tf.reshape(h, [-1, IMAGE[0] * IMAGE[1] * 4])
+    with v1.variable_scope("dense"):
+        kernel = v1.get_variable("kernel", [IMAGE[0] * IMAGE[1] * 4, CLASSES])
+        bias = v1.get_variable("bias", [CLASSES])
+        logits = tf.add(tf.matmul(h, kernel), bias, name="logits")
+    return logits
+
+
+def build(optimizer_fn, seed=5, bn_cond=True, conv=True):
     """The graph; returns (graph, train_op, loss, logits). Names: images, labels, is_training (unused when
-    not bn_cond: the batch norm then always trains)."""
+    not bn_cond, where the batch norm always trains, and in the small form without conv and batch norm)."""
     g = tf.Graph()
     with g.as_default():
         images = v1.placeholder(tf.float32, [None] + IMAGE, name="images")
@@ -52,17 +68,22 @@ def build(optimizer_fn, seed=5, bn_cond=True):
         is_training = v1.placeholder(tf.bool, [], name="is_training")
         global_step = v1.train.get_or_create_global_step()
         with v1.variable_scope("net", custom_getter=SeededInit(seed)):
-            with v1.variable_scope("conv"):
-                kernel = v1.get_variable("kernel", [3, 3, IMAGE[2], 4])
-                bias = v1.get_variable("bias", [4])
-                h = tf.nn.bias_add(tf.nn.conv2d(images, kernel, 1, "SAME"), bias)
-            h = tf.nn.relu(batch_norm(h, is_training if bn_cond else None))
-            h = tf.reshape(h, [-1, IMAGE[0] * IMAGE[1] * 4])
-            with v1.variable_scope("dense"):
-                kernel = v1.get_variable("kernel", [IMAGE[0] * IMAGE[1] * 4, CLASSES])
-                bias = v1.get_variable("bias", [CLASSES])
-                logits = tf.add(tf.matmul(h, kernel), bias, name="logits")
-        loss = tf.identity(v1.losses.sparse_softmax_cross_entropy(labels, logits), name="loss")
+            if conv:
+                logits = _conv_net(images, is_training if bn_cond else None)
+            else:
+                # the small form: dense 8 + relu -> dense 3 on the flattened image
+                h = tf.reshape(images, [-1, IMAGE[0] * IMAGE[1] * IMAGE[2]])
+                with v1.variable_scope("hidden"):
+                    h = tf.nn.relu(tf.matmul(h, v1.get_variable("kernel", [IMAGE[0] * IMAGE[1] * IMAGE[2], 8]))
+                                   + v1.get_variable("bias", [8]))
+                with v1.variable_scope("dense"):
+                    logits = tf.add(tf.matmul(h, v1.get_variable("kernel", [8, CLASSES])),
+                                    v1.get_variable("bias", [CLASSES]), name="logits")
+        if conv:
+            xent = v1.losses.sparse_softmax_cross_entropy(labels, logits)
+        else:  # a plain mean keeps the small form's gradient graph small
+            xent = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))
+        loss = tf.identity(xent, name="loss")
         with tf.control_dependencies(v1.get_collection(v1.GraphKeys.UPDATE_OPS)):
             train = optimizer_fn().minimize(loss, global_step=global_step, name="train")
         v1.global_variables_initializer()
@@ -75,10 +96,10 @@ def feeds(step, training=True, seed=2000):
             "is_training": np.array(training)}
 
 
-def write_case(w, optimizer_fn, optimizer_text, before=3, after=5, bn_cond=True):
+def write_case(w, optimizer_fn, optimizer_text, before=3, after=5, bn_cond=True, conv=True):
     """Trains `before` steps, saves (MetaGraph + checkpoint), restores in a fresh graph from the written
     files, and records the next `after` training steps, one inference step and the final variables."""
-    g, train, loss, logits = build(optimizer_fn, bn_cond=bn_cond)
+    g, train, loss, logits = build(optimizer_fn, bn_cond=bn_cond, conv=conv)
     prefix_path = w.path("model")
     with g.as_default():
         saver = v1.train.Saver(save_relative_paths=True)
