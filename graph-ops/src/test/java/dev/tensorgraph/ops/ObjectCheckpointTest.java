@@ -1,10 +1,14 @@
 package dev.tensorgraph.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.TextFormat;
 
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.io.CheckpointFiles;
 import dev.tensorgraph.proto.BundleEntryProto;
+import dev.tensorgraph.proto.TrackableObjectGraph;
 import dev.tensorgraph.testing.Json;
 import dev.tensorgraph.testing.TensorJson;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +40,17 @@ class ObjectCheckpointTest {
         for (Map.Entry<String, Object> e : want.entrySet()) {
             TensorJson.assertClose(e.getKey(), TensorJson.tensor(Json.asMap(e.getValue()), dir), got.get(e.getKey()),
                     0, 0, false);
+        }
+        // the object graph string parses to the TrackableObjectGraph TensorFlow printed (object_graph.pbtxt)
+        TrackableObjectGraph graph = TrackableObjectGraph.parseFrom(
+                ((byte[][]) got.get("_CHECKPOINTABLE_OBJECT_GRAPH").array())[0]);
+        TrackableObjectGraph.Builder printed = TrackableObjectGraph.newBuilder();
+        TextFormat.merge(Files.readString(dir.resolve("object_graph.pbtxt"), StandardCharsets.UTF_8), printed);
+        assertEquals(printed.build(), graph);
+        for (var node : graph.getNodesList()) {
+            for (var attribute : node.getAttributesList()) {
+                assertTrue(got.containsKey(attribute.getCheckpointKey()), attribute.getCheckpointKey());
+            }
         }
         Path copy = tmp.resolve("model");
         CheckpointFiles.write(copy, got);

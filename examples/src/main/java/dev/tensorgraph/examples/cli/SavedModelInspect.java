@@ -32,6 +32,9 @@ final class SavedModelInspect {
                     + meta.getGraphDef().getLibrary().getFunctionCount() + " functions"
                     + (meta.getMetaInfoDef().getTensorflowVersion().isEmpty() ? ""
                     : ", written by TensorFlow " + meta.getMetaInfoDef().getTensorflowVersion()) + ")");
+            if (meta.getObjectGraphDef().getNodesCount() > 0) {
+                out.println("  (" + objectGraphSummary(meta) + ")");
+            }
             for (Map.Entry<String, SignatureDef> e : new TreeMap<>(meta.getSignatureDefMap()).entrySet()) {
                 out.println();
                 out.println("signature_def['" + e.getKey() + "']:");
@@ -40,6 +43,26 @@ final class SavedModelInspect {
                 out.println("  Method name is: " + e.getValue().getMethodName());
             }
         }
+    }
+
+    /** TensorFlow 2's object graph in one line: how many objects, its variables with dtype and shape, its functions. */
+    private static String objectGraphSummary(MetaGraphDef meta) {
+        var graph = meta.getObjectGraphDef();
+        java.util.List<String> variables = new java.util.ArrayList<>();
+        int functions = 0;
+        for (var node : graph.getNodesList()) {
+            if (node.hasVariable()) {
+                var v = node.getVariable();
+                java.util.List<String> dims = new java.util.ArrayList<>();
+                v.getShape().getDimList().forEach(d -> dims.add(Long.toString(d.getSize())));
+                variables.add(v.getName() + " " + v.getDtype().name() + " (" + String.join(", ", dims) + ")");
+            } else if (node.hasFunction()) {
+                functions++;
+            }
+        }
+        return "object graph: " + graph.getNodesCount() + " objects; " + variables.size() + " variables"
+                + (variables.isEmpty() ? "" : ": " + String.join(", ", variables)) + "; " + functions + " functions, "
+                + graph.getConcreteFunctionsCount() + " concrete";
     }
 
     private static void printTensors(PrintWriter out, String kind, String signature, Map<String, TensorInfo> infos) {

@@ -68,6 +68,7 @@ class SavedModelCliTest {
         CliFixture.Result r = CliFixture.run("inspect", dir.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("signature_def['scaled_power']:"), r.out());
+        assertTrue(r.out().contains("variables: w DT_FLOAT (3, 2), b DT_FLOAT (2), scale DT_FLOAT ()"), r.out());
         assertTrue(r.out().contains("    inputs['power'] tensor_info:\n        dtype: DT_INT32\n        shape: ()\n"),
                 r.out());
     }

@@ -121,6 +121,32 @@ class SavedModelLoadTest {
                 e.getMessage());
     }
 
+    /** The tf.Module's object graph as the generator built it: variables w [3, 2], b [2], scale [] and two functions. */
+    @Test
+    void tf2ObjectGraphDescribesTheModulesVariablesAndFunctions() throws Exception {
+        var model = SavedModelFile.read(caseDir("tf_module_two_signatures").resolve("saved_model"));
+        var graph = model.getMetaGraphs(0).getObjectGraphDef();
+        Map<String, List<Long>> variables = new java.util.TreeMap<>();
+        int functions = 0;
+        for (var node : graph.getNodesList()) {
+            if (node.hasVariable()) {
+                var v = node.getVariable();
+                assertEquals(dev.tensorgraph.proto.DataType.DT_FLOAT, v.getDtype());
+                variables.put(v.getName(), v.getShape().getDimList().stream().map(d -> d.getSize()).toList());
+            }
+            if (node.hasFunction()) {
+                functions++;
+                for (String f : node.getFunction().getConcreteFunctionsList()) {
+                    assertTrue(graph.containsConcreteFunctions(f), f);
+                }
+            }
+        }
+        assertEquals(Map.of("w", List.of(3L, 2L), "b", List.of(2L), "scale", List.of()), variables);
+        assertTrue(functions >= 2, "predict and scaled_power: " + functions);
+        var root = graph.getNodes(0).getChildrenList().stream().map(c -> c.getLocalName()).toList();
+        assertTrue(root.containsAll(List.of("w", "b", "scale", "predict", "scaled_power")), root.toString());
+    }
+
     @Test
     void aMissingTagOrSignatureIsNotFoundListingWhatThereIs() throws Exception {
         Path dir = caseDir("tf1_simple_save").resolve("saved_model");
