@@ -177,11 +177,13 @@ final class MetaGraphCollections {
                 throw new InvalidArgumentException("an item is not a VariableDef: " + ex.getMessage());
             }
             Output varOut = g.output(prefix + def.getVariableName());
-            boolean handle = varOut.op().type().equals("VarHandleOp");
-            if (!VARIABLE_OP_TYPES.contains(varOut.op().type()) || varOut.index() != 0 || handle != def.getIsResource()) {
+            if (!VARIABLE_OP_TYPES.contains(varOut.op().type()) || varOut.index() != 0) {
                 throw new InvalidArgumentException("VariableDef variable_name " + ErrorText.quote(def.getVariableName())
-                        + " names output " + varOut.index() + " of a " + varOut.op().type() + " op, not a "
-                        + (def.getIsResource() ? "resource variable handle" : "reference variable"));
+                        + " names output " + varOut.index() + " of a " + varOut.op().type() + " op, not a variable");
+            }
+            if (varOut.op().type().equals("VarHandleOp") != def.getIsResource()) {
+                throw new InvalidArgumentException("VariableDef " + ErrorText.quote(def.getVariableName())
+                        + " says is_resource " + def.getIsResource() + " but names a " + varOut.op().type() + " op");
             }
             Variable v = cache.get(varOut.op().name());
             if (v == null) {
