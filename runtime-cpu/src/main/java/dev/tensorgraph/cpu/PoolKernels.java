@@ -103,10 +103,13 @@ public final class PoolKernels implements KernelLibrary {
         int rows = g.n() * g.oh();
         long work = (long) out.numElements() * g.kh() * g.kw();
         boolean fast = mode == MAX && isWindow2x2(g);
+        boolean vector = mode == MAX && !fast && Gemm.vectorApiAvailable() && g.c() >= VectorPool.LANES;
         Parallel.forRange(rows, ctx.intraOpThreads(), work, (r0, r1) -> {
             if (xs instanceof float[] xf) {
                 if (fast) {
                     max2x2Rows(g, xf, (float[]) ys, r0, r1);
+                } else if (vector) {
+                    VectorPool.maxRows(g, xf, (float[]) ys, r0, r1);
                 } else {
                     PoolLoops.forwardRows(g, xf, (float[]) ys, r0, r1, mode);
                 }

@@ -53,7 +53,9 @@ public final class Gemm {
             NativeBlas.sgemmSplit(ta, tb, m, n, k, a, aOff, b, bOff, 0f, c, cOff, threads);
             return;
         }
-        if (m >= 4 && n >= 16) {
+        // The vector API's kernel pads a product of fewer than 4 rows (a dense layer at batch 1) and still runs
+        // several times faster than the scalar loops below.
+        if (n >= 16 && (m >= 4 || VECTOR_API)) {
             jvmSgemm(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, false, threads);
             return;
         }

@@ -1,0 +1,60 @@
+package dev.tensorgraph.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Float32 max-pooling over NHWC windows with the JDK's vector API, a vector of channels at a time, by the
+ * rule of {@link PoolLoops#forwardRows}: a value replaces the window's maximum only when greater (NaN never
+ * wins, padding is skipped), so the results are the same bits. Used where the JVM has the vector API; the
+ * scalar loop's channel loop reads two arrays at different offsets, which C2 leaves scalar.
+ */
+final class VectorPool {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Channels per vector: below this the scalar loop does as well. */
+    static final int LANES = S.length();
+
+    private VectorPool() {}
+
+    /** Output rows {@code [r0, r1)} (a row is one (n, oy)) of a max-pool. */
+    static void maxRows(NnGeometry g, float[] x, float[] y, int r0, int r1) {
+        int c = g.c();
+        int vectorEnd = c - c % LANES;
+        FloatVector lowest = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int r = r0; r < r1; r++) {
+            int n = r / g.oh();
+            int oy = r - n * g.oh();
+            int ys = Math.max(0, oy * g.sh() - g.padTop());
+            int ye = Math.min(g.h(), oy * g.sh() - g.padTop() + g.kh());
+            for (int ox = 0; ox < g.ow(); ox++) {
+                int xs = Math.max(0, ox * g.sw() - g.padLeft());
+                int xe = Math.min(g.w(), ox * g.sw() - g.padLeft() + g.kw());
+                int o = ((n * g.oh() + oy) * g.ow() + ox) * c;
+                for (int ch = 0; ch < vectorEnd; ch += LANES) {
+                    FloatVector m = lowest;
+                    for (int iy = ys; iy < ye; iy++) {
+                        int row = ((n * g.h() + iy) * g.w()) * c + ch;
+                        for (int ix = xs; ix < xe; ix++) {
+                            FloatVector v = FloatVector.fromArray(S, x, row + ix * c);
+                            VectorMask<Float> greater = v.compare(VectorOperators.GT, m);
+                            m = m.blend(v, greater);
+                        }
+                    }
+                    m.intoArray(y, o + ch);
+                }
+                for (int ch = vectorEnd; ch < c; ch++) {
+                    float m = Float.NEGATIVE_INFINITY;
+                    for (int iy = ys; iy < ye; iy++) {
+                        for (int ix = xs; ix < xe; ix++) {
+                            float v = x[((n * g.h() + iy) * g.w() + ix) * c + ch];
+                            m = v > m ? v : m;
+                        }
+                    }
+                    y[o + ch] = m;
+                }
+            }
+        }
+    }
+}
