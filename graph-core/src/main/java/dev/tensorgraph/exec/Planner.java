@@ -7,6 +7,7 @@ import dev.tensorgraph.device.RunRecorder;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.VariableSlot;
+import dev.tensorgraph.rewrite.PlanRewriter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,10 +41,25 @@ public final class Planner {
         return build(feeds, fetches, targets, variables, device, recordDeviceWork, true);
     }
 
-    /** As above; {@code fuseOps} false runs every op as a step of its own (see {@link OpFusion}). */
+    /**
+     * As above; {@code fuseOps} false runs every op as a step of its own (see {@link OpFusion}) and the graph
+     * as written, without the device's plan passes ({@link PlanRewrites}).
+     */
     public static Plan build(List<Output> feeds, List<Output> fetches, List<Operation> targets,
                              Function<String, VariableSlot> variables, DeviceContext device, boolean recordDeviceWork,
                              boolean fuseOps) {
+        PlanRewriter.Rewritten r = fuseOps && device == null
+                ? PlanRewrites.apply(feeds, fetches, targets, prune(new HashSet<>(feeds), fetches, targets)) : null;
+        if (r != null) {
+            return build(r.feeds(), r.fetches(), r.targets(), variables, device, recordDeviceWork, true, feeds);
+        }
+        return build(feeds, fetches, targets, variables, device, recordDeviceWork, fuseOps, feeds);
+    }
+
+    /** The plan of the given graph's ops, its feed slots keyed by {@code feedKeys} (the caller's feeds, same order). */
+    private static Plan build(List<Output> feeds, List<Output> fetches, List<Operation> targets,
+                              Function<String, VariableSlot> variables, DeviceContext device, boolean recordDeviceWork,
+                              boolean fuseOps, List<Output> feedKeys) {
         Set<Output> fed = new HashSet<>(feeds);
         List<Operation> order = prune(fed, fetches, targets);
         Placement placement = device == null || order.isEmpty() ? Placement.cpuOnly()
@@ -52,10 +68,10 @@ public final class Planner {
 
         Map<Output, Integer> slotOf = new HashMap<>();
         Map<Output, Integer> feedSlots = new HashMap<>();
-        for (Output f : feeds) {
+        for (int i = 0; i < feeds.size(); i++) {
             int slot = b.newSlot(false);
-            feedSlots.put(f, slot);
-            slotOf.put(f, slot);
+            feedSlots.put(feedKeys.get(i), slot);
+            slotOf.put(feeds.get(i), slot);
         }
         Map<Operation, OpFusion.Pair> fusible = fuseOps
                 ? OpFusion.candidates(order, fed, fetches, placement.fusionPatterns()) : Map.of();
@@ -174,7 +190,7 @@ public final class Planner {
             }
         }
         RunRecorder recorder = capture.capturable ? device.newRecorder() : null;
-        return new Plan(steps, b.numSlots(), feedSlots, List.copyOf(feeds), fetchSlots,
+        return new Plan(steps, b.numSlots(), feedSlots, List.copyOf(feedKeys), fetchSlots,
                 planVariables.toArray(new VariableSlot[0]), deadness, device, b.onDevice(), capture, recorder);
     }
 

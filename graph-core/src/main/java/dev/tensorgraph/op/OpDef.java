@@ -103,8 +103,9 @@ public final class OpDef {
         private boolean gradientDeclared;
         private boolean stateful;
 
+        /** TensorFlow allows a leading underscore for its internal ops ({@code _FusedConv2D}). */
         private Builder(String type) {
-            if (type == null || !type.matches("[A-Za-z][A-Za-z0-9_>]*")) {
+            if (type == null || !type.matches("_?[A-Za-z][A-Za-z0-9_>]*")) {
                 throw new InvalidArgumentException("invalid op type name '" + type + "'");
             }
             this.type = type;
