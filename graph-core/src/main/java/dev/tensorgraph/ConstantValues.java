@@ -1,8 +1,13 @@
 package dev.tensorgraph;
 
+import dev.tensorgraph.op.ConstantValueFunction;
+import dev.tensorgraph.op.OpDef;
+
 /**
  * What a tensor's value is while the graph is still being built, where that can be known without running
- * anything: TensorFlow's {@code constant_value} for constants, identities and the shape family.
+ * anything (TensorFlow's {@code constant_value}): each op type declares it in its {@link OpDef}, a constant
+ * value or an input it passes through. Chains of pass-through ops are followed in a loop, so their length is
+ * no limit.
  */
 final class ConstantValues {
     private ConstantValues() {}
@@ -11,42 +16,14 @@ final class ConstantValues {
         Output cur = t;
         while (true) {
             Operation op = cur.op();
-            switch (op.type()) {
-                case "Const":
-                    return op.attrTensor("value");
-                case "Identity":
-                case "StopGradient":
-                    cur = op.input(0);
-                    continue;
-                case "Shape": {
-                    Shape s = op.input(0).shape();
-                    if (!s.isFullyDefined()) {
-                        return null;
-                    }
-                    long[] d = s.dims();
-                    if (cur.dtype() == DType.INT64) {
-                        return Tensor.of(DType.INT64, Shape.of(d.length), d);
-                    }
-                    int[] r = new int[d.length];
-                    for (int i = 0; i < r.length; i++) {
-                        r[i] = (int) d[i];
-                    }
-                    return Tensor.of(DType.INT32, Shape.of(r.length), r);
-                }
-                case "Rank": {
-                    Shape s = op.input(0).shape();
-                    return s.hasKnownRank() ? Tensor.of(s.rank()) : null;
-                }
-                case "Size": {
-                    Shape s = op.input(0).shape();
-                    if (!s.isFullyDefined()) {
-                        return null;
-                    }
-                    return cur.dtype() == DType.INT64 ? Tensor.of(s.numElements()) : Tensor.of((int) s.numElements());
-                }
-                default:
-                    return null;
+            OpDef def = op.def();
+            int through = def.passThroughInput();
+            if (through >= 0 && through < op.numInputs()) {
+                cur = op.input(through);
+                continue;
             }
+            ConstantValueFunction fn = def.constantValue();
+            return fn == null ? null : fn.value(cur);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.tensorgraph;
 
+import dev.tensorgraph.op.ServiceProviders;
+import dev.tensorgraph.op.VariableUpdates;
 import java.util.Map;
 
 /**
@@ -47,31 +49,28 @@ public class Variable extends Output {
         return op().name();
     }
 
-    /** An {@code Assign} op that sets this variable to {@code value}, returning the new value. */
+    /** Sets this variable to {@code value} (an {@code Assign} op), returning the new value. */
     public Output assign(Output value) {
-        return update("Assign", value, null);
+        return updates().assign(this, value, null);
     }
 
+    /** As {@link #assign(Output)}, the op named {@code name}. */
     public Output assign(Output value, String name) {
-        return update("Assign", value, name);
+        return updates().assign(this, value, name);
     }
 
+    /** Adds {@code delta} to this variable (an {@code AssignAdd} op), returning the new value. */
     public Output assignAdd(Output delta) {
-        return update("AssignAdd", delta, null);
+        return updates().assignAdd(this, delta, null);
     }
 
+    /** Subtracts {@code delta} from this variable (an {@code AssignSub} op), returning the new value. */
     public Output assignSub(Output delta) {
-        return update("AssignSub", delta, null);
+        return updates().assignSub(this, delta, null);
     }
 
-    private Output update(String type, Output value, String name) {
-        OpBuilder b = graph().opBuilder(type, name).addInput(this).addInput(value);
-        if (type.equals("Assign")) {
-            b.setAttr("validate_shape", true).setAttr("use_locking", true);
-        } else {
-            b.setAttr("use_locking", false);
-        }
-        return b.build().output(0);
+    private static VariableUpdates updates() {
+        return ServiceProviders.one(VariableUpdates.class);
     }
 
     /** Attributes of the variable op, for tools. */

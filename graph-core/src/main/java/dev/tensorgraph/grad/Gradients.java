@@ -5,12 +5,14 @@ import dev.tensorgraph.Graph;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Shape;
+import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InternalException;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
 import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.op.GradientFunction;
 import dev.tensorgraph.op.OpDef;
+import dev.tensorgraph.op.ServiceProviders;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,8 +25,9 @@ import java.util.Set;
 /**
  * The reverse-mode engine behind {@code tf.gradients}: finds the ops between {@code xs} and {@code ys},
  * walks them backward in dependency order (iteratively, so graph depth is no limit), calls each op's
- * registered gradient function inside a {@code <op>_grad} name scope, sums several incoming gradients
- * with {@code AddN}, and checks every returned gradient against its input's shape.
+ * registered gradient function inside a {@code <op>_grad} name scope, sums several incoming gradients,
+ * and checks every returned gradient against its input's shape. The few ops the engine adds itself (zeros,
+ * sums, the default {@code grad_ys}) come from the op library through {@link GradientSupport}.
  */
 public final class Gradients {
     private final List<Output> ys;
@@ -33,6 +36,7 @@ public final class Gradients {
     private List<Output> stopGradients = List.of();
     private boolean unconnectedZeros;
     private String scopeName = "gradients";
+    private final GradientSupport support = ServiceProviders.one(GradientSupport.class);
 
     private Gradients(List<Output> ys, List<Output> xs) {
         this.ys = ys;
@@ -140,7 +144,7 @@ public final class Gradients {
             for (Output x : xs) {
                 Output gx = aggregate(g, grads.get(x));
                 if (gx == null && unconnectedZeros) {
-                    gx = g.opBuilder("ZerosLike", null).addInput(x).build().output(0);
+                    gx = support.zerosLike(g, x);
                 }
                 result.add(gx);
             }
@@ -180,7 +184,7 @@ public final class Gradients {
             for (int i = 0; i < outGrads.size(); i++) {
                 Output o = op.output(i);
                 if (outGrads.get(i) == null && o.dtype().isFloating()) {
-                    outGrads.set(i, g.opBuilder("ZerosLike", null).addInput(o).build().output(0));
+                    outGrads.set(i, support.zerosLike(g, o));
                 }
             }
             try {
@@ -266,27 +270,23 @@ public final class Gradients {
         return between;
     }
 
-    private static Output aggregate(Graph g, List<Output> list) {
+    private Output aggregate(Graph g, List<Output> list) {
         if (list == null || list.isEmpty()) {
             return null;
         }
         if (list.size() == 1) {
             return list.get(0);
         }
-        return g.opBuilder("AddN", null).addInputList(list).build().output(0);
+        return support.addN(g, list);
     }
 
-    private static Output onesLike(Graph g, Output y, int i) {
+    private Output onesLike(Graph g, Output y, int i) {
         DType dt = y.dtype();
         if (!dt.isFloating()) {
             throw new InvalidArgumentException("gradients: y '" + y.name() + "' is " + dt + "; only float ys can be differentiated");
         }
-        Output shape = g.opBuilder("Shape", null).addInput(y).setAttr("out_type", DType.INT32).build().output(0);
         Object one = dt == DType.FLOAT32 ? (Object) new float[] {1f} : new double[] {1d};
-        Output c = g.opBuilder("Const", "grad_ys_" + i)
-                .setAttr("value", dev.tensorgraph.Tensor.of(dt, Shape.scalar(), one)).setAttr("dtype", dt)
-                .build().output(0);
-        return g.opBuilder("Fill", null).addInput(shape).addInput(c).build().output(0);
+        return support.fillLike(g, y, Tensor.of(dt, Shape.scalar(), one), "grad_ys_" + i);
     }
 
     @SafeVarargs

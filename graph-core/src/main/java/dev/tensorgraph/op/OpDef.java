@@ -34,6 +34,8 @@ public final class OpDef {
     private final GradientFunction gradient;
     private final boolean differentiable;
     private final boolean stateful;
+    private final ConstantValueFunction constantValue;
+    private final int passThroughInput;
 
     private OpDef(Builder b) {
         this.type = b.type;
@@ -43,6 +45,8 @@ public final class OpDef {
         this.gradient = b.gradient;
         this.differentiable = b.differentiable;
         this.stateful = b.stateful;
+        this.constantValue = b.constantValue;
+        this.passThroughInput = b.passThroughInput;
     }
 
     public static Builder builder(String type) {
@@ -80,6 +84,16 @@ public final class OpDef {
         return stateful;
     }
 
+    /** How the op's value is known while building, or null when it never is (most ops). */
+    public ConstantValueFunction constantValue() {
+        return constantValue;
+    }
+
+    /** The input whose value the op's output is, unchanged ({@code Identity}), or -1. */
+    public int passThroughInput() {
+        return passThroughInput;
+    }
+
     /** True when input position {@code i} of a node with these attributes is a variable reference. */
     public boolean isRefInput(int flatIndex) {
         if (flatIndex < inputs.size()) {
@@ -102,6 +116,8 @@ public final class OpDef {
         private boolean differentiable = true;
         private boolean gradientDeclared;
         private boolean stateful;
+        private ConstantValueFunction constantValue;
+        private int passThroughInput = -1;
 
         /** TensorFlow allows a leading underscore for its internal ops ({@code _FusedConv2D}). */
         private Builder(String type) {
@@ -166,12 +182,37 @@ public final class OpDef {
             return this;
         }
 
+        /**
+         * Declares how the op's value can be known while the graph is being built, without running it
+         * ({@code Const}'s value, {@code Shape} of a fully known shape), for shape functions that read
+         * {@link ShapeContext#constantValue}.
+         */
+        public Builder constantValue(ConstantValueFunction fn) {
+            this.constantValue = Objects.requireNonNull(fn);
+            return this;
+        }
+
+        /**
+         * Declares that the op's single output is input {@code input} unchanged ({@code Identity},
+         * {@code StopGradient}), so what is known of that input's value while building is known of the output.
+         */
+        public Builder passesThroughInput(int input) {
+            if (input < 0 || input >= inputs.size()) {
+                throw new InvalidArgumentException("op " + type + " has no input " + input + " to pass through");
+            }
+            this.passThroughInput = input;
+            return this;
+        }
+
         public OpDef build() {
             if (shapeFunction == null) {
                 throw new InvalidArgumentException("op " + type + " declares no shape function");
             }
             if (!gradientDeclared) {
                 throw new InvalidArgumentException("op " + type + " declares neither a gradient nor notDifferentiable()");
+            }
+            if (constantValue != null && passThroughInput >= 0) {
+                throw new InvalidArgumentException("op " + type + " declares both a constant value and a pass-through input");
             }
             return new OpDef(this);
         }

@@ -31,8 +31,8 @@ public final class AllocationBudget {
     }
 
     /**
-     * As {@link #check(int, String, Runnable)} with {@code perInputByte} bytes allowed per input byte, for
-     * formats that legitimately expand (gzip inflates about 1000-fold).
+     * As {@link #check(int, String, Runnable)}, allowing {@code perInputByte} bytes per input byte besides the
+     * fixed allowance: for readers of compressed data, whose output may rightly be many times their input.
      */
     public static void check(int inputLength, long perInputByte, String what, Runnable read) {
         long budget = FIXED + perInputByte * inputLength;
@@ -43,21 +43,6 @@ public final class AllocationBudget {
                 fail(what + " allocated " + used + " bytes for a " + inputLength + "-byte input (budget " + budget
                         + ")");
             }
-        }
-    }
-
-    /** A scratch file, deleted at exit, that each input of a file-reading fuzz test is written to. */
-    public static java.nio.file.Path scratchFile(String name) {
-        try {
-            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("tg-fuzz");
-            java.nio.file.Path file = dir.resolve(name);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                file.toFile().delete();
-                dir.toFile().delete();
-            }));
-            return file;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -9,12 +9,14 @@ import java.util.stream.Stream;
 
 /**
  * One scratch directory per fuzz test class for readers that take a path: each input is written over the
- * same files, and the directory is removed when the JVM exits.
+ * same files, and the directory is removed when the JVM exits. Shared with other modules' fuzz tests through
+ * graph-core's test jar.
  */
-final class FuzzFiles {
+public final class FuzzFiles {
     private final Path dir;
 
-    FuzzFiles(String name) {
+    /** A new scratch directory whose name holds {@code name}. */
+    public FuzzFiles(String name) {
         try {
             dir = Files.createTempDirectory("tg-fuzz-" + name);
         } catch (IOException e) {
@@ -23,12 +25,13 @@ final class FuzzFiles {
         Runtime.getRuntime().addShutdownHook(new Thread(this::delete));
     }
 
-    Path dir() {
+    /** The scratch directory. */
+    public Path dir() {
         return dir;
     }
 
     /** Writes {@code bytes} to {@code name} in the scratch directory and returns its path. */
-    Path write(String name, byte[] bytes, int offset, int length) {
+    public Path write(String name, byte[] bytes, int offset, int length) {
         Path p = dir.resolve(name);
         try {
             Files.write(p, java.util.Arrays.copyOfRange(bytes, offset, offset + length));

@@ -8,6 +8,7 @@ import dev.tensorgraph.ops.array.ConstantOps;
 import dev.tensorgraph.ops.array.PadOps;
 import dev.tensorgraph.ops.array.ShapeOps;
 import dev.tensorgraph.ops.array.SliceOps;
+import dev.tensorgraph.ops.array.SpaceBatchOps;
 import dev.tensorgraph.ops.array.StridedSliceOptions;
 import dev.tensorgraph.ops.array.TransposeOps;
 import dev.tensorgraph.ops.array.Unique;
@@ -391,5 +392,53 @@ public interface ArrayApi extends TfBase {
     default Output sparseToDense(Output sparseIndices, Output outputShape, Output sparseValues, Output defaultValue,
                                  String name) {
         return SparseOps.sparseToDense(graph(), sparseIndices, outputShape, sparseValues, defaultValue, true, name);
+    }
+
+    // ---- space, batch and depth ----
+
+    /** {@code tf.space_to_batch_nd(input, block_shape, paddings)}: blocks of the M dimensions after the batch into the batch. */
+    default Output spaceToBatchNd(Output input, Output blockShape, Output paddings) {
+        return spaceToBatchNd(input, blockShape, paddings, null);
+    }
+
+    default Output spaceToBatchNd(Output input, Output blockShape, Output paddings, String name) {
+        return SpaceBatchOps.spaceToBatchNd(graph(), input, blockShape, paddings, name);
+    }
+
+    /** With Java arrays: {@code paddings} is [M][2] of (before, after). */
+    default Output spaceToBatchNd(Output input, int[] blockShape, int[][] paddings) {
+        return SpaceBatchOps.spaceToBatchNd(graph(), input, blockShape, paddings, null);
+    }
+
+    /** {@code tf.batch_to_space_nd(input, block_shape, crops)}: the inverse of spaceToBatchNd. */
+    default Output batchToSpaceNd(Output input, Output blockShape, Output crops) {
+        return batchToSpaceNd(input, blockShape, crops, null);
+    }
+
+    default Output batchToSpaceNd(Output input, Output blockShape, Output crops, String name) {
+        return SpaceBatchOps.batchToSpaceNd(graph(), input, blockShape, crops, name);
+    }
+
+    /** With Java arrays: {@code crops} is [M][2] of (start, end). */
+    default Output batchToSpaceNd(Output input, int[] blockShape, int[][] crops) {
+        return SpaceBatchOps.batchToSpaceNd(graph(), input, blockShape, crops, null);
+    }
+
+    /** {@code tf.space_to_depth(input, block_size)} (NHWC): each block of block_size^2 pixels into the depth. */
+    default Output spaceToDepth(Output input, int blockSize) {
+        return spaceToDepth(input, blockSize, "NHWC", null);
+    }
+
+    default Output spaceToDepth(Output input, int blockSize, String dataFormat, String name) {
+        return SpaceBatchOps.spaceToDepth(graph(), input, blockSize, dataFormat, name);
+    }
+
+    /** {@code tf.depth_to_space(input, block_size)} (NHWC): the inverse of spaceToDepth. */
+    default Output depthToSpace(Output input, int blockSize) {
+        return depthToSpace(input, blockSize, "NHWC", null);
+    }
+
+    default Output depthToSpace(Output input, int blockSize, String dataFormat, String name) {
+        return SpaceBatchOps.depthToSpace(graph(), input, blockSize, dataFormat, name);
     }
 }

@@ -402,6 +402,24 @@ public interface MathApi extends ComparisonApi {
         return UnaryOps.tanh(graph(), x, name);
     }
 
+    /** {@code tf.erf} ({@code tf.math.erf}): the error function. */
+    default Output erf(Output x) {
+        return erf(x, null);
+    }
+
+    default Output erf(Output x, String name) {
+        return UnaryOps.erf(graph(), x, name);
+    }
+
+    /** {@code tf.erfc} ({@code tf.math.erfc}): the complementary error function 1 - erf(x). */
+    default Output erfc(Output x) {
+        return erfc(x, null);
+    }
+
+    default Output erfc(Output x, String name) {
+        return UnaryOps.erfc(graph(), x, name);
+    }
+
     /** {@code tf.floor}: largest integer not above x. */
     default Output floor(Output x) {
         return floor(x, null);

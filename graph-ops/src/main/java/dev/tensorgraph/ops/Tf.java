@@ -34,6 +34,8 @@ public final class Tf implements StateApi, ScopeApi, MathApi, ReductionApi, Lina
     public final TfSparse sparse;
     /** {@code tf.nn}: neural-network ops. */
     public final TfNn nn;
+    /** {@code tf.image}: resizing. */
+    public final TfImage image;
     /** {@code tf.train}: global step and learning-rate schedules; optimizers are classes ({@code new AdamOptimizer(1e-3)}). */
     public final TfTrain train;
     /** {@code tf.summary}: scalar and histogram summaries for TensorBoard. */
@@ -51,6 +53,7 @@ public final class Tf implements StateApi, ScopeApi, MathApi, ReductionApi, Lina
         this.math = new TfMath(this);
         this.sparse = new TfSparse(this);
         this.nn = new TfNn(this);
+        this.image = new TfImage(this);
         this.train = new TfTrain(graph);
         this.summary = new TfSummary(graph);
         this.debugging = new TfDebugging(this);

@@ -363,6 +363,24 @@ public final class TfMath {
         return tf.tanh(x, name);
     }
 
+    /** {@code tf.math.erf}: the error function. */
+    public Output erf(Output x) {
+        return tf.erf(x);
+    }
+
+    public Output erf(Output x, String name) {
+        return tf.erf(x, name);
+    }
+
+    /** {@code tf.math.erfc}: the complementary error function. */
+    public Output erfc(Output x) {
+        return tf.erfc(x);
+    }
+
+    public Output erfc(Output x, String name) {
+        return tf.erfc(x, name);
+    }
+
     public Output round(Output x) {
         return tf.round(x);
     }

@@ -7,6 +7,9 @@ import dev.tensorgraph.ops.nn.ActivationOps;
 import dev.tensorgraph.ops.nn.BatchNormOps;
 import dev.tensorgraph.ops.nn.ConvAttrs;
 import dev.tensorgraph.ops.nn.ConvOps;
+import dev.tensorgraph.ops.nn.DepthwiseConvOps;
+import dev.tensorgraph.ops.nn.DilatedConvOps;
+import dev.tensorgraph.ops.nn.LrnOps;
 import dev.tensorgraph.ops.nn.DropoutOps;
 import dev.tensorgraph.ops.nn.FusedBatchNorm;
 import dev.tensorgraph.ops.nn.Moments;
@@ -86,6 +89,89 @@ public final class TfNn {
                                   String dataFormat, String name) {
         return ConvOps.conv2dTranspose(graph(), value, filter, outputShape,
                 ConvAttrs.create().dataFormat(dataFormat).strides(strides).padding(padding), name);
+    }
+
+    // ---- depthwise, separable and dilated convolution ----
+
+    /**
+     * {@code tf.nn.depthwise_conv2d(input, filter, strides, padding)} (NHWC): filter {@code [kh, kw, in,
+     * multiplier]}; one DepthwiseConv2dNative named {@code depthwise}.
+     */
+    public Output depthwiseConv2d(Output input, Output filter, int[] strides, String padding) {
+        return depthwiseConv2d(input, filter, strides, padding, null, "NHWC", null);
+    }
+
+    /** With a dilation {@code rate} (null: 1; above 1: SpaceToBatchND/BatchToSpaceND around it) and data format. */
+    public Output depthwiseConv2d(Output input, Output filter, int[] strides, String padding, int[] rate,
+                                  String dataFormat, String name) {
+        return DepthwiseConvOps.depthwiseConv2d(graph(), input, filter, strides, padding, rate, dataFormat, name);
+    }
+
+    /** {@code tf.nn.depthwise_conv2d_native(input, filter, strides, padding)}: the op itself. */
+    public Output depthwiseConv2dNative(Output input, Output filter, int[] strides, String padding) {
+        return depthwiseConv2dNative(input, filter, ConvAttrs.create().strides(strides).padding(padding), null);
+    }
+
+    /** Every attribute (dilations, explicit padding, data format) in one {@link ConvAttrs}. */
+    public Output depthwiseConv2dNative(Output input, Output filter, ConvAttrs attrs, String name) {
+        return DepthwiseConvOps.depthwiseConv2dNative(graph(), input, filter, attrs, name);
+    }
+
+    /**
+     * {@code tf.nn.separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding)} (NHWC): a
+     * depthwise convolution, then a 1x1 convolution by {@code pointwise_filter [1, 1, in * multiplier, out]}.
+     */
+    public Output separableConv2d(Output input, Output depthwiseFilter, Output pointwiseFilter, int[] strides,
+                                  String padding) {
+        return separableConv2d(input, depthwiseFilter, pointwiseFilter, strides, padding, null, "NHWC", null);
+    }
+
+    public Output separableConv2d(Output input, Output depthwiseFilter, Output pointwiseFilter, int[] strides,
+                                  String padding, int[] rate, String dataFormat, String name) {
+        return DepthwiseConvOps.separableConv2d(graph(), input, depthwiseFilter, pointwiseFilter, strides, padding, rate,
+                dataFormat, name);
+    }
+
+    /** {@code tf.nn.atrous_conv2d(value, filters, rate, padding)}: a convolution dilated by {@code rate} (TF 1.x form). */
+    public Output atrousConv2d(Output value, Output filters, int rate, String padding) {
+        return atrousConv2d(value, filters, rate, padding, null);
+    }
+
+    public Output atrousConv2d(Output value, Output filters, int rate, String padding, String name) {
+        return DilatedConvOps.atrousConv2d(graph(), value, filters, rate, padding, name);
+    }
+
+    /**
+     * {@code tf.nn.convolution(input, filter, padding, strides, dilation_rate)} for 2-D convolutions: one Conv2D
+     * named {@code convolution}, wrapped in SpaceToBatchND/BatchToSpaceND when the dilation rate is above 1.
+     */
+    public Output convolution(Output input, Output filter, String padding, int[] strides, int[] dilationRate) {
+        return convolution(input, filter, padding, strides, dilationRate, "NHWC", null);
+    }
+
+    public Output convolution(Output input, Output filter, String padding, int[] strides, int[] dilationRate,
+                              String dataFormat, String name) {
+        return DilatedConvOps.convolution(graph(), input, filter, padding, strides, dilationRate, dataFormat, name);
+    }
+
+    // ---- space and depth ----
+
+    /** {@code tf.nn.space_to_depth(input, block_size)}, as {@code tf.spaceToDepth}. */
+    public Output spaceToDepth(Output input, int blockSize) {
+        return tf.spaceToDepth(input, blockSize);
+    }
+
+    public Output spaceToDepth(Output input, int blockSize, String dataFormat, String name) {
+        return tf.spaceToDepth(input, blockSize, dataFormat, name);
+    }
+
+    /** {@code tf.nn.depth_to_space(input, block_size)}, as {@code tf.depthToSpace}. */
+    public Output depthToSpace(Output input, int blockSize) {
+        return tf.depthToSpace(input, blockSize);
+    }
+
+    public Output depthToSpace(Output input, int blockSize, String dataFormat, String name) {
+        return tf.depthToSpace(input, blockSize, dataFormat, name);
     }
 
     // ---- pooling ----
@@ -182,6 +268,37 @@ public final class TfNn {
 
     public Output softplus(Output features, String name) {
         return ActivationOps.softplus(graph(), features, name);
+    }
+
+    /** {@code tf.nn.selu(features)}: scaled exponential linear unit. */
+    public Output selu(Output features) {
+        return selu(features, null);
+    }
+
+    public Output selu(Output features, String name) {
+        return ActivationOps.selu(graph(), features, name);
+    }
+
+    /** {@code tf.nn.softsign(features)}: x / (1 + |x|). */
+    public Output softsign(Output features) {
+        return softsign(features, null);
+    }
+
+    public Output softsign(Output features, String name) {
+        return ActivationOps.softsign(graph(), features, name);
+    }
+
+    /**
+     * {@code tf.nn.gelu(features, approximate)} under name scope {@code Gelu}: exact {@code 0.5 * x * (1 +
+     * erf(x / sqrt(2)))}, or with {@code approximate} {@code 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 *
+     * x^3)))}.
+     */
+    public Output gelu(Output features, boolean approximate) {
+        return gelu(features, approximate, null);
+    }
+
+    public Output gelu(Output features, boolean approximate, String name) {
+        return ActivationOps.gelu(graph(), features, approximate, name);
     }
 
     public Output sigmoid(Output x) {
@@ -348,6 +465,28 @@ public final class TfNn {
                 dataFormat, isTraining, name);
     }
 
+    /**
+     * {@code tf.nn.lrn(input)} ({@code tf.nn.local_response_normalization}) with TensorFlow's defaults: depth
+     * radius 5, bias 1, alpha 1, beta 0.5.
+     */
+    public Output lrn(Output input) {
+        return lrn(input, 5, 1f, 1f, 0.5f, null);
+    }
+
+    public Output lrn(Output input, int depthRadius, float bias, float alpha, float beta, String name) {
+        return LrnOps.lrn(graph(), input, new LrnOps.LrnParams(depthRadius, bias, alpha, beta), name);
+    }
+
+    /** {@code tf.nn.local_response_normalization}: the same op as {@link #lrn}. */
+    public Output localResponseNormalization(Output input) {
+        return lrn(input);
+    }
+
+    public Output localResponseNormalization(Output input, int depthRadius, float bias, float alpha, float beta,
+                                             String name) {
+        return lrn(input, depthRadius, bias, alpha, beta, name);
+    }
+
     // ---- dropout ----
 
     /**
@@ -378,11 +517,12 @@ public final class TfNn {
         return dropoutRate(x, rate, null, null, null);
     }
 
+    /** With the rate known while building: its constants {@code rate} and {@code scale} in the dropout scope. */
     public Output dropoutRate(Output x, float rate) {
         if (rate == 0f) {
             return x;
         }
-        return dropoutRate(x, ConstantOps.scalar(graph(), x.dtype(), rate, "rate"), null, null, null);
+        return DropoutOps.dropoutV2(graph(), x, rate, null, null, null);
     }
 
     public Output dropoutRate(Output x, Output rate, Output noiseShape, Long seed, String name) {

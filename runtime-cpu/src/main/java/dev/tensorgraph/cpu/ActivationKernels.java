@@ -49,7 +49,8 @@ public final class ActivationKernels implements KernelLibrary {
         }
     }
 
-    private static void floatType(Operation op) {
+    /** Refuses a T other than float32 and float64 (the types these kernels have). */
+    static void floatType(Operation op) {
         DType t = op.attrType("T");
         if (t != DType.FLOAT32 && t != DType.FLOAT64) {
             throw new UnimplementedException(op.type() + " has no CPU kernel for " + t);

@@ -11,7 +11,8 @@ import dev.tensorgraph.kernel.KernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
 
 /**
- * CPU kernels of FusedBatchNormV3 and FusedBatchNormGradV3 (x float32/float64, statistics of dtype U),
+ * CPU kernels of FusedBatchNormV3 and FusedBatchNormGradV3 and their forerunners FusedBatchNorm/V2 with
+ * FusedBatchNormGrad/V2 (x float32/float64, statistics of dtype U),
  * computed in NHWC with per-channel statistics accumulated in double.
  */
 public final class BatchNormKernels implements KernelLibrary {
@@ -28,14 +29,17 @@ public final class BatchNormKernels implements KernelLibrary {
 
     @Override
     public void register(KernelRegistry r) {
-        r.register(KernelRegistry.CPU, "FusedBatchNormV3", op -> {
-            Attrs a = Attrs.of(op);
-            return ctx -> forward(ctx, a);
-        });
-        r.register(KernelRegistry.CPU, "FusedBatchNormGradV3", op -> {
-            Attrs a = Attrs.of(op);
-            return ctx -> backward(ctx, a);
-        });
+        // The older FusedBatchNorm and V2 compute the same, without reserve_space_3.
+        for (String version : new String[] {"", "V2", "V3"}) {
+            r.register(KernelRegistry.CPU, "FusedBatchNorm" + version, op -> {
+                Attrs a = Attrs.of(op);
+                return ctx -> forward(ctx, a);
+            });
+            r.register(KernelRegistry.CPU, "FusedBatchNormGrad" + version, op -> {
+                Attrs a = Attrs.of(op);
+                return ctx -> backward(ctx, a);
+            });
+        }
     }
 
     private static double[] doubles(Tensor t, int c, String what) {
@@ -174,7 +178,9 @@ public final class BatchNormKernels implements KernelLibrary {
         ctx.setOutput(2, vector(ctx, u, outVar));
         ctx.setOutput(3, vector(ctx, u, mean));
         ctx.setOutput(4, vector(ctx, u, var));
-        ctx.setOutput(5, vector(ctx, u, new double[0]));
+        if (ctx.op().numOutputs() > 5) {
+            ctx.setOutput(5, vector(ctx, u, new double[0]));
+        }
     }
 
     private static void backward(KernelContext ctx, Attrs a) {
@@ -186,7 +192,7 @@ public final class BatchNormKernels implements KernelLibrary {
         int[] d = dims(x, a.nchw());
         int c = d[1];
         int m = d[0] * d[2] * d[3];
-        DType u = ctx.input(2).dtype();
+        DType u = ctx.input(3).dtype();
         double[] scale = doubles(ctx.input(2), c, "scale");
         double[] mean = doubles(ctx.input(3), c, "reserve_space_1");
         double[] var = doubles(ctx.input(4), c, "reserve_space_2");

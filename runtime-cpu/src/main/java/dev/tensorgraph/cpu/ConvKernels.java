@@ -17,7 +17,8 @@ import dev.tensorgraph.kernel.args.SizeVector;
  * unit dilations run in {@link VectorConv}, reading the input in place (a constant filter is laid out for it
  * once, see {@link PackedConstant}); otherwise they are patch matrices times the filter ({@link Im2Col},
  * {@link ConvGemm}), and a 1x1 stride-1 convolution multiplies the input directly. Rows of output positions are
- * processed in cache-sized chunks split over the session's intra-op threads.
+ * processed in cache-sized chunks split over the session's intra-op threads. Grouped convolutions (input depth a
+ * multiple of the filter's) go to {@link GroupedConv}.
  */
 public final class ConvKernels implements KernelLibrary {
     /** Patch-matrix chunk size in elements (about 256 KB of float32). */
@@ -122,16 +123,16 @@ public final class ConvKernels implements KernelLibrary {
         Tensor f = ctx.input(1);
         int[] xd = nhwc(x.shape(), a.nchw(), "input");
         int[] fd = filterDims(f);
-        if (fd[2] != xd[3]) {
-            throw new InvalidArgumentException("input depth " + xd[3] + " of input shape " + x.shape()
-                    + " does not match the filter's input depth " + fd[2] + " of filter shape " + f.shape());
-        }
+        int groups = GroupedConv.groups(xd[3], fd[2], fd[3], x.shape(), f.shape());
         NnGeometry g = NnGeometry.of(Shape.of(xd[0], xd[1], xd[2], xd[3]), fd[0], fd[1], fd[3], a, "Conv2D");
         Object xs = NnLayout.nhwc(x.array(), a.nchw(), xd[0], xd[3], xd[1], xd[2]);
-        Tensor out = ctx.allocate(x.dtype(), layoutShape(g.n(), g.oh(), g.ow(), g.o(), a.nchw()));
+        Tensor out = groups > 1 ? ctx.allocateZeroed(x.dtype(), layoutShape(g.n(), g.oh(), g.ow(), g.o(), a.nchw()))
+                : ctx.allocate(x.dtype(), layoutShape(g.n(), g.oh(), g.ow(), g.o(), a.nchw()));
         Object ys = a.nchw() ? Tensor.newArray(x.dtype(), out.numElements()) : out.array();
         if (out.numElements() > 0) {
-            if (x.dtype() == DType.FLOAT32) {
+            if (groups > 1) {
+                GroupedConv.forward(g, groups, xs, f.array(), ys, ctx.intraOpThreads());
+            } else if (x.dtype() == DType.FLOAT32) {
                 forward(g, (float[]) xs, (float[]) f.array(), filter, (float[]) ys, ctx.intraOpThreads());
             } else {
                 forward(g, (double[]) xs, (double[]) f.array(), (double[]) ys);
@@ -229,7 +230,8 @@ public final class ConvKernels implements KernelLibrary {
         int[] xd = a.nchw() ? new int[] {sz[0], sz[2], sz[3], sz[1]} : sz;
         int[] fd = filterDims(f);
         int[] dd = nhwc(dy.shape(), a.nchw(), "out_backprop");
-        if (fd[2] != xd[3] || fd[3] != dd[3]) {
+        int groups = GroupedConv.groups(xd[3], fd[2], fd[3], Shape.of(sz[0], sz[1], sz[2], sz[3]), f.shape());
+        if (fd[3] != dd[3]) {
             throw new InvalidArgumentException("filter shape " + f.shape() + " does not match input_sizes "
                     + java.util.Arrays.toString(sz) + " and out_backprop shape " + dy.shape());
         }
@@ -240,7 +242,9 @@ public final class ConvKernels implements KernelLibrary {
         Tensor out = a.nchw() ? ctx.allocate(dy.dtype(), outShape) : ctx.allocateZeroed(dy.dtype(), outShape);
         Object dx = a.nchw() ? Tensor.newArray(dy.dtype(), out.numElements()) : out.array();
         if (out.numElements() > 0 && dy.numElements() > 0) {
-            if (dy.dtype() == DType.FLOAT32) {
+            if (groups > 1) {
+                GroupedConv.backInput(g, groups, f.array(), dys, dx, ctx.intraOpThreads());
+            } else if (dy.dtype() == DType.FLOAT32) {
                 backInput(g, (float[]) f.array(), (float[]) dys, (float[]) dx, ctx.intraOpThreads());
             } else {
                 backInput(g, (double[]) f.array(), (double[]) dys, (double[]) dx);
@@ -312,7 +316,8 @@ public final class ConvKernels implements KernelLibrary {
         Tensor dy = ctx.input(2);
         int[] xd = nhwc(x.shape(), a.nchw(), "input");
         int[] dd = nhwc(dy.shape(), a.nchw(), "out_backprop");
-        if (fd[2] != xd[3] || fd[3] != dd[3]) {
+        int groups = GroupedConv.groups(xd[3], fd[2], fd[3], x.shape(), Shape.of(fd[0], fd[1], fd[2], fd[3]));
+        if (fd[3] != dd[3]) {
             throw new InvalidArgumentException("filter_sizes " + java.util.Arrays.toString(fd) + " do not match input shape "
                     + x.shape() + " and out_backprop shape " + dy.shape());
         }
@@ -322,7 +327,9 @@ public final class ConvKernels implements KernelLibrary {
         Object dys = NnLayout.nhwc(dy.array(), a.nchw(), dd[0], dd[3], dd[1], dd[2]);
         Tensor out = ctx.allocateZeroed(x.dtype(), Shape.of(fd[0], fd[1], fd[2], fd[3]));
         if (out.numElements() > 0 && dy.numElements() > 0) {
-            if (x.dtype() == DType.FLOAT32) {
+            if (groups > 1) {
+                GroupedConv.backFilter(g, groups, xs, dys, out.array(), ctx.intraOpThreads());
+            } else if (x.dtype() == DType.FLOAT32) {
                 backFilter(g, (float[]) xs, (float[]) dys, (float[]) out.array(), ctx.intraOpThreads());
             } else {
                 backFilter(g, (double[]) xs, (double[]) dys, (double[]) out.array());

@@ -23,6 +23,14 @@ public final class ShapeKernels implements KernelLibrary {
             DType t = op.attrType("out_type");
             return ctx -> ctx.setOutput(0, shapeTensor(ctx.input(0).shape(), t));
         });
+        r.register(CPU, "ShapeN", op -> {
+            DType t = op.attrType("out_type");
+            return ctx -> {
+                for (int i = 0; i < ctx.numInputs(); i++) {
+                    ctx.setOutput(i, shapeTensor(ctx.input(i).shape(), t));
+                }
+            };
+        });
         r.register(CPU, "Rank", op -> ctx -> ctx.setOutput(0, Tensor.of(ctx.input(0).shape().rank())));
         r.register(CPU, "Size", op -> {
             DType t = op.attrType("out_type");

@@ -1,6 +1,7 @@
 package dev.tensorgraph.data.fuzz;
 
 import dev.tensorgraph.fuzz.AllocationBudget;
+import dev.tensorgraph.fuzz.FuzzFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
  * expansion limit, so that inputs reach the check on what gzip data inflates to.
  */
 class IdxFuzzTest {
-    private static final Path FILE = AllocationBudget.scratchFile("fuzz-idx-ubyte");
+    private static final Path FILE = new FuzzFiles("fuzz-idx-ubyte").dir().resolve("fuzz-idx-ubyte");
 
     @BeforeAll
     static void smallExpansionLimit() {

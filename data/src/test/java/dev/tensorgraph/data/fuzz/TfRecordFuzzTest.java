@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.tensorgraph.data.Dataset;
 import dev.tensorgraph.data.TfRecords;
 import dev.tensorgraph.fuzz.AllocationBudget;
+import dev.tensorgraph.fuzz.FuzzFiles;
 import dev.tensorgraph.io.RecordFraming;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,7 +19,7 @@ import java.util.zip.GZIPOutputStream;
  * through a data set. Seeds ({@code TfRecordFuzzTestInputs/read}): TensorFlow's and our Example files.
  */
 class TfRecordFuzzTest {
-    private static final Path FILE = AllocationBudget.scratchFile("fuzz.tfrecord");
+    private static final Path FILE = new FuzzFiles("fuzz.tfrecord").dir().resolve("fuzz.tfrecord");
 
     @FuzzTest(maxDuration = "30s")
     void read(byte[] input) throws IOException {

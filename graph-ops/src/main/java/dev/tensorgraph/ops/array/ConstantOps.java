@@ -36,6 +36,7 @@ public final class ConstantOps implements OpLibrary {
                     }
                     c.setOutput(0, v.dtype(), v.shape());
                 })
+                .constantValue(o -> o.op().attrTensor("value"))
                 .notDifferentiable().build());
         r.register(OpDef.builder("Placeholder")
                 .attr("dtype", AttrType.TYPE).attr("shape", AttrType.SHAPE, Shape.unknown())

@@ -31,13 +31,30 @@ public final class ShapeOps implements OpLibrary {
                 .attr("out_type", AttrType.TYPE, DType.INT32)
                 .shape(c -> c.setOutput(0, ShapeArgs.indexType(c, "out_type"),
                         c.inputShape(0).hasKnownRank() ? Shape.of(c.inputShape(0).rank()) : Shape.of(-1)))
+                .constantValue(ShapeOps::knownShape)
+                .notDifferentiable().build());
+        // ShapeN: the shapes of N tensors at once (TensorFlow's Conv2D gradient asks for input and filter shape so).
+        r.register(OpDef.builder("ShapeN").inputList("input").attr("N", AttrType.INT).attr("T", AttrType.TYPE)
+                .attr("out_type", AttrType.TYPE, DType.INT32)
+                .shape(c -> {
+                    DType t = ShapeArgs.indexType(c, "out_type");
+                    for (int i = 0; i < c.numInputs(); i++) {
+                        Shape s = c.inputShape(i);
+                        c.setOutput(i, t, s.hasKnownRank() ? Shape.of(s.rank()) : Shape.of(-1));
+                    }
+                })
                 .notDifferentiable().build());
         r.register(OpDef.builder("Rank").input("input").attr("T", AttrType.TYPE)
                 .shape(c -> c.setOutput(0, DType.INT32, Shape.scalar()))
+                .constantValue(o -> {
+                    Shape s = o.op().input(0).shape();
+                    return s.hasKnownRank() ? Tensor.of(s.rank()) : null;
+                })
                 .notDifferentiable().build());
         r.register(OpDef.builder("Size").input("input").attr("T", AttrType.TYPE)
                 .attr("out_type", AttrType.TYPE, DType.INT32)
                 .shape(c -> c.setOutput(0, ShapeArgs.indexType(c, "out_type"), Shape.scalar()))
+                .constantValue(ShapeOps::knownSize)
                 .notDifferentiable().build());
         r.register(OpDef.builder("Reshape").input("tensor").input("shape")
                 .attr("T", AttrType.TYPE).attr("Tshape", AttrType.TYPE, DType.INT32)
@@ -166,6 +183,32 @@ public final class ShapeOps implements OpLibrary {
         c.setOutput(0, c.inputDtype(0), Shape.of(Arrays.copyOf(out, n)));
     }
 
+    /** The value of a {@code Shape} op whose input's shape is fully known while building. */
+    private static Tensor knownShape(Output shape) {
+        Shape s = shape.op().input(0).shape();
+        if (!s.isFullyDefined()) {
+            return null;
+        }
+        long[] d = s.dims();
+        if (shape.dtype() == DType.INT64) {
+            return Tensor.of(DType.INT64, Shape.of(d.length), d);
+        }
+        int[] r = new int[d.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = (int) d[i];
+        }
+        return Tensor.of(DType.INT32, Shape.of(r.length), r);
+    }
+
+    /** The value of a {@code Size} op whose input's shape is fully known while building. */
+    private static Tensor knownSize(Output size) {
+        Shape s = size.op().input(0).shape();
+        if (!s.isFullyDefined()) {
+            return null;
+        }
+        return size.dtype() == DType.INT64 ? Tensor.of(s.numElements()) : Tensor.of((int) s.numElements());
+    }
+
     // ---- constructors ----
 
     /** {@code Shape(x)} with {@code out_type} int32 or int64. */
@@ -183,6 +226,12 @@ public final class ShapeOps implements OpLibrary {
             return ConstantOps.intVector(g, s.intDims(), constName);
         }
         return shape(g, x, DType.INT32, null);
+    }
+
+    /** {@code ShapeN(inputs)}: the shape of each input, int32 or int64. */
+    public static List<Output> shapeN(Graph g, List<Output> inputs, DType outType, String name) {
+        return g.opBuilder("ShapeN", name).addInputList(inputs).setAttr("N", inputs.size()).setAttr("out_type", outType)
+                .build().outputs();
     }
 
     /** {@code Rank(x)}. */

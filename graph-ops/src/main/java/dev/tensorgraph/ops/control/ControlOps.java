@@ -21,11 +21,11 @@ public final class ControlOps implements OpLibrary {
     @Override
     public void register(OpRegistry r) {
         r.register(OpDef.builder("Identity").input("input").attr("T", AttrType.TYPE)
-                .shape(ShapeFns.UNCHANGED)
+                .shape(ShapeFns.UNCHANGED).passesThroughInput(0)
                 .gradient((op, dy) -> List.of(dy.get(0))).build());
         r.register(OpDef.builder("NoOp").shape(ShapeFns.NONE).notDifferentiable().build());
         r.register(OpDef.builder("StopGradient").input("input").attr("T", AttrType.TYPE)
-                .shape(ShapeFns.UNCHANGED).notDifferentiable().build());
+                .shape(ShapeFns.UNCHANGED).passesThroughInput(0).notDifferentiable().build());
     }
 
     /** {@code Identity(x)}; a null name means "Identity". */

@@ -22,7 +22,7 @@ import java.util.Set;
 
 /**
  * Elementwise unary math: Square, Sqrt, Rsqrt, Exp, Log, Log1p, Abs, Neg, Sign, Reciprocal (and its old
- * name Inv), Sigmoid, Tanh, Round (half to even), Floor, Ceil; and the fused gradient ops that
+ * name Inv), Sigmoid, Tanh, Erf, Erfc, Round (half to even), Floor, Ceil; and the fused gradient ops that
  * TensorFlow's gradient graphs use: SigmoidGrad, TanhGrad, SqrtGrad, RsqrtGrad, ReciprocalGrad,
  * InvGrad. (Relu is an nn activation.) The {@code XxxGrad(y, dy)} ops take the forward output {@code y} and the incoming gradient.
  */
@@ -81,6 +81,16 @@ public final class UnaryOps implements OpLibrary {
                 .gradient((op, dy) -> List.of(sigmoidGrad(op.graph(), op.output(0), dy.get(0), null))).build());
         r.register(unary("Tanh").shape(unchanged(FLOATS))
                 .gradient((op, dy) -> List.of(tanhGrad(op.graph(), op.output(0), dy.get(0), null))).build());
+        // d erf(x)/dx = 2 / sqrt(pi) * exp(-x^2); erfc = 1 - erf.
+        for (String t : List.of("Erf", "Erfc")) {
+            double k = (t.equals("Erf") ? 2 : -2) / Math.sqrt(Math.PI);
+            r.register(unary(t).shape(unchanged(FLOATS))
+                    .gradient((op, dy) -> {
+                        Graph g = op.graph();
+                        Output gauss = exp(g, neg(g, square(g, op.input(0), null), null), null);
+                        return List.of(mul(g, mul(g, dy.get(0), k, null), gauss, null));
+                    }).build());
+        }
         r.register(unary("Round").shape(unchanged(SIGNED)).notDifferentiable().build());
         r.register(unary("Floor").shape(unchanged(FLOATS)).notDifferentiable().build());
         r.register(unary("Ceil").shape(unchanged(FLOATS)).notDifferentiable().build());
@@ -214,6 +224,16 @@ public final class UnaryOps implements OpLibrary {
     /** {@code Ceil(x)}: the smallest integer not below x. */
     public static Output ceil(Graph g, Output x, String name) {
         return unaryOp(g, "Ceil", x, name);
+    }
+
+    /** {@code Erf(x)}: the error function, 2 / sqrt(pi) times the integral of exp(-t^2) from 0 to x. */
+    public static Output erf(Graph g, Output x, String name) {
+        return unaryOp(g, "Erf", x, name);
+    }
+
+    /** {@code Erfc(x)}: the complementary error function 1 - erf(x), accurate where erf(x) is near 1. */
+    public static Output erfc(Graph g, Output x, String name) {
+        return unaryOp(g, "Erfc", x, name);
     }
 
     /** {@code Round(x)}: half to even; integers are returned unchanged (no op), as {@code tf.round}. */

@@ -1,6 +1,7 @@
 package dev.tensorgraph.ops.nn;
 
 import dev.tensorgraph.DType;
+import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.ops.array.ConstantOps;
 import dev.tensorgraph.ops.indexing.SelectOps;
@@ -21,9 +22,11 @@ import java.util.List;
 /**
  * Bias addition and the nn activations with fused backward ops: {@code BiasAdd}/{@code BiasAddGrad},
  * {@code Relu}/{@code ReluGrad}, {@code Relu6}/{@code Relu6Grad}, {@code Elu}/{@code EluGrad}, {@code LeakyRelu}/{@code LeakyReluGrad}
- * ({@code alpha}), {@code Softplus}/{@code SoftplusGrad}. (Sigmoid and Tanh belong to the math family.) The
- * backward ops take {@code (gradients, features)} except {@code EluGrad}, which
- * takes the forward output, as in TensorFlow.
+ * ({@code alpha}), {@code Softplus}/{@code SoftplusGrad}, {@code Selu}/{@code SeluGrad} (scale 1.0507009873554805,
+ * alpha 1.6732632423543772) and {@code Softsign}/{@code SoftsignGrad} ({@code x / (1 + |x|)}). (Sigmoid and Tanh
+ * belong to the math family.) The backward ops take {@code (gradients, features)} except {@code EluGrad} and
+ * {@code SeluGrad}, which take the forward output, as in TensorFlow; TensorFlow defines no gradient of
+ * SoftsignGrad, so differentiating it fails.
  */
 public final class ActivationOps implements OpLibrary {
     @Override
@@ -71,6 +74,8 @@ public final class ActivationOps implements OpLibrary {
         unaryWithGrad(r, "Elu", "EluGrad", true, false);
         unaryWithGrad(r, "LeakyRelu", "LeakyReluGrad", false, true);
         unaryWithGrad(r, "Softplus", "SoftplusGrad", false, false);
+        unaryWithGrad(r, "Selu", "SeluGrad", true, false);
+        unaryWithGrad(r, "Softsign", "SoftsignGrad", false, false);
 
         r.register(gradDef("Relu6Grad", false)
                 .gradient((op, dy) -> List.of(gradOp(op.graph(), "Relu6Grad", dy.get(0), op.input(1), null),
@@ -82,16 +87,23 @@ public final class ActivationOps implements OpLibrary {
                             .setAttr("alpha", op.attr("alpha")).build().output(0);
                     return List.of(grad, ConstantOps.zerosLike(g, op.input(1), null));
                 }).build());
-        r.register(gradDef("EluGrad", false)
+        for (String type : List.of("EluGrad", "SeluGrad")) {
+            r.register(gradDef(type, false)
+                    .gradient((op, dy) -> {
+                        // XxxGrad(g, y) = g * (y < 0 ? y + c : k): linear in g; d/dy is g where y < 0.
+                        Graph g = op.graph();
+                        Output y = op.input(1);
+                        Output dg = gradOp(g, type, dy.get(0), y, null);
+                        Output neg = ComparisonOps.less(g, y, ConstantOps.scalar(g, y.dtype(), 0, "zero"), null);
+                        Output dyTerm = ArithmeticOps.mul(g, dy.get(0), op.input(0), null);
+                        Output dY = SelectOps.select(g, neg, dyTerm, ConstantOps.zerosLike(g, y, null), null);
+                        return List.of(dg, dY);
+                    }).build());
+        }
+        r.register(gradDef("SoftsignGrad", false)
                 .gradient((op, dy) -> {
-                    // EluGrad(g, y) = g * (y < 0 ? y + 1 : 1): linear in g; d/dy is g where y < 0.
-                    Graph g = op.graph();
-                    Output y = op.input(1);
-                    Output dg = gradOp(g, "EluGrad", dy.get(0), y, null);
-                    Output neg = ComparisonOps.less(g, y, ConstantOps.scalar(g, y.dtype(), 0, "zero"), null);
-                    Output dyTerm = ArithmeticOps.mul(g, dy.get(0), op.input(0), null);
-                    Output dY = SelectOps.select(g, neg, dyTerm, ConstantOps.zerosLike(g, y, null), null);
-                    return List.of(dg, dY);
+                    throw new UnimplementedException("TensorFlow defines no gradient for SoftsignGrad (op '" + op.name()
+                            + "')");
                 }).build());
         r.register(gradDef("SoftplusGrad", false)
                 .gradient((op, dy) -> {
@@ -159,7 +171,7 @@ public final class ActivationOps implements OpLibrary {
     }
 
     private static OpDef.Builder gradDef(String type, boolean alpha) {
-        OpDef.Builder b = OpDef.builder(type).input("gradients").input(type.equals("EluGrad") ? "outputs" : "features")
+        OpDef.Builder b = OpDef.builder(type).input("gradients").input(type.equals("EluGrad") || type.equals("SeluGrad") ? "outputs" : "features")
                 .attr("T", AttrType.TYPE);
         if (alpha) {
             b.attr("alpha", AttrType.FLOAT, 0.2f);
@@ -226,6 +238,37 @@ public final class ActivationOps implements OpLibrary {
     /** {@code LeakyRelu(features; alpha)}: x for x > 0, alpha * x otherwise. */
     public static Output leakyRelu(Graph g, Output features, float alpha, String name) {
         return g.opBuilder("LeakyRelu", name).addInput(features).setAttr("alpha", alpha).build().output(0);
+    }
+
+    /** {@code Selu(features)}: scale * x for x > 0, scale * alpha * (exp(x) - 1) otherwise. */
+    public static Output selu(Graph g, Output features, String name) {
+        return activation(g, "Selu", features, name);
+    }
+
+    /** {@code Softsign(features)}: x / (1 + |x|). */
+    public static Output softsign(Graph g, Output features, String name) {
+        return activation(g, "Softsign", features, name);
+    }
+
+    /**
+     * {@code tf.nn.gelu(features, approximate)} as TensorFlow builds it in the scope {@code Gelu}:
+     * {@code 0.5 * x * (1 + erf(x / sqrt(2)))}, or {@code 0.5 * x * (1 + tanh(0.7978845608028654 * (x + 0.044715 *
+     * x^3)))} when {@code approximate}.
+     */
+    public static Output gelu(Graph g, Output features, boolean approximate, String name) {
+        try (var s = g.nameScope(name == null ? "Gelu" : name)) {
+            Output half = ArithmeticOps.mul(g, features, 0.5, "mul");
+            Output inner;
+            if (approximate) {
+                Output cube = ArithmeticOps.pow(g, features, 3, "Pow");
+                Output arg = ArithmeticOps.mul(g, ArithmeticOps.addV2(g, features,
+                        ArithmeticOps.mul(g, cube, 0.044715, "mul"), "add"), 0.7978845608028654, "mul");
+                inner = UnaryOps.tanh(g, arg, null);
+            } else {
+                inner = UnaryOps.erf(g, ArithmeticOps.realDiv(g, features, 1.4142135623730951, "truediv"), null);
+            }
+            return ArithmeticOps.mul(g, half, ArithmeticOps.addV2(g, inner, 1.0, "add"), "mul");
+        }
     }
 
     /** {@code Softplus(features)}: log(exp(x) + 1). */

@@ -7,7 +7,8 @@ import java.util.Arrays;
 
 /**
  * The attributes that Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter share, spelled out once: strides,
- * padding (SAME, VALID, EXPLICIT with explicit paddings), data format, dilations and use_cudnn_on_gpu. A builder
+ * padding (SAME, VALID, EXPLICIT with explicit paddings), data format, dilations and use_cudnn_on_gpu (the
+ * depthwise convolution ops take the same attributes but use_cudnn_on_gpu). A builder
  * with TensorFlow's defaults (strides and dilations 1, VALID, NHWC); strides and dilations may have 1, 2 or 4
  * entries, expanded to four for the data format as {@code tf.nn.conv2d} does.
  *
@@ -37,7 +38,7 @@ public final class ConvAttrs {
         a.explicitPaddings = op.attrLongs("explicit_paddings");
         a.dataFormat = op.attrString("data_format");
         a.dilations = op.attrInts("dilations");
-        a.useCudnnOnGpu = op.attrBool("use_cudnn_on_gpu");
+        a.useCudnnOnGpu = !op.hasAttr("use_cudnn_on_gpu") || op.attrBool("use_cudnn_on_gpu");
         return a;
     }
 
@@ -80,14 +81,18 @@ public final class ConvAttrs {
 
     /** Sets the attributes on a convolution op being built. */
     OpBuilder applyTo(OpBuilder b) {
+        return applyWindowAttrs(b).setAttr("use_cudnn_on_gpu", useCudnnOnGpu);
+    }
+
+    /** The attributes without use_cudnn_on_gpu, which the depthwise convolution ops do not have. */
+    OpBuilder applyWindowAttrs(OpBuilder b) {
         long[] ep = explicitPaddings;
         if (spatialPaddings != null) {
             int[][] p = spatialPaddings;
             ep = "NCHW".equals(dataFormat) ? new long[] {0, 0, 0, 0, p[0][0], p[0][1], p[1][0], p[1][1]}
                     : new long[] {0, 0, p[0][0], p[0][1], p[1][0], p[1][1], 0, 0};
         }
-        return b.setAttr("strides", expand4(strides, dataFormat, "strides")).setAttr("use_cudnn_on_gpu", useCudnnOnGpu)
-                .setAttr("padding", padding).setAttr("explicit_paddings", ep).setAttr("data_format", dataFormat)
+        return b.setAttr("strides", expand4(strides, dataFormat, "strides")).setAttr("padding", padding).setAttr("explicit_paddings", ep).setAttr("data_format", dataFormat)
                 .setAttr("dilations", expand4(dilations, dataFormat, "dilations"));
     }
 

@@ -20,7 +20,9 @@ import java.util.List;
  * 2-D convolution: {@code Conv2D} and its two backward ops {@code Conv2DBackpropInput} (also the transposed
  * convolution) and {@code Conv2DBackpropFilter}, with TensorFlow's attributes: {@code strides},
  * {@code padding} (SAME, VALID, EXPLICIT with {@code explicit_paddings}), {@code data_format} (NHWC, NCHW),
- * {@code dilations} and {@code use_cudnn_on_gpu}. Filters are {@code [kh, kw, in, out]} in both formats.
+ * {@code dilations} and {@code use_cudnn_on_gpu}. Filters are {@code [kh, kw, in, out]} in both formats; an
+ * input depth that is a multiple {@code g} of the filter's {@code in} makes a grouped convolution (input
+ * channels {@code [i * in, (i + 1) * in)} give output channels {@code [i * out / g, (i + 1) * out / g)}).
  * The three ops are each other's gradients, as in TensorFlow's {@code nn_grad.py}; their attributes are one
  * {@link ConvAttrs}.
  */
@@ -102,8 +104,33 @@ public final class ConvOps implements OpLibrary {
                 .attr("data_format", AttrType.STRING, "NHWC").attr("dilations", AttrType.LIST_INT, ONES4);
     }
 
-    /** Output shape of a convolution of {@code in} by {@code filter} ([kh, kw, in, out]) with the op's attrs. */
+    /**
+     * Output shape of a convolution of {@code in} by {@code filter} ([kh, kw, in / groups, out]) with the op's
+     * attrs: the input depth must be a multiple of the filter's input depth (a grouped convolution with that
+     * many groups, each of {@code out / groups} output channels).
+     */
     static Shape convOutput(ShapeContext c, Shape in, Shape filter) {
+        int[] hwc = Windows.layout(c, (String) c.attr("data_format"));
+        long inC = in.size(hwc[2]);
+        long fC = filter.size(2);
+        long outC = filter.size(3);
+        if (inC >= 0 && fC >= 0 && (fC == 0 ? inC != 0 : inC % fC != 0)) {
+            throw c.fail("input depth " + inC + " of input shape " + in + " is not a multiple of the filter's input depth "
+                    + fC + " of filter shape " + filter);
+        }
+        if (inC > 0 && fC > 0 && outC >= 0 && outC % (inC / fC) != 0) {
+            throw c.fail("output depth " + outC + " of filter shape " + filter + " is not a multiple of the "
+                    + (inC / fC) + " groups of input shape " + in);
+        }
+        return windowOutput(c, in, filter, outC);
+    }
+
+    /**
+     * The shape of a convolution's output with {@code outChannels} channels: batch of {@code in}, spatial sizes of
+     * the window {@code filter} (its first two dimensions) slid over {@code in} with the op's strides, dilations
+     * and padding. Shared with the depthwise convolution.
+     */
+    static Shape windowOutput(ShapeContext c, Shape in, Shape filter, long outChannels) {
         String df = (String) c.attr("data_format");
         int[] hwc = Windows.layout(c, df);
         long[] strides = Windows.fourInts(c, "strides", hwc);
@@ -113,19 +140,13 @@ public final class ConvOps implements OpLibrary {
         if (!"EXPLICIT".equals(padding) && c.attrLongs("explicit_paddings").length != 0) {
             throw c.fail("explicit_paddings must be empty unless padding is EXPLICIT");
         }
-        long inC = in.size(hwc[2]);
-        long fC = filter.size(2);
-        if (inC >= 0 && fC >= 0 && inC != fC) {
-            throw c.fail("input depth " + inC + " of input shape " + in + " does not match the filter's input depth "
-                    + fC + " of filter shape " + filter);
-        }
         long oh = Windows.outSize(c, "rows", in.size(hwc[0]), filter.size(0), dil[hwc[0]], strides[hwc[0]], padding, pads[0], pads[1]);
         long ow = Windows.outSize(c, "cols", in.size(hwc[1]), filter.size(1), dil[hwc[1]], strides[hwc[1]], padding, pads[2], pads[3]);
         long[] out = new long[4];
         out[0] = in.size(0);
         out[hwc[0]] = oh;
         out[hwc[1]] = ow;
-        out[hwc[2]] = filter.size(3);
+        out[hwc[2]] = outChannels;
         return Shape.of(out);
     }
 
@@ -137,13 +158,13 @@ public final class ConvOps implements OpLibrary {
         c.setOutput(0, t, convOutput(c, in, f));
     }
 
-    private static void checkFloat(ShapeContext c, DType t) {
+    static void checkFloat(ShapeContext c, DType t) {
         if (t != DType.FLOAT32 && t != DType.FLOAT64) {
             throw c.fail("T must be float32 or float64, got " + t);
         }
     }
 
-    private static Shape sizesInput(ShapeContext c, int i, String what) {
+    static Shape sizesInput(ShapeContext c, int i, String what) {
         Shape s = c.inputShape(i);
         if (c.inputDtype(i) != DType.INT32 && c.inputDtype(i) != DType.INT64) {
             throw c.fail(what + " must be int32, got " + c.inputDtype(i));

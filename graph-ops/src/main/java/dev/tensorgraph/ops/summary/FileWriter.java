@@ -4,7 +4,6 @@ import dev.tensorgraph.DType;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
-import dev.tensorgraph.io.EventFileWriter;
 import dev.tensorgraph.proto.Event;
 import dev.tensorgraph.proto.Summary;
 import com.google.protobuf.ByteString;

@@ -1,5 +1,5 @@
 /**
- * {@code tf.summary}: summary ops named and collected as TensorFlow names them, and the event-file writer
- * TensorBoard reads.
+ * {@code tf.summary}: summary ops named and collected as TensorFlow names them, and the event files TensorBoard
+ * reads ({@code FileWriter}; {@code EventFileWriter} and {@code EventFileReader} below it).
  */
 package dev.tensorgraph.ops.summary;

@@ -16,7 +16,6 @@ import dev.tensorgraph.SessionOptions;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
-import dev.tensorgraph.io.EventFileReader;
 import dev.tensorgraph.ops.Tf;
 import dev.tensorgraph.proto.Event;
 import dev.tensorgraph.proto.HistogramProto;

@@ -49,6 +49,12 @@ final class FuseConvPass implements PlanPass {
     }
 
     private static boolean fuse(RewriteGraph g, RewriteGraph.Node conv) {
+        Shape in = conv.input(0).shape();
+        Shape filter = conv.input(1).shape();
+        if (!in.hasKnownRank() || !filter.hasKnownRank() || in.rank() != 4 || filter.rank() != 4 || in.size(3) < 0
+                || in.size(3) != filter.size(2)) {
+            return false;  // a grouped convolution, or depths known only at run time
+        }
         RewriteGraph.Value out = conv.output(0);
         RewriteGraph.Node biasAdd = soleReader(g, out);
         if (biasAdd == null || !biasAdd.type().equals(FoldScaleIntoConvPass.BIAS_ADD) || !biasAdd.input(0).equals(out)

@@ -29,9 +29,12 @@ final class ConvAlgorithms {
 
     enum Direction { FORWARD, BACKWARD_DATA, BACKWARD_FILTER }
 
-    /** Everything cuDNN's choice depends on; the input dims are those after any explicit padding. */
+    /**
+     * Everything cuDNN's choice depends on; the input dims are those after any explicit padding, {@code c} counts
+     * the channels of all {@code groups}.
+     */
     record Problem(Direction direction, int n, int c, int h, int w, int o, int kh, int kw, int padH, int padW,
-                   int sh, int sw, int dh, int dw, boolean nchw, boolean tf32) {}
+                   int sh, int sw, int dh, int dw, boolean nchw, boolean tf32, int groups) {}
 
     private record CacheKey(Problem problem, boolean timed) {}
 

@@ -147,9 +147,10 @@ final class ConvEngines {
      * Whether problem {@code p} may use backend engines: only where TF32 is allowed. In exact FP32, an
      * engine without numerical notes (a backward-filter engine, NCHW 5x5) missed the FP32 error bound that
      * the legacy algorithms meet, and the engines gained about 1% there, so exact FP32 keeps the legacy path.
+     * Grouped (and depthwise) convolutions keep it too: their group count is set on the legacy descriptor.
      */
     static boolean applies(ConvAlgorithms.Problem p) {
-        return ENABLED && p.tf32();
+        return ENABLED && p.tf32() && p.groups() == 1;
     }
 
     /** The decision made earlier for {@code p}, or null when none has been made yet. */

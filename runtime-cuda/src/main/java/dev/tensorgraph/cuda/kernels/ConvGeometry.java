@@ -7,10 +7,11 @@ import dev.tensorgraph.errors.InvalidArgumentException;
 /**
  * Window geometry of a 2-D convolution or pooling in NHWC terms with TensorFlow's SAME/VALID/EXPLICIT rules:
  * output sizes and the padding before and after each spatial dimension. SAME puts the odd cell of padding
- * after (bottom, right).
+ * after (bottom, right). A grouped convolution ({@code groups > 1}) convolves each of {@code groups} equal parts of
+ * the {@code c} input channels into its part of the {@code o} output channels.
  */
 record ConvGeometry(int n, int h, int w, int c, int kh, int kw, int o, int sh, int sw, int dh, int dw,
-                    int oh, int ow, int padTop, int padBottom, int padLeft, int padRight) {
+                    int oh, int ow, int padTop, int padBottom, int padLeft, int padRight, int groups) {
 
     /** The attributes that fix the window arithmetic, read once per plan. */
     record Attrs(boolean nchw, int sh, int sw, int dh, int dw, String padding, int[] explicit) {
@@ -74,7 +75,14 @@ record ConvGeometry(int n, int h, int w, int c, int kh, int kw, int o, int sh, i
     static ConvGeometry of(int n, int h, int w, int c, int kh, int kw, int o, Attrs a, String what) {
         int[] r = outAndPads(h, kh, a.dh(), a.sh(), a.padding(), a.explicit()[0], a.explicit()[1], what);
         int[] q = outAndPads(w, kw, a.dw(), a.sw(), a.padding(), a.explicit()[2], a.explicit()[3], what);
-        return new ConvGeometry(n, h, w, c, kh, kw, o, a.sh(), a.sw(), a.dh(), a.dw(), r[0], q[0], r[1], r[2], q[1], q[2]);
+        return new ConvGeometry(n, h, w, c, kh, kw, o, a.sh(), a.sw(), a.dh(), a.dw(), r[0], q[0], r[1], r[2], q[1], q[2],
+                1);
+    }
+
+    /** The same convolution split into {@code count} groups of channels. */
+    ConvGeometry withGroups(int count) {
+        return new ConvGeometry(n, h, w, c, kh, kw, o, sh, sw, dh, dw, oh, ow, padTop, padBottom, padLeft, padRight,
+                count);
     }
 
     /** cuDNN's symmetric padding: the smaller side; the rest is padded explicitly ({@link #extraTop} ...). */

@@ -27,7 +27,9 @@ import org.bytedeco.javacpp.SizeTPointer;
 
 /**
  * GPU kernels of Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter (float32) on cuDNN, NHWC and NCHW
- * described to cuDNN as they are (no data transposes). TensorFlow's HWIO filter matches neither cuDNN
+ * described to cuDNN as they are (no data transposes), grouped convolutions included (the group count set on
+ * the convolution descriptor); the DepthwiseConv2dNative ops run as grouped convolutions with one group per
+ * input channel, their filter {@code [kh, kw, c, m]} read as {@code [kh, kw, 1, c * m]}. TensorFlow's HWIO filter matches neither cuDNN
  * filter layout, so a KRSC (NHWC) or KCRS (NCHW) copy is made per call, and the filter gradient is computed
  * in that layout and transposed back. cuDNN pads symmetrically: where TensorFlow's padding is not (SAME
  * with an odd total, or EXPLICIT), the input is padded explicitly by the difference, as TensorFlow's own GPU
@@ -37,18 +39,49 @@ final class ConvGpuKernels {
     private ConvGpuKernels() {}
 
     static void register(KernelRegistry r) {
-        r.register(KernelRegistry.GPU, "Conv2D", op -> {
-            ConvGeometry.Attrs a = attrs(op);
-            return ctx -> forward(ctx, a);
-        });
-        r.register(KernelRegistry.GPU, "Conv2DBackpropInput", KernelFactory.withHostMemory(op -> {
-            ConvGeometry.Attrs a = attrs(op);
-            return ctx -> backwardData(ctx, a);
-        }, new int[] {0}, new int[0]));
-        r.register(KernelRegistry.GPU, "Conv2DBackpropFilter", KernelFactory.withHostMemory(op -> {
-            ConvGeometry.Attrs a = attrs(op);
-            return ctx -> backwardFilter(ctx, a);
-        }, new int[] {1}, new int[0]));
+        for (boolean depthwise : new boolean[] {false, true}) {
+            String prefix = depthwise ? "DepthwiseConv2dNative" : "Conv2D";
+            r.register(KernelRegistry.GPU, prefix, op -> {
+                ConvGeometry.Attrs a = attrs(op);
+                return ctx -> forward(ctx, a, depthwise);
+            });
+            r.register(KernelRegistry.GPU, prefix + "BackpropInput",
+                    KernelFactory.withHostMemory(op -> {
+                        ConvGeometry.Attrs a = attrs(op);
+                        return ctx -> backwardData(ctx, a, depthwise);
+                    }, new int[] {0}, new int[0]));
+            r.register(KernelRegistry.GPU, prefix + "BackpropFilter", KernelFactory.withHostMemory(op -> {
+                ConvGeometry.Attrs a = attrs(op);
+                return ctx -> backwardFilter(ctx, a, depthwise);
+            }, new int[] {1}, new int[0]));
+        }
+    }
+
+    /**
+     * The filter dims as a grouped convolution sees them: a depthwise filter {@code [kh, kw, c, m]} is the grouped
+     * filter {@code [kh, kw, 1, c * m]} (c groups) with the same memory layout.
+     */
+    private static int[] groupedFilter(int[] fd, boolean depthwise) {
+        return depthwise ? new int[] {fd[0], fd[1], 1, fd[2] * fd[3]} : fd;
+    }
+
+    /** A view of filter-shaped {@code t} with the dims {@code fd}. */
+    private static DeviceTensor filterView(DeviceTensor t, int[] fd) {
+        Shape s = Shape.of(fd[0], fd[1], fd[2], fd[3]);
+        return s.equals(t.shape()) ? t : new DeviceTensor(t.dtype(), s, t.buffer());
+    }
+
+    /**
+     * The number of groups of a convolution of {@code inDepth} channels by a (grouped-view) filter {@code fd}:
+     * the input depth must be a multiple of the filter's, the output depth of the group count.
+     */
+    private static int groups(int inDepth, int[] fd, String op, Shape input, Shape filter) {
+        if (fd[2] <= 0 || inDepth % fd[2] != 0 || fd[3] % (inDepth / fd[2]) != 0) {
+            throw new InvalidArgumentException(op + ": input depth " + inDepth + " of input shape " + input
+                    + " must be a multiple of the filter's input depth, and the filter's output depth a multiple of the"
+                    + " groups (filter shape " + filter + ")");
+        }
+        return inDepth / fd[2];
     }
 
     private static ConvGeometry.Attrs attrs(Operation op) {
@@ -115,22 +148,24 @@ final class ConvGpuKernels {
 
     private static ConvAlgorithms.Problem problem(ConvAlgorithms.Direction dir, ConvGeometry g, boolean nchw, boolean tf32) {
         return new ConvAlgorithms.Problem(dir, g.n(), g.c(), g.paddedH(), g.paddedW(), g.o(), g.kh(), g.kw(), g.padH(),
-                g.padW(), g.sh(), g.sw(), g.dh(), g.dw(), nchw, tf32);
+                g.padW(), g.sh(), g.sw(), g.dh(), g.dw(), nchw, tf32, g.groups());
     }
 
     // ---- Conv2D ----
 
-    private static void forward(KernelContext ctx, ConvGeometry.Attrs a) {
+    private static void forward(KernelContext ctx, ConvGeometry.Attrs a, boolean depthwise) {
         String op = ctx.op().name();
         DeviceTensor x = ctx.deviceInput(0);
-        DeviceTensor f = ctx.deviceInput(1);
         int[] xd = nhwc(x.shape(), a.nchw(), op, "input");
-        int[] fd = filterDims(f.shape(), op);
-        if (fd[2] != xd[3]) {
+        int[] given = filterDims(ctx.deviceInput(1).shape(), op);
+        if (depthwise && given[2] != xd[3]) {
             throw new InvalidArgumentException(op + ": input depth " + xd[3] + " of input shape " + x.shape()
-                    + " does not match the filter's input depth " + fd[2] + " of filter shape " + f.shape());
+                    + " does not match the filter's input depth " + given[2]);
         }
-        ConvGeometry g = ConvGeometry.of(xd[0], xd[1], xd[2], xd[3], fd[0], fd[1], fd[3], a, op);
+        int[] fd = groupedFilter(given, depthwise);
+        DeviceTensor f = filterView(ctx.deviceInput(1), fd);
+        ConvGeometry g = ConvGeometry.of(xd[0], xd[1], xd[2], xd[3], fd[0], fd[1], fd[3], a, op)
+                .withGroups(groups(xd[3], fd, op, x.shape(), ctx.deviceInput(1).shape()));
         DeviceTensor y = ctx.allocateOnDevice(DType.FLOAT32, g.outShape(a.nchw()));
         CudaDevice dev = CudaDevice.of(ctx);
         if (y.numElements() > 0) {
@@ -165,7 +200,7 @@ final class ConvGpuKernels {
             convolve(dev, op, problem(ConvAlgorithms.Direction.FORWARD, g, nchw, tf32), xAddr, filter.address(),
                     y.address(), d -> {
                 cudnnTensorStruct xDesc = d.tensor(nchw, g.n(), g.c(), g.paddedH(), g.paddedW());
-                cudnnFilterStruct wDesc = d.filter(nchw, g.o(), g.c(), g.kh(), g.kw());
+                cudnnFilterStruct wDesc = d.filter(nchw, g.o(), g.c() / g.groups(), g.kh(), g.kw());
                 cudnnConvolutionStruct conv = convolution(d, g, tf32);
                 cudnnTensorStruct yDesc = d.tensor(nchw, g.n(), g.o(), g.oh(), g.ow());
                 ConvAlgorithms.Choice c = ConvAlgorithms.choose(dev, op,
@@ -224,7 +259,8 @@ final class ConvGpuKernels {
     }
 
     private static cudnnConvolutionStruct convolution(DnnDescriptors d, ConvGeometry g, boolean tf32) {
-        return d.convolution(g.padH(), g.padW(), g.sh(), g.sw(), g.dh(), g.dw(), ConvAlgorithms.searchMathType(tf32));
+        return d.convolution(g.padH(), g.padW(), g.sh(), g.sw(), g.dh(), g.dw(), ConvAlgorithms.searchMathType(tf32),
+                g.groups());
     }
 
     private static Pointer workspace(DeviceBuffer ws) {
@@ -233,19 +269,21 @@ final class ConvGpuKernels {
 
     // ---- Conv2DBackpropInput ----
 
-    private static void backwardData(KernelContext ctx, ConvGeometry.Attrs a) {
+    private static void backwardData(KernelContext ctx, ConvGeometry.Attrs a, boolean depthwise) {
         String op = ctx.op().name();
         int[] sz = sizes(ctx.input(0), op, "input_sizes");
-        DeviceTensor f = ctx.deviceInput(1);
         DeviceTensor dy = ctx.deviceInput(2);
         int[] xd = a.nchw() ? new int[] {sz[0], sz[2], sz[3], sz[1]} : sz;
-        int[] fd = filterDims(f.shape(), op);
+        int[] given = filterDims(ctx.deviceInput(1).shape(), op);
+        int[] fd = groupedFilter(given, depthwise);
+        DeviceTensor f = filterView(ctx.deviceInput(1), fd);
         int[] dd = nhwc(dy.shape(), a.nchw(), op, "out_backprop");
-        if (fd[2] != xd[3] || fd[3] != dd[3]) {
-            throw new InvalidArgumentException(op + ": filter shape " + f.shape() + " does not match input_sizes "
-                    + Arrays.toString(sz) + " and out_backprop shape " + dy.shape());
+        if ((depthwise && given[2] != xd[3]) || fd[3] != dd[3]) {
+            throw new InvalidArgumentException(op + ": filter shape " + ctx.deviceInput(1).shape()
+                    + " does not match input_sizes " + Arrays.toString(sz) + " and out_backprop shape " + dy.shape());
         }
-        ConvGeometry g = ConvGeometry.of(xd[0], xd[1], xd[2], xd[3], fd[0], fd[1], fd[3], a, op);
+        ConvGeometry g = ConvGeometry.of(xd[0], xd[1], xd[2], xd[3], fd[0], fd[1], fd[3], a, op)
+                .withGroups(groups(xd[3], fd, op, Shape.of(sz[0], sz[1], sz[2], sz[3]), ctx.deviceInput(1).shape()));
         checkOut(g, dd, dy.shape(), op);
         DeviceTensor dx = ctx.allocateOnDevice(DType.FLOAT32, g.inShape(a.nchw()));
         CudaDevice dev = CudaDevice.of(ctx);
@@ -282,7 +320,7 @@ final class ConvGpuKernels {
             convolve(dev, op, problem(ConvAlgorithms.Direction.BACKWARD_DATA, g, nchw, tf32), dxAddr, filter.address(),
                     dy.address(), d -> {
                 cudnnTensorStruct dxDesc = d.tensor(nchw, g.n(), g.c(), g.paddedH(), g.paddedW());
-                cudnnFilterStruct wDesc = d.filter(nchw, g.o(), g.c(), g.kh(), g.kw());
+                cudnnFilterStruct wDesc = d.filter(nchw, g.o(), g.c() / g.groups(), g.kh(), g.kw());
                 cudnnConvolutionStruct conv = convolution(d, g, tf32);
                 cudnnTensorStruct dyDesc = d.tensor(nchw, g.n(), g.o(), g.oh(), g.ow());
                 ConvAlgorithms.Choice c = ConvAlgorithms.choose(dev, op,
@@ -322,20 +360,24 @@ final class ConvGpuKernels {
 
     // ---- Conv2DBackpropFilter ----
 
-    private static void backwardFilter(KernelContext ctx, ConvGeometry.Attrs a) {
+    private static void backwardFilter(KernelContext ctx, ConvGeometry.Attrs a, boolean depthwise) {
         String op = ctx.op().name();
         DeviceTensor x = ctx.deviceInput(0);
-        int[] fd = sizes(ctx.input(1), op, "filter_sizes");
+        int[] given = sizes(ctx.input(1), op, "filter_sizes");
+        int[] fd = groupedFilter(given, depthwise);
         DeviceTensor dy = ctx.deviceInput(2);
         int[] xd = nhwc(x.shape(), a.nchw(), op, "input");
         int[] dd = nhwc(dy.shape(), a.nchw(), op, "out_backprop");
-        if (fd[2] != xd[3] || fd[3] != dd[3]) {
-            throw new InvalidArgumentException(op + ": filter_sizes " + Arrays.toString(fd) + " do not match input shape "
+        if ((depthwise && given[2] != xd[3]) || fd[3] != dd[3]) {
+            throw new InvalidArgumentException(op + ": filter_sizes " + Arrays.toString(given) + " do not match input shape "
                     + x.shape() + " and out_backprop shape " + dy.shape());
         }
-        ConvGeometry g = ConvGeometry.of(xd[0], xd[1], xd[2], xd[3], fd[0], fd[1], fd[3], a, op);
+        Shape givenShape = Shape.of(given[0], given[1], given[2], given[3]);
+        ConvGeometry g = ConvGeometry.of(xd[0], xd[1], xd[2], xd[3], fd[0], fd[1], fd[3], a, op)
+                .withGroups(groups(xd[3], fd, op, x.shape(), givenShape));
         checkOut(g, dd, dy.shape(), op);
-        DeviceTensor dw = ctx.allocateOnDevice(DType.FLOAT32, Shape.of(fd[0], fd[1], fd[2], fd[3]));
+        DeviceTensor allocated = ctx.allocateOnDevice(DType.FLOAT32, givenShape);
+        DeviceTensor dw = filterView(allocated, fd);
         CudaDevice dev = CudaDevice.of(ctx);
         if (dw.numElements() > 0) {
             if (x.numElements() == 0 || dy.numElements() == 0) {
@@ -355,7 +397,7 @@ final class ConvGpuKernels {
                 }
             }
         }
-        ctx.setOutput(0, dw);
+        ctx.setOutput(0, allocated);
     }
 
     private static void runBackwardFilter(CudaDevice dev, String op, ConvGeometry g, boolean nchw, DeviceTensor x,
@@ -368,7 +410,7 @@ final class ConvGpuKernels {
             convolve(dev, op, problem(ConvAlgorithms.Direction.BACKWARD_FILTER, g, nchw, tf32), xAddr, filter.address(),
                     dy.address(), d -> {
                 cudnnTensorStruct xDesc = d.tensor(nchw, g.n(), g.c(), g.paddedH(), g.paddedW());
-                cudnnFilterStruct dwDesc = d.filter(nchw, g.o(), g.c(), g.kh(), g.kw());
+                cudnnFilterStruct dwDesc = d.filter(nchw, g.o(), g.c() / g.groups(), g.kh(), g.kw());
                 cudnnConvolutionStruct conv = convolution(d, g, tf32);
                 cudnnTensorStruct dyDesc = d.tensor(nchw, g.n(), g.o(), g.oh(), g.ow());
                 ConvAlgorithms.Choice c = ConvAlgorithms.choose(dev, op,

@@ -47,12 +47,21 @@ final class DnnDescriptors implements AutoCloseable {
     /** A float32 cross-correlation (what TensorFlow calls convolution) with symmetric padding. */
     cudnnConvolutionStruct convolution(int padH, int padW, int strideH, int strideW, int dilationH, int dilationW,
                                        int mathType) {
+        return convolution(padH, padW, strideH, strideW, dilationH, dilationW, mathType, 1);
+    }
+
+    /** As above, split into {@code groups} groups of channels (a grouped or depthwise convolution). */
+    cudnnConvolutionStruct convolution(int padH, int padW, int strideH, int strideW, int dilationH, int dilationW,
+                                       int mathType, int groups) {
         cudnnConvolutionStruct d = new cudnnConvolutionStruct();
         checkCudnn(cudnn.cudnnCreateConvolutionDescriptor(d), op, "cudnnCreateConvolutionDescriptor");
         convolutions.add(d);
         checkCudnn(cudnn.cudnnSetConvolution2dDescriptor(d, padH, padW, strideH, strideW, dilationH, dilationW,
                 cudnn.CUDNN_CROSS_CORRELATION, cudnn.CUDNN_DATA_FLOAT), op, "cudnnSetConvolution2dDescriptor");
         checkCudnn(cudnn.cudnnSetConvolutionMathType(d, mathType), op, "cudnnSetConvolutionMathType");
+        if (groups > 1) {
+            checkCudnn(cudnn.cudnnSetConvolutionGroupCount(d, groups), op, "cudnnSetConvolutionGroupCount " + groups);
+        }
         return d;
     }
 

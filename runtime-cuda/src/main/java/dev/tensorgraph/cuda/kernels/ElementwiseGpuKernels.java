@@ -47,7 +47,7 @@ public final class ElementwiseGpuKernels implements DeviceKernelLibrary {
             {"ReluGrad", "relu_grad"}, {"SigmoidGrad", "sigmoid_grad"}, {"TanhGrad", "tanh_grad"},
             {"SqrtGrad", "sqrt_grad"}, {"RsqrtGrad", "rsqrt_grad"}, {"ReciprocalGrad", "reciprocal_grad"},
             {"InvGrad", "reciprocal_grad"}, {"Relu6Grad", "relu6_grad"}, {"EluGrad", "elu_grad"},
-            {"SoftplusGrad", "softplus_grad"},
+            {"SoftplusGrad", "softplus_grad"}, {"SeluGrad", "selu_grad"}, {"SoftsignGrad", "softsign_grad"},
         };
         for (String[] g : gradients) {
             r.register(GPU, g[0], binary(g[1], true, false));
@@ -59,7 +59,7 @@ public final class ElementwiseGpuKernels implements DeviceKernelLibrary {
             {"Round", "round"}, {"Floor", "floor"}, {"Ceil", "ceil"}, {"Sqrt", "sqrt"}, {"Rsqrt", "rsqrt"},
             {"Exp", "exp"}, {"Log", "log"}, {"Log1p", "log1p"}, {"Tanh", "tanh"}, {"Sigmoid", "sigmoid"},
             {"Reciprocal", "reciprocal"}, {"Inv", "reciprocal"}, {"Relu6", "relu6"}, {"Elu", "elu"},
-            {"Softplus", "softplus"},
+            {"Softplus", "softplus"}, {"Selu", "selu"}, {"Softsign", "softsign"}, {"Erf", "erf"}, {"Erfc", "erfc"},
         };
         for (String[] u : unaries) {
             r.register(GPU, u[0], unary(u[1], false));

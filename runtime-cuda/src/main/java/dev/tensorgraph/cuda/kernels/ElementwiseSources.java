@@ -63,6 +63,9 @@ public final class ElementwiseSources {
         binary("elu_grad", "(y < (T)0 ? x * (y + (T)1) : x)", null);
         binary("leaky_relu_grad", "(y > (T)0 ? x : x * p)", null);
         binary("softplus_grad", "(T)((double)x / (1.0 + exp(-(double)y)))", null);
+        // SELU: scale 1.0507009873554805, scale * alpha 1.7580993408473766.
+        binary("selu_grad", "(y < (T)0 ? x * (y + (T)1.7580993408473766) : x * (T)1.0507009873554805)", null);
+        binary("softsign_grad", "x / (((T)1 + tg_fabs(y)) * ((T)1 + tg_fabs(y)))", null);
 
         unary("neg", "-x", "tg_ineg(x)");
         unary("abs", "tg_fabs(x)", "(x < (T)0 ? tg_ineg(x) : x)");
@@ -84,6 +87,11 @@ public final class ElementwiseSources {
         unary("elu", "(x < (T)0 ? (T)expm1((double)x) : x)", null);
         unary("leaky_relu", "(x > (T)0 ? x : x * p)", null);
         unary("softplus", "(T)tg_softplus((double)x)", null);
+        unary("selu", "(x > (T)0 ? (T)(1.0507009873554805 * (double)x) : (T)(1.7580993408473766 * expm1((double)x)))",
+                null);
+        unary("softsign", "x / ((T)1 + tg_fabs(x))", null);
+        unary("erf", "(T)erf((double)x)", null);
+        unary("erfc", "(T)erfc((double)x)", null);
 
         COMPARE.put("equal", "x == y");
         COMPARE.put("not_equal", "x != y");

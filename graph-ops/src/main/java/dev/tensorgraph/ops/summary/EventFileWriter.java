@@ -1,6 +1,7 @@
-package dev.tensorgraph.io;
+package dev.tensorgraph.ops.summary;
 
 import dev.tensorgraph.errors.FailedPreconditionException;
+import dev.tensorgraph.io.RecordFraming;
 import dev.tensorgraph.proto.Event;
 import java.io.BufferedOutputStream;
 import java.io.IOException;

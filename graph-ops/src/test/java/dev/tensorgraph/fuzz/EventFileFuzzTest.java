@@ -1,8 +1,8 @@
 package dev.tensorgraph.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.tensorgraph.io.EventFileReader;
 import dev.tensorgraph.io.MaskedCrc32c;
+import dev.tensorgraph.ops.summary.EventFileReader;
 import java.nio.file.Path;
 
 /**

@@ -1,7 +1,8 @@
-package dev.tensorgraph.io;
+package dev.tensorgraph.ops.summary;
 
 import dev.tensorgraph.errors.DataLossException;
 import dev.tensorgraph.errors.NotFoundException;
+import dev.tensorgraph.io.RecordFraming;
 import dev.tensorgraph.proto.Event;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.BufferedInputStream;

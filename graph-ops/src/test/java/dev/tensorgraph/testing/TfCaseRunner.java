@@ -1,0 +1,331 @@
+package dev.tensorgraph.testing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.tensorgraph.DType;
+import dev.tensorgraph.Graph;
+import dev.tensorgraph.GraphDefText;
+import dev.tensorgraph.Session;
+import dev.tensorgraph.SessionOptions;
+import dev.tensorgraph.Shape;
+import dev.tensorgraph.Tensor;
+import dev.tensorgraph.errors.TensorgraphException;
+import dev.tensorgraph.kernel.KernelRegistry;
+import dev.tensorgraph.op.OpRegistry;
+import dev.tensorgraph.proto.AttrValue;
+import dev.tensorgraph.proto.GraphDef;
+import dev.tensorgraph.proto.NodeDef;
+import dev.tensorgraph.proto.TensorProto;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Runs one case TensorFlow wrote in the tf-cases layout ({@code graph.pb}, optional {@code graph.pbtxt},
+ * {@code feeds.json} and {@code expected.json} or, for kind {@code steps}, {@code steps.json}; tensors inline or
+ * in {@code .npy} files; {@code case.json}) and compares our results and our export with
+ * TensorFlow's. A case whose op types (or their CPU kernels) do not exist yet is skipped, never failed.
+ */
+public final class TfCaseRunner {
+    private static final double REL_TOL = 1e-5;
+    private static final double ABS_TOL = 1e-6;
+
+    private TfCaseRunner() {}
+
+    private static Map<String, Object> json(Path p) throws IOException {
+        return Json.parseObject(Files.readString(p, StandardCharsets.UTF_8));
+    }
+
+    /** Skips the case (never fails it) when an op type or its CPU kernel is not there yet. */
+    private static void assumeOpsAvailable(GraphDef def) {
+        Set<String> missingOps = new TreeSet<>();
+        Set<String> missingKernels = new TreeSet<>();
+        Set<String> kernels = KernelRegistry.global().opTypes(KernelRegistry.CPU);
+        for (NodeDef n : def.getNodeList()) {
+            if (!OpRegistry.global().contains(n.getOp())) {
+                missingOps.add(n.getOp());
+            } else if (!kernels.contains(n.getOp())) {
+                missingKernels.add(n.getOp());
+            }
+        }
+        Assumptions.assumeTrue(missingOps.isEmpty(), "op types not registered yet: " + missingOps);
+        Assumptions.assumeTrue(missingKernels.isEmpty(), "op types without a CPU kernel yet: " + missingKernels);
+    }
+
+    /**
+     * Imports {@code dir/graph.pb}, checks {@code graph.pbtxt} (when there) and our export against it, runs
+     * {@code run_first}, feeds {@code feeds.json}, fetches the case's fetches and compares them with
+     * {@code expected.json}. Floats must be within 1e-6 + 1e-5 times the expected value, or with
+     * {@code relativeToLargest} 1e-5 times the largest expected magnitude of that tensor.
+     */
+    public static void run(Path dir, boolean relativeToLargest) throws IOException {
+        String name = dir.getFileName().toString();
+        byte[] pb = Files.readAllBytes(dir.resolve("graph.pb"));
+        GraphDef tfDef = GraphDef.parseFrom(pb);
+        assumeOpsAvailable(tfDef);
+
+        Graph g = Graph.fromGraphDef(pb);
+        assertEquals(tfDef.getNodeCount(), g.numOperations());
+
+        if (Files.exists(dir.resolve("graph.pbtxt"))) {
+            Graph fromText = GraphDefText.fromText(Files.readString(dir.resolve("graph.pbtxt"), StandardCharsets.UTF_8));
+            assertArrayEquals(g.toGraphDef(), fromText.toGraphDef(), "graph.pbtxt imports to the same graph as graph.pb");
+        }
+
+        assertExportMatches(tfDef, GraphDef.parseFrom(g.toGraphDef()));
+
+        Map<String, Object> spec = json(dir.resolve("case.json"));
+        Tolerance tol = Tolerance.of(spec, relativeToLargest);
+        try (Session s = new Session(g, SessionOptions.cpuOnly())) {
+            for (Object target : Json.asList(spec.get("run_first"))) {
+                s.runner().target((String) target).run();
+            }
+            if ("steps".equals(spec.get("kind"))) {
+                int i = 0;
+                for (Object step : Json.asList(json(dir.resolve("steps.json")).get("steps"))) {
+                    Map<String, Object> st = Json.asMap(step);
+                    runStep(s, dir, name + " step " + i++, st, tol);
+                }
+            } else {
+                Map<String, Object> st = new java.util.HashMap<>();
+                st.put("feeds", json(dir.resolve("feeds.json")));
+                st.put("fetches", spec.get("fetches"));
+                st.put("targets", spec.get("targets"));
+                st.put("expected", json(dir.resolve("expected.json")));
+                runStep(s, dir, name, st, tol);
+            }
+        }
+    }
+
+    /**
+     * One Session.run of a case: {@code feeds}, {@code targets} and {@code fetches}, compared with {@code expected}
+     * or, for a step with {@code expected_error}, failing with an error whose message holds its
+     * {@code message_contains}.
+     */
+    private static void runStep(Session s, Path dir, String what, Map<String, Object> step, Tolerance tol) {
+        Session.Runner r = s.runner();
+        for (Map.Entry<String, Object> f : Json.asMap(step.get("feeds")).entrySet()) {
+            String tensorName = f.getKey().contains(":") ? f.getKey() : f.getKey() + ":0";
+            r.feed(tensorName, tensor(Json.asMap(f.getValue()), dir));
+        }
+        for (Object t : Json.asList(step.get("targets"))) {
+            r.target((String) t);
+        }
+        List<String> fetches = new ArrayList<>();
+        for (Object f : Json.asList(step.get("fetches"))) {
+            fetches.add((String) f);
+            r.fetch((String) f);
+        }
+        if (step.get("expected_error") != null) {
+            String message = (String) Json.asMap(step.get("expected_error")).get("message_contains");
+            TensorgraphException e = assertThrows(TensorgraphException.class, r::run, what + " must fail");
+            assertTrue(message == null || e.getMessage().contains(message), what + ": '" + message + "' not in "
+                    + e.getMessage());
+            return;
+        }
+        List<Tensor> results = r.run();
+        Map<String, Object> expected = Json.asMap(step.get("expected"));
+        for (int i = 0; i < fetches.size(); i++) {
+            Map<String, Object> want = Json.asMap(expected.get(fetches.get(i)));
+            assertTrue(want != null, what + ": no expected value for " + fetches.get(i));
+            assertClose(what + " " + fetches.get(i), tensor(want, dir), results.get(i), tol);
+        }
+    }
+
+    /** The op types a case lists in its case.json. */
+    public static List<String> opTypes(Path dir) throws IOException {
+        List<String> types = new ArrayList<>();
+        for (Object o : Json.asList(json(dir.resolve("case.json")).get("op_types"))) {
+            types.add((String) o);
+        }
+        return types;
+    }
+
+    /** Our export lists the same nodes with the same inputs, devices and attributes as TensorFlow's. */
+    private static void assertExportMatches(GraphDef tf, GraphDef ours) {
+        assertEquals(tf.getNodeCount(), ours.getNodeCount());
+        Map<String, NodeDef> byName = new java.util.HashMap<>();
+        for (NodeDef n : ours.getNodeList()) {
+            byName.put(n.getName(), n);
+        }
+        Set<String> seen = new HashSet<>();
+        for (NodeDef want : tf.getNodeList()) {
+            NodeDef got = byName.get(want.getName());
+            assertTrue(got != null, "exported GraphDef lacks node " + want.getName());
+            String where = "node '" + want.getName() + "' (" + want.getOp() + ")";
+            assertEquals(want.getOp(), got.getOp(), where);
+            assertEquals(want.getInputList(), got.getInputList(), where);
+            assertEquals(want.getDevice(), got.getDevice(), where);
+            Set<String> wantKeys = new TreeSet<>(want.getAttrMap().keySet());
+            wantKeys.removeIf(k -> k.startsWith("_"));
+            assertEquals(wantKeys, new TreeSet<>(got.getAttrMap().keySet()), where + " attribute names");
+            for (String k : wantKeys) {
+                AttrValue a = want.getAttrOrThrow(k);
+                AttrValue b = got.getAttrOrThrow(k);
+                if (a.hasTensor()) {
+                    assertTensorProtoEquals(a.getTensor(), b.getTensor(), where + " attribute " + k);
+                } else {
+                    assertEquals(a, b, where + " attribute " + k);
+                }
+            }
+            // Topological: every input is exported before its consumer.
+            for (String in : got.getInputList()) {
+                String src = in.startsWith("^") ? in.substring(1) : in.replaceFirst(":\\d+$", "");
+                assertTrue(seen.contains(src), where + ": input " + in + " is exported after it");
+            }
+            seen.add(got.getName());
+        }
+    }
+
+    /** Compares values, not encodings: TensorFlow and we may pick tensor_content or a repeated typed field. */
+    private static void assertTensorProtoEquals(TensorProto want, TensorProto got, String where) {
+        assertEquals(want.getDtype(), got.getDtype(), where);
+        assertEquals(want.getTensorShape(), got.getTensorShape(), where);
+        long n = 1;
+        for (var d : want.getTensorShape().getDimList()) {
+            n *= d.getSize();
+        }
+        if (want.getStringValCount() > 0 || got.getStringValCount() > 0) {
+            assertEquals(want.getStringValList(), got.getStringValList(), where);
+            return;
+        }
+        assertEquals(java.util.Arrays.toString(protoValues(want, (int) n)), java.util.Arrays.toString(protoValues(got, (int) n)),
+                where);
+    }
+
+    /** Element values as doubles, expanding a short typed list by repeating its last value. */
+    private static double[] protoValues(TensorProto p, int n) {
+        double[] out = new double[n];
+        if (!p.getTensorContent().isEmpty()) {
+            java.nio.ByteBuffer b = p.getTensorContent().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n; i++) {
+                out[i] = switch (p.getDtype()) {
+                    case DT_FLOAT -> b.getFloat();
+                    case DT_DOUBLE -> b.getDouble();
+                    case DT_INT32 -> b.getInt();
+                    case DT_INT64 -> b.getLong();
+                    case DT_UINT8, DT_BOOL -> b.get() & 0xff;
+                    default -> throw new AssertionError(p.getDtype());
+                };
+            }
+            return out;
+        }
+        List<? extends Number> vals = switch (p.getDtype()) {
+            case DT_FLOAT -> p.getFloatValList();
+            case DT_DOUBLE -> p.getDoubleValList();
+            case DT_INT32, DT_UINT8 -> p.getIntValList();
+            case DT_INT64 -> p.getInt64ValList();
+            case DT_BOOL -> p.getBoolValList().stream().map(x -> x ? 1 : 0).toList();
+            default -> throw new AssertionError(p.getDtype());
+        };
+        for (int i = 0; i < n; i++) {
+            out[i] = vals.isEmpty() ? 0 : vals.get(Math.min(i, vals.size() - 1)).doubleValue();
+        }
+        return out;
+    }
+
+    // ---- feeds and expected values ----
+
+    /** A tensor from its JSON: inline {@code values}, or an {@code npy} file of the case folder. */
+    private static Tensor tensor(Map<String, Object> spec, Path dir) {
+        DType dtype = DType.fromName((String) spec.get("dtype"));
+        List<Object> dims = Json.asList(spec.get("shape"));
+        long[] shape = new long[dims.size()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = ((Number) dims.get(i)).longValue();
+        }
+        if (spec.get("npy") != null) {
+            return npy(dir.resolve((String) spec.get("npy")), dtype, Shape.of(shape));
+        }
+        List<Object> v = Json.asList(spec.get("values"));
+        int n = v.size();
+        Object flat = switch (dtype) {
+            case FLOAT32 -> { float[] a = new float[n]; for (int i = 0; i < n; i++) a[i] = ((Number) v.get(i)).floatValue(); yield a; }
+            case FLOAT64 -> { double[] a = new double[n]; for (int i = 0; i < n; i++) a[i] = ((Number) v.get(i)).doubleValue(); yield a; }
+            case INT32 -> { int[] a = new int[n]; for (int i = 0; i < n; i++) a[i] = ((Number) v.get(i)).intValue(); yield a; }
+            case INT64 -> { long[] a = new long[n]; for (int i = 0; i < n; i++) a[i] = ((Number) v.get(i)).longValue(); yield a; }
+            case UINT8 -> { byte[] a = new byte[n]; for (int i = 0; i < n; i++) a[i] = (byte) ((Number) v.get(i)).intValue(); yield a; }
+            case BOOL -> { boolean[] a = new boolean[n]; for (int i = 0; i < n; i++) a[i] = (Boolean) v.get(i); yield a; }
+            case STRING -> throw new IllegalArgumentException("string feeds are not used by the cases");
+        };
+        return Tensor.of(dtype, Shape.of(shape), flat);
+    }
+
+    /** The data of a little-endian, C-order .npy file (version 1-3 header) of the case's dtype and shape. */
+    private static Tensor npy(Path file, DType dtype, Shape shape) {
+        try {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(file)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            int major = b.get(6);
+            int headerLen = major == 1 ? Short.toUnsignedInt(b.getShort(8)) : b.getInt(8);
+            b.position((major == 1 ? 10 : 12) + headerLen);
+            int n = Math.toIntExact(shape.numElements());
+            Object flat = switch (dtype) {
+                case FLOAT32 -> { float[] a = new float[n]; b.asFloatBuffer().get(a); yield a; }
+                case FLOAT64 -> { double[] a = new double[n]; b.asDoubleBuffer().get(a); yield a; }
+                case INT32 -> { int[] a = new int[n]; b.asIntBuffer().get(a); yield a; }
+                case INT64 -> { long[] a = new long[n]; b.asLongBuffer().get(a); yield a; }
+                case UINT8 -> { byte[] a = new byte[n]; b.get(a); yield a; }
+                case BOOL -> { boolean[] a = new boolean[n]; for (int i = 0; i < n; i++) a[i] = b.get() != 0; yield a; }
+                case STRING -> throw new IllegalArgumentException("no string .npy files in the cases");
+            };
+            return Tensor.of(dtype, shape, flat);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** How close floats must be: {@code atol + rtol * max(|expected|, the tensor's largest |expected| if asked)}. */
+    private record Tolerance(double rtol, double atol, boolean relativeToLargest) {
+        /** 1e-5 relative and 1e-6 absolute, or the case's own {@code tolerance} (rtol, atol). */
+        static Tolerance of(Map<String, Object> spec, boolean relativeToLargest) {
+            Map<String, Object> t = spec.get("tolerance") == null ? Map.of() : Json.asMap(spec.get("tolerance"));
+            return new Tolerance(t.get("rtol") instanceof Number r ? r.doubleValue() : REL_TOL,
+                    t.get("atol") instanceof Number a ? a.doubleValue() : ABS_TOL, relativeToLargest);
+        }
+    }
+
+    private static void assertClose(String what, Tensor w, Tensor got, Tolerance tol) {
+        assertEquals(w.dtype(), got.dtype(), what + " dtype");
+        assertEquals(w.shape(), got.shape(), what + " shape");
+        if (w.dtype() == DType.BOOL) {
+            assertArrayEquals(w.booleans(), got.booleans(), what);
+            return;
+        }
+        if (w.dtype() == DType.INT64) {
+            assertArrayEquals(w.longs(), got.longs(), what);
+            return;
+        }
+        double[] e = w.toDoubles();
+        double[] a = got.toDoubles();
+        double largest = 0;
+        if (tol.relativeToLargest()) {
+            for (double v : e) {
+                largest = Double.isFinite(v) ? Math.max(largest, Math.abs(v)) : largest;
+            }
+        }
+        for (int i = 0; i < e.length; i++) {
+            boolean ok;
+            if (w.dtype().isFloating()) {
+                ok = Double.isNaN(e[i]) ? Double.isNaN(a[i])
+                        : e[i] == a[i] || Math.abs(a[i] - e[i]) <= tol.atol() + tol.rtol() * Math.max(Math.abs(e[i]), largest);
+            } else {
+                ok = e[i] == a[i];
+            }
+            if (!ok) {
+                fail(what + "[" + i + "]: TensorFlow gives " + e[i] + ", we give " + a[i] + "\n expected " + w + "\n got " + got);
+            }
+        }
+    }
+}
