@@ -1,7 +1,6 @@
 package dev.tensorgraph.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -32,17 +31,20 @@ final class VectorPool {
                 int xs = Math.max(0, ox * g.sw() - g.padLeft());
                 int xe = Math.min(g.w(), ox * g.sw() - g.padLeft() + g.kw());
                 int o = ((n * g.oh() + oy) * g.ow() + ox) * c;
+                // The running maximum lives in y, not in a vector carried through the window's two loops:
+                // C2 (Java 17) boxes vectors carried through nested loops.
                 for (int ch = 0; ch < vectorEnd; ch += LANES) {
-                    FloatVector m = lowest;
-                    for (int iy = ys; iy < ye; iy++) {
-                        int row = ((n * g.h() + iy) * g.w()) * c + ch;
-                        for (int ix = xs; ix < xe; ix++) {
-                            FloatVector v = FloatVector.fromArray(S, x, row + ix * c);
-                            VectorMask<Float> greater = v.compare(VectorOperators.GT, m);
-                            m = m.blend(v, greater);
+                    lowest.intoArray(y, o + ch);
+                }
+                for (int iy = ys; iy < ye; iy++) {
+                    for (int ix = xs; ix < xe; ix++) {
+                        int xo = ((n * g.h() + iy) * g.w() + ix) * c;
+                        for (int ch = 0; ch < vectorEnd; ch += LANES) {
+                            FloatVector m = FloatVector.fromArray(S, y, o + ch);
+                            FloatVector v = FloatVector.fromArray(S, x, xo + ch);
+                            m.blend(v, v.compare(VectorOperators.GT, m)).intoArray(y, o + ch);
                         }
                     }
-                    m.intoArray(y, o + ch);
                 }
                 for (int ch = vectorEnd; ch < c; ch++) {
                     float m = Float.NEGATIVE_INFINITY;

@@ -62,11 +62,6 @@ final class VectorSgemm {
         float[] bp = buffers[0];
         float[] ap = buffers[1];
         float[] edge = buffers[2];
-        if (!accumulate) {
-            // One pass of zeros, so that the kernel always adds: a kernel that sometimes stored and sometimes
-            // added was measured at half speed (C2 compiled it several times and gave up on it).
-            Arrays.fill(c, cOff + r0 * n, cOff + r1 * n, 0f);
-        }
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -80,7 +75,7 @@ final class VectorSgemm {
                         for (int p = 0; p * NR < nc; p++) {
                             int w = Math.min(NR, nc - p * NR);
                             kernel(kc, ap, q * kc * MR, bp, p * kc * NR, c, cOff + (ic + q * MR) * n + jc + p * NR, n,
-                                    h, w, edge);
+                                    h, w, edge, accumulate || pc > 0);
                         }
                     }
                 }
@@ -125,11 +120,12 @@ final class VectorSgemm {
     }
 
     /**
-     * One MR x NR tile of C from an A panel and a B panel over kc steps; the top-left h x w of it is real
-     * (edge tiles go through {@code edge}); it is added to C.
+     * One MR x NR tile of C from an A panel and a B panel over kc steps; the top-left h x w of it is real; it is
+     * added to C, or stored there for the first block of the shared dimension of a product that overwrites C
+     * (the store and the addition run after the kernel, so the kernel's code is the same either way).
      */
     private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, int h,
-                               int w, float[] edge) {
+                               int w, float[] edge, boolean add) {
         FloatVector z = FloatVector.zero(SPECIES);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
         FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
@@ -169,7 +165,13 @@ final class VectorSgemm {
         store(edge, NR, c10, c11, c12, c13);
         store(edge, 2 * NR, c20, c21, c22, c23);
         store(edge, 3 * NR, c30, c31, c32, c33);
-        addTile(edge, c, co, ldc, h, w);
+        if (add) {
+            addTile(edge, c, co, ldc, h, w);
+        } else {
+            for (int r = 0; r < h; r++) {
+                System.arraycopy(edge, r * NR, c, co + r * ldc, w);
+            }
+        }
     }
 
     /**

@@ -53,6 +53,10 @@ public final class Gemm {
             NativeBlas.sgemmSplit(ta, tb, m, n, k, a, aOff, b, bOff, 0f, c, cOff, threads);
             return;
         }
+        if (VECTOR_API && VectorSkinnyGemm.applies(ta, tb, m, n, k)) {
+            VectorSkinnyGemm.multiply(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, threads);
+            return;
+        }
         // The vector API's kernel pads a product of fewer than 4 rows (a dense layer at batch 1) and still runs
         // several times faster than the scalar loops below.
         if (n >= 16 && (m >= 4 || VECTOR_API)) {

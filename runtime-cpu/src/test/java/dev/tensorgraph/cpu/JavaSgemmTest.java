@@ -23,6 +23,11 @@ class JavaSgemmTest {
             {13, 1100, 40}, {250, 33, 7},
     };
 
+    /** Few rows (VectorSkinnyGemm): every row count of a partial group, column tails, shared-dimension tails and blocks. */
+    private static final int[][] FEW_ROWS = {
+            {1, 16, 16}, {1, 1000, 300}, {3, 70, 17}, {4, 64, 129}, {5, 200, 40}, {16, 130, 257}, {32, 64, 33},
+    };
+
     private static float[] random(int n, Random r) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
@@ -42,9 +47,32 @@ class JavaSgemmTest {
         check(VectorSgemm::multiply);
     }
 
+    @Test
+    void fewRowsProductMatchesTheTripleLoop() {
+        assertTrue(Gemm.vectorApiAvailable(), "the tests run with --add-modules jdk.incubator.vector");
+        check(FEW_ROWS, (ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, threads) -> {
+            if (!VectorSkinnyGemm.applies(ta, tb, m, n, k)) {
+                assertTrue(ta && tb, "few-row products cover every layout but A and B both transposed");
+                JavaSgemm.multiply(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, threads);
+                return;
+            }
+            float[] product = accumulate ? new float[m * n] : c;
+            VectorSkinnyGemm.multiply(ta, tb, m, n, k, a, aOff, b, bOff, product, accumulate ? 0 : cOff, threads);
+            if (accumulate) {
+                for (int i = 0; i < m * n; i++) {
+                    c[cOff + i] += product[i];
+                }
+            }
+        });
+    }
+
     private static void check(Product product) {
+        check(SHAPES, product);
+    }
+
+    private static void check(int[][] shapes, Product product) {
         Random r = new Random(7);
-        for (int[] s : SHAPES) {
+        for (int[] s : shapes) {
             int m = s[0];
             int n = s[1];
             int k = s[2];

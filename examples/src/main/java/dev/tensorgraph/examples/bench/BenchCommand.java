@@ -277,8 +277,10 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            // Children map the parent's class-data archive but must not all write one at exit.
-            if ((a.startsWith("-X") || a.startsWith("-D")) && !a.startsWith("-XX:ArchiveClassesAtExit")) {
+            // Children map the parent's class-data archive but must not all write one at exit. They get the
+            // parent's modules too: without the vector API the kernels run several times slower.
+            if ((a.startsWith("-X") || a.startsWith("-D") || a.startsWith("--add-modules"))
+                    && !a.startsWith("-XX:ArchiveClassesAtExit")) {
                 cmd.add(a);
             }
         }
