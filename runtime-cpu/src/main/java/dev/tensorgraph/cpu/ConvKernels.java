@@ -263,10 +263,19 @@ public final class ConvKernels implements KernelLibrary {
         }
     }
 
-    /** dx (zeroed, NHWC) += col2im(dy[n*oh*ow, o] * f^T[o, kh*kw*c]); parallel over images. */
+    /**
+     * dx (zeroed, NHWC) += col2im(dy[n*oh*ow, o] * f^T[o, kh*kw*c]); parallel over images. A stride-1 gradient
+     * is a convolution of dy with the filter turned around, which {@link VectorConv} runs where it can.
+     */
     static void backInput(NnGeometry g, float[] f, float[] dy, float[] dx, int threads) {
         int k = g.kh() * g.kw() * g.c();
         int o = g.o();
+        NnGeometry transposed = VectorConv.transposedGeometry(g);
+        if (Gemm.vectorApiAvailable() && transposed != null && VectorConv.applies(transposed)) {
+            VectorConv.forward(transposed, dy, VectorConv.packTransposed(f, g.kh(), g.kw(), g.c(), o), dx,
+                    VectorConv.Epilogue.NONE, threads);
+            return;
+        }
         float[] ft = ConvGemm.transpose(f, k, o);
         int ohw = g.oh() * g.ow();
         long work = (long) g.n() * ohw * k * o;

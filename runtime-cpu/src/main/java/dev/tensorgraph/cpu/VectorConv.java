@@ -80,6 +80,42 @@ final class VectorConv {
     }
 
     /**
+     * The input gradient of stride-1 convolution {@code g} as a convolution: of {@code dy} ({@code g}'s
+     * output, the new input) with the filter turned by 180 degrees and its channel axes swapped (laid out by
+     * {@link #packTransposed}), padded by {@code k - 1 - pad} before, giving {@code g}'s input size. Null for
+     * strides or dilations other than 1.
+     */
+    static NnGeometry transposedGeometry(NnGeometry g) {
+        if (g.sh() != 1 || g.sw() != 1 || g.dh() != 1 || g.dw() != 1 || g.padTop() > g.kh() - 1
+                || g.padLeft() > g.kw() - 1) {
+            return null;
+        }
+        return new NnGeometry(g.n(), g.oh(), g.ow(), g.o(), g.kh(), g.kw(), g.c(), 1, 1, 1, 1, g.h(), g.w(),
+                g.kh() - 1 - g.padTop(), g.kw() - 1 - g.padLeft());
+    }
+
+    /**
+     * {@link #pack}'s layout of the filter of {@link #transposedGeometry}: tap {@code (ky, kx, o)} of output
+     * channel {@code c} is {@code f[kh - 1 - ky, kw - 1 - kx, c, o]} of filter {@code f[kh, kw, c, o]}.
+     */
+    static float[] packTransposed(float[] f, int kh, int kw, int c, int o) {
+        int taps = kh * kw * o;
+        float[] p = new float[packedLength(taps, c)];
+        for (int ky = 0; ky < kh; ky++) {
+            for (int kx = 0; kx < kw; kx++) {
+                int src = ((kh - 1 - ky) * kw + (kw - 1 - kx)) * c * o;
+                for (int oc = 0; oc < o; oc++) {
+                    int t = (ky * kw + kx) * o + oc;
+                    for (int ic = 0; ic < c; ic++) {
+                        p[((ic / NR) * taps + t) * NR + ic % NR] = f[src + ic * o + oc];
+                    }
+                }
+            }
+        }
+        return p;
+    }
+
+    /**
      * {@code y = epilogue(conv(x, filter))}, NHWC, with the filter packed by {@link #pack}; positions and
      * channel blocks are split over {@code threads}.
      */
