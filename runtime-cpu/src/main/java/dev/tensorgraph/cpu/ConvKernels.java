@@ -15,7 +15,7 @@ import dev.tensorgraph.kernel.args.SizeVector;
  * CPU kernels of Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter, float32 and float64. They compute in
  * NHWC (NCHW operands are transposed in and out). Where the JVM has the vector API, float32 convolutions with
  * unit dilations run in {@link VectorConv}, reading the input in place (a constant filter is laid out for it
- * once, see {@link PackedConstant}); otherwise they are patch matrices times the filter ({@link Im2Col},
+ * once, see {@link ConvFilter}), 3x3 ones by Winograd's method; otherwise they are patch matrices times the filter ({@link Im2Col},
  * {@link ConvGemm}), and a 1x1 stride-1 convolution multiplies the input directly. Rows of output positions are
  * processed in cache-sized chunks split over the session's intra-op threads. Grouped convolutions (input depth a
  * multiple of the filter's) go to {@link GroupedConv}.
@@ -32,7 +32,7 @@ public final class ConvKernels implements KernelLibrary {
     public void register(KernelRegistry r) {
         r.register(KernelRegistry.CPU, "Conv2D", op -> {
             NnGeometry.Attrs a = attrs(op);
-            PackedConstant filter = packedFilter(op, 1);
+            ConvFilter filter = ConvFilter.of(op, 1);
             return ctx -> conv2d(ctx, a, filter);
         });
         r.register(KernelRegistry.CPU, "Conv2DBackpropInput", op -> {
@@ -43,27 +43,6 @@ public final class ConvKernels implements KernelLibrary {
             NnGeometry.Attrs a = attrs(op);
             return ctx -> backpropFilter(ctx, a);
         });
-    }
-
-    /**
-     * The cache of {@link VectorConv}'s layout of the filter, input {@code input} of {@code op}, where that
-     * kernel can run and the filter is a float32 constant of known shape; null where the filter is packed on
-     * every run or not at all.
-     */
-    static PackedConstant packedFilter(Operation op, int input) {
-        Shape fs = op.input(input).shape();
-        if (!Gemm.vectorApiAvailable() || op.input(input).dtype() != DType.FLOAT32 || !fs.isFullyDefined()
-                || fs.rank() != 4) {
-            return null;
-        }
-        int taps = (int) (fs.size(0) * fs.size(1) * fs.size(2));
-        int o = (int) fs.size(3);
-        return PackedConstant.forInput(op, input, f -> VectorConv.pack(f, taps, o));
-    }
-
-    /** Whether the float32 forward convolution {@code g} runs in {@link VectorConv}. */
-    static boolean usesVectorConv(NnGeometry g) {
-        return Gemm.vectorApiAvailable() && VectorConv.applies(g);
     }
 
     private static NnGeometry.Attrs attrs(Operation op) {
@@ -118,7 +97,7 @@ public final class ConvKernels implements KernelLibrary {
 
     // ---- Conv2D ----
 
-    private static void conv2d(KernelContext ctx, NnGeometry.Attrs a, PackedConstant filter) {
+    private static void conv2d(KernelContext ctx, NnGeometry.Attrs a, ConvFilter filter) {
         Tensor x = ctx.input(0);
         Tensor f = ctx.input(1);
         int[] xd = nhwc(x.shape(), a.nchw(), "input");
@@ -146,17 +125,15 @@ public final class ConvKernels implements KernelLibrary {
 
     /** y[n*oh*ow, o] = patches(x) * f[kh*kw*c, o] (float32). */
     static void forward(NnGeometry g, float[] x, float[] f, float[] y, int threads) {
-        forward(g, x, f, null, y, threads);
+        forward(g, x, f, ConvFilter.UNCACHED, y, threads);
     }
 
-    /** As above, {@code packed} holding the filter's layout for {@link VectorConv} (null: made here if needed). */
-    static void forward(NnGeometry g, float[] x, float[] f, PackedConstant packed, float[] y, int threads) {
+    /** As above, with the vector kernels' layouts of the filter from {@code filter} where one runs. */
+    static void forward(NnGeometry g, float[] x, float[] f, ConvFilter filter, float[] y, int threads) {
         int k = g.kh() * g.kw() * g.c();
         int m = g.n() * g.oh() * g.ow();
         int o = g.o();
-        if (usesVectorConv(g)) {
-            float[] layout = packed != null ? packed.get(f) : VectorConv.pack(f, k, o);
-            VectorConv.forward(g, x, layout, y, VectorConv.Epilogue.NONE, threads);
+        if (filter.forward(g, x, f, y, VectorConv.Epilogue.NONE, threads)) {
             return;
         }
         long work = (long) m * k * o;
@@ -271,9 +248,8 @@ public final class ConvKernels implements KernelLibrary {
         int k = g.kh() * g.kw() * g.c();
         int o = g.o();
         NnGeometry transposed = VectorConv.transposedGeometry(g);
-        if (Gemm.vectorApiAvailable() && transposed != null && VectorConv.applies(transposed)) {
-            VectorConv.forward(transposed, dy, VectorConv.packTransposed(f, g.kh(), g.kw(), g.c(), o), dx,
-                    VectorConv.Epilogue.NONE, threads);
+        if (transposed != null && Gemm.vectorApiAvailable() && ConvFilter.UNCACHED.forward(transposed, dy,
+                VectorConv.turnAround(f, g.kh(), g.kw(), g.c(), o), dx, VectorConv.Epilogue.NONE, threads)) {
             return;
         }
         float[] ft = ConvGemm.transpose(f, k, o);

@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * The CPU kernel of {@code _FusedConv2D} (float32, NHWC): a convolution followed by BiasAdd, optionally an
  * addition of a tensor of the output's shape, and optionally Relu or Relu6, in that order. With the vector API
- * the epilogue runs on each block of the convolution while it is in registers ({@link VectorConv}); otherwise
+ * the epilogue runs on each block of the convolution as it is stored ({@link ConvFilter}); otherwise
  * the convolution runs as Conv2D does and the epilogue in one pass after it.
  */
 public final class FusedConvKernels implements KernelLibrary {
@@ -23,7 +23,7 @@ public final class FusedConvKernels implements KernelLibrary {
         r.register(KernelRegistry.CPU, "_FusedConv2D", op -> {
             Fusion f = Fusion.of(op);
             NnGeometry.Attrs a = NnGeometry.Attrs.of(op, "filter");
-            PackedConstant filter = ConvKernels.packedFilter(op, 1);
+            ConvFilter filter = ConvFilter.of(op, 1);
             return ctx -> compute(ctx, a, f, filter);
         });
     }
@@ -48,7 +48,7 @@ public final class FusedConvKernels implements KernelLibrary {
         }
     }
 
-    private static void compute(KernelContext ctx, NnGeometry.Attrs a, Fusion fusion, PackedConstant filter) {
+    private static void compute(KernelContext ctx, NnGeometry.Attrs a, Fusion fusion, ConvFilter filter) {
         Tensor x = ctx.input(0);
         Tensor f = ctx.input(1);
         Tensor bias = ctx.input(2);
@@ -81,11 +81,7 @@ public final class FusedConvKernels implements KernelLibrary {
         float[] y = (float[]) out.array();
         VectorConv.Epilogue e = new VectorConv.Epilogue((float[]) bias.array(), addend, fusion.relu(), fusion.cap());
         if (out.numElements() > 0) {
-            if (ConvKernels.usesVectorConv(g)) {
-                float[] layout = filter != null ? filter.get((float[]) f.array())
-                        : VectorConv.pack((float[]) f.array(), fd[0] * fd[1] * fd[2], g.o());
-                VectorConv.forward(g, (float[]) x.array(), layout, y, e, ctx.intraOpThreads());
-            } else {
+            if (!filter.forward(g, (float[]) x.array(), (float[]) f.array(), y, e, ctx.intraOpThreads())) {
                 ConvKernels.forward(g, (float[]) x.array(), (float[]) f.array(), y, ctx.intraOpThreads());
                 applyEpilogue(y, g.o(), e);
             }

@@ -48,7 +48,7 @@ final class VectorConv {
     /**
      * What is done to every output before it is stored, in this order: add {@code bias} (per channel, or null),
      * add {@code addend} (a tensor of the output's shape, or null), then apply ReLU when {@code relu}, and
-     * clip at {@code cap} (ReLU6: 6; no clipping: infinity).
+     * with it clip at {@code cap} (ReLU6: 6; no clipping: infinity).
      */
     record Epilogue(float[] bias, float[] addend, boolean relu, float cap) {
         static final Epilogue NONE = new Epilogue(null, null, false, Float.POSITIVE_INFINITY);
@@ -81,8 +81,7 @@ final class VectorConv {
 
     /**
      * The input gradient of stride-1 convolution {@code g} as a convolution: of {@code dy} ({@code g}'s
-     * output, the new input) with the filter turned by 180 degrees and its channel axes swapped (laid out by
-     * {@link #packTransposed}), padded by {@code k - 1 - pad} before, giving {@code g}'s input size. Null for
+     * output, the new input) with the filter turned by 180 degrees and its channel axes swapped ({@link #turnAround}), padded by {@code k - 1 - pad} before, giving {@code g}'s input size. Null for
      * strides or dilations other than 1.
      */
     static NnGeometry transposedGeometry(NnGeometry g) {
@@ -95,24 +94,23 @@ final class VectorConv {
     }
 
     /**
-     * {@link #pack}'s layout of the filter of {@link #transposedGeometry}: tap {@code (ky, kx, o)} of output
-     * channel {@code c} is {@code f[kh - 1 - ky, kw - 1 - kx, c, o]} of filter {@code f[kh, kw, c, o]}.
+     * The filter of {@link #transposedGeometry}, HWIO: {@code t[ky, kx, o, c] = f[kh - 1 - ky, kw - 1 - kx, c, o]}
+     * for filter {@code f[kh, kw, c, o]}.
      */
-    static float[] packTransposed(float[] f, int kh, int kw, int c, int o) {
-        int taps = kh * kw * o;
-        float[] p = new float[packedLength(taps, c)];
+    static float[] turnAround(float[] f, int kh, int kw, int c, int o) {
+        float[] t = new float[f.length];
         for (int ky = 0; ky < kh; ky++) {
             for (int kx = 0; kx < kw; kx++) {
                 int src = ((kh - 1 - ky) * kw + (kw - 1 - kx)) * c * o;
-                for (int oc = 0; oc < o; oc++) {
-                    int t = (ky * kw + kx) * o + oc;
-                    for (int ic = 0; ic < c; ic++) {
-                        p[((ic / NR) * taps + t) * NR + ic % NR] = f[src + ic * o + oc];
+                int dst = (ky * kw + kx) * o * c;
+                for (int ic = 0; ic < c; ic++) {
+                    for (int oc = 0; oc < o; oc++) {
+                        t[dst + oc * c + ic] = f[src + ic * o + oc];
                     }
                 }
             }
         }
-        return p;
+        return t;
     }
 
     /**
@@ -132,6 +130,32 @@ final class VectorConv {
             int items = (tiles + TILES_PER_ITEM - 1) / TILES_PER_ITEM;
             Parallel.forRange(items, threads, work, (i0, i1) -> run(g, in, packed, y, e, 0, nb, i0 * TILES_PER_ITEM,
                     Math.min(tiles, i1 * TILES_PER_ITEM)));
+        }
+    }
+
+    /**
+     * {@code y[yOff..] = x[xOff..] (m x c, row-major) times the packed filter at {@code packed[pOff..]} (c x o)}, on the
+     * calling thread: a 1x1 convolution of m positions, as {@link WinogradConv} runs each of its products.
+     */
+    static void pointwise(int m, int c, int o, float[] x, int xOff, float[] packed, int pOff, float[] y, int yOff) {
+        float[] edge = new float[MR * NR];
+        for (int b = 0; b < blocks(o); b++) {
+            int o0 = b * NR;
+            int wBase = pOff + b * c * NR;
+            boolean fullWidth = o0 + NR <= o;
+            for (int p0 = 0; p0 < m; p0 += MR) {
+                int rows = Math.min(MR, m - p0);
+                int last = rows - 1;
+                boolean full = fullWidth && rows == MR;
+                tile(x, xOff + p0 * c, xOff + (p0 + Math.min(1, last)) * c, xOff + (p0 + Math.min(2, last)) * c,
+                        xOff + (p0 + Math.min(3, last)) * c, c, 0, c, packed, wBase, full ? y : edge,
+                        full ? yOff + p0 * o + o0 : 0, full ? o : NR);
+                if (!full) {
+                    for (int r = 0; r < rows; r++) {
+                        System.arraycopy(edge, r * NR, y, yOff + (p0 + r) * o + o0, Math.min(NR, o - o0));
+                    }
+                }
+            }
         }
     }
 
@@ -260,7 +284,7 @@ final class VectorConv {
     private static void epilogue(float[] y, int yo, int ldy, int o0, Epilogue e) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector cap = FloatVector.broadcast(S, e.cap());
-        boolean capped = e.cap() != Float.POSITIVE_INFINITY;
+        boolean capped = e.relu() && e.cap() != Float.POSITIVE_INFINITY;
         for (int r = 0; r < MR; r++) {
             int row = yo + r * ldy;
             for (int v = 0; v < NR; v += L) {

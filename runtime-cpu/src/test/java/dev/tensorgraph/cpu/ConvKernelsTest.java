@@ -29,6 +29,9 @@ class ConvKernelsTest {
             {4, 28, 28, 1, 3, 3, 16, 1, 1, 1, 1, "VALID"},
             // wide patches: several patch chunks per image, with chunk ends inside an image
             {3, 11, 11, 512, 3, 3, 40, 1, 1, 1, 1, "SAME"},
+            // 3x3 stride 1 with channels in whole vectors: Winograd's method, forward and (turned around) backward
+            {2, 9, 7, 32, 3, 3, 48, 1, 1, 1, 1, "SAME"},
+            {1, 8, 10, 16, 3, 3, 32, 1, 1, 1, 1, "VALID"},
     };
 
     private static NnGeometry geometry(Object[] c) {

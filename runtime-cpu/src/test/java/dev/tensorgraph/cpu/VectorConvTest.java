@@ -85,6 +85,39 @@ class VectorConvTest {
     }
 
     @Test
+    void winogradConvolutionMatchesTheDefinitionWithEveryEpilogue() {
+        // n, h, w, c, o, padding: odd output sizes leave half-empty 2x2 blocks at the bottom and right.
+        Object[][] cases = {{1, 8, 8, 16, 32, "SAME"}, {2, 7, 9, 32, 48, "SAME"}, {1, 9, 6, 16, 64, "VALID"},
+                {3, 5, 5, 64, 32, "SAME"}};
+        for (Object[] c : cases) {
+            NnGeometry g = geometry(new Object[] {c[0], c[1], c[2], c[3], 3, 3, c[4], 1, 1, c[5]});
+            assertEquals(true, WinogradConv.applies(g), Arrays.toString(c));
+            float[] x = ConvKernelsTest.random(g.n() * g.h() * g.w() * g.c(), 8);
+            float[] f = ConvKernelsTest.random(9 * g.c() * g.o(), 9);
+            float[] bias = ConvKernelsTest.random(g.o(), 10);
+            double[] conv = ConvKernelsTest.referenceForward(g, x, f);
+            float[] addend = ConvKernelsTest.random(conv.length, 11);
+            float[] packed = WinogradConv.pack(f, g.c(), g.o());
+            for (int variant = 0; variant < 3; variant++) {
+                VectorConv.Epilogue e = variant == 0 ? VectorConv.Epilogue.NONE
+                        : new VectorConv.Epilogue(bias, variant == 2 ? addend : null, variant == 2, 0.75f);
+                double[] want = new double[conv.length];
+                for (int i = 0; i < want.length; i++) {
+                    double v = variant == 0 ? conv[i] : conv[i] + bias[i % g.o()] + (variant == 2 ? addend[i] : 0);
+                    want[i] = variant == 2 ? Math.min(Math.max(v, 0), 0.75) : v;
+                }
+                for (int threads : new int[] {1, 2}) {
+                    float[] got = new float[want.length];
+                    Arrays.fill(got, Float.NaN);
+                    WinogradConv.forward(g, x, packed, got, e, threads);
+                    ConvKernelsTest.assertClose(want, got, Arrays.toString(c) + " variant " + variant + " threads "
+                            + threads);
+                }
+            }
+        }
+    }
+
+    @Test
     void theFusedKernelsLoopsWithoutTheVectorApiApplyTheSameEpilogue() {
         float[] y = {-2f, 0.25f, 3f, 9f};
         float[] bias = {1f, -1f};
