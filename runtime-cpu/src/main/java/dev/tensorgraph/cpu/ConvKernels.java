@@ -330,6 +330,10 @@ public final class ConvKernels implements KernelLibrary {
         int m = g.n() * g.oh() * g.ow();
         long work = (long) m * k * o;
         boolean pointwise = g.isPointwise();
+        if (Gemm.vectorApiAvailable() && WinogradConv.applies(g)) {
+            WinogradConv.backpropFilter(g, x, dy, df, threads);
+            return;
+        }
         if (!pointwise && ConvDirect.applies(g)) {
             ConvDirect.backFilter(g, x, dy, df, threads);
             return;

@@ -205,6 +205,8 @@ public final class PoolKernels implements KernelLibrary {
             if (xs instanceof float[] xf) {
                 if (fast) {
                     maxGrad2x2Images(g, xf, (float[]) gs, (float[]) os, n0, n1);
+                } else if (!gradGrad && Gemm.vectorApiAvailable() && g.c() >= VectorPool.LANES) {
+                    VectorPool.maxGradImages(g, xf, (float[]) gs, (float[]) os, n0, n1);
                 } else {
                     PoolLoops.maxGradImages(g, xf, (float[]) gs, (float[]) os, n0, n1, gradGrad);
                 }

@@ -179,42 +179,121 @@ final class VectorConv {
         }
     }
 
-    /** Channel blocks {@code [b0, b1)} of tiles {@code [t0, t1)}. */
+    /**
+     * Channel blocks {@code [b0, b1)} of tiles {@code [t0, t1)}. A last block of at most two vectors of channels
+     * (AlexNet's 96 = 64 + 32) runs {@link #narrowTile} on twice the positions instead of the full kernel on half
+     * zeros.
+     */
     private static void run(NnGeometry g, Padded in, float[] packed, float[] y, Epilogue e, int b0, int b1, int t0,
                             int t1) {
         int c = g.c();
         int o = g.o();
         int m = g.n() * g.oh() * g.ow();
-        int ohw = g.oh() * g.ow();
         int runLength = g.kw() * c;
         int rowStride = in.cols() * c;
         int steps = g.kh() * runLength;
-        float[] edge = new float[MR * NR];
-        int[] off = new int[MR];
+        float[] edge = new float[2 * MR * NR];
+        int[] off = new int[2 * MR];
         for (int b = b0; b < b1; b++) {
             int o0 = b * NR;
             int wBase = b * steps * NR;
+            int width = Math.min(NR, o - o0);
+            if (width <= 2 * L) {
+                int end = Math.min(m, t1 * MR);
+                for (int p0 = t0 * MR; p0 < end; p0 += 2 * MR) {
+                    int rows = Math.min(2 * MR, end - p0);
+                    offsets(g, in, p0, rows, off);
+                    narrowTile(in.x(), off, runLength, rowStride - runLength, steps, packed, wBase, edge);
+                    storeEdge(edge, y, p0, rows, o0, width, o, e);
+                }
+                continue;
+            }
             for (int t = t0; t < t1; t++) {
                 int p0 = t * MR;
                 int rows = Math.min(MR, m - p0);
-                for (int j = 0; j < MR; j++) {
-                    int p = p0 + Math.min(j, rows - 1);
-                    int img = p / ohw;
-                    int r = p - img * ohw;
-                    int oy = r / g.ow();
-                    int ox = r - oy * g.ow();
-                    off[j] = ((img * in.rows() + oy * g.sh()) * in.cols() + ox * g.sw()) * c;
-                }
-                boolean full = rows == MR && o0 + NR <= o;
+                offsets(g, in, p0, rows, off);
+                boolean full = rows == MR && width == NR;
                 tile(in.x(), off[0], off[1], off[2], off[3], runLength, rowStride - runLength, steps, packed, wBase,
                         full ? y : edge, full ? p0 * o + o0 : 0, full ? o : NR);
                 if (!full) {
-                    storeEdge(edge, y, p0, rows, o0, Math.min(NR, o - o0), o, e);
+                    storeEdge(edge, y, p0, rows, o0, width, o, e);
                 } else if (e != Epilogue.NONE) {
                     epilogue(y, p0 * o + o0, o, o0, e);
                 }
             }
         }
+    }
+
+    /** Input offsets of positions {@code p0, p0 + 1, ...} into {@code off}, past the last real one repeating it. */
+    private static void offsets(NnGeometry g, Padded in, int p0, int rows, int[] off) {
+        int ohw = g.oh() * g.ow();
+        for (int j = 0; j < off.length; j++) {
+            int p = p0 + Math.min(j, rows - 1);
+            int img = p / ohw;
+            int r = p - img * ohw;
+            int oy = r / g.ow();
+            int ox = r - oy * g.ow();
+            off[j] = ((img * in.rows() + oy * g.sh()) * in.cols() + ox * g.sw()) * g.c();
+        }
+    }
+
+    /**
+     * Eight positions by the first two vectors of a block's channels (the block's filter rows are still NR
+     * apart), into {@code edge} (rows NR apart): sixteen accumulators, as in {@link #tile}.
+     */
+    private static void narrowTile(float[] x, int[] off, int runLength, int jump, int steps, float[] w, int wi,
+                                   float[] edge) {
+        int x0 = off[0], x1 = off[1], x2 = off[2], x3 = off[3], x4 = off[4], x5 = off[5], x6 = off[6], x7 = off[7];
+        FloatVector z = FloatVector.zero(S);
+        FloatVector a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
+        FloatVector a40 = z, a41 = z, a50 = z, a51 = z, a60 = z, a61 = z, a70 = z, a71 = z;
+        int q = 0;
+        int runEnd = runLength;
+        for (int s = 0; s < steps; s++, q++, wi += NR) {
+            if (q == runEnd) {
+                q += jump;
+                runEnd = q + runLength;
+            }
+            FloatVector w0 = FloatVector.fromArray(S, w, wi);
+            FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+            FloatVector v = FloatVector.broadcast(S, x[x0 + q]);
+            a00 = v.fma(w0, a00);
+            a01 = v.fma(w1, a01);
+            v = FloatVector.broadcast(S, x[x1 + q]);
+            a10 = v.fma(w0, a10);
+            a11 = v.fma(w1, a11);
+            v = FloatVector.broadcast(S, x[x2 + q]);
+            a20 = v.fma(w0, a20);
+            a21 = v.fma(w1, a21);
+            v = FloatVector.broadcast(S, x[x3 + q]);
+            a30 = v.fma(w0, a30);
+            a31 = v.fma(w1, a31);
+            v = FloatVector.broadcast(S, x[x4 + q]);
+            a40 = v.fma(w0, a40);
+            a41 = v.fma(w1, a41);
+            v = FloatVector.broadcast(S, x[x5 + q]);
+            a50 = v.fma(w0, a50);
+            a51 = v.fma(w1, a51);
+            v = FloatVector.broadcast(S, x[x6 + q]);
+            a60 = v.fma(w0, a60);
+            a61 = v.fma(w1, a61);
+            v = FloatVector.broadcast(S, x[x7 + q]);
+            a70 = v.fma(w0, a70);
+            a71 = v.fma(w1, a71);
+        }
+        store(edge, 0, z, a00, a01, a10, a11, NR);
+        store(edge, 2 * NR, z, a20, a21, a30, a31, NR);
+        store(edge, 4 * NR, z, a40, a41, a50, a51, NR);
+        store(edge, 6 * NR, z, a60, a61, a70, a71, NR);
+    }
+
+    /** Two rows of two vectors: {@code (v0, v1)} at {@code o}, {@code (v2, v3)} a row ({@code ld}) further. */
+    private static void store(float[] t, int o, FloatVector z, FloatVector v0, FloatVector v1, FloatVector v2,
+                              FloatVector v3, int ld) {
+        z.add(v0).intoArray(t, o);
+        z.add(v1).intoArray(t, o + L);
+        z.add(v2).intoArray(t, o + ld);
+        z.add(v3).intoArray(t, o + ld + L);
     }
 
     /** One tile of MR positions (input offsets {@code x0..x3}) by NR channels into {@code y} at {@code yo}, rows {@code ldy} apart. */

@@ -92,15 +92,8 @@ final class WinogradConv {
         int blocks = g.n() * th * tw;
         int c = g.c();
         int o = g.o();
-        float[][] scratch = SCRATCH.get();
-        if (scratch[0].length < COMPONENTS * blocks * c) {
-            scratch[0] = new float[COMPONENTS * blocks * c];
-        }
-        if (scratch[1].length < COMPONENTS * blocks * o) {
-            scratch[1] = new float[COMPONENTS * blocks * o];
-        }
-        float[] v = scratch[0];
-        float[] m = scratch[1];
+        float[] v = scratch(0, COMPONENTS * blocks * c);
+        float[] m = scratch(1, COMPONENTS * blocks * o);
         long transformWork = (long) blocks * (c + o) * COMPONENTS;
         Parallel.forRange(blocks, threads, transformWork, (b0, b1) -> inputTransform(g, x, v, blocks, th, tw, b0, b1));
         int len = VectorConv.packedLength(c, o);
@@ -111,6 +104,124 @@ final class WinogradConv {
         });
         Parallel.forRange(blocks, threads, transformWork, (b0, b1) -> outputTransform(g, m, y, e, blocks, th, tw, b0,
                 b1));
+    }
+
+    /** Scratch array {@code i} of this thread, at least {@code length} long. */
+    private static float[] scratch(int i, int length) {
+        float[][] scratch = SCRATCH.get();
+        if (scratch[i].length < length) {
+            scratch[i] = new float[length];
+        }
+        return scratch[i];
+    }
+
+    /**
+     * The filter gradient {@code df[3, 3, c, o] += sum over positions of x-patch times dy} of convolution
+     * {@code g} by the same method: the gradient of each transformed filter component is the product of the
+     * transformed input blocks (transposed) with the output gradient's blocks transformed by {@code A dy A^T},
+     * and the filter's gradient is {@code G^T dU G} of those 16 products.
+     */
+    static void backpropFilter(NnGeometry g, float[] x, float[] dy, float[] df, int threads) {
+        int th = (g.oh() + 1) / 2;
+        int tw = (g.ow() + 1) / 2;
+        int blocks = g.n() * th * tw;
+        int c = g.c();
+        int o = g.o();
+        float[] v = scratch(0, COMPONENTS * blocks * c);
+        float[] m = scratch(1, COMPONENTS * blocks * o);
+        long transformWork = (long) blocks * (c + o) * COMPONENTS;
+        Parallel.forRange(blocks, threads, transformWork, (b0, b1) -> {
+            inputTransform(g, x, v, blocks, th, tw, b0, b1);
+            gradientTransform(g, dy, m, blocks, th, tw, b0, b1);
+        });
+        float[] du = new float[COMPONENTS * c * o];
+        Parallel.forRange(COMPONENTS, threads, (long) blocks * c * o * COMPONENTS, (x0, x1) -> {
+            for (int xi = x0; xi < x1; xi++) {
+                Gemm.jvmSgemm(true, false, c, o, blocks, v, xi * blocks * c, m, xi * blocks * o, du, xi * c * o, false,
+                        1);
+            }
+        });
+        // df[ky][kx] += (G^T dU G)[ky][kx], G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1].
+        Parallel.forRange(c, threads, (long) c * o * 64, (c0, c1) -> {
+            for (int ic = c0; ic < c1; ic++) {
+                for (int oc = 0; oc < o; oc++) {
+                    int at = ic * o + oc;
+                    float[] t = new float[12];
+                    for (int j = 0; j < 4; j++) {
+                        float u0 = du[j * c * o + at];
+                        float u1 = du[(4 + j) * c * o + at];
+                        float u2 = du[(8 + j) * c * o + at];
+                        float u3 = du[(12 + j) * c * o + at];
+                        t[j] = u0 + 0.5f * (u1 + u2);
+                        t[4 + j] = 0.5f * (u1 - u2);
+                        t[8 + j] = 0.5f * (u1 + u2) + u3;
+                    }
+                    for (int ky = 0; ky < 3; ky++) {
+                        float a0 = t[4 * ky];
+                        float a1 = t[4 * ky + 1];
+                        float a2 = t[4 * ky + 2];
+                        float a3 = t[4 * ky + 3];
+                        df[((ky * 3) * c + ic) * o + oc] += a0 + 0.5f * (a1 + a2);
+                        df[((ky * 3 + 1) * c + ic) * o + oc] += 0.5f * (a1 - a2);
+                        df[((ky * 3 + 2) * c + ic) * o + oc] += 0.5f * (a1 + a2) + a3;
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * {@code m[xi][block][o] = (A dy A^T)[xi]} for blocks {@code [b0, b1)}, A = [1 0; 1 1; 1 -1; 0 -1]: the
+     * 2x2 block of dy (zero past the output's edge) spread over the 16 components.
+     */
+    private static void gradientTransform(NnGeometry g, float[] dy, float[] m, int blocks, int th, int tw, int b0,
+                                          int b1) {
+        int o = g.o();
+        int stride = blocks * o;
+        FloatVector z = FloatVector.zero(S);
+        for (int b = b0; b < b1; b++) {
+            int n = b / (th * tw);
+            int r = b - n * th * tw;
+            int oy = 2 * (r / tw);
+            int ox = 2 * (r - (r / tw) * tw);
+            boolean secondRow = oy + 1 < g.oh();
+            boolean secondColumn = ox + 1 < g.ow();
+            int row0 = ((n * g.oh() + oy) * g.ow() + ox) * o;
+            int row1 = row0 + g.ow() * o;
+            int at = b * o;
+            for (int o0 = 0; o0 < o; o0 += L) {
+                FloatVector d00 = FloatVector.fromArray(S, dy, row0 + o0);
+                FloatVector d01 = secondColumn ? FloatVector.fromArray(S, dy, row0 + o + o0) : z;
+                FloatVector d10 = secondRow ? FloatVector.fromArray(S, dy, row1 + o0) : z;
+                FloatVector d11 = secondRow && secondColumn ? FloatVector.fromArray(S, dy, row1 + o + o0) : z;
+                // Rows of A dy: [d0, d0 + d1, d0 - d1, -d1] per column; then the same across columns.
+                FloatVector p0 = z.add(d00);
+                FloatVector p1 = d00.add(d10);
+                FloatVector p2 = d00.sub(d10);
+                FloatVector p3 = z.sub(d10);
+                FloatVector q0 = z.add(d01);
+                FloatVector q1 = d01.add(d11);
+                FloatVector q2 = d01.sub(d11);
+                FloatVector q3 = z.sub(d11);
+                int out = at + o0;
+                p0.intoArray(m, out);
+                p0.add(q0).intoArray(m, stride + out);
+                p0.sub(q0).intoArray(m, 2 * stride + out);
+                z.sub(q0).intoArray(m, 3 * stride + out);
+                p1.intoArray(m, 4 * stride + out);
+                p1.add(q1).intoArray(m, 5 * stride + out);
+                p1.sub(q1).intoArray(m, 6 * stride + out);
+                z.sub(q1).intoArray(m, 7 * stride + out);
+                p2.intoArray(m, 8 * stride + out);
+                p2.add(q2).intoArray(m, 9 * stride + out);
+                p2.sub(q2).intoArray(m, 10 * stride + out);
+                z.sub(q2).intoArray(m, 11 * stride + out);
+                p3.intoArray(m, 12 * stride + out);
+                p3.add(q3).intoArray(m, 13 * stride + out);
+                p3.sub(q3).intoArray(m, 14 * stride + out);
+                z.sub(q3).intoArray(m, 15 * stride + out);
+            }
+        }
     }
 
     /** {@code v[xi][block][c] = (B^T d B)[xi]} for blocks {@code [b0, b1)}; d is zero outside the input. */

@@ -8,10 +8,17 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** {@link VectorPool}'s max-pool against the reference loops of {@link PoolLoops}: the same bits, NaN and padding included. */
+/** {@link VectorPool}'s max-pool and its gradient against the reference loops of {@link PoolLoops}: the same bits, NaN and padding included. */
 class VectorPoolTest {
+    private static void assertSameBits(float[] want, float[] got, String what) {
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+                    what + " [" + i + "]: " + want[i] + " vs " + got[i]);
+        }
+    }
+
     @Test
-    void maxPoolGivesTheReferenceBits() {
+    void maxPoolAndItsGradientGiveTheReferenceBits() {
         assumeTrue(Gemm.vectorApiAvailable(), "the JVM runs without jdk.incubator.vector");
         // n, h, w, c, k, stride, padding
         Object[][] cases = {
@@ -33,10 +40,16 @@ class VectorPoolTest {
             float[] got = new float[want.length];
             PoolLoops.forwardRows(g, x, want, 0, g.n() * g.oh(), PoolLoops.MAX);
             VectorPool.maxRows(g, x, got, 0, g.n() * g.oh());
-            for (int i = 0; i < want.length; i++) {
-                assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
-                        Arrays.toString(c) + " [" + i + "]: " + want[i] + " vs " + got[i]);
+            assertSameBits(want, got, Arrays.toString(c));
+            float[] grad = new float[want.length];
+            for (int i = 0; i < grad.length; i++) {
+                grad[i] = (float) r.nextGaussian();
             }
+            float[] wantDx = new float[x.length];
+            float[] gotDx = new float[x.length];
+            PoolLoops.maxGradImages(g, x, grad, wantDx, 0, g.n(), false);
+            VectorPool.maxGradImages(g, x, grad, gotDx, 0, g.n());
+            assertSameBits(wantDx, gotDx, "gradient " + Arrays.toString(c));
         }
     }
 }
