@@ -41,29 +41,40 @@ final class VectorSgemm {
 
     private VectorSgemm() {}
 
-    /** As {@link JavaSgemm#multiply}: {@code C[m,n] (+)= op(A) op(B)}, rows of C split over the threads. */
+    /**
+     * As {@link JavaSgemm#multiply}: {@code C[m,n] (+)= op(A) op(B)}, split over the threads by rows of C, or by
+     * columns when C has fewer rows than columns: each part copies the whole of the other operand into panels,
+     * so the split copies the smaller one twice.
+     */
     static void multiply(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
                          float[] c, int cOff, boolean accumulate, int threads) {
         if (JavaSgemm.doneWithoutWork(m, n, k, c, cOff, accumulate)) {
             return;
         }
         long work = (long) m * n * k;
-        int parts = work < MIN_PARALLEL_WORK ? 1 : Math.max(1, Math.min(threads, (m + MR - 1) / MR));
-        // Parts start at multiples of MR so that every part but the last has whole micro-tiles.
-        int tiles = (m + MR - 1) / MR;
-        Parallel.forRange(tiles, parts, (t0, t1) -> rows(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, accumulate,
-                t0 * MR, Math.min(m, t1 * MR)));
+        int rowTiles = (m + MR - 1) / MR;
+        int columnPanels = (n + NR - 1) / NR;
+        boolean byColumns = m < n && columnPanels >= 2;
+        int parts = work < MIN_PARALLEL_WORK ? 1 : Math.max(1, Math.min(threads, byColumns ? columnPanels : rowTiles));
+        // Parts start at multiples of MR rows (NR columns) so that every part but the last has whole micro-tiles.
+        if (byColumns) {
+            Parallel.forRange(columnPanels, parts, (p0, p1) -> block(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff,
+                    accumulate, 0, m, p0 * NR, Math.min(n, p1 * NR)));
+        } else {
+            Parallel.forRange(rowTiles, parts, (t0, t1) -> block(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, accumulate,
+                    t0 * MR, Math.min(m, t1 * MR), 0, n));
+        }
     }
 
-    /** Rows [r0, r1) of C. */
-    private static void rows(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
-                             float[] c, int cOff, boolean accumulate, int r0, int r1) {
+    /** Rows [r0, r1) and columns [j0, j1) of C. */
+    private static void block(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                              float[] c, int cOff, boolean accumulate, int r0, int r1, int j0, int j1) {
         float[][] buffers = BUFFERS.get();
         float[] bp = buffers[0];
         float[] ap = buffers[1];
         float[] edge = buffers[2];
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 packB(tb, n, k, b, bOff, pc, kc, jc, nc, bp);

@@ -53,6 +53,18 @@ public final class Gemm {
             NativeBlas.sgemmSplit(ta, tb, m, n, k, a, aOff, b, bOff, 0f, c, cOff, threads);
             return;
         }
+        if (VECTOR_API && n < 16 && m >= 16 && k >= 16) {
+            // Few columns (a dense layer with 10 outputs): C^T = op(B)^T op(A)^T has few rows, which the vector
+            // kernels take; the scalar loops below ran such products at 2-3 GFLOP/s.
+            float[] t = new float[n * m];
+            gemm(b, bOff, !tb, a, aOff, !ta, t, 0, n, m, k, threads);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    c[cOff + i * n + j] = t[j * m + i];
+                }
+            }
+            return;
+        }
         if (VECTOR_API && VectorSkinnyGemm.applies(ta, tb, m, n, k)) {
             VectorSkinnyGemm.multiply(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, threads);
             return;
