@@ -170,12 +170,20 @@ final class VectorSgemm {
             c32 = x.fma(b2, c32);
             c33 = x.fma(b3, c33);
         }
-        // The tile goes to {@code edge} first and is added to C by another method: the loads and adds of C
-        // here made C2 stop inlining (too many nodes) before the last stores, and box the accumulators.
-        store(edge, 0, c00, c01, c02, c03);
-        store(edge, NR, c10, c11, c12, c13);
-        store(edge, 2 * NR, c20, c21, c22, c23);
-        store(edge, 3 * NR, c30, c31, c32, c33);
+        // One set of stores (a second one made C2 stop inlining, too many nodes, and box the accumulators): a full
+        // tile that overwrites C goes straight there; one added to C, or an edge tile, goes to {@code edge}
+        // first and from there to C by another method.
+        boolean direct = !add && h == MR && w == NR;
+        float[] dst = direct ? c : edge;
+        int d = direct ? co : 0;
+        int ld = direct ? ldc : NR;
+        store(dst, d, c00, c01, c02, c03);
+        store(dst, d + ld, c10, c11, c12, c13);
+        store(dst, d + 2 * ld, c20, c21, c22, c23);
+        store(dst, d + 3 * ld, c30, c31, c32, c33);
+        if (direct) {
+            return;
+        }
         if (add) {
             addTile(edge, c, co, ldc, h, w);
         } else {

@@ -19,7 +19,9 @@ final class VectorSkinnyGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Products with at most this many rows take this class. */
-    static final int MAX_ROWS = 32;
+    static final int MAX_ROWS = 64;
+    /** The shortest dot products {@code C = A B^T} computes here. */
+    static final int MIN_DOT_LENGTH = 512;
     private static final int MR = 4;
     private static final int NR = 4 * L;
     /** Rows of B per pass over the columns: their pages stay in the translation caches, their data in L2. */
@@ -29,9 +31,12 @@ final class VectorSkinnyGemm {
 
     private VectorSkinnyGemm() {}
 
-    /** Whether this class computes {@code C[m,n] = op(A) op(B)}: few rows, A not transposed when B is. */
+    /**
+     * Whether this class computes {@code C[m,n] = op(A) op(B)}: few rows, A not transposed when B is; with B
+     * transposed only for long dot products (each ends in a sum across lanes, which short ones do not repay).
+     */
     static boolean applies(boolean ta, boolean tb, int m, int n, int k) {
-        return m >= 1 && m <= MAX_ROWS && n >= L && k >= L && !(ta && tb);
+        return m >= 1 && m <= MAX_ROWS && n >= L && k >= L && !(ta && tb) && (!tb || k >= MIN_DOT_LENGTH);
     }
 
     /** {@code C[m,n] = op(A) op(B)}, every element written; see {@link #applies}. */
