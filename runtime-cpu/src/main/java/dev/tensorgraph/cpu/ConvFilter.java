@@ -45,12 +45,15 @@ final class ConvFilter {
             return false;
         }
         if (WinogradConv.applies(g)) {
-            float[] layout = winograd != null ? winograd.get(f) : WinogradConv.pack(f, g.c(), g.o());
+            float[] layout = winograd != null ? winograd.get(f) : WinogradConv.packInto(f, g.c(), g.o(),
+                    Scratch.floats(Scratch.Slot.FILTER_LAYOUT, WinogradConv.packedLength(g.c(), g.o())));
             WinogradConv.forward(g, x, layout, y, e, threads);
             return true;
         }
         if (VectorConv.applies(g)) {
-            float[] layout = direct != null ? direct.get(f) : VectorConv.pack(f, g.kh() * g.kw() * g.c(), g.o());
+            int taps = g.kh() * g.kw() * g.c();
+            float[] layout = direct != null ? direct.get(f) : VectorConv.packInto(f, taps, g.o(),
+                    Scratch.floats(Scratch.Slot.FILTER_LAYOUT, VectorConv.packedLength(taps, g.o())));
             VectorConv.forward(g, x, layout, y, e, threads);
             return true;
         }

@@ -68,7 +68,14 @@ final class VectorConv {
      * channels: {@code packed[(block * taps + t) * NR + j] = f[t, block * NR + j]}, zeros past {@code o}.
      */
     static float[] pack(float[] f, int taps, int o) {
-        float[] p = new float[packedLength(taps, o)];
+        return packInto(f, taps, o, new float[packedLength(taps, o)]);
+    }
+
+    /** As {@link #pack}, into {@code p} (at least {@link #packedLength} long), which it returns. */
+    static float[] packInto(float[] f, int taps, int o, float[] p) {
+        if (o % NR != 0) {
+            java.util.Arrays.fill(p, 0, packedLength(taps, o), 0f);
+        }
         for (int b = 0; b < blocks(o); b++) {
             int o0 = b * NR;
             int w = Math.min(NR, o - o0);
@@ -95,10 +102,10 @@ final class VectorConv {
 
     /**
      * The filter of {@link #transposedGeometry}, HWIO: {@code t[ky, kx, o, c] = f[kh - 1 - ky, kw - 1 - kx, c, o]}
-     * for filter {@code f[kh, kw, c, o]}.
+     * for filter {@code f[kh, kw, c, o]}, in this thread's scratch array.
      */
     static float[] turnAround(float[] f, int kh, int kw, int c, int o) {
-        float[] t = new float[f.length];
+        float[] t = Scratch.floats(Scratch.Slot.TURNED_FILTER, f.length);
         for (int ky = 0; ky < kh; ky++) {
             for (int kx = 0; kx < kw; kx++) {
                 int src = ((kh - 1 - ky) * kw + (kw - 1 - kx)) * c * o;
@@ -168,7 +175,9 @@ final class VectorConv {
                 return new Padded(x, rows, cols);
             }
             int c = g.c();
-            float[] p = new float[g.n() * rows * cols * c];
+            int length = g.n() * rows * cols * c;
+            float[] p = Scratch.floats(Scratch.Slot.PADDED_INPUT, length);
+            java.util.Arrays.fill(p, 0, length, 0f);
             for (int n = 0; n < g.n(); n++) {
                 for (int iy = 0; iy < g.h(); iy++) {
                     System.arraycopy(x, ((n * g.h() + iy) * g.w()) * c, p,

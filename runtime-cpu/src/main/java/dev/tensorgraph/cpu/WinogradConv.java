@@ -21,8 +21,6 @@ final class WinogradConv {
     private static final int L = S.length();
     /** Transformed components per block: 4 x 4. */
     static final int COMPONENTS = 16;
-    /** Scratch arrays of the thread that runs a convolution, kept between runs (inputs and products). */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
 
     private WinogradConv() {}
 
@@ -43,17 +41,21 @@ final class WinogradConv {
      * filters of {@link VectorConv#pack}, one per component, each {@code VectorConv.packedLength(c, o)} long.
      */
     static float[] pack(float[] f, int c, int o) {
+        return packInto(f, c, o, new float[packedLength(c, o)]);
+    }
+
+    /** As {@link #pack}, into {@code out} (at least {@link #packedLength} long), which it returns. */
+    static float[] packInto(float[] f, int c, int o, float[] out) {
         int len = VectorConv.packedLength(c, o);
-        float[] out = new float[COMPONENTS * len];
-        float[] u = new float[c * o * COMPONENTS];
+        float[] u = Scratch.floats(Scratch.Slot.WINOGRAD_FILTER, c * o * COMPONENTS);
         float[] g = new float[9];
+        float[] gg = new float[12];
         for (int ic = 0; ic < c; ic++) {
             for (int oc = 0; oc < o; oc++) {
                 for (int t = 0; t < 9; t++) {
                     g[t] = f[(t * c + ic) * o + oc];
                 }
                 // G g (4 x 3), then (G g) G^T (4 x 4); G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1].
-                float[] gg = new float[12];
                 for (int col = 0; col < 3; col++) {
                     float g0 = g[col];
                     float g1 = g[3 + col];
@@ -75,12 +77,17 @@ final class WinogradConv {
                 }
             }
         }
-        float[] component = new float[c * o];
-        for (int xi = 0; xi < COMPONENTS; xi++) {
-            for (int i = 0; i < c * o; i++) {
-                component[i] = u[i * COMPONENTS + xi];
+        // Component xi of channel pair (ic, oc) is row ic, column oc of the xi-th filter, in VectorConv's blocks.
+        java.util.Arrays.fill(out, 0, COMPONENTS * len, 0f);
+        int nr = VectorConv.NR;
+        for (int ic = 0; ic < c; ic++) {
+            for (int oc = 0; oc < o; oc++) {
+                int from = (ic * o + oc) * COMPONENTS;
+                int to = ((oc / nr) * c + ic) * nr + oc % nr;
+                for (int xi = 0; xi < COMPONENTS; xi++) {
+                    out[xi * len + to] = u[from + xi];
+                }
             }
-            System.arraycopy(VectorConv.pack(component, c, o), 0, out, xi * len, len);
         }
         return out;
     }
@@ -92,8 +99,8 @@ final class WinogradConv {
         int blocks = g.n() * th * tw;
         int c = g.c();
         int o = g.o();
-        float[] v = scratch(0, COMPONENTS * blocks * c);
-        float[] m = scratch(1, COMPONENTS * blocks * o);
+        float[] v = Scratch.floats(Scratch.Slot.WINOGRAD_BLOCKS, COMPONENTS * blocks * c);
+        float[] m = Scratch.floats(Scratch.Slot.WINOGRAD_PRODUCTS, COMPONENTS * blocks * o);
         long transformWork = (long) blocks * (c + o) * COMPONENTS;
         Parallel.forRange(blocks, threads, transformWork, (b0, b1) -> inputTransform(g, x, v, blocks, th, tw, b0, b1));
         int len = VectorConv.packedLength(c, o);
@@ -104,15 +111,6 @@ final class WinogradConv {
         });
         Parallel.forRange(blocks, threads, transformWork, (b0, b1) -> outputTransform(g, m, y, e, blocks, th, tw, b0,
                 b1));
-    }
-
-    /** Scratch array {@code i} of this thread, at least {@code length} long. */
-    private static float[] scratch(int i, int length) {
-        float[][] scratch = SCRATCH.get();
-        if (scratch[i].length < length) {
-            scratch[i] = new float[length];
-        }
-        return scratch[i];
     }
 
     /**
@@ -127,14 +125,14 @@ final class WinogradConv {
         int blocks = g.n() * th * tw;
         int c = g.c();
         int o = g.o();
-        float[] v = scratch(0, COMPONENTS * blocks * c);
-        float[] m = scratch(1, COMPONENTS * blocks * o);
+        float[] v = Scratch.floats(Scratch.Slot.WINOGRAD_BLOCKS, COMPONENTS * blocks * c);
+        float[] m = Scratch.floats(Scratch.Slot.WINOGRAD_PRODUCTS, COMPONENTS * blocks * o);
         long transformWork = (long) blocks * (c + o) * COMPONENTS;
         Parallel.forRange(blocks, threads, transformWork, (b0, b1) -> {
             inputTransform(g, x, v, blocks, th, tw, b0, b1);
             gradientTransform(g, dy, m, blocks, th, tw, b0, b1);
         });
-        float[] du = new float[COMPONENTS * c * o];
+        float[] du = Scratch.floats(Scratch.Slot.WINOGRAD_GRADIENT, COMPONENTS * c * o);
         Parallel.forRange(COMPONENTS, threads, (long) blocks * c * o * COMPONENTS, (x0, x1) -> {
             for (int xi = x0; xi < x1; xi++) {
                 Gemm.jvmSgemm(true, false, c, o, blocks, v, xi * blocks * c, m, xi * blocks * o, du, xi * c * o, false,
