@@ -5,7 +5,7 @@ import numpy as np
 import tensorflow as tf
 
 from .registry import case
-from .tfutil import SeededInit, randn, session, v1
+from .tfutil import SeededInit, randn, run_steps, session, v1
 
 TOPIC = "slim"
 ISSUE = "#21"
@@ -105,3 +105,99 @@ def slim_default_scopes(w):
         "net = slim.flatten(net)",
         "net = slim.fully_connected(net, 8)",
         "logits = slim.fully_connected(net, 3, activation_fn=None)"], seed=62)
+
+
+WEIGHT_DECAY = 0.01
+
+
+def l2_decay(weights, layer_weight="kernel"):
+    """slim's weights_regularizer=l2_regularizer(0.01): the loss named under the layer's own weight name."""
+    with tf.name_scope(layer_weight + "/Regularizer/l2_regularizer") as name:
+        scale = tf.constant(WEIGHT_DECAY, name="scale")
+        loss = tf.multiply(scale, tf.nn.l2_loss(weights), name=name)
+    v1.add_to_collection(v1.GraphKeys.REGULARIZATION_LOSSES, loss)
+
+
+def conv_bn_train(x, depth, scope, decay):
+    """slim.conv2d(x, depth, [3, 3], normalizer_fn=slim.batch_norm, normalizer_params={'decay': decay}) with weight
+    decay: no biases; batch norm in training (fused, batch statistics, no gamma) whose moving averages are updated
+    through UPDATE_OPS as tf.layers' batch norm updates them."""
+    with v1.variable_scope(scope):
+        weights = v1.get_variable("weights", [3, 3, x.shape[-1], depth])
+        l2_decay(weights)
+        y = tf.nn.conv2d(x, weights, 1, "SAME", name="Conv2D")
+        with v1.variable_scope("BatchNorm"):
+            beta = v1.get_variable("beta", [depth])
+            mean = v1.get_variable("moving_mean", [depth], trainable=False)
+            variance = v1.get_variable("moving_variance", [depth], trainable=False)
+            y, batch_mean, batch_variance = v1.nn.fused_batch_norm(y, tf.constant(1.0, shape=[depth]), beta,
+                                                                   epsilon=EPSILON, is_training=True)
+            for var, value in ((mean, batch_mean), (variance, batch_variance)):
+                v1.add_to_collection(v1.GraphKeys.UPDATE_OPS, v1.assign_sub(var, (var - value) * (1.0 - decay)))
+        return tf.nn.relu(y, name="Relu")
+
+
+def dense(x, units, scope, activation=True):
+    with v1.variable_scope(scope):
+        weights = v1.get_variable("weights", [x.shape[-1], units])
+        l2_decay(weights)
+        y = tf.nn.bias_add(tf.matmul(x, weights), v1.get_variable("biases", [units]), name="BiasAdd")
+        return tf.nn.relu(y, name="Relu") if activation else y
+
+
+@case(TOPIC, ISSUE, mode="tf1")
+def slim_train_steps(w):
+    """TF-Slim training with arg_scope defaults: repeat(conv2d) with batch_norm (decay 0.9, training, fused, updates
+    in UPDATE_OPS), avg_pool2d, flatten, stack(fully_connected), a linear logits layer and l2 weight decay 0.01 on
+    every weights variable; loss = softmax cross-entropy + the regularization losses; 3 steps of SGD (0.1) under
+    control_dependencies(UPDATE_OPS). The checkpoint holds the variables before the first step, variables.json
+    those after the last."""
+    g = tf.Graph()
+    with g.as_default():
+        images = v1.placeholder(tf.float32, [4, 8, 8, 2], name="images")
+        labels = v1.placeholder(tf.int64, [4], name="labels")
+        with v1.variable_scope(v1.get_variable_scope(), custom_getter=SeededInit(63, scale=0.4)):
+            with v1.variable_scope("conv1"):
+                net = conv_bn_train(images, 4, "conv1_1", 0.9)
+                net = conv_bn_train(net, 4, "conv1_2", 0.9)
+            net = tf.nn.avg_pool2d(net, 2, 2, "VALID", name="AvgPool2D/AvgPool")
+            net = tf.reshape(net, [-1, 4 * 4 * 4], name="Flatten/flatten/Reshape")
+            with v1.variable_scope("fc"):
+                net = dense(net, 8, "fc_1")
+                net = dense(net, 6, "fc_2")
+            logits = tf.identity(dense(net, 3, "logits", activation=False), name="logits")
+        xent = v1.losses.sparse_softmax_cross_entropy(labels, logits)
+        loss = tf.identity(xent + v1.losses.get_regularization_loss(), name="loss")
+        with tf.control_dependencies(v1.get_collection(v1.GraphKeys.UPDATE_OPS)):
+            v1.train.GradientDescentOptimizer(0.1).minimize(loss, name="train")
+        variables = v1.global_variables()
+        saver = v1.train.Saver(variables)
+        rng = np.random.RandomState(64)
+        steps = [{"feeds": {"images": randn(65 + i, [4, 8, 8, 2]),
+                            "labels": rng.randint(0, 3, 4).astype(np.int64)},
+                  "fetches": ["loss:0"], "targets": ["train"]} for i in range(3)]
+        with session(g) as s:
+            s.run(v1.global_variables_initializer())
+            saver.save(s, str(w.path("model.ckpt")), write_meta_graph=False, write_state=False)
+            initial = sorted(v.op.name for v in variables)
+            done = run_steps(s, steps)
+            values = {v.op.name: s.run(v) for v in variables}
+    w.graph(g.as_graph_def(), ["loss:0"])
+    w.steps(done)
+    w.variables(values)
+    w.set("checkpoint", {"prefix": "model.ckpt", "keys": initial})
+    w.set("slim_calls", [
+        "with slim.arg_scope([slim.conv2d, slim.fully_connected], weights_regularizer=slim.l2_regularizer(0.01)):",
+        "  with slim.arg_scope([slim.conv2d], normalizer_fn=slim.batch_norm, normalizer_params={'decay': 0.9}):",
+        "    net = slim.repeat(images, 2, slim.conv2d, 4, [3, 3], scope='conv1')",
+        "  net = slim.avg_pool2d(net, [2, 2])",
+        "  net = slim.flatten(net)",
+        "  net = slim.stack(net, slim.fully_connected, [8, 6], scope='fc')",
+        "  logits = slim.fully_connected(net, 3, activation_fn=None, scope='logits')",
+        "loss = tf.losses.sparse_softmax_cross_entropy(labels, logits) + tf.losses.get_regularization_loss()",
+        "with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):",
+        "  train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)"])
+    w.note("graph.pb is TensorFlow's hand-made equivalent of the slim calls (same variable names); restore "
+           "model.ckpt into a slim-built graph, then run the steps: each fetches the loss before its update; "
+           "variables.json holds every variable after the last step (moving averages included; the fused batch "
+           "norm's batch variance, which feeds moving_variance, has Bessel's correction)")

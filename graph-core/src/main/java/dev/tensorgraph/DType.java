@@ -3,6 +3,11 @@ package dev.tensorgraph;
 /**
  * Element types of tensors. The numeric codes are TensorFlow's {@code DataType} enum values, so they
  * travel unchanged through GraphDefs and checkpoints.
+ *
+ * <p>{@link #RESOURCE} and {@link #VARIANT} are object-valued: each element is a Java object that lives only
+ * while the session runs (a handle to session state such as a stack or tensor array, a tensor list). Such
+ * tensors pass between ops, and in and out of a run, like any other but have no bytes: they cannot be a
+ * {@code Const} or be written to a checkpoint or a file (see {@link #isObjectValued()}).
  */
 public enum DType {
     FLOAT32(1, "float32", 4),
@@ -11,7 +16,11 @@ public enum DType {
     UINT8(4, "uint8", 1),
     STRING(7, "string", -1),
     INT64(9, "int64", 8),
-    BOOL(10, "bool", 1);
+    BOOL(10, "bool", 1),
+    /** A handle to state kept by the session while it runs (TensorFlow's {@code DT_RESOURCE}). */
+    RESOURCE(20, "resource", -1),
+    /** A value of an op-defined Java type, such as a tensor list (TensorFlow's {@code DT_VARIANT}). */
+    VARIANT(21, "variant", -1);
 
     private final int code;
     private final String pythonName;
@@ -28,7 +37,7 @@ public enum DType {
         return code;
     }
 
-    /** Bytes per element, or -1 for variable-length strings. */
+    /** Bytes per element, or -1 for variable-length strings and object-valued types. */
     public int byteSize() {
         return byteSize;
     }
@@ -43,6 +52,11 @@ public enum DType {
 
     public boolean isNumeric() {
         return isFloating() || isInteger();
+    }
+
+    /** Whether elements are Java objects ({@link #RESOURCE}, {@link #VARIANT}) that have no serialized form. */
+    public boolean isObjectValued() {
+        return this == RESOURCE || this == VARIANT;
     }
 
     /** The name TensorFlow's Python API prints, e.g. {@code float32}. */

@@ -3,14 +3,18 @@ package dev.tensorgraph;
 import dev.tensorgraph.errors.ErrorText;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
+import dev.tensorgraph.op.OpDef;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -24,14 +28,17 @@ public final class Graph {
     private final Map<String, Operation> byName = new ConcurrentHashMap<>();
     private final NameScopes names = new NameScopes();
     private final Deque<ControlFrame> controlFrames = new ArrayDeque<>();
-    private final Deque<java.util.function.UnaryOperator<Output>> inputFilters = new ArrayDeque<>();
+    private final Deque<BuildContext> buildContexts = new ArrayDeque<>();
     private final Map<String, List<Object>> collections = new LinkedHashMap<>();
     private final Map<Class<?>, Object> extensions = new ConcurrentHashMap<>();
     private String device = "";
     private Long seed;
 
-    /** One {@code control_dependencies(...)} block; {@code clears} is TensorFlow's control_dependencies(None). */
-    private record ControlFrame(List<Operation> ops, boolean clears) {}
+    /**
+     * One {@code control_dependencies(...)} block; {@code clears} is TensorFlow's control_dependencies(None);
+     * {@code built} holds the ops created while it was open (TensorFlow's {@code _seen_nodes}).
+     */
+    private record ControlFrame(List<Operation> ops, boolean clears, Set<Operation> built) {}
 
     /** A scope named {@code name} whose first close runs {@code restore} under the graph's lock. */
     private Scope restoring(String name, Runnable restore) {
@@ -138,7 +145,71 @@ public final class Graph {
                 r.dtypes(), r.shapes(), r.device());
         ops.add(op);
         byName.put(op.name(), op);
+        for (ControlFrame f : controlFrames) { // innermost first, up to the frame that cleared the outer ones
+            f.built().add(op);
+            if (f.clears()) {
+                break;
+            }
+        }
         return op;
+    }
+
+    // ---- while loops ----
+
+    /**
+     * Makes {@code nextIteration} input {@code index} of the loop {@code Merge} op {@code merge}: the back edge
+     * that closes a while loop, added once the loop body exists, as TensorFlow's while loop updates the Merge it
+     * built with its Enter twice. The value's dtype must match the Merge's. Op ids keep their creation order;
+     * back edges are the one place where an input comes from a later op.
+     */
+    public synchronized void setLoopBackEdge(Operation merge, int index, Output nextIteration) {
+        checkOwn(merge, "setLoopBackEdge");
+        checkOwn(nextIteration == null ? null : nextIteration.op(), "setLoopBackEdge");
+        if (merge.def().loopRole() != OpDef.LoopRole.MERGE) {
+            throw new InvalidArgumentException("setLoopBackEdge: op '" + merge.name() + "' is a " + merge.type()
+                    + ", not a Merge");
+        }
+        if (nextIteration.op().def().loopRole() != OpDef.LoopRole.NEXT_ITERATION) {
+            throw new InvalidArgumentException("setLoopBackEdge: the back edge of Merge '" + merge.name()
+                    + "' must come from a NextIteration op, not from " + nextIteration.op().type() + " op '"
+                    + nextIteration.op().name() + "'");
+        }
+        if (index < 0 || index >= merge.numInputs()) {
+            throw new InvalidArgumentException("setLoopBackEdge: Merge '" + merge.name() + "' has " + merge.numInputs()
+                    + " inputs; there is no input " + index);
+        }
+        if (nextIteration.dtype() != merge.input(index).dtype()) {
+            throw new InvalidArgumentException("setLoopBackEdge: Merge '" + merge.name() + "' takes "
+                    + merge.input(index).dtype() + " but '" + nextIteration.name() + "' is " + nextIteration.dtype());
+        }
+        merge.replaceInput(index, nextIteration);
+    }
+
+    /**
+     * Adds control input {@code control} to {@code op}, a {@code NextIteration} or {@code ControlTrigger} built
+     * earlier: how TensorFlow's while-loop gradients make a loop's next iteration wait for the stack pushes and
+     * pops added to it afterwards. Other ops cannot gain control inputs after they are built.
+     */
+    public synchronized void addLoopControlInput(Operation op, Operation control) {
+        checkOwn(op, "addLoopControlInput");
+        checkOwn(control, "addLoopControlInput");
+        OpDef.LoopRole role = op.def().loopRole();
+        if (role != OpDef.LoopRole.NEXT_ITERATION && role != OpDef.LoopRole.TRIGGER) {
+            throw new InvalidArgumentException("addLoopControlInput: op '" + op.name() + "' is a " + op.type()
+                    + "; only NextIteration and ControlTrigger ops gain control inputs after they are built");
+        }
+        if (!op.controlInputs().contains(control)) {
+            op.appendControlInput(control);
+        }
+    }
+
+    private void checkOwn(Operation op, String what) {
+        if (op == null) {
+            throw new InvalidArgumentException(what + ": an op is null");
+        }
+        if (op.graph() != this) {
+            throw new InvalidArgumentException(what + ": op '" + op.name() + "' belongs to another graph");
+        }
     }
 
     // ---- naming ----
@@ -188,14 +259,23 @@ public final class Graph {
      */
     public synchronized Scope controlDependencies(Collection<?> deps) {
         ControlFrame frame;
+        Set<Operation> built = Collections.newSetFromMap(new IdentityHashMap<>());
         if (deps == null) {
-            frame = new ControlFrame(List.of(), true);
+            frame = new ControlFrame(List.of(), true, built);
         } else {
+            // As TensorFlow: an op an enclosing block already names is not repeated in this one.
+            Set<Operation> current = new HashSet<>();
+            for (ControlFrame f : activeFrames()) {
+                current.addAll(f.ops());
+            }
             List<Operation> list = new ArrayList<>();
             for (Object o : deps) {
-                list.add(toOperation(o, "controlDependencies"));
+                Operation op = toOperation(o, "controlDependencies");
+                if (current.add(op)) {
+                    list.add(op);
+                }
             }
-            frame = new ControlFrame(list, false);
+            frame = new ControlFrame(list, false, built);
         }
         controlFrames.push(frame);
         return restoring("", () -> controlFrames.remove(frame));
@@ -217,34 +297,126 @@ public final class Graph {
         return op;
     }
 
-    /** Control inputs the enclosing {@code controlDependencies} blocks give a new op, innermost last. */
-    synchronized List<Operation> activeControlDependencies() {
+    /**
+     * Control inputs the enclosing {@code controlDependencies} blocks give a new op reading {@code inputs},
+     * outermost block first, by TensorFlow's rule ({@code _control_dependencies_for_inputs}): a block adds nothing
+     * when one of the inputs comes from an op created inside it (that op already depends on the block's ops), and
+     * never an op the new op reads data from.
+     */
+    synchronized List<Operation> activeControlDependencies(List<Output> inputs) {
+        Set<Operation> inputOps = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Output in : inputs) {
+            inputOps.add(in.op());
+        }
         List<Operation> result = new ArrayList<>();
-        for (ControlFrame f : controlFrames) { // innermost first
-            for (Operation op : f.ops()) {
-                if (!result.contains(op)) {
-                    result.add(op);
+        for (ControlFrame f : activeFrames()) {
+            boolean dominated = false;
+            for (Operation in : inputOps) {
+                if (f.built().contains(in)) {
+                    dominated = true;
+                    break;
                 }
             }
-            if (f.clears()) {
-                break;
+            if (dominated) {
+                continue;
+            }
+            for (Operation op : f.ops()) {
+                if (!inputOps.contains(op) && !result.contains(op)) {
+                    result.add(op);
+                }
             }
         }
         return result;
     }
 
-    /**
-     * While open, each non-ref data input of a new op passes through {@code filter} (the innermost open filter
-     * only), as TensorFlow's control-flow contexts ({@code CondContext.AddOp}) route tensors from outside a cond
-     * branch through Switch ops. Ops the filter itself builds are filtered too; the filter guards against that.
-     */
-    public synchronized Scope inputFilter(java.util.function.UnaryOperator<Output> filter) {
-        inputFilters.push(filter);
-        return restoring("", () -> inputFilters.remove(filter));
+    /** The control-dependency blocks that apply now, outermost first (none outside a clearing block). */
+    private List<ControlFrame> activeFrames() {
+        List<ControlFrame> active = new ArrayList<>();
+        for (ControlFrame f : controlFrames) { // innermost first
+            active.add(0, f);
+            if (f.clears()) {
+                break;
+            }
+        }
+        return active;
     }
 
-    synchronized java.util.function.UnaryOperator<Output> activeInputFilter() {
-        return inputFilters.peek();
+    /**
+     * How ops built while a control-flow construct is being built are wired, as TensorFlow's control-flow
+     * contexts do ({@code ControlFlowContext.AddOp}): a cond branch routes outside tensors through Switch ops,
+     * a while loop through Enter ops and gives input-less ops a control input on its pivot. Only the innermost
+     * open context applies; it consults outer ones itself. Ops the context builds are shaped by it too, so it
+     * guards against that.
+     */
+    public interface BuildContext {
+        /** The tensor a new op reads in place of its non-ref data input {@code input}. */
+        Output route(Output input);
+
+        /** Control inputs to add to an op of {@code opType} with these final inputs and control inputs. */
+        default List<Operation> extraControlInputs(String opType, List<Output> inputs, List<Operation> controlInputs) {
+            return List.of();
+        }
+
+        /** Called with each op built while the context is open, innermost context first. */
+        default void built(Operation op) {}
+
+        /**
+         * Whether ops this context builds to route an input of a new op are named under that op's name, as
+         * TensorFlow names a while loop's Enter for {@code while/add} {@code while/add/Enter}.
+         */
+        default boolean routesUnderOpName() {
+            return false;
+        }
+    }
+
+    /** Opens {@code context} for the ops built until the scope closes (see {@link BuildContext}). */
+    public synchronized Scope buildContext(BuildContext context) {
+        buildContexts.push(context);
+        return restoring("", () -> buildContexts.remove(context));
+    }
+
+    /** The innermost open build context, or null. */
+    public synchronized BuildContext currentBuildContext() {
+        return buildContexts.peek();
+    }
+
+    /**
+     * Builds ops as outside every control-flow construct until the scope closes (TensorFlow's
+     * {@code init_scope}): no build context routes their inputs or records them, and no control dependency
+     * applies. Variables and their initializers are built so, even when asked for inside a loop's body.
+     */
+    public synchronized Scope outsideControlFlow() {
+        ControlFrame frame = new ControlFrame(List.of(), true, Collections.newSetFromMap(new IdentityHashMap<>()));
+        controlFrames.push(frame);
+        buildContexts.push(OUTSIDE_CONTROL_FLOW);
+        return restoring("", () -> {
+            buildContexts.remove(OUTSIDE_CONTROL_FLOW);
+            controlFrames.remove(frame);
+        });
+    }
+
+    /** Whether ops are being built outside every control-flow construct (see {@link #outsideControlFlow()}). */
+    public synchronized boolean buildingOutsideControlFlow() {
+        return buildContexts.peek() == OUTSIDE_CONTROL_FLOW;
+    }
+
+    private static final BuildContext OUTSIDE_CONTROL_FLOW = v -> v;
+
+    /** Tells every open build context, innermost first, that {@code op} was built. */
+    synchronized void notifyBuilt(Operation op) {
+        for (BuildContext c : List.copyOf(buildContexts)) {
+            c.built(op);
+        }
+    }
+
+    /**
+     * While open, each non-ref data input of a new op passes through {@code filter} (the innermost open filter
+     * or build context only), as TensorFlow's control-flow contexts ({@code CondContext.AddOp}) route tensors
+     * from outside a cond branch through Switch ops. Ops the filter itself builds are filtered too; the filter
+     * guards against that.
+     */
+    public synchronized Scope inputFilter(java.util.function.UnaryOperator<Output> filter) {
+        return buildContext(filter::apply);
     }
 
     /** Places ops created inside on {@code device} (e.g. {@code "/cpu:0"}); {@code ""} lets the session choose. */

@@ -25,12 +25,19 @@ import java.util.TreeMap;
  * Converts between graphs and TensorFlow GraphDef protocol buffers.
  *
  * <p>Export writes every op in creation order (a topological order) with its inputs as TensorFlow names them
- * ({@code "x"}, {@code "x:1"}, {@code "^ctrl"} after the data inputs), its device and all attributes.
+ * ({@code "x"}, {@code "x:1"}, {@code "^ctrl"} after the data inputs, sorted by name as TensorFlow sorts them),
+ * its device and all attributes.
  *
  * <p>Import accepts nodes in any order. It checks the whole GraphDef first (unique names, registered op
  * types, existing inputs, attribute types against the op definitions, no cycles), sorts it topologically
  * without recursion, and builds it once in a scratch graph so that shape errors surface too; only then are
  * the ops added to the target graph, so a failed import leaves the target unchanged.
+ *
+ * <p>While loops are the one kind of cycle allowed, as in TensorFlow: an edge from a {@code NextIteration}
+ * into a {@code Merge} is a back edge. It is left out of the sort; the Merge is built reading its entering
+ * value in that place, and the back edge is set once the loop body exists ({@link Graph#setLoopBackEdge}).
+ * Export writes ops in creation order, so a back edge names a node written after its Merge, which TensorFlow
+ * reads the same way.
  */
 final class GraphDefIO {
     /** The GraphDef version written; TensorFlow 2.18 writes 1994. */
@@ -62,9 +69,8 @@ final class GraphDefIO {
         for (Output in : op.inputs()) {
             n.addInput(in.index() == 0 ? in.op().name() : in.op().name() + ":" + in.index());
         }
-        for (Operation c : op.controlInputs()) {
-            n.addInput("^" + c.name());
-        }
+        // Sorted by name, as TensorFlow writes them.
+        op.controlInputs().stream().map(Operation::name).sorted().forEach(c -> n.addInput("^" + c));
         if (op.device() != null && !op.device().isEmpty()) {
             n.setDevice(op.device());
         }
@@ -99,6 +105,19 @@ final class GraphDefIO {
         String describe() {
             return quote(def.getName()) + " (" + def.getOp() + ")";
         }
+
+        boolean isMerge() {
+            return opDef.loopRole() == OpDef.LoopRole.MERGE;
+        }
+
+        boolean isNextIteration() {
+            return opDef.loopRole() == OpDef.LoopRole.NEXT_ITERATION;
+        }
+    }
+
+    /** Whether data input {@code k} of {@code node} is a while loop's back edge (NextIteration into Merge). */
+    private static boolean isBackEdge(Node[] nodes, Node node, int k) {
+        return node.isMerge() && nodes[node.dataSrc()[k]].isNextIteration();
     }
 
     static void importGraphDef(Graph g, GraphDef def, String prefix) {
@@ -246,9 +265,12 @@ final class GraphDefIO {
         int[] pending = new int[n];
         int[] consumerCount = new int[n + 1];
         for (int i = 0; i < n; i++) {
-            pending[i] = nodes[i].dataSrc().length + nodes[i].controlSrc().length;
-            for (int s : nodes[i].dataSrc()) {
-                consumerCount[s + 1]++;
+            pending[i] = nodes[i].controlSrc().length;
+            for (int k = 0; k < nodes[i].dataSrc().length; k++) {
+                if (!isBackEdge(nodes, nodes[i], k)) {
+                    pending[i]++;
+                    consumerCount[nodes[i].dataSrc()[k] + 1]++;
+                }
             }
             for (int s : nodes[i].controlSrc()) {
                 consumerCount[s + 1]++;
@@ -260,8 +282,10 @@ final class GraphDefIO {
         int[] consumers = new int[consumerCount[n]];
         int[] fill = consumerCount.clone();
         for (int i = 0; i < n; i++) {
-            for (int s : nodes[i].dataSrc()) {
-                consumers[fill[s]++] = i;
+            for (int k = 0; k < nodes[i].dataSrc().length; k++) {
+                if (!isBackEdge(nodes, nodes[i], k)) {
+                    consumers[fill[nodes[i].dataSrc()[k]]++] = i;
+                }
             }
             for (int s : nodes[i].controlSrc()) {
                 consumers[fill[s]++] = i;
@@ -303,8 +327,9 @@ final class GraphDefIO {
         while (!seen[cur]) {
             seen[cur] = true;
             int next = -1;
-            for (int s : nodes[cur].dataSrc()) {
-                if (pending[s] > 0) {
+            for (int k = 0; k < nodes[cur].dataSrc().length; k++) {
+                int s = nodes[cur].dataSrc()[k];
+                if (pending[s] > 0 && !isBackEdge(nodes, nodes[cur], k)) {
                     next = s;
                     break;
                 }
@@ -324,26 +349,20 @@ final class GraphDefIO {
 
     private static void build(Graph g, Node[] nodes, int[] order) {
         Operation[] ops = new Operation[nodes.length];
+        List<Integer> loopMerges = new ArrayList<>();
         for (int i : order) {
             Node node = nodes[i];
             try {
                 OpBuilder b = g.opBuilder(node.opDef().type(), node.fullName() + "/")
                         .ignoreControlScopes()
                         .setDevice(node.def().getDevice());
-                List<Output> inputs = new ArrayList<>(node.dataSrc().length);
+                int entering = enteringInput(nodes, node);
+                boolean closesLoop = false;
                 for (int k = 0; k < node.dataSrc().length; k++) {
-                    Operation src = ops[node.dataSrc()[k]];
-                    int out = node.dataIndex()[k];
-                    if (out >= src.numOutputs()) {
-                        throw new InvalidArgumentException("Node '" + node.def().getName() + "': input '"
-                                + node.def().getInput(k) + "' refers to output " + out + " of node '"
-                                + nodes[node.dataSrc()[k]].def().getName() + "', which has " + src.numOutputs()
-                                + " outputs");
-                    }
-                    inputs.add(src.output(out));
-                }
-                for (Output in : inputs) {
-                    b.addInput(in);
+                    boolean back = isBackEdge(nodes, node, k);
+                    closesLoop |= back;
+                    // Until its back edge is set, a loop's Merge reads its entering value twice.
+                    b.addInput(output(nodes, ops, node, back ? entering : k));
                 }
                 for (int s : node.controlSrc()) {
                     b.addControlInput(ops[s]);
@@ -352,9 +371,53 @@ final class GraphDefIO {
                     b.setAttr(e.getKey(), e.getValue());
                 }
                 ops[i] = b.build();
+                if (closesLoop) {
+                    loopMerges.add(i);
+                }
             } catch (TensorgraphException e) {
                 throw e.atNode(node.fullName() + " (" + node.opDef().type() + ")");
             }
         }
+        for (int i : loopMerges) {
+            Node node = nodes[i];
+            try {
+                for (int k = 0; k < node.dataSrc().length; k++) {
+                    if (isBackEdge(nodes, node, k)) {
+                        g.setLoopBackEdge(ops[i], k, output(nodes, ops, node, k));
+                    }
+                }
+            } catch (TensorgraphException e) {
+                throw e.atNode(node.fullName() + " (" + node.opDef().type() + ")");
+            }
+        }
+    }
+
+    /** The first input of {@code node} that is not a back edge; an error for a Merge fed only by back edges. */
+    private static int enteringInput(Node[] nodes, Node node) {
+        int n = node.dataSrc().length;
+        boolean anyBack = false;
+        for (int k = 0; k < n; k++) {
+            if (!isBackEdge(nodes, node, k)) {
+                return k;
+            }
+            anyBack = true;
+        }
+        if (anyBack) {
+            throw new InvalidArgumentException("Node '" + node.def().getName() + "': every input of this Merge comes from "
+                    + "a NextIteration, so no value ever enters its loop");
+        }
+        return -1;
+    }
+
+    /** The output data input {@code k} of {@code node} names, checked against the source's output count. */
+    private static Output output(Node[] nodes, Operation[] ops, Node node, int k) {
+        Operation src = ops[node.dataSrc()[k]];
+        int out = node.dataIndex()[k];
+        if (out >= src.numOutputs()) {
+            throw new InvalidArgumentException("Node '" + node.def().getName() + "': input '" + node.def().getInput(k)
+                    + "' refers to output " + out + " of node '" + nodes[node.dataSrc()[k]].def().getName()
+                    + "', which has " + src.numOutputs() + " outputs");
+        }
+        return src.output(out);
     }
 }

@@ -24,6 +24,10 @@ final class GraphDefTensors {
     // ---- export ----
 
     static TensorProto toProto(Tensor t) {
+        if (t.dtype().isObjectValued()) {
+            throw new InvalidArgumentException("a " + t.dtype() + " tensor holds Java objects (session state) and cannot be "
+                    + "written into a GraphDef or checkpoint");
+        }
         TensorProto.Builder b = TensorProto.newBuilder()
                 .setDtypeValue(t.dtype().code())
                 .setTensorShape(AttrValues.shapeToProto(t.shape()));
@@ -103,6 +107,10 @@ final class GraphDefTensors {
      */
     static Tensor fromProto(TensorProto p, InputLimits.Expansion expansion, String what) {
         DType dtype = AttrValues.dtype(p.getDtypeValue());
+        if (dtype.isObjectValued()) {
+            throw new InvalidArgumentException("a TensorProto of dtype " + dtype + " cannot be read: " + dtype
+                    + " values exist only while a session runs");
+        }
         // An absent tensor_shape reads as the empty shape: a scalar, as in TensorFlow.
         Shape shape = AttrValues.shapeFromProto(p.getTensorShape());
         if (!shape.isFullyDefined()) {
@@ -190,6 +198,7 @@ final class GraphDefTensors {
             case INT64 -> p.getInt64ValCount();
             case BOOL -> p.getBoolValCount();
             case STRING -> p.getStringValCount();
+            case RESOURCE, VARIANT -> throw new AssertionError(dtype);
         };
     }
 

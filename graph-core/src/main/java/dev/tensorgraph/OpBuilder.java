@@ -30,6 +30,7 @@ public final class OpBuilder {
     private final Map<String, Object> attrs = new LinkedHashMap<>();
     private String device;
     private boolean ignoreControlScopes;
+    private final Map<Integer, Shape> refinedShapes = new java.util.TreeMap<>();
 
     record Resolved(String name, String requestedName, boolean uniquified, OpDef def, List<Output> inputs,
                     List<Operation> controlInputs, Map<String, Object> attrs, DType[] dtypes, Shape[] shapes,
@@ -86,6 +87,24 @@ public final class OpBuilder {
         return this;
     }
 
+    /**
+     * Merges {@code shape} into the inferred shape of output {@code i} once the op is built, as TensorFlow's
+     * {@code Tensor.set_shape} right after building: what the builder knows beyond the shape function (a while
+     * loop's shape invariant, a tensor array's element shape). Incompatible shapes are an error.
+     */
+    public OpBuilder refineOutputShape(int i, Shape shape) {
+        if (shape == null || i < 0) {
+            throw new InvalidArgumentException(describe() + ": refineOutputShape needs an output index >= 0 and a shape");
+        }
+        Shape before = refinedShapes.get(i);
+        if (before != null && !before.isCompatibleWith(shape)) {
+            throw new InvalidArgumentException(describe() + ": shapes " + before + " and " + shape
+                    + " set for output " + i + " contradict each other");
+        }
+        refinedShapes.put(i, before == null ? shape : before.mergeWith(shape));
+        return this;
+    }
+
     /** Ignores enclosing {@code controlDependencies} blocks (used for import, where edges are explicit). */
     public OpBuilder ignoreControlScopes() {
         this.ignoreControlScopes = true;
@@ -135,12 +154,31 @@ public final class OpBuilder {
     /** Adds the op to the graph and returns it. */
     public Operation build() {
         synchronized (graph) {
-            java.util.function.UnaryOperator<Output> filter = ignoreControlScopes ? null : graph.activeInputFilter();
-            if (filter != null) {
-                for (int i = 0; i < inputs.size(); i++) {
-                    if (!def.isRefInput(i)) {
-                        inputs.set(i, filter.apply(inputs.get(i)));
-                    }
+            Graph.BuildContext context = ignoreControlScopes ? null : graph.currentBuildContext();
+            if (context != null && !context.routesUnderOpName()) {
+                route(context);
+            }
+            String requested;
+            String finalName;
+            boolean uniquified;
+            if (name != null && name.endsWith("/")) {
+                requested = name.substring(0, name.length() - 1);
+                finalName = requested;
+                uniquified = false;
+            } else {
+                requested = name == null || name.isEmpty() ? def.type() : name;
+                finalName = graph.peekUniqueName(requested);
+                uniquified = true;
+            }
+            if (!OP_NAME.matcher(finalName).matches()) {
+                throw new InvalidArgumentException(ErrorText.quote(finalName) + " is not a valid node name for a "
+                        + def.type() + " op");
+            }
+
+            if (context != null && context.routesUnderOpName()) {
+                // Ops the context builds for the inputs are named under this op's name, which they cannot take.
+                try (var scope = graph.nameScope(finalName + "/")) {
+                    route(context);
                 }
             }
             Map<String, Object> finalAttrs = new LinkedHashMap<>(attrs);
@@ -162,34 +200,18 @@ public final class OpBuilder {
                 }
             }
 
-            String requested;
-            String finalName;
-            boolean uniquified;
-            if (name != null && name.endsWith("/")) {
-                requested = name.substring(0, name.length() - 1);
-                finalName = requested;
-                uniquified = false;
-            } else {
-                requested = name == null || name.isEmpty() ? def.type() : name;
-                finalName = graph.peekUniqueName(requested);
-                uniquified = true;
-            }
-            if (!OP_NAME.matcher(finalName).matches()) {
-                throw new InvalidArgumentException(ErrorText.quote(finalName) + " is not a valid node name for a "
-                        + def.type() + " op");
-            }
-
             List<Operation> controls = new ArrayList<>(controlInputs);
             if (!ignoreControlScopes) {
-                for (Operation c : graph.activeControlDependencies()) {
-                    boolean isDataInput = false;
-                    for (Output in : inputs) {
-                        if (in.op() == c) {
-                            isDataInput = true;
-                            break;
-                        }
+                for (Operation c : graph.activeControlDependencies(inputs)) {
+                    if (!controls.contains(c)) {
+                        controls.add(c);
                     }
-                    if (!isDataInput && !controls.contains(c)) {
+                }
+            }
+
+            if (context != null) {
+                for (Operation c : context.extraControlInputs(def.type(), inputs, controls)) {
+                    if (!controls.contains(c)) {
                         controls.add(c);
                     }
                 }
@@ -203,9 +225,35 @@ public final class OpBuilder {
             } catch (RuntimeException e) {
                 throw new InvalidArgumentException(def.type() + " op '" + finalName + "': shape inference failed: " + e, e);
             }
+            Shape[] shapes = ctx.shapes();
+            for (Map.Entry<Integer, Shape> r : refinedShapes.entrySet()) {
+                int i = r.getKey();
+                if (i >= shapes.length) {
+                    throw new InvalidArgumentException(def.type() + " op '" + finalName + "' has " + shapes.length
+                            + " outputs; cannot set the shape of output " + i);
+                }
+                if (!shapes[i].isCompatibleWith(r.getValue())) {
+                    throw new InvalidArgumentException(def.type() + " op '" + finalName + "': output " + i + " has shape "
+                            + shapes[i] + ", incompatible with the shape " + r.getValue() + " set for it");
+                }
+                shapes[i] = shapes[i].mergeWith(r.getValue());
+            }
             String dev = device != null ? device : graph.currentDevice();
-            return graph.addOperation(new Resolved(finalName, requested, uniquified, def, inputs, controls, finalAttrs,
-                    ctx.dtypes(), ctx.shapes(), dev));
+            Operation op = graph.addOperation(new Resolved(finalName, requested, uniquified, def, inputs, controls,
+                    finalAttrs, ctx.dtypes(), shapes, dev));
+            if (!ignoreControlScopes) {
+                graph.notifyBuilt(op);
+            }
+            return op;
+        }
+    }
+
+    /** Replaces each non-ref data input by what {@code context} routes it to. */
+    private void route(Graph.BuildContext context) {
+        for (int i = 0; i < inputs.size(); i++) {
+            if (!def.isRefInput(i)) {
+                inputs.set(i, context.route(inputs.get(i)));
+            }
         }
     }
 

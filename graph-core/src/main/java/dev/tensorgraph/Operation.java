@@ -9,15 +9,18 @@ import java.util.Map;
 
 /**
  * A node of a {@link Graph}: an op type, its inputs, control inputs and attributes, and the dtypes and
- * shapes of its outputs inferred when it was added. Immutable once built.
+ * shapes of its outputs inferred when it was added. Immutable once built, with two exceptions that while
+ * loops need, as in TensorFlow: a loop's {@code Merge} gets its back edge from {@code NextIteration} after the
+ * body exists ({@link Graph#setLoopBackEdge}), and loop gradients order ops built later before a
+ * {@code NextIteration} or {@code ControlTrigger} ({@link Graph#addLoopControlInput}).
  */
 public final class Operation {
     private final Graph graph;
     private final int id;
     private final String name;
     private final OpDef def;
-    private final List<Output> inputs;
-    private final List<Operation> controlInputs;
+    private volatile List<Output> inputs;
+    private volatile List<Operation> controlInputs;
     private final Map<String, Object> attrs;
     private final DType[] outputDtypes;
     private final Shape[] outputShapes;
@@ -78,6 +81,20 @@ public final class Operation {
 
     public List<Operation> controlInputs() {
         return controlInputs;
+    }
+
+    /** Replaces input {@code i}; only {@link Graph#setLoopBackEdge} calls it, under the graph's lock. */
+    void replaceInput(int i, Output input) {
+        List<Output> copy = new ArrayList<>(inputs);
+        copy.set(i, input);
+        inputs = List.copyOf(copy);
+    }
+
+    /** Appends a control input; only {@link Graph#addLoopControlInput} calls it, under the graph's lock. */
+    void appendControlInput(Operation control) {
+        List<Operation> copy = new ArrayList<>(controlInputs);
+        copy.add(control);
+        controlInputs = List.copyOf(copy);
     }
 
     public int numOutputs() {

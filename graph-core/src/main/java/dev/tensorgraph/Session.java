@@ -74,6 +74,11 @@ public final class Session implements AutoCloseable {
         }
 
         @Override
+        public long loopIterationLimit() {
+            return options.loopIterationLimit();
+        }
+
+        @Override
         public FileAccessPolicy fileAccess() {
             return fileAccess;
         }

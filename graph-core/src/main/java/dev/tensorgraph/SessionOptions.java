@@ -14,9 +14,11 @@ public final class SessionOptions {
     private final boolean deviceGraphs;
     private final boolean fuseOps;
     private final FileAccessPolicy fileAccess;
+    private final long loopIterationLimit;
 
     private SessionOptions(boolean allowGpu, boolean requireGpu, int gpuIndex, int intraOpThreads, boolean allowTf32,
-                           boolean checkNumerics, boolean deviceGraphs, boolean fuseOps, FileAccessPolicy fileAccess) {
+                           boolean checkNumerics, boolean deviceGraphs, boolean fuseOps, FileAccessPolicy fileAccess,
+                           long loopIterationLimit) {
         this.allowGpu = allowGpu;
         this.requireGpu = requireGpu;
         this.gpuIndex = gpuIndex;
@@ -26,17 +28,18 @@ public final class SessionOptions {
         this.deviceGraphs = deviceGraphs;
         this.fuseOps = fuseOps;
         this.fileAccess = fileAccess;
+        this.loopIterationLimit = loopIterationLimit;
     }
 
     /** GPU 0 when a GPU runtime and device are present, else the CPU; every core for intra-op work. */
     public static SessionOptions defaults() {
         return new SessionOptions(true, false, 0, Runtime.getRuntime().availableProcessors(), false, false, true, true,
-                FileAccessPolicy.none());
+                FileAccessPolicy.none(), Long.MAX_VALUE);
     }
 
     public static SessionOptions cpuOnly() {
         return new SessionOptions(false, false, 0, defaults().intraOpThreads, false, false, true, true,
-                FileAccessPolicy.none());
+                FileAccessPolicy.none(), Long.MAX_VALUE);
     }
 
     /**
@@ -48,7 +51,7 @@ public final class SessionOptions {
             throw new dev.tensorgraph.errors.InvalidArgumentException("GPU index must be >= 0, got " + index);
         }
         return new SessionOptions(true, true, index, defaults().intraOpThreads, false, false, true, true,
-                FileAccessPolicy.none());
+                FileAccessPolicy.none(), Long.MAX_VALUE);
     }
 
     /** Threads one kernel may use (at least 1). */
@@ -57,19 +60,19 @@ public final class SessionOptions {
             throw new dev.tensorgraph.errors.InvalidArgumentException("intraOpThreads must be >= 1, got " + n);
         }
         return new SessionOptions(allowGpu, requireGpu, gpuIndex, n, allowTf32, checkNumerics, deviceGraphs, fuseOps,
-                fileAccess);
+                fileAccess, loopIterationLimit);
     }
 
     /** Lets GPU matrix products and convolutions use TF32 tensor cores (faster, about 10 mantissa bits). */
     public SessionOptions allowTf32(boolean allow) {
         return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allow, checkNumerics, deviceGraphs, fuseOps,
-                fileAccess);
+                fileAccess, loopIterationLimit);
     }
 
     /** Checks every op's floating outputs and fails on the first NaN or infinity, naming the op. */
     public SessionOptions checkNumerics(boolean check) {
         return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, check, deviceGraphs, fuseOps,
-                fileAccess);
+                fileAccess, loopIterationLimit);
     }
 
     /**
@@ -78,7 +81,7 @@ public final class SessionOptions {
      */
     public SessionOptions deviceGraphs(boolean enable) {
         return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, enable, fuseOps,
-                fileAccess);
+                fileAccess, loopIterationLimit);
     }
 
     /**
@@ -88,7 +91,7 @@ public final class SessionOptions {
      */
     public SessionOptions fuseOps(boolean enable) {
         return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, deviceGraphs,
-                enable, fileAccess);
+                enable, fileAccess, loopIterationLimit);
     }
 
     /**
@@ -102,7 +105,24 @@ public final class SessionOptions {
             throw new dev.tensorgraph.errors.InvalidArgumentException("fileAccess: the policy is null");
         }
         return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, deviceGraphs,
-                fuseOps, policy);
+                fuseOps, policy, loopIterationLimit);
+    }
+
+    /**
+     * The most iterations one run of a while loop may take: a loop that would run more fails with an
+     * {@link dev.tensorgraph.errors.OutOfRangeException} naming it, instead of running on. Unlimited by default,
+     * as in TensorFlow; a graph's own {@code maximum_iterations} ends its loop quietly instead.
+     */
+    public SessionOptions loopIterationLimit(long n) {
+        if (n < 1) {
+            throw new dev.tensorgraph.errors.InvalidArgumentException("loopIterationLimit must be >= 1, got " + n);
+        }
+        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, deviceGraphs,
+                fuseOps, fileAccess, n);
+    }
+
+    public long loopIterationLimit() {
+        return loopIterationLimit;
     }
 
     public FileAccessPolicy fileAccess() {

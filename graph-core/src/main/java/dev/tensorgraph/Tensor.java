@@ -13,7 +13,8 @@ import java.util.List;
  * changes. Kernels use {@link #wrap} and {@link #array()} to move data without copying.
  *
  * <p>Storage by dtype: FLOAT32 {@code float[]}, FLOAT64 {@code double[]}, INT32 {@code int[]}, INT64
- * {@code long[]}, BOOL {@code boolean[]}, UINT8 {@code byte[]}, STRING {@code byte[][]}.
+ * {@code long[]}, BOOL {@code boolean[]}, UINT8 {@code byte[]}, STRING {@code byte[][]}, RESOURCE and VARIANT
+ * {@code Object[]} (see {@link DType#isObjectValued()}; {@link #ofObject} and {@link #objectValue()}).
  */
 public final class Tensor {
     private final DType dtype;
@@ -54,7 +55,7 @@ public final class Tensor {
         if (flat == null) {
             throw new InvalidArgumentException("tensor values must not be null");
         }
-        Object copy = flat instanceof byte[][] s ? deepCopy(s) : copyArray(flat);
+        Object copy = flat instanceof byte[][] s ? deepCopy(s) : copyArray(flat); // object elements are shared
         return wrap(dtype, shape, copy);
     }
 
@@ -76,6 +77,17 @@ public final class Tensor {
 
     public static Tensor of(boolean v) {
         return new Tensor(DType.BOOL, Shape.scalar(), new boolean[] {v});
+    }
+
+    /**
+     * A scalar of an object-valued dtype ({@link DType#RESOURCE}, {@link DType#VARIANT}) holding {@code value},
+     * which is shared, not copied.
+     */
+    public static Tensor ofObject(DType dtype, Object value) {
+        if (!dtype.isObjectValued()) {
+            throw new InvalidArgumentException("ofObject needs an object-valued dtype (resource, variant), got " + dtype);
+        }
+        return new Tensor(dtype, Shape.scalar(), new Object[] {value});
     }
 
     /** A scalar string tensor (UTF-8). */
@@ -175,6 +187,7 @@ public final class Tensor {
             case BOOL -> boolean[].class;
             case UINT8 -> byte[].class;
             case STRING -> byte[][].class;
+            case RESOURCE, VARIANT -> Object[].class;
         };
     }
 
@@ -201,6 +214,7 @@ public final class Tensor {
                 Arrays.fill(s, new byte[0]);
                 yield s;
             }
+            case RESOURCE, VARIANT -> new Object[n];
         };
     }
 
@@ -296,6 +310,15 @@ public final class Tensor {
         return r;
     }
 
+    /** The element of a single-element object-valued tensor (a resource handle, a variant value). */
+    public Object objectValue() {
+        requireScalarLike();
+        if (!dtype.isObjectValued()) {
+            throw new InvalidArgumentException("tensor is " + dtype + ", not an object-valued dtype");
+        }
+        return ((Object[]) data)[0];
+    }
+
     /** Any numeric tensor's values widened to double, a convenience for tests and printing. */
     public double[] toDoubles() {
         double[] r = new double[size];
@@ -307,6 +330,7 @@ public final class Tensor {
             case UINT8 -> { byte[] a = (byte[]) data; for (int i = 0; i < size; i++) r[i] = a[i] & 0xff; }
             case BOOL -> { boolean[] a = (boolean[]) data; for (int i = 0; i < size; i++) r[i] = a[i] ? 1 : 0; }
             case STRING -> throw new InvalidArgumentException("a string tensor has no numeric values");
+            case RESOURCE, VARIANT -> throw new InvalidArgumentException("a " + dtype + " tensor has no numeric values");
         }
         return r;
     }
@@ -348,6 +372,9 @@ public final class Tensor {
         StringBuilder b = new StringBuilder("Tensor<").append(dtype).append(shape).append(">");
         if (dtype == DType.STRING) {
             return b.append(Arrays.toString(strings())).toString();
+        }
+        if (dtype.isObjectValued()) {
+            return b.append(Arrays.toString((Object[]) data)).toString();
         }
         double[] v = toDoubles();
         b.append('[');

@@ -93,6 +93,8 @@ public final class Npy {
             case UINT8 -> "|u1";
             case BOOL -> "|b1";
             case STRING -> throw new UnimplementedException("string tensors cannot be written as .npy");
+            case RESOURCE, VARIANT -> throw new UnimplementedException(d + " tensors hold Java objects and cannot be "
+                    + "written as .npy");
         };
     }
 

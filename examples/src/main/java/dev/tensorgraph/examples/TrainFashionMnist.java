@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
 public final class TrainFashionMnist implements Callable<Integer> {
     /** The models {@code --model} offers. */
     enum ModelChoice {
-        CNN, CNN_BN;
+        CNN, CNN_BN, SLIM_CNN;
 
         @Override
         public String toString() {
@@ -69,8 +69,8 @@ public final class TrainFashionMnist implements Callable<Integer> {
     float learningRate = 1e-3f;
 
     @Option(names = "--model", converter = ModelChoice.Converter.class,
-            description = "${COMPLETION-CANDIDATES}: cnn-bn adds batch normalization after the conv "
-                    + "(default ${DEFAULT-VALUE}).")
+            description = "${COMPLETION-CANDIDATES}: cnn-bn adds batch normalization after the conv, slim-cnn "
+                    + "is cnn-bn written with TF-Slim, with weight decay (default ${DEFAULT-VALUE}).")
     ModelChoice model = ModelChoice.CNN;
 
     @Option(names = "--seed", description = "Graph-level random seed (default ${DEFAULT-VALUE}).")
@@ -105,7 +105,9 @@ public final class TrainFashionMnist implements Callable<Integer> {
         OptionChecks.positive(spec, "--learning-rate", learningRate);
         Graph g = new Graph();
         g.setSeed(seed);
-        Model m = CnnModel.build(g, model == ModelChoice.CNN_BN, learningRate, true);
+        Model m = model == ModelChoice.SLIM_CNN
+                ? SlimCnnModel.build(g, learningRate, true, FashionMnist.SIDE, FashionMnist.SIDE, 1, FashionMnist.CLASSES)
+                : CnnModel.build(g, model == ModelChoice.CNN_BN, learningRate, true);
         Tf tf = Tf.of(g);
         Variable globalStep = tf.train.getGlobalStep();
         tf.summary.scalar("loss", m.loss());

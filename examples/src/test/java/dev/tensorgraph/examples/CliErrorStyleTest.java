@@ -61,7 +61,7 @@ class CliErrorStyleTest {
     @Test
     void badOptionValuesAreUsageErrorsThatListTheValidOnes() {
         assertOneErrorLine(tool("train", "--epochs", "1", "--model", "resnet"), 2,
-                "Invalid value for option '--model': expected one of [cnn, cnn-bn] but was 'resnet'");
+                "Invalid value for option '--model': expected one of [cnn, cnn-bn, slim-cnn] but was 'resnet'");
         assertOneErrorLine(tool("train", "--device", "tpu"), 2, "expected one of [cpu, gpu] but was 'tpu'");
         assertOneErrorLine(tool("edge-filter", "--filter", "blur"), 2,
                 "expected one of [laplacian, sobel-x, sobel-y] but was 'blur'");
@@ -77,7 +77,7 @@ class CliErrorStyleTest {
     void choicesAreReadInAnyCaseAndListedInTheHelp() {
         Run help = tool("train", "--help");
         assertEquals(0, help.exitCode());
-        assertTrue(help.out().contains("cnn, cnn-bn"), help.out());
+        assertTrue(help.out().contains("cnn, cnn-bn, slim-cnn"), help.out());
         assertTrue(help.out().contains("cpu, gpu"), help.out());
         assertTrue(help.out().contains("--stacktrace"), help.out());
         Run edges = tool("edge-filter", "--filter", "SOBEL-X", "--out", dir.toString());

@@ -32,7 +32,12 @@ class ProgressFramesTest {
                 // With a pause the periodic refresh draws the final state before close draws it again.
                 Thread.sleep(pause);
             }
+            // The library may finish the line on its refresh thread just after close() returns.
             String text = bytes.toString(StandardCharsets.UTF_8);
+            for (int waited = 0; waited < 2000 && !text.endsWith(System.lineSeparator()); waited += 10) {
+                Thread.sleep(10);
+                text = bytes.toString(StandardCharsets.UTF_8);
+            }
             assertEquals(1, frames(text, "5/5"), text.replace("\r", "<CR>"));
             assertTrue(text.endsWith(System.lineSeparator()), "the bar ends its line");
         }

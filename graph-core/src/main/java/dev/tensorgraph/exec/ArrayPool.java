@@ -33,7 +33,7 @@ final class ArrayPool {
     }
 
     void give(DType dtype, Object array, int length) {
-        if (dtype == DType.STRING) {
+        if (dtype == DType.STRING || dtype.isObjectValued()) {
             return;
         }
         long bytes = (long) length * dtype.byteSize();

@@ -111,7 +111,7 @@ final class CaptureSpec {
         return false;
     }
 
-    private static CaptureSpec notCapturable(String why) {
+    static CaptureSpec notCapturable(String why) {
         return new CaptureSpec(false, why, new int[0], 0, 0, new int[0]);
     }
 

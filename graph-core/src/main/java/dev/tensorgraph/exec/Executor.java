@@ -43,6 +43,11 @@ public final class Executor implements KernelContext {
 
         /** The files this run's ops may touch. */
         FileAccessPolicy fileAccess();
+
+        /** The most iterations one run of a while loop may take before the run fails (see SessionOptions). */
+        default long loopIterationLimit() {
+            return Long.MAX_VALUE;
+        }
     }
 
     private final Plan plan;
@@ -53,9 +58,12 @@ public final class Executor implements KernelContext {
     private List<DeviceTensor> releaseAtEnd;
     private final boolean[] deadSlots;
     private final boolean[] deadSteps;
-    private final IdentityHashMap<Object, int[]> pooled = new IdentityHashMap<>();
+    /** Reference counts of this run's pooled arrays and device buffers: how many slots hold each. */
+    private final IdentityHashMap<Object, int[]> pooled;
     private ArrayPool pool;
     private Step current;
+    /** The run of the session's plan that this one (a loop iteration) is part of, or this. */
+    private final Executor root;
 
     private final boolean checkNumerics;
     private final boolean profiled;
@@ -70,6 +78,24 @@ public final class Executor implements KernelContext {
         this.deadSlots = plan.hasDeadness ? new boolean[plan.numSlots] : null;
         this.deadSteps = plan.hasDeadness ? new boolean[plan.steps.length] : null;
         this.profiled = StepProfile.ENABLED && plan.runsStarted.incrementAndGet() > StepProfile.SKIPPED_RUNS;
+        this.pooled = new IdentityHashMap<>();
+        this.root = this;
+    }
+
+    /** A run of a loop's iteration plan inside {@code outer}'s run, sharing its buffers and reference counts. */
+    private Executor(Plan plan, Executor outer) {
+        this.plan = plan;
+        this.session = outer.session;
+        this.checkNumerics = outer.checkNumerics;
+        this.values = new Tensor[plan.numSlots];
+        this.device = plan.device;
+        this.deviceValues = plan.usesDevice ? new DeviceTensor[plan.numSlots] : null;
+        this.deadSlots = new boolean[plan.numSlots];
+        this.deadSteps = new boolean[plan.steps.length];
+        this.profiled = outer.profiled;
+        this.pooled = outer.pooled;
+        this.pool = outer.pool;
+        this.root = outer.root;
     }
 
     /** Runs {@code plan} with {@code feeds} (already validated) and returns the fetched tensors. */
@@ -229,6 +255,100 @@ public final class Executor implements KernelContext {
         }
     }
 
+    // ---- runs of a loop's iteration plan (see LoopKernel) ----
+
+    Executor subRun(Plan iteration) {
+        return new Executor(iteration, this);
+    }
+
+    long loopIterationLimit() {
+        return session.loopIterationLimit();
+    }
+
+    void runAll() {
+        runSteps(0, plan.steps.length);
+    }
+
+    /** The value in {@code slot}: a host {@link Tensor}, a {@link DeviceTensor}, or null. */
+    Object value(int slot) {
+        return deviceValues != null && plan.slotOnDevice[slot] ? deviceValues[slot] : values[slot];
+    }
+
+    boolean isDead(int slot) {
+        return deadSlots != null && deadSlots[slot];
+    }
+
+    /** Puts input {@code i} of {@code outer}'s current step into {@code slot}. */
+    void putInput(int slot, Executor outer, int i) {
+        put(slot, outer.value(outer.current.inputs[i]));
+    }
+
+    /**
+     * Puts {@code v} (a host tensor or a device tensor, as the slot is) into {@code slot}, counting it before
+     * releasing what the slot held, so that a value may replace itself.
+     */
+    void put(int slot, Object v) {
+        boolean onDevice = deviceValues != null && plan.slotOnDevice[slot];
+        if (onDevice != v instanceof DeviceTensor) {
+            throw new InternalException("a " + (onDevice ? "host" : "device") + " value was given for "
+                    + (onDevice ? "device" : "host") + " slot " + slot + " of a loop iteration");
+        }
+        count(v instanceof DeviceTensor d ? d.buffer() : ((Tensor) v).array());
+        release(slot);
+        if (v instanceof DeviceTensor d) {
+            deviceValues[slot] = d;
+        } else {
+            values[slot] = (Tensor) v;
+        }
+        deadSlots[slot] = false;
+    }
+
+    void markDead(int slot) {
+        deadSlots[slot] = true;
+    }
+
+    /** Releases {@code slot}'s value and forgets that it was dead. */
+    void clear(int slot) {
+        release(slot);
+        deadSlots[slot] = false;
+    }
+
+    /** Forgets which steps and slots were dead, except the dead ones among {@code keep}. */
+    void resetDeadness(int[] keep) {
+        boolean[] kept = new boolean[keep.length];
+        for (int i = 0; i < keep.length; i++) {
+            kept[i] = deadSlots[keep[i]];
+        }
+        Arrays.fill(deadSlots, false);
+        Arrays.fill(deadSteps, false);
+        for (int i = 0; i < keep.length; i++) {
+            deadSlots[keep[i]] = kept[i];
+        }
+    }
+
+    /** Releases every value still held (at the end of a loop, or when it fails). */
+    void releaseAll() {
+        for (int slot = 0; slot < values.length; slot++) {
+            release(slot);
+        }
+    }
+
+    /** Sets output {@code i} of the current step to {@code v}, a host tensor or a device tensor. */
+    void setOutputValue(int i, Object v) {
+        if (v instanceof DeviceTensor d) {
+            setOutput(i, d);
+        } else {
+            setOutput(i, (Tensor) v);
+        }
+    }
+
+    private void count(Object arrayOrBuffer) {
+        int[] c = pooled.get(arrayOrBuffer);
+        if (c != null) {
+            c[0]++;
+        }
+    }
+
     private void runSteps(int from, int to) {
         Step[] steps = plan.steps;
         for (int s = from; s < to; s++) {
@@ -263,7 +383,7 @@ public final class Executor implements KernelContext {
         long started = profiled ? System.nanoTime() : 0;
         try {
             st.kernel.compute(this);
-            if (profiled) {
+            if (profiled && st.kind != Step.Kind.LOOP) {
                 if (st.onDevice) {
                     device.synchronize();
                 }
@@ -290,8 +410,16 @@ public final class Executor implements KernelContext {
     }
 
     private boolean isDead(Step st) {
+        if (st.ignoresDeadness) {
+            return false;
+        }
         for (int c : st.controlSteps) {
             if (deadSteps[c]) {
+                return true;
+            }
+        }
+        for (int s : st.controlDeadSlots) {
+            if (deadSlots[s]) {
                 return true;
             }
         }
@@ -442,6 +570,10 @@ public final class Executor implements KernelContext {
 
     @Override
     public void releaseAfterRun(DeviceTensor t) {
+        if (root != this) {
+            root.releaseAfterRun(t);
+            return;
+        }
         if (releaseAtEnd == null) {
             releaseAtEnd = new ArrayList<>();
         }
@@ -504,6 +636,7 @@ public final class Executor implements KernelContext {
             case BOOL -> Arrays.fill((boolean[]) a, false);
             case UINT8 -> Arrays.fill((byte[]) a, (byte) 0);
             case STRING -> Arrays.fill((byte[][]) a, new byte[0]);
+            case RESOURCE, VARIANT -> Arrays.fill((Object[]) a, null);
         }
         return t;
     }

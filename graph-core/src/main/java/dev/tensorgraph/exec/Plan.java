@@ -52,6 +52,9 @@ public final class Plan implements AutoCloseable {
         for (Step s : steps) {
             any |= s.onDevice;
         }
+        for (boolean d : slotOnDevice) {
+            any |= d; // a loop's iteration may only hand device values on
+        }
         this.usesDevice = any;
         this.capture = capture;
         this.recorder = recorder;
@@ -62,9 +65,12 @@ public final class Plan implements AutoCloseable {
         return steps.length;
     }
 
-    /** Names of the ops in the order they run (copies appear as their description). */
+    /** Names of the ops in the order they run (copies appear as their description; a loop as its ops). */
     public List<String> opNames() {
-        return java.util.Arrays.stream(steps).flatMap(s -> s.kind != Step.Kind.OP ? java.util.stream.Stream.of(s.description)
+        return java.util.Arrays.stream(steps).flatMap(s -> s.kind == Step.Kind.LOOP
+                ? java.util.stream.Stream.concat(java.util.stream.Stream.of(s.description),
+                        s.loop.iteration.opNames().stream())
+                : s.kind != Step.Kind.OP ? java.util.stream.Stream.of(s.description)
                 : s.fusedConsumer == null ? java.util.stream.Stream.of(s.op.name())
                 : java.util.stream.Stream.of(s.op.name(), s.fusedConsumer.name())).toList();
     }
@@ -75,6 +81,11 @@ public final class Plan implements AutoCloseable {
      */
     public List<String> describe() {
         return java.util.Arrays.stream(steps).flatMap(s -> {
+            if (s.kind == Step.Kind.LOOP) {
+                return java.util.stream.Stream.concat(java.util.stream.Stream.of(s.description
+                        + " @ CPU, iterations one after another; each iteration runs:"),
+                        s.loop.iteration.describe().stream().map(l -> "  | " + l));
+            }
             if (s.kind != Step.Kind.OP) {
                 return java.util.stream.Stream.of(s.description);
             }

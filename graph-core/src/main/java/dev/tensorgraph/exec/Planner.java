@@ -48,39 +48,68 @@ public final class Planner {
     public static Plan build(List<Output> feeds, List<Output> fetches, List<Operation> targets,
                              Function<String, VariableSlot> variables, DeviceContext device, boolean recordDeviceWork,
                              boolean fuseOps) {
+        PlanScope root = PlanScope.root(feeds, fetches, targets);
         PlanRewriter.Rewritten r = fuseOps && device == null
-                ? PlanRewrites.apply(feeds, fetches, targets, prune(new HashSet<>(feeds), fetches, targets)) : null;
+                ? PlanRewrites.apply(feeds, fetches, targets,
+                        prune(new HashSet<>(feeds), fetches, targets, root.boundary(), root.within()))
+                : null;
         if (r != null) {
-            return build(r.feeds(), r.fetches(), r.targets(), variables, device, recordDeviceWork, true, feeds);
+            return compile(PlanScope.root(r.feeds(), r.fetches(), r.targets()), variables, device, recordDeviceWork,
+                    true, feeds);
         }
-        return build(feeds, fetches, targets, variables, device, recordDeviceWork, fuseOps, feeds);
+        return compile(root, variables, device, recordDeviceWork, fuseOps, feeds);
     }
 
-    /** The plan of the given graph's ops, its feed slots keyed by {@code feedKeys} (the caller's feeds, same order). */
-    private static Plan build(List<Output> feeds, List<Output> fetches, List<Operation> targets,
-                              Function<String, VariableSlot> variables, DeviceContext device, boolean recordDeviceWork,
-                              boolean fuseOps, List<Output> feedKeys) {
+    /** Compiles one scope: a session's run, or one iteration of a while loop (see {@link LoopUnit}). */
+    static Plan compile(PlanScope scope, Function<String, VariableSlot> variables, DeviceContext device,
+                        boolean recordDeviceWork, boolean fuseOps) {
+        return compile(scope, variables, device, recordDeviceWork, fuseOps, scope.feeds());
+    }
+
+    /** As above, the plan's feed slots keyed by {@code feedKeys} (the caller's feeds, in the scope's order). */
+    private static Plan compile(PlanScope scope, Function<String, VariableSlot> variables, DeviceContext device,
+                                boolean recordDeviceWork, boolean fuseOps, List<Output> feedKeys) {
+        List<Output> feeds = scope.feeds();
+        List<Output> fetches = scope.fetches();
         Set<Output> fed = new HashSet<>(feeds);
-        List<Operation> order = prune(fed, fetches, targets);
-        Placement placement = device == null || order.isEmpty() ? Placement.cpuOnly()
-                : Placement.forDevice(device.deviceType(), order.get(0).graph());
+        List<Operation> pruned = prune(fed, fetches, scope.targets(), scope.boundary(), scope.within());
+        Placement placement = device == null || pruned.isEmpty() ? Placement.cpuOnly()
+                : Placement.forDevice(device.deviceType(), pruned.get(0).graph());
+        LoopFrames loops = LoopFrames.analyze(pruned, scope, new LoopRoles(placement::role));
+        List<Operation> order = loops == null ? pruned : loops.order();
         Builder b = new Builder(device);
 
         Map<Output, Integer> slotOf = new HashMap<>();
         Map<Output, Integer> feedSlots = new HashMap<>();
         for (int i = 0; i < feeds.size(); i++) {
-            int slot = b.newSlot(false);
+            int slot = b.newSlot(scope.feedOnDevice()[i]);
             feedSlots.put(feedKeys.get(i), slot);
             slotOf.put(feeds.get(i), slot);
         }
+        // Reads by ops inside loops count too: a value a loop reads must not be fused away.
         Map<Operation, OpFusion.Pair> fusible = fuseOps
-                ? OpFusion.candidates(order, fed, fetches, placement.fusionPatterns()) : Map.of();
+                ? OpFusion.candidates(pruned, fed, fetches, placement.fusionPatterns()) : Map.of();
+        if (loops != null && !fusible.isEmpty()) {
+            Set<Operation> inOrder = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            inOrder.addAll(order);
+            fusible = new IdentityHashMap<>(fusible);
+            fusible.values().removeIf(pair -> !inOrder.contains(pair.producer()) || !inOrder.contains(pair.consumer()));
+        }
         Set<Operation> absorbed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         Placement.Placed[] placed = new Placement.Placed[order.size()];
         OpFusion.Pair[] fusedAt = new OpFusion.Pair[order.size()];
+        LoopStepBuilder[] loopAt = new LoopStepBuilder[order.size()];
         for (int s = 0; s < order.size(); s++) {
             Operation op = order.get(s);
             if (absorbed.contains(op)) {
+                continue;
+            }
+            LoopUnit unit = loops == null ? null : loops.unitAt(op);
+            if (unit != null) {
+                loopAt[s] = new LoopStepBuilder(unit, slotOf, b.slotOnDevice, variables, device, fuseOps);
+                for (int i = 0; i < unit.exits.size(); i++) {
+                    slotOf.put(unit.exits.get(i).output(0), b.newSlot(loopAt[s].exitOnDevice(i)));
+                }
                 continue;
             }
             placed[s] = placement.place(op, i -> {
@@ -104,9 +133,27 @@ public final class Planner {
 
         IdentityHashMap<Operation, Step> stepOf = new IdentityHashMap<>();
         List<VariableSlot> planVariables = new ArrayList<>();
-        boolean deadness = false;
+        // Loops decide deadness too: a loop's values are dead when it is (inside an untaken cond branch).
+        boolean deadness = !scope.isRoot() || loops != null;
+        String loopReason = null;
         for (int s = 0; s < order.size(); s++) {
             Operation op = order.get(s);
+            if (loopAt[s] != null) {
+                List<Output> external = loopAt[s].unit.externalInputs();
+                int[] in = new int[external.size()];
+                for (int i = 0; i < in.length; i++) {
+                    int slot = slotOf.get(external.get(i));
+                    in[i] = b.locate(slot, loopAt[s].externalOnDevice(i), external.get(i), feedSlots.containsValue(slot));
+                }
+                Step step = loopAt[s].step(in, slotOf);
+                for (Operation x : loopAt[s].unit.exits) {
+                    stepOf.put(x, step);
+                }
+                b.body.add(step);
+                loopReason = loopReason != null ? loopReason : "while loop '" + loopAt[s].unit.frameName
+                        + "' runs a number of iterations that depends on data";
+                continue;
+            }
             Placement.Placed p = placed[s];
             if (p == null) {
                 continue;
@@ -118,11 +165,12 @@ public final class Planner {
                 Output src = op.input(i);
                 int slot = slotOf.get(src);
                 if (op.def().isRefInput(i)) {
-                    if (!placement.isVariable(src.op())) {
+                    Operation variable = variableBehind(src, placement);
+                    if (variable == null) {
                         throw new InvalidArgumentException("input " + i + " of " + op.type() + " op '" + op.name()
                                 + "' must be a variable, but comes from " + src.op().type() + " op '" + src.op().name() + "'");
                     }
-                    refs[i] = variables.apply(src.op().name());
+                    refs[i] = variables.apply(variable.name());
                 }
                 boolean wantDevice = p.onDevice() && !p.factory().inputOnHost(op, i);
                 in[i] = b.locate(slot, wantDevice, src, feedSlots.containsValue(slot));
@@ -144,7 +192,7 @@ public final class Planner {
             deadness |= merges || role == KernelFactory.Role.MARKS_OUTPUTS_DEAD;
             Step step = pair != null
                     ? Step.fused(op, pair.consumer(), p.kernel(), p.factory(), p.onDevice(), in, out, controls)
-                    : new Step(op, p.kernel(), p.factory(), p.onDevice(), in, out, controls, refs, own, merges);
+                    : new Step(op, p.kernel(), p.factory(), p.onDevice(), in, out, controls, refs, own, role);
             stepOf.put(op, step);
             if (pair != null) {
                 stepOf.put(pair.consumer(), step);
@@ -155,7 +203,7 @@ public final class Planner {
         int[] fetchSlots = new int[fetches.size()];
         for (int i = 0; i < fetchSlots.length; i++) {
             Output f = fetches.get(i);
-            fetchSlots[i] = b.fetch(slotOf.get(f), f);
+            fetchSlots[i] = b.fetch(slotOf.get(f), f, scope.fetchOnDevice()[i]);
         }
 
         Step[] steps = b.steps();
@@ -164,11 +212,8 @@ public final class Planner {
             index.put(steps[i], i);
         }
         for (Step st : steps) {
-            if (st.kind == Step.Kind.OP) {
-                List<Operation> cs = st.op.controlInputs();
-                for (int i = 0; i < cs.size(); i++) {
-                    st.controlSteps[i] = index.get(stepOf.get(cs.get(i)));
-                }
+            if (st.kind != Step.Kind.UPLOAD && st.kind != Step.Kind.DOWNLOAD) {
+                mapControls(st, stepOf, index, slotOf);
             }
         }
         boolean[] pinned = new boolean[b.numSlots()];
@@ -179,12 +224,15 @@ public final class Planner {
             pinned[slot] = true;
         }
         assignReleasePoints(steps, b.numSlots(), pinned);
-        CaptureSpec capture = device != null && recordDeviceWork && device.supportsCapture()
+        CaptureSpec capture = device != null && recordDeviceWork && device.supportsCapture() && scope.isRoot()
                 ? CaptureSpec.analyze(steps, b.prefix.size(), b.suffix.size(), fetchSlots, feedSlots, b.onDevice())
                 : CaptureSpec.NONE;
+        if (loopReason != null && capture.capturable) {
+            capture = CaptureSpec.notCapturable(loopReason);
+        }
         if (b.copies > 0 && LOG.isDebugEnabled()) {
             for (Step st : steps) {
-                if (st.kind != Step.Kind.OP) {
+                if (st.kind == Step.Kind.UPLOAD || st.kind == Step.Kind.DOWNLOAD) {
                     LOG.debug("plan step: {}", st.description);
                 }
             }
@@ -192,6 +240,44 @@ public final class Planner {
         RunRecorder recorder = capture.capturable ? device.newRecorder() : null;
         return new Plan(steps, b.numSlots(), feedSlots, List.copyOf(feedKeys), fetchSlots,
                 planVariables.toArray(new VariableSlot[0]), deadness, device, b.onDevice(), capture, recorder);
+    }
+
+    /**
+     * Resolves a step's control inputs to step indices. A control input on an op the scope's caller stands in
+     * for (a loop's Merge or Enter) makes the step dead exactly when that op's value is.
+     */
+    private static void mapControls(Step st, IdentityHashMap<Operation, Step> stepOf, IdentityHashMap<Step, Integer> index,
+                                    Map<Output, Integer> slotOf) {
+        List<Operation> cs = st.controlOps;
+        List<Integer> steps = new ArrayList<>(cs.size());
+        List<Integer> deadSlots = new ArrayList<>();
+        for (Operation c : cs) {
+            Step cst = stepOf.get(c);
+            if (cst != null) {
+                steps.add(index.get(cst));
+            } else if (c.numOutputs() > 0 && slotOf.containsKey(c.output(0))) {
+                deadSlots.add(slotOf.get(c.output(0)));
+            }
+        }
+        st.controlSteps = steps.stream().mapToInt(Integer::intValue).toArray();
+        st.controlDeadSlots = deadSlots.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * The variable op a ref input reads: its producer, or the variable behind ops that pass a reference on
+     * (ops that declare {@link dev.tensorgraph.op.OpDef#forwardsRef}, such as RefSwitch and RefIdentity, and ops
+     * that take input 0 by reference, such as a loop's RefEnter or Assign); null when a ref input does not come
+     * from a variable.
+     */
+    static Operation variableBehind(Output ref, Placement placement) {
+        Operation op = ref.op();
+        for (int hops = 0; hops < 1000 && !placement.isVariable(op); hops++) {
+            if (op.numInputs() == 0 || !(op.def().forwardsRef() || op.def().isRefInput(0))) {
+                return null;
+            }
+            op = op.input(0).op();
+        }
+        return placement.isVariable(op) ? op : null;
     }
 
     /** Accumulates slots and steps: feed uploads first, then ops with the copies they need, then downloads of fetches. */
@@ -243,20 +329,23 @@ public final class Planner {
             return to;
         }
 
-        /** The host slot a fetch reads, adding a download at the end for a device value. */
-        int fetch(int slot, Output value) {
-            if (!slotOnDevice.get(slot)) {
+        /**
+         * The slot a fetch reads, where {@code wantDevice} asks for it (null: where it is), adding a copy at the
+         * end when it is on the other side.
+         */
+        int fetch(int slot, Output value, Boolean wantDevice) {
+            if (wantDevice == null || slotOnDevice.get(slot) == wantDevice) {
                 return slot;
             }
-            long key = ((long) slot << 1);
+            long key = ((long) slot << 1) | (wantDevice ? 1 : 0);
             Integer existing = copyOf.get(key);
             if (existing != null) {
                 return existing;
             }
-            int to = newSlot(false);
+            int to = newSlot(wantDevice);
             copyOf.put(key, to);
             copies++;
-            suffix.add(Step.copy(false, value.op(), value.name(), device.name(), slot, to));
+            suffix.add(Step.copy(wantDevice, value.op(), value.name(), device.name(), slot, to));
             return to;
         }
 
@@ -269,8 +358,12 @@ public final class Planner {
         }
     }
 
-    /** Ops the fetches and targets need, in creation (hence topological) order; fed tensors cut the walk. */
-    private static List<Operation> prune(Set<Output> fed, List<Output> fetches, List<Operation> targets) {
+    /**
+     * Ops the fetches and targets need, in creation order (topological but for loops); fed tensors, the ops
+     * the scope's caller stands in for and, in a loop's iteration, the loop's edge cut the walk.
+     */
+    private static List<Operation> prune(Set<Output> fed, List<Output> fetches, List<Operation> targets,
+                                         Set<Operation> boundary, Set<Operation> within) {
         Set<Operation> needed = new HashSet<>();
         ArrayDeque<Operation> stack = new ArrayDeque<>();
         for (Output f : fetches) {
@@ -283,7 +376,7 @@ public final class Planner {
         }
         while (!stack.isEmpty()) {
             Operation op = stack.pop();
-            if (!needed.add(op)) {
+            if (boundary.contains(op) || (within != null && !within.contains(op)) || !needed.add(op)) {
                 continue;
             }
             for (Output in : op.inputs()) {

@@ -5,9 +5,12 @@ import dev.tensorgraph.kernel.Kernel;
 import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.VariableSlot;
 
-/** One op of a plan, or a copy between host and device, with everything its run needs resolved to indices. */
+/**
+ * One op of a plan, a copy between host and device, or a whole while loop, with everything its run needs
+ * resolved to indices.
+ */
 final class Step {
-    enum Kind { OP, UPLOAD, DOWNLOAD }
+    enum Kind { OP, UPLOAD, DOWNLOAD, LOOP }
 
     final Kind kind;
     /** The op run, or for a copy the op that produced the copied value. */
@@ -23,22 +26,30 @@ final class Step {
     final int[] outputs;
     /** Slots whose last reader is this step, to release after it runs. */
     int[] releaseAfter;
-    /** Step indices of control inputs, consulted only to propagate deadness. */
-    final int[] controlSteps;
+    /** The ops this step waits for (an op's control inputs; a loop's control inputs from outside it). */
+    final java.util.List<Operation> controlOps;
+    /** Step indices of control inputs, consulted only to propagate deadness; set once all steps exist. */
+    int[] controlSteps;
+    /** Slots of values the scope's caller gives (a loop's Merge values) whose deadness this step's waits on. */
+    int[] controlDeadSlots = new int[0];
     /** Variable slot per input (null where the input is not a ref), and the op's own slot for variable ops. */
     final VariableSlot[] refSlots;
     final VariableSlot ownVariable;
     /** Runs when any input is live rather than skipped when one is dead (see {@link KernelFactory.Role}). */
     final boolean isMerge;
+    /** Runs, its outputs live, even when what it waits for is dead (see {@link KernelFactory.Role}). */
+    final boolean ignoresDeadness;
+    /** The loop a LOOP step runs, else null. */
+    final LoopKernel loop;
     /** The second op of a fused step (see {@link OpFusion}), or null. */
     final Operation fusedConsumer;
     /** What profiles call this step's work: the op type, or both types of a fused step. */
     final String profileName;
 
     Step(Operation op, Kernel kernel, KernelFactory factory, boolean onDevice, int[] inputs, int[] outputs,
-         int[] controlSteps, VariableSlot[] refSlots, VariableSlot ownVariable, boolean isMerge) {
+         int[] controlSteps, VariableSlot[] refSlots, VariableSlot ownVariable, KernelFactory.Role role) {
         this(Kind.OP, op, op.name() + " (" + op.type() + ")", kernel, factory, onDevice, inputs, outputs,
-                controlSteps, refSlots, ownVariable, isMerge, null);
+                controlSteps, refSlots, ownVariable, role, null);
     }
 
     /** One step running {@code producer} and {@code consumer} with one kernel; inputs are the producer's. */
@@ -46,12 +57,20 @@ final class Step {
                       int[] inputs, int[] outputs, int[] controlSteps) {
         return new Step(Kind.OP, producer, producer.name() + " (" + producer.type() + ") fused with " + consumer.name()
                 + " (" + consumer.type() + ")", kernel, factory, onDevice, inputs, outputs, controlSteps,
-                new VariableSlot[inputs.length], null, false, consumer);
+                new VariableSlot[inputs.length], null, KernelFactory.Role.ORDINARY, consumer);
     }
 
     private Step(Kind kind, Operation op, String description, Kernel kernel, KernelFactory factory, boolean onDevice,
                  int[] inputs, int[] outputs, int[] controlSteps, VariableSlot[] refSlots, VariableSlot ownVariable,
-                 boolean isMerge, Operation fusedConsumer) {
+                 KernelFactory.Role role, Operation fusedConsumer) {
+        this(kind, op, description, kernel, factory, onDevice, inputs, outputs, controlSteps, refSlots, ownVariable,
+                role, fusedConsumer, kind == Kind.OP ? op.controlInputs() : java.util.List.of(), null);
+    }
+
+    private Step(Kind kind, Operation op, String description, Kernel kernel, KernelFactory factory, boolean onDevice,
+                 int[] inputs, int[] outputs, int[] controlSteps, VariableSlot[] refSlots, VariableSlot ownVariable,
+                 KernelFactory.Role role, Operation fusedConsumer, java.util.List<Operation> controlOps,
+                 LoopKernel loop) {
         this.kind = kind;
         this.op = op;
         this.description = description;
@@ -63,9 +82,23 @@ final class Step {
         this.controlSteps = controlSteps;
         this.refSlots = refSlots;
         this.ownVariable = ownVariable;
-        this.isMerge = isMerge;
+        this.isMerge = role == KernelFactory.Role.RUNS_ON_ANY_LIVE_INPUT;
+        this.ignoresDeadness = role == KernelFactory.Role.IGNORES_DEADNESS;
+        this.controlOps = controlOps;
+        this.loop = loop;
         this.fusedConsumer = fusedConsumer;
         this.profileName = fusedConsumer == null ? op.type() : op.type() + "+" + fusedConsumer.type();
+    }
+
+    /**
+     * A whole while loop as one step: {@code inputs} are the values it reads from outside, {@code outputs} its
+     * Exit values; {@code representative} is one of its Exit ops, for errors.
+     */
+    static Step loop(Operation representative, LoopKernel loop, int[] inputs, int[] outputs,
+                     java.util.List<Operation> externalControls) {
+        return new Step(Kind.LOOP, representative, "while loop '" + loop.frameName() + "'", loop, null, false, inputs,
+                outputs, new int[externalControls.size()], new VariableSlot[inputs.length], null,
+                KernelFactory.Role.ORDINARY, null, externalControls, loop);
     }
 
     /** A copy of slot {@code from} into slot {@code to}, to the device ({@code upload}) or back to the host. */
@@ -73,6 +106,6 @@ final class Step {
         String what = upload ? "copy '" + tensorName + "' to " + deviceName : "copy '" + tensorName + "' from " + deviceName;
         return new Step(upload ? Kind.UPLOAD : Kind.DOWNLOAD, producer, what,
                 upload ? CopyKernels.UPLOAD : CopyKernels.DOWNLOAD, null, true, new int[] {from}, new int[] {to},
-                new int[0], new VariableSlot[1], null, false, null);
+                new int[0], new VariableSlot[1], null, KernelFactory.Role.ORDINARY, null);
     }
 }

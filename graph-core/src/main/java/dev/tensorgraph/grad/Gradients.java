@@ -35,6 +35,7 @@ public final class Gradients {
     private List<Output> gradYs;
     private List<Output> stopGradients = List.of();
     private boolean unconnectedZeros;
+    private boolean gateGradients;
     private String scopeName = "gradients";
     private final GradientSupport support = ServiceProviders.one(GradientSupport.class);
 
@@ -68,6 +69,16 @@ public final class Gradients {
         return this;
     }
 
+    /**
+     * TensorFlow's {@code gate_gradients}: the gradients an op's gradient function returns for its inputs pass
+     * through TensorFlow's {@code tuple} ({@link GradientSupport#tuple}, under {@code <op>_grad/tuple}) when there are several, so none is used before
+     * all are computed. Off by default, as in {@code tf.gradients}; optimizers turn it on (GATE_OP).
+     */
+    public Gradients gateGradients(boolean gate) {
+        this.gateGradients = gate;
+        return this;
+    }
+
     public Gradients name(String name) {
         this.scopeName = name;
         return this;
@@ -86,16 +97,6 @@ public final class Gradients {
         List<Operation> ops = g.operations();
         int n = ops.size();
         boolean[] between = findBetween(ops, n);
-        int[] pending = new int[n];
-        for (Operation op : ops) {
-            if (between[op.id()]) {
-                for (Output in : op.inputs()) {
-                    if (between[in.op().id()]) {
-                        pending[in.op().id()]++;
-                    }
-                }
-            }
-        }
         Set<Operation> stopOps = new HashSet<>();
         for (Output s : stopGradients) {
             stopOps.add(s.op());
@@ -111,34 +112,73 @@ public final class Gradients {
                 } else if (gy.dtype() != y.dtype() || !gy.shape().isCompatibleWith(y.shape())) {
                     throw new InvalidArgumentException("gradients: gradYs[" + i + "] is " + gy.dtype() + gy.shape()
                             + " but y '" + y.name() + "' is " + y.dtype() + y.shape());
+                } else {
+                    // As TensorFlow: a given gradient enters under this call's name scope, which tensor array
+                    // gradients use to tell gradient computations apart.
+                    gy = support.identity(g, gy, "grad_ys_" + i);
                 }
                 grads.computeIfAbsent(y, k -> new ArrayList<>()).add(gy);
             }
+            LoopGradientState loops = beginLoops(g, ops, between);
+            int[] pending = new int[n];
+            for (Operation op : ops) {
+                if (between[op.id()]) {
+                    for (Output in : op.inputs()) {
+                        if (between[in.op().id()]) {
+                            pending[in.op().id()]++;
+                        }
+                    }
+                }
+            }
             ArrayDeque<Operation> ready = new ArrayDeque<>();
             Set<Operation> queued = new HashSet<>();
+            Set<Operation> yOps = new HashSet<>();
             for (Output y : ys) {
                 Operation op = y.op();
+                yOps.add(op);
                 if (between[op.id()] && pending[op.id()] == 0 && queued.add(op)) {
                     ready.add(op);
                 }
             }
+            LoopGradientState.Grads view = loops == null ? null : gradsView(grads, pending);
+            if (loops != null) {
+                for (Output exit : loops.unusedExits(yOps, view)) {
+                    if (exit.dtype().isFloating()) {
+                        grads.computeIfAbsent(exit, k -> new ArrayList<>()).add(loops.zerosLikeForExit(exit));
+                    }
+                    ready.add(exit.op());
+                }
+            }
             while (!ready.isEmpty()) {
                 Operation op = ready.poll();
-                List<Output> inGrads = backprop(g, op, grads, between, stopOps);
+                List<Output> inGrads = backprop(g, op, grads, between, stopOps, loops);
                 for (int i = 0; i < op.numInputs(); i++) {
                     Output in = op.input(i);
                     int pid = in.op().id();
-                    if (!between[pid]) {
+                    if (pid >= n || !between[pid]) {
                         continue;
                     }
                     Output gi = inGrads == null ? null : inGrads.get(i);
                     if (gi != null && in.dtype().isFloating()) {
                         grads.computeIfAbsent(in, k -> new ArrayList<>()).add(gi);
                     }
-                    if (--pending[pid] == 0 && queued.add(in.op())) {
-                        ready.add(in.op());
+                    pending[pid]--;
+                    if (loops == null) {
+                        if (pending[pid] == 0 && queued.add(in.op())) {
+                            ready.add(in.op());
+                        }
+                    } else if (pending[pid] == 0 || (pending[pid] > 0 && loops.isLoopSwitch(in.op()))) {
+                        // A loop's Switch is differentiated twice: once its Exit has a gradient, once its body has.
+                        if (loops.isLoopExit(in.op())) {
+                            ready.addAll(loops.exitReady(in.op(), view));
+                        } else {
+                            ready.add(in.op());
+                        }
                     }
                 }
+            }
+            if (loops != null) {
+                loops.finish();
             }
             List<Output> result = new ArrayList<>(xs.size());
             for (Output x : xs) {
@@ -152,21 +192,101 @@ public final class Gradients {
         }
     }
 
+    /** The loop state from the library that builds loops, or null when no op between xs and ys is a loop Exit. */
+    private static LoopGradientState beginLoops(Graph g, List<Operation> ops, boolean[] between) {
+        List<Operation> betweenOps = new ArrayList<>();
+        boolean anyExit = false;
+        for (Operation op : ops) {
+            if (between[op.id()]) {
+                betweenOps.add(op);
+                anyExit |= op.def().loopRole() == dev.tensorgraph.op.OpDef.LoopRole.EXIT;
+            }
+        }
+        if (!anyExit) {
+            return null;
+        }
+        for (LoopGradientSupport support : LOOP_SUPPORT) {
+            LoopGradientState state = support.begin(g, betweenOps, new LoopGradientSupport.Marker() {
+                @Override
+                public boolean isBetween(Operation op) {
+                    return op.id() < between.length && between[op.id()];
+                }
+
+                @Override
+                public void markBetween(Operation op) {
+                    if (op.id() < between.length) {
+                        between[op.id()] = true;
+                    }
+                }
+            });
+            if (state != null) {
+                return state;
+            }
+        }
+        return null;
+    }
+
+    private static final List<LoopGradientSupport> LOOP_SUPPORT = java.util.ServiceLoader
+            .load(LoopGradientSupport.class, Gradients.class.getClassLoader()).stream()
+            .map(java.util.ServiceLoader.Provider::get).toList();
+
+    private static LoopGradientState.Grads gradsView(Map<Output, List<Output>> grads, int[] pending) {
+        return new LoopGradientState.Grads() {
+            @Override
+            public boolean hasAny(Operation op) {
+                for (Output o : op.outputs()) {
+                    List<Output> l = grads.get(o);
+                    if (l != null && l.stream().anyMatch(java.util.Objects::nonNull)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+
+            @Override
+            public void add(Output t, Output grad) {
+                grads.computeIfAbsent(t, k -> new ArrayList<>()).add(grad);
+            }
+
+            @Override
+            public int pending(Operation op) {
+                return op.id() < pending.length ? pending[op.id()] : 0;
+            }
+
+            @Override
+            public void setPending(Operation op, int count) {
+                if (op.id() < pending.length) {
+                    pending[op.id()] = count;
+                }
+            }
+        };
+    }
+
     private List<Output> backprop(Graph g, Operation op, Map<Output, List<Output>> grads, boolean[] between,
-                                  Set<Operation> stopOps) {
+                                  Set<Operation> stopOps, LoopGradientState loops) {
         List<Output> outGrads = new ArrayList<>(op.numOutputs());
         boolean any = false;
-        for (Output o : op.outputs()) {
-            Output agg = aggregate(g, grads.get(o));
-            outGrads.add(agg);
-            any |= agg != null;
+        try (var context = loops == null ? null : loops.enterGradContext(op, true)) {
+            for (Output o : op.outputs()) {
+                Output agg = aggregate(g, grads.get(o));
+                if (loops != null) {
+                    // Keep the sum: a loop's Switch is differentiated twice and must not sum again.
+                    List<Output> kept = new ArrayList<>(1);
+                    if (agg != null) {
+                        kept.add(agg);
+                    }
+                    grads.put(o, kept);
+                }
+                outGrads.add(agg);
+                any |= agg != null;
+            }
         }
         if (!any || stopOps.contains(op) || op.numInputs() == 0) {
             return null;
         }
         boolean inputNeedsGrad = false;
         for (Output in : op.inputs()) {
-            inputNeedsGrad |= between[in.op().id()] && in.dtype().isFloating();
+            inputNeedsGrad |= in.op().id() < between.length && between[in.op().id()] && in.dtype().isFloating();
         }
         if (!inputNeedsGrad) {
             return null;
@@ -180,11 +300,12 @@ public final class Gradients {
             throw new NotFoundException("No gradient defined for operation '" + op.name() + "' (op type: " + op.type() + ")");
         }
         List<Output> inGrads;
-        try (var scope = g.nameScope(op.name() + "_grad")) {
+        try (var context = loops == null ? null : loops.enterGradContext(op, false);
+             var scope = g.nameScope(op.name() + "_grad")) {
             for (int i = 0; i < outGrads.size(); i++) {
                 Output o = op.output(i);
                 if (outGrads.get(i) == null && o.dtype().isFloating()) {
-                    outGrads.set(i, support.zerosLike(g, o));
+                    outGrads.set(i, loops != null ? loops.zerosLike(op, i) : support.zerosLike(g, o));
                 }
             }
             try {
@@ -193,6 +314,9 @@ public final class Gradients {
                 throw e.atNode(op.name() + " (" + op.type() + ") gradient");
             } catch (RuntimeException e) {
                 throw new InternalException("gradient function of " + op.type() + " failed for op '" + op.name() + "': " + e, e);
+            }
+            if (gateGradients && inGrads != null && inGrads.stream().filter(java.util.Objects::nonNull).count() > 1) {
+                inGrads = support.tuple(g, inGrads);
             }
         }
         if (inGrads == null || inGrads.size() != op.numInputs()) {

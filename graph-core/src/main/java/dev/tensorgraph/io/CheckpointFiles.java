@@ -217,6 +217,9 @@ public final class CheckpointFiles {
             throw new UnimplementedException("tensor " + name + " in " + dataPath + " holds strings, which checkpoints"
                     + " here do not support");
         }
+        if (dtype.isObjectValued()) {
+            throw new DataLossException(dataPath + ": tensor " + name + " has dtype " + dtype + ", which has no raw bytes");
+        }
         Shape shape = shapeOf(e.getShape(), name);
         long n = shape.numElements();
         long maxElements = Math.min(MAX_ELEMENTS, InputLimits.maxTensorElements());

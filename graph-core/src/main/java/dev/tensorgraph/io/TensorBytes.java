@@ -29,6 +29,9 @@ public final class TensorBytes {
         if (d == DType.STRING) {
             throw new UnimplementedException("string tensors cannot be stored as raw bytes");
         }
+        if (d.isObjectValued()) {
+            throw new UnimplementedException(d + " tensors hold Java objects (session state) and cannot be stored as bytes");
+        }
         ByteBuffer b = ByteBuffer.allocate(n * d.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
         switch (d) {
             case FLOAT32 -> b.asFloatBuffer().put((float[]) t.array());

@@ -31,7 +31,20 @@ public interface KernelFactory {
          * Runs when any input is live, asking {@link KernelContext#isInputDead} which (a conditional's merge);
          * skipped only when every input is dead.
          */
-        RUNS_ON_ANY_LIVE_INPUT
+        RUNS_ON_ANY_LIVE_INPUT,
+        /** Runs, its outputs live, even when its inputs or control inputs are dead (TensorFlow's ControlTrigger). */
+        IGNORES_DEADNESS,
+        /**
+         * Enters a while loop's frame, the one its {@code frame_name} attribute names (TensorFlow's Enter). The
+         * planner finds loops by the four loop roles and runs each loop as one step; their kernels only forward.
+         */
+        LOOP_ENTER,
+        /** Leaves a while loop's frame for the enclosing one (Exit). */
+        LOOP_EXIT,
+        /** Carries a value to the next iteration, into the merge that is its loop variable (NextIteration). */
+        LOOP_NEXT_ITERATION,
+        /** Holds the predicate that decides whether a while loop runs another iteration (LoopCond). */
+        LOOP_CONDITION
     }
 
     Kernel create(Operation op);

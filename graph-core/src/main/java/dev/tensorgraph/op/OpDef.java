@@ -27,6 +27,23 @@ public final class OpDef {
     /** One declared attribute; {@code defaultValue} null means the caller must set it. */
     public record Attr(String name, AttrType type, Object defaultValue) {}
 
+    /**
+     * The part an op plays in TensorFlow 1.x's while loops, for what the graph itself must know of them: a
+     * loop's cycle (a NextIteration feeding a Merge) is closed after both exist, and is imported so.
+     */
+    public enum LoopRole {
+        /** Not a loop primitive: almost every op. */
+        NONE,
+        /** Joins values (Merge); a loop variable's Merge takes its back edge from a NextIteration. */
+        MERGE,
+        /** Carries a value to the next iteration (NextIteration); may gain control inputs after it is built. */
+        NEXT_ITERATION,
+        /** Leaves a loop (Exit); the gradient of a graph holding one builds a backward loop. */
+        EXIT,
+        /** Fires once what it waits for has run, dead or not (ControlTrigger); may gain control inputs later. */
+        TRIGGER
+    }
+
     private final String type;
     private final List<Arg> inputs;
     private final Map<String, Attr> attrs;
@@ -34,8 +51,10 @@ public final class OpDef {
     private final GradientFunction gradient;
     private final boolean differentiable;
     private final boolean stateful;
+    private final boolean forwardsRef;
     private final ConstantValueFunction constantValue;
     private final int passThroughInput;
+    private final LoopRole loopRole;
 
     private OpDef(Builder b) {
         this.type = b.type;
@@ -45,8 +64,10 @@ public final class OpDef {
         this.gradient = b.gradient;
         this.differentiable = b.differentiable;
         this.stateful = b.stateful;
+        this.forwardsRef = b.forwardsRef;
         this.constantValue = b.constantValue;
         this.passThroughInput = b.passThroughInput;
+        this.loopRole = b.loopRole;
     }
 
     public static Builder builder(String type) {
@@ -84,6 +105,14 @@ public final class OpDef {
         return stateful;
     }
 
+    /**
+     * Whether the op's outputs are references to the variable its input 0 refers to (TensorFlow's {@code Ref(T)}
+     * outputs of RefSwitch, RefIdentity, ...): an op taking such an output as a ref input updates that variable.
+     */
+    public boolean forwardsRef() {
+        return forwardsRef;
+    }
+
     /** How the op's value is known while building, or null when it never is (most ops). */
     public ConstantValueFunction constantValue() {
         return constantValue;
@@ -92,6 +121,11 @@ public final class OpDef {
     /** The input whose value the op's output is, unchanged ({@code Identity}), or -1. */
     public int passThroughInput() {
         return passThroughInput;
+    }
+
+    /** The op's part in while loops; {@link LoopRole#NONE} for almost every op. */
+    public LoopRole loopRole() {
+        return loopRole;
     }
 
     /** True when input position {@code i} of a node with these attributes is a variable reference. */
@@ -116,8 +150,10 @@ public final class OpDef {
         private boolean differentiable = true;
         private boolean gradientDeclared;
         private boolean stateful;
+        private boolean forwardsRef;
         private ConstantValueFunction constantValue;
         private int passThroughInput = -1;
+        private LoopRole loopRole = LoopRole.NONE;
 
         /** TensorFlow allows a leading underscore for its internal ops ({@code _FusedConv2D}). */
         private Builder(String type) {
@@ -177,6 +213,12 @@ public final class OpDef {
             return this;
         }
 
+        /** Declares that the outputs are references to input 0's variable (see {@link OpDef#forwardsRef}). */
+        public Builder forwardsRef() {
+            this.forwardsRef = true;
+            return this;
+        }
+
         public Builder stateful() {
             this.stateful = true;
             return this;
@@ -201,6 +243,12 @@ public final class OpDef {
                 throw new InvalidArgumentException("op " + type + " has no input " + input + " to pass through");
             }
             this.passThroughInput = input;
+            return this;
+        }
+
+        /** Declares the op's part in while loops (see {@link LoopRole}). */
+        public Builder loopRole(LoopRole role) {
+            this.loopRole = Objects.requireNonNull(role);
             return this;
         }
 

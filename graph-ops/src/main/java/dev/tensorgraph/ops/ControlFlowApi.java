@@ -38,6 +38,24 @@ public interface ControlFlowApi extends TfBase {
     }
 
     /**
+     * {@code tf.while_loop(cond, body, loop_vars)} in TensorFlow 1.x's form: repeats {@code body} while
+     * {@code cond} holds and returns the loop variables' final values (see
+     * {@link dev.tensorgraph.ops.control.WhileLoop}).
+     */
+    default List<Output> whileLoop(java.util.function.Function<List<Output>, Output> cond,
+                                   java.util.function.Function<List<Output>, List<Output>> body, List<Output> loopVars) {
+        return dev.tensorgraph.ops.control.WhileLoop.build(graph(), cond, body, loopVars,
+                dev.tensorgraph.ops.control.WhileOptions.create());
+    }
+
+    /** {@code tf.while_loop} with shape invariants, maximum iterations, parallel iterations, back prop, a name. */
+    default List<Output> whileLoop(java.util.function.Function<List<Output>, Output> cond,
+                                   java.util.function.Function<List<Output>, List<Output>> body, List<Output> loopVars,
+                                   dev.tensorgraph.ops.control.WhileOptions options) {
+        return dev.tensorgraph.ops.control.WhileLoop.build(graph(), cond, body, loopVars, options);
+    }
+
+    /**
      * TensorFlow's {@code smart_cond}: calls one function directly when {@code pred} is a bool {@code Const},
      * else builds a {@link #cond}.
      */

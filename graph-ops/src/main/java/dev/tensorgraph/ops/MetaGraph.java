@@ -42,12 +42,22 @@ import java.util.Map;
  * only as the session's {@link dev.tensorgraph.SessionOptions#fileAccess file access} allows.
  *
  * <p>Import rebuilds the collections with Java objects: Variables from VariableDef (also registered for
- * {@code getVariable} reuse under their op names), Operations and Outputs from node names, Strings, Longs and
- * Floats. Collections of objects with no proto form (such as cond contexts) are not written.
+ * {@code getVariable} reuse under their op names), Operations and Outputs from node names, the cond and while
+ * contexts, Longs and Floats; items of other kinds are kept as they were read ({@link CollectionBytes}, protobuf
+ * {@code Any}) and written back unchanged. Collections of Java objects with no proto form are not written.
  */
 public final class MetaGraph {
-    /** The {@code tensorflow_version} written in meta_info_def: the TensorFlow release whose GraphDef version we write. */
+    /**
+     * The {@code tensorflow_version} written in meta_info_def: the TensorFlow release whose formats the file follows
+     * (its GraphDef producer version is that release's). TensorFlow's importer parses this field as a version
+     * number, so it names a TensorFlow release; the writer is named in {@link #writerName()}.
+     */
     static final String TENSORFLOW_VERSION = "2.18.0";
+
+    /** The {@code tensorflow_git_version} written in meta_info_def: what wrote the file, {@code tensorgraph 0.1.0}. */
+    static String writerName() {
+        return "tensorgraph " + dev.tensorgraph.TensorgraphVersion.get();
+    }
 
     private MetaGraph() {}
 
@@ -55,7 +65,7 @@ public final class MetaGraph {
     public static MetaGraphDef toProto(Graph g, Saver saverOrNull) {
         MetaGraphDef.Builder b = MetaGraphDef.newBuilder();
         b.setMetaInfoDef(MetaGraphDef.MetaInfoDef.newBuilder().setTensorflowVersion(TENSORFLOW_VERSION)
-                .setTensorflowGitVersion("tensorgraph"));
+                .setTensorflowGitVersion(writerName()));
         try {
             b.setGraphDef(GraphDef.parseFrom(g.toGraphDef()));
         } catch (InvalidProtocolBufferException e) {

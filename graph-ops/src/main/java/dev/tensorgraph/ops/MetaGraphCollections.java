@@ -1,5 +1,6 @@
 package dev.tensorgraph.ops;
 
+import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tensorgraph.Graph;
@@ -10,9 +11,11 @@ import dev.tensorgraph.Variable;
 import dev.tensorgraph.errors.ErrorText;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.TensorgraphException;
+import dev.tensorgraph.ops.control.ControlFlowContext;
+import dev.tensorgraph.ops.control.ImportedContext;
+import dev.tensorgraph.ops.control.WhileContextWriter;
 import dev.tensorgraph.proto.CollectionDef;
 import dev.tensorgraph.proto.VariableDef;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,10 +28,14 @@ import java.util.Set;
  * <ul>
  *   <li>the variable collections ({@link #VARIABLE_KEYS}: {@code variables}, {@code trainable_variables}, ...)
  *       as {@code bytes_list} of serialized VariableDef;</li>
+ *   <li>{@code cond_context} and {@code while_context} as {@code bytes_list} of serialized CondContextDef and
+ *       WhileContextDef ({@link ControlFlowContext}s: the conds built here, or the contexts read from a file,
+ *       written back with the bytes they were read from);</li>
  *   <li>Operations and Outputs (other Variables included) as {@code node_list} of op names ({@code "train"})
  *       and tensor names ({@code "x:0"});</li>
- *   <li>Strings as {@code bytes_list} (UTF-8), Long/Integer as {@code int64_list}, Float/Double as
- *       {@code float_list}.</li>
+ *   <li>any other {@code bytes_list} as {@link CollectionBytes}, byte for byte (never decoded); Strings added
+ *       here as their UTF-8 bytes; {@code any_list} items as protobuf {@link Any}s, unchanged;</li>
+ *   <li>Long/Integer as {@code int64_list}, Float/Double as {@code float_list}.</li>
  * </ul>
  *
  * A collection holding anything else (a Java object without a proto form, or a mix of kinds) is left out, as
@@ -42,6 +49,10 @@ final class MetaGraphCollections {
 
     /** The op types a VariableDef may name as its variable (reference variables; resource ones are refused). */
     static final Set<String> VARIABLE_OP_TYPES = Set.of("VariableV2", "Variable");
+
+    /** Collections of control-flow contexts: key to whether its entries are WhileContextDefs. */
+    static final Map<String, Boolean> CONTEXT_KEYS = Map.of(GraphKeys.COND_CONTEXT, false,
+            WhileContextWriter.COLLECTION, true);
 
     private MetaGraphCollections() {}
 
@@ -57,6 +68,17 @@ final class MetaGraphCollections {
             }
             return CollectionDef.newBuilder().setBytesList(b).build();
         }
+        if (allOf(items, ControlFlowContext.class)) {
+            CollectionDef.BytesList.Builder b = CollectionDef.BytesList.newBuilder();
+            for (Object o : items) {
+                b.addValue(((ControlFlowContext) o).entryBytes());
+            }
+            return CollectionDef.newBuilder().setBytesList(b).build();
+        }
+        if (allOf(items, Any.class)) {
+            return CollectionDef.newBuilder().setAnyList(CollectionDef.AnyList.newBuilder()
+                    .addAllValue(items.stream().map(Any.class::cast).toList())).build();
+        }
         if (allNodes(items)) {
             CollectionDef.NodeList.Builder b = CollectionDef.NodeList.newBuilder();
             for (Object o : items) {
@@ -64,10 +86,10 @@ final class MetaGraphCollections {
             }
             return CollectionDef.newBuilder().setNodeList(b).build();
         }
-        if (allOf(items, String.class)) {
+        if (allBytes(items)) {
             CollectionDef.BytesList.Builder b = CollectionDef.BytesList.newBuilder();
             for (Object o : items) {
-                b.addValue(ByteString.copyFromUtf8((String) o));
+                b.addValue(o instanceof CollectionBytes c ? c.byteString() : ByteString.copyFromUtf8((String) o));
             }
             return CollectionDef.newBuilder().setBytesList(b).build();
         }
@@ -117,7 +139,10 @@ final class MetaGraphCollections {
                     continue;
                 }
                 try {
+                    Boolean whileLoops = CONTEXT_KEYS.get(key);
                     List<Object> items = isVarKey ? variables(g, e.getValue().getBytesList(), prefix, variables)
+                            : whileLoops != null && e.getValue().hasBytesList()
+                            ? contexts(g, e.getValue().getBytesList(), whileLoops, prefix)
                             : items(g, e.getValue(), prefix, variables);
                     if (items != null) {
                         out.put(key, items);
@@ -172,6 +197,14 @@ final class MetaGraphCollections {
         return r;
     }
 
+    private static List<Object> contexts(Graph g, CollectionDef.BytesList list, boolean whileLoops, String prefix) {
+        List<Object> r = new ArrayList<>();
+        for (ByteString bytes : list.getValueList()) {
+            r.add(ImportedContext.parse(g, bytes, whileLoops, prefix));
+        }
+        return r;
+    }
+
     private static List<Object> items(Graph g, CollectionDef def, String prefix, Map<String, Variable> variables) {
         List<Object> r = new ArrayList<>();
         switch (def.getKindCase()) {
@@ -188,9 +221,10 @@ final class MetaGraphCollections {
             }
             case BYTES_LIST -> {
                 for (ByteString b : def.getBytesList().getValueList()) {
-                    r.add(new String(b.toByteArray(), StandardCharsets.UTF_8));
+                    r.add(CollectionBytes.of(b));
                 }
             }
+            case ANY_LIST -> r.addAll(def.getAnyList().getValueList());
             case INT64_LIST -> {
                 for (long x : def.getInt64List().getValueList()) {
                     r.add(x);
@@ -202,7 +236,7 @@ final class MetaGraphCollections {
                 }
             }
             default -> {
-                return null; // any_list or empty: nothing this runtime can rebuild
+                return null; // no kind set: an empty collection, which a graph cannot hold
             }
         }
         return r;
@@ -211,6 +245,15 @@ final class MetaGraphCollections {
     private static boolean allOf(List<Object> items, Class<?> type) {
         for (Object o : items) {
             if (!type.isInstance(o)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean allBytes(List<Object> items) {
+        for (Object o : items) {
+            if (!(o instanceof String) && !(o instanceof CollectionBytes)) {
                 return false;
             }
         }

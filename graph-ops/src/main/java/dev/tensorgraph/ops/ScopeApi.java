@@ -78,4 +78,36 @@ public interface ScopeApi extends TfBase {
                                  List<String> collections) {
         return VariableScopes.getVariable(graph(), name, shape, dtype, initializer, trainable, collections);
     }
+
+    /**
+     * {@code tf.variable_scope(name, default_name)}: with a null {@code name}, the variable scope is
+     * {@code defaultName} made unique ({@code Conv}, {@code Conv_1}) and the name scope too, each as TensorFlow
+     * counts them.
+     */
+    default Graph.Scope variableScope(String name, String defaultName, Reuse reuse) {
+        return VariableScopes.variableScope(graph(), name, defaultName, reuse);
+    }
+
+    /**
+     * @deprecated TensorFlow 0.x's {@code tf.variable_op_scope(values, name_or_scope, default_name)}: a
+     *     variable scope as {@link #variableScope(String, String, Reuse)} ({@code values} only name what the
+     *     scope's ops read, as in TensorFlow, where they pick the graph).
+     */
+    @Deprecated
+    default Graph.Scope variableOpScope(List<?> values, String nameOrScope, String defaultName) {
+        return variableScope(nameOrScope, defaultName, Reuse.INHERIT);
+    }
+
+    /**
+     * @deprecated TensorFlow 0.x's {@code tf.op_scope(values, name, default_name)}: the name scope {@code name},
+     *     or {@code defaultName} when it is null (made unique either way); use {@link #nameScope(String)}.
+     */
+    @Deprecated
+    default Graph.Scope opScope(List<?> values, String name, String defaultName) {
+        String scope = name != null ? name : defaultName;
+        if (scope == null) {
+            throw new dev.tensorgraph.errors.InvalidArgumentException("op_scope needs a name or a default name");
+        }
+        return nameScope(scope);
+    }
 }

@@ -119,6 +119,19 @@ public interface StateApi extends TfBase {
         return group(List.of(inputs), null);
     }
 
+    /**
+     * {@code tf.tuple(tensors)}: the tensors, each available only once all of them are computed (Identity ops
+     * {@code tuple/control_dependency}, ... after a {@code tuple/group_deps} NoOp); null entries stay null.
+     */
+    default List<Output> tuple(List<Output> tensors) {
+        return tuple(tensors, null, null);
+    }
+
+    /** {@code tf.tuple(tensors, name, control_inputs)}: also after {@code controlInputs} (Operations or Outputs). */
+    default List<Output> tuple(List<Output> tensors, String name, Collection<?> controlInputs) {
+        return ControlOps.tuple(graph(), tensors, controlInputs, name);
+    }
+
     default Output stopGradient(Output x) {
         return stopGradient(x, null);
     }
@@ -128,6 +141,11 @@ public interface StateApi extends TfBase {
     }
 
     // ---- tf.Variable and assignments ----
+
+    /** {@code tf.is_variable_initialized(variable)}: a bool scalar, true once the variable has a value. */
+    default Output isVariableInitialized(Variable variable) {
+        return VariableOps.isVariableInitialized(graph(), variable, null);
+    }
 
     /** {@code tf.Variable(initialValue, name=name)}: always a new variable with a uniquified name. */
     default Variable variable(Output initialValue, String name) {
@@ -201,5 +219,14 @@ public interface StateApi extends TfBase {
             inits.add(v.initializer());
         }
         return group(inits, name);
+    }
+
+    /**
+     * @deprecated TensorFlow 0.12's {@code tf.initialize_all_variables()}: the same NoOp {@code init} as
+     *     {@link #globalVariablesInitializer()}, which replaces it.
+     */
+    @Deprecated
+    default Operation initializeAllVariables() {
+        return globalVariablesInitializer();
     }
 }

@@ -5,6 +5,8 @@ import dev.tensorgraph.Output;
 import dev.tensorgraph.grad.Gradients;
 import dev.tensorgraph.ops.layers.TfLayers;
 import dev.tensorgraph.ops.losses.TfLosses;
+import dev.tensorgraph.ops.slim.TfContrib;
+import dev.tensorgraph.ops.slim.TfSlim;
 import dev.tensorgraph.ops.summary.TfSummary;
 import dev.tensorgraph.ops.train.TfTrain;
 import java.util.List;
@@ -23,7 +25,8 @@ import java.util.List;
  * Output y = tf.reduceSum(tf.multiply(x, x));
  * }</pre>
  */
-public final class Tf implements StateApi, ScopeApi, MathApi, ReductionApi, LinalgApi, ArrayApi, ControlFlowApi {
+public final class Tf implements StateApi, ScopeApi, MathApi, ReductionApi, LinalgApi, ArrayApi, ControlFlowApi,
+        LoggingApi {
     private final Graph graph;
 
     /** {@code tf.random}: seeded random tensors. */
@@ -46,6 +49,10 @@ public final class Tf implements StateApi, ScopeApi, MathApi, ReductionApi, Lina
     public final TfLayers layers;
     /** {@code tf.losses}: losses that reduce over the batch and join the LOSSES collection. */
     public final TfLosses losses;
+    /** {@code tf.contrib.slim}: TF-Slim's layers with TensorFlow 1.x's names, and arg scopes. */
+    public final TfSlim slim;
+    /** {@code tf.contrib}: {@code layers}, {@code slim} and {@code framework}, all TF-Slim's ({@link #slim}). */
+    public final TfContrib contrib;
 
     private Tf(Graph graph) {
         this.graph = graph;
@@ -59,6 +66,8 @@ public final class Tf implements StateApi, ScopeApi, MathApi, ReductionApi, Lina
         this.debugging = new TfDebugging(this);
         this.layers = new TfLayers(graph);
         this.losses = new TfLosses(graph);
+        this.slim = new TfSlim(graph);
+        this.contrib = new TfContrib(slim);
     }
 
     /** The facade of {@code graph} (one per graph). */
@@ -95,5 +104,13 @@ public final class Tf implements StateApi, ScopeApi, MathApi, ReductionApi, Lina
                                   boolean unconnectedZeros) {
         return Gradients.builder(ys, xs).gradYs(gradYs).stopGradients(stopGradients)
                 .unconnectedZeros(unconnectedZeros).build();
+    }
+
+    /** {@code tf.gradients(ys, xs, ...)} with TensorFlow's keyword arguments, gate_gradients among them. */
+    public List<Output> gradients(List<Output> ys, List<Output> xs, GradientsOptions options) {
+        if (options == null) {
+            throw new dev.tensorgraph.errors.InvalidArgumentException("tf.gradients: options must not be null");
+        }
+        return options.applyTo(Gradients.builder(ys, xs)).build();
     }
 }

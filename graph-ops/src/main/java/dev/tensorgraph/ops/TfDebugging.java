@@ -1,10 +1,14 @@
 package dev.tensorgraph.ops;
 
+import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
+import dev.tensorgraph.ops.control.AssertOps;
 import dev.tensorgraph.ops.io.DebugOps;
+import java.util.List;
 
 /**
- * The {@code tf.debugging} namespace: numeric checks that fail a run as soon as a tensor holds NaN or Inf.
+ * The {@code tf.debugging} namespace: numeric checks that fail a run as soon as a tensor holds NaN or Inf, and
+ * {@code Assert}.
  *
  * <pre>{@code
  * Output safe = tf.debugging.checkNumerics(logits, "logits");   // fails: "logits : Tensor had NaN values"
@@ -39,5 +43,18 @@ public final class TfDebugging {
 
     public Output assertAllFinite(Output x, String message, String name) {
         return DebugOps.assertAllFinite(tf.graph(), x, message, name);
+    }
+
+    /**
+     * {@code tf.debugging.Assert(condition, data)}: an op that fails the run with {@code assertion failed: [...]}
+     * (the first 3 elements of each data tensor) when {@code condition} is false; make what must be checked depend
+     * on it. With data other than strings and int32 the Assert sits in a cond ({@code Assert/AssertGuard}).
+     */
+    public Operation assertThat(Output condition, List<Output> data) {
+        return assertThat(condition, data, 3, null);
+    }
+
+    public Operation assertThat(Output condition, List<Output> data, long summarize, String name) {
+        return AssertOps.assertThat(tf.graph(), condition, data, summarize, name);
     }
 }

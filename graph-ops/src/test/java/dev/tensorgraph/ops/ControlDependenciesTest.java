@@ -25,7 +25,9 @@ class ControlDependenciesTest {
         try (var outer = tf.controlDependencies(List.of(a))) {
             try (var inner = tf.controlDependencies(List.of(b))) {
                 Output x = tf.identity(c);
-                assertEquals(List.of(b, a), x.op().controlInputs());
+                assertEquals(List.of(a, b), x.op().controlInputs()); // outermost block first, as TensorFlow
+                // x was built inside both blocks, so an op reading it gets no control inputs from them
+                assertTrue(tf.identity(x).op().controlInputs().isEmpty());
                 try (var cleared = tf.controlDependencies(null)) {
                     assertTrue(tf.identity(c).op().controlInputs().isEmpty());
                     try (var again = tf.controlDependencies(List.of(c))) {

@@ -273,6 +273,9 @@ class ElementwiseOpsTest {
         assertArrayEquals(new float[] {1, 2, 3, 4}, run(tf.where(tf.constant(true), x, y)).floats());
         Output full = tf.constant(new boolean[][] {{true, false}, {false, true}});
         assertArrayEquals(new float[] {1, -2, -3, 4}, run(tf.where(full, x, y)).floats());
+        // T is the values' type, not the condition's: TensorFlow refuses to import the graph otherwise
+        assertEquals(DType.FLOAT32, tf.where(c, x, y).op().attrType("T"));
+        assertEquals(DType.FLOAT32, tf.whereV2(c, x, y).op().attrType("T"));
     }
 
     @Test

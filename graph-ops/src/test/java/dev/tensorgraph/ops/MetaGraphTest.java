@@ -28,6 +28,7 @@ import dev.tensorgraph.ops.train.GradientDescentOptimizer;
 import dev.tensorgraph.proto.MetaGraphDef;
 import dev.tensorgraph.proto.SaverDef;
 import dev.tensorgraph.proto.VariableDef;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -226,7 +227,10 @@ class MetaGraphTest {
         assertInstanceOf(Operation.class, things.get(0));
         assertSame(g2.operation(((Operation) g.collection("my_things").get(0)).name()), things.get(0));
         assertEquals(g2.output("BiasAdd:0"), things.get(1));
-        assertEquals(List.of("hello", "wörld"), g2.collection("my_strings"));
+        // Strings travel as bytes_list and come back as their bytes, as TensorFlow's Python gives bytes back.
+        assertEquals(List.of(CollectionBytes.of("hello".getBytes(StandardCharsets.UTF_8)),
+                CollectionBytes.of("wörld".getBytes(StandardCharsets.UTF_8))), g2.collection("my_strings"));
+        assertEquals("wörld", g2.collectionItem("my_strings", 1, CollectionBytes.class).toStringUtf8());
         assertEquals(List.of(7L, 42L), g2.collection("my_ints"));
         assertEquals(List.of(0.25f), g2.collection("my_floats"));
         assertEquals(g2.output("loss:0"), g2.collection(GraphKeys.LOSSES).get(0));

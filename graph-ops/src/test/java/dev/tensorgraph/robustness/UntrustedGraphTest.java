@@ -271,7 +271,7 @@ class UntrustedGraphTest {
         Graph g = MetaGraph.importMetaGraph(def.toByteArray());
         String m1 = assertThrows(InvalidArgumentException.class,
                 () -> g.collectionItem(GraphKeys.TRAIN_OP, 0, Operation.class)).getMessage();
-        assertTrue(m1.contains("item 0 of collection 'train_op' is a String ('x'), not Operation"), m1);
+        assertTrue(m1.contains("item 0 of collection 'train_op' is a CollectionBytes ('x'), not Operation"), m1);
         String m2 = assertThrows(InvalidArgumentException.class,
                 () -> g.collectionItem("tensors", 0, Operation.class)).getMessage();
         assertTrue(m2.contains("run its op: 'a/read'"), m2);

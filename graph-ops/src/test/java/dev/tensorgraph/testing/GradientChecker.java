@@ -52,6 +52,9 @@ public final class GradientChecker {
         }
         Output y = f.apply(tf, xs);
         try (Session s = new Session(g, SessionOptions.cpuOnly())) {
+            if (!g.collection(dev.tensorgraph.GraphKeys.GLOBAL_VARIABLES).isEmpty()) {
+                s.run(tf.globalVariablesInitializer());
+            }
             Map<Output, Tensor> feeds = new HashMap<>();
             for (int i = 0; i < inputs.length; i++) {
                 feeds.put(xs.get(i), inputs[i]);

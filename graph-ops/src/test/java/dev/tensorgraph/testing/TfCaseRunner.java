@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.tensorgraph.DType;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.GraphDefText;
 import dev.tensorgraph.Session;
 import dev.tensorgraph.SessionOptions;
-import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.kernel.KernelRegistry;
@@ -35,8 +32,8 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * Runs one case TensorFlow wrote in the tf-cases layout ({@code graph.pb}, optional {@code graph.pbtxt},
  * {@code feeds.json} and {@code expected.json} or, for kind {@code steps}, {@code steps.json}; tensors inline or
- * in {@code .npy} files; {@code case.json}) and compares our results and our export with
- * TensorFlow's. A case whose op types (or their CPU kernels) do not exist yet is skipped, never failed.
+ * in {@code .npy} files; {@code case.json}, whose {@code variables} file, when named, holds every variable's
+ * value at the end) and compares our results, variables and export with TensorFlow's. A case whose op types (or their CPU kernels) do not exist yet is skipped, never failed.
  */
 public final class TfCaseRunner {
     private static final double REL_TOL = 1e-5;
@@ -93,32 +90,62 @@ public final class TfCaseRunner {
                 s.runner().target((String) target).run();
             }
             if ("steps".equals(spec.get("kind"))) {
-                int i = 0;
-                for (Object step : Json.asList(json(dir.resolve("steps.json")).get("steps"))) {
-                    Map<String, Object> st = Json.asMap(step);
-                    runStep(s, dir, name + " step " + i++, st, tol);
-                }
+                runSteps(s, dir, relativeToLargest, Set.of());
             } else {
                 Map<String, Object> st = new java.util.HashMap<>();
                 st.put("feeds", json(dir.resolve("feeds.json")));
                 st.put("fetches", spec.get("fetches"));
                 st.put("targets", spec.get("targets"));
                 st.put("expected", json(dir.resolve("expected.json")));
-                runStep(s, dir, name, st, tol);
+                runStep(s, dir, name, st, tol, Set.of());
             }
+            if (spec.get("variables") instanceof String file) {
+                checkVariables(s, dir, name, json(dir.resolve(file)), tol);
+            }
+        }
+    }
+
+    /**
+     * Every variable the case's variables file lists has TensorFlow's value at the end: after the steps, or,
+     * for a one-run case, the value {@code run_first} gave it.
+     */
+    private static void checkVariables(Session s, Path dir, String what, Map<String, Object> want, Tolerance tol) {
+        Session.Runner r = s.runner();
+        List<String> names = new ArrayList<>(want.keySet());
+        names.forEach(v -> r.fetch(v + ":0"));
+        List<Tensor> got = r.run();
+        for (int i = 0; i < names.size(); i++) {
+            TensorJson.assertClose(what + " variable " + names.get(i), TensorJson.tensor(Json.asMap(want.get(names.get(i))),
+                    dir), got.get(i), tol.rtol(), tol.atol(), tol.relativeToLargest());
+        }
+    }
+
+    /**
+     * Runs the case's {@code steps.json} in a session that holds its graph, comparing as {@link #run} does; a fetch
+     * listed in {@code unchecked} as {@code "<step> <tensor>"} is run but not compared (the caller says why).
+     */
+    public static void runSteps(Session s, Path dir, boolean relativeToLargest, Set<String> unchecked) throws IOException {
+        Tolerance tol = Tolerance.of(json(dir.resolve("case.json")), relativeToLargest);
+        int i = 0;
+        for (Object step : Json.asList(json(dir.resolve("steps.json")).get("steps"))) {
+            String prefix = i + " ";
+            Set<String> skip = new HashSet<>();
+            unchecked.stream().filter(u -> u.startsWith(prefix)).forEach(u -> skip.add(u.substring(prefix.length())));
+            runStep(s, dir, dir.getFileName() + " step " + i++, Json.asMap(step), tol, skip);
         }
     }
 
     /**
      * One Session.run of a case: {@code feeds}, {@code targets} and {@code fetches}, compared with {@code expected}
      * or, for a step with {@code expected_error}, failing with an error whose message holds its
-     * {@code message_contains}.
+     * {@code message_contains}; a step's {@code printed} is what the run must write to stderr.
      */
-    private static void runStep(Session s, Path dir, String what, Map<String, Object> step, Tolerance tol) {
+    private static void runStep(Session s, Path dir, String what, Map<String, Object> step, Tolerance tol,
+                                Set<String> unchecked) {
         Session.Runner r = s.runner();
         for (Map.Entry<String, Object> f : Json.asMap(step.get("feeds")).entrySet()) {
             String tensorName = f.getKey().contains(":") ? f.getKey() : f.getKey() + ":0";
-            r.feed(tensorName, tensor(Json.asMap(f.getValue()), dir));
+            r.feed(tensorName, TensorJson.tensor(Json.asMap(f.getValue()), dir));
         }
         for (Object t : Json.asList(step.get("targets"))) {
             r.target((String) t);
@@ -135,12 +162,26 @@ public final class TfCaseRunner {
                     + e.getMessage());
             return;
         }
-        List<Tensor> results = r.run();
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+        List<Tensor> results;
+        try {
+            results = r.run();
+        } finally {
+            System.setErr(stderr);
+        }
+        if (step.get("printed") instanceof String p) {
+            assertEquals(p, printed.toString(StandardCharsets.UTF_8), what + ": what the run printed to stderr");
+        }
         Map<String, Object> expected = Json.asMap(step.get("expected"));
         for (int i = 0; i < fetches.size(); i++) {
             Map<String, Object> want = Json.asMap(expected.get(fetches.get(i)));
             assertTrue(want != null, what + ": no expected value for " + fetches.get(i));
-            assertClose(what + " " + fetches.get(i), tensor(want, dir), results.get(i), tol);
+            if (!unchecked.contains(fetches.get(i))) {
+                TensorJson.assertClose(what + " " + fetches.get(i), TensorJson.tensor(want, dir), results.get(i), tol.rtol(),
+                        tol.atol(), tol.relativeToLargest());
+            }
         }
     }
 
@@ -153,7 +194,10 @@ public final class TfCaseRunner {
         return types;
     }
 
-    /** Our export lists the same nodes with the same inputs, devices and attributes as TensorFlow's. */
+    /**
+     * Our export lists the same nodes with the same inputs, devices and attributes as TensorFlow's, each after
+     * its inputs but for a loop's back edges (NextIteration into Merge; TensorFlow's own order need not be so).
+     */
     private static void assertExportMatches(GraphDef tf, GraphDef ours) {
         assertEquals(tf.getNodeCount(), ours.getNodeCount());
         Map<String, NodeDef> byName = new java.util.HashMap<>();
@@ -161,6 +205,16 @@ public final class TfCaseRunner {
             byName.put(n.getName(), n);
         }
         Set<String> seen = new HashSet<>();
+        for (NodeDef got : ours.getNodeList()) {
+            for (String in : got.getInputList()) {
+                String src = in.startsWith("^") ? in.substring(1) : in.replaceFirst(":\\d+$", "");
+                boolean backEdge = got.getOp().equals("Merge") && byName.containsKey(src)
+                        && byName.get(src).getOp().equals("NextIteration");
+                assertTrue(seen.contains(src) || backEdge, "node '" + got.getName() + "': input " + in
+                        + " is exported after it");
+            }
+            seen.add(got.getName());
+        }
         for (NodeDef want : tf.getNodeList()) {
             NodeDef got = byName.get(want.getName());
             assertTrue(got != null, "exported GraphDef lacks node " + want.getName());
@@ -180,12 +234,6 @@ public final class TfCaseRunner {
                     assertEquals(a, b, where + " attribute " + k);
                 }
             }
-            // Topological: every input is exported before its consumer.
-            for (String in : got.getInputList()) {
-                String src = in.startsWith("^") ? in.substring(1) : in.replaceFirst(":\\d+$", "");
-                assertTrue(seen.contains(src), where + ": input " + in + " is exported after it");
-            }
-            seen.add(got.getName());
         }
     }
 
@@ -236,56 +284,6 @@ public final class TfCaseRunner {
         return out;
     }
 
-    // ---- feeds and expected values ----
-
-    /** A tensor from its JSON: inline {@code values}, or an {@code npy} file of the case folder. */
-    private static Tensor tensor(Map<String, Object> spec, Path dir) {
-        DType dtype = DType.fromName((String) spec.get("dtype"));
-        List<Object> dims = Json.asList(spec.get("shape"));
-        long[] shape = new long[dims.size()];
-        for (int i = 0; i < shape.length; i++) {
-            shape[i] = ((Number) dims.get(i)).longValue();
-        }
-        if (spec.get("npy") != null) {
-            return npy(dir.resolve((String) spec.get("npy")), dtype, Shape.of(shape));
-        }
-        List<Object> v = Json.asList(spec.get("values"));
-        int n = v.size();
-        Object flat = switch (dtype) {
-            case FLOAT32 -> { float[] a = new float[n]; for (int i = 0; i < n; i++) a[i] = ((Number) v.get(i)).floatValue(); yield a; }
-            case FLOAT64 -> { double[] a = new double[n]; for (int i = 0; i < n; i++) a[i] = ((Number) v.get(i)).doubleValue(); yield a; }
-            case INT32 -> { int[] a = new int[n]; for (int i = 0; i < n; i++) a[i] = ((Number) v.get(i)).intValue(); yield a; }
-            case INT64 -> { long[] a = new long[n]; for (int i = 0; i < n; i++) a[i] = ((Number) v.get(i)).longValue(); yield a; }
-            case UINT8 -> { byte[] a = new byte[n]; for (int i = 0; i < n; i++) a[i] = (byte) ((Number) v.get(i)).intValue(); yield a; }
-            case BOOL -> { boolean[] a = new boolean[n]; for (int i = 0; i < n; i++) a[i] = (Boolean) v.get(i); yield a; }
-            case STRING -> throw new IllegalArgumentException("string feeds are not used by the cases");
-        };
-        return Tensor.of(dtype, Shape.of(shape), flat);
-    }
-
-    /** The data of a little-endian, C-order .npy file (version 1-3 header) of the case's dtype and shape. */
-    private static Tensor npy(Path file, DType dtype, Shape shape) {
-        try {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(file)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            int major = b.get(6);
-            int headerLen = major == 1 ? Short.toUnsignedInt(b.getShort(8)) : b.getInt(8);
-            b.position((major == 1 ? 10 : 12) + headerLen);
-            int n = Math.toIntExact(shape.numElements());
-            Object flat = switch (dtype) {
-                case FLOAT32 -> { float[] a = new float[n]; b.asFloatBuffer().get(a); yield a; }
-                case FLOAT64 -> { double[] a = new double[n]; b.asDoubleBuffer().get(a); yield a; }
-                case INT32 -> { int[] a = new int[n]; b.asIntBuffer().get(a); yield a; }
-                case INT64 -> { long[] a = new long[n]; b.asLongBuffer().get(a); yield a; }
-                case UINT8 -> { byte[] a = new byte[n]; b.get(a); yield a; }
-                case BOOL -> { boolean[] a = new boolean[n]; for (int i = 0; i < n; i++) a[i] = b.get() != 0; yield a; }
-                case STRING -> throw new IllegalArgumentException("no string .npy files in the cases");
-            };
-            return Tensor.of(dtype, shape, flat);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     /** How close floats must be: {@code atol + rtol * max(|expected|, the tensor's largest |expected| if asked)}. */
     private record Tolerance(double rtol, double atol, boolean relativeToLargest) {
         /** 1e-5 relative and 1e-6 absolute, or the case's own {@code tolerance} (rtol, atol). */
@@ -293,39 +291,6 @@ public final class TfCaseRunner {
             Map<String, Object> t = spec.get("tolerance") == null ? Map.of() : Json.asMap(spec.get("tolerance"));
             return new Tolerance(t.get("rtol") instanceof Number r ? r.doubleValue() : REL_TOL,
                     t.get("atol") instanceof Number a ? a.doubleValue() : ABS_TOL, relativeToLargest);
-        }
-    }
-
-    private static void assertClose(String what, Tensor w, Tensor got, Tolerance tol) {
-        assertEquals(w.dtype(), got.dtype(), what + " dtype");
-        assertEquals(w.shape(), got.shape(), what + " shape");
-        if (w.dtype() == DType.BOOL) {
-            assertArrayEquals(w.booleans(), got.booleans(), what);
-            return;
-        }
-        if (w.dtype() == DType.INT64) {
-            assertArrayEquals(w.longs(), got.longs(), what);
-            return;
-        }
-        double[] e = w.toDoubles();
-        double[] a = got.toDoubles();
-        double largest = 0;
-        if (tol.relativeToLargest()) {
-            for (double v : e) {
-                largest = Double.isFinite(v) ? Math.max(largest, Math.abs(v)) : largest;
-            }
-        }
-        for (int i = 0; i < e.length; i++) {
-            boolean ok;
-            if (w.dtype().isFloating()) {
-                ok = Double.isNaN(e[i]) ? Double.isNaN(a[i])
-                        : e[i] == a[i] || Math.abs(a[i] - e[i]) <= tol.atol() + tol.rtol() * Math.max(Math.abs(e[i]), largest);
-            } else {
-                ok = e[i] == a[i];
-            }
-            if (!ok) {
-                fail(what + "[" + i + "]: TensorFlow gives " + e[i] + ", we give " + a[i] + "\n expected " + w + "\n got " + got);
-            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.tensorgraph.cpu;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -13,7 +14,10 @@ import java.util.concurrent.locks.LockSupport;
  * follow each other within microseconds, while waking a parked thread costs tens of microseconds (more on
  * a virtual machine): with a pool whose threads park at once, that wake-up cost more than the second core
  * gave on the small kernels of W3 and W4. A helper busy with another caller's range is skipped and its
- * range run by the caller, so concurrent and nested calls never wait for each other.
+ * range run by the caller, so concurrent and nested calls never wait for each other. A range a helper has
+ * not started when the caller finishes its own is taken back and run by the caller: on a machine with more
+ * runnable threads than cores a helper may wait milliseconds for a core, and waiting for it made W9's small
+ * kernels several times slower on two threads than on one.
  */
 public final class Parallel {
     /** How long an idle helper waits for the next range before parking ({@code tensorgraph.cpu.spinMicros}). */
@@ -145,7 +149,8 @@ public final class Parallel {
     /**
      * A thread that runs one posted range at a time. The claiming caller owns it from {@link #post} until
      * {@link #awaitAndRelease}; {@code posted} and {@code done} count ranges, and the volatile writes to them
-     * publish the range's fields and its results.
+     * publish the range's fields and its results. Range {@code p} runs on whichever of the helper and the
+     * caller first moves {@code started} from {@code p - 1} to {@code p}.
      */
     private static final class Helper extends Thread {
         final AtomicBoolean claimed = new AtomicBoolean();
@@ -156,6 +161,7 @@ public final class Parallel {
         private volatile long posted;
         private volatile long done;
         private volatile boolean parked;
+        private final AtomicLong started = new AtomicLong();
 
         Helper(int index) {
             super("tensorgraph-cpu-" + index);
@@ -175,9 +181,20 @@ public final class Parallel {
             }
         }
 
-        /** Waits for the posted range, frees the helper for other callers and returns the range's failure. */
+        /**
+         * Runs the posted range here if the helper has not started it, else waits for it; then frees the helper
+         * for other callers and returns the range's failure.
+         */
         Throwable awaitAndRelease() {
             long want = posted;
+            if (started.compareAndSet(want - 1, want)) {
+                try {
+                    body.run(from, to);
+                } catch (Throwable t) {
+                    failure = t;
+                }
+                done = want;
+            }
             int spins = 0;
             while (done != want) {
                 if (++spins < 1 << 16) {
@@ -212,6 +229,9 @@ public final class Parallel {
                     }
                 }
                 seen = p;
+                if (!started.compareAndSet(p - 1, p)) {
+                    continue; // the caller took the range back
+                }
                 try {
                     body.run(from, to);
                 } catch (Throwable t) {

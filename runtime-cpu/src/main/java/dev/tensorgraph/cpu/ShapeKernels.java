@@ -11,7 +11,7 @@ import dev.tensorgraph.kernel.args.ReshapeShapes;
 import java.util.Arrays;
 
 /**
- * CPU kernels of the shape family: Shape, Rank, Size, Reshape, ExpandDims, Squeeze, Fill, ZerosLike,
+ * CPU kernels of the shape family: Shape, ShapeN, Rank, Size, Reshape, ExpandDims, Squeeze, Fill, ZerosLike,
  * OnesLike, BroadcastTo, Range, InvertPermutation. Reshape-like kernels return a view of their input.
  */
 public final class ShapeKernels implements KernelLibrary {
@@ -19,6 +19,7 @@ public final class ShapeKernels implements KernelLibrary {
 
     @Override
     public void register(KernelRegistry r) {
+        r.register(CPU, "ConcatOffset", op -> ShapeKernels::concatOffset);
         r.register(CPU, "Shape", op -> {
             DType t = op.attrType("out_type");
             return ctx -> ctx.setOutput(0, shapeTensor(ctx.input(0).shape(), t));
@@ -179,5 +180,57 @@ public final class ShapeKernels implements KernelLibrary {
             throw new InvalidArgumentException("Range does not support dtype " + t);
         }
         ctx.setOutput(0, out);
+    }
+
+    /** For each shape, where its piece starts in the concatenation along {@code concat_dim}: 0 elsewhere. */
+    private static void concatOffset(dev.tensorgraph.kernel.KernelContext ctx) {
+        int n = ctx.numInputs() - 1;
+        Tensor dimT = ctx.input(0);
+        if (dimT.dtype() != DType.INT32 || dimT.numElements() != 1) {
+            throw new dev.tensorgraph.errors.InvalidArgumentException("Concat dim tensor should be a scalar integer, "
+                    + "but got shape " + dimT.shape());
+        }
+        Tensor first = ctx.input(1);
+        int rank = first.numElements();
+        int dim = ((int[]) dimT.array())[0];
+        int axis = dim < 0 ? dim + rank : dim;
+        if (axis < 0 || axis >= rank) {
+            throw new dev.tensorgraph.errors.InvalidArgumentException("Concat dim is out of range: " + dim + " vs. "
+                    + rank);
+        }
+        long[] base = toLongs(first);
+        long offset = 0;
+        for (int i = 0; i < n; i++) {
+            Tensor s = ctx.input(1 + i);
+            long[] dims = toLongs(s);
+            if (dims.length != rank) {
+                throw new dev.tensorgraph.errors.InvalidArgumentException("input " + i + " should contain " + rank
+                        + " elements, but got " + dims.length);
+            }
+            for (int k = 0; k < rank; k++) {
+                if (k != axis && dims[k] != base[k]) {
+                    throw new dev.tensorgraph.errors.InvalidArgumentException("All dimensions except " + axis
+                            + " must match. Input " + i + " has shape " + java.util.Arrays.toString(dims)
+                            + " and doesn't match input 0 with shape " + java.util.Arrays.toString(base) + ".");
+                }
+            }
+            Tensor out = ctx.allocateZeroed(s.dtype(), s.shape());
+            if (s.dtype() == DType.INT32) {
+                ((int[]) out.array())[axis] = (int) offset;
+            } else {
+                ((long[]) out.array())[axis] = offset;
+            }
+            ctx.setOutput(i, out);
+            offset += dims[axis];
+        }
+    }
+
+    private static long[] toLongs(Tensor t) {
+        double[] d = t.toDoubles();
+        long[] l = new long[d.length];
+        for (int i = 0; i < d.length; i++) {
+            l[i] = (long) d[i];
+        }
+        return l;
     }
 }

@@ -56,6 +56,7 @@ public final class StateKernels implements KernelLibrary {
                 ctx.setOutput(0, stored);
             };
         });
+        r.register(CPU, "IsVariableInitialized", op -> ctx -> ctx.setOutput(0, Tensor.of(ctx.variable(0).isInitialized())));
         r.register(CPU, "AssignAdd", op -> ctx -> update(ctx, +1));
         r.register(CPU, "AssignSub", op -> ctx -> update(ctx, -1));
     }

@@ -30,7 +30,21 @@ final class UnaryLoops {
     static boolean supportsIntegers(int op) {
         return op == SQUARE || op == ABS || op == NEG || op == SIGN || op == RELU || op == ROUND;
     }
+    /**
+     * tanh for float32 results through one {@link Math#exp} in double, several times faster than
+     * {@link Math#tanh}: {@code 1 - 2/(e^2|x| + 1)} has an absolute error near 1e-16, far below float32's
+     * precision once |x| passes 2^-13, and below that tanh(x) = x(1 - x^2/3 ...) is x to float32's precision.
+     */
+    static double tanhForFloat(double x) {
+        double ax = Math.abs(x);
+        if (ax < 0x1p-13) {
+            return x;
+        }
+        return Math.copySign(1 - 2 / (Math.exp(2 * ax) + 1), x);
+    }
+
 //# let signum float=Math.signum double=Math.signum int=Integer.signum long=Long.signum
+//# let tanh float=tanhForFloat double=Math.tanh
 //# for float double int long
 
     static void ${tag}(int op, ${T}[] a, ${T}[] o, int n) {
@@ -95,7 +109,7 @@ final class UnaryLoops {
             }
             case TANH -> {
                 for (int i = 0; i < n; i++) {
-                    o[i] = (${T}) Math.tanh(a[i]);
+                    o[i] = (${T}) ${tanh}(a[i]);
                 }
             }
 //# end

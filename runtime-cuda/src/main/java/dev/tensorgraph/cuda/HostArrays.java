@@ -21,7 +21,7 @@ final class HostArrays {
             case INT64 -> new long[n];
             case BOOL -> new boolean[n];
             case UINT8 -> new byte[n];
-            case STRING -> throw unsupported();
+            case STRING, RESOURCE, VARIANT -> throw unsupported();
         };
     }
 

@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code tensorgraph bench}: runs the workloads W1-W8 and P1 of docs/benchmarks.md with its timing rule (warm-up of
+ * {@code tensorgraph bench}: runs the workloads W1-W9 and P1 of docs/benchmarks.md with its timing rule (warm-up of
  * at least 20 runs and 2 s, then at least 5 rounds; median with min-max) and the TensorFlow Java peer's workload
  * definitions and units, one line per workload.
  *
@@ -52,10 +52,10 @@ import picocli.CommandLine.TypeConversionException;
  * </pre>
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Runs the benchmark workloads W1-W8 and P1 and prints one line per workload.",
+        description = {"Runs the benchmark workloads W1-W9 and P1 and prints one line per workload.",
                 "docs/benchmarks.md defines the workloads, how they are timed and how the peers run them."})
 public final class BenchCommand implements Callable<Integer> {
-    static final List<String> ALL = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "P1");
+    static final List<String> ALL = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9", "P1");
     /** Workloads that {@code --isolate} runs in a JVM of their own, for their own peak RSS. */
     private static final Set<String> ISOLATED = Set.of("W4", "W5", "W8");
     private static final String JSON_PREFIX = "#json ";
@@ -64,7 +64,7 @@ public final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--workloads", split = ",", paramLabel = "ID", converter = WorkloadId.class,
-            description = "Workloads to run, comma-separated (default: W1..W8, P1; see docs/benchmarks.md).")
+            description = "Workloads to run, comma-separated (default: W1..W9, P1; see docs/benchmarks.md).")
     List<String> workloads = new ArrayList<>(ALL);
 
     @Option(names = "--rounds", description = "Measurement rounds (default 7; 2 with --quick).")
@@ -267,6 +267,7 @@ public final class BenchCommand implements Callable<Integer> {
             case "W6" -> "CNN+BN train step b64 (Adam)";
             case "W7" -> "Fashion-MNIST CNN 3 epochs b64 (Adam)";
             case "W8" -> FrozenGraphBench.TITLE;
+            case "W9" -> "LSTM dynamic_rnn train step b32, 50 steps, 128 units (Adam)";
             case "P1" -> PipelineBench.TITLE;
             default -> id;
         };
@@ -368,6 +369,7 @@ public final class BenchCommand implements Callable<Integer> {
                 case "W5" -> w5();
                 case "W6" -> cnn("W6", true);
                 case "W7" -> w7();
+                case "W9" -> w9();
                 case "P1" -> PipelineBench.p1(p1Data, data, nRounds, quick, options.intraOpThreads());
                 default -> throw new IllegalArgumentException(id);
             };
@@ -504,6 +506,27 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
 
+
+        private BenchResult w9() {
+            Workloads.Lstm w = Workloads.lstm(32, 50, 128, 128);
+            Random r = new Random(9);
+            Tensor xv = Workloads.randn(r, 32, 50, 128);
+            Tensor yv = Workloads.randn(r, 32, 128);
+            try (Session s = new Session(w.graph(), options)) {
+                s.run(w.init());
+                float before = s.runner().feed(w.x(), xv).feed(w.y(), yv).fetch(w.loss()).run().get(0).floatValue();
+                Measurement.Step step = () -> s.runner().feed(w.x(), xv).feed(w.y(), yv).fetch(w.loss())
+                        .target(w.train()).run();
+                Measurement.Samples smp = Measurement.measure(step, budget(20, 10, 2, 2), drain(s));
+                float after = s.runner().feed(w.x(), xv).feed(w.y(), yv).fetch(w.loss()).run().get(0).floatValue();
+                explain(s, List.of(w.x(), w.y()), w.train());
+                Map<String, Object> extra = new LinkedHashMap<>();
+                deviceExtras(s, extra);
+                extra.put("loss before", (double) before);
+                extra.put("loss after", (double) after);
+                return BenchResult.ok("W9", title("W9"), "ms/step", smp, smp.stats(t -> t * 1e3), -1, extra, null);
+            }
+        }
 
         private void explain(Session s, List<Output> fed, Operation train) {
             if (explain) {

@@ -11,12 +11,15 @@ import dev.tensorgraph.examples.CnnModel;
 import dev.tensorgraph.examples.Model;
 import dev.tensorgraph.ops.Tf;
 import dev.tensorgraph.ops.layers.DenseOptions;
+import dev.tensorgraph.ops.rnn.DynamicRnn;
+import dev.tensorgraph.ops.rnn.LSTMCell;
+import dev.tensorgraph.ops.train.AdamOptimizer;
 import dev.tensorgraph.ops.train.GradientDescentOptimizer;
 import java.util.Random;
 
 /**
- * The graphs of the workloads W1-W6 of docs/benchmarks.md (W7 trains W4's model), built as the TensorFlow Java
- * peer builds them. Every graph gets the graph-level seed {@link #GRAPH_SEED}, so the Glorot-uniform initial
+ * The graphs of the workloads W1-W6 and W9 of docs/benchmarks.md (W7 trains W4's model), built as their peers
+ * build them. Every graph gets the graph-level seed {@link #GRAPH_SEED}, so the Glorot-uniform initial
  * weights (the default initializer of the layers) and the random variables of W2 are the same from run to run;
  * fed inputs come from {@link #randn}.
  */
@@ -103,6 +106,34 @@ public final class Workloads {
         dev.tensorgraph.Variable resident = tf.variable(source, false, "resident_images");
         Model m = AlexNet.build(g, 2, 0.01f, resident.value());
         return new ResidentAlexNet(m, tf.globalVariablesInitializer(), source);
+    }
+
+    /** W9: an LSTM {@code dynamic_rnn} with its loss and Adam update; {@code x} is {@code [batch, time, depth]}. */
+    public record Lstm(Graph graph, Output x, Output y, Output loss, Operation train, Operation init) {}
+
+    /**
+     * W9, as {@code time_lstm_step.py} builds it for TensorFlow: {@code dynamic_rnn} over an {@code LSTMCell} of
+     * {@code units} under variable scope {@code lstm_model}, loss {@code mean((h - y)^2) + 0.5 mean(outputs^2)}
+     * with {@code h} the last step's output, Adam 1e-3.
+     */
+    public static Lstm lstm(int batch, int time, int depth, int units) {
+        Graph g = new Graph();
+        g.setSeed(GRAPH_SEED);
+        Tf tf = Tf.of(g);
+        Output x = tf.placeholder(DType.FLOAT32, Shape.of(batch, time, depth), "x");
+        Output y = tf.placeholder(DType.FLOAT32, Shape.of(batch, units), "y");
+        DynamicRnn.Result r;
+        try (Graph.Scope scope = tf.variableScope("lstm_model")) {
+            r = tf.nn.dynamicRnn(LSTMCell.create(units), x, DynamicRnn.Options.create().dtype(DType.FLOAT32));
+        }
+        Output h = r.state().get(1);
+        Output loss;
+        try (Graph.Scope scope = g.nameScope("loss")) {
+            loss = tf.add(tf.reduceMean(tf.square(tf.subtract(h, y))),
+                    tf.multiply(tf.reduceMean(tf.square(r.outputs())), 0.5), "value");
+        }
+        Operation train = new AdamOptimizer(1e-3).minimize(loss);
+        return new Lstm(g, x, y, loss, train, tf.globalVariablesInitializer());
     }
 
     /** Standard normal float32 values of the given shape. */

@@ -59,6 +59,7 @@ final class TensorText {
             case UINT8 -> b.append(((byte[]) a)[i] & 0xff);
             case BOOL -> b.append(((boolean[]) a)[i]);
             case STRING -> quote(b, new String(((byte[][]) a)[i], StandardCharsets.UTF_8));
+            case RESOURCE, VARIANT -> quote(b, String.valueOf(((Object[]) a)[i]));
         }
     }
 

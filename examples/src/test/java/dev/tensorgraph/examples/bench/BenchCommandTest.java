@@ -62,6 +62,20 @@ class BenchCommandTest {
     }
 
     @Test
+    void quickLstmRunLearns() {
+        Run r = execute("bench", "--quick", "--workloads", "W9");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        String w9 = line(r.out(), "W9 ");
+        Matcher m = MEDIAN.matcher(w9);
+        assertTrue(m.find(), w9);
+        assertEquals("ms/step", m.group(2), w9);
+        assertTrue(Double.parseDouble(m.group(1)) > 0, w9);
+        double before = Double.parseDouble(w9.replaceAll(".*loss before ([0-9.eE+-]+),.*", "$1"));
+        double after = Double.parseDouble(w9.replaceAll(".*loss after ([0-9.eE+-]+).*", "$1"));
+        assertTrue(after < before, w9);
+    }
+
+    @Test
     void jsonGoesToStdoutAndLinesToStderr() {
         Run r = execute("bench", "--quick", "--workloads", "w1", "--rounds", "1", "--json");
         assertEquals(0, r.exitCode(), r.out() + r.err());
@@ -79,10 +93,10 @@ class BenchCommandTest {
         Run gpu = execute("bench", "--device", "gpu", "--workloads", "W1");
         assertEquals(1, gpu.exitCode());
         assertTrue(gpu.err().matches("error: cannot run on GPU 0: [^\\n]+\\n"), gpu.err());
-        Run bad = execute("bench", "--workloads", "W1,W9");
+        Run bad = execute("bench", "--workloads", "W1,W10");
         assertEquals(2, bad.exitCode());
         assertTrue(bad.err().startsWith("error: Invalid value for option '--workloads' (ID): expected one of "
-                + "[W1, W2, W3, W4, W5, W6, W7, P1] but was 'W9'"), bad.err());
+                + "[W1, W2, W3, W4, W5, W6, W7, W9, P1] but was 'W10'"), bad.err());
         Run tpu = execute("bench", "--device", "tpu");
         assertEquals(2, tpu.exitCode());
         assertTrue(tpu.err().contains("expected one of [cpu, gpu] but was 'tpu'"), tpu.err());

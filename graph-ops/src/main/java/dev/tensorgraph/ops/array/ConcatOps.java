@@ -30,6 +30,15 @@ public final class ConcatOps implements OpLibrary {
                 .attr("N", AttrType.INT).attr("T", AttrType.TYPE).attr("Tidx", AttrType.TYPE, DType.INT32)
                 .shape(ConcatOps::concatShape)
                 .gradient(ConcatOps::concatGrad).build());
+        r.register(OpDef.builder("ConcatOffset").input("concat_dim").inputList("shape")
+                .attr("N", AttrType.INT).attr("shape_type", AttrType.TYPE, DType.INT32)
+                .shape(c -> {
+                    // TensorFlow's concat gradient: where each input starts along the concat axis.
+                    for (int i = 1; i < c.numInputs(); i++) {
+                        c.setOutput(i - 1, c.inputDtype(i), c.inputShape(i));
+                    }
+                })
+                .notDifferentiable().build());
         r.register(OpDef.builder("Pack").inputList("values")
                 .attr("N", AttrType.INT).attr("T", AttrType.TYPE).attr("axis", AttrType.INT, 0L)
                 .shape(ConcatOps::packShape)

@@ -2,6 +2,7 @@ package dev.tensorgraph.ops.control;
 
 import dev.tensorgraph.DType;
 import dev.tensorgraph.Graph;
+import dev.tensorgraph.GraphKeys;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Shape;
@@ -13,6 +14,8 @@ import dev.tensorgraph.op.ShapeContext;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.ops.array.ConstantOps;
+import dev.tensorgraph.proto.CondContextDef;
+import dev.tensorgraph.proto.ControlFlowContextDef;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -39,12 +42,16 @@ public final class CondOps implements OpLibrary {
     public void register(OpRegistry r) {
         r.register(OpDef.builder("Switch").input("data").input("pred").attr("T", AttrType.TYPE)
                 .shape(CondOps::switchShape)
-                .gradient((op, dy) -> java.util.Arrays.asList(
-                        merge(op.graph(), List.of(dy.get(0), dy.get(1)), "cond_grad").output(), null))
+                .gradient((op, dy) -> WhileGradients.isLoopSwitch(op) ? WhileGradients.loopSwitchGrad(op, dy)
+                        : java.util.Arrays.asList(merge(op.graph(), List.of(dy.get(0), dy.get(1)), "cond_grad").output(),
+                                null))
                 .build());
         r.register(OpDef.builder("Merge").inputList("inputs").attr("T", AttrType.TYPE).attr("N", AttrType.INT)
-                .shape(CondOps::mergeShape)
+                .shape(CondOps::mergeShape).loopRole(OpDef.LoopRole.MERGE)
                 .gradient((op, dy) -> {
+                    if (WhileGradients.isLoopMerge(op)) {
+                        return WhileGradients.loopMergeGrad(op, dy);
+                    }
                     Output pred = Conds.of(op.graph()).predOf(op);
                     if (pred == null) {
                         throw new dev.tensorgraph.errors.UnimplementedException("gradient of Merge op '" + op.name()
@@ -77,7 +84,7 @@ public final class CondOps implements OpLibrary {
         return new Merge(m.output(0), m.output(1));
     }
 
-    private static void switchShape(ShapeContext c) {
+    static void switchShape(ShapeContext c) {
         if (c.inputDtype(1) != DType.BOOL) {
             throw c.fail("pred must be bool, got " + c.inputDtype(1));
         }
@@ -89,7 +96,7 @@ public final class CondOps implements OpLibrary {
         c.setOutput(1, c.inputDtype(0), c.inputShape(0));
     }
 
-    private static void mergeShape(ShapeContext c) {
+    static void mergeShape(ShapeContext c) {
         int n = c.numInputs();
         if (n == 0) {
             throw c.fail("needs at least one input");
@@ -126,6 +133,8 @@ public final class CondOps implements OpLibrary {
     public static final class Conds {
         private final Map<Operation, Output> predOfMerge = new IdentityHashMap<>();
         private final ArrayDeque<CondContext> stack = new ArrayDeque<>();
+        private final java.util.Set<Operation> inputSwitches =
+                java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
         /** The record of {@code g}. */
         public static Conds of(Graph g) {
@@ -148,10 +157,12 @@ public final class CondOps implements OpLibrary {
          * are routed through {@code Switch(value, pred)[branch]} by the graph's input filter, and outside
          * tensors it returns are always routed so.
          */
-        List<Output> buildBranch(Graph g, Output pred, Output pivot, int branch, Supplier<List<Output>> fn) {
+        List<Output> buildBranch(Graph g, Output pred, Output pivot, int branch, Supplier<List<Output>> fn,
+                                 List<CondContext> built) {
             CondContext ctx;
             synchronized (this) {
-                ctx = new CondContext(g, pred, pivot, branch, g.numOperations(), stack.peek());
+                ctx = new CondContext(g, pred, pivot, branch, g.numOperations(), g.currentBuildContext(), stack.peek(),
+                        inputSwitches);
                 stack.push(ctx);
             }
             try {
@@ -169,8 +180,10 @@ public final class CondOps implements OpLibrary {
                     if (o == null) {
                         throw new dev.tensorgraph.errors.InvalidArgumentException("cond: a branch returned null");
                     }
-                    result.add(ctx.routeAlways(o));
+                    result.add(ctx.routeResult(o));
                 }
+                ctx.finish();
+                built.add(ctx);
                 return result;
             } finally {
                 synchronized (this) {
@@ -210,44 +223,70 @@ public final class CondOps implements OpLibrary {
     /**
      * One branch of a cond being built (TensorFlow's {@code CondContext}): ops with id at least {@code start}
      * were created inside; a tensor from before is outside and reaches the branch through a Switch, made once
-     * per tensor and routed through enclosing conds first.
+     * per tensor and routed through the enclosing conds and while loops first. It keeps the tensors it has seen as
+     * TensorFlow does, to be written as a {@code CondContextDef} ({@code cond/cond_text} for the true branch,
+     * {@code cond/cond_text_1} for the false one); a cond inside a branch is written nested in that branch's context.
      */
-    static final class CondContext {
+    static final class CondContext implements ControlFlowContext {
         private final Graph g;
         private final Output pred;
         private final Output pivot;
         private final int branch;
         private final int start;
-        private final CondContext outer;
+        /** The context the cond is built in (an enclosing cond branch or while loop), or null. */
+        private final Graph.BuildContext outer;
+        /** The cond branch this cond is built in, or null: its context holds this one's. */
+        private final CondContext outerCond;
         private final Map<Output, Output> switched = new java.util.HashMap<>();
+        private final String contextName;
+        private final ContextValues values = new ContextValues();
+        private final List<CondContext> nested = new ArrayList<>();
+        /** The Switch ops that route an input in (TensorFlow's AddValue): only their taken output is a value. */
+        private final java.util.Set<Operation> inputSwitches;
         private boolean busy;
 
-        CondContext(Graph g, Output pred, Output pivot, int branch, int start, CondContext outer) {
+        CondContext(Graph g, Output pred, Output pivot, int branch, int start, Graph.BuildContext outer,
+                    CondContext outerCond, java.util.Set<Operation> inputSwitches) {
             this.g = g;
             this.pred = pred;
             this.pivot = pivot;
             this.branch = branch;
             this.start = start;
             this.outer = outer;
+            this.outerCond = outerCond;
+            this.inputSwitches = inputSwitches;
+            this.contextName = g.uniqueName("cond_text");
+            values.add(pred.name());
+            values.putExternal(pred.name(), pred.name());
+            values.add(pivot.name());
+            if (outerCond != null) {
+                outerCond.nested.add(this);
+            }
         }
 
         private boolean isOutside(Output v) {
             return v.op().id() < start && !v.equals(pred) && !v.equals(pivot);
         }
 
-        /** The filter applied to data inputs of ops built inside the branch. */
+        /** The filter applied to data inputs of ops built inside the branch (TensorFlow's {@code AddValue}). */
         Output route(Output v) {
             if (busy || !isOutside(v)) {
                 return v;
             }
-            return routeAlways(v);
+            return switched(v, true);
         }
 
-        /** Routes {@code v} through this branch's Switch when it comes from outside. */
-        Output routeAlways(Output v) {
-            if (!isOutside(v)) {
-                return v;
-            }
+        /** A tensor the branch returns, through this branch's Switch when it comes from outside. */
+        Output routeResult(Output v) {
+            return isOutside(v) ? switched(v, false) : v;
+        }
+
+        /**
+         * The Switch output standing for outside tensor {@code v}. A Switch routing an input is recorded as in
+         * TensorFlow's {@code AddValue}, one made for a returned tensor as an op of the branch
+         * ({@code _ProcessOutputTensor}).
+         */
+        private Output switched(Output v, boolean forInput) {
             Output cached = switched.get(v);
             if (cached != null) {
                 return cached;
@@ -255,13 +294,55 @@ public final class CondOps implements OpLibrary {
             boolean was = busy;
             busy = true;
             try (var noDeps = g.controlDependencies(null)) {
-                Output src = outer != null ? outer.route(v) : v;
+                values.add(v.name());
+                Output src = v;
+                if (outer != null) {
+                    src = outer.route(v);
+                    values.add(src.name());
+                    values.putExternal(src.name(), src.name());
+                }
                 Output r = switchOp(g, src, pred, "Switch").output(branch);
+                if (forInput) {
+                    inputSwitches.add(r.op());
+                    for (CondContext c = this; c != null; c = c.outerCond) {
+                        c.values.add(r.name());
+                    }
+                }
+                values.putExternal(v.name(), r.name());
                 switched.put(v, r);
                 return r;
             } finally {
                 busy = was;
             }
+        }
+
+        /** Records the outputs of the ops built in the branch, those of nested conds included, as seen. */
+        void finish() {
+            List<Operation> ops = g.operations();
+            for (int id = start; id < ops.size(); id++) {
+                Operation op = ops.get(id);
+                if (!inputSwitches.contains(op)) {
+                    op.outputs().forEach(o -> values.add(o.name()));
+                }
+            }
+        }
+
+        boolean isNested() {
+            return outerCond != null;
+        }
+
+        @Override
+        public ControlFlowContextDef toContextDef() {
+            CondContextDef.Builder b = CondContextDef.newBuilder().setContextName(contextName)
+                    .setPredName(pred.name()).setPivotName(pivot.name()).setBranch(branch)
+                    .setValuesDef(values.toProto());
+            nested.forEach(n -> b.addNestedContexts(n.toContextDef()));
+            return ControlFlowContextDef.newBuilder().setCondCtxt(b).build();
+        }
+
+        @Override
+        public String toString() {
+            return "CondContext(" + contextName + ")";
         }
     }
 
@@ -275,6 +356,18 @@ public final class CondOps implements OpLibrary {
     /** {@code tf.cond} whose branches return several tensors (same count and dtypes); one Merge per tensor. */
     public static List<Output> condList(Graph g, Output pred, Supplier<List<Output>> trueFn, Supplier<List<Output>> falseFn,
                                   String name) {
+        if (trueFn == null || falseFn == null) {
+            throw new InvalidArgumentException("cond needs a pred, a true_fn and a false_fn");
+        }
+        return condOnPivots(g, pred, pivot -> trueFn.get(), pivot -> falseFn.get(), name);
+    }
+
+    /**
+     * {@code tf.cond} whose branch functions receive their branch's pivot ({@code switch_t}, {@code switch_f}): what
+     * a branch returning an op instead of a tensor returns, the pivot after that op, as TensorFlow's cond does.
+     */
+    public static List<Output> condOnPivots(Graph g, Output pred, java.util.function.Function<Output, List<Output>> trueFn,
+                                            java.util.function.Function<Output, List<Output>> falseFn, String name) {
         if (pred == null || trueFn == null || falseFn == null) {
             throw new InvalidArgumentException("cond needs a pred, a true_fn and a false_fn");
         }
@@ -291,11 +384,16 @@ public final class CondOps implements OpLibrary {
             Output pivotT = ControlOps.identity(g, sw.outputTrue(), "switch_t");
             Output pivotF = ControlOps.identity(g, sw.outputFalse(), "switch_f");
             Output predId = ControlOps.identity(g, pred, "pred_id");
-            List<Output> resT = conds.buildBranch(g, predId, pivotT, 1, trueFn);
-            List<Output> resF = conds.buildBranch(g, predId, pivotF, 0, falseFn);
+            List<CondContext> contexts = new ArrayList<>(2);
+            List<Output> resT = conds.buildBranch(g, predId, pivotT, 1, () -> trueFn.apply(pivotT), contexts);
+            List<Output> resF = conds.buildBranch(g, predId, pivotF, 0, () -> falseFn.apply(pivotF), contexts);
             if (resT.size() != resF.size()) {
                 throw new InvalidArgumentException("cond: true_fn returned " + resT.size() + " tensors and false_fn "
                         + resF.size() + "; both branches must return the same structure");
+            }
+            if (!contexts.get(0).isNested()) {
+                // As TensorFlow: a cond inside another one is written inside the enclosing branch's context.
+                contexts.forEach(c -> g.addToCollection(GraphKeys.COND_CONTEXT, c));
             }
             List<Output> merged = new ArrayList<>(resT.size());
             for (int i = 0; i < resT.size(); i++) {

@@ -3,7 +3,6 @@ package dev.tensorgraph.ops.control;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
-import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.op.AttrType;
 import dev.tensorgraph.op.OpDef;
 import dev.tensorgraph.op.OpLibrary;
@@ -15,7 +14,7 @@ import java.util.List;
 /**
  * The ops that order or pass values without computing: {@code Identity} (its gradient is the incoming one),
  * {@code NoOp} (a target that runs its control inputs), {@code StopGradient} (no gradient passes), and
- * {@code tf.group} on top of NoOp.
+ * {@code tf.group} and {@code tf.tuple} on top of NoOp and Identity.
  */
 public final class ControlOps implements OpLibrary {
     @Override
@@ -52,19 +51,28 @@ public final class ControlOps implements OpLibrary {
         return g.opBuilder("StopGradient", name).addInput(x).build().output(0);
     }
 
-    /** {@code tf.group(inputs)}: a NoOp (default name {@code group_deps}) that runs after every input. */
+    /**
+     * {@code tf.group(inputs)}: a NoOp (default name {@code group_deps}) that runs after every input (Operations or
+     * Outputs); inputs on several devices get a NoOp per device under the group's name, as TensorFlow builds it.
+     */
     public static Operation group(Graph g, Collection<?> inputs, String name) {
-        var b = g.opBuilder("NoOp", name == null ? "group_deps" : name);
-        for (Object o : inputs) {
-            if (o instanceof Operation op) {
-                b.addControlInput(op);
-            } else if (o instanceof Output out) {
-                b.addControlInput(out.op());
-            } else {
-                throw new InvalidArgumentException("tf.group expects Operations or Outputs, got "
-                        + (o == null ? "null" : o.getClass().getSimpleName()));
-            }
-        }
-        return b.build();
+        return Gating.group(g, inputs, name);
+    }
+
+    /**
+     * {@code tf.tuple(tensors, name, control_inputs)}: each tensor through an Identity
+     * ({@code tuple/control_dependency}, {@code _1}, ...) that runs only after all of them (and
+     * {@code controlInputs}) are computed; null entries stay null.
+     */
+    public static List<Output> tuple(Graph g, List<Output> tensors, Collection<?> controlInputs, String name) {
+        return Gating.tuple(g, tensors, name, controlInputs);
+    }
+
+    /**
+     * TensorFlow's {@code with_dependencies(dependencies, t, name)}: {@code t} through an Identity (default name
+     * {@code control_dependency}) that runs only after {@code dependencies} (Operations or Outputs).
+     */
+    public static Output withDependencies(Graph g, Collection<?> dependencies, Output t, String name) {
+        return Gating.withDependencies(g, dependencies, t, name);
     }
 }

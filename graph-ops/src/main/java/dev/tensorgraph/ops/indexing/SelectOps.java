@@ -87,12 +87,14 @@ public final class SelectOps implements OpLibrary {
 
     /** {@code Select(condition, t, e)}: t where condition holds, else e ({@code tf.where(c, x, y)}). */
     public static Output select(Graph g, Output condition, Output t, Output e, String name) {
-        return g.opBuilder("Select", name).addInput(condition).addInput(t).addInput(e).build().output(0);
+        return g.opBuilder("Select", name).addInput(condition).addInput(t).addInput(e).setAttr("T", t.dtype()).build()
+                .output(0);
     }
 
     /** {@code SelectV2(condition, t, e)}: as Select with all three broadcast ({@code tf.where_v2}). */
     public static Output selectV2(Graph g, Output condition, Output t, Output e, String name) {
-        return g.opBuilder("SelectV2", name).addInput(condition).addInput(t).addInput(e).build().output(0);
+        return g.opBuilder("SelectV2", name).addInput(condition).addInput(t).addInput(e).setAttr("T", t.dtype())
+                .build().output(0);
     }
 
     /** {@code Where(condition)}: int64 coordinates [n, rank] of the true elements ({@code tf.where(c)}). */

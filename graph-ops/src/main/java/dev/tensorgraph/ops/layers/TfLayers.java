@@ -15,8 +15,6 @@ import dev.tensorgraph.ops.array.SliceOps;
 import dev.tensorgraph.ops.array.StridedSliceOptions;
 import dev.tensorgraph.ops.control.CondOps;
 import dev.tensorgraph.ops.control.ControlOps;
-import dev.tensorgraph.ops.math.ArithmeticOps;
-import dev.tensorgraph.ops.math.CastOps;
 import dev.tensorgraph.ops.math.MatMulOps;
 import dev.tensorgraph.ops.nn.ActivationOps;
 import dev.tensorgraph.ops.nn.BatchNormOps;
@@ -28,7 +26,6 @@ import dev.tensorgraph.ops.nn.Moments;
 import dev.tensorgraph.ops.nn.PoolOps;
 import dev.tensorgraph.ops.state.Initializer;
 import dev.tensorgraph.ops.state.Reuse;
-import dev.tensorgraph.ops.state.VariableOps;
 import dev.tensorgraph.ops.state.VariableScopes;
 import dev.tensorgraph.ops.support.GraphBound;
 import java.util.List;
@@ -379,55 +376,27 @@ public final class TfLayers {
             if (fused) {
                 Output gm = gamma != null ? gamma.value() : ConstantOps.constant(g, 1, dt, param, "Const");
                 Output bt = beta != null ? beta.value() : ConstantOps.constant(g, 0, dt, param, "Const");
-                float eps = (float) Math.max(o.epsilon, 1.001e-5);
-                Supplier<List<Output>> train = () -> outputs(BatchNormOps.fusedBatchNormV3(g, inputs, gm, bt, null, null,
-                        eps, 1.0f, "NHWC", true, null));
-                Supplier<List<Output>> infer = () -> outputs(BatchNormOps.fusedBatchNormV3(g, inputs, gm, bt,
-                        movingMean.value(), movingVar.value(), eps, 1.0f, "NHWC", false, null));
-                List<Output> r = trainingValue != null ? (trainingValue ? train.get() : infer.get())
-                        : CondOps.condList(g, trainingTensor, train, infer, null);
-                out = r.get(0);
-                mean = r.get(1);
-                variance = r.get(2);
+                FusedBatchNorm r = BatchNormModes.fused(g, inputs, gm, bt, movingMean, movingVar, o.epsilon, "NHWC",
+                        trainingValue, trainingTensor);
+                out = r.y();
+                mean = r.batchMean();
+                variance = r.batchVariance();
             } else {
-                if (Boolean.FALSE.equals(trainingValue)) {
-                    mean = movingMean.value();
-                    variance = movingVar.value();
-                } else {
-                    int[] axes = new int[rank - 1];
-                    for (int i = 0, j = 0; i < rank; i++) {
-                        if (i != axis) {
-                            axes[j++] = i;
-                        }
-                    }
-                    Moments mv = BatchNormOps.moments(g, inputs, axes, false, null);
-                    if (trainingValue == null) {
-                        mean = CondOps.cond(g, trainingTensor, mv::mean, movingMean::value, null);
-                        variance = CondOps.cond(g, trainingTensor, mv::variance, movingVar::value, null);
-                    } else {
-                        mean = mv.mean();
-                        variance = mv.variance();
-                    }
-                }
+                Moments m = BatchNormModes.moments(g, inputs, axis, movingMean, movingVar, trainingValue, trainingTensor);
+                mean = m.mean();
+                variance = m.variance();
                 out = BatchNormOps.batchNormalization(g, inputs, broadcast(mean, rank, axis, c),
                         broadcast(variance, rank, axis, c), beta == null ? null : broadcast(beta.value(), rank, axis, c),
                         gamma == null ? null : broadcast(gamma.value(), rank, axis, c), o.epsilon, null);
             }
             if (!Boolean.FALSE.equals(trainingValue)) {
-                Output momentum = null;
-                if (trainingValue == null) {
-                    momentum = CondOps.cond(g, trainingTensor, () -> ConstantOps.scalar(g, dt, o.momentum, "Const"),
-                            () -> ConstantOps.scalar(g, dt, 1.0, "Const"), null);
-                }
-                g.addToCollection(GraphKeys.UPDATE_OPS, assignMovingAverage(movingMean, mean, o.momentum, momentum));
-                g.addToCollection(GraphKeys.UPDATE_OPS, assignMovingAverage(movingVar, variance, o.momentum, momentum));
+                Output momentum = trainingValue == null
+                        ? MovingAverages.runTimeMomentum(g, dt, o.momentum, trainingTensor) : null;
+                g.addToCollection(GraphKeys.UPDATE_OPS, MovingAverages.assign(g, movingMean, mean, o.momentum, momentum));
+                g.addToCollection(GraphKeys.UPDATE_OPS, MovingAverages.assign(g, movingVar, variance, o.momentum, momentum));
             }
             return out;
         }
-    }
-
-    private static List<Output> outputs(FusedBatchNorm bn) {
-        return List.of(bn.y(), bn.batchMean(), bn.batchVariance());
     }
 
     /** Reshapes a per-channel vector to broadcast against a rank-{@code rank} input when axis is not the last. */
@@ -439,21 +408,6 @@ public final class TfLayers {
         java.util.Arrays.fill(shape, 1);
         shape[axis] = c;
         return reshape(v, shape);
-    }
-
-    /**
-     * TensorFlow's {@code _assign_moving_average} with zero_debias off, as one {@code AssignSub} named by the
-     * {@code AssignMovingAvg} scope: {@code variable -= (variable - value) * (1 - momentum)}.
-     */
-    private Output assignMovingAverage(Variable variable, Output value, double momentum, Output momentumTensor) {
-        DType dt = variable.dtype();
-        try (var s = g.nameScope("AssignMovingAvg")) {
-            Output decay = momentumTensor == null ? ConstantOps.scalar(g, dt, 1.0 - momentum, "decay")
-                    : ArithmeticOps.sub(g, ConstantOps.scalar(g, dt, 1.0, "sub/x"), momentumTensor, "sub");
-            Output v = CastOps.cast(g, value, dt, null);
-            Output delta = ArithmeticOps.mul(g, ArithmeticOps.sub(g, variable.value(), v, "sub"), decay, "mul");
-            return VariableOps.assignSub(g, variable, delta, false, s.name()).output(0);
-        }
     }
 
     // ---- shared helpers ----

@@ -13,7 +13,7 @@ import java.util.Arrays;
 /**
  * Reference variables and their updates: {@code VariableV2} (the value lives in the session) and
  * {@code Assign}, {@code AssignAdd}, {@code AssignSub}, which update a variable in place through a ref input
- * and return its new value. Stateful; no gradient.
+ * and return its new value; {@code IsVariableInitialized}, whether a variable has a value. Stateful; no gradient.
  */
 public final class VariableOps implements OpLibrary {
     @Override
@@ -48,6 +48,17 @@ public final class VariableOps implements OpLibrary {
                     })
                     .stateful().notDifferentiable().build());
         }
+        r.register(OpDef.builder("IsVariableInitialized").refInput("ref").attr("dtype", AttrType.TYPE)
+                .shape(c -> c.setOutput(0, dev.tensorgraph.DType.BOOL, dev.tensorgraph.Shape.scalar()))
+                .notDifferentiable().build());
+    }
+
+    /**
+     * {@code IsVariableInitialized(ref)}: a bool scalar, true once the variable (or the variable behind the
+     * reference {@code ref}) has a value in the session; {@code tf.is_variable_initialized}.
+     */
+    public static Output isVariableInitialized(Graph g, Output ref, String name) {
+        return g.opBuilder("IsVariableInitialized", name).addInput(ref).setAttr("dtype", ref.dtype()).build().output(0);
     }
 
     /** {@code VariableV2} of a fully defined shape; its value is set by running an Assign. */

@@ -32,7 +32,11 @@ public final class VariableScopes {
 
     private final Deque<Frame> stack = new ArrayDeque<>();
     private final Map<String, Variable> byName = new LinkedHashMap<>();
-    private final Map<String, Integer> defaultNameCounts = new java.util.HashMap<>();
+    /**
+     * How often each variable scope (by full name) was opened since its parent was last closed, as TensorFlow's
+     * {@code _VariableScopeStore.variable_scopes_count}: a default name is free while its count is 0.
+     */
+    private final Map<String, Integer> openCounts = new java.util.HashMap<>();
 
     /** The variable-scope state of {@code g}. */
     public static VariableScopes of(Graph g) {
@@ -63,29 +67,31 @@ public final class VariableScopes {
     }
 
     /**
-     * A unique variable-scope name for layers created without a name ({@code dense}, {@code dense_1}), counted
-     * per enclosing scope as TensorFlow's {@code _get_unique_variable_scope}.
+     * A unique variable-scope name for a scope opened with a default name ({@code dense}, {@code dense_1}), as
+     * TensorFlow's {@code _get_unique_variable_scope}: the first of {@code base}, {@code base_1}, ... not opened
+     * under {@code prefix} since {@code prefix} was last entered.
      */
     String uniqueDefaultName(String prefix, String base) {
         String full = prefix.isEmpty() ? base : prefix + "/" + base;
-        int n = defaultNameCounts.getOrDefault(full, 0);
-        String candidate = n == 0 ? base : base + "_" + n;
-        while (byNamePrefixUsed(prefix, candidate)) {
-            n++;
-            candidate = base + "_" + n;
+        if (openCounts.getOrDefault(full, 0) == 0) {
+            return base;
         }
-        defaultNameCounts.put(full, n + 1);
-        return candidate;
+        int n = 1;
+        while (openCounts.getOrDefault(full + "_" + n, 0) > 0) {
+            n++;
+        }
+        return base + "_" + n;
     }
 
-    private boolean byNamePrefixUsed(String prefix, String name) {
-        String full = (prefix.isEmpty() ? "" : prefix + "/") + name + "/";
-        for (String k : byName.keySet()) {
-            if (k.startsWith(full)) {
-                return true;
-            }
-        }
-        return false;
+    /** Counts an opening of the scope {@code fullName} ({@code open_variable_scope}). */
+    private void opened(String fullName) {
+        openCounts.merge(fullName, 1, Integer::sum);
+    }
+
+    /** Forgets the scopes opened inside {@code fullName} when it closes ({@code close_variable_subscopes}). */
+    private void closedSubscopes(String fullName) {
+        String prefix = fullName + "/";
+        openCounts.replaceAll((k, n) -> k.startsWith(prefix) ? 0 : n);
     }
 
     // ---- variable scopes and get_variable ----
@@ -99,19 +105,46 @@ public final class VariableScopes {
         if (name == null || name.isEmpty()) {
             throw new InvalidArgumentException("a variable scope needs a name");
         }
+        return open(g, name, name, reuse);
+    }
+
+    /**
+     * {@code tf.variable_scope(name, default_name=defaultName, reuse=...)}: with a name, as
+     * {@link #variableScope(Graph, String, Reuse)}; without one, the variable scope is {@code defaultName} made
+     * unique among the scopes opened under the current one ({@code Conv}, {@code Conv_1}, ...) and the name scope
+     * is {@code defaultName} made unique by the graph, each counted on its own as TensorFlow counts them.
+     * Reuse {@link Reuse#TRUE} needs a name.
+     */
+    public static Graph.Scope variableScope(Graph g, String name, String defaultName, Reuse reuse) {
+        if (name != null && !name.isEmpty()) {
+            return variableScope(g, name, reuse);
+        }
+        if (defaultName == null || defaultName.isEmpty()) {
+            throw new InvalidArgumentException("a variable scope needs a name or a default name");
+        }
+        if (reuse == Reuse.TRUE) {
+            throw new InvalidArgumentException("reuse=True cannot be used without a name_or_scope (default name '"
+                    + defaultName + "')");
+        }
+        VariableScopes scopes = of(g);
+        return open(g, scopes.uniqueDefaultName(scopes.current().name(), defaultName), defaultName, reuse);
+    }
+
+    private static Graph.Scope open(Graph g, String name, String nameScopeName, Reuse reuse) {
         VariableScopes scopes = of(g);
         Frame outer = scopes.current();
         Reuse effective;
         if (outer.reuse() == Reuse.TRUE) {
             effective = Reuse.TRUE;
-        } else if (reuse == Reuse.INHERIT) {
+        } else if (reuse == null || reuse == Reuse.INHERIT) {
             effective = outer.reuse();
         } else {
             effective = reuse;
         }
         String full = outer.name().isEmpty() ? name : outer.name() + "/" + name;
         Frame frame = new Frame(full, effective);
-        Graph.Scope nameScope = g.nameScope(name);
+        Graph.Scope nameScope = g.nameScope(nameScopeName);
+        scopes.opened(full);
         scopes.push(frame);
         return new Graph.Scope() {
             private boolean closed;
@@ -126,6 +159,7 @@ public final class VariableScopes {
                 if (!closed) {
                     closed = true;
                     scopes.pop(frame);
+                    scopes.closedSubscopes(full);
                     nameScope.close();
                 }
             }
@@ -201,6 +235,10 @@ public final class VariableScopes {
      */
     public static String uniqueLayerName(Graph g, String base) {
         VariableScopes scopes = of(g);
-        return scopes.uniqueDefaultName(scopes.current().name(), base);
+        String prefix = scopes.current().name();
+        String name = scopes.uniqueDefaultName(prefix, base);
+        // Reserved at once, so that two calls give two names even before either scope is opened.
+        scopes.opened(prefix.isEmpty() ? name : prefix + "/" + name);
+        return name;
     }
 }

@@ -38,7 +38,8 @@ public final class Variables {
     /** {@code fromInitializer}: the value is made inside the variable's {@code Initializer} scope. */
     static Variable create(Graph g, Supplier<Output> initialValue, boolean fromInitializer, String name,
                            boolean trainable, List<String> collections, boolean exactName) {
-        try (var noDeps = g.controlDependencies(null);
+        // A variable built inside a loop's body is still made once, outside the loop (TensorFlow's init_scope).
+        try (var outside = g.outsideControlFlow();
              var scope = g.nameScope(exactName ? name + "/" : name)) {
             Output init;
             if (fromInitializer) {

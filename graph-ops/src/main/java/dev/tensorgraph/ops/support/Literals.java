@@ -23,7 +23,8 @@ public final class Literals {
             case INT64 -> { long[] x = new long[n]; java.util.Arrays.fill(x, (long) v); yield x; }
             case BOOL -> { boolean[] x = new boolean[n]; java.util.Arrays.fill(x, v != 0); yield x; }
             case UINT8 -> { byte[] x = new byte[n]; java.util.Arrays.fill(x, (byte) (int) v); yield x; }
-            case STRING -> throw new dev.tensorgraph.errors.InvalidArgumentException("no numeric literal of dtype string");
+            case STRING, RESOURCE, VARIANT -> throw new dev.tensorgraph.errors.InvalidArgumentException(
+                    "no numeric literal of dtype " + dtype);
         };
         return Tensor.wrap(dtype, shape, a);
     }

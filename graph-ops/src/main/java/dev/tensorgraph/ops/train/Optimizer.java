@@ -39,6 +39,22 @@ public abstract class Optimizer {
     /** One (gradient, variable) pair; the gradient is null where the loss does not depend on the variable. */
     public record GradAndVar(Output gradient, Variable variable) {}
 
+    /**
+     * How much the gradients are ordered before they are applied (TensorFlow's {@code gate_gradients}):
+     * {@code GATE_NONE} not at all; {@code GATE_OP} (the default) the gradients of each op's inputs through a
+     * {@code <op>_grad/tuple}, so an update that consumes one runs only after all of that op's gradients are
+     * computed (those that read the variable's old value included); {@code GATE_GRAPH} also all gradients
+     * through one {@code tuple} before any is applied.
+     */
+    public enum GateGradients { GATE_NONE, GATE_OP, GATE_GRAPH }
+
+    /** {@link GateGradients#GATE_NONE}, spelled as in TensorFlow ({@code Optimizer.GATE_NONE}). */
+    public static final GateGradients GATE_NONE = GateGradients.GATE_NONE;
+    /** {@link GateGradients#GATE_OP}: the default of {@code minimize} and {@code computeGradients}. */
+    public static final GateGradients GATE_OP = GateGradients.GATE_OP;
+    /** {@link GateGradients#GATE_GRAPH}. */
+    public static final GateGradients GATE_GRAPH = GateGradients.GATE_GRAPH;
+
     private final String name;
     /** The {@code use_locking} attribute of the update ops. */
     protected final boolean useLocking;
@@ -89,7 +105,13 @@ public abstract class Optimizer {
      * variable of the loss's graph; a null {@code name} means the optimizer's name.
      */
     public Operation minimize(Output loss, List<Variable> varList, Variable globalStep, String name) {
-        List<GradAndVar> gradsAndVars = computeGradients(loss, varList);
+        return minimize(loss, varList, globalStep, GATE_OP, name);
+    }
+
+    /** As above, ordering the gradients as {@code gate} says (TensorFlow's {@code gate_gradients}). */
+    public Operation minimize(Output loss, List<Variable> varList, Variable globalStep, GateGradients gate,
+                              String name) {
+        List<GradAndVar> gradsAndVars = computeGradients(loss, varList, gate);
         boolean any = false;
         for (GradAndVar gv : gradsAndVars) {
             any |= gv.gradient() != null;
@@ -108,10 +130,22 @@ public abstract class Optimizer {
         return computeGradients(loss, null);
     }
 
-    /** The gradient of {@code loss} for each variable of {@code varList} (all trainable ones when null). */
+    /**
+     * The gradient of {@code loss} for each variable of {@code varList} (all trainable ones when null), gated per
+     * op ({@link #GATE_OP}).
+     */
     public List<GradAndVar> computeGradients(Output loss, List<Variable> varList) {
+        return computeGradients(loss, varList, GATE_OP);
+    }
+
+    /** As above, ordering the gradients as {@code gate} says. */
+    public List<GradAndVar> computeGradients(Output loss, List<Variable> varList, GateGradients gate) {
         if (loss == null) {
             throw new InvalidArgumentException("computeGradients needs a loss, got null");
+        }
+        if (gate == null) {
+            throw new InvalidArgumentException("gate_gradients must be one of: Optimizer.GATE_NONE, "
+                    + "Optimizer.GATE_OP, Optimizer.GATE_GRAPH.  Not null");
         }
         checkFloat(loss.dtype(), loss.name());
         List<Variable> vars = varList != null ? varList
@@ -120,7 +154,10 @@ public abstract class Optimizer {
             throw new InvalidArgumentException("No variables to optimize.");
         }
         List<Output> xs = new ArrayList<>(vars);
-        List<Output> grads = Gradients.builder(List.of(loss), xs).build();
+        List<Output> grads = Gradients.builder(List.of(loss), xs).gateGradients(gate == GATE_OP).build();
+        if (gate == GATE_GRAPH && grads.stream().anyMatch(java.util.Objects::nonNull)) {
+            grads = ControlOps.tuple(loss.graph(), grads, null, null);
+        }
         List<GradAndVar> out = new ArrayList<>();
         for (int i = 0; i < vars.size(); i++) {
             Output g = grads.get(i);

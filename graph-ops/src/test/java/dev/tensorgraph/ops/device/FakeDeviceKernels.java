@@ -48,6 +48,11 @@ final class FakeDeviceKernels {
             }
             ctx.setOutput(0, cur);
         }));
+        r.register(t, "Switch", KernelFactory.withHostMemory(floatOnly(ctx -> {
+            boolean p = ((boolean[]) ctx.input(1).array())[0];
+            ctx.setOutput(p ? 1 : 0, ctx.deviceInput(0));
+            ctx.setOutputDead(p ? 0 : 1);
+        }), new int[] {1}, new int[0]));
         r.register(t, "Add", floatOnly(ctx -> binary(ctx, true)));
         r.register(t, "Mul", floatOnly(ctx -> binary(ctx, false)));
         r.register(t, "Sum", KernelFactory.withHostMemory(floatOnly(ctx -> {
