@@ -84,7 +84,7 @@ class UserPlanPassTest {
             for (RewriteGraph.Node outer : List.copyOf(g.nodes())) {
                 RewriteGraph.Value in = outer.numInputs() == 1 ? outer.input(0) : null;
                 if (!outer.type().equals(SCALE) || !in.node().type().equals(SCALE) || !g.hasSingleUse(in)
-                        || !g.nodes().contains(outer)) {
+                        || !g.contains(outer)) {
                     continue;
                 }
                 float factor = (Float) outer.attr("factor") * (Float) in.node().attr("factor");

@@ -247,8 +247,9 @@ public final class ConvKernels implements KernelLibrary {
     static void backInput(NnGeometry g, float[] f, float[] dy, float[] dx, int threads) {
         int k = g.kh() * g.kw() * g.c();
         int o = g.o();
-        NnGeometry transposed = VectorConv.transposedGeometry(g);
-        if (transposed != null && Gemm.vectorApiAvailable() && ConvFilter.UNCACHED.forward(transposed, dy,
+        // Asked first: without the vector API, VectorConv's classes cannot even load.
+        NnGeometry transposed = Gemm.vectorApiAvailable() ? VectorConv.transposedGeometry(g) : null;
+        if (transposed != null && ConvFilter.UNCACHED.forward(transposed, dy,
                 VectorConv.turnAround(f, g.kh(), g.kw(), g.c(), o), dx, VectorConv.Epilogue.NONE, threads)) {
             return;
         }
