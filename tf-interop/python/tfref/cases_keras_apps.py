@@ -8,7 +8,7 @@ from pathlib import Path
 import keras
 import numpy as np
 import tensorflow as tf
-from keras.src.applications import convnext, efficientnet, nasnet
+from keras.src.applications import convnext, efficientnet, nasnet, resnet
 
 from . import graphinfo
 from .jsonfmt import write_json
@@ -53,6 +53,13 @@ APPS = {
                                           default_size=32, weights=None, classes=10),
                     (32, 32, 3), False, False, "NASNet's constructor with penultimate_filters 96, one block per "
                     "cell stack, 8 stem filters: NASNetMobile's op types (AvgPool, MaxPool, ConcatV2, cropping)"),
+    "resnet_tiny": (lambda: resnet.ResNet(lambda x: resnet.stack_residual_blocks_v1(
+                        resnet.stack_residual_blocks_v1(x, 8, 2, stride1=1, name="conv2"), 16, 2, name="conv3"),
+                        preact=False, use_bias=True, input_shape=(32, 32, 3), weights=None, classes=10,
+                        name="resnet_tiny"),
+                    (32, 32, 3), False, False, "ResNet's constructor with two stacks of two bottleneck blocks (8 and "
+                    "16 filters): ResNet50's op types and block structure (convolution, batch normalization, ReLU, "
+                    "the residual addition, the stride-2 first block) in a small graph"),
     "convnext_mini": (lambda: convnext.ConvNeXt(depths=[1, 1, 1, 1], projection_dims=[8, 16, 24, 32],
                                                 default_size=32, name="convnext_mini", weights=None, classes=10,
                                                 input_shape=(32, 32, 3)),

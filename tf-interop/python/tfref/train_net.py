@@ -71,13 +71,13 @@ def build(optimizer_fn, seed=5, bn_cond=True, conv=True):
             if conv:
                 logits = _conv_net(images, is_training if bn_cond else None)
             else:
-                # the small form: dense 8 + relu -> dense 3 on the flattened image
+                # the small form: dense 4 + relu -> dense 3 on the flattened image
                 h = tf.reshape(images, [-1, IMAGE[0] * IMAGE[1] * IMAGE[2]])
                 with v1.variable_scope("hidden"):
-                    h = tf.nn.relu(tf.matmul(h, v1.get_variable("kernel", [IMAGE[0] * IMAGE[1] * IMAGE[2], 8]))
-                                   + v1.get_variable("bias", [8]))
+                    h = tf.nn.relu(tf.matmul(h, v1.get_variable("kernel", [IMAGE[0] * IMAGE[1] * IMAGE[2], 4]))
+                                   + v1.get_variable("bias", [4]))
                 with v1.variable_scope("dense"):
-                    logits = tf.add(tf.matmul(h, v1.get_variable("kernel", [8, CLASSES])),
+                    logits = tf.add(tf.matmul(h, v1.get_variable("kernel", [4, CLASSES])),
                                     v1.get_variable("bias", [CLASSES]), name="logits")
         if conv:
             xent = v1.losses.sparse_softmax_cross_entropy(labels, logits)
@@ -90,9 +90,9 @@ def build(optimizer_fn, seed=5, bn_cond=True, conv=True):
     return g, train, loss, logits
 
 
-def feeds(step, training=True, seed=2000):
-    return {"images": randn(seed + 2 * step, [BATCH] + IMAGE),
-            "labels": np.random.RandomState(seed + 2 * step + 1).randint(0, CLASSES, BATCH).astype(np.int64),
+def feeds(step, training=True, seed=2000, batch=BATCH):
+    return {"images": randn(seed + 2 * step, [batch] + IMAGE),
+            "labels": np.random.RandomState(seed + 2 * step + 1).randint(0, CLASSES, batch).astype(np.int64),
             "is_training": np.array(training)}
 
 
@@ -100,13 +100,14 @@ def write_case(w, optimizer_fn, optimizer_text, before=3, after=5, bn_cond=True,
     """Trains `before` steps, saves (MetaGraph + checkpoint), restores in a fresh graph from the written
     files, and records the next `after` training steps, one inference step and the final variables."""
     g, train, loss, logits = build(optimizer_fn, bn_cond=bn_cond, conv=conv)
+    batch = BATCH if conv else 2  # the small form's cases stay small
     prefix_path = w.path("model")
     with g.as_default():
         saver = v1.train.Saver(save_relative_paths=True)
         init = v1.get_collection(v1.GraphKeys.INIT_OP) or [g.get_operation_by_name("init")]
     with session(g) as s:
         s.run(init)
-        run_steps(s, [{"feeds": feeds(k), "targets": [train.name]} for k in range(before)])
+        run_steps(s, [{"feeds": feeds(k, batch=batch), "targets": [train.name]} for k in range(before)])
         saved = saver.save(s, str(prefix_path), global_step=before)
     prefix = saved.split("/")[-1]
     restored = tf.Graph()
@@ -114,9 +115,9 @@ def write_case(w, optimizer_fn, optimizer_text, before=3, after=5, bn_cond=True,
         loader = v1.train.import_meta_graph(str(w.path(prefix + ".meta")))
         with session(restored) as s:
             loader.restore(s, str(w.path(prefix)))
-            spec = [{"feeds": feeds(before + k), "fetches": [loss.name], "targets": [train.name]}
+            spec = [{"feeds": feeds(before + k, batch=batch), "fetches": [loss.name], "targets": [train.name]}
                     for k in range(after)]
-            spec.append({"feeds": feeds(before + after, training=False), "fetches": [logits.name, loss.name],
+            spec.append({"feeds": feeds(before + after, training=False, batch=batch), "fetches": [logits.name, loss.name],
                          "note": "inference: is_training false, no update"})
             steps = run_steps(s, spec)
             final = variable_values(s, v1.global_variables())

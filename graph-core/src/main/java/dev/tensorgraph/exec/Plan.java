@@ -30,6 +30,8 @@ public final class Plan implements AutoCloseable {
     /** Records and replays runs on the device; null where runs go step by step. */
     final RunRecorder recorder;
     private final ConcurrentLinkedQueue<ArrayPool> pools = new ConcurrentLinkedQueue<>();
+    /** Runs that have returned their pool. */
+    private final java.util.concurrent.atomic.AtomicInteger poolReturns = new java.util.concurrent.atomic.AtomicInteger();
     /** Runs started, for the step profile (which leaves out each plan's first runs: compiles, autotuning). */
     final java.util.concurrent.atomic.AtomicInteger runsStarted = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -115,8 +117,15 @@ public final class Plan implements AutoCloseable {
         return p != null ? p : new ArrayPool();
     }
 
+    /**
+     * Keeps a run's pool for the next run, from the plan's second run on: a plan run once (variable
+     * initializers, a first evaluation) would otherwise hold its buffers, up to the pool's cap, for the life of
+     * the session (AlexNet's initializers: several hundred MB of random-number and scaling buffers).
+     */
     void returnPool(ArrayPool p) {
-        pools.offer(p);
+        if (poolReturns.incrementAndGet() > 1) {
+            pools.offer(p);
+        }
     }
 
     /** Frees the recordings (their device memory goes back to the device's cache). */

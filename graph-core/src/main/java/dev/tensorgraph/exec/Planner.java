@@ -7,6 +7,7 @@ import dev.tensorgraph.device.RunRecorder;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.VariableSlot;
+import dev.tensorgraph.rewrite.PlanRewriter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,16 +41,34 @@ public final class Planner {
         return build(feeds, fetches, targets, variables, device, recordDeviceWork, true);
     }
 
-    /** As above; {@code fuseOps} false runs every op as a step of its own (see {@link OpFusion}). */
+    /**
+     * As above; {@code fuseOps} false runs every op as a step of its own (see {@link OpFusion}) and the graph
+     * as written, without the device's plan passes ({@link PlanRewrites}).
+     */
     public static Plan build(List<Output> feeds, List<Output> fetches, List<Operation> targets,
                              Function<String, VariableSlot> variables, DeviceContext device, boolean recordDeviceWork,
                              boolean fuseOps) {
-        return compile(PlanScope.root(feeds, fetches, targets), variables, device, recordDeviceWork, fuseOps);
+        PlanScope root = PlanScope.root(feeds, fetches, targets);
+        PlanRewriter.Rewritten r = fuseOps && device == null
+                ? PlanRewrites.apply(feeds, fetches, targets,
+                        prune(new HashSet<>(feeds), fetches, targets, root.boundary(), root.within()))
+                : null;
+        if (r != null) {
+            return compile(PlanScope.root(r.feeds(), r.fetches(), r.targets()), variables, device, recordDeviceWork,
+                    true, feeds);
+        }
+        return compile(root, variables, device, recordDeviceWork, fuseOps, feeds);
     }
 
     /** Compiles one scope: a session's run, or one iteration of a while loop (see {@link LoopUnit}). */
     static Plan compile(PlanScope scope, Function<String, VariableSlot> variables, DeviceContext device,
                         boolean recordDeviceWork, boolean fuseOps) {
+        return compile(scope, variables, device, recordDeviceWork, fuseOps, scope.feeds());
+    }
+
+    /** As above, the plan's feed slots keyed by {@code feedKeys} (the caller's feeds, in the scope's order). */
+    private static Plan compile(PlanScope scope, Function<String, VariableSlot> variables, DeviceContext device,
+                                boolean recordDeviceWork, boolean fuseOps, List<Output> feedKeys) {
         List<Output> feeds = scope.feeds();
         List<Output> fetches = scope.fetches();
         Set<Output> fed = new HashSet<>(feeds);
@@ -63,10 +82,9 @@ public final class Planner {
         Map<Output, Integer> slotOf = new HashMap<>();
         Map<Output, Integer> feedSlots = new HashMap<>();
         for (int i = 0; i < feeds.size(); i++) {
-            Output f = feeds.get(i);
             int slot = b.newSlot(scope.feedOnDevice()[i]);
-            feedSlots.put(f, slot);
-            slotOf.put(f, slot);
+            feedSlots.put(feedKeys.get(i), slot);
+            slotOf.put(feeds.get(i), slot);
         }
         // Reads by ops inside loops count too: a value a loop reads must not be fused away.
         Map<Operation, OpFusion.Pair> fusible = fuseOps
@@ -220,7 +238,7 @@ public final class Planner {
             }
         }
         RunRecorder recorder = capture.capturable ? device.newRecorder() : null;
-        return new Plan(steps, b.numSlots(), feedSlots, List.copyOf(feeds), fetchSlots,
+        return new Plan(steps, b.numSlots(), feedSlots, List.copyOf(feedKeys), fetchSlots,
                 planVariables.toArray(new VariableSlot[0]), deadness, device, b.onDevice(), capture, recorder);
     }
 

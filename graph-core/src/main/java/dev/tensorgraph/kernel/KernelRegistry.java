@@ -1,6 +1,7 @@
 package dev.tensorgraph.kernel;
 
 import dev.tensorgraph.errors.AlreadyExistsException;
+import dev.tensorgraph.rewrite.PlanPass;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +26,8 @@ public final class KernelRegistry {
     private final ConcurrentHashMap<String, FusedKernelFactory> fused = new ConcurrentHashMap<>();
     /** Registered fusion patterns by producer and consumer type; guarded by itself. */
     private final Map<String, FusionPattern> fusionPatterns = new HashMap<>();
+    /** Plan passes by device type, in registration order; guarded by itself. */
+    private final Map<String, List<PlanPass>> planPasses = new HashMap<>();
     private volatile boolean librariesLoaded;
     /** Device libraries found but not registered yet (see {@link DeviceKernelLibrary}); guarded by this. */
     private final List<ServiceLoader.Provider<KernelLibrary>> deferred = new ArrayList<>();
@@ -135,6 +138,32 @@ public final class KernelRegistry {
             }
         }
         return r;
+    }
+
+    /**
+     * Registers a rewrite that plans on the device apply to the ops they run (see {@link PlanPass}); passes
+     * run in registration order. A second pass with the same name for a device is an error.
+     */
+    public void registerPlanPass(String deviceType, PlanPass pass) {
+        ensureDeviceLibrariesLoaded(deviceType);
+        synchronized (planPasses) {
+            List<PlanPass> list = planPasses.computeIfAbsent(deviceType, k -> new ArrayList<>());
+            for (PlanPass p : list) {
+                if (p.name().equals(pass.name())) {
+                    throw new AlreadyExistsException("a " + deviceType + " plan pass named '" + pass.name()
+                            + "' is already registered");
+                }
+            }
+            list.add(pass);
+        }
+    }
+
+    /** The plan passes registered for the device, in registration order. */
+    public List<PlanPass> planPasses(String deviceType) {
+        ensureDeviceLibrariesLoaded(deviceType);
+        synchronized (planPasses) {
+            return List.copyOf(planPasses.getOrDefault(deviceType, List.of()));
+        }
     }
 
     /** Op types with a kernel on the device, sorted. */

@@ -155,6 +155,7 @@ public final class OpDef {
         private int passThroughInput = -1;
         private LoopRole loopRole = LoopRole.NONE;
 
+        /** TensorFlow allows a leading underscore for its internal ops ({@code _FusedConv2D}). */
         private Builder(String type) {
             if (type == null || !type.matches("_?[A-Za-z][A-Za-z0-9_>]*")) {
                 throw new InvalidArgumentException("invalid op type name '" + type + "'");

@@ -13,8 +13,10 @@ import dev.tensorgraph.kernel.args.SizeVector;
 
 /**
  * CPU kernels of Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter, float32 and float64. They compute in
- * NHWC (NCHW operands are transposed in and out) as patch matrices times the filter ({@link Im2Col},
- * {@link ConvGemm}); a 1x1 stride-1 convolution multiplies the input directly. Rows of output positions are
+ * NHWC (NCHW operands are transposed in and out). Where the JVM has the vector API, float32 convolutions with
+ * unit dilations run in {@link VectorConv}, reading the input in place (a constant filter is laid out for it
+ * once, see {@link ConvFilter}), 3x3 ones by Winograd's method; otherwise they are patch matrices times the filter ({@link Im2Col},
+ * {@link ConvGemm}), and a 1x1 stride-1 convolution multiplies the input directly. Rows of output positions are
  * processed in cache-sized chunks split over the session's intra-op threads. Grouped convolutions (input depth a
  * multiple of the filter's) go to {@link GroupedConv}.
  */
@@ -30,7 +32,8 @@ public final class ConvKernels implements KernelLibrary {
     public void register(KernelRegistry r) {
         r.register(KernelRegistry.CPU, "Conv2D", op -> {
             NnGeometry.Attrs a = attrs(op);
-            return ctx -> conv2d(ctx, a);
+            ConvFilter filter = ConvFilter.of(op, 1);
+            return ctx -> conv2d(ctx, a, filter);
         });
         r.register(KernelRegistry.CPU, "Conv2DBackpropInput", op -> {
             NnGeometry.Attrs a = attrs(op);
@@ -94,7 +97,7 @@ public final class ConvKernels implements KernelLibrary {
 
     // ---- Conv2D ----
 
-    private static void conv2d(KernelContext ctx, NnGeometry.Attrs a) {
+    private static void conv2d(KernelContext ctx, NnGeometry.Attrs a, ConvFilter filter) {
         Tensor x = ctx.input(0);
         Tensor f = ctx.input(1);
         int[] xd = nhwc(x.shape(), a.nchw(), "input");
@@ -109,7 +112,7 @@ public final class ConvKernels implements KernelLibrary {
             if (groups > 1) {
                 GroupedConv.forward(g, groups, xs, f.array(), ys, ctx.intraOpThreads());
             } else if (x.dtype() == DType.FLOAT32) {
-                forward(g, (float[]) xs, (float[]) f.array(), (float[]) ys, ctx.intraOpThreads());
+                forward(g, (float[]) xs, (float[]) f.array(), filter, (float[]) ys, ctx.intraOpThreads());
             } else {
                 forward(g, (double[]) xs, (double[]) f.array(), (double[]) ys);
             }
@@ -122,9 +125,17 @@ public final class ConvKernels implements KernelLibrary {
 
     /** y[n*oh*ow, o] = patches(x) * f[kh*kw*c, o] (float32). */
     static void forward(NnGeometry g, float[] x, float[] f, float[] y, int threads) {
+        forward(g, x, f, ConvFilter.UNCACHED, y, threads);
+    }
+
+    /** As above, with the vector kernels' layouts of the filter from {@code filter} where one runs. */
+    static void forward(NnGeometry g, float[] x, float[] f, ConvFilter filter, float[] y, int threads) {
         int k = g.kh() * g.kw() * g.c();
         int m = g.n() * g.oh() * g.ow();
         int o = g.o();
+        if (filter.forward(g, x, f, y, VectorConv.Epilogue.NONE, threads)) {
+            return;
+        }
         long work = (long) m * k * o;
         if (g.isPointwise()) {
             int block = 64;
@@ -229,10 +240,19 @@ public final class ConvKernels implements KernelLibrary {
         }
     }
 
-    /** dx (zeroed, NHWC) += col2im(dy[n*oh*ow, o] * f^T[o, kh*kw*c]); parallel over images. */
+    /**
+     * dx (zeroed, NHWC) += col2im(dy[n*oh*ow, o] * f^T[o, kh*kw*c]); parallel over images. A stride-1 gradient
+     * is a convolution of dy with the filter turned around, which {@link VectorConv} runs where it can.
+     */
     static void backInput(NnGeometry g, float[] f, float[] dy, float[] dx, int threads) {
         int k = g.kh() * g.kw() * g.c();
         int o = g.o();
+        // Asked first: without the vector API, VectorConv's classes cannot even load.
+        NnGeometry transposed = Gemm.vectorApiAvailable() ? VectorConv.transposedGeometry(g) : null;
+        if (transposed != null && ConvFilter.UNCACHED.forward(transposed, dy,
+                VectorConv.turnAround(f, g.kh(), g.kw(), g.c(), o), dx, VectorConv.Epilogue.NONE, threads)) {
+            return;
+        }
         float[] ft = ConvGemm.transpose(f, k, o);
         int ohw = g.oh() * g.ow();
         long work = (long) g.n() * ohw * k * o;
@@ -311,6 +331,10 @@ public final class ConvKernels implements KernelLibrary {
         int m = g.n() * g.oh() * g.ow();
         long work = (long) m * k * o;
         boolean pointwise = g.isPointwise();
+        if (Gemm.vectorApiAvailable() && WinogradConv.applies(g)) {
+            WinogradConv.backpropFilter(g, x, dy, df, threads);
+            return;
+        }
         if (!pointwise && ConvDirect.applies(g)) {
             ConvDirect.backFilter(g, x, dy, df, threads);
             return;

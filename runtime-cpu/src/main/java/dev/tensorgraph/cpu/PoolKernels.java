@@ -103,10 +103,13 @@ public final class PoolKernels implements KernelLibrary {
         int rows = g.n() * g.oh();
         long work = (long) out.numElements() * g.kh() * g.kw();
         boolean fast = mode == MAX && isWindow2x2(g);
+        boolean vector = mode == MAX && !fast && Gemm.vectorApiAvailable() && g.c() >= VectorPool.LANES;
         Parallel.forRange(rows, ctx.intraOpThreads(), work, (r0, r1) -> {
             if (xs instanceof float[] xf) {
                 if (fast) {
                     max2x2Rows(g, xf, (float[]) ys, r0, r1);
+                } else if (vector) {
+                    VectorPool.maxRows(g, xf, (float[]) ys, r0, r1);
                 } else {
                     PoolLoops.forwardRows(g, xf, (float[]) ys, r0, r1, mode);
                 }
@@ -193,7 +196,8 @@ public final class PoolKernels implements KernelLibrary {
         Object gs = NnLayout.nhwc(gr.array(), nchw, gd[0], gd[3], gd[1], gd[2]);
         Shape outShape = gradGrad ? layoutShape(g.n(), g.oh(), g.ow(), g.c(), nchw) : x.shape();
         // The 2x2 fast path writes every cell of an input that its windows tile exactly.
-        boolean fast = !gradGrad && !nchw && xs instanceof float[] && isWindow2x2(g);
+        boolean vector = !gradGrad && xs instanceof float[] && Gemm.vectorApiAvailable() && g.c() >= VectorPool.LANES;
+        boolean fast = !vector && !gradGrad && !nchw && xs instanceof float[] && isWindow2x2(g);
         boolean tiled = fast && 2 * g.oh() == g.h() && 2 * g.ow() == g.w();
         Tensor out = tiled ? ctx.allocate(x.dtype(), outShape) : ctx.allocateZeroed(x.dtype(), outShape);
         Object os = nchw ? Tensor.newArray(x.dtype(), out.numElements()) : out.array();
@@ -202,6 +206,8 @@ public final class PoolKernels implements KernelLibrary {
             if (xs instanceof float[] xf) {
                 if (fast) {
                     maxGrad2x2Images(g, xf, (float[]) gs, (float[]) os, n0, n1);
+                } else if (vector) {
+                    VectorPool.maxGradImages(g, xf, (float[]) gs, (float[]) os, n0, n1);
                 } else {
                     PoolLoops.maxGradImages(g, xf, (float[]) gs, (float[]) os, n0, n1, gradGrad);
                 }

@@ -13,20 +13,23 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The layout is the usual one of BLAS libraries: blocks of op(B) ({@link #KC} x {@link #NC}) and of op(A)
  * ({@link #MC} x KC) are copied into panels that the micro-kernel reads in order, {@link #MR} rows of A
- * by two vectors' worth of columns of B, with twelve vector accumulators that stay in registers for a
- * whole block of the shared dimension. Transposes cost nothing beyond the copies.
+ * by four vectors' worth of columns of B, with sixteen vector accumulators that stay in registers for a
+ * whole block of the shared dimension (on AVX-512, 16 of the 32 registers; per step it loads four vectors of
+ * B and broadcasts four values of A for sixteen fused multiply-adds). Transposes cost nothing beyond the
+ * copies. Like {@link VectorConv}'s, the kernel's result is stored through a vector of known type, which keeps
+ * C2 from boxing the accumulators.
  */
 final class VectorSgemm {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
-    /** Rows of C per micro-kernel call: 12 accumulators plus 2 B vectors and 1 broadcast fit 16 registers. */
-    private static final int MR = 6;
-    /** Columns of C per micro-kernel call: two vectors. */
-    private static final int NR = 2 * LANES;
+    /** Rows of C per micro-kernel call. */
+    private static final int MR = 4;
+    /** Columns of C per micro-kernel call: four vectors. */
+    private static final int NR = 4 * LANES;
     /** Shared-dimension block: one A panel (MR x KC) and one B panel (KC x NR) fit the first-level cache. */
-    private static final int KC = 256;
+    private static final int KC = 384;
     /** Rows of A per packed block (a multiple of MR): the packed A block fits the second-level cache. */
-    private static final int MC = 120;
+    private static final int MC = 128;
     /** Columns of B per packed block. */
     private static final int NC = 1024;
     /** Below this many multiply-adds a product stays on the calling thread. */
@@ -38,34 +41,40 @@ final class VectorSgemm {
 
     private VectorSgemm() {}
 
-    /** As {@link JavaSgemm#multiply}: {@code C[m,n] (+)= op(A) op(B)}, rows of C split over the threads. */
+    /**
+     * As {@link JavaSgemm#multiply}: {@code C[m,n] (+)= op(A) op(B)}, split over the threads by rows of C, or by
+     * columns when C has fewer rows than columns: each part copies the whole of the other operand into panels,
+     * so the split copies the smaller one twice.
+     */
     static void multiply(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
                          float[] c, int cOff, boolean accumulate, int threads) {
         if (JavaSgemm.doneWithoutWork(m, n, k, c, cOff, accumulate)) {
             return;
         }
         long work = (long) m * n * k;
-        int parts = work < MIN_PARALLEL_WORK ? 1 : Math.max(1, Math.min(threads, (m + MR - 1) / MR));
-        // Parts start at multiples of MR so that every part but the last has whole micro-tiles.
-        int tiles = (m + MR - 1) / MR;
-        Parallel.forRange(tiles, parts, (t0, t1) -> rows(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, accumulate,
-                t0 * MR, Math.min(m, t1 * MR)));
+        int rowTiles = (m + MR - 1) / MR;
+        int columnPanels = (n + NR - 1) / NR;
+        boolean byColumns = m < n && columnPanels >= 2;
+        int parts = work < MIN_PARALLEL_WORK ? 1 : Math.max(1, Math.min(threads, byColumns ? columnPanels : rowTiles));
+        // Parts start at multiples of MR rows (NR columns) so that every part but the last has whole micro-tiles.
+        if (byColumns) {
+            Parallel.forRange(columnPanels, parts, (p0, p1) -> block(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff,
+                    accumulate, 0, m, p0 * NR, Math.min(n, p1 * NR)));
+        } else {
+            Parallel.forRange(rowTiles, parts, (t0, t1) -> block(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, accumulate,
+                    t0 * MR, Math.min(m, t1 * MR), 0, n));
+        }
     }
 
-    /** Rows [r0, r1) of C. */
-    private static void rows(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
-                             float[] c, int cOff, boolean accumulate, int r0, int r1) {
+    /** Rows [r0, r1) and columns [j0, j1) of C. */
+    private static void block(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                              float[] c, int cOff, boolean accumulate, int r0, int r1, int j0, int j1) {
         float[][] buffers = BUFFERS.get();
         float[] bp = buffers[0];
         float[] ap = buffers[1];
         float[] edge = buffers[2];
-        if (!accumulate) {
-            // One pass of zeros, so that the kernel always adds: a kernel that sometimes stored and sometimes
-            // added was measured at half speed (C2 compiled it several times and gave up on it).
-            Arrays.fill(c, cOff + r0 * n, cOff + r1 * n, 0f);
-        }
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 packB(tb, n, k, b, bOff, pc, kc, jc, nc, bp);
@@ -77,7 +86,7 @@ final class VectorSgemm {
                         for (int p = 0; p * NR < nc; p++) {
                             int w = Math.min(NR, nc - p * NR);
                             kernel(kc, ap, q * kc * MR, bp, p * kc * NR, c, cOff + (ic + q * MR) * n + jc + p * NR, n,
-                                    h, w, edge);
+                                    h, w, edge, accumulate || pc > 0);
                         }
                     }
                 }
@@ -129,78 +138,97 @@ final class VectorSgemm {
     }
 
     /**
-     * One MR x NR tile of C from an A panel and a B panel over kc steps; the top-left h x w of it is real
-     * (edge tiles go through {@code edge}); it is added to C.
+     * One MR x NR tile of C from an A panel and a B panel over kc steps; the top-left h x w of it is real; it is
+     * added to C, or stored there for the first block of the shared dimension of a product that overwrites C
+     * (the store and the addition run after the kernel, so the kernel's code is the same either way).
      */
     private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, int h,
-                               int w, float[] edge) {
-        FloatVector c00 = FloatVector.zero(SPECIES);
-        FloatVector c01 = c00;
-        FloatVector c10 = c00;
-        FloatVector c11 = c00;
-        FloatVector c20 = c00;
-        FloatVector c21 = c00;
-        FloatVector c30 = c00;
-        FloatVector c31 = c00;
-        FloatVector c40 = c00;
-        FloatVector c41 = c00;
-        FloatVector c50 = c00;
-        FloatVector c51 = c00;
+                               int w, float[] edge, boolean add) {
+        FloatVector z = FloatVector.zero(SPECIES);
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
+        FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
+        FloatVector c20 = z, c21 = z, c22 = z, c23 = z;
+        FloatVector c30 = z, c31 = z, c32 = z, c33 = z;
         for (int p = 0; p < kc; p++) {
             int bi = bo + p * NR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + LANES);
+            FloatVector b2 = FloatVector.fromArray(SPECIES, bp, bi + 2 * LANES);
+            FloatVector b3 = FloatVector.fromArray(SPECIES, bp, bi + 3 * LANES);
             int ai = ao + p * MR;
             FloatVector x = FloatVector.broadcast(SPECIES, ap[ai]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            c03 = x.fma(b3, c03);
             x = FloatVector.broadcast(SPECIES, ap[ai + 1]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            c13 = x.fma(b3, c13);
             x = FloatVector.broadcast(SPECIES, ap[ai + 2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            c23 = x.fma(b3, c23);
             x = FloatVector.broadcast(SPECIES, ap[ai + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(SPECIES, ap[ai + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(SPECIES, ap[ai + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
+            c32 = x.fma(b2, c32);
+            c33 = x.fma(b3, c33);
         }
-        if (h == MR && w == NR) {
-            store(c, co, c00, c01);
-            store(c, co + ldc, c10, c11);
-            store(c, co + 2 * ldc, c20, c21);
-            store(c, co + 3 * ldc, c30, c31);
-            store(c, co + 4 * ldc, c40, c41);
-            store(c, co + 5 * ldc, c50, c51);
+        // One set of stores (a second one made C2 stop inlining, too many nodes, and box the accumulators): a full
+        // tile that overwrites C goes straight there; one added to C, or an edge tile, goes to {@code edge}
+        // first and from there to C by another method.
+        boolean direct = !add && h == MR && w == NR;
+        float[] dst = direct ? c : edge;
+        int d = direct ? co : 0;
+        int ld = direct ? ldc : NR;
+        store(dst, d, c00, c01, c02, c03);
+        store(dst, d + ld, c10, c11, c12, c13);
+        store(dst, d + 2 * ld, c20, c21, c22, c23);
+        store(dst, d + 3 * ld, c30, c31, c32, c33);
+        if (direct) {
             return;
         }
-        c00.intoArray(edge, 0);
-        c01.intoArray(edge, LANES);
-        c10.intoArray(edge, NR);
-        c11.intoArray(edge, NR + LANES);
-        c20.intoArray(edge, 2 * NR);
-        c21.intoArray(edge, 2 * NR + LANES);
-        c30.intoArray(edge, 3 * NR);
-        c31.intoArray(edge, 3 * NR + LANES);
-        c40.intoArray(edge, 4 * NR);
-        c41.intoArray(edge, 4 * NR + LANES);
-        c50.intoArray(edge, 5 * NR);
-        c51.intoArray(edge, 5 * NR + LANES);
-        for (int r = 0; r < h; r++) {
-            int row = co + r * ldc;
-            for (int j = 0; j < w; j++) {
-                c[row + j] += edge[r * NR + j];
+        if (add) {
+            addTile(edge, c, co, ldc, h, w);
+        } else {
+            for (int r = 0; r < h; r++) {
+                System.arraycopy(edge, r * NR, c, co + r * ldc, w);
             }
         }
     }
 
-    private static void store(float[] c, int o, FloatVector v0, FloatVector v1) {
-        FloatVector.fromArray(SPECIES, c, o).add(v0).intoArray(c, o);
-        FloatVector.fromArray(SPECIES, c, o + LANES).add(v1).intoArray(c, o + LANES);
+    /**
+     * Stores a row of accumulators; each is added to zero first, so that the receiver of every call is a vector
+     * of known type (a call on a vector carried through the loop is a virtual call, which boxes).
+     */
+    private static void store(float[] t, int o, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
+        FloatVector z = FloatVector.zero(SPECIES);
+        z.add(v0).intoArray(t, o);
+        z.add(v1).intoArray(t, o + LANES);
+        z.add(v2).intoArray(t, o + 2 * LANES);
+        z.add(v3).intoArray(t, o + 3 * LANES);
+    }
+
+    /** Adds the top-left {@code h x w} of the MR x NR tile {@code t} to C at {@code co}, rows {@code ldc} apart. */
+    private static void addTile(float[] t, float[] c, int co, int ldc, int h, int w) {
+        if (w == NR) {
+            for (int r = 0; r < h; r++) {
+                int row = co + r * ldc;
+                for (int j = 0; j < NR; j += LANES) {
+                    FloatVector.fromArray(SPECIES, c, row + j).add(FloatVector.fromArray(SPECIES, t, r * NR + j))
+                            .intoArray(c, row + j);
+                }
+            }
+            return;
+        }
+        for (int r = 0; r < h; r++) {
+            int row = co + r * ldc;
+            for (int j = 0; j < w; j++) {
+                c[row + j] += t[r * NR + j];
+            }
+        }
     }
 }

@@ -53,7 +53,25 @@ public final class Gemm {
             NativeBlas.sgemmSplit(ta, tb, m, n, k, a, aOff, b, bOff, 0f, c, cOff, threads);
             return;
         }
-        if (m >= 4 && n >= 16) {
+        if (VECTOR_API && n < 16 && m >= 16 && k >= 16) {
+            // Few columns (a dense layer with 10 outputs): C^T = op(B)^T op(A)^T has few rows, which the vector
+            // kernels take; the scalar loops below ran such products at 2-3 GFLOP/s.
+            float[] t = new float[n * m];
+            gemm(b, bOff, !tb, a, aOff, !ta, t, 0, n, m, k, threads);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    c[cOff + i * n + j] = t[j * m + i];
+                }
+            }
+            return;
+        }
+        if (VECTOR_API && VectorSkinnyGemm.applies(ta, tb, m, n, k)) {
+            VectorSkinnyGemm.multiply(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, threads);
+            return;
+        }
+        // The vector API's kernel pads a product of fewer than 4 rows (a dense layer at batch 1) and still runs
+        // several times faster than the scalar loops below.
+        if (n >= 16 && (m >= 4 || VECTOR_API)) {
             jvmSgemm(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, false, threads);
             return;
         }

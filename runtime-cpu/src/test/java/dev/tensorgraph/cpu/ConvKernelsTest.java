@@ -29,6 +29,9 @@ class ConvKernelsTest {
             {4, 28, 28, 1, 3, 3, 16, 1, 1, 1, 1, "VALID"},
             // wide patches: several patch chunks per image, with chunk ends inside an image
             {3, 11, 11, 512, 3, 3, 40, 1, 1, 1, 1, "SAME"},
+            // 3x3 stride 1 with channels in whole vectors: Winograd's method, forward and (turned around) backward
+            {2, 9, 7, 32, 3, 3, 48, 1, 1, 1, 1, "SAME"},
+            {1, 8, 10, 16, 3, 3, 32, 1, 1, 1, 1, "VALID"},
     };
 
     private static NnGeometry geometry(Object[] c) {
@@ -40,7 +43,7 @@ class ConvKernelsTest {
         return NnGeometry.of(Shape.of(v[0], v[1], v[2], v[3]), v[4], v[5], v[6], a, "test");
     }
 
-    private static float[] random(int n, long seed) {
+    static float[] random(int n, long seed) {
         Random r = new Random(seed);
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
@@ -84,7 +87,7 @@ class ConvKernelsTest {
         return ((ky * g.kw() + kx) * g.c() + c) * g.o() + o;
     }
 
-    private static void assertClose(double[] want, float[] got, String what) {
+    static void assertClose(double[] want, float[] got, String what) {
         assertEquals(want.length, got.length, what);
         for (int i = 0; i < want.length; i++) {
             assertEquals(want[i], got[i], 1e-4 + 1e-4 * Math.abs(want[i]), what + " [" + i + "]");
@@ -104,20 +107,26 @@ class ConvKernelsTest {
         assertEquals(9, direct, "cases on the direct path");
     }
 
+    /** The convolution by its definition (NHWC input, HWIO filter), in double. */
+    static double[] referenceForward(NnGeometry g, float[] x, float[] f) {
+        double[] want = new double[g.n() * g.oh() * g.ow() * g.o()];
+        taps(g, (n, oy, ox, ky, kx, iy, ix) -> {
+            for (int ch = 0; ch < g.c(); ch++) {
+                for (int o = 0; o < g.o(); o++) {
+                    want[yi(g, n, oy, ox, o)] += x[xi(g, n, iy, ix, ch)] * f[fi(g, ky, kx, ch, o)];
+                }
+            }
+        });
+        return want;
+    }
+
     @Test
     void forwardMatchesReference() {
         for (Object[] c : CASES) {
             NnGeometry g = geometry(c);
             float[] x = random(g.n() * g.h() * g.w() * g.c(), 1);
             float[] f = random(g.kh() * g.kw() * g.c() * g.o(), 2);
-            double[] want = new double[g.n() * g.oh() * g.ow() * g.o()];
-            taps(g, (n, oy, ox, ky, kx, iy, ix) -> {
-                for (int ch = 0; ch < g.c(); ch++) {
-                    for (int o = 0; o < g.o(); o++) {
-                        want[yi(g, n, oy, ox, o)] += x[xi(g, n, iy, ix, ch)] * f[fi(g, ky, kx, ch, o)];
-                    }
-                }
-            });
+            double[] want = referenceForward(g, x, f);
             for (int threads : new int[] {1, 2}) {
                 float[] got = new float[want.length];
                 ConvKernels.forward(g, x, f, got, threads);

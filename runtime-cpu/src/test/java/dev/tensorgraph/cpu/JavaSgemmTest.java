@@ -23,6 +23,12 @@ class JavaSgemmTest {
             {13, 1100, 40}, {250, 33, 7},
     };
 
+    /** Few rows (VectorSkinnyGemm): every row count of a partial group, column tails, shared-dimension tails and blocks. */
+    private static final int[][] FEW_ROWS = {
+            {1, 16, 600}, {1, 1000, 600}, {3, 70, 517}, {4, 64, 1029}, {5, 200, 540}, {16, 130, 600}, {64, 64, 515},
+            {3, 70, 17}, {33, 100, 40},
+    };
+
     private static float[] random(int n, Random r) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
@@ -42,9 +48,32 @@ class JavaSgemmTest {
         check(VectorSgemm::multiply);
     }
 
+    @Test
+    void fewRowsProductMatchesTheTripleLoop() {
+        assertTrue(Gemm.vectorApiAvailable(), "the tests run with --add-modules jdk.incubator.vector");
+        check(FEW_ROWS, (ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, threads) -> {
+            if (!VectorSkinnyGemm.applies(ta, tb, m, n, k)) {
+                assertTrue(ta && tb || tb && k < VectorSkinnyGemm.MIN_DOT_LENGTH, m + "x" + n + "x" + k + " " + ta + tb);
+                JavaSgemm.multiply(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, threads);
+                return;
+            }
+            float[] product = accumulate ? new float[m * n] : c;
+            VectorSkinnyGemm.multiply(ta, tb, m, n, k, a, aOff, b, bOff, product, accumulate ? 0 : cOff, threads);
+            if (accumulate) {
+                for (int i = 0; i < m * n; i++) {
+                    c[cOff + i] += product[i];
+                }
+            }
+        });
+    }
+
     private static void check(Product product) {
+        check(SHAPES, product);
+    }
+
+    private static void check(int[][] shapes, Product product) {
         Random r = new Random(7);
-        for (int[] s : SHAPES) {
+        for (int[] s : shapes) {
             int m = s[0];
             int n = s[1];
             int k = s[2];

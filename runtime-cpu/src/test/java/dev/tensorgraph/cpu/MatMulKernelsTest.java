@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 /** The blocked, threaded {@link Gemm} against a naive triple loop, for every transpose combination. */
 class MatMulKernelsTest {
     private static final int[][] SIZES = {{1, 1, 1}, {7, 13, 5}, {128, 257, 65}, {3, 1, 600}, {1, 700, 2}, {33, 140, 1},
+        {128, 10, 256}, {20, 3, 17}, {16, 300, 40},
         {5, 0, 4}};
 
     /** C = op(A) op(B) the obvious way; a is [m,k] or [k,m], b is [k,n] or [n,k]. */

@@ -30,7 +30,8 @@ class NativeBlasTest {
 
     @Test
     void nativeAndJavaProductsAgree() {
-        assumeTrue(NativeBlas.available(), "no native BLAS installed (Debian: libopenblas0-pthread)");
+        assumeTrue(NativeBlas.available(), "no native BLAS in use: install one (Debian: libopenblas0-pthread); where "
+                + "the JVM has the vector API, run with -Dtensorgraph.blas=system");
         Random r = new Random(7);
         int[][] sizes = {{64, 128, 2704}, {33, 17, 65}, {128, 257, 65}, {1, 300, 40}};
         for (int[] s : sizes) {
@@ -51,7 +52,8 @@ class NativeBlasTest {
 
     @Test
     void theLibraryIsCalledInAWayItIsSafeFor() {
-        assumeTrue(NativeBlas.available(), "no native BLAS installed (Debian: libopenblas0-pthread)");
+        assumeTrue(NativeBlas.available(), "no native BLAS in use: install one (Debian: libopenblas0-pthread); where "
+                + "the JVM has the vector API, run with -Dtensorgraph.blas=system");
         assumeTrue(System.getProperty("tensorgraph.blas") == null && System.getProperty("dev.ludovic.netlib.blas.nativeLibPath",
                 "").contains("openblas"), "the BLAS was chosen by a system property");
         String path = System.getProperty("dev.ludovic.netlib.blas.nativeLibPath");
@@ -69,7 +71,8 @@ class NativeBlasTest {
      */
     @Test
     void concurrentProductsAreExactEveryTime() throws Exception {
-        assumeTrue(NativeBlas.available(), "no native BLAS installed (Debian: libopenblas0-pthread)");
+        assumeTrue(NativeBlas.available(), "no native BLAS in use: install one (Debian: libopenblas0-pthread); where "
+                + "the JVM has the vector API, run with -Dtensorgraph.blas=system");
         Random r = new Random(11);
         int m = 64;
         int n = 128;
@@ -102,7 +105,8 @@ class NativeBlasTest {
 
     @Test
     void convolutionTransposedProductAgrees() {
-        assumeTrue(NativeBlas.available(), "no native BLAS installed (Debian: libopenblas0-pthread)");
+        assumeTrue(NativeBlas.available(), "no native BLAS in use: install one (Debian: libopenblas0-pthread); where "
+                + "the JVM has the vector API, run with -Dtensorgraph.blas=system");
         Random r = new Random(3);
         int m = 200;
         int n = 16;

@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code tensorgraph bench}: runs the workloads W1-W7, W9 and P1 of docs/benchmarks.md with its timing rule (warm-up of
+ * {@code tensorgraph bench}: runs the workloads W1-W9 and P1 of docs/benchmarks.md with its timing rule (warm-up of
  * at least 20 runs and 2 s, then at least 5 rounds; median with min-max) and the TensorFlow Java peer's workload
  * definitions and units, one line per workload.
  *
@@ -47,23 +47,26 @@ import picocli.CommandLine.TypeConversionException;
  * tensorgraph bench                          # everything, 7 rounds, every core
  * tensorgraph bench --workloads W1,W3 --json # JSON on stdout, the lines on stderr
  * tensorgraph bench --quick                  # CI smoke: a few steps of each
- * tensorgraph bench --isolate                # W4 and W5 in fresh JVMs, so their peak RSS is their own
+ * tensorgraph bench --isolate                # W4, W5 and W8 in fresh JVMs, so their peak RSS is their own
+ * tensorgraph bench --workloads W8 --graph resnet50.pb --input x:0 --output Identity:0 --batch 1,8
  * </pre>
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Runs the benchmark workloads W1-W7, W9 and P1 and prints one line per workload.",
+        description = {"Runs the benchmark workloads W1-W9 and P1 and prints one line per workload.",
                 "docs/benchmarks.md defines the workloads, how they are timed and how the peers run them."})
 public final class BenchCommand implements Callable<Integer> {
-    static final List<String> ALL = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7", "W9", "P1");
+    static final List<String> ALL = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9", "P1");
     /** Workloads run only when asked for: S1 (SavedModel load + first call). */
     static final List<String> ON_REQUEST = List.of("S1");
+    /** Workloads that {@code --isolate} runs in a JVM of their own, for their own peak RSS. */
+    private static final Set<String> ISOLATED = Set.of("W4", "W5", "W8");
     private static final String JSON_PREFIX = "#json ";
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--workloads", split = ",", paramLabel = "ID", converter = WorkloadId.class,
-            description = "Workloads to run, comma-separated (default: W1..W7, W9, P1; see docs/benchmarks.md).")
+            description = "Workloads to run, comma-separated (default: W1..W9, P1; see docs/benchmarks.md).")
     List<String> workloads = new ArrayList<>(ALL);
 
     @Option(names = "--rounds", description = "Measurement rounds (default 7; 2 with --quick).")
@@ -99,8 +102,18 @@ public final class BenchCommand implements Callable<Integer> {
             + "feeding it every step, as the PyTorch peer keeps its input on the GPU.")
     boolean residentInput;
 
-    @Option(names = "--batch", description = "W5 batch size (default 16 on the CPU, 128 on the GPU).")
-    Integer w5Batch;
+    @Option(names = "--batch", split = ",", paramLabel = "N", description = "W5's batch size (one; default 16 on "
+            + "the CPU, 128 on the GPU) or W8's batch sizes (comma-separated; default 1,8).")
+    List<Integer> batches;
+
+    @Option(names = "--graph", description = "W8's frozen GraphDef (.pb); W8 is skipped without it.")
+    Path w8Graph;
+
+    @Option(names = "--input", description = "W8's fed tensor (default ${DEFAULT-VALUE}).")
+    String w8Input = "x:0";
+
+    @Option(names = "--output", description = "W8's fetched tensor (default ${DEFAULT-VALUE}).")
+    String w8Output = "Identity:0";
 
     @Option(names = "--json", description = "Print a JSON document on stdout; the human-readable lines go to stderr.")
     boolean json;
@@ -158,6 +171,15 @@ public final class BenchCommand implements Callable<Integer> {
         int nThreads = threads != null ? threads : cores;
         OptionChecks.atLeast(spec, "--rounds", nRounds, 1);
         OptionChecks.atLeast(spec, "--threads", nThreads, 1);
+        if (batches != null) {
+            for (int b : batches) {
+                OptionChecks.atLeast(spec, "--batch", b, 1);
+            }
+            if (batches.size() > 1 && ids.contains("W5")) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--batch takes one size for W5 (several sizes are for W8 alone)");
+            }
+        }
         String dev = device.toString();
         SessionOptions options = device.sessionOptions().intraOpThreads(nThreads).fuseOps(!noFusion);
         if (device == DeviceChoice.GPU) {
@@ -182,7 +204,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Runner runner = new Runner(options, nRounds);
         for (String id : ids) {
-            if (isolate && !child && (id.equals("W4") || id.equals("W5"))) {
+            if (isolate && !child && ISOLATED.contains(id)) {
                 runChild(id, nRounds, nThreads, dev, List.of());
                 continue;
             }
@@ -193,13 +215,14 @@ public final class BenchCommand implements Callable<Integer> {
                 runChild(id, nRounds, nThreads, dev, List.of(PipelineBench.YOUNG_GENERATION));
                 continue;
             }
-            BenchResult r;
+            List<BenchResult> results;
             try {
-                r = runner.run(id);
+                results = id.equals(FrozenGraphBench.ID)
+                        ? FrozenGraphBench.run(w8Spec(), options, nRounds, quick) : List.of(runner.run(id));
             } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-                r = BenchResult.failed(id, title(id), e.getClass().getSimpleName() + ": " + e.getMessage());
+                results = List.of(BenchResult.failed(id, title(id), e.getClass().getSimpleName() + ": " + e.getMessage()));
             }
-            report(r);
+            results.forEach(this::report);
         }
         if (json && !child) {
             BenchResult.Json doc = new BenchResult.Json().field("tool", "tensorgraph bench")
@@ -216,6 +239,10 @@ public final class BenchCommand implements Callable<Integer> {
             out.flush();
         }
         return anyFailed ? 1 : 0;
+    }
+
+    private FrozenGraphBench.Spec w8Spec() {
+        return new FrozenGraphBench.Spec(w8Graph, w8Input, w8Output, batches != null ? batches : List.of(1, 8));
     }
 
     private void report(BenchResult r) {
@@ -246,6 +273,7 @@ public final class BenchCommand implements Callable<Integer> {
             case "W5" -> "AlexNet train step (SGD momentum)";
             case "W6" -> "CNN+BN train step b64 (Adam)";
             case "W7" -> "Fashion-MNIST CNN 3 epochs b64 (Adam)";
+            case "W8" -> FrozenGraphBench.TITLE;
             case "W9" -> "LSTM dynamic_rnn train step b32, 50 steps, 128 units (Adam)";
             case "P1" -> PipelineBench.TITLE;
             case "S1" -> SavedModelBench.TITLE;
@@ -258,8 +286,10 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            // Children map the parent's class-data archive but must not all write one at exit.
-            if ((a.startsWith("-X") || a.startsWith("-D")) && !a.startsWith("-XX:ArchiveClassesAtExit")) {
+            // Children map the parent's class-data archive but must not all write one at exit. They get the
+            // parent's modules too: without the vector API the kernels run several times slower.
+            if ((a.startsWith("-X") || a.startsWith("-D") || a.startsWith("--add-modules"))
+                    && !a.startsWith("-XX:ArchiveClassesAtExit")) {
                 cmd.add(a);
             }
         }
@@ -270,8 +300,11 @@ public final class BenchCommand implements Callable<Integer> {
         if (quick) {
             cmd.add("--quick");
         }
-        if (w5Batch != null) {
-            cmd.addAll(List.of("--batch", w5Batch.toString()));
+        if (batches != null) {
+            cmd.addAll(List.of("--batch", String.join(",", batches.stream().map(String::valueOf).toList())));
+        }
+        if (w8Graph != null) {
+            cmd.addAll(List.of("--graph", w8Graph.toString(), "--input", w8Input, "--output", w8Output));
         }
         if (p1Data != null) {
             cmd.addAll(List.of("--p1-data", p1Data.toString()));
@@ -435,7 +468,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         private BenchResult w5() {
             boolean reset = Rss.resetPeak();
-            int batch = w5Batch != null ? w5Batch : options.allowGpu() ? 128 : 16;
+            int batch = batches != null ? batches.get(0) : options.allowGpu() ? 128 : 16;
             Random r = new Random(5);
             Tensor xv = Workloads.randn(r, batch, 224, 224, 3);
             Tensor yv = Workloads.classIds(r, batch, 2);

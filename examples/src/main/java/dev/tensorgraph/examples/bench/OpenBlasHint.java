@@ -25,6 +25,9 @@ final class OpenBlasHint {
      * SkylakeX kernels but the environment names a core type without them.
      */
     static String note() {
+        if (!nativeBlasInUse()) {
+            return null;
+        }
         Set<String> flags = cpuFlags();
         if (!flags.containsAll(Set.of("avx512f", "avx512bw", "avx512dq", "avx512vl"))) {
             return null;
@@ -43,7 +46,7 @@ final class OpenBlasHint {
      * many threads OpenBLAS will start), which made W4 and W7 about 1.6x slower on 2 cores.
      */
     static String threadsNote() {
-        if (System.getProperty("tensorgraph.blas") != null || System.getProperty("dev.ludovic.netlib.blas.nativeLibPath") != null
+        if (!nativeBlasInUse() || System.getProperty("tensorgraph.blas") != null || System.getProperty("dev.ludovic.netlib.blas.nativeLibPath") != null
                 || "1".equals(System.getenv("OPENBLAS_NUM_THREADS"))) {
             return null;
         }
@@ -52,6 +55,16 @@ final class OpenBlasHint {
         return threaded ? "OpenBLAS threads each product itself because OPENBLAS_NUM_THREADS is not 1, so the loops "
                 + "around products run on one thread; set OPENBLAS_NUM_THREADS=1 (scripts/tensorgraph does) to let "
                 + "Tensorgraph split products over its own threads" : null;
+    }
+
+    /**
+     * Whether the products may run in a native BLAS: the runtime's own vector kernels take them where the JVM
+     * has the vector API, unless {@code -Dtensorgraph.blas=system} asks for the native library.
+     */
+    private static boolean nativeBlasInUse() {
+        String choice = System.getProperty("tensorgraph.blas", "auto");
+        return "system".equalsIgnoreCase(choice) || !"java".equalsIgnoreCase(choice)
+                && ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty();
     }
 
     private static Set<String> cpuFlags() {

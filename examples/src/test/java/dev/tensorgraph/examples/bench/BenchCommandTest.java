@@ -107,7 +107,7 @@ class BenchCommandTest {
         Run bad = execute("bench", "--workloads", "W1,W10");
         assertEquals(2, bad.exitCode());
         assertTrue(bad.err().startsWith("error: Invalid value for option '--workloads' (ID): expected one of "
-                + "[W1, W2, W3, W4, W5, W6, W7, W9, P1] or [S1] but was 'W10'"), bad.err());
+                + "[W1, W2, W3, W4, W5, W6, W7, W8, W9, P1] or [S1] but was 'W10'"), bad.err());
         Run tpu = execute("bench", "--device", "tpu");
         assertEquals(2, tpu.exitCode());
         assertTrue(tpu.err().contains("expected one of [cpu, gpu] but was 'tpu'"), tpu.err());

@@ -50,7 +50,7 @@ class ResourceTrainingResumeTest {
         return Path.of(big, "saved-model", name);
     }
 
-    /** Momentum and Adam are committed; the other optimizers' cases are big ones (see {@link #caseDir}). */
+    /** Momentum is committed; the other optimizers' cases are big ones (see {@link #caseDir}). */
     @ParameterizedTest
     @ValueSource(strings = {"tf1_resource_train_momentum", "tf1_resource_train_adam", "tf1_resource_train_sgd",
         "tf1_resource_train_rmsprop", "tf1_resource_train_rmsprop_centered", "tf1_resource_train_adagrad"})

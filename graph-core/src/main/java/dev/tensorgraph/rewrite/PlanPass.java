@@ -1,0 +1,28 @@
+package dev.tensorgraph.rewrite;
+
+/**
+ * A rewrite of the ops a plan runs, applied before the plan is built, as TensorFlow's grappler rewrites a
+ * graph before it runs it: constant folding, folding a batch normalization into a convolution's weights,
+ * fusing ops into one kernel. A pass is registered for a device with
+ * {@link dev.tensorgraph.kernel.KernelRegistry#registerPlanPass}; the planner knows no op type, so every rule
+ * that does lives in a pass.
+ *
+ * <p>A pass must not change what any fetched value is (up to the rounding of float arithmetic done in
+ * another order, which the pass documents), and must leave fed values and their readers' view of them alone.
+ * Passes run in the order they were registered, and the sequence runs again while one of them changes the
+ * graph (at most a few times).
+ *
+ * <pre>{@code
+ * registry.registerPlanPass(KernelRegistry.CPU, new PlanPass() {
+ *     public String name() { return "drop-my-identities"; }
+ *     public boolean apply(RewriteGraph g) { ... return changed; }
+ * });
+ * }</pre>
+ */
+public interface PlanPass {
+    /** A short name, for logs and {@code describePlan}: "fold-constants", "fuse-conv". */
+    String name();
+
+    /** Rewrites {@code g} in place; returns whether it changed anything. */
+    boolean apply(RewriteGraph g);
+}

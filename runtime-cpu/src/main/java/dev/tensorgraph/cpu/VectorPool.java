@@ -1,0 +1,119 @@
+package dev.tensorgraph.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Float32 max-pooling over NHWC windows with the JDK's vector API, a vector of channels at a time, by the
+ * rule of {@link PoolLoops#forwardRows}: a value replaces the window's maximum only when greater (NaN never
+ * wins, padding is skipped), so the results are the same bits. Used where the JVM has the vector API; the
+ * scalar loop's channel loop reads two arrays at different offsets, which C2 leaves scalar.
+ */
+final class VectorPool {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Channels per vector: below this the scalar loop does as well. */
+    static final int LANES = S.length();
+
+    private VectorPool() {}
+
+    /** Output rows {@code [r0, r1)} (a row is one (n, oy)) of a max-pool. */
+    static void maxRows(NnGeometry g, float[] x, float[] y, int r0, int r1) {
+        int c = g.c();
+        int vectorEnd = c - c % LANES;
+        FloatVector lowest = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int r = r0; r < r1; r++) {
+            int n = r / g.oh();
+            int oy = r - n * g.oh();
+            int ys = Math.max(0, oy * g.sh() - g.padTop());
+            int ye = Math.min(g.h(), oy * g.sh() - g.padTop() + g.kh());
+            for (int ox = 0; ox < g.ow(); ox++) {
+                int xs = Math.max(0, ox * g.sw() - g.padLeft());
+                int xe = Math.min(g.w(), ox * g.sw() - g.padLeft() + g.kw());
+                int o = ((n * g.oh() + oy) * g.ow() + ox) * c;
+                // The running maximum lives in y, not in a vector carried through the window's two loops:
+                // C2 (Java 17) boxes vectors carried through nested loops.
+                for (int ch = 0; ch < vectorEnd; ch += LANES) {
+                    lowest.intoArray(y, o + ch);
+                }
+                for (int iy = ys; iy < ye; iy++) {
+                    for (int ix = xs; ix < xe; ix++) {
+                        int xo = ((n * g.h() + iy) * g.w() + ix) * c;
+                        for (int ch = 0; ch < vectorEnd; ch += LANES) {
+                            FloatVector m = FloatVector.fromArray(S, y, o + ch);
+                            FloatVector v = FloatVector.fromArray(S, x, xo + ch);
+                            m.blend(v, v.compare(VectorOperators.GT, m)).intoArray(y, o + ch);
+                        }
+                    }
+                }
+                for (int ch = vectorEnd; ch < c; ch++) {
+                    float m = Float.NEGATIVE_INFINITY;
+                    for (int iy = ys; iy < ye; iy++) {
+                        for (int ix = xs; ix < xe; ix++) {
+                            float v = x[((n * g.h() + iy) * g.w() + ix) * c + ch];
+                            m = v > m ? v : m;
+                        }
+                    }
+                    y[o + ch] = m;
+                }
+            }
+        }
+    }
+
+    /**
+     * MaxPoolGrad of images {@code [n0, n1)}: adds each output's gradient to its window's maximum in
+     * {@code out} (zeroed), by the rule of {@link PoolLoops#maxGradImages}: the first tap in row-major order
+     * unless a later one is greater (so NaN in a later tap never wins). A vector of channels finds its taps'
+     * indices in one loop over the window, then each tap adds the gradient in the lanes it won (adding zero
+     * elsewhere, which changes no sum), in the reference's order, so the sums have its bits.
+     */
+    static void maxGradImages(NnGeometry g, float[] x, float[] gr, float[] out, int n0, int n1) {
+        int c = g.c();
+        int vectorEnd = c - c % LANES;
+        int[] taps = new int[g.kh() * g.kw()];
+        FloatVector zero = FloatVector.zero(S);
+        for (int n = n0; n < n1; n++) {
+            for (int oy = 0; oy < g.oh(); oy++) {
+                int ys = Math.max(0, oy * g.sh() - g.padTop());
+                int ye = Math.min(g.h(), oy * g.sh() - g.padTop() + g.kh());
+                for (int ox = 0; ox < g.ow(); ox++) {
+                    int xs = Math.max(0, ox * g.sw() - g.padLeft());
+                    int xe = Math.min(g.w(), ox * g.sw() - g.padLeft() + g.kw());
+                    int count = 0;
+                    for (int iy = ys; iy < ye; iy++) {
+                        for (int ix = xs; ix < xe; ix++) {
+                            taps[count++] = ((n * g.h() + iy) * g.w() + ix) * c;
+                        }
+                    }
+                    int o = ((n * g.oh() + oy) * g.ow() + ox) * c;
+                    for (int ch = 0; ch < vectorEnd; ch += LANES) {
+                        FloatVector best = FloatVector.fromArray(S, x, taps[0] + ch);
+                        FloatVector winner = zero;
+                        for (int t = 1; t < count; t++) {
+                            FloatVector v = FloatVector.fromArray(S, x, taps[t] + ch);
+                            VectorMask<Float> greater = v.compare(VectorOperators.GT, best);
+                            best = best.blend(v, greater);
+                            winner = winner.blend(t, greater);
+                        }
+                        FloatVector grad = FloatVector.fromArray(S, gr, o + ch);
+                        for (int t = 0; t < count; t++) {
+                            VectorMask<Float> won = winner.compare(VectorOperators.EQ, t);
+                            FloatVector.fromArray(S, out, taps[t] + ch).add(zero.blend(grad, won))
+                                    .intoArray(out, taps[t] + ch);
+                        }
+                    }
+                    for (int ch = vectorEnd; ch < c; ch++) {
+                        int best = taps[0] + ch;
+                        for (int t = 1; t < count; t++) {
+                            if (x[taps[t] + ch] > x[best]) {
+                                best = taps[t] + ch;
+                            }
+                        }
+                        out[best] += gr[o + ch];
+                    }
+                }
+            }
+        }
+    }
+}
