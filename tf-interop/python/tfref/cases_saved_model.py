@@ -81,12 +81,87 @@ def tf1_simple_save(w):
 
 
 @case(TOPIC, ISSUE)
+def tf1_builder_resource(w):
+    """tf.compat.v1.saved_model.Builder of a graph in TensorFlow 2's default form (resource variables), tags
+    serve and train: serving_default (x [None,3] -> y = tanh(x w + b) + counter) and classify (x -> classes
+    int64, scores); the main op sets the non-trainable counter (saved as 0) to 2.5, so outputs show it ran."""
+    g = tf.Graph()
+    with g.as_default():
+        x = v1.placeholder(tf.float32, [None, 3], name="x")
+        with v1.variable_scope("model", custom_getter=SeededInit(41)):
+            kernel = v1.get_variable("w", [3, 4])
+            bias = v1.get_variable("b", [4])
+        counter = v1.get_variable("counter", [], initializer=v1.zeros_initializer(), trainable=False)
+        h = tf.nn.tanh(tf.matmul(x, kernel) + bias)
+        y = tf.add(h, counter, name="y")
+        scores = tf.nn.softmax(h, name="scores")
+        classes = tf.argmax(h, 1, name="classes")
+        main_op = tf.group(v1.assign(counter, 2.5), name="main_op")
+        predict = v1.saved_model.predict_signature_def({"x": x}, {"y": y})
+        classify = v1.saved_model.predict_signature_def({"x": x}, {"classes": classes, "scores": scores})
+        with session(g) as s:
+            s.run(v1.global_variables_initializer())
+            builder = v1.saved_model.Builder(str(w.path(EXPORT)))
+            builder.add_meta_graph_and_variables(s, ["serve"], signature_def_map={
+                "serving_default": predict, "classify": classify}, main_op=main_op, strip_default_attrs=True)
+            builder.add_meta_graph(["train"], signature_def_map={"serving_default": predict}, strip_default_attrs=True)
+            builder.save()
+    record_saved_model(w, {"serving_default": {"x": randn(42, [2, 3])}, "classify": {"x": randn(43, [3, 3])}})
+
+
+@case(TOPIC, ISSUE)
 def tf1_graph_v2_form_saver(w):
     """A TF1-style training graph in TensorFlow 2's default form (resource variables; control flow v2, so the
     batch norm's conds are functional If ops over a FunctionDefLibrary): conv 3x3 -> batch norm -> relu ->
     dense 3, softmax cross-entropy, Momentum (lr 0.05, momentum 0.9) with UPDATE_OPS and global_step;
     trained 3 steps, saved with tf.compat.v1.train.Saver (MetaGraph + checkpoint), and the next 5 steps."""
     train_net.write_case(w, lambda: v1.train.MomentumOptimizer(0.05, 0.9), "Momentum (lr 0.05, momentum 0.9)")
+
+
+@case(TOPIC, ISSUE)
+def tf1_resource_train_momentum(w):
+    """A TF1-style training graph in TensorFlow 2's default form without functions (train_net's small form:
+    dense 4 + relu -> dense 3, batch 2): resource variables, ResourceApplyMomentum (lr 0.05, momentum 0.9) and
+    global_step; trained 3 steps, saved with tf.compat.v1.train.Saver, and the next 5 steps."""
+    train_net.write_case(w, lambda: v1.train.MomentumOptimizer(0.05, 0.9), "Momentum (lr 0.05, momentum 0.9)",
+                         conv=False)
+
+
+@case(TOPIC, ISSUE, big=True)
+def tf1_resource_train_adam(w):
+    """As tf1_resource_train_momentum with Adam (lr 0.01): ResourceApplyAdam and its beta power variables. Big:
+    kept out of the committed cases for their size budget (python generate.py --big DIR writes it)."""
+    train_net.write_case(w, lambda: v1.train.AdamOptimizer(0.01), "Adam (lr 0.01)", conv=False)
+
+
+@case(TOPIC, ISSUE, big=True)
+def tf1_resource_train_sgd(w):
+    """As tf1_resource_train_momentum with plain gradient descent (lr 0.1): ResourceApplyGradientDescent. Big:
+    kept out of the committed cases for their size budget (python generate.py --big DIR writes it)."""
+    train_net.write_case(w, lambda: v1.train.GradientDescentOptimizer(0.1), "GradientDescent (lr 0.1)", conv=False)
+
+
+@case(TOPIC, ISSUE, big=True)
+def tf1_resource_train_rmsprop(w):
+    """As tf1_resource_train_momentum with RMSProp (lr 0.01): ResourceApplyRMSProp. Big: kept out of the
+    committed cases for their size budget (python generate.py --big DIR writes it)."""
+    train_net.write_case(w, lambda: v1.train.RMSPropOptimizer(0.01), "RMSProp (lr 0.01)", conv=False)
+
+
+@case(TOPIC, ISSUE, big=True)
+def tf1_resource_train_rmsprop_centered(w):
+    """As tf1_resource_train_momentum with centered RMSProp (lr 0.01, momentum 0.5, epsilon 0.1):
+    ResourceApplyCenteredRMSProp. Big: kept out of the committed cases for their size budget (python
+    generate.py --big DIR writes it)."""
+    train_net.write_case(w, lambda: v1.train.RMSPropOptimizer(0.01, momentum=0.5, epsilon=0.1, centered=True),
+                         "centered RMSProp (lr 0.01, momentum 0.5, epsilon 0.1)", conv=False)
+
+
+@case(TOPIC, ISSUE, big=True)
+def tf1_resource_train_adagrad(w):
+    """As tf1_resource_train_momentum with Adagrad (lr 0.1): ResourceApplyAdagrad. Big: kept out of the
+    committed cases for their size budget (python generate.py --big DIR writes it)."""
+    train_net.write_case(w, lambda: v1.train.AdagradOptimizer(0.1), "Adagrad (lr 0.1)", conv=False)
 
 
 class _TwoSignatures(tf.Module):
@@ -154,6 +229,37 @@ def keras_export_cnn(w):
     8@3x3 relu -> global average pool -> dense 4 softmax (weights random, seed 21); signatures serve and
     serving_default."""
     _keras_export(w, keras_cnn(), randn(23, [2, 16, 16, 3]))
+
+
+@case(TOPIC, ISSUE)
+def tf1_keras_cnn_builder(w):
+    """The Keras CNN of keras_export_cnn (same weights) written as a TF1 graph in TensorFlow 2's default form
+    (resource variables) and saved with tf.compat.v1.saved_model.Builder: image [None,16,16,3] -> conv 8 3x3
+    relu -> max-pool 2 -> conv 8 3x3 relu -> global average pool -> dense 4 softmax (output_0), the Keras
+    model's own outputs asserted equal. The reference SavedModel for load-time figures."""
+    model = keras_cnn()
+    weights = [v.numpy() for v in model.weights]
+    image_value = randn(23, [2, 16, 16, 3])
+    keras_out = model(image_value).numpy()
+    g = tf.Graph()
+    with g.as_default():
+        image = v1.placeholder(tf.float32, [None, 16, 16, 3], name="image")
+        names = ["conv1/kernel", "conv1/bias", "conv2/kernel", "conv2/bias", "dense/kernel", "dense/bias"]
+        var = {n: v1.get_variable(n, initializer=tf.constant(value)) for n, value in zip(names, weights)}
+        h = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(image, var["conv1/kernel"], 1, "VALID"), var["conv1/bias"]))
+        h = tf.nn.max_pool2d(h, 2, 2, "VALID")
+        h = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(h, var["conv2/kernel"], 1, "VALID"), var["conv2/bias"]))
+        h = tf.reduce_mean(h, axis=[1, 2])
+        probs = tf.nn.softmax(tf.matmul(h, var["dense/kernel"]) + var["dense/bias"], name="output_0")
+        with session(g) as s:
+            s.run(v1.global_variables_initializer())
+            np.testing.assert_allclose(s.run(probs, {image: image_value}), keras_out, rtol=1e-5, atol=1e-6)
+            builder = v1.saved_model.Builder(str(w.path(EXPORT)))
+            builder.add_meta_graph_and_variables(s, ["serve"], signature_def_map={
+                "serving_default": v1.saved_model.predict_signature_def({"image": image}, {"output_0": probs})},
+                strip_default_attrs=True)
+            builder.save()
+    record_saved_model(w, {"serving_default": {"image": image_value}})
 
 
 @case(TOPIC, ISSUE)

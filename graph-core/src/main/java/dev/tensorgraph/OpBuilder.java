@@ -6,7 +6,9 @@ import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.op.AttrType;
 import dev.tensorgraph.op.OpDef;
 import dev.tensorgraph.op.OpRegistry;
+import dev.tensorgraph.op.ServiceProviders;
 import dev.tensorgraph.op.ShapeContext;
+import dev.tensorgraph.op.VariableUpdates;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -154,6 +156,7 @@ public final class OpBuilder {
     /** Adds the op to the graph and returns it. */
     public Operation build() {
         synchronized (graph) {
+            readResourceVariables();
             Graph.BuildContext context = ignoreControlScopes ? null : graph.currentBuildContext();
             if (context != null && !context.routesUnderOpName()) {
                 route(context);
@@ -248,6 +251,37 @@ public final class OpBuilder {
         }
     }
 
+    /**
+     * Replaces each resource variable among the inputs by a new read of it named under this op
+     * ({@code MatMul/ReadVariableOp}, {@code MatMul/ReadVariableOp_1}), as TensorFlow converts a resource variable
+     * given to an op; the reads are built before the op, in the same control-dependency and control-flow scopes.
+     */
+    private void readResourceVariables() {
+        boolean any = false;
+        for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i) instanceof Variable v && v.isResource()) {
+                if (def.isRefInput(i)) {
+                    throw new InvalidArgumentException(describe() + ": input " + i + " must be a reference variable, but "
+                            + v.opName() + " is a resource variable (its updates are the *VariableOp ops)");
+                }
+                any = true;
+            }
+        }
+        if (!any) {
+            return;
+        }
+        String scope = name != null && name.endsWith("/") ? name.substring(0, name.length() - 1)
+                : graph.peekUniqueName(name == null || name.isEmpty() ? def.type() : name);
+        VariableUpdates updates = ServiceProviders.one(VariableUpdates.class);
+        try (var opScope = graph.nameScope(scope + "/")) {
+            for (int i = 0; i < inputs.size(); i++) {
+                if (inputs.get(i) instanceof Variable v && v.isResource()) {
+                    inputs.set(i, updates.read(v));
+                }
+            }
+        }
+    }
+
     /** Replaces each non-ref data input by what {@code context} routes it to. */
     private void route(Graph.BuildContext context) {
         for (int i = 0; i < inputs.size(); i++) {
@@ -255,6 +289,35 @@ public final class OpBuilder {
                 inputs.set(i, context.route(inputs.get(i)));
             }
         }
+    }
+
+    /**
+     * The op that made the variable handle {@code o}: walking back through ops whose one resource input is passed on
+     * (Identity, Switch, Enter), the first op without inputs that declares a {@code dtype} and a {@code shape};
+     * null when there is none or the walk is ambiguous.
+     */
+    static Operation handleSource(Output o) {
+        Output cur = o;
+        for (int hops = 0; hops < 1000 && cur.dtype() == DType.RESOURCE; hops++) {
+            Operation op = cur.op();
+            if (op.numInputs() == 0) {
+                return op.attrs().get("dtype") instanceof DType && op.attrs().get("shape") instanceof Shape ? op : null;
+            }
+            Output next = null;
+            for (Output in : op.inputs()) {
+                if (in.dtype() == DType.RESOURCE) {
+                    if (next != null) {
+                        return null;
+                    }
+                    next = in;
+                }
+            }
+            if (next == null) {
+                return null;
+            }
+            cur = next;
+        }
+        return null;
     }
 
     /** The {@link ShapeContext} handed to shape functions while building. */
@@ -313,6 +376,11 @@ public final class OpBuilder {
         @Override
         public Map<String, Object> attrs() {
             return attrs;
+        }
+
+        @Override
+        public Operation inputHandleSource(int i) {
+            return handleSource(in(i));
         }
 
         @Override

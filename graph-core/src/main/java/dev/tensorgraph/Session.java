@@ -6,6 +6,7 @@ import dev.tensorgraph.exec.Executor;
 import dev.tensorgraph.exec.Plan;
 import dev.tensorgraph.exec.Planner;
 import dev.tensorgraph.device.DeviceContext;
+import dev.tensorgraph.kernel.VariableHandle;
 import dev.tensorgraph.kernel.VariableSlot;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,6 +29,8 @@ public final class Session implements AutoCloseable {
     private final SessionOptions options;
     private final ConcurrentHashMap<PlanKey, Plan> plans = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, VariableSlot> variables = new ConcurrentHashMap<>();
+    /** Resource variables by {@link VariableHandle#sessionKey container and shared name}. */
+    private final ConcurrentHashMap<String, VariableSlot> resourceVariables = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Operation, Object> opStates = new ConcurrentHashMap<>();
     private final DeviceContext device;
     private final Executor.SessionResources resources;
@@ -82,6 +85,12 @@ public final class Session implements AutoCloseable {
         public FileAccessPolicy fileAccess() {
             return fileAccess;
         }
+
+        @Override
+        public VariableSlot sharedVariable(String container, String sharedName) {
+            return resourceVariables.computeIfAbsent(VariableHandle.sessionKey(container, sharedName),
+                    k -> new VariableSlot(sharedName));
+        }
     }
 
     public Graph graph() {
@@ -130,10 +139,21 @@ public final class Session implements AutoCloseable {
         return run(fetches, feeds, targets, false, null);
     }
 
-    private List<Tensor> run(List<Output> fetches, Map<Output, Tensor> feeds, List<Operation> targets,
+    private List<Tensor> run(List<Output> fetchesAsGiven, Map<Output, Tensor> feedsAsGiven, List<Operation> targets,
                              boolean checkNumerics, FileAccessPolicy extraFileAccess) {
         checkOpen();
-        checkArguments(fetches, feeds, targets);
+        checkArguments(fetchesAsGiven, feedsAsGiven, targets);
+        List<Output> fetches = snapshotsOfResourceVariables(fetchesAsGiven);
+        Map<Output, Tensor> feeds = feedsAsGiven;
+        for (Output f : feedsAsGiven.keySet()) {
+            if (f instanceof Variable v && v.isResource()) {
+                feeds = new LinkedHashMap<>();
+                for (Map.Entry<Output, Tensor> e : feedsAsGiven.entrySet()) {
+                    feeds.put(snapshotOf(e.getKey()), e.getValue());
+                }
+                break;
+            }
+        }
         PlanKey key = new PlanKey(feeds.keySet(), fetches, targets);
         Plan plan = plans.get(key);
         if (plan == null) {
@@ -144,6 +164,34 @@ public final class Session implements AutoCloseable {
         Executor.SessionResources run = extraFileAccess == null ? resources
                 : new Resources(options.fileAccess().and(extraFileAccess));
         return checkNumerics ? Executor.runCheckingNumerics(plan, feeds, run) : Executor.run(plan, feeds, run);
+    }
+
+    /**
+     * {@code fetches} with each resource variable replaced by its snapshot read ({@code <name>/Read/ReadVariableOp}),
+     * as TensorFlow fetches and feeds a resource variable's graph element.
+     */
+    private static List<Output> snapshotsOfResourceVariables(List<Output> fetches) {
+        for (Output f : fetches) {
+            if (f instanceof Variable v && v.isResource()) {
+                List<Output> r = new ArrayList<>(fetches.size());
+                for (Output o : fetches) {
+                    r.add(snapshotOf(o));
+                }
+                return r;
+            }
+        }
+        return fetches;
+    }
+
+    private static Output snapshotOf(Output o) {
+        if (o instanceof Variable v && v.isResource()) {
+            if (v.snapshot() == null) {
+                throw new InvalidArgumentException("resource variable " + v.opName() + " has no snapshot read to fetch"
+                        + " or feed; fetch a read of it instead");
+            }
+            return v.snapshot();
+        }
+        return o;
     }
 
     private void checkOpen() {
@@ -228,7 +276,7 @@ public final class Session implements AutoCloseable {
         if (v == null) {
             throw new InvalidArgumentException("variableValue: the variable is null");
         }
-        VariableSlot slot = variables.get(v.opName());
+        VariableSlot slot = v.isResource() ? resourceVariables.get(resourceKey(v)) : variables.get(v.opName());
         if (slot == null) {
             return null;
         }
@@ -264,17 +312,24 @@ public final class Session implements AutoCloseable {
             throw new InvalidArgumentException("variable '" + v.opName() + "' has shape " + v.shape()
                     + " but the value has shape " + value.shape());
         }
+        VariableSlot slot = v.isResource()
+                ? resourceVariables.computeIfAbsent(resourceKey(v), k -> new VariableSlot(VariableHandle.sharedNameOf(v.op())))
+                : variableSlot(v.opName());
         if (device == null) {
-            variableSlot(v.opName()).set(value.copy());
+            slot.set(value.copy());
             return;
         }
         ReentrantLock lock = device.runLock();
         lock.lock();
         try {
-            variableSlot(v.opName()).set(value.copy());
+            slot.set(value.copy());
         } finally {
             lock.unlock();
         }
+    }
+
+    private static String resourceKey(Variable v) {
+        return VariableHandle.sessionKey(VariableHandle.containerOf(v.op()), VariableHandle.sharedNameOf(v.op()));
     }
 
     /** Number of compiled plans held, for tests and tools. */
@@ -297,6 +352,7 @@ public final class Session implements AutoCloseable {
         if (device == null) {
             plans.clear();
             variables.clear();
+            resourceVariables.clear();
             opStates.clear();
             return;
         }
@@ -307,6 +363,8 @@ public final class Session implements AutoCloseable {
             plans.clear();
             variables.values().forEach(VariableSlot::clear);
             variables.clear();
+            resourceVariables.values().forEach(VariableSlot::clear);
+            resourceVariables.clear();
             for (Object state : opStates.values()) {
                 if (state instanceof AutoCloseable c) {
                     try {

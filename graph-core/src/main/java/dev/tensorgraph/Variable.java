@@ -1,12 +1,25 @@
 package dev.tensorgraph;
 
+import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.op.ServiceProviders;
 import dev.tensorgraph.op.VariableUpdates;
 import java.util.Map;
 
 /**
  * A TensorFlow 1.x variable: an {@link Output} naming the variable op ({@code "V1/a1:0"}), whose value
- * lives in each {@link Session} that runs it. Used as an input, it reads the current value.
+ * lives in each {@link Session} that runs it. Two kinds exist, as in TensorFlow:
+ *
+ * <ul>
+ *   <li>a <b>reference variable</b> ({@code VariableV2}, the default here): used as an input, it reads the
+ *       current value in place;</li>
+ *   <li>a <b>resource variable</b> ({@code VarHandleOp}, what TensorFlow 2 writes; {@link #isResource()}): the op
+ *       outputs a handle ({@link DType#RESOURCE}, {@link #handle()}). Used as an input of an op, the variable is
+ *       read by a new {@code ReadVariableOp} named under that op ({@code MatMul/ReadVariableOp}), as TensorFlow
+ *       converts a resource variable to a tensor; a read is a snapshot, ordered against assignments by control
+ *       edges. {@link #dtype()} and {@link #shape()} are the value's, as TensorFlow's {@code ResourceVariable}
+ *       reports them, and fetching or feeding the variable fetches or feeds its snapshot
+ *       {@code <name>/Read/ReadVariableOp}.</li>
+ * </ul>
  */
 public class Variable extends Output {
     private final Operation initializer;
@@ -35,9 +48,50 @@ public class Variable extends Output {
         return initialValue;
     }
 
-    /** The {@code <name>/read} identity TensorFlow adds beside each variable, or the variable itself. */
+    /** Whether this is a resource variable (its op outputs a {@link DType#RESOURCE} handle). */
+    public boolean isResource() {
+        return op().outputDtype(0) == DType.RESOURCE;
+    }
+
+    /** The handle a resource variable's op outputs, as a plain tensor (TensorFlow's {@code variable.handle}). */
+    public Output handle() {
+        if (!isResource()) {
+            throw new InvalidArgumentException("variable " + opName() + " is a reference variable, which has no handle");
+        }
+        return new Output(op(), 0);
+    }
+
+    /** The value's dtype (a resource variable's, not its handle's). */
+    @Override
+    public DType dtype() {
+        return isResource() ? op().attrType("dtype") : super.dtype();
+    }
+
+    /** The value's shape (a resource variable's, not its handle's). */
+    @Override
+    public Shape shape() {
+        return isResource() ? op().attrShape("shape") : super.shape();
+    }
+
+    /**
+     * The variable as an op input, as TensorFlow converts it: a reference variable's {@code <name>/read} identity
+     * (or the variable itself when it has none); a resource variable itself, which the op it is given to reads
+     * ({@code <op>/ReadVariableOp}).
+     */
     public Output value() {
+        if (isResource()) {
+            return this;
+        }
         return snapshot != null ? snapshot : this;
+    }
+
+    /**
+     * The tensor that stands for the variable's value in saved graphs and when fetched: {@code <name>/read} or
+     * {@code <name>/Read/ReadVariableOp} (TensorFlow's VariableDef {@code snapshot_name}); null when the variable
+     * has none.
+     */
+    public Output snapshot() {
+        return snapshot;
     }
 
     public boolean trainable() {
@@ -49,7 +103,7 @@ public class Variable extends Output {
         return op().name();
     }
 
-    /** Sets this variable to {@code value} (an {@code Assign} op), returning the new value. */
+    /** Sets this variable to {@code value} ({@code Assign}, or {@code AssignVariableOp}), returning the new value. */
     public Output assign(Output value) {
         return updates().assign(this, value, null);
     }
@@ -59,12 +113,12 @@ public class Variable extends Output {
         return updates().assign(this, value, name);
     }
 
-    /** Adds {@code delta} to this variable (an {@code AssignAdd} op), returning the new value. */
+    /** Adds {@code delta} to this variable ({@code AssignAdd}, or {@code AssignAddVariableOp}), returning the new value. */
     public Output assignAdd(Output delta) {
         return updates().assignAdd(this, delta, null);
     }
 
-    /** Subtracts {@code delta} from this variable (an {@code AssignSub} op), returning the new value. */
+    /** Subtracts {@code delta} from this variable ({@code AssignSub}, or {@code AssignSubVariableOp}), returning the new value. */
     public Output assignSub(Output delta) {
         return updates().assignSub(this, delta, null);
     }
@@ -76,5 +130,11 @@ public class Variable extends Output {
     /** Attributes of the variable op, for tools. */
     public Map<String, Object> attrs() {
         return op().attrs();
+    }
+
+    @Override
+    public String toString() {
+        return "<tf.Variable '" + name() + "' shape=" + shape() + " dtype=" + dtype()
+                + (isResource() ? " (resource)" : "") + ">";
     }
 }

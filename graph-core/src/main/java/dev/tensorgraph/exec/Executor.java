@@ -44,6 +44,9 @@ public final class Executor implements KernelContext {
         /** The files this run's ops may touch. */
         FileAccessPolicy fileAccess();
 
+        /** The storage of a resource variable, created empty on first use (see {@link KernelContext#sharedVariable}). */
+        VariableSlot sharedVariable(String container, String sharedName);
+
         /** The most iterations one run of a while loop may take before the run fails (see SessionOptions). */
         default long loopIterationLimit() {
             return Long.MAX_VALUE;
@@ -659,6 +662,11 @@ public final class Executor implements KernelContext {
     @Override
     public void retain(Tensor t) {
         pooled.remove(t.array());
+    }
+
+    @Override
+    public VariableSlot sharedVariable(String container, String sharedName) {
+        return session.sharedVariable(container, sharedName);
     }
 
     @Override

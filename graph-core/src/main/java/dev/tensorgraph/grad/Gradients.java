@@ -159,7 +159,7 @@ public final class Gradients {
                         continue;
                     }
                     Output gi = inGrads == null ? null : inGrads.get(i);
-                    if (gi != null && in.dtype().isFloating()) {
+                    if (gi != null && carriesGradient(in)) {
                         grads.computeIfAbsent(in, k -> new ArrayList<>()).add(gi);
                     }
                     pending[pid]--;
@@ -286,7 +286,7 @@ public final class Gradients {
         }
         boolean inputNeedsGrad = false;
         for (Output in : op.inputs()) {
-            inputNeedsGrad |= in.op().id() < between.length && between[in.op().id()] && in.dtype().isFloating();
+            inputNeedsGrad |= in.op().id() < between.length && between[in.op().id()] && carriesGradient(in);
         }
         if (!inputNeedsGrad) {
             return null;
@@ -326,7 +326,7 @@ public final class Gradients {
         for (int i = 0; i < inGrads.size(); i++) {
             Output gi = inGrads.get(i);
             Output in = op.input(i);
-            if (gi != null && in.dtype().isFloating()) {
+            if (gi != null && in.dtype().isFloating()) {  // a resource handle's gradient is its variable's
                 if (!gi.shape().isCompatibleWith(in.shape())) {
                     throw new InternalException("gradient of " + op.type() + " op '" + op.name() + "' for input " + i
                             + " has shape " + gi.shape() + ", incompatible with the input's shape " + in.shape());
@@ -392,6 +392,15 @@ public final class Gradients {
             }
         }
         return between;
+    }
+
+    /**
+     * Whether gradients flow into {@code t}: floats, and the handles of resource variables, whose gradient is that
+     * of the variable's value (a read passes its gradient to the handle it read), as TensorFlow's
+     * {@code IsTrainable} counts {@code resource} tensors.
+     */
+    private static boolean carriesGradient(Output t) {
+        return t.dtype().isFloating() || t.op().output(t.index()).dtype() == DType.RESOURCE;
     }
 
     private Output aggregate(Graph g, List<Output> list) {

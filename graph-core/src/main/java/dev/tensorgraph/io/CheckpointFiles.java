@@ -14,7 +14,6 @@ import dev.tensorgraph.proto.TensorShapeProto;
 import dev.tensorgraph.proto.VersionDef;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tensorgraph.errors.ErrorText;
-import dev.tensorgraph.errors.UnimplementedException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -35,7 +34,8 @@ import java.util.zip.CRC32C;
 /**
  * TensorFlow's V2 checkpoint ("tensor bundle") on disk: {@code prefix.index}, a sorted table whose empty
  * key holds a BundleHeaderProto and whose other keys hold one BundleEntryProto per tensor, and
- * {@code prefix.data-00000-of-00001} with the tensors' bytes, each covered by a masked CRC-32C. Files are
+ * {@code prefix.data-00000-of-00001} with the tensors' bytes, each covered by a masked CRC-32C (string tensors as
+ * {@link StringTensorBytes} lays them out). Files are
  * written under temporary names and renamed into place, so a crash never leaves a half-written file. The data
  * file is streamed when written and read tensor by tensor at the entries' offsets, so it may exceed 2 GiB; the
  * index is read whole within {@link InputLimits#maxFileBytes()}.
@@ -87,7 +87,8 @@ public final class CheckpointFiles {
             for (Map.Entry<String, Tensor> e : sorted.entrySet()) {
                 Tensor t = e.getValue();
                 CRC32C crc = new CRC32C();
-                long size = TensorBytes.write(t, out, crc);
+                long size = t.dtype() == DType.STRING ? StringTensorBytes.write(t, out, crc)
+                        : TensorBytes.write(t, out, crc);
                 BundleEntryProto entry = BundleEntryProto.newBuilder()
                         .setDtype(DataType.forNumber(t.dtype().code()))
                         .setShape(shapeProto(t.shape()))
@@ -213,10 +214,6 @@ public final class CheckpointFiles {
         } catch (RuntimeException ex) {
             throw new DataLossException(dataPath + ": tensor " + name + " has unsupported dtype " + e.getDtypeValue());
         }
-        if (dtype == DType.STRING) {
-            throw new UnimplementedException("tensor " + name + " in " + dataPath + " holds strings, which checkpoints"
-                    + " here do not support");
-        }
         if (dtype.isObjectValued()) {
             throw new DataLossException(dataPath + ": tensor " + name + " has dtype " + dtype + ", which has no raw bytes");
         }
@@ -228,18 +225,19 @@ public final class CheckpointFiles {
                     + " elements, more than the limit of " + maxElements);
         }
         long expected = n * dtype.byteSize();
-        if (e.getSize() != expected) {
+        if (dtype != DType.STRING && e.getSize() != expected) {
             throw new DataLossException("tensor " + name + ": entry says " + e.getSize() + " bytes but shape " + shape
                     + " of " + dtype + " needs " + expected);
         }
-        if (e.getOffset() < 0 || e.getOffset() > dataSize - e.getSize()) {
+        if (e.getSize() < 0 || e.getOffset() < 0 || e.getOffset() > dataSize - e.getSize()) {
             throw new DataLossException(dataPath + " is truncated: tensor " + name + " needs bytes " + e.getOffset() + ".."
                     + (e.getOffset() + e.getSize()) + " of " + dataSize);
         }
         CRC32C crc = new CRC32C();
         Tensor t;
         try {
-            t = TensorBytes.read(data, e.getOffset(), dtype, shape, crc);
+            t = dtype == DType.STRING ? StringTensorBytes.read(data, e.getOffset(), e.getSize(), shape, crc, name)
+                    : TensorBytes.read(data, e.getOffset(), dtype, shape, crc);
         } catch (EOFException ex) {
             throw new DataLossException(dataPath + " is truncated: tensor " + name + ": " + ex.getMessage(), ex);
         }

@@ -40,6 +40,16 @@ public interface KernelContext {
      */
     VariableSlot variable(int i);
 
+    /**
+     * The session's storage of the resource variable {@code sharedName} in {@code container} ({@code ""}: the
+     * default one), created empty on first use; every handle naming it reaches the same slot (see
+     * {@link VariableHandle}). A context without a session has none.
+     */
+    default VariableSlot sharedVariable(String container, String sharedName) {
+        throw new dev.tensorgraph.errors.FailedPreconditionException("resource variable " + sharedName
+                + " needs a session to live in");
+    }
+
     /** Declares that {@code t} outlives this run (stored in a variable or session state): never pooled. */
     void retain(Tensor t);
 

@@ -11,6 +11,10 @@ import dev.tensorgraph.errors.InvalidArgumentException;
  * The storage of one variable in one session, in host memory or on the session's device, never both.
  * Update kernels may write the current value in place (as TensorFlow's ref variables do); the session
  * copies a fetched value that shares that memory. Reading it on the other side moves it there.
+ *
+ * <p>Resource variables read snapshots: {@link #share()} hands out the current value itself and marks it shared,
+ * and {@link #getForUpdate()} then gives the updater a copy to write, so a value once read never changes (the
+ * copy-on-write TensorFlow's resource variables do). A value nobody read is updated in place.
  */
 public final class VariableSlot {
     private final String name;
@@ -18,6 +22,8 @@ public final class VariableSlot {
     private volatile Tensor host;
     private volatile DeviceTensor device;
     private DeviceContext deviceContext;
+    /** Whether a reader may still hold the host value ({@link #share}), so updates must not write it. */
+    private boolean shared;
 
     public VariableSlot(String name) {
         this.name = name;
@@ -45,6 +51,7 @@ public final class VariableSlot {
     public synchronized Tensor peek() {
         if (host == null && device != null) {
             host = deviceContext.download(device);
+            shared = false;
             deviceContext.release(device.buffer());
             device = null;
             deviceContext = null;
@@ -69,6 +76,40 @@ public final class VariableSlot {
     public synchronized void set(Tensor t) {
         dropDevice();
         host = t;
+        shared = false;
+    }
+
+    /**
+     * Replaces the value with a host tensor that others may hold (an assigned input, a constant): the slot keeps
+     * it as it is, and the next update writes a copy ({@link #getForUpdate}).
+     */
+    public synchronized void setShared(Tensor t) {
+        set(t);
+        shared = true;
+    }
+
+    /**
+     * The current value in host memory for a reader that may keep it (a resource variable's read, a snapshot): the
+     * slot's own tensor, which later updates leave alone ({@link #getForUpdate}); an error when unassigned.
+     */
+    public synchronized Tensor share() {
+        Tensor v = get();
+        shared = true;
+        return v;
+    }
+
+    /**
+     * The current value in host memory for an update that writes it in place: the slot's own tensor, or a copy
+     * that replaces it when a reader may hold it ({@link #share}); an error when unassigned.
+     */
+    public synchronized Tensor getForUpdate() {
+        Tensor v = get();
+        if (shared) {
+            v = v.copy();
+            host = v;
+            shared = false;
+        }
+        return v;
     }
 
     /** The current value on {@code ctx} (moved there from the host if it was there); an error when unassigned. */
@@ -98,6 +139,7 @@ public final class VariableSlot {
     public synchronized DeviceTensor setOnDevice(DeviceContext ctx, DeviceTensor t) {
         DeviceTensor old = device;
         host = null;
+        shared = false;
         device = t;
         deviceContext = ctx;
         return old == t ? null : old;
@@ -107,6 +149,7 @@ public final class VariableSlot {
     public synchronized void clear() {
         dropDevice();
         host = null;
+        shared = false;
     }
 
     private void dropDevice() {

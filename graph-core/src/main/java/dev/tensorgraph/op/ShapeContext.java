@@ -26,6 +26,27 @@ public interface ShapeContext {
 
     Map<String, Object> attrs();
 
+    /**
+     * For a {@link DType#RESOURCE} input that is a variable's handle: the op that declared the variable (the handle
+     * op, with its {@code dtype} and {@code shape} attributes), found through ops that pass a single handle on
+     * (Identity, a conditional's Switch); null when it cannot be known while building.
+     */
+    default dev.tensorgraph.Operation inputHandleSource(int i) {
+        return null;
+    }
+
+    /** The declared shape of the variable behind resource input {@code i}, or an unknown shape. */
+    default Shape inputHandleShape(int i) {
+        dev.tensorgraph.Operation src = inputHandleSource(i);
+        return src != null && src.attrs().get("shape") instanceof Shape s ? s : Shape.unknown();
+    }
+
+    /** The declared dtype of the variable behind resource input {@code i}, or null. */
+    default DType inputHandleDtype(int i) {
+        dev.tensorgraph.Operation src = inputHandleSource(i);
+        return src != null && src.attrs().get("dtype") instanceof DType t ? t : null;
+    }
+
     default Object attr(String key) {
         Object v = attrs().get(key);
         if (v == null) {

@@ -47,8 +47,8 @@ final class MetaGraphCollections {
             GraphKeys.LOCAL_VARIABLES, GraphKeys.MODEL_VARIABLES, GraphKeys.MOVING_AVERAGE_VARIABLES,
             GraphKeys.GLOBAL_STEP, "metric_variables");
 
-    /** The op types a VariableDef may name as its variable (reference variables; resource ones are refused). */
-    static final Set<String> VARIABLE_OP_TYPES = Set.of("VariableV2", "Variable");
+    /** The op types a VariableDef may name as its variable: reference variables' and resource variables' handles. */
+    static final Set<String> VARIABLE_OP_TYPES = Set.of("VariableV2", "Variable", "VarHandleOp");
 
     /** Collections of control-flow contexts: key to whether its entries are WhileContextDefs. */
     static final Map<String, Boolean> CONTEXT_KEYS = Map.of(GraphKeys.COND_CONTEXT, false,
@@ -118,8 +118,11 @@ final class MetaGraphCollections {
         if (v.initialValue() != null) {
             b.setInitialValueName(v.initialValue().name());
         }
-        b.setSnapshotName(v.value().name());
-        return b.build();
+        Output snapshot = v.isResource() ? v.snapshot() : v.value();
+        if (snapshot != null) {
+            b.setSnapshotName(snapshot.name());
+        }
+        return b.setIsResource(v.isResource()).build();
     }
 
     /**
@@ -173,14 +176,14 @@ final class MetaGraphCollections {
             } catch (InvalidProtocolBufferException ex) {
                 throw new InvalidArgumentException("an item is not a VariableDef: " + ex.getMessage());
             }
-            if (def.getIsResource()) {
-                throw new InvalidArgumentException("variable " + def.getVariableName()
-                        + " is a resource variable, which is not supported");
-            }
             Output varOut = g.output(prefix + def.getVariableName());
             if (!VARIABLE_OP_TYPES.contains(varOut.op().type()) || varOut.index() != 0) {
                 throw new InvalidArgumentException("VariableDef variable_name " + ErrorText.quote(def.getVariableName())
                         + " names output " + varOut.index() + " of a " + varOut.op().type() + " op, not a variable");
+            }
+            if (varOut.op().type().equals("VarHandleOp") != def.getIsResource()) {
+                throw new InvalidArgumentException("VariableDef " + ErrorText.quote(def.getVariableName())
+                        + " says is_resource " + def.getIsResource() + " but names a " + varOut.op().type() + " op");
             }
             Variable v = cache.get(varOut.op().name());
             if (v == null) {

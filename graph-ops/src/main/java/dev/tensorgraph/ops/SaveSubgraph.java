@@ -29,7 +29,8 @@ import java.util.TreeMap;
  * save/SaveV2          SaveV2(save/Const, save/SaveV2/tensor_names, save/SaveV2/shape_and_slices, vars...)
  * save/control_dependency  Identity(save/Const) after save/SaveV2   (fetch to save)
  * save/RestoreV2       RestoreV2(save/Const, save/RestoreV2/tensor_names, save/RestoreV2/shape_and_slices)
- * save/Assign, save/Assign_1, ...                  Assign(var, save/RestoreV2:i)
+ * save/Assign, save/Assign_1, ...                  Assign(var, save/RestoreV2:i)   (reference variables)
+ * save/Identity, save/AssignVariableOp, ...        AssignVariableOp(var, Identity(save/RestoreV2:i))   (resource)
  * save/restore_all     NoOp after every Assign     (run to restore)
  * </pre>
  *
@@ -68,9 +69,22 @@ record SaveSubgraph(String filenameTensorName, String saveTensorName, String res
                     constant(g, s + "RestoreV2/tensor_names", strings(names)),
                     constant(g, s + "RestoreV2/shape_and_slices", strings(slices)), dtypes, s + "RestoreV2/");
             List<Operation> assigns = new ArrayList<>();
+            int refs = 0;
+            int resources = 0;
             for (int k = 0; k < n; k++) {
-                assigns.add(VariableOps.assign(g, vars.get(k), restored.get(k), true, true,
-                        s + (k == 0 ? "Assign" : "Assign_" + k) + "/"));
+                Variable v = vars.get(k);
+                if (v.isResource()) {
+                    // TensorFlow's form for resource variables: Identity(RestoreV2:k) into AssignVariableOp
+                    String suffix = resources == 0 ? "" : "_" + resources;
+                    Output value = ControlOps.identity(g, restored.get(k), s + "Identity" + suffix + "/");
+                    assigns.add(dev.tensorgraph.ops.state.ResourceVariableOps.assignVariableOp(g, v, value, false,
+                            s + "AssignVariableOp" + suffix + "/"));
+                    resources++;
+                } else {
+                    assigns.add(VariableOps.assign(g, v, restored.get(k), true, true,
+                            s + (refs == 0 ? "Assign" : "Assign_" + refs) + "/"));
+                    refs++;
+                }
             }
             Operation restoreOp = ControlOps.group(g, assigns, s + "restore_all/");
             return new SaveSubgraph(prefix.name(), saveTensor.name(), restoreOp.name());

@@ -123,7 +123,19 @@ public final class Saver {
         return saveTo(session, Path.of(prefix + "-" + globalStep));
     }
 
-    private Path saveTo(Session session, Path prefix) {
+    /**
+     * Writes the variables' checkpoint at exactly {@code prefix} and nothing else: no {@code checkpoint} state file,
+     * no MetaGraph, no older checkpoint removed (a SavedModel's {@code variables/} holds just the checkpoint).
+     */
+    public void writeCheckpoint(Session session, Path prefix) {
+        try {
+            CheckpointFiles.write(prefix, values(session));
+        } catch (IOException e) {
+            throw IoErrors.of("saving checkpoint " + prefix, e);
+        }
+    }
+
+    private Map<String, Tensor> values(Session session) {
         Map<String, Tensor> values = new LinkedHashMap<>();
         for (Map.Entry<String, Variable> e : variables.entrySet()) {
             Tensor t = session.variableValue(e.getValue());
@@ -132,6 +144,11 @@ public final class Saver {
             }
             values.put(e.getKey(), t);
         }
+        return values;
+    }
+
+    private Path saveTo(Session session, Path prefix) {
+        Map<String, Tensor> values = values(session);
         try {
             CheckpointFiles.write(prefix, values);
             if (writeMetaGraph) {

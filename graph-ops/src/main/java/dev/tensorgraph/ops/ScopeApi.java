@@ -43,6 +43,28 @@ public interface ScopeApi extends TfBase {
         return VariableScopes.variableScope(graph(), name, reuse);
     }
 
+    /**
+     * {@code tf.variable_scope(name, reuse=..., use_resource=...)}: as {@link #variableScope(String, Reuse)}, the
+     * variables {@code getVariable} makes inside (and in nested scopes that do not say otherwise) resource variables
+     * when {@code useResource} is true, reference variables when false.
+     */
+    default Graph.Scope variableScope(String name, Reuse reuse, boolean useResource) {
+        return VariableScopes.variableScope(graph(), name, reuse, useResource);
+    }
+
+    /**
+     * TensorFlow 1.15's {@code tf.enable_resource_variables()}: new variables of this graph are resource variables
+     * unless a {@code useResource} argument or variable scope says otherwise.
+     */
+    default void enableResourceVariables() {
+        VariableScopes.setDefaultUseResource(graph(), true);
+    }
+
+    /** {@code tf.disable_resource_variables()}: new variables are reference variables by default again. */
+    default void disableResourceVariables() {
+        VariableScopes.setDefaultUseResource(graph(), false);
+    }
+
     /** @deprecated use {@link Reuse} of {@code dev.tensorgraph.ops.state}. */
     @Deprecated
     default Graph.Scope variableScope(String name, dev.tensorgraph.ops.Reuse reuse) {
@@ -77,6 +99,16 @@ public interface ScopeApi extends TfBase {
     default Variable getVariable(String name, Shape shape, DType dtype, Initializer initializer, boolean trainable,
                                  List<String> collections) {
         return VariableScopes.getVariable(graph(), name, shape, dtype, initializer, trainable, collections);
+    }
+
+    /**
+     * {@code tf.get_variable(..., use_resource=useResource)}: as the general form, a new variable a resource variable
+     * when {@code useResource} is true, a reference variable when false, and as the enclosing variable scopes and
+     * the graph's default say when null.
+     */
+    default Variable getVariable(String name, Shape shape, DType dtype, Initializer initializer, boolean trainable,
+                                 List<String> collections, Boolean useResource) {
+        return VariableScopes.getVariable(graph(), name, shape, dtype, initializer, trainable, collections, useResource);
     }
 
     /**

@@ -9,7 +9,10 @@ import dev.tensorgraph.Tensor;
 import dev.tensorgraph.Variable;
 import dev.tensorgraph.ops.array.ConstantOps;
 import dev.tensorgraph.ops.control.ControlOps;
+import dev.tensorgraph.ops.state.ResourceVariableOps;
 import dev.tensorgraph.ops.state.VariableOps;
+import dev.tensorgraph.ops.state.VariableScopes;
+import dev.tensorgraph.ops.state.VariableUpdateOps;
 import dev.tensorgraph.ops.state.Variables;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -144,7 +147,8 @@ public interface StateApi extends TfBase {
 
     /** {@code tf.is_variable_initialized(variable)}: a bool scalar, true once the variable has a value. */
     default Output isVariableInitialized(Variable variable) {
-        return VariableOps.isVariableInitialized(graph(), variable, null);
+        return variable.isResource() ? ResourceVariableOps.varIsInitializedOp(graph(), variable.handle(), null)
+                : VariableOps.isVariableInitialized(graph(), variable, null);
     }
 
     /** {@code tf.Variable(initialValue, name=name)}: always a new variable with a uniquified name. */
@@ -157,15 +161,30 @@ public interface StateApi extends TfBase {
     }
 
     default Variable variable(Output initialValue, boolean trainable, String name) {
-        return Variables.variable(graph(), initialValue, trainable, name);
+        return Variables.variable(graph(), initialValue, trainable, name,
+                VariableScopes.resolveUseResource(graph(), null));
     }
 
-    /** {@code tf.assign(ref, value)}: sets the variable, validating the shape; the op's output is the new value. */
+    /**
+     * {@code tf.Variable(initialValue, trainable=..., name=..., use_resource=useResource)}: a resource variable
+     * ({@code VarHandleOp}) when {@code useResource} is true, a reference variable ({@code VariableV2}) when false.
+     */
+    default Variable variable(Output initialValue, boolean trainable, String name, boolean useResource) {
+        return Variables.variable(graph(), initialValue, trainable, name, useResource);
+    }
+
+    /**
+     * {@code tf.assign(ref, value)}: sets the variable, validating the shape; the result is the new value (a
+     * resource variable's {@code assign}: {@code AssignVariableOp} and a read after it).
+     */
     default Output assign(Output ref, Output value) {
         return assign(ref, value, null);
     }
 
     default Output assign(Output ref, Output value, String name) {
+        if (ref instanceof Variable v && v.isResource()) {
+            return v.assign(value, name);
+        }
         return VariableOps.assign(graph(), ref, value, true, true, name).output(0);
     }
 
@@ -175,6 +194,9 @@ public interface StateApi extends TfBase {
     }
 
     default Output assignAdd(Output ref, Output value, String name) {
+        if (ref instanceof Variable v && v.isResource()) {
+            return new VariableUpdateOps().assignAdd(v, value, name);
+        }
         return VariableOps.assignAdd(graph(), ref, value, false, name).output(0);
     }
 
@@ -184,6 +206,9 @@ public interface StateApi extends TfBase {
     }
 
     default Output assignSub(Output ref, Output value, String name) {
+        if (ref instanceof Variable v && v.isResource()) {
+            return new VariableUpdateOps().assignSub(v, value, name);
+        }
         return VariableOps.assignSub(graph(), ref, value, false, name).output(0);
     }
 

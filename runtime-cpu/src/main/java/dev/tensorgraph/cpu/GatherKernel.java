@@ -15,8 +15,11 @@ final class GatherKernel {
      * the remaining dimensions before the axis, i over the indices and k over the dimensions after the axis.
      */
     static void gather(KernelContext ctx, long axisArg, long batchDimsArg) {
-        Tensor params = ctx.input(0);
-        Tensor indices = ctx.input(1);
+        gather(ctx, ctx.input(0), ctx.input(1), axisArg, batchDimsArg);
+    }
+
+    /** As {@link #gather(KernelContext, long, long)} of the given params and indices (a variable's value). */
+    static void gather(KernelContext ctx, Tensor params, Tensor indices, long axisArg, long batchDimsArg) {
         long[] p = params.shape().dims();
         long[] id = indices.shape().dims();
         GatherAxes g = GatherAxes.of("", params.shape(), indices.shape(), axisArg, batchDimsArg);

@@ -20,7 +20,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * CPU kernels of the checkpoint ops SaveV2 and RestoreV2, on top of {@link CheckpointFiles}. The graph chooses
+ * CPU kernels of the checkpoint ops SaveV2, RestoreV2, ShardedFilename and MergeV2Checkpoints ({@link
+ * CheckpointMerge}), on top of {@link CheckpointFiles}. The graph chooses
  * their paths, so each checks the run's {@link dev.tensorgraph.FileAccessPolicy} for every file it touches
  * before it reads or writes anything.
  */
@@ -37,6 +38,38 @@ public final class IoKernels implements KernelLibrary {
             DType[] dtypes = (DType[]) op.attr("dtypes");
             return ctx -> restore(ctx, dtypes);
         });
+        r.register(CPU, "ShardedFilename", op -> IoKernels::shardedFilename);
+        r.register(CPU, "MergeV2Checkpoints", op -> {
+            boolean deleteOldDirs = op.attrBool("delete_old_dirs");
+            boolean allowMissing = op.attrBool("allow_missing_files");
+            return ctx -> CheckpointMerge.merge(ctx, prefixes(ctx.input(0), "checkpoint_prefixes"),
+                    prefix(ctx.input(1)), deleteOldDirs, allowMissing);
+        });
+    }
+
+    private static void shardedFilename(KernelContext ctx) {
+        Tensor base = ctx.input(0);
+        int shard = ctx.input(1).ints()[0];
+        int numShards = ctx.input(2).ints()[0];
+        if (numShards <= 0 || shard < 0 || shard >= numShards) {
+            throw new InvalidArgumentException("ShardedFilename " + ctx.op().name() + ": shard " + shard
+                    + " is not in [0, num_shards = " + numShards + ")");
+        }
+        String name = String.format("%s-%05d-of-%05d", new String(((byte[][]) base.array())[0], StandardCharsets.UTF_8),
+                shard, numShards);
+        ctx.setOutput(0, Tensor.ofString(name));
+    }
+
+    /** The paths a vector of checkpoint prefixes names. */
+    private static List<Path> prefixes(Tensor t, String what) {
+        if (t.dtype() != DType.STRING || t.shape().rank() != 1) {
+            throw new InvalidArgumentException(what + " must be a string vector, got " + t.dtype() + t.shape());
+        }
+        List<Path> out = new ArrayList<>();
+        for (byte[] p : (byte[][]) t.array()) {
+            out.add(prefix(Tensor.of(DType.STRING, dev.tensorgraph.Shape.scalar(), new byte[][] {p})));
+        }
+        return out;
     }
 
     private static void save(KernelContext ctx, DType[] dtypes) {

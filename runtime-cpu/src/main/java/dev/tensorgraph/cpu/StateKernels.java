@@ -64,10 +64,18 @@ public final class StateKernels implements KernelLibrary {
     private static void update(dev.tensorgraph.kernel.KernelContext ctx, int sign) {
         VariableSlot slot = ctx.variable(0);
         Tensor cur = slot.get();
-        Tensor delta = ctx.input(1);
+        addInPlace(ctx.op().type(), slot.name(), cur, ctx.input(1), sign);
+        ctx.setOutput(0, cur);
+    }
+
+    /**
+     * {@code cur += sign * delta} elementwise, in place, for an update op of {@code type} on {@code variable}; the
+     * shapes must be equal (TensorFlow's message when not).
+     */
+    static void addInPlace(String type, String variable, Tensor cur, Tensor delta, int sign) {
         if (!cur.shape().equals(delta.shape())) {
-            throw new InvalidArgumentException(ctx.op().type() + " requires shapes of both tensors to match. lhs shape= "
-                    + cur.shape() + " rhs shape= " + delta.shape() + " (variable " + slot.name() + ")");
+            throw new InvalidArgumentException(type + " requires shapes of both tensors to match. lhs shape= "
+                    + cur.shape() + " rhs shape= " + delta.shape() + " (variable " + variable + ")");
         }
         int n = cur.numElements();
         switch (cur.dtype()) {
@@ -99,9 +107,8 @@ public final class StateKernels implements KernelLibrary {
                     a[i] += sign * d[i];
                 }
             }
-            default -> throw new InvalidArgumentException(ctx.op().type() + " does not support dtype " + cur.dtype());
+            default -> throw new InvalidArgumentException(type + " does not support dtype " + cur.dtype());
         }
-        ctx.setOutput(0, cur);
     }
 
 }

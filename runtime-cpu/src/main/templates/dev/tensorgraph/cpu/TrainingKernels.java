@@ -6,12 +6,13 @@ import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.kernel.KernelContext;
 import dev.tensorgraph.kernel.KernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
-import dev.tensorgraph.kernel.VariableSlot;
+import dev.tensorgraph.kernel.VariableHandle;
 
 /**
- * CPU kernels of the fused optimizer updates (TensorFlow's {@code training_ops.cc}). Each writes the variable's
- * array (and its accumulators') in place and outputs the variable's tensor. With {@code use_locking} the update
- * holds the variable slot's lock.
+ * CPU kernels of the fused optimizer updates (TensorFlow's {@code training_ops.cc}), for reference variables
+ * ({@code ApplyAdam}) and resource variables ({@code ResourceApplyAdam}). Each writes the variable's array (and its
+ * accumulators') in place, a resource variable's after copying a value a read still holds, and the reference form
+ * outputs the variable's tensor. With {@code use_locking} the update holds the variable slot's lock.
  */
 public final class TrainingKernels implements KernelLibrary {
     private static final String CPU = KernelRegistry.CPU;
@@ -23,21 +24,25 @@ public final class TrainingKernels implements KernelLibrary {
 
     @Override
     public void register(KernelRegistry r) {
-        register(r, "ApplyGradientDescent", 1, new int[]{1}, 2, op -> TrainingKernels::gradientDescent);
-        register(r, "ApplyMomentum", 2, new int[]{2, 4}, 3, op -> {
-            boolean nesterov = op.attrBool("use_nesterov");
-            return (ctx, refs, n) -> momentum(ctx, refs, n, nesterov);
-        });
-        register(r, "ApplyAdam", 3, new int[]{3, 4, 5, 6, 7, 8}, 9, op -> {
-            boolean nesterov = op.attrBool("use_nesterov");
-            return (ctx, refs, n) -> adam(ctx, refs, n, nesterov);
-        });
-        register(r, "ApplyRMSProp", 3, new int[]{3, 4, 5, 6}, 7, op -> TrainingKernels::rmsProp);
-        register(r, "ApplyCenteredRMSProp", 4, new int[]{4, 5, 6, 7}, 8, op -> TrainingKernels::centeredRmsProp);
-        register(r, "ApplyAdagrad", 2, new int[]{2}, 3, op -> {
-            boolean updateSlots = op.attrBool("update_slots");
-            return (ctx, refs, n) -> adagrad(ctx, refs, n, updateSlots);
-        });
+        for (boolean resource : new boolean[] {false, true}) {
+            String p = resource ? "Resource" : "";
+            register(r, p + "ApplyGradientDescent", resource, 1, new int[]{1}, 2, op -> TrainingKernels::gradientDescent);
+            register(r, p + "ApplyMomentum", resource, 2, new int[]{2, 4}, 3, op -> {
+                boolean nesterov = op.attrBool("use_nesterov");
+                return (ctx, refs, n) -> momentum(ctx, refs, n, nesterov);
+            });
+            register(r, p + "ApplyAdam", resource, 3, new int[]{3, 4, 5, 6, 7, 8}, 9, op -> {
+                boolean nesterov = op.attrBool("use_nesterov");
+                return (ctx, refs, n) -> adam(ctx, refs, n, nesterov);
+            });
+            register(r, p + "ApplyRMSProp", resource, 3, new int[]{3, 4, 5, 6}, 7, op -> TrainingKernels::rmsProp);
+            register(r, p + "ApplyCenteredRMSProp", resource, 4, new int[]{4, 5, 6, 7}, 8,
+                    op -> TrainingKernels::centeredRmsProp);
+            register(r, p + "ApplyAdagrad", resource, 2, new int[]{2}, 3, op -> {
+                boolean updateSlots = op.attrBool("update_slots");
+                return (ctx, refs, n) -> adagrad(ctx, refs, n, updateSlots);
+            });
+        }
     }
 
     // The updates, one branch per dtype; apply() has checked that every input has the variable's dtype.
@@ -161,36 +166,39 @@ public final class TrainingKernels implements KernelLibrary {
     }
 
     /**
-     * Registers an apply kernel: inputs {@code 0..numRefs-1} are variables of equal shape, {@code scalars} are
-     * scalar inputs and {@code gradIndex} is the gradient, of the variable's shape.
+     * Registers an apply kernel: inputs {@code 0..numRefs-1} are variables of equal shape (refs, or for the
+     * {@code ResourceApply*} forms the variables' handles), {@code scalars} are scalar inputs and
+     * {@code gradIndex} is the gradient, of the variable's shape.
      */
-    private static void register(KernelRegistry r, String type, int numRefs, int[] scalars, int gradIndex,
-                                 UpdateFactory factory) {
+    private static void register(KernelRegistry r, String type, boolean resource, int numRefs, int[] scalars,
+                                 int gradIndex, UpdateFactory factory) {
         r.register(CPU, type, op -> {
             boolean locking = op.attrBool("use_locking");
             Update update = factory.create(op);
+            DType dtype = op.attrType("T");
             String[] names = new String[op.def().inputs().size()];
             for (int i = 0; i < names.length; i++) {
                 names[i] = op.def().inputs().get(i).name();
             }
             return ctx -> {
-                VariableSlot varSlot = ctx.variable(0);
+                Object lock = resource ? VariableHandle.of(ctx.input(0), op, 0).slot() : ctx.variable(0);
                 if (locking) {
-                    synchronized (varSlot) {
-                        apply(ctx, type, names, numRefs, scalars, gradIndex, update);
+                    synchronized (lock) {
+                        apply(ctx, type, resource, dtype, names, numRefs, scalars, gradIndex, update);
                     }
                 } else {
-                    apply(ctx, type, names, numRefs, scalars, gradIndex, update);
+                    apply(ctx, type, resource, dtype, names, numRefs, scalars, gradIndex, update);
                 }
             };
         });
     }
 
-    private static void apply(KernelContext ctx, String type, String[] names, int numRefs, int[] scalars,
-                              int gradIndex, Update update) {
+    private static void apply(KernelContext ctx, String type, boolean resource, DType dtype, String[] names, int numRefs,
+                              int[] scalars, int gradIndex, Update update) {
         Tensor[] refs = new Tensor[numRefs];
         for (int i = 0; i < numRefs; i++) {
-            refs[i] = ctx.variable(i).get();
+            refs[i] = resource ? VariableHandle.of(ctx.input(i), ctx.op(), i).valueForUpdate(ctx.op(), dtype)
+                    : ctx.variable(i).get();
         }
         DType t = refs[0].dtype();
         if (t != DType.FLOAT32 && t != DType.FLOAT64) {
@@ -217,6 +225,8 @@ public final class TrainingKernels implements KernelLibrary {
                     + grad.shape());
         }
         update.run(ctx, refs, refs[0].numElements());
-        ctx.setOutput(0, refs[0]);
+        if (!resource) {
+            ctx.setOutput(0, refs[0]);
+        }
     }
 }

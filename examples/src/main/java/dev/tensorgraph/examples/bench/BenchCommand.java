@@ -56,6 +56,8 @@ import picocli.CommandLine.TypeConversionException;
                 "docs/benchmarks.md defines the workloads, how they are timed and how the peers run them."})
 public final class BenchCommand implements Callable<Integer> {
     static final List<String> ALL = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9", "P1");
+    /** Workloads run only when asked for: S1 (SavedModel load + first call). */
+    static final List<String> ON_REQUEST = List.of("S1");
     /** Workloads that {@code --isolate} runs in a JVM of their own, for their own peak RSS. */
     private static final Set<String> ISOLATED = Set.of("W4", "W5", "W8");
     private static final String JSON_PREFIX = "#json ";
@@ -128,6 +130,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "written from Fashion-MNIST into a temporary folder).")
     Path p1Data;
 
+    @Option(names = "--saved-model", paramLabel = "DIR", description = "S1's SavedModel (tag serve, signature "
+            + "serving_default, one float32 input; default: the reference CNN written into a temporary folder).")
+    Path savedModel;
+
     @Option(names = "--child", hidden = true, description = "Internal: run as an --isolate child.")
     boolean child;
 
@@ -141,8 +147,9 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public String convert(String value) {
             String id = value.trim().toUpperCase(Locale.ROOT);
-            if (!ALL.contains(id)) {
-                throw new TypeConversionException("expected one of " + ALL + " but was '" + value + "'");
+            if (!ALL.contains(id) && !ON_REQUEST.contains(id)) {
+                throw new TypeConversionException("expected one of " + ALL + " or " + ON_REQUEST + " but was '"
+                        + value + "'");
             }
             return id;
         }
@@ -269,6 +276,7 @@ public final class BenchCommand implements Callable<Integer> {
             case "W8" -> FrozenGraphBench.TITLE;
             case "W9" -> "LSTM dynamic_rnn train step b32, 50 steps, 128 units (Adam)";
             case "P1" -> PipelineBench.TITLE;
+            case "S1" -> SavedModelBench.TITLE;
             default -> id;
         };
     }
@@ -371,6 +379,7 @@ public final class BenchCommand implements Callable<Integer> {
                 case "W7" -> w7();
                 case "W9" -> w9();
                 case "P1" -> PipelineBench.p1(p1Data, data, nRounds, quick, options.intraOpThreads());
+                case "S1" -> SavedModelBench.s1(savedModel, nRounds, quick, options);
                 default -> throw new IllegalArgumentException(id);
             };
         }

@@ -22,20 +22,26 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code tensorgraph inspect FILE}: what a saved graph holds, read from the protocol buffer alone (so graphs with
  * op types this runtime lacks can be inspected too): ops by type with counts, placeholders with dtypes and
- * shapes, variables, collections and the saver.
+ * shapes, variables, collections and the saver; for a SavedModel directory, its tag sets and signatures
+ * ({@link SavedModelInspect}).
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "Summarize a GraphDef (.pb, .pbtxt) or MetaGraph (.meta): ops by type, placeholders, "
-                + "variables, collections.")
+                + "variables, collections; or a SavedModel directory: tag sets and signatures.")
 public final class InspectCommand extends CliCommand {
     private static final Set<String> VARIABLE_OPS = Set.of("VariableV2", "Variable", "VarHandleOp");
     private static final int PREVIEW = 8;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "GraphDef (.pb or .pbtxt) or MetaGraphDef (.meta)")
+    @Parameters(index = "0", paramLabel = "FILE",
+            description = "GraphDef (.pb or .pbtxt), MetaGraphDef (.meta) or SavedModel directory")
     Path file;
 
     @Override
     int execute(PrintWriter out) throws IOException {
+        if (dev.tensorgraph.ops.savedmodel.SavedModelFile.isSavedModelDir(file)) {
+            SavedModelInspect.print(out, file);
+            return 0;
+        }
         GraphFile f = GraphFile.read(file);
         List<NodeDef> nodes = f.graphDef().getNodeList();
         Map<String, NodeDef> byName = new HashMap<>();

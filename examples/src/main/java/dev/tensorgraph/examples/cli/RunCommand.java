@@ -20,6 +20,10 @@ import dev.tensorgraph.io.InputLimits;
 import dev.tensorgraph.ops.Saver;
 import dev.tensorgraph.ops.SaverDefRestore;
 import dev.tensorgraph.ops.Tf;
+import dev.tensorgraph.ops.savedmodel.SavedModel;
+import dev.tensorgraph.ops.savedmodel.SavedModelFile;
+import dev.tensorgraph.ops.savedmodel.Signature;
+import dev.tensorgraph.ops.savedmodel.SignatureTensor;
 import dev.tensorgraph.proto.SaverDef;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -28,7 +32,9 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,7 +49,8 @@ import picocli.CommandLine.Parameters;
  * being restored; {@code --allow-file-io DIR} lets it read and write under {@code DIR} too.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run a saved graph (GraphDef .pb/.pbtxt or MetaGraph .meta): feed tensors, fetch tensors.")
+        description = "Run a saved graph (GraphDef .pb/.pbtxt or MetaGraph .meta): feed tensors, fetch tensors;"
+                + " or a SavedModel directory's signature: --input KEY=VALUE, every output printed by key.")
 public final class RunCommand extends CliCommand {
     /** Elements printed per fetched tensor before "...". */
     private static final int PRINT_LIMIT = 1000;
@@ -51,7 +58,8 @@ public final class RunCommand extends CliCommand {
     private static final SaverDef CONVENTIONAL_SAVER = SaverDef.newBuilder().setFilenameTensorName("save/Const:0")
             .setRestoreOpName("save/restore_all").build();
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "GraphDef (.pb or .pbtxt) or MetaGraphDef (.meta)")
+    @Parameters(index = "0", paramLabel = "FILE",
+            description = "GraphDef (.pb or .pbtxt), MetaGraphDef (.meta) or SavedModel directory")
     Path file;
 
     @Option(names = "--feed", paramLabel = "NAME=VALUE",
@@ -78,8 +86,27 @@ public final class RunCommand extends CliCommand {
             + " read and write files under DIR (repeatable). Without it they may only read the checkpoint restored.")
     List<Path> allowFileIo = new ArrayList<>();
 
+    @Option(names = "--tag", paramLabel = "TAG", description = "For a SavedModel: a tag of the MetaGraph to load"
+            + " (repeatable; default serve).")
+    List<String> tags = new ArrayList<>();
+
+    @Option(names = "--signature", paramLabel = "KEY", description = "For a SavedModel: the signature to run"
+            + " (default serving_default).")
+    String signature = "serving_default";
+
+    @Option(names = "--input", paramLabel = "KEY=VALUE", description = "For a SavedModel: a signature input, VALUE"
+            + " as for --feed.")
+    List<String> inputs = new ArrayList<>();
+
     @Override
     int execute(PrintWriter out) throws IOException {
+        if (SavedModelFile.isSavedModelDir(file)) {
+            return runSavedModel(out);
+        }
+        if (!inputs.isEmpty() || !tags.isEmpty()) {
+            throw new InvalidArgumentException("--input and --tag are for SavedModel directories; " + file
+                    + " is not one (use --feed and --fetch)");
+        }
         if (fetches.isEmpty() && targets.isEmpty()) {
             throw new InvalidArgumentException("nothing to run: give at least one --fetch or --target");
         }
@@ -136,6 +163,44 @@ public final class RunCommand extends CliCommand {
             }
             for (int i = 0; i < results.size(); i++) {
                 report(out, fetches.get(i), results.get(i));
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Loads the SavedModel with its tags, feeds the signature's inputs by key and prints (or writes) every output
+     * by key. The graph may read no file beyond its variables and assets, unless --allow-file-io grants more.
+     */
+    private int runSavedModel(PrintWriter out) throws IOException {
+        if (!feeds.isEmpty() || !fetches.isEmpty() || !targets.isEmpty() || checkpoint != null || init) {
+            throw new InvalidArgumentException(file + " is a SavedModel: give its signature's inputs with --input"
+                    + " KEY=VALUE (--feed, --fetch, --target, --checkpoint and --init are for graph files)");
+        }
+        FileAccessPolicy access = FileAccessPolicy.none();
+        for (Path dir : allowFileIo) {
+            access = access.allowDirectory(dir, FileAccessPolicy.Access.READ_WRITE);
+        }
+        String[] tagArray = tags.isEmpty() ? new String[] {SavedModel.SERVE} : tags.toArray(String[]::new);
+        try (SavedModel model = SavedModel.load(file, SessionOptions.defaults().fileAccess(access), tagArray)) {
+            Signature sig = model.signature(signature);
+            Map<String, Tensor> values = new LinkedHashMap<>();
+            for (String input : inputs) {
+                int eq = input.indexOf('=');
+                if (eq <= 0) {
+                    throw new InvalidArgumentException("--input " + ErrorText.quote(input) + " is not of the form"
+                            + " KEY=VALUE");
+                }
+                String key = input.substring(0, eq);
+                SignatureTensor spec = sig.inputs().get(key);
+                if (spec == null) {
+                    throw new NotFoundException("--input " + ErrorText.quote(key) + ": signature "
+                            + ErrorText.quote(signature) + " has no such input; its inputs are " + sig.inputs().keySet());
+                }
+                values.put(key, inputValue("--input " + ErrorText.quote(key), input.substring(eq + 1), spec.dtype()));
+            }
+            for (Map.Entry<String, Tensor> e : sig.call(values).entrySet()) {
+                report(out, e.getKey(), e.getValue());
             }
         }
         return 0;
@@ -254,7 +319,10 @@ public final class RunCommand extends CliCommand {
     }
 
     private static Tensor feedValue(String name, String value, Output target) {
-        String what = "--feed " + ErrorText.quote(name);
+        return inputValue("--feed " + ErrorText.quote(name), value, target.dtype());
+    }
+
+    private static Tensor inputValue(String what, String value, dev.tensorgraph.DType dtype) {
         if (value.endsWith(".npy")) {
             return Npy.read(path(value, what));
         }
@@ -262,7 +330,7 @@ public final class RunCommand extends CliCommand {
         if (value.endsWith(".json")) {
             json = new String(InputLimits.readFile(path(value, what), what + " JSON"), StandardCharsets.UTF_8);
         }
-        return TensorText.parse(json, target.dtype(), what);
+        return TensorText.parse(json, dtype, what);
     }
 
     private static Path path(String value, String what) {

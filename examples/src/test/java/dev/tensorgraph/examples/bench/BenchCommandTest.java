@@ -75,6 +75,17 @@ class BenchCommandTest {
         assertTrue(after < before, w9);
     }
 
+    /** S1 runs only when asked for, loads the reference CNN it writes and reports load and first call apart. */
+    @Test
+    void savedModelLoadWorkloadReportsLoadAndFirstCall() {
+        Run r = execute("bench", "--quick", "--workloads", "S1");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        String s1 = line(r.out(), "S1 ");
+        assertTrue(MEDIAN.matcher(s1).find(), s1);
+        assertTrue(s1.contains("cold_load_ms") && s1.contains("first_call_ms_median"), s1);
+        assertTrue(!BenchCommand.ALL.contains("S1"), "S1 is not in the default set");
+    }
+
     @Test
     void jsonGoesToStdoutAndLinesToStderr() {
         Run r = execute("bench", "--quick", "--workloads", "w1", "--rounds", "1", "--json");
@@ -96,7 +107,7 @@ class BenchCommandTest {
         Run bad = execute("bench", "--workloads", "W1,W10");
         assertEquals(2, bad.exitCode());
         assertTrue(bad.err().startsWith("error: Invalid value for option '--workloads' (ID): expected one of "
-                + "[W1, W2, W3, W4, W5, W6, W7, W8, W9, P1] but was 'W10'"), bad.err());
+                + "[W1, W2, W3, W4, W5, W6, W7, W8, W9, P1] or [S1] but was 'W10'"), bad.err());
         Run tpu = execute("bench", "--device", "tpu");
         assertEquals(2, tpu.exitCode());
         assertTrue(tpu.err().contains("expected one of [cpu, gpu] but was 'tpu'"), tpu.err());

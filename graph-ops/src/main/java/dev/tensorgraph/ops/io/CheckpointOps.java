@@ -21,6 +21,11 @@ import dev.tensorgraph.op.ShapeContext;
  *       checkpoint ({@code prefix.index}, {@code prefix.data-00000-of-00001}); no outputs.</li>
  *   <li>{@code RestoreV2(prefix, tensor_names, shape_and_slices)} with {@code dtypes}: reads the named tensors,
  *       one output per entry of {@code dtypes}.</li>
+ *   <li>{@code ShardedFilename(basename, shard, num_shards)}: {@code basename-<shard>-of-<num_shards>}, both
+ *       numbers in 5 digits, the name a sharded save writes shard {@code shard} under.</li>
+ *   <li>{@code MergeV2Checkpoints(checkpoint_prefixes, destination_prefix)} with {@code delete_old_dirs} and
+ *       {@code allow_missing_files}: makes the shards' checkpoints one checkpoint at the destination and
+ *       removes them (and, with {@code delete_old_dirs}, their folders when left empty); no outputs.</li>
  * </ul>
  *
  * Only whole tensors are supported: each {@code shape_and_slices} entry must be empty.
@@ -57,6 +62,41 @@ public final class CheckpointOps implements OpLibrary {
                     }
                 })
                 .stateful().notDifferentiable().build());
+        r.register(OpDef.builder("ShardedFilename").input("basename").input("shard").input("num_shards")
+                .shape(c -> {
+                    String[] names = {"basename", "shard", "num_shards"};
+                    DType[] types = {DType.STRING, DType.INT32, DType.INT32};
+                    for (int i = 0; i < 3; i++) {
+                        if (c.inputDtype(i) != types[i]) {
+                            throw c.fail(names[i] + " must be " + types[i] + ", got " + c.inputDtype(i));
+                        }
+                        requireScalar(c, i, names[i]);
+                    }
+                    c.setOutput(0, DType.STRING, Shape.scalar());
+                })
+                .notDifferentiable().build());
+        r.register(OpDef.builder("MergeV2Checkpoints").input("checkpoint_prefixes").input("destination_prefix")
+                .attr("delete_old_dirs", AttrType.BOOL, true).attr("allow_missing_files", AttrType.BOOL, false)
+                .shape(c -> {
+                    for (int i = 0; i < 2; i++) {
+                        if (c.inputDtype(i) != DType.STRING) {
+                            throw c.fail("input " + i + " must be a string tensor, got " + c.inputDtype(i));
+                        }
+                    }
+                    Shape prefixes = c.inputShape(0);
+                    if (prefixes.hasKnownRank() && prefixes.rank() != 1) {
+                        throw c.fail("checkpoint_prefixes must be a vector, got shape " + prefixes);
+                    }
+                    requireScalar(c, 1, "destination_prefix");
+                })
+                .stateful().notDifferentiable().build());
+    }
+
+    private static void requireScalar(ShapeContext c, int i, String name) {
+        Shape s = c.inputShape(i);
+        if (s.hasKnownRank() && s.rank() != 0) {
+            throw c.fail(name + " must be a scalar, got shape " + s);
+        }
     }
 
     private static void checkStringInputs(ShapeContext c) {
@@ -102,5 +142,18 @@ public final class CheckpointOps implements OpLibrary {
                                          String name) {
         return g.opBuilder("RestoreV2", name).addInput(prefix).addInput(tensorNames).addInput(shapeAndSlices)
                 .setAttr("dtypes", dtypes).build().outputs();
+    }
+
+    /** {@code ShardedFilename(basename, shard, num_shards)}: the file name of one shard of a sharded save. */
+    public static Output shardedFilename(Graph g, Output basename, Output shard, Output numShards, String name) {
+        return g.opBuilder("ShardedFilename", name).addInput(basename).addInput(shard).addInput(numShards).build()
+                .output(0);
+    }
+
+    /** {@code MergeV2Checkpoints(checkpoint_prefixes, destination_prefix)}: one checkpoint from the shards'. */
+    public static Operation mergeV2Checkpoints(Graph g, Output checkpointPrefixes, Output destinationPrefix,
+                                               boolean deleteOldDirs, boolean allowMissingFiles, String name) {
+        return g.opBuilder("MergeV2Checkpoints", name).addInput(checkpointPrefixes).addInput(destinationPrefix)
+                .setAttr("delete_old_dirs", deleteOldDirs).setAttr("allow_missing_files", allowMissingFiles).build();
     }
 }

@@ -27,8 +27,11 @@ import java.util.Map;
  * }</pre>
  */
 public final class VariableScopes {
-    /** One open variable scope: its full name and effective reuse. */
-    record Frame(String name, Reuse reuse) {}
+    /**
+     * One open variable scope: its full name, effective reuse, and whether its new variables are resource
+     * variables (null: as the enclosing scope, or the graph's default).
+     */
+    record Frame(String name, Reuse reuse, Boolean useResource) {}
 
     private final Deque<Frame> stack = new ArrayDeque<>();
     private final Map<String, Variable> byName = new LinkedHashMap<>();
@@ -37,6 +40,8 @@ public final class VariableScopes {
      * {@code _VariableScopeStore.variable_scopes_count}: a default name is free while its count is 0.
      */
     private final Map<String, Integer> openCounts = new java.util.HashMap<>();
+    /** TensorFlow 1.15's {@code enable_resource_variables()}: the kind of new variables when nothing says. */
+    private boolean defaultUseResource;
 
     /** The variable-scope state of {@code g}. */
     public static VariableScopes of(Graph g) {
@@ -45,7 +50,33 @@ public final class VariableScopes {
 
     Frame current() {
         Frame f = stack.peek();
-        return f != null ? f : new Frame("", Reuse.INHERIT);
+        return f != null ? f : new Frame("", Reuse.INHERIT, null);
+    }
+
+    /**
+     * TensorFlow 1.15's {@code tf.enable_resource_variables()} ({@code true}) and {@code disable_resource_variables()}
+     * for graph {@code g}: whether variables made without a {@code useResource} choice (theirs or an enclosing
+     * variable scope's) are resource variables. Reference variables are the default, as in TensorFlow 1.x.
+     */
+    public static void setDefaultUseResource(Graph g, boolean useResource) {
+        of(g).defaultUseResource = useResource;
+    }
+
+    /**
+     * Whether a new variable is a resource variable: {@code requested} when given, else the innermost variable
+     * scope's choice, else the graph's default ({@link #setDefaultUseResource}).
+     */
+    public static boolean resolveUseResource(Graph g, Boolean requested) {
+        if (requested != null) {
+            return requested;
+        }
+        VariableScopes scopes = of(g);
+        for (Frame f : scopes.stack) {
+            if (f.useResource() != null) {
+                return f.useResource();
+            }
+        }
+        return scopes.defaultUseResource;
     }
 
     void push(Frame f) {
@@ -102,10 +133,18 @@ public final class VariableScopes {
      * on it stays on in nested scopes.
      */
     public static Graph.Scope variableScope(Graph g, String name, Reuse reuse) {
+        return variableScope(g, name, reuse, null);
+    }
+
+    /**
+     * {@code tf.variable_scope(name, reuse=..., use_resource=...)}: as {@link #variableScope(Graph, String, Reuse)},
+     * its new variables resource variables when {@code useResource} is true (null: as the enclosing scope).
+     */
+    public static Graph.Scope variableScope(Graph g, String name, Reuse reuse, Boolean useResource) {
         if (name == null || name.isEmpty()) {
             throw new InvalidArgumentException("a variable scope needs a name");
         }
-        return open(g, name, name, reuse);
+        return open(g, name, name, reuse, useResource);
     }
 
     /**
@@ -127,10 +166,10 @@ public final class VariableScopes {
                     + defaultName + "')");
         }
         VariableScopes scopes = of(g);
-        return open(g, scopes.uniqueDefaultName(scopes.current().name(), defaultName), defaultName, reuse);
+        return open(g, scopes.uniqueDefaultName(scopes.current().name(), defaultName), defaultName, reuse, null);
     }
 
-    private static Graph.Scope open(Graph g, String name, String nameScopeName, Reuse reuse) {
+    private static Graph.Scope open(Graph g, String name, String nameScopeName, Reuse reuse, Boolean useResource) {
         VariableScopes scopes = of(g);
         Frame outer = scopes.current();
         Reuse effective;
@@ -142,7 +181,7 @@ public final class VariableScopes {
             effective = reuse;
         }
         String full = outer.name().isEmpty() ? name : outer.name() + "/" + name;
-        Frame frame = new Frame(full, effective);
+        Frame frame = new Frame(full, effective, useResource);
         Graph.Scope nameScope = g.nameScope(nameScopeName);
         scopes.opened(full);
         scopes.push(frame);
@@ -178,6 +217,16 @@ public final class VariableScopes {
      */
     public static Variable getVariable(Graph g, String name, Shape shape, DType dtype, Initializer initializer,
                                        boolean trainable, List<String> collections) {
+        return getVariable(g, name, shape, dtype, initializer, trainable, collections, null);
+    }
+
+    /**
+     * {@code tf.get_variable(..., use_resource=useResource)}: as above, a new variable a resource variable when
+     * {@code useResource} is true, a reference one when false, and as the variable scopes and the graph's default
+     * say when null ({@link #resolveUseResource}). A reused variable is returned whatever its kind.
+     */
+    public static Variable getVariable(Graph g, String name, Shape shape, DType dtype, Initializer initializer,
+                                       boolean trainable, List<String> collections, Boolean useResource) {
         if (name == null || name.isEmpty()) {
             throw new InvalidArgumentException("getVariable needs a name");
         }
@@ -220,9 +269,10 @@ public final class VariableScopes {
         if (trainable && !keys.contains(GraphKeys.TRAINABLE_VARIABLES)) {
             keys.add(GraphKeys.TRAINABLE_VARIABLES);
         }
+        boolean resource = resolveUseResource(g, useResource);
         Variable v;
         try (var root = g.nameScope(null)) {
-            v = Variables.create(g, () -> init.create(g, shape, type), true, full, trainable, keys, false);
+            v = Variables.create(g, () -> init.create(g, shape, type), true, full, trainable, keys, false, resource);
         }
         scopes.put(full, v);
         return v;

@@ -3,6 +3,7 @@ package dev.tensorgraph.ops.train;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Variable;
+import java.util.Map;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.ops.state.Initializers;
 import dev.tensorgraph.Graph;
@@ -57,6 +58,10 @@ public class AdagradOptimizer extends Optimizer {
 
     @Override
     protected Operation applyDense(Graph g, Output grad, Variable var) {
+        if (var.isResource()) {
+            return resourceApply(g, "ApplyAdagrad", List.of(var, getSlot(var, "accumulator")),
+                    List.of(cast(g, learningRateTensor, var.dtype()), grad), Map.of());
+        }
         return TrainingOps.applyAdagrad(g, var, getSlot(var, "accumulator"), cast(g, learningRateTensor, var.dtype()), grad,
                 useLocking, null);
     }

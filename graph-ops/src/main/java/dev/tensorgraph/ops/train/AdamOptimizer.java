@@ -3,10 +3,14 @@ package dev.tensorgraph.ops.train;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Variable;
+import java.util.Map;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.ops.control.ControlOps;
 import dev.tensorgraph.ops.math.ArithmeticOps;
+import dev.tensorgraph.ops.state.ResourceVariableOps;
 import dev.tensorgraph.ops.state.VariableOps;
+import dev.tensorgraph.ops.state.VariableUpdateOps;
+import dev.tensorgraph.ops.state.Variables;
 import dev.tensorgraph.ops.training.TrainingOps;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -104,9 +108,27 @@ public class AdamOptimizer extends Optimizer {
     protected Operation applyDense(Graph g, Output grad, Variable var) {
         Variable beta1Power = getNonSlotVariable(g, "beta1_power");
         Variable beta2Power = getNonSlotVariable(g, "beta2_power");
+        if (var.isResource()) {
+            return resourceApply(g, "ApplyAdam", List.of(var, getSlot(var, "m"), getSlot(var, "v")),
+                    List.of(cast(g, beta1Power, var.dtype()), cast(g, beta2Power, var.dtype()),
+                            cast(g, learningRateTensor, var.dtype()), cast(g, beta1Tensor, var.dtype()),
+                            cast(g, beta2Tensor, var.dtype()), cast(g, epsilonTensor, var.dtype()), grad),
+                    Map.of("use_nesterov", false));
+        }
         return TrainingOps.applyAdam(g, var, getSlot(var, "m"), getSlot(var, "v"), cast(g, beta1Power, var.dtype()),
                 cast(g, beta2Power, var.dtype()), cast(g, learningRateTensor, var.dtype()), cast(g, beta1Tensor, var.dtype()),
                 cast(g, beta2Tensor, var.dtype()), cast(g, epsilonTensor, var.dtype()), grad, useLocking, false, null);
+    }
+
+    /**
+     * {@code power.assign(power * factor)} of a resource variable as TensorFlow builds it: a read, the product, an
+     * {@code AssignVariableOp} and the read of the new value after it; returns the assignment.
+     */
+    private static Operation multiplyResource(Graph g, Variable power, Output factor, String mulName) {
+        Output product = ArithmeticOps.mul(g, Variables.read(g, power), factor, mulName);
+        Operation assign = ResourceVariableOps.assignVariableOp(g, power.handle(), product, true, null);
+        VariableUpdateOps.readAfter(g, power, assign);
+        return assign;
     }
 
     /** Updates the beta powers after every update op, then groups them all under {@code name}. */
@@ -115,6 +137,13 @@ public class AdamOptimizer extends Optimizer {
         Variable beta1Power = getNonSlotVariable(g, "beta1_power");
         Variable beta2Power = getNonSlotVariable(g, "beta2_power");
         List<Object> all = new ArrayList<>(updateOps);
+        if (beta1Power.isResource()) {
+            try (var deps = g.controlDependencies(updateOps)) {
+                all.add(multiplyResource(g, beta1Power, beta1Tensor, "mul"));
+                all.add(multiplyResource(g, beta2Power, beta2Tensor, "mul_1"));
+            }
+            return ControlOps.group(g, all, name);
+        }
         try (var deps = g.controlDependencies(updateOps)) {
             all.add(VariableOps.assign(g, beta1Power, ArithmeticOps.mul(g, beta1Power.value(), beta1Tensor, "mul"), true,
                     useLocking, "Assign"));

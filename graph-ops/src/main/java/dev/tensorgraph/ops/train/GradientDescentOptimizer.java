@@ -3,6 +3,8 @@ package dev.tensorgraph.ops.train;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Variable;
+import java.util.Map;
+import java.util.List;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.ops.training.TrainingOps;
 
@@ -46,6 +48,10 @@ public class GradientDescentOptimizer extends Optimizer {
 
     @Override
     protected Operation applyDense(Graph g, Output grad, Variable var) {
+        if (var.isResource()) {
+            return resourceApply(g, "ApplyGradientDescent", List.of(var),
+                    List.of(cast(g, learningRateTensor, var.dtype()), grad), Map.of());
+        }
         return TrainingOps.applyGradientDescent(g, var, cast(g, learningRateTensor, var.dtype()), grad, useLocking, null);
     }
 }

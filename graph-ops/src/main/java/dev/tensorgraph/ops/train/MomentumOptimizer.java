@@ -3,6 +3,7 @@ package dev.tensorgraph.ops.train;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Variable;
+import java.util.Map;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.ops.training.TrainingOps;
 import java.util.List;
@@ -67,6 +68,10 @@ public class MomentumOptimizer extends Optimizer {
     @Override
     protected Operation applyDense(Graph g, Output grad, Variable var) {
         Variable mom = getSlot(var, "momentum");
+        if (var.isResource()) {
+            return resourceApply(g, "ApplyMomentum", List.of(var, mom), List.of(cast(g, learningRateTensor, var.dtype()),
+                    grad, cast(g, momentumTensor, var.dtype())), Map.of("use_nesterov", useNesterov));
+        }
         return TrainingOps.applyMomentum(g, var, mom, cast(g, learningRateTensor, var.dtype()), grad,
                 cast(g, momentumTensor, var.dtype()), useLocking, useNesterov, null);
     }

@@ -14,6 +14,7 @@ import dev.tensorgraph.ops.math.CastOps;
 import dev.tensorgraph.ops.state.Initializer;
 import dev.tensorgraph.ops.state.Initializers;
 import dev.tensorgraph.ops.state.VariableOps;
+import dev.tensorgraph.ops.training.TrainingOps;
 import dev.tensorgraph.ops.support.GraphBound;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,6 +61,11 @@ public abstract class Optimizer {
     protected final boolean useLocking;
     private final Map<String, Map<Operation, Variable>> slots = new LinkedHashMap<>();
     private final Map<Graph, Map<String, Variable>> nonSlots = new WeakHashMap<>();
+    /**
+     * Whether the first of the variables being updated (by name, as TensorFlow colocates non-slot variables with it)
+     * is a resource variable: the kind the non-slot variables ({@code beta1_power}) get.
+     */
+    private boolean firstVariableIsResource;
 
     protected Optimizer(boolean useLocking, String name) {
         if (name == null || name.isEmpty()) {
@@ -207,6 +213,8 @@ public abstract class Optimizer {
             vars.add(gv.variable());
         }
         Graph g = vars.get(0).graph();
+        firstVariableIsResource = vars.stream().min(java.util.Comparator.comparing(Variable::name)).orElseThrow()
+                .isResource();
         try (var initScope = g.controlDependencies(null)) {
             createSlots(g, vars);
         }
@@ -367,7 +375,7 @@ public abstract class Optimizer {
         Map<String, Variable> ns = nonSlots.computeIfAbsent(g, k -> new LinkedHashMap<>());
         Variable v = ns.get(varName);
         if (v == null) {
-            v = Slots.plainVariable(g, varName, DType.FLOAT32, initialValue, false);
+            v = Slots.plainVariable(g, varName, DType.FLOAT32, initialValue, false, firstVariableIsResource);
             ns.put(varName, v);
         }
         return v;
@@ -394,6 +402,17 @@ public abstract class Optimizer {
     /** A hyper-parameter given as a number: a float32 constant named {@code name}. */
     protected static Output hyper(Graph g, double value, String name) {
         return ConstantOps.scalar(g, DType.FLOAT32, value, name);
+    }
+
+    /**
+     * The {@code ResourceApply*} form of {@code type} ({@code "ApplyAdam"}) for resource variables: {@code variables}
+     * (the variable, then its slots) by handle, then {@code values}; {@code use_locking} and {@code attrs}.
+     */
+    protected Operation resourceApply(Graph g, String type, List<? extends Output> variables, List<Output> values,
+                                      Map<String, Object> attrs) {
+        Map<String, Object> all = new LinkedHashMap<>(attrs);
+        all.put("use_locking", useLocking);
+        return TrainingOps.resourceApply(g, type, new ArrayList<>(variables), values, all, null);
     }
 
     /** {@code math_ops.cast(x, dtype)} named Cast: x itself (a variable's value) when the dtype already matches. */

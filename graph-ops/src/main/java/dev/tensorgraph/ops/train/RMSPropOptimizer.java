@@ -3,6 +3,7 @@ package dev.tensorgraph.ops.train;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Variable;
+import java.util.Map;
 import dev.tensorgraph.ops.state.Initializers;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.ops.training.TrainingOps;
@@ -88,6 +89,14 @@ public class RMSPropOptimizer extends Optimizer {
         Output rho = cast(g, decayTensor, var.dtype());
         Output mom = cast(g, momentumTensor, var.dtype());
         Output eps = cast(g, epsilonTensor, var.dtype());
+        if (var.isResource()) {
+            List<Output> values = List.of(lr, rho, mom, eps, grad);
+            return centered
+                    ? resourceApply(g, "ApplyCenteredRMSProp", List.of(var, getSlot(var, "mg"), getSlot(var, "rms"),
+                            getSlot(var, "momentum")), values, Map.of())
+                    : resourceApply(g, "ApplyRMSProp", List.of(var, getSlot(var, "rms"), getSlot(var, "momentum")), values,
+                            Map.of());
+        }
         if (centered) {
             return TrainingOps.applyCenteredRMSProp(g, var, getSlot(var, "mg"), getSlot(var, "rms"),
                     getSlot(var, "momentum"), lr, rho, mom, eps, grad, useLocking, null);

@@ -25,7 +25,8 @@ final class Slots {
         for (int i = 1; g.operation(prefix + candidate) != null; i++) {
             candidate = base + "_" + i;
         }
-        return VariableScopes.getVariable(g, candidate, primary.shape(), primary.dtype(), init, false, null);
+        return VariableScopes.getVariable(g, candidate, primary.shape(), primary.dtype(), init, false, null,
+                primary.isResource());
     }
 
     /** A slot whose initial value is an existing tensor (as the shadow variables of a moving average). */
@@ -38,12 +39,22 @@ final class Slots {
      * scope, with its initial value named {@code <name>/initial_value} as TensorFlow names it.
      */
     static Variable plainVariable(Graph g, String name, DType dtype, double value, boolean trainable) {
+        return plainVariable(g, name, dtype, value, trainable, false);
+    }
+
+    /**
+     * As above, a resource variable when {@code resource}, whose initial value TensorFlow names
+     * {@code <name>/Initializer/initial_value}.
+     */
+    static Variable plainVariable(Graph g, String name, DType dtype, double value, boolean trainable, boolean resource) {
         String scopeName;
         Output init;
         try (var noDeps = g.controlDependencies(null); var scope = g.nameScope(name)) {
             scopeName = scope.name();
-            init = ConstantOps.scalar(g, dtype, value, "initial_value");
+            try (var initScope = resource ? g.nameScope("Initializer") : null) {
+                init = ConstantOps.scalar(g, dtype, value, "initial_value");
+            }
         }
-        return Variables.variable(g, init, trainable, scopeName);
+        return Variables.variable(g, init, trainable, scopeName, resource);
     }
 }
