@@ -40,13 +40,13 @@ import java.util.function.Supplier;
 public final class CondOps implements OpLibrary {
     @Override
     public void register(OpRegistry r) {
-        r.register(OpDef.builder("Switch").input("data").input("pred").attr("T", AttrType.TYPE)
+        r.register(OpDef.builder("Switch").outputNames("output_false", "output_true").input("data").input("pred").attr("T", AttrType.TYPE)
                 .shape(CondOps::switchShape)
                 .gradient((op, dy) -> WhileGradients.isLoopSwitch(op) ? WhileGradients.loopSwitchGrad(op, dy)
                         : java.util.Arrays.asList(merge(op.graph(), List.of(dy.get(0), dy.get(1)), "cond_grad").output(),
                                 null))
                 .build());
-        r.register(OpDef.builder("Merge").inputList("inputs").attr("T", AttrType.TYPE).attr("N", AttrType.INT)
+        r.register(OpDef.builder("Merge").outputNames("output", "value_index").inputList("inputs").attr("T", AttrType.TYPE).attr("N", AttrType.INT)
                 .shape(CondOps::mergeShape).loopRole(OpDef.LoopRole.MERGE)
                 .gradient((op, dy) -> {
                     if (WhileGradients.isLoopMerge(op)) {

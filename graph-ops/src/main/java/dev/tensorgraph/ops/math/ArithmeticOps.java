@@ -136,7 +136,7 @@ public final class ArithmeticOps implements OpLibrary {
                     Arrays.fill(g, dy.get(0));
                     return Arrays.asList(g);
                 }).build());
-        r.register(OpDef.builder("BroadcastGradientArgs").input("s0").input("s1").attr("T", AttrType.TYPE, DType.INT32)
+        r.register(OpDef.builder("BroadcastGradientArgs").outputNames("r0", "r1").input("s0").input("s1").attr("T", AttrType.TYPE, DType.INT32)
                 .shape(c -> {
                     DType t = ShapeFns.sameDtype(c, 0, 1);
                     if (t != DType.INT32 && t != DType.INT64) {
