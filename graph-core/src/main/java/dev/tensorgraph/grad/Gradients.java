@@ -159,7 +159,7 @@ public final class Gradients {
                         continue;
                     }
                     Output gi = inGrads == null ? null : inGrads.get(i);
-                    if (gi != null && in.dtype().isFloating()) {
+                    if (gi != null && backpropagates(in.dtype())) {
                         grads.computeIfAbsent(in, k -> new ArrayList<>()).add(gi);
                     }
                     pending[pid]--;
@@ -286,7 +286,7 @@ public final class Gradients {
         }
         boolean inputNeedsGrad = false;
         for (Output in : op.inputs()) {
-            inputNeedsGrad |= in.op().id() < between.length && between[in.op().id()] && in.dtype().isFloating();
+            inputNeedsGrad |= in.op().id() < between.length && between[in.op().id()] && backpropagates(in.dtype());
         }
         if (!inputNeedsGrad) {
             return null;
@@ -326,7 +326,7 @@ public final class Gradients {
         for (int i = 0; i < inGrads.size(); i++) {
             Output gi = inGrads.get(i);
             Output in = op.input(i);
-            if (gi != null && in.dtype().isFloating()) {
+            if (gi != null && backpropagates(in.dtype())) {
                 if (!gi.shape().isCompatibleWith(in.shape())) {
                     throw new InternalException("gradient of " + op.type() + " op '" + op.name() + "' for input " + i
                             + " has shape " + gi.shape() + ", incompatible with the input's shape " + in.shape());
@@ -338,6 +338,14 @@ public final class Gradients {
             }
         }
         return inGrads;
+    }
+
+    /**
+     * Whether gradients flow through values of {@code t}: floating values, and variants (tensor lists, whose
+     * gradients are lists of their elements' gradients).
+     */
+    private static boolean backpropagates(DType t) {
+        return t.isFloating() || t == DType.VARIANT;
     }
 
     /** Ops on some path from an x to a y: reachable forward from xs and backward from ys. */

@@ -195,6 +195,29 @@ public final class TensorListKernels implements KernelLibrary {
         return TensorListValue.of(list, what).zerosLike().asTensor();
     }
 
+    /**
+     * {@code AddN} of lists: lists of one length added element by element; an element set in one list only is
+     * taken as it is (the other side counts as zeros).
+     */
+    static void addN(KernelContext ctx, Operation op) {
+        TensorListValue sum = TensorListValue.of(ctx.input(0), what(op));
+        for (int j = 1; j < ctx.numInputs(); j++) {
+            TensorListValue next = TensorListValue.of(ctx.input(j), what(op));
+            if (next.size() != sum.size() || next.dtype != sum.dtype) {
+                throw new InvalidArgumentException(what(op) + ": cannot add a list of " + sum.size() + " " + sum.dtype
+                        + " elements and one of " + next.size() + " " + next.dtype + " elements");
+            }
+            List<Tensor> items = sum.itemsCopy();
+            for (int i = 0; i < items.size(); i++) {
+                Tensor a = items.get(i);
+                Tensor b = next.item(i);
+                items.set(i, a == null ? b : b == null ? a : TensorListValue.add(a, b, what(op)));
+            }
+            sum = sum.withItems(items);
+        }
+        ctx.setOutput(0, sum.asTensor());
+    }
+
     private static String what(Operation op) {
         return op.type() + " '" + op.name() + "'";
     }

@@ -128,4 +128,42 @@ final class TensorListValue {
         }
         return withItems(z);
     }
+
+    /** {@code a + b} for two elements of one shape (float32, float64, int32 or int64). */
+    static Tensor add(Tensor a, Tensor b, String what) {
+        if (!a.shape().equals(b.shape()) || a.dtype() != b.dtype()) {
+            throw new InvalidArgumentException(what + ": cannot add list elements of shapes " + a.shape() + " and "
+                    + b.shape());
+        }
+        Tensor out = Tensor.zeros(a.dtype(), a.shape());
+        int n = a.numElements();
+        switch (a.dtype()) {
+            case FLOAT32 -> {
+                float[] x = (float[]) a.array(), y = (float[]) b.array(), o = (float[]) out.array();
+                for (int i = 0; i < n; i++) {
+                    o[i] = x[i] + y[i];
+                }
+            }
+            case FLOAT64 -> {
+                double[] x = (double[]) a.array(), y = (double[]) b.array(), o = (double[]) out.array();
+                for (int i = 0; i < n; i++) {
+                    o[i] = x[i] + y[i];
+                }
+            }
+            case INT32 -> {
+                int[] x = (int[]) a.array(), y = (int[]) b.array(), o = (int[]) out.array();
+                for (int i = 0; i < n; i++) {
+                    o[i] = x[i] + y[i];
+                }
+            }
+            case INT64 -> {
+                long[] x = (long[]) a.array(), y = (long[]) b.array(), o = (long[]) out.array();
+                for (int i = 0; i < n; i++) {
+                    o[i] = x[i] + y[i];
+                }
+            }
+            default -> throw new InvalidArgumentException(what + ": cannot add list elements of dtype " + a.dtype());
+        }
+        return out;
+    }
 }

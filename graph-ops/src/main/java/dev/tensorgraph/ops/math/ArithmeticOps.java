@@ -117,7 +117,9 @@ public final class ArithmeticOps implements OpLibrary {
                     if (n < 1) {
                         throw c.fail("AddN needs at least one input");
                     }
-                    DType t = ShapeFns.requireType(c, c.inputDtype(0), ADDABLE);
+                    // variant: tensor lists, added element by element (gradients of lists reaching one value)
+                    DType t = c.inputDtype(0) == DType.VARIANT ? DType.VARIANT
+                            : ShapeFns.requireType(c, c.inputDtype(0), ADDABLE);
                     Shape s = c.inputShape(0);
                     for (int i = 1; i < n; i++) {
                         if (c.inputDtype(i) != t) {
