@@ -107,3 +107,17 @@ def cond_v2_gradient_false(w):
         return tf.identity(c, name="c")
     graph_case(w, build, {"p": np.array(False), "x": randn(7, [4], np.float64), "y": randn(8, [4], np.float64)},
                grad_wrt=("x", "y"))
+
+
+@case(TOPIC, ISSUE, mode="tf1")
+def cond_in_while_gradient_v1(w):
+    """Control flow v1: a tf.cond inside a tf.while_loop body, y <- tanh(y * a) if i < 2 else y * y + x, four
+    iterations, x of unknown length (PlaceholderWithDefault [None] over the fed [3]); tf.gradients with respect to x and a, float64. The backward
+    loop pops the branch values only in the iterations that took the branch."""
+    def build(x, a):
+        x = tf.compat.v1.placeholder_with_default(x, [None], name="x_any")  # the loop sees an unknown length
+        _, y = tf.while_loop(lambda i, y: i < 4,
+                             lambda i, y: (i + 1, tf.cond(i < 2, lambda: tf.tanh(y * a), lambda: y * y + x)),
+                             [tf.constant(0), x], name="loop")
+        return tf.identity(y, name="y")
+    graph_case(w, build, {"x": randn(9, [3], np.float64), "a": randn(10, [3], np.float64)}, grad_wrt=("x", "a"))
