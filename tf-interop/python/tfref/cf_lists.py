@@ -5,7 +5,7 @@ import numpy as np
 import tensorflow as tf
 
 from .registry import case
-from .tfutil import graph_case, randn
+from .tfutil import concrete_case, graph_case, randn
 
 TOPIC = "control-flow-v2"
 ISSUE = "#14"
@@ -121,3 +121,25 @@ def cond_in_while_gradient_v1(w):
                              [tf.constant(0), x], name="loop")
         return tf.identity(y, name="y")
     graph_case(w, build, {"x": randn(9, [3], np.float64), "a": randn(10, [3], np.float64)}, grad_wrt=("x", "a"))
+
+
+@case(TOPIC, ISSUE)
+def call_and_if_forward(w):
+    """A tf.function (float64) calling an inner tf.function (PartitionedCall) and holding a tf.cond on a fed bool
+    (StatelessIf over two branch functions): z = inner(x, y) + cond(p, sin(x) * y, x * x - y), inner(x, y) =
+    tanh(x * y) + x. Forward only (the graph of get_concrete_function, not frozen); runs with p true and p false.
+    Gradients built on it are checked against finite differences."""
+    @tf.function
+    def inner(x, y):
+        return tf.tanh(x * y) + x
+
+    @tf.function
+    def model(x, y, p):
+        c = tf.cond(p, lambda: tf.sin(x) * y, lambda: x * x - y)
+        return inner(x, y) + c
+    concrete = model.get_concrete_function(tf.TensorSpec([3], tf.float64, name="x"),
+                                           tf.TensorSpec([3], tf.float64, name="y"),
+                                           tf.TensorSpec([], tf.bool, name="p"))
+    x = randn(11, [3], np.float64)
+    y = randn(12, [3], np.float64)
+    concrete_case(w, concrete, [{"x": x, "y": y, "p": np.array(v)} for v in (True, False)])

@@ -117,6 +117,25 @@ public final class FunctionLibrary {
         }
     }
 
+    /**
+     * A body derived from the function {@code ref} names (such as its gradient, {@code what} says which): {@code derive}
+     * gets a fresh instantiation of its own to build on, once per set of attribute values.
+     */
+    public FunctionBody instantiateDerived(String what, FunctionRef ref, List<DType> argDtypes,
+                                           java.util.function.UnaryOperator<FunctionBody> derive) {
+        FunctionDef def = definition(ref.name());
+        Map<String, AttrValue> attrs = new TreeMap<>(FunctionDefs.resolveAttrs(def, ref.attrs(), argDtypes));
+        Instance key = new Instance(what + " of " + ref.name(), attrs);
+        synchronized (this) {
+            FunctionBody body = bodies.get(key);
+            if (body == null) {
+                body = derive.apply(build(def, attrs));
+                bodies.put(key, body);
+            }
+            return body;
+        }
+    }
+
     private FunctionBody build(FunctionDef def, Map<String, AttrValue> attrs) {
         String name = def.getSignature().getName();
         try {

@@ -69,6 +69,24 @@ final class FunctionalStepBuilder {
                     System.arraycopy(argsOnDevice, 0, inputOnDevice, lead, numArgs);
                     yield new CallKernel(op, plan);
                 }
+                case GRADIENT -> {
+                    // the forward function takes the first inputs, one per output; the rest are upstream gradients
+                    FunctionRef ref = (FunctionRef) op.attr(form.functionAttrs().get(0));
+                    FunctionBody body = op.graph().functions().instantiateDerived("the gradient", ref,
+                            argDtypes.subList(0, Math.min(outDtypes.size(), argDtypes.size())),
+                            dev.tensorgraph.grad.FunctionGradientBody::of);
+                    if (!body.argDtypes().equals(argDtypes) || !body.resultDtypes().equals(outDtypes)) {
+                        throw new InvalidArgumentException(describe() + ": the gradient of function '" + ref.name()
+                                + "' takes " + body.argDtypes() + " and gives " + body.resultDtypes() + ", but the op has "
+                                + argDtypes + " and " + outDtypes);
+                    }
+                    FunctionPlan plan = compile(body, argsOnDevice, new Boolean[outDtypes.size()]);
+                    for (int j = 0; j < outputOnDevice.length; j++) {
+                        outputOnDevice[j] = plan.resultOnDevice(j);
+                    }
+                    System.arraycopy(argsOnDevice, 0, inputOnDevice, lead, numArgs);
+                    yield new CallKernel(op, plan);
+                }
                 case WHILE -> whileLoop(form, argDtypes, argsOnDevice);
                 case IF, CASE -> branches(form, argDtypes, outDtypes, argsOnDevice);
             };

@@ -15,6 +15,9 @@ import java.util.List;
  *       the other inputs;</li>
  *   <li>{@link Kind#CASE}: input 0, an int32 index, chooses among the functions of a list attribute (the last
  *       one when out of range), which runs on the other inputs.</li>
+ *   <li>{@link Kind#GRADIENT}: the gradient of the function the attribute names (TensorFlow's
+ *       {@code SymbolicGradient}): inputs are the function's arguments, then one upstream gradient per result;
+ *       outputs are the gradients for the arguments.</li>
  * </ul>
  *
  * @param kind how the functions run
@@ -22,7 +25,7 @@ import java.util.List;
  */
 public record FunctionalForm(Kind kind, List<String> functionAttrs) {
     /** How a functional op runs its functions. */
-    public enum Kind { CALL, WHILE, IF, CASE }
+    public enum Kind { CALL, WHILE, IF, CASE, GRADIENT }
 
     public FunctionalForm {
         functionAttrs = List.copyOf(functionAttrs);
@@ -46,6 +49,11 @@ public record FunctionalForm(Kind kind, List<String> functionAttrs) {
     /** A choice among the functions the list attribute {@code branches} names. */
     public static FunctionalForm switchCase(String branches) {
         return new FunctionalForm(Kind.CASE, List.of(branches));
+    }
+
+    /** The gradient of the function attribute {@code f} names. */
+    public static FunctionalForm symbolicGradient(String f) {
+        return new FunctionalForm(Kind.GRADIENT, List.of(f));
     }
 
     /** The inputs before the functions' arguments: the predicate or branch index, if any. */

@@ -39,6 +39,21 @@ public final class FunctionalOps implements OpLibrary {
                     .gradient(FunctionGradients::call);
             r.register((type.startsWith("Stateful") ? b.stateful() : b).build());
         }
+        r.register(OpDef.builder("SymbolicGradient").inputList("input").attr("Tin", AttrType.LIST_TYPE)
+                .attr("Tout", AttrType.LIST_TYPE).attr("f", AttrType.FUNC)
+                .functional(FunctionalForm.symbolicGradient("f"))
+                .shape(c -> {
+                    checkInputs(c, 0, "Tin");
+                    DType[] types = (DType[]) c.attr("Tout");
+                    if (types.length > c.numInputs()) {
+                        throw c.fail("Tout lists " + types.length + " gradients for " + c.numInputs() + " inputs");
+                    }
+                    for (int i = 0; i < types.length; i++) {
+                        // the gradient for argument i is shaped as argument i
+                        c.setOutput(i, types[i], c.inputShape(i));
+                    }
+                })
+                .notDifferentiable().build());
         for (String type : List.of("While", "StatelessWhile")) {
             OpDef.Builder b = OpDef.builder(type).inputList("input").attr("T", AttrType.LIST_TYPE)
                     .attr("cond", AttrType.FUNC).attr("body", AttrType.FUNC)
@@ -154,5 +169,15 @@ public final class FunctionalOps implements OpLibrary {
         return g.opBuilder("StatelessIf", name).addInput(cond).addInputList(input).setAttr("Tcond", cond.dtype())
                 .setAttr("Tin", dtypes(input)).setAttr("Tout", resultTypes).setAttr("then_branch", thenBranch)
                 .setAttr("else_branch", elseBranch).build().outputs();
+    }
+
+    /**
+     * {@code SymbolicGradient} of {@code f}: {@code input} is f's arguments then one upstream gradient per result;
+     * the outputs, of {@code gradientTypes}, are the gradients for the arguments.
+     */
+    public static List<Output> symbolicGradient(Graph g, List<Output> input, FunctionRef f, DType[] gradientTypes,
+                                                String name) {
+        return g.opBuilder("SymbolicGradient", name).addInputList(input).setAttr("Tin", dtypes(input))
+                .setAttr("Tout", gradientTypes).setAttr("f", f).build().outputs();
     }
 }
