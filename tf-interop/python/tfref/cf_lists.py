@@ -143,3 +143,24 @@ def call_and_if_forward(w):
     x = randn(11, [3], np.float64)
     y = randn(12, [3], np.float64)
     concrete_case(w, concrete, [{"x": x, "y": y, "p": np.array(v)} for v in (True, False)])
+
+
+@case(TOPIC, ISSUE)
+def while_v2_forward(w):
+    """A tf.function (float64) with a control flow v2 tf.while_loop (a StatelessWhile over cond/body functions):
+    y <- sin(y) * a + x while i < n, n fed (0 and 3 iterations), with a tf.cond in the body on i (StatelessIf).
+    Forward only (the graph of get_concrete_function, not frozen); gradients built on it are checked against
+    finite differences."""
+    @tf.function
+    def model(x, a, n):
+        def body(i, y):
+            y = tf.cond(i < 1, lambda: tf.sin(y) * a + x, lambda: tf.tanh(y * x) + a)
+            return i + 1, y
+        _, y = tf.while_loop(lambda i, y: i < n, body, [tf.constant(0), x])
+        return y * 2.0
+    concrete = model.get_concrete_function(tf.TensorSpec([3], tf.float64, name="x"),
+                                           tf.TensorSpec([3], tf.float64, name="a"),
+                                           tf.TensorSpec([], tf.int32, name="n"))
+    x = randn(13, [3], np.float64)
+    a = randn(14, [3], np.float64)
+    concrete_case(w, concrete, [{"x": x, "a": a, "n": np.array(k, np.int32)} for k in (0, 3)])

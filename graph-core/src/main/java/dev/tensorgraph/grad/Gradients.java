@@ -143,7 +143,7 @@ public final class Gradients {
             LoopGradientState.Grads view = loops == null ? null : gradsView(grads, pending);
             if (loops != null) {
                 for (Output exit : loops.unusedExits(yOps, view)) {
-                    if (exit.dtype().isFloating()) {
+                    if (backpropagates(exit.dtype())) {
                         grads.computeIfAbsent(exit, k -> new ArrayList<>()).add(loops.zerosLikeForExit(exit));
                     }
                     ready.add(exit.op());

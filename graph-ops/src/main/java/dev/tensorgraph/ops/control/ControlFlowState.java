@@ -125,6 +125,14 @@ final class ControlFlowState implements LoopGradientState {
         Shape shape = exit.shape();
         WhileContext forward = contexts.contextOf(exit.op());
         GradLoopState outerState = forward.outer == null ? null : states.get(forward.outer);
+        if (exit.dtype() == DType.VARIANT) {
+            if (outerState != null) {
+                throw new UnimplementedException("gradients of " + forward + ": a tensor list leaves it unused inside "
+                        + "another loop");
+            }
+            // a list's zeros: as long as the list, each element zeros (TensorFlow's zeros_like of a variant)
+            return ConstantOps.zerosLike(g, exit, null);
+        }
         if (outerState == null) {
             return shape.isFullyDefined() ? ConstantOps.constant(g, Literals.filled(exit.dtype(), shape, 0), "zeros")
                     : ConstantOps.zerosLike(g, exit, null);

@@ -5,18 +5,25 @@ import dev.tensorgraph.FunctionRef;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
+import dev.tensorgraph.Shape;
 import dev.tensorgraph.errors.UnimplementedException;
+import dev.tensorgraph.grad.Gradients;
 import dev.tensorgraph.ops.array.ConstantOps;
 import dev.tensorgraph.ops.control.CondOps;
+import dev.tensorgraph.ops.control.ControlOps;
 import dev.tensorgraph.ops.control.Switch;
+import dev.tensorgraph.ops.control.WhileLoop;
+import dev.tensorgraph.ops.control.WhileOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
  * The gradients of the functional ops of {@link FunctionalOps}. A call's gradient is a {@code SymbolicGradient} of
  * its function (which computes the forward values again, then their gradients); a conditional's is the
- * {@code SymbolicGradient} of the branch that ran, chosen by Switch and Merge on the same predicate. A function
+ * {@code SymbolicGradient} of the branch that ran, chosen by Switch and Merge on the same predicate; a while loop's
+ * is that of the same loop in TensorFlow 1.x's form. A function
  * with random ops gives the gradient of a second draw, as TensorFlow's {@code SymbolicGradient} does.
  */
 final class FunctionGradients {
@@ -29,8 +36,53 @@ final class FunctionGradients {
         return keepDifferentiable(args, grads, 0);
     }
 
+    /**
+     * The loop again in TensorFlow 1.x's form (a v1 while loop whose condition and body call the While's
+     * functions), differentiated as v1 loops are: each iteration's loop variables on stacks, and a backward loop
+     * running the body's SymbolicGradient on them. The forward values are computed a second time.
+     */
     static List<Output> whileLoop(Operation op, List<Output> dy) {
-        throw unimplemented(op);
+        Graph g = op.graph();
+        List<Output> vars = op.inputs();
+        List<Output> ys = new ArrayList<>();
+        List<Output> upstream = new ArrayList<>();
+        for (int j = 0; j < op.numOutputs(); j++) {
+            if (dy.get(j) != null && backpropagates(op.output(j).dtype())) {
+                upstream.add(dy.get(j));
+                ys.add(null);
+            }
+        }
+        if (upstream.isEmpty()) {
+            return Arrays.asList(new Output[vars.size()]);
+        }
+        FunctionRef cond = (FunctionRef) op.attr("cond");
+        FunctionRef body = (FunctionRef) op.attr("body");
+        DType[] types = dtypes(vars);
+        List<DType> condResults = g.functions().instantiate(cond, List.of(types)).resultDtypes();
+        if (!condResults.equals(List.of(DType.BOOL))) {
+            throw new UnimplementedException("the gradient of " + op.type() + " op '" + op.name()
+                    + "' needs a cond function giving one bool, it gives " + condResults);
+        }
+        String call = op.def().isStateful() ? "StatefulPartitionedCall" : "PartitionedCall";
+        // one distinct tensor per loop variable: a tensor fed to several (a captured input is often also an
+        // initial value) must get each one's gradient once, not the sum of all of them per variable
+        List<Output> starts = new ArrayList<>();
+        for (Output v : vars) {
+            starts.add(ControlOps.identity(g, v, null));
+        }
+        List<Output> replica = WhileLoop.build(g,
+                v -> FunctionalOps.call(g, call, v, cond, new DType[] {DType.BOOL}, null).get(0),
+                v -> FunctionalOps.call(g, call, v, body, types, null), starts,
+                WhileOptions.create().withShapeInvariants(Collections.nCopies(vars.size(), Shape.unknown()))
+                        .withName("replica"));
+        int k = 0;
+        for (int j = 0; j < op.numOutputs(); j++) {
+            if (dy.get(j) != null && backpropagates(op.output(j).dtype())) {
+                ys.set(k++, replica.get(j));
+            }
+        }
+        List<Output> grads = Gradients.builder(ys, starts).gradYs(upstream).unconnectedZeros(true).build();
+        return keepDifferentiable(vars, grads, 0);
     }
 
     static List<Output> conditional(Operation op, List<Output> dy) {
@@ -79,9 +131,13 @@ final class FunctionGradients {
         Output[] result = new Output[inputs.size()];
         for (int i = first; i < inputs.size(); i++) {
             DType t = inputs.get(i).dtype();
-            result[i] = t.isFloating() || t == DType.VARIANT ? grads.get(i - first) : null;
+            result[i] = backpropagates(t) ? grads.get(i - first) : null;
         }
         return Arrays.asList(result);
+    }
+
+    private static boolean backpropagates(DType t) {
+        return t.isFloating() || t == DType.VARIANT;
     }
 
     private static DType[] dtypes(List<Output> values) {

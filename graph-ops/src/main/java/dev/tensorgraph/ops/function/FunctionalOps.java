@@ -150,7 +150,7 @@ public final class FunctionalOps implements OpLibrary {
         return call(g, "StatefulPartitionedCall", args, f, resultTypes, name);
     }
 
-    private static List<Output> call(Graph g, String type, List<Output> args, FunctionRef f, DType[] resultTypes,
+    static List<Output> call(Graph g, String type, List<Output> args, FunctionRef f, DType[] resultTypes,
                                      String name) {
         return g.opBuilder(type, name).addInputList(args).setAttr("Tin", dtypes(args)).setAttr("Tout", resultTypes)
                 .setAttr("f", f).build().outputs();
