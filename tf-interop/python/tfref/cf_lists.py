@@ -164,3 +164,19 @@ def while_v2_forward(w):
     x = randn(13, [3], np.float64)
     a = randn(14, [3], np.float64)
     concrete_case(w, concrete, [{"x": x, "a": a, "n": np.array(k, np.int32)} for k in (0, 3)])
+
+
+@case(TOPIC, ISSUE)
+def switch_case_forward(w):
+    """A tf.function (float64) with tf.switch_case on a fed int32 index over three branches (a Case op; its
+    index out of range runs the last branch): sin(x) * y, x * x - y, tanh(x + y). Forward only; runs with index
+    0, 1, 2 and 7. Gradients built on it are checked against finite differences."""
+    @tf.function
+    def model(x, y, k):
+        return tf.switch_case(k, [lambda: tf.sin(x) * y, lambda: x * x - y, lambda: tf.tanh(x + y)])
+    concrete = model.get_concrete_function(tf.TensorSpec([3], tf.float64, name="x"),
+                                           tf.TensorSpec([3], tf.float64, name="y"),
+                                           tf.TensorSpec([], tf.int32, name="k"))
+    x = randn(15, [3], np.float64)
+    y = randn(16, [3], np.float64)
+    concrete_case(w, concrete, [{"x": x, "y": y, "k": np.array(k, np.int32)} for k in (0, 1, 2, 7)])

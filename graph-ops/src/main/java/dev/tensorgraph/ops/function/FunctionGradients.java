@@ -8,7 +8,9 @@ import dev.tensorgraph.Output;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.grad.Gradients;
+import dev.tensorgraph.Tensor;
 import dev.tensorgraph.ops.array.ConstantOps;
+import dev.tensorgraph.ops.math.ComparisonOps;
 import dev.tensorgraph.ops.control.CondOps;
 import dev.tensorgraph.ops.control.ControlOps;
 import dev.tensorgraph.ops.control.Switch;
@@ -22,7 +24,8 @@ import java.util.List;
 /**
  * The gradients of the functional ops of {@link FunctionalOps}. A call's gradient is a {@code SymbolicGradient} of
  * its function (which computes the forward values again, then their gradients); a conditional's is the
- * {@code SymbolicGradient} of the branch that ran, chosen by Switch and Merge on the same predicate; a while loop's
+ * {@code SymbolicGradient} of the branch that ran, chosen by Switch and Merge on the same predicate (a
+ * {@code Case}'s likewise, on its index); a while loop's
  * is that of the same loop in TensorFlow 1.x's form. A function
  * with random ops gives the gradient of a second draw, as TensorFlow's {@code SymbolicGradient} does.
  */
@@ -93,19 +96,10 @@ final class FunctionGradients {
                     + "' needs a bool cond, got " + pred.dtype());
         }
         List<Output> args = op.inputs().subList(1, op.numInputs());
-        List<Output> taken = withUpstream(op, args, dy);
-        List<Output> whenTrue = new ArrayList<>();
-        List<Output> whenFalse = new ArrayList<>();
-        for (Output v : taken) {
-            Switch sw = CondOps.switchOp(g, v, pred, null);
-            whenTrue.add(sw.outputTrue());
-            whenFalse.add(sw.outputFalse());
-        }
+        List<Output> values = withUpstream(op, args, dy);
         DType[] types = dtypes(args);
-        List<Output> thenGrads = FunctionalOps.symbolicGradient(g, whenTrue, (FunctionRef) op.attr("then_branch"),
-                types, null);
-        List<Output> elseGrads = FunctionalOps.symbolicGradient(g, whenFalse, (FunctionRef) op.attr("else_branch"),
-                types, null);
+        List<Output> thenGrads = gradientWhen(g, values, pred, true, (FunctionRef) op.attr("then_branch"), types);
+        List<Output> elseGrads = gradientWhen(g, values, pred, false, (FunctionRef) op.attr("else_branch"), types);
         List<Output> merged = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             merged.add(CondOps.merge(g, List.of(elseGrads.get(i), thenGrads.get(i)), null).output());
@@ -113,8 +107,47 @@ final class FunctionGradients {
         return keepDifferentiable(op.inputs(), merged, 1);
     }
 
+    /**
+     * The gradient of {@code Case}: branch k (k below the last) ran when the index is k, the last one otherwise
+     * (an index out of range runs it); each branch's SymbolicGradient runs only when it did, and a Merge takes
+     * the one that ran.
+     */
     static List<Output> switchCase(Operation op, List<Output> dy) {
-        throw unimplemented(op);
+        Graph g = op.graph();
+        Output index = op.input(0);
+        FunctionRef[] branches = (FunctionRef[]) op.attr("branches");
+        List<Output> args = op.inputs().subList(1, op.numInputs());
+        List<Output> values = withUpstream(op, args, dy);
+        DType[] types = dtypes(args);
+        int last = branches.length - 1;
+        List<List<Output>> perBranch = new ArrayList<>();
+        for (int k = 0; k <= last; k++) {
+            Output ran = k < last ? ComparisonOps.equal(g, index, ConstantOps.constant(g, Tensor.of(k), null), null)
+                    : ComparisonOps.logicalOr(g, ComparisonOps.less(g, index, ConstantOps.constant(g, Tensor.of(0), null),
+                            null), ComparisonOps.greaterEqual(g, index, ConstantOps.constant(g, Tensor.of(last), null),
+                            null), null);
+            perBranch.add(gradientWhen(g, values, ran, true, branches[k], types));
+        }
+        List<Output> merged = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            List<Output> alternatives = new ArrayList<>();
+            for (List<Output> grads : perBranch) {
+                alternatives.add(grads.get(i));
+            }
+            merged.add(CondOps.merge(g, alternatives, null).output());
+        }
+        return keepDifferentiable(op.inputs(), merged, 1);
+    }
+
+    /** The SymbolicGradient of {@code branch} on {@code values}, alive only when {@code pred} is {@code when}. */
+    private static List<Output> gradientWhen(Graph g, List<Output> values, Output pred, boolean when,
+                                             FunctionRef branch, DType[] types) {
+        List<Output> routed = new ArrayList<>();
+        for (Output v : values) {
+            Switch sw = CondOps.switchOp(g, v, pred, null);
+            routed.add(when ? sw.outputTrue() : sw.outputFalse());
+        }
+        return FunctionalOps.symbolicGradient(g, routed, branch, types, null);
     }
 
     /** {@code args} and then one upstream gradient per output of {@code op}: zeros where none came. */

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * Gradients through function calls, functional conditionals and functional while loops of graphs TensorFlow
  * wrote (float64, forward only: {@code call_and_if_forward} with a PartitionedCall and a StatelessIf, taking
  * either branch; {@code while_v2_forward} with a StatelessWhile holding a StatelessIf, run for 0 and 3
- * iterations), built here and checked against central finite differences of {@code sum(z * dz)}.
+ * iterations; {@code switch_case_forward} with a StatelessCase, every branch and an index out of range), built
+ * here and checked against central finite differences of {@code sum(z * dz)}.
  */
 class FunctionGradientsTest {
     private static final double EPS = 1e-6;
@@ -40,6 +41,14 @@ class FunctionGradientsTest {
             check(g, List.of("x:0", "y:0"), Map.of(g.output("p:0"), Tensor.of(p)), "p=" + p);
         }
         assertTrue(g.operations().stream().anyMatch(o -> o.type().equals("SymbolicGradient")));
+    }
+
+    @Test
+    void caseGradientsMatchFiniteDifferences() throws Exception {
+        Graph g = imported("switch_case_forward");
+        for (int k : new int[] {0, 1, 2, 7, -1}) {
+            check(g, List.of("x:0", "y:0"), Map.of(g.output("k:0"), Tensor.of(k)), "k=" + k);
+        }
     }
 
     @Test
