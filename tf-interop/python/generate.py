@@ -16,7 +16,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
-DEFAULT_OUT = REPO / "graph-ops" / "src" / "test" / "resources" / "tf-cases-2.21"
+RESOURCES = REPO / "graph-ops" / "src" / "test" / "resources"
+DEFAULT_OUT = RESOURCES / "tf-cases-2.21"
 
 sys.path.insert(0, str(HERE))
 from tfref import topics  # noqa: E402  (no TensorFlow import here)
@@ -86,19 +87,24 @@ def check_no_local_paths(roots):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--out", type=Path, help="where every topic goes (default: tf-cases-2.21, or the "
+                        "topic's own folder named in topics.ROOTS)")
     parser.add_argument("--topics", default=",".join(topics.TOPICS))
     parser.add_argument("--case", action="append", default=[], help="only these cases (repeatable)")
     parser.add_argument("--big", type=Path, help="also write the cases too big to commit into this folder")
     args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
     failed = []
+    outs = []
     for topic in args.topics.split(","):
         print("== " + topic, flush=True)
-        failed += run_topic(topic, args.out.resolve(), args.big.resolve() if args.big else None, set(args.case))
-    count, total = write_index(args.out)
-    print("%d cases, %.2f MB under %s" % (count, total / 1e6, args.out))
-    roots = [args.out]
+        out = args.out or (RESOURCES / topics.ROOTS[topic] if topic in topics.ROOTS else DEFAULT_OUT)
+        out.mkdir(parents=True, exist_ok=True)
+        outs += [out] if out not in outs else []
+        failed += run_topic(topic, out.resolve(), args.big.resolve() if args.big else None, set(args.case))
+    for out in outs:
+        count, total = write_index(out)
+        print("%d cases, %.2f MB under %s" % (count, total / 1e6, out))
+    roots = list(outs)
     if args.big:
         big_count, big_total = write_index(args.big)
         print("%d big cases, %.2f MB under %s" % (big_count, big_total / 1e6, args.big))

@@ -29,6 +29,16 @@ final class AttrValues {
         if (v instanceof String s && declared == AttrType.FUNC) {
             return b.setFunc(NameAttrList.newBuilder().setName(s)).build();
         }
+        if (v instanceof FunctionRef f) {
+            return b.setFunc(funcToProto(opName, key, f)).build();
+        }
+        if (v instanceof FunctionRef[] fs) {
+            AttrValue.ListValue.Builder l = AttrValue.ListValue.newBuilder();
+            for (FunctionRef f : fs) {
+                l.addFunc(funcToProto(opName, key, f));
+            }
+            return b.setList(l).build();
+        }
         if (v instanceof Long l) {
             b.setI(l);
         } else if (v instanceof Integer i) {
@@ -41,6 +51,8 @@ final class AttrValues {
             b.setB(z);
         } else if (v instanceof String s) {
             b.setS(ByteString.copyFromUtf8(s));
+        } else if (v instanceof byte[] bytes) {
+            b.setS(ByteString.copyFrom(bytes));
         } else if (v instanceof DType t) {
             b.setTypeValue(t.code());
         } else if (v instanceof Shape s) {
@@ -90,6 +102,14 @@ final class AttrValues {
                     + (v == null ? "null" : v.getClass().getSimpleName()) + ", which has no GraphDef encoding");
         }
         return b.build();
+    }
+
+    private static NameAttrList funcToProto(String opName, String key, FunctionRef f) {
+        NameAttrList.Builder n = NameAttrList.newBuilder().setName(f.name());
+        for (java.util.Map.Entry<String, Object> e : new java.util.TreeMap<>(f.attrs()).entrySet()) {
+            n.putAttr(e.getKey(), toProto(opName, key + "." + e.getKey(), e.getValue(), null));
+        }
+        return n.build();
     }
 
     private static boolean isHomogeneous(java.util.List<?> list) {
@@ -161,6 +181,7 @@ final class AttrValues {
             case SHAPE -> v.hasShape();
             case TENSOR -> v.hasTensor();
             case FUNC -> v.hasFunc();
+            case LIST_FUNC -> v.hasList() && (actual.equals("list(any)") || actual.equals(declared.tfName()));
             case LIST_INT, LIST_FLOAT, LIST_TYPE, LIST_SHAPE, LIST_STRING ->
                     v.hasList() && (actual.equals("list(any)") || actual.equals(declared.tfName()));
         };
@@ -173,12 +194,19 @@ final class AttrValues {
                 case INT -> v.getI();
                 case FLOAT -> v.getF();
                 case BOOL -> v.getB();
-                case STRING -> v.getS().toStringUtf8();
+                case STRING -> v.getS().isValidUtf8() ? v.getS().toStringUtf8() : v.getS().toByteArray();
                 case TYPE -> dtype(v.getTypeValue());
                 case SHAPE -> shapeFromProto(v.getShape());
                 case TENSOR -> GraphDefTensors.fromProto(v.getTensor(), expansion,
                         "node " + ErrorText.quote(node) + " attribute " + ErrorText.quote(key));
-                case FUNC -> v.getFunc().getName();
+                case FUNC -> funcFromProto(node, key, v.getFunc(), expansion);
+                case LIST_FUNC -> {
+                    FunctionRef[] a = new FunctionRef[v.getList().getFuncCount()];
+                    for (int i = 0; i < a.length; i++) {
+                        a[i] = funcFromProto(node, key, v.getList().getFunc(i), expansion);
+                    }
+                    yield a;
+                }
                 case LIST_INT -> {
                     long[] a = new long[v.getList().getICount()];
                     for (int i = 0; i < a.length; i++) {
@@ -220,6 +248,40 @@ final class AttrValues {
             throw e instanceof UnimplementedException ? new UnimplementedException(msg, e)
                     : new InvalidArgumentException(msg, e);
         }
+    }
+
+    private static FunctionRef funcFromProto(String node, String key, NameAttrList f, InputLimits.Expansion expansion) {
+        java.util.Map<String, Object> attrs = new java.util.LinkedHashMap<>();
+        for (java.util.Map.Entry<String, AttrValue> e : new java.util.TreeMap<>(f.getAttrMap()).entrySet()) {
+            attrs.put(e.getKey(), fromProtoByKind(node, key + "." + e.getKey(), e.getValue(), expansion));
+        }
+        return new FunctionRef(f.getName(), attrs);
+    }
+
+    /**
+     * An attribute value whose type nobody declares (those a function reference carries), read as the kind of
+     * value it holds; an empty list reads as an empty {@code list(int)}.
+     */
+    static Object fromProtoByKind(String node, String key, AttrValue v, InputLimits.Expansion expansion) {
+        AttrType type = switch (kindName(v)) {
+            case "string" -> AttrType.STRING;
+            case "int" -> AttrType.INT;
+            case "float" -> AttrType.FLOAT;
+            case "bool" -> AttrType.BOOL;
+            case "type" -> AttrType.TYPE;
+            case "shape" -> AttrType.SHAPE;
+            case "tensor" -> AttrType.TENSOR;
+            case "func" -> AttrType.FUNC;
+            case "list(string)" -> AttrType.LIST_STRING;
+            case "list(int)", "list(any)" -> AttrType.LIST_INT;
+            case "list(float)" -> AttrType.LIST_FLOAT;
+            case "list(type)" -> AttrType.LIST_TYPE;
+            case "list(shape)" -> AttrType.LIST_SHAPE;
+            case "list(func)" -> AttrType.LIST_FUNC;
+            default -> throw new UnimplementedException("node " + ErrorText.quote(node) + ": attribute "
+                    + ErrorText.quote(key) + " holds a " + kindName(v) + ", which is not supported here");
+        };
+        return fromProto(node, key, v, type, expansion);
     }
 
     /** TensorFlow's name of the kind of value an AttrValue holds; an empty list is {@code list(any)}. */

@@ -33,6 +33,25 @@ public final class Graph {
     private final Map<Class<?>, Object> extensions = new ConcurrentHashMap<>();
     private String device = "";
     private Long seed;
+    private final FunctionLibrary functions;
+
+    /** An empty graph with an empty function library. */
+    public Graph() {
+        this(new FunctionLibrary());
+    }
+
+    /** An empty graph sharing {@code functions}: the body of one of them. */
+    Graph(FunctionLibrary functions) {
+        this.functions = functions;
+    }
+
+    /**
+     * The graph's functions (TensorFlow's {@code FunctionDefLibrary}): those an imported GraphDef brought, which
+     * its calls, {@code While} and {@code If} ops run, written back by {@link #toGraphDef()}.
+     */
+    public FunctionLibrary functions() {
+        return functions;
+    }
 
     /**
      * One {@code control_dependencies(...)} block; {@code clears} is TensorFlow's control_dependencies(None);

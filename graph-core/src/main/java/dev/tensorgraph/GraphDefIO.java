@@ -51,14 +51,28 @@ final class GraphDefIO {
 
     // ---- export ----
 
+    /** The GraphDef's bytes, map fields (a function's {@code ret}, {@code arg_attr}) in key order. */
     static byte[] toGraphDef(Graph g) {
-        return toProto(g).toByteArray();
+        GraphDef def = toProto(g);
+        byte[] bytes = new byte[def.getSerializedSize()];
+        com.google.protobuf.CodedOutputStream out = com.google.protobuf.CodedOutputStream.newInstance(bytes);
+        out.useDeterministicSerialization();
+        try {
+            def.writeTo(out);
+            out.checkNoSpaceLeft();
+        } catch (java.io.IOException e) {
+            throw new dev.tensorgraph.errors.InternalException("writing a GraphDef to memory failed: " + e, e);
+        }
+        return bytes;
     }
 
     static GraphDef toProto(Graph g) {
         GraphDef.Builder b = GraphDef.newBuilder();
         for (Operation op : g.operations()) {
             b.addNode(toNodeDef(op));
+        }
+        if (!g.functions().isEmpty()) {
+            b.setLibrary(g.functions().toProto());
         }
         b.setVersions(VersionDef.newBuilder().setProducer(PRODUCER).setMinConsumer(0));
         return b.build();
@@ -140,15 +154,23 @@ final class GraphDefIO {
                         + " op named " + quote(p + name));
             }
         }
+        // The library first: nodes name its functions, and its functions must build.
+        FunctionLibrary functions = def.hasLibrary() ? g.functions().withAdded(def.getLibrary()) : g.functions();
+        if (def.hasLibrary()) {
+            functions.validate();
+        }
         Node[] nodes = new Node[n];
         InputLimits.Expansion expansion = InputLimits.expansion("GraphDef");
         for (int i = 0; i < n; i++) {
-            nodes[i] = checkNode(def.getNode(i), p, index, expansion);
+            nodes[i] = checkNode(def.getNode(i), p, index, expansion, functions);
         }
         int[] order = topologicalOrder(nodes);
 
         // Build once where a failure costs nothing, then for real.
-        build(new Graph(), nodes, order);
+        build(new Graph(functions), nodes, order);
+        if (def.hasLibrary()) {
+            g.functions().addAll(def.getLibrary());
+        }
         build(g, nodes, order);
     }
 
@@ -166,7 +188,7 @@ final class GraphDefIO {
     }
 
     private static Node checkNode(NodeDef nd, String prefix, Map<String, Integer> index,
-                                  InputLimits.Expansion expansion) {
+                                  InputLimits.Expansion expansion, FunctionLibrary functions) {
         String name = nd.getName();
         String type = nd.getOp();
         if (!OpBuilder.isValidOpName(name)) {
@@ -235,16 +257,30 @@ final class GraphDefIO {
                 throw new InvalidArgumentException("Node " + quote(name) + " (" + type + ") has attribute " + quote(key)
                         + ", which op " + type + " does not declare");
             }
-            attrs.put(key, AttrValues.fromProto(name, key, e.getValue(), declared.type(), expansion));
+            Object value = AttrValues.fromProto(name, key, e.getValue(), declared.type(), expansion);
+            checkFunctions(nd, key, value, functions);
+            attrs.put(key, value);
         }
         for (OpDef.Attr a : opDef.attrs().values()) {
             boolean inferred = a.name().equals("T") && a.type() == AttrType.TYPE && numData > 0;
-            if (!attrs.containsKey(a.name()) && a.defaultValue() == null && !inferred) {
+            if (!attrs.containsKey(a.name()) && a.required() && !inferred) {
                 throw new InvalidArgumentException("Node " + quote(name) + " (" + type + ") is missing required"
                         + " attribute '" + a.name() + "' of type " + a.type().tfName());
             }
         }
         return new Node(nd, prefix + name, opDef, dataSrc, dataIndex, controlSrc, attrs);
+    }
+
+    /** A function-valued attribute must name a function of the library (or, as TensorFlow allows, an op type). */
+    private static void checkFunctions(NodeDef nd, String key, Object value, FunctionLibrary functions) {
+        FunctionRef[] refs = value instanceof FunctionRef f ? new FunctionRef[] {f}
+                : value instanceof FunctionRef[] fs ? fs : new FunctionRef[0];
+        for (FunctionRef f : refs) {
+            if (!functions.contains(f.name()) && !OpRegistry.global().contains(f.name())) {
+                throw new NotFoundException("Node " + quote(nd.getName()) + " (" + nd.getOp() + "): attribute "
+                        + quote(key) + " names function " + quote(f.name()) + ", which is not in the GraphDef's library");
+            }
+        }
     }
 
     private static int source(String node, String input, String src, Map<String, Integer> index) {

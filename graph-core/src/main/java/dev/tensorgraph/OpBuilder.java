@@ -131,6 +131,10 @@ public final class OpBuilder {
         if (v == null) {
             throw new InvalidArgumentException(describe() + ": attribute '" + key + "' is null");
         }
+        OpDef.Attr declared = def.attrs().get(key);
+        if (v instanceof String s && declared != null && declared.type() == AttrType.FUNC) {
+            return FunctionRef.of(s);
+        }
         if (v instanceof Integer i) {
             return (long) i;
         }
@@ -192,6 +196,9 @@ public final class OpBuilder {
             for (OpDef.Attr a : def.attrs().values()) {
                 Object v = finalAttrs.get(a.name());
                 if (v == null) {
+                    if (a.optional()) {
+                        continue;
+                    }
                     if (a.defaultValue() == null) {
                         throw new InvalidArgumentException(describe() + " is missing required attribute '" + a.name()
                                 + "' of type " + a.type().tfName());

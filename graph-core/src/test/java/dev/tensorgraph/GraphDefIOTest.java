@@ -59,7 +59,7 @@ class GraphDefIOTest {
                 .attr("s", AttrType.STRING).attr("t", AttrType.TYPE).attr("shape", AttrType.SHAPE)
                 .attr("li", AttrType.LIST_INT).attr("lf", AttrType.LIST_FLOAT).attr("lt", AttrType.LIST_TYPE)
                 .attr("ls", AttrType.LIST_SHAPE).attr("lstr", AttrType.LIST_STRING)
-                .attr("fn", AttrType.FUNC, "")
+                .attr("fn", AttrType.FUNC)
                 .attr("opt", AttrType.INT, 7L)
                 .shape(c -> c.setOutput(0, DType.FLOAT32, Shape.scalar()))
                 .notDifferentiable().build());
@@ -84,9 +84,14 @@ class GraphDefIOTest {
         return node(name, "GdioAdd", x, y).putAttr("T", AttrValue.newBuilder().setType(DataType.DT_FLOAT).build()).build();
     }
 
+    /** A GraphDef of {@code nodes}, with the function {@code my_fn} the sample's function attribute names. */
     private static byte[] graphDef(NodeDef... nodes) {
-        return GraphDef.newBuilder().addAllNode(Arrays.asList(nodes)).build().toByteArray();
+        return GraphDef.newBuilder().addAllNode(Arrays.asList(nodes)).setLibrary(dev.tensorgraph.proto.FunctionDefLibrary
+                .newBuilder().addFunction(MY_FN)).build().toByteArray();
     }
+
+    private static final dev.tensorgraph.proto.FunctionDef MY_FN = dev.tensorgraph.proto.FunctionDef.newBuilder()
+            .setSignature(dev.tensorgraph.proto.OpDef.newBuilder().setName("my_fn")).build();
 
     @SuppressWarnings("try")
     private static Graph sample() {
@@ -99,6 +104,7 @@ class GraphDefIOTest {
         }
         Operation init = g.opBuilder("GdioNoOp", "init").build();
         g.opBuilder("GdioAdd", "scope/sum").addInput(split.output(1)).addInput(b).addControlInput(init).build();
+        g.functions().add(MY_FN);
         g.opBuilder("GdioAttrs", "attrs")
                 .setAttr("i", -5L).setAttr("f", 2.5f).setAttr("b", true).setAttr("s", "héllo")
                 .setAttr("t", DType.INT64).setAttr("shape", Shape.of(-1, 3))

@@ -58,8 +58,10 @@ final class CaptureSpec {
                         why = "it uploads '" + st.op.name() + "', computed on the host from run-time data";
                     }
                 }
-                case OP -> {
-                    if (st.onDevice && !st.factory.capturable()) {
+                case FUNCTION, OP -> {
+                    if (st.kind == Step.Kind.FUNCTION) {
+                        why = st.functional.captureObstacle();
+                    } else if (st.onDevice && !st.factory.capturable()) {
                         why = "op '" + st.op.name() + "' (" + st.op.type() + ") waits for the device";
                     } else if (!st.onDevice && (st.op.def().isStateful() || st.ownVariable != null || hasRef(st))) {
                         why = "op '" + st.op.name() + "' (" + st.op.type() + ") keeps state on the host";
@@ -100,6 +102,28 @@ final class CaptureSpec {
         }
         int[] key = keyFeeds.stream().mapToInt(Integer::intValue).sorted().toArray();
         return new CaptureSpec(true, "", key, prefixLength, firstSuffix, fetchDownload);
+    }
+
+    /**
+     * Why a step running {@code body} (a function's plan) within a recorded run would break the recording, or null
+     * when every step of it is a device op that may be recorded (or a call of such a function): host steps and
+     * copies in a body would run once, when recorded, instead of on every replay.
+     */
+    static String obstacleInside(Plan body, String what) {
+        for (Step st : body.steps) {
+            String why = switch (st.kind) {
+                case OP -> !st.onDevice ? "op '" + st.op.name() + "' (" + st.op.type() + ") runs on the host"
+                        : !st.factory.capturable() ? "op '" + st.op.name() + "' (" + st.op.type() + ") waits for the device"
+                        : null;
+                case UPLOAD, DOWNLOAD -> "it copies '" + st.op.name() + "' between host and device";
+                case LOOP -> "it runs a while loop";
+                case FUNCTION -> st.functional.captureObstacle();
+            };
+            if (why != null) {
+                return st.kind == Step.Kind.FUNCTION ? why : what + ": " + why;
+            }
+        }
+        return null;
     }
 
     private static boolean hasRef(Step st) {

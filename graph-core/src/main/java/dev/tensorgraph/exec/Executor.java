@@ -386,7 +386,7 @@ public final class Executor implements KernelContext {
         long started = profiled ? System.nanoTime() : 0;
         try {
             st.kernel.compute(this);
-            if (profiled && st.kind != Step.Kind.LOOP) {
+            if (profiled && st.kind != Step.Kind.LOOP && st.kind != Step.Kind.FUNCTION) {
                 if (st.onDevice) {
                     device.synchronize();
                 }

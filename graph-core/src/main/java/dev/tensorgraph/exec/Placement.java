@@ -2,6 +2,7 @@ package dev.tensorgraph.exec;
 
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.Operation;
+import dev.tensorgraph.Output;
 import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.kernel.Kernel;
@@ -139,9 +140,26 @@ final class Placement {
         return true;
     }
 
+    /**
+     * Whether {@code op} may run on the device: not when a device scope names the CPU, and not when it passes
+     * object-valued tensors (tensor lists, handles), which live in host memory only.
+     */
     private static boolean mayUseDevice(Operation op) {
         String requested = op.device().toUpperCase(Locale.ROOT);
-        return !requested.contains("CPU");
+        if (requested.contains("CPU")) {
+            return false;
+        }
+        for (Output in : op.inputs()) {
+            if (in.dtype().isObjectValued()) {
+                return false;
+            }
+        }
+        for (Output out : op.outputs()) {
+            if (out.dtype().isObjectValued()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Placed tryDevice(Operation op) {

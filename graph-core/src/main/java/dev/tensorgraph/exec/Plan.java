@@ -50,7 +50,8 @@ public final class Plan implements AutoCloseable {
         this.slotOnDevice = slotOnDevice;
         boolean any = false;
         for (Step s : steps) {
-            any |= s.onDevice;
+            any |= s.onDevice || (s.loop != null && s.loop.iteration.usesDevice)
+                    || (s.functional != null && s.functional.usesDevice());
         }
         for (boolean d : slotOnDevice) {
             any |= d; // a loop's iteration may only hand device values on
@@ -67,7 +68,10 @@ public final class Plan implements AutoCloseable {
 
     /** Names of the ops in the order they run (copies appear as their description; a loop as its ops). */
     public List<String> opNames() {
-        return java.util.Arrays.stream(steps).flatMap(s -> s.kind == Step.Kind.LOOP
+        return java.util.Arrays.stream(steps).flatMap(s -> s.kind == Step.Kind.FUNCTION
+                ? java.util.stream.Stream.concat(java.util.stream.Stream.of(s.op.name()),
+                        s.functional.plans.stream().flatMap(p -> p.plan.opNames().stream()))
+                : s.kind == Step.Kind.LOOP
                 ? java.util.stream.Stream.concat(java.util.stream.Stream.of(s.description),
                         s.loop.iteration.opNames().stream())
                 : s.kind != Step.Kind.OP ? java.util.stream.Stream.of(s.description)
@@ -81,6 +85,9 @@ public final class Plan implements AutoCloseable {
      */
     public List<String> describe() {
         return java.util.Arrays.stream(steps).flatMap(s -> {
+            if (s.kind == Step.Kind.FUNCTION) {
+                return s.functional.describe("CPU").stream();
+            }
             if (s.kind == Step.Kind.LOOP) {
                 return java.util.stream.Stream.concat(java.util.stream.Stream.of(s.description
                         + " @ CPU, iterations one after another; each iteration runs:"),

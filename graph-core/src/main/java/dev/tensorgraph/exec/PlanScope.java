@@ -32,6 +32,16 @@ record PlanScope(List<Output> feeds, boolean[] feedOnDevice, List<Output> fetche
                 Collections.newSetFromMap(new IdentityHashMap<>()), null, null);
     }
 
+    /**
+     * The body of a function: its arguments fed (where they arrive), its results fetched (where wanted, null for
+     * where produced), {@code targets} run for their effects; like a session's run, nothing is stood in for.
+     */
+    static PlanScope function(List<Output> feeds, boolean[] feedOnDevice, List<Output> fetches, Boolean[] fetchOnDevice,
+                              List<Operation> targets) {
+        return new PlanScope(feeds, feedOnDevice, fetches, fetchOnDevice, targets,
+                Collections.newSetFromMap(new IdentityHashMap<>()), null, null);
+    }
+
     boolean isRoot() {
         return frameName == null;
     }

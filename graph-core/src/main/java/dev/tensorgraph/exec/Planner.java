@@ -99,9 +99,22 @@ public final class Planner {
         Placement.Placed[] placed = new Placement.Placed[order.size()];
         OpFusion.Pair[] fusedAt = new OpFusion.Pair[order.size()];
         LoopStepBuilder[] loopAt = new LoopStepBuilder[order.size()];
+        FunctionalStepBuilder[] functionalAt = new FunctionalStepBuilder[order.size()];
         for (int s = 0; s < order.size(); s++) {
             Operation op = order.get(s);
             if (absorbed.contains(op)) {
+                continue;
+            }
+            if (op.def().functional() != null) {
+                functionalAt[s] = new FunctionalStepBuilder(op, i -> {
+                    Integer slot = slotOf.get(op.input(i));
+                    return slot != null && b.slotOnDevice.get(slot);
+                }, variables, device, fuseOps);
+                for (Output o : op.outputs()) {
+                    if (!fed.contains(o)) {
+                        slotOf.put(o, b.newSlot(functionalAt[s].outputOnDevice(o.index())));
+                    }
+                }
                 continue;
             }
             LoopUnit unit = loops == null ? null : loops.unitAt(op);
@@ -152,6 +165,12 @@ public final class Planner {
                 b.body.add(step);
                 loopReason = loopReason != null ? loopReason : "while loop '" + loopAt[s].unit.frameName
                         + "' runs a number of iterations that depends on data";
+                continue;
+            }
+            if (functionalAt[s] != null) {
+                Step step = functionalStep(op, functionalAt[s], b, slotOf, feedSlots, fed);
+                stepOf.put(op, step);
+                b.body.add(step);
                 continue;
             }
             Placement.Placed p = placed[s];
@@ -240,6 +259,21 @@ public final class Planner {
         RunRecorder recorder = capture.capturable ? device.newRecorder() : null;
         return new Plan(steps, b.numSlots(), feedSlots, List.copyOf(feedKeys), fetchSlots,
                 planVariables.toArray(new VariableSlot[0]), deadness, device, b.onDevice(), capture, recorder);
+    }
+
+    /** The step of a functional op, its inputs copied to where its functions want them. */
+    private static Step functionalStep(Operation op, FunctionalStepBuilder fb, Builder b, Map<Output, Integer> slotOf,
+                                       Map<Output, Integer> feedSlots, Set<Output> fed) {
+        int[] in = new int[op.numInputs()];
+        for (int i = 0; i < in.length; i++) {
+            int slot = slotOf.get(op.input(i));
+            in[i] = b.locate(slot, fb.inputOnDevice(i), op.input(i), feedSlots.containsValue(slot));
+        }
+        int[] out = new int[op.numOutputs()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = fed.contains(op.output(i)) ? -1 : slotOf.get(op.output(i));
+        }
+        return fb.step(in, out);
     }
 
     /**

@@ -6,11 +6,11 @@ import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.VariableSlot;
 
 /**
- * One op of a plan, a copy between host and device, or a whole while loop, with everything its run needs
- * resolved to indices.
+ * One op of a plan, a copy between host and device, a whole while loop, or a functional op running its
+ * functions' plans, with everything its run needs resolved to indices.
  */
 final class Step {
-    enum Kind { OP, UPLOAD, DOWNLOAD, LOOP }
+    enum Kind { OP, UPLOAD, DOWNLOAD, LOOP, FUNCTION }
 
     final Kind kind;
     /** The op run, or for a copy the op that produced the copied value. */
@@ -41,6 +41,8 @@ final class Step {
     final boolean ignoresDeadness;
     /** The loop a LOOP step runs, else null. */
     final LoopKernel loop;
+    /** The functional op a FUNCTION step runs, else null. */
+    final FunctionalKernel functional;
     /** The second op of a fused step (see {@link OpFusion}), or null. */
     final Operation fusedConsumer;
     /** What profiles call this step's work: the op type, or both types of a fused step. */
@@ -64,13 +66,13 @@ final class Step {
                  int[] inputs, int[] outputs, int[] controlSteps, VariableSlot[] refSlots, VariableSlot ownVariable,
                  KernelFactory.Role role, Operation fusedConsumer) {
         this(kind, op, description, kernel, factory, onDevice, inputs, outputs, controlSteps, refSlots, ownVariable,
-                role, fusedConsumer, kind == Kind.OP ? op.controlInputs() : java.util.List.of(), null);
+                role, fusedConsumer, kind == Kind.OP ? op.controlInputs() : java.util.List.of(), null, null);
     }
 
     private Step(Kind kind, Operation op, String description, Kernel kernel, KernelFactory factory, boolean onDevice,
                  int[] inputs, int[] outputs, int[] controlSteps, VariableSlot[] refSlots, VariableSlot ownVariable,
                  KernelFactory.Role role, Operation fusedConsumer, java.util.List<Operation> controlOps,
-                 LoopKernel loop) {
+                 LoopKernel loop, FunctionalKernel functional) {
         this.kind = kind;
         this.op = op;
         this.description = description;
@@ -86,6 +88,7 @@ final class Step {
         this.ignoresDeadness = role == KernelFactory.Role.IGNORES_DEADNESS;
         this.controlOps = controlOps;
         this.loop = loop;
+        this.functional = functional;
         this.fusedConsumer = fusedConsumer;
         this.profileName = fusedConsumer == null ? op.type() : op.type() + "+" + fusedConsumer.type();
     }
@@ -98,7 +101,14 @@ final class Step {
                      java.util.List<Operation> externalControls) {
         return new Step(Kind.LOOP, representative, "while loop '" + loop.frameName() + "'", loop, null, false, inputs,
                 outputs, new int[externalControls.size()], new VariableSlot[inputs.length], null,
-                KernelFactory.Role.ORDINARY, null, externalControls, loop);
+                KernelFactory.Role.ORDINARY, null, externalControls, loop, null);
+    }
+
+    /** A functional op as one step: {@code inputs} and {@code outputs} are the op's, -1 for a fed output. */
+    static Step functional(Operation op, FunctionalKernel kernel, int[] inputs, int[] outputs) {
+        return new Step(Kind.FUNCTION, op, op.name() + " (" + op.type() + ")", kernel, null, false, inputs, outputs,
+                new int[op.controlInputs().size()], new VariableSlot[inputs.length], null, KernelFactory.Role.ORDINARY,
+                null, op.controlInputs(), null, kernel);
     }
 
     /** A copy of slot {@code from} into slot {@code to}, to the device ({@code upload}) or back to the host. */

@@ -143,7 +143,7 @@ public final class Gradients {
             LoopGradientState.Grads view = loops == null ? null : gradsView(grads, pending);
             if (loops != null) {
                 for (Output exit : loops.unusedExits(yOps, view)) {
-                    if (exit.dtype().isFloating()) {
+                    if (backpropagates(exit.dtype())) {
                         grads.computeIfAbsent(exit, k -> new ArrayList<>()).add(loops.zerosLikeForExit(exit));
                     }
                     ready.add(exit.op());
@@ -326,7 +326,7 @@ public final class Gradients {
         for (int i = 0; i < inGrads.size(); i++) {
             Output gi = inGrads.get(i);
             Output in = op.input(i);
-            if (gi != null && in.dtype().isFloating()) {  // a resource handle's gradient is its variable's
+            if (gi != null && backpropagates(in.dtype())) {
                 if (!gi.shape().isCompatibleWith(in.shape())) {
                     throw new InternalException("gradient of " + op.type() + " op '" + op.name() + "' for input " + i
                             + " has shape " + gi.shape() + ", incompatible with the input's shape " + in.shape());
@@ -338,6 +338,14 @@ public final class Gradients {
             }
         }
         return inGrads;
+    }
+
+    /**
+     * Whether gradients flow through values of {@code t}: floating values, and variants (tensor lists, whose
+     * gradients are lists of their elements' gradients).
+     */
+    private static boolean backpropagates(DType t) {
+        return t.isFloating() || t == DType.VARIANT;
     }
 
     /** Ops on some path from an x to a y: reachable forward from xs and backward from ys. */
@@ -400,7 +408,7 @@ public final class Gradients {
      * {@code IsTrainable} counts {@code resource} tensors.
      */
     private static boolean carriesGradient(Output t) {
-        return t.dtype().isFloating() || t.op().output(t.index()).dtype() == DType.RESOURCE;
+        return backpropagates(t.dtype()) || t.dtype() == DType.RESOURCE;
     }
 
     private Output aggregate(Graph g, List<Output> list) {

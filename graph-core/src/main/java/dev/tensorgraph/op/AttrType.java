@@ -1,6 +1,7 @@
 package dev.tensorgraph.op;
 
 import dev.tensorgraph.DType;
+import dev.tensorgraph.FunctionRef;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import java.util.List;
@@ -22,8 +23,10 @@ public enum AttrType {
     LIST_TYPE("list(type)", DType[].class),
     LIST_SHAPE("list(shape)", Shape[].class),
     LIST_STRING("list(string)", String[].class),
-    /** A function reference, held as its name. */
-    FUNC("func", String.class);
+    /** A function reference: a function of the graph's library, with attribute values. */
+    FUNC("func", FunctionRef.class),
+    /** A list of function references (the branches of {@code Case}). */
+    LIST_FUNC("list(func)", FunctionRef[].class);
 
     private final String tfName;
     private final Class<?> javaClass;
@@ -41,9 +44,12 @@ public enum AttrType {
         return javaClass;
     }
 
-    /** Whether {@code value} is a valid value of this type. */
+    /**
+     * Whether {@code value} is a valid value of this type. A string attribute whose bytes are not UTF-8 text (a
+     * serialized {@code config_proto}) is held as {@code byte[]}, so it is written back byte for byte.
+     */
     public boolean accepts(Object value) {
-        return javaClass.isInstance(value);
+        return javaClass.isInstance(value) || (this == STRING && value instanceof byte[]);
     }
 
     static List<AttrType> all() {

@@ -24,8 +24,21 @@ public final class OpDef {
     /** One declared input: a single tensor, a list whose length an attribute holds, or a variable reference. */
     public record Arg(String name, boolean isList, boolean isRef) {}
 
-    /** One declared attribute; {@code defaultValue} null means the caller must set it. */
-    public record Attr(String name, AttrType type, Object defaultValue) {}
+    /**
+     * One declared attribute; {@code defaultValue} null means the caller must set it, unless the attribute is
+     * {@code optional}: then an op has it only when set (TensorFlow's internal attributes an op keeps, such as
+     * {@code _gradient_op_type}).
+     */
+    public record Attr(String name, AttrType type, Object defaultValue, boolean optional) {
+        public Attr(String name, AttrType type, Object defaultValue) {
+            this(name, type, defaultValue, false);
+        }
+
+        /** Whether an op of this type must have the attribute set (no default, not optional). */
+        public boolean required() {
+            return defaultValue == null && !optional;
+        }
+    }
 
     /**
      * The part an op plays in TensorFlow 1.x's while loops, for what the graph itself must know of them: a
@@ -55,6 +68,15 @@ public final class OpDef {
     private final ConstantValueFunction constantValue;
     private final int passThroughInput;
     private final LoopRole loopRole;
+    private final List<String> outputNames;
+    private final FunctionalForm functional;
+    private final boolean functionArgument;
+
+    /**
+     * The internal attribute with the shapes TensorFlow inferred for a node's outputs; a function argument op
+     * declares it, as TensorFlow records each argument's shape so.
+     */
+    public static final String OUTPUT_SHAPES_ATTR = "_output_shapes";
 
     private OpDef(Builder b) {
         this.type = b.type;
@@ -68,6 +90,9 @@ public final class OpDef {
         this.constantValue = b.constantValue;
         this.passThroughInput = b.passThroughInput;
         this.loopRole = b.loopRole;
+        this.outputNames = List.copyOf(b.outputNames);
+        this.functional = b.functional;
+        this.functionArgument = b.functionArgument;
     }
 
     public static Builder builder(String type) {
@@ -128,6 +153,41 @@ public final class OpDef {
         return loopRole;
     }
 
+    /**
+     * The names of the op's output arguments, each one tensor, where the op has several (TensorFlow's
+     * {@code Switch}: {@code output_false}, {@code output_true}); empty for an op whose outputs are one argument
+     * (a single tensor or one list), which is almost every op.
+     */
+    public List<String> outputNames() {
+        return outputNames;
+    }
+
+    /**
+     * The position among the op's outputs of element {@code index} of output argument {@code argName}, as a
+     * function body names an output ({@code node:arg:index}); -1 when the op declares other output names. An
+     * op that declares none has one output argument, so the position is {@code index} whatever the name.
+     */
+    public int outputIndex(String argName, int index) {
+        if (outputNames.isEmpty()) {
+            return index;
+        }
+        int arg = outputNames.indexOf(argName);
+        return arg < 0 || index != 0 ? -1 : arg;
+    }
+
+    /** How the op runs functions of the graph's library (calls, functional loops and conditionals), or null. */
+    public FunctionalForm functional() {
+        return functional;
+    }
+
+    /**
+     * Whether this is the op that stands for a function's argument in the graph of a function body (TensorFlow's
+     * {@code _Arg}, with attributes {@code T} and {@code index}): fed when the body runs. One op type is.
+     */
+    public boolean isFunctionArgument() {
+        return functionArgument;
+    }
+
     /** True when input position {@code i} of a node with these attributes is a variable reference. */
     public boolean isRefInput(int flatIndex) {
         if (flatIndex < inputs.size()) {
@@ -154,6 +214,9 @@ public final class OpDef {
         private ConstantValueFunction constantValue;
         private int passThroughInput = -1;
         private LoopRole loopRole = LoopRole.NONE;
+        private final List<String> outputNames = new ArrayList<>();
+        private FunctionalForm functional;
+        private boolean functionArgument;
 
         /** TensorFlow allows a leading underscore for its internal ops ({@code _FusedConv2D}). */
         private Builder(String type) {
@@ -190,6 +253,34 @@ public final class OpDef {
                 throw new InvalidArgumentException("default of attribute '" + name + "' of op " + type + " is not a " + attrType.tfName());
             }
             attrs.put(name, new Attr(name, attrType, defaultValue));
+            return this;
+        }
+
+        /**
+         * An attribute an op has only when it is set, with no default (see {@link Attr#optional}): internal
+         * attributes TensorFlow writes that an op keeps through import and export.
+         */
+        public Builder optionalAttr(String name, AttrType attrType) {
+            attrs.put(name, new Attr(name, attrType, null, true));
+            return this;
+        }
+
+        /** Names the op's output arguments, each one tensor, for an op with several (see {@link OpDef#outputNames}). */
+        public Builder outputNames(String... names) {
+            outputNames.clear();
+            outputNames.addAll(List.of(names));
+            return this;
+        }
+
+        /** Declares that the op runs functions of the graph's library (see {@link FunctionalForm}). */
+        public Builder functional(FunctionalForm form) {
+            this.functional = Objects.requireNonNull(form);
+            return this;
+        }
+
+        /** Declares that this op stands for a function's argument in function bodies (see {@link OpDef#isFunctionArgument}). */
+        public Builder functionArgument() {
+            this.functionArgument = true;
             return this;
         }
 

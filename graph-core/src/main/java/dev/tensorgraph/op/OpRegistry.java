@@ -60,6 +60,20 @@ public final class OpRegistry {
         return d;
     }
 
+    /**
+     * The op type that stands for a function's argument in function bodies ({@link OpDef#isFunctionArgument});
+     * an error when the op library on the class path declares none.
+     */
+    public OpDef functionArgument() {
+        for (OpDef d : defs.values()) {
+            if (d.isFunctionArgument()) {
+                return d;
+            }
+        }
+        throw new NotFoundException("no op type stands for function arguments; put the op library "
+                + "(tensorgraph-graph-ops) on the class path to import functions");
+    }
+
     /** All registered definitions, for self-checks. */
     public List<OpDef> all() {
         return new ArrayList<>(defs.values());

@@ -35,15 +35,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Keeps the reference cases TensorFlow 2.21 wrote under {@code src/test/resources/tf-cases-2.21/} well-formed,
+ * Keeps the reference cases TensorFlow 2.21 wrote under {@code src/test/resources/tf-cases-2.21/} (and its sibling
+ * {@code tf-cases-2.21-v2/}, for the cases that did not fit under the first one's cap) well-formed,
  * before any test runs their graphs: the index and the case folders agree, every file a case lists is there
  * (and nothing else), every JSON file parses, every tensor's values (inline or in a {@code .npy}) fill its
  * shape, the graphs parse and hold exactly the op types {@code case.json} lists, and the fed, fetched and
  * targeted names are nodes of the case's graph. The format is described in that folder's README.
  */
 class TfReferenceCasesFormatTest {
-    private static final String ROOT = "/tf-cases-2.21";
-    /** The committed cases stay small; bigger ones belong to the generator's --big folder. */
+    private static final List<String> ROOTS = List.of("/tf-cases-2.21", "/tf-cases-2.21-v2");
+    /** The committed cases of each folder stay small; bigger ones belong to the generator's --big folder. */
     private static final long MAX_TOTAL_BYTES = 8L * 1024 * 1024;
     private static final Map<String, String> NPY_DESCR = Map.of(
             "float32", "<f4", "float64", "<f8", "float16", "<f2", "int32", "<i4", "int64", "<i8",
@@ -53,9 +54,9 @@ class TfReferenceCasesFormatTest {
     private static final Pattern NPY_SHAPE_FIELD = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
     private static final Pattern NPY_ORDER_FIELD = Pattern.compile("'fortran_order':\\s*(True|False)");
 
-    private static Path root() throws URISyntaxException {
-        URL url = TfReferenceCasesFormatTest.class.getResource(ROOT);
-        assertTrue(url != null, "test resources hold " + ROOT);
+    private static Path root(String name) throws URISyntaxException {
+        URL url = TfReferenceCasesFormatTest.class.getResource(name);
+        assertTrue(url != null, "test resources hold " + name);
         return Path.of(url.toURI());
     }
 
@@ -71,39 +72,57 @@ class TfReferenceCasesFormatTest {
         return Json.asList(o).stream().map(String.class::cast).toList();
     }
 
-    static Stream<String> cases() throws IOException, URISyntaxException {
-        List<Object> entries = Json.asList(json(root().resolve("index.json")).get("cases"));
-        assertFalse(entries.isEmpty(), "index.json lists no case");
-        return entries.stream().map(e -> (String) Json.asMap(e).get("path"));
+    /** The cases {@code rootName}'s index lists, as paths below that folder. */
+    private static List<String> casesOf(String rootName) throws IOException, URISyntaxException {
+        List<Object> entries = Json.asList(json(root(rootName).resolve("index.json")).get("cases"));
+        assertFalse(entries.isEmpty(), rootName + "/index.json lists no case");
+        return entries.stream().map(e -> (String) Json.asMap(e).get("path")).toList();
     }
 
-    @Test
-    void indexListsEveryCaseFolderOnce() throws Exception {
-        Path root = root();
+    /** Every case of every folder, as {@code <folder>/<topic>/<case>}. */
+    static Stream<String> cases() throws IOException, URISyntaxException {
+        List<String> all = new java.util.ArrayList<>();
+        for (String r : ROOTS) {
+            casesOf(r).forEach(c -> all.add(r + "/" + c));
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("roots")
+    void indexListsEveryCaseFolderOnce(String rootName) throws Exception {
+        Path root = root(rootName);
         Set<String> folders;
         try (Stream<Path> files = Files.walk(root, 3)) {
             folders = files.filter(p -> p.getFileName().toString().equals("case.json"))
                     .map(p -> root.relativize(p.getParent()).toString().replace('\\', '/'))
                     .collect(Collectors.toCollection(TreeSet::new));
         }
-        List<String> listed = cases().toList();
+        List<String> listed = casesOf(rootName);
         assertEquals(listed.size(), new HashSet<>(listed).size(), "index.json lists a case twice");
         assertEquals(folders, new TreeSet<>(listed), "case folders and index.json disagree");
     }
 
-    @Test
-    void committedCasesStaySmall() throws Exception {
+    static Stream<String> roots() {
+        return ROOTS.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("roots")
+    void committedCasesStaySmall(String rootName) throws Exception {
         long total;
-        try (Stream<Path> files = Files.walk(root())) {
+        try (Stream<Path> files = Files.walk(root(rootName))) {
             total = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         }
-        assertTrue(total <= MAX_TOTAL_BYTES, "tf-cases-2.21 holds " + total + " bytes; big cases go to --big");
+        assertTrue(total <= MAX_TOTAL_BYTES, rootName + " holds " + total + " bytes; big cases go to --big");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void caseIsWellFormed(String path) throws Exception {
-        Path dir = root().resolve(path);
+    void caseIsWellFormed(String rootAndPath) throws Exception {
+        int cut = rootAndPath.indexOf('/', 1);
+        String path = rootAndPath.substring(cut + 1);
+        Path dir = root(rootAndPath.substring(0, cut)).resolve(path);
         Map<String, Object> spec = json(dir.resolve("case.json"));
         for (String field : List.of("name", "topic", "issue", "description", "producer", "kind")) {
             assertTrue(spec.get(field) instanceof String s && !s.isBlank(), path + ": case.json needs " + field);

@@ -12,7 +12,8 @@ import org.apache.commons.numbers.gamma.Erfc;
 
 /**
  * CPU kernels of elementwise functions evaluated in double and rounded once for float32: Erf and Erfc (Apache
- * Commons Numbers, accurate to double precision), Selu/SeluGrad and Softsign/SoftsignGrad.
+ * Commons Numbers, accurate to double precision), Sin and Cos, Selu/SeluGrad and Softsign/SoftsignGrad; and the
+ * float classifiers IsFinite, IsNan, IsInf.
  */
 public final class ElementwiseFunctionKernels implements KernelLibrary {
     /** SELU's constants, as TensorFlow's kernels use them. */
@@ -35,6 +36,11 @@ public final class ElementwiseFunctionKernels implements KernelLibrary {
     public void register(KernelRegistry r) {
         r.register(KernelRegistry.CPU, "Erf", unary(Erf::value));
         r.register(KernelRegistry.CPU, "Erfc", unary(Erfc::value));
+        r.register(KernelRegistry.CPU, "Sin", unary(Math::sin));
+        r.register(KernelRegistry.CPU, "Cos", unary(Math::cos));
+        r.register(KernelRegistry.CPU, "IsFinite", floatClass(Double::isFinite));
+        r.register(KernelRegistry.CPU, "IsNan", floatClass(Double::isNaN));
+        r.register(KernelRegistry.CPU, "IsInf", floatClass(Double::isInfinite));
         r.register(KernelRegistry.CPU, "Selu", unary(x -> x > 0 ? SELU_SCALE * x : SELU_SCALE * SELU_ALPHA * Math.expm1(x)));
         // SeluGrad(g, y) takes the forward output: y < 0 means y = scale * alpha * (e^x - 1).
         r.register(KernelRegistry.CPU, "SeluGrad", binary((g, y) -> y < 0 ? g * (y + SELU_SCALE * SELU_ALPHA)
@@ -64,6 +70,29 @@ public final class ElementwiseFunctionKernels implements KernelLibrary {
                     double[] o = (double[]) out.array();
                     for (int i = 0; i < n; i++) {
                         o[i] = fn.apply(a[i]);
+                    }
+                }
+                ctx.setOutput(0, out);
+            };
+        };
+    }
+
+    private static KernelFactory floatClass(java.util.function.DoublePredicate test) {
+        return op -> {
+            ActivationKernels.floatType(op);
+            return ctx -> {
+                Tensor x = ctx.input(0);
+                Tensor out = ctx.allocate(DType.BOOL, x.shape());
+                boolean[] o = (boolean[]) out.array();
+                if (x.dtype() == DType.FLOAT32) {
+                    float[] a = (float[]) x.array();
+                    for (int i = 0; i < o.length; i++) {
+                        o[i] = test.test(a[i]);
+                    }
+                } else {
+                    double[] a = (double[]) x.array();
+                    for (int i = 0; i < o.length; i++) {
+                        o[i] = test.test(a[i]);
                     }
                 }
                 ctx.setOutput(0, out);

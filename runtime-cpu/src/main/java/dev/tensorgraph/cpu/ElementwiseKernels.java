@@ -308,6 +308,9 @@ public final class ElementwiseKernels implements KernelLibrary {
     }
 
     private static dev.tensorgraph.kernel.Kernel addN(Operation op) {
+        if (op.input(0).dtype() == DType.VARIANT) {
+            return ctx -> TensorListKernels.addN(ctx, op);
+        }
         DType t = requireNumeric(op, op.input(0).dtype());
         return ctx -> {
             int k = ctx.numInputs();

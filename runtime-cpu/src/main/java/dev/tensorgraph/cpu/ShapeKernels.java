@@ -42,6 +42,10 @@ public final class ShapeKernels implements KernelLibrary {
         });
         r.register(CPU, "ZerosLike", op -> ctx -> {
             Tensor x = ctx.input(0);
+            if (x.dtype() == DType.VARIANT) {
+                ctx.setOutput(0, TensorListKernels.zerosLike(x, "ZerosLike '" + op.name() + "'"));
+                return;
+            }
             ctx.setOutput(0, ctx.allocateZeroed(x.dtype(), x.shape()));
         });
         r.register(CPU, "OnesLike", op -> ctx -> {

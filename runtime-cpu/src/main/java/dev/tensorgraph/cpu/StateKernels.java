@@ -8,7 +8,7 @@ import dev.tensorgraph.kernel.KernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
 import dev.tensorgraph.kernel.VariableSlot;
 
-/** CPU kernels of the state family: placeholders, constants, identities, variables and assignments. */
+/** CPU kernels of the state family: placeholders, constants, identities (IdentityN too), variables and assignments. */
 public final class StateKernels implements KernelLibrary {
     private static final String CPU = KernelRegistry.CPU;
 
@@ -25,6 +25,11 @@ public final class StateKernels implements KernelLibrary {
         });
         r.register(CPU, "Identity", op -> ctx -> ctx.setOutput(0, ctx.input(0)));
         r.register(CPU, "StopGradient", op -> ctx -> ctx.setOutput(0, ctx.input(0)));
+        r.register(CPU, "IdentityN", op -> ctx -> {
+            for (int i = 0; i < ctx.numInputs(); i++) {
+                ctx.setOutput(i, ctx.input(i));
+            }
+        });
         r.register(CPU, "NoOp", op -> ctx -> { });
         r.register(CPU, "VariableV2", KernelFactory.withRole(op -> ctx -> {
             Tensor v = ctx.variable(-1).peek();

@@ -23,25 +23,25 @@ import dev.tensorgraph.ops.support.ShapeArgs;
 public final class UniqueOps implements OpLibrary {
     @Override
     public void register(OpRegistry r) {
-        r.register(OpDef.builder("Unique").input("x")
+        r.register(OpDef.builder("Unique").outputNames("y", "idx").input("x")
                 .attr("T", AttrType.TYPE).attr("out_idx", AttrType.TYPE, DType.INT32)
                 .shape(c -> uniqueShape(c, false))
                 .notDifferentiable().build());
-        r.register(OpDef.builder("UniqueWithCounts").input("x")
+        r.register(OpDef.builder("UniqueWithCounts").outputNames("y", "idx", "count").input("x")
                 .attr("T", AttrType.TYPE).attr("out_idx", AttrType.TYPE, DType.INT32)
                 .shape(c -> uniqueShape(c, true))
                 .notDifferentiable().build());
-        r.register(OpDef.builder("UniqueV2").input("x").input("axis")
+        r.register(OpDef.builder("UniqueV2").outputNames("y", "idx").input("x").input("axis")
                 .attr("T", AttrType.TYPE).attr("Taxis", AttrType.TYPE, DType.INT64)
                 .attr("out_idx", AttrType.TYPE, DType.INT32)
                 .shape(c -> uniqueAlongAxisShape(c, false))
                 .notDifferentiable().build());
-        r.register(OpDef.builder("UniqueWithCountsV2").input("x").input("axis")
+        r.register(OpDef.builder("UniqueWithCountsV2").outputNames("y", "idx", "count").input("x").input("axis")
                 .attr("T", AttrType.TYPE).attr("Taxis", AttrType.TYPE, DType.INT64)
                 .attr("out_idx", AttrType.TYPE, DType.INT32)
                 .shape(c -> uniqueAlongAxisShape(c, true))
                 .notDifferentiable().build());
-        r.register(OpDef.builder("ListDiff").input("x").input("y")
+        r.register(OpDef.builder("ListDiff").outputNames("out", "idx").input("x").input("y")
                 .attr("T", AttrType.TYPE).attr("out_idx", AttrType.TYPE, DType.INT32)
                 .shape(c -> {
                     DType idx = ShapeArgs.indexType(c, "out_idx");

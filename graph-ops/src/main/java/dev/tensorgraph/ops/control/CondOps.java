@@ -40,13 +40,13 @@ import java.util.function.Supplier;
 public final class CondOps implements OpLibrary {
     @Override
     public void register(OpRegistry r) {
-        r.register(OpDef.builder("Switch").input("data").input("pred").attr("T", AttrType.TYPE)
+        r.register(OpDef.builder("Switch").outputNames("output_false", "output_true").input("data").input("pred").attr("T", AttrType.TYPE)
                 .shape(CondOps::switchShape)
                 .gradient((op, dy) -> WhileGradients.isLoopSwitch(op) ? WhileGradients.loopSwitchGrad(op, dy)
                         : java.util.Arrays.asList(merge(op.graph(), List.of(dy.get(0), dy.get(1)), "cond_grad").output(),
                                 null))
                 .build());
-        r.register(OpDef.builder("Merge").inputList("inputs").attr("T", AttrType.TYPE).attr("N", AttrType.INT)
+        r.register(OpDef.builder("Merge").outputNames("output", "value_index").inputList("inputs").attr("T", AttrType.TYPE).attr("N", AttrType.INT)
                 .shape(CondOps::mergeShape).loopRole(OpDef.LoopRole.MERGE)
                 .gradient((op, dy) -> {
                     if (WhileGradients.isLoopMerge(op)) {
@@ -135,6 +135,8 @@ public final class CondOps implements OpLibrary {
         private final ArrayDeque<CondContext> stack = new ArrayDeque<>();
         private final java.util.Set<Operation> inputSwitches =
                 java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        /** The innermost cond branch each op was built in (ops outside every cond are absent). */
+        private final Map<Operation, CondContext> branchOfOp = new IdentityHashMap<>();
 
         /** The record of {@code g}. */
         public static Conds of(Graph g) {
@@ -144,6 +146,15 @@ public final class CondOps implements OpLibrary {
         /** Records that {@code merge} joins the branches of a cond on {@code pred}. */
         public synchronized void recordMerge(Operation merge, Output pred) {
             predOfMerge.put(merge, pred);
+        }
+
+        /** The innermost cond branch built in this graph that holds {@code op}, or null. */
+        synchronized CondContext branchOf(Operation op) {
+            return branchOfOp.get(op);
+        }
+
+        private synchronized void recordBranch(Operation op, CondContext ctx) {
+            branchOfOp.putIfAbsent(op, ctx);
         }
 
         /** The predicate of a Merge: recorded by cond, else the pred input of the nearest Switch behind it. */
@@ -183,6 +194,11 @@ public final class CondOps implements OpLibrary {
                     result.add(ctx.routeResult(o));
                 }
                 ctx.finish();
+                // a cond nested in this branch finished first and keeps its own ops
+                List<Operation> ops = g.operations();
+                for (int id = ctx.start; id < ops.size(); id++) {
+                    recordBranch(ops.get(id), ctx);
+                }
                 built.add(ctx);
                 return result;
             } finally {
@@ -329,6 +345,21 @@ public final class CondOps implements OpLibrary {
 
         boolean isNested() {
             return outerCond != null;
+        }
+
+        /** The predicate the branch is taken on. */
+        Output pred() {
+            return pred;
+        }
+
+        /** 1 for the true branch, 0 for the false one: the Switch output the branch reads. */
+        int branch() {
+            return branch;
+        }
+
+        /** The branch's pivot, built in the context the cond was built in. */
+        Output pivot() {
+            return pivot;
         }
 
         @Override

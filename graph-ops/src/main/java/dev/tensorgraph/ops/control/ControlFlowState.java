@@ -125,6 +125,14 @@ final class ControlFlowState implements LoopGradientState {
         Shape shape = exit.shape();
         WhileContext forward = contexts.contextOf(exit.op());
         GradLoopState outerState = forward.outer == null ? null : states.get(forward.outer);
+        if (exit.dtype() == DType.VARIANT) {
+            if (outerState != null) {
+                throw new UnimplementedException("gradients of " + forward + ": a tensor list leaves it unused inside "
+                        + "another loop");
+            }
+            // a list's zeros: as long as the list, each element zeros (TensorFlow's zeros_like of a variant)
+            return ConstantOps.zerosLike(g, exit, null);
+        }
         if (outerState == null) {
             return shape.isFullyDefined() ? ConstantOps.constant(g, Literals.filled(exit.dtype(), shape, 0), "zeros")
                     : ConstantOps.zerosLike(g, exit, null);
@@ -156,9 +164,20 @@ final class ControlFlowState implements LoopGradientState {
         if (s == null) {
             return ConstantOps.zerosLike(g, val, null);
         }
-        if (op.type().equals("Switch")) {
-            throw new UnimplementedException("gradients of a cond inside " + forward + " (op '" + op.name() + "')");
+        // A cond's Switch inside the loop: the zeros stand for the gradient of a branch output, so they must be
+        // as dead as that output was in the matching forward iteration: guarded by a Switch on the predicate.
+        // They are shaped as the Switch's data input, which every iteration computes.
+        boolean condSwitch = op.type().equals("Switch");
+        Output zeros = zerosInGradLoop(forward, s, condSwitch ? op.input(0) : val);
+        if (!condSwitch) {
+            return zeros;
         }
+        Switch guard = CondOps.switchOp(g, zeros, op.input(1), null);
+        return index == 1 ? guard.outputTrue() : guard.outputFalse();
+    }
+
+    /** Zeros shaped as forward value {@code val} of one iteration, built in the backward loop. */
+    private Output zerosInGradLoop(WhileContext forward, GradLoopState s, Output val) {
         if (val.shape().isFullyDefined()) {
             return ConstantOps.constant(g, Literals.filled(val.dtype(), val.shape(), 0), "Const");
         }

@@ -11,8 +11,10 @@ import dev.tensorgraph.op.OpLibrary;
 import dev.tensorgraph.op.OpRegistry;
 
 /**
- * The argument and result nodes of a function body, {@code _Arg} and {@code _Retval}, as graphs cut out of
- * functions (some frozen graphs) still hold them: {@code _Arg} stands for argument {@code index} and must be fed,
+ * The argument and result nodes of a function body, {@code _Arg} and {@code _Retval}. A function's body, as
+ * {@code dev.tensorgraph.FunctionLibrary} builds it, has an {@code _Arg} per argument tensor (with the shape
+ * TensorFlow recorded for it, when it did), fed when the function runs. Graphs cut out of functions (some frozen
+ * graphs) still hold them too: {@code _Arg} stands for argument {@code index} and must be fed,
  * like a placeholder; {@code _Retval} takes result {@code index} and does nothing with it when it runs, so such a
  * graph imports and runs by feeding its arguments and fetching the tensors its results read.
  */
@@ -20,11 +22,13 @@ public final class FunctionArgOps implements OpLibrary {
     @Override
     public void register(OpRegistry r) {
         r.register(OpDef.builder("_Arg").attr("T", AttrType.TYPE).attr("index", AttrType.INT)
+                .optionalAttr(OpDef.OUTPUT_SHAPES_ATTR, AttrType.LIST_SHAPE)
                 .shape(c -> {
                     checkIndex(c.attrLong("index"), c);
-                    c.setOutput(0, c.attrType("T"), Shape.unknown());
+                    Shape[] recorded = (Shape[]) c.attrs().get(OpDef.OUTPUT_SHAPES_ATTR);
+                    c.setOutput(0, c.attrType("T"), recorded != null && recorded.length == 1 ? recorded[0] : Shape.unknown());
                 })
-                .stateful().notDifferentiable().build());
+                .functionArgument().stateful().notDifferentiable().build());
         r.register(OpDef.builder("_Retval").input("input").attr("T", AttrType.TYPE).attr("index", AttrType.INT)
                 .shape(c -> checkIndex(c.attrLong("index"), c))
                 .stateful().notDifferentiable().build());

@@ -30,6 +30,7 @@ final class GradLoopState {
     /** The NextIteration of the backward counter: pops come before it (through {@link #gradSync}). */
     final Output gradIndex;
     private Operation gradSync;
+    private Operation forwardSync;
     final Map<Output, Output> historyMap = new HashMap<>();
     /** Each forward loop Switch's gradient Merge, which gets its back edge on the Switch's second visit. */
     final Map<Operation, Output> switchMap = new IdentityHashMap<>();
@@ -90,6 +91,31 @@ final class GradLoopState {
     }
 
     /**
+     * The ControlTrigger the forward counter's next value waits for and that the pushes of values computed in a
+     * cond branch come before ({@code f_sync}): a trigger runs when its inputs are dead, so an iteration that
+     * skipped the branch (and its push) still goes on. Made on first use.
+     */
+    private Operation forwardSync() {
+        if (forwardSync == null) {
+            try (var noDeps = g.controlDependencies(null); var top = contexts.enter(null)) {
+                forwardSync = LoopOps.controlTrigger(g, "f_sync");
+            }
+            contexts.record(forwardSync, forwardContext);
+            g.addLoopControlInput(forwardIndex.op(), forwardSync);
+        }
+        return forwardSync;
+    }
+
+    /**
+     * The cond branch of this loop (built directly in it) that computes {@code value}, or null: the value then
+     * exists only in the iterations that took the branch.
+     */
+    CondOps.CondContext condBranchOf(Output value) {
+        CondOps.CondContext cond = CondOps.Conds.of(g).branchOf(value.op());
+        return cond != null && contexts.contextOf(cond.pivot().op()) == forwardContext ? cond : null;
+    }
+
+    /**
      * A stack that holds {@code value} of every forward iteration ({@code f_acc}): pushed in the forward loop,
      * after the forward counter's increment and before its next value.
      */
@@ -113,14 +139,21 @@ final class GradLoopState {
             push = g.opBuilder("StackPushV2", null).addInput(enterAcc).addInput(value).setAttr("T", value.dtype())
                     .setAttr("swap_memory", forwardContext.swapMemory).addControlInput(counterAdd).build().output(0);
         }
-        g.addLoopControlInput(forwardIndex.op(), push.op());
+        // a push in a cond branch is dead in the iterations that skip the branch: order it through the trigger
+        g.addLoopControlInput(condBranchOf(value) != null ? forwardSync() : forwardIndex.op(), push.op());
         return acc;
     }
 
     /** The value pushed on {@code history} in the matching forward iteration, popped in the backward loop. */
     Output addBackpropAccumulatedValue(Output history, Output value) {
         Output pop;
+        CondOps.CondContext cond = condBranchOf(value);
         try (var noDeps = g.controlDependencies(null); var inGrad = gradContext.enter()) {
+            if (cond != null) {
+                // pop only in the backward iterations whose forward iteration took the branch and pushed
+                Switch guard = CondOps.switchOp(g, history, cond.pred(), null);
+                history = cond.branch() == 1 ? guard.outputTrue() : guard.outputFalse();
+            }
             pop = StackOps.pop(g, history, value.dtype(), value.shape(), null);
         }
         if (gradContext.parallelIterations > 1) {

@@ -26,9 +26,9 @@ import java.util.List;
 public final class RefOps implements OpLibrary {
     @Override
     public void register(OpRegistry r) {
-        r.register(OpDef.builder("RefSwitch").refInput("data").input("pred").attr("T", AttrType.TYPE)
+        r.register(OpDef.builder("RefSwitch").outputNames("output_false", "output_true").refInput("data").input("pred").attr("T", AttrType.TYPE)
                 .shape(CondOps::switchShape).gradient(sameAs("Switch")).forwardsRef().build());
-        r.register(OpDef.builder("RefMerge").inputList("inputs").attr("T", AttrType.TYPE).attr("N", AttrType.INT)
+        r.register(OpDef.builder("RefMerge").outputNames("output", "value_index").inputList("inputs").attr("T", AttrType.TYPE).attr("N", AttrType.INT)
                 .shape(CondOps::mergeShape).gradient(sameAs("Merge")).forwardsRef().build());
         r.register(OpDef.builder("RefIdentity").refInput("input").attr("T", AttrType.TYPE)
                 .shape(ShapeFns.UNCHANGED).gradient((op, dy) -> List.of(dy.get(0))).forwardsRef().build());

@@ -117,7 +117,9 @@ public final class ArithmeticOps implements OpLibrary {
                     if (n < 1) {
                         throw c.fail("AddN needs at least one input");
                     }
-                    DType t = ShapeFns.requireType(c, c.inputDtype(0), ADDABLE);
+                    // variant: tensor lists, added element by element (gradients of lists reaching one value)
+                    DType t = c.inputDtype(0) == DType.VARIANT ? DType.VARIANT
+                            : ShapeFns.requireType(c, c.inputDtype(0), ADDABLE);
                     Shape s = c.inputShape(0);
                     for (int i = 1; i < n; i++) {
                         if (c.inputDtype(i) != t) {
@@ -136,7 +138,7 @@ public final class ArithmeticOps implements OpLibrary {
                     Arrays.fill(g, dy.get(0));
                     return Arrays.asList(g);
                 }).build());
-        r.register(OpDef.builder("BroadcastGradientArgs").input("s0").input("s1").attr("T", AttrType.TYPE, DType.INT32)
+        r.register(OpDef.builder("BroadcastGradientArgs").outputNames("r0", "r1").input("s0").input("s1").attr("T", AttrType.TYPE, DType.INT32)
                 .shape(c -> {
                     DType t = ShapeFns.sameDtype(c, 0, 1);
                     if (t != DType.INT32 && t != DType.INT64) {

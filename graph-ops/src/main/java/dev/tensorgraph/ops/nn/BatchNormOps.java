@@ -56,6 +56,9 @@ public final class BatchNormOps implements OpLibrary {
         if (version > 0) {
             fwd.attr("U", AttrType.TYPE);
         }
+        fwd.outputNames(version == 2
+                ? new String[] {"y", "batch_mean", "batch_variance", "reserve_space_1", "reserve_space_2", "reserve_space_3"}
+                : new String[] {"y", "batch_mean", "batch_variance", "reserve_space_1", "reserve_space_2"});
         r.register(fwd.attr("epsilon", AttrType.FLOAT, 0.0001f).attr("exponential_avg_factor", AttrType.FLOAT, 1.0f)
                 .attr("data_format", AttrType.STRING, "NHWC").attr("is_training", AttrType.BOOL, true)
                 .shape(c -> {
@@ -78,7 +81,8 @@ public final class BatchNormOps implements OpLibrary {
         if (version == 2) {
             bwd.input("reserve_space_3");
         }
-        bwd.attr("T", AttrType.TYPE);
+        bwd.attr("T", AttrType.TYPE).outputNames("x_backprop", "scale_backprop", "offset_backprop",
+                version == 2 ? "reserve_space_4" : "reserve_space_3", version == 2 ? "reserve_space_5" : "reserve_space_4");
         if (version > 0) {
             bwd.attr("U", AttrType.TYPE);
         }

@@ -54,7 +54,7 @@ public final class SoftmaxOps implements OpLibrary {
                     Output s = sumKept(g, dy.get(0), new int[] {-1});
                     return List.of(ArithmeticOps.sub(g, dy.get(0), ArithmeticOps.mul(g, s, softmax, null), null));
                 }).build());
-        r.register(OpDef.builder("SoftmaxCrossEntropyWithLogits").input("features").input("labels")
+        r.register(OpDef.builder("SoftmaxCrossEntropyWithLogits").outputNames("loss", "backprop").input("features").input("labels")
                 .attr("T", AttrType.TYPE)
                 .shape(c -> {
                     DType t = ShapeFns.sameDtype(c, 0, 1);
@@ -77,7 +77,7 @@ public final class SoftmaxOps implements OpLibrary {
                     Output dLabels = ArithmeticOps.mul(g, gLoss, UnaryOps.neg(g, logSoftmax, null), null);
                     return List.of(dFeatures, dLabels);
                 }).build());
-        r.register(OpDef.builder("SparseSoftmaxCrossEntropyWithLogits").input("features").input("labels")
+        r.register(OpDef.builder("SparseSoftmaxCrossEntropyWithLogits").outputNames("loss", "backprop").input("features").input("labels")
                 .attr("T", AttrType.TYPE).attr("Tlabels", AttrType.TYPE, DType.INT64)
                 .shape(c -> {
                     DType t = c.inputDtype(0);

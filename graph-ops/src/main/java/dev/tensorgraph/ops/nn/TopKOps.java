@@ -34,7 +34,7 @@ import java.util.List;
 public final class TopKOps implements OpLibrary {
     @Override
     public void register(OpRegistry r) {
-        r.register(OpDef.builder("TopKV2").input("input").input("k")
+        r.register(OpDef.builder("TopKV2").outputNames("values", "indices").input("input").input("k")
                 .attr("sorted", AttrType.BOOL, true).attr("T", AttrType.TYPE)
                 .attr("Tk", AttrType.TYPE, DType.INT32).attr("index_type", AttrType.TYPE, DType.INT32)
                 .shape(TopKOps::topKShape)

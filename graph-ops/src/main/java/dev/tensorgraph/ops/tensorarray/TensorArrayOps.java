@@ -27,7 +27,7 @@ public final class TensorArrayOps implements OpLibrary {
 
     @Override
     public void register(OpRegistry r) {
-        r.register(OpDef.builder("TensorArrayV3").input("size").attr("dtype", AttrType.TYPE)
+        r.register(OpDef.builder("TensorArrayV3").outputNames("handle", "flow").input("size").attr("dtype", AttrType.TYPE)
                 .attr("element_shape", AttrType.SHAPE, Shape.unknown()).attr("dynamic_size", AttrType.BOOL, false)
                 .attr("clear_after_read", AttrType.BOOL, true).attr("identical_element_shapes", AttrType.BOOL, false)
                 .attr("tensor_array_name", AttrType.STRING, "")
@@ -37,7 +37,7 @@ public final class TensorArrayOps implements OpLibrary {
                     c.setOutput(1, DType.FLOAT32, Shape.scalar());
                 })
                 .notDifferentiable().stateful().build());
-        r.register(OpDef.builder("TensorArrayGradV3").input("handle").input("flow_in").attr("source", AttrType.STRING)
+        r.register(OpDef.builder("TensorArrayGradV3").outputNames("grad_handle", "flow_out").input("handle").input("flow_in").attr("source", AttrType.STRING)
                 .shape(c -> {
                     requireHandleAndFlow(c, 0, 1);
                     c.setOutput(0, DType.RESOURCE, HANDLE);
@@ -80,7 +80,7 @@ public final class TensorArrayOps implements OpLibrary {
                     c.setOutput(0, DType.FLOAT32, Shape.scalar());
                 })
                 .gradient(TensorArrayGradients::scatter).stateful().build());
-        r.register(OpDef.builder("TensorArrayConcatV3").input("handle").input("flow_in").attr("dtype", AttrType.TYPE)
+        r.register(OpDef.builder("TensorArrayConcatV3").outputNames("value", "lengths").input("handle").input("flow_in").attr("dtype", AttrType.TYPE)
                 .attr("element_shape_except0", AttrType.SHAPE, Shape.unknown())
                 .shape(c -> {
                     requireHandleAndFlow(c, 0, 1);

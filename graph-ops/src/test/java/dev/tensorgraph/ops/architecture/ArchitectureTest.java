@@ -28,7 +28,8 @@ class ArchitectureTest {
     private static final Set<String> CORE = Set.of("math", "array", "reduction", "indexing", "control");
     private static final String[] FAMILIES = {"..ops.math..", "..ops.array..", "..ops.reduction..", "..ops.indexing..",
         "..ops.control..", "..ops.nn..", "..ops.state..", "..ops.random..", "..ops.io..", "..ops.sparse..",
-        "..ops.training..", "..ops.image..", "..ops.tensorarray..", "..ops.strings.."};
+        "..ops.training..", "..ops.image..", "..ops.tensorarray..", "..ops.strings..", "..ops.function..",
+        "..ops.list..", "..ops.optional.."};
     private static final String[] LIBRARIES = {"..ops.layers..", "..ops.losses..", "..ops.train..", "..ops.summary..",
         "..ops.rnn..", "..ops.slim.."};
 

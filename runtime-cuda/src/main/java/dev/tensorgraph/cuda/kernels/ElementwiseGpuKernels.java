@@ -60,6 +60,7 @@ public final class ElementwiseGpuKernels implements DeviceKernelLibrary {
             {"Exp", "exp"}, {"Log", "log"}, {"Log1p", "log1p"}, {"Tanh", "tanh"}, {"Sigmoid", "sigmoid"},
             {"Reciprocal", "reciprocal"}, {"Inv", "reciprocal"}, {"Relu6", "relu6"}, {"Elu", "elu"},
             {"Softplus", "softplus"}, {"Selu", "selu"}, {"Softsign", "softsign"}, {"Erf", "erf"}, {"Erfc", "erfc"},
+            {"Sin", "sin"}, {"Cos", "cos"},
         };
         for (String[] u : unaries) {
             r.register(GPU, u[0], unary(u[1], false));

@@ -92,6 +92,8 @@ public final class ElementwiseSources {
         unary("softsign", "x / ((T)1 + tg_fabs(x))", null);
         unary("erf", "(T)erf((double)x)", null);
         unary("erfc", "(T)erfc((double)x)", null);
+        unary("sin", "(T)sin((double)x)", null);
+        unary("cos", "(T)cos((double)x)", null);
 
         COMPARE.put("equal", "x == y");
         COMPARE.put("not_equal", "x != y");

@@ -48,6 +48,19 @@ public final class PlumbingGpuKernels implements DeviceKernelLibrary {
                 return ctx -> ctx.setOutput(0, ctx.deviceInput(0));
             }));
         }
+        r.register(GPU, "IdentityN", op -> {
+            for (DType t : (DType[]) op.attr("T")) {
+                if (t == DType.STRING || t.isObjectValued()) {
+                    throw new UnimplementedException("IdentityN op '" + op.name() + "' passes " + t
+                            + " values, which stay in host memory");
+                }
+            }
+            return ctx -> {
+                for (int i = 0; i < ctx.numInputs(); i++) {
+                    ctx.setOutput(i, ctx.deviceInput(i));
+                }
+            };
+        });
         r.register(GPU, "PlaceholderWithDefault", anyDtype("dtype", op -> ctx -> ctx.setOutput(0, ctx.deviceInput(0))));
         r.register(GPU, "NoOp", op -> ctx -> { });
         r.register(GPU, "Const", PlumbingGpuKernels::constant);
