@@ -1,5 +1,7 @@
 package dev.tensorgraph;
 
+import dev.tensorgraph.op.MixedPrecisionLists;
+import dev.tensorgraph.op.ServiceProviders;
 import dev.tensorgraph.proto.AttrValue;
 import dev.tensorgraph.proto.DataType;
 import dev.tensorgraph.proto.GraphDef;
@@ -14,7 +16,8 @@ import java.util.Set;
 
 /**
  * TensorFlow's automatic mixed precision as a rewrite of a graph's GraphDef into a new graph that a session runs
- * instead (TensorFlow does it in its graph optimizer, on the GraphDef too). Ops on TensorFlow's lists are
+ * instead (TensorFlow does it in its graph optimizer, on the GraphDef too). Ops on TensorFlow's lists (which
+ * the op library declares, {@link MixedPrecisionLists}) are
  * "painted" to compute in 16 bits when their type attribute {@code T} is float32 (see {@link #paint}):
  * <ul>
  * <li>the <b>allow</b> list (matrix products, convolutions and their backprops) always, where 16 bits pays;
@@ -30,32 +33,6 @@ import java.util.Set;
  * (their reads are cast), so master weights and optimizer state are float32.
  */
 final class MixedPrecisionRewrite {
-    /** Where 16 bits run fastest (TensorFlow's allow list, the ops Tensorgraph has). */
-    static final Set<String> ALLOW = Set.of("MatMul", "BatchMatMul", "BatchMatMulV2", "BatchMatMulV3", "Conv2D",
-            "Conv2DBackpropInput", "Conv2DBackpropFilter", "Conv3D", "Conv3DBackpropInputV2", "Conv3DBackpropFilterV2");
-
-    /** Numerically safe in 16 bits when their inputs already are (TensorFlow's infer list). */
-    static final Set<String> INFER = Set.of("Add", "AddN", "AddV2", "AvgPool", "AvgPool3D", "AvgPool3DGrad",
-            "AvgPoolGrad", "BiasAdd", "BiasAddGrad", "BiasAddV1", "Elu", "EluGrad", "Erf", "Erfc", "FloorDiv", "Inv",
-            "LeakyRelu", "LeakyReluGrad", "Log", "Log1p", "LogSoftmax", "Mul", "Prod", "RealDiv", "Reciprocal", "Selu",
-            "SeluGrad", "Sigmoid", "SigmoidGrad", "Softmax", "Softplus", "SoftplusGrad", "Softsign", "SoftsignGrad",
-            "Sqrt", "Sub", "Tanh", "TanhGrad");
-
-    /**
-     * Exact in any precision: they move, select or compare values (TensorFlow's clear list, without the control
-     * flow primitives, whose frames this rewrite leaves alone).
-     */
-    static final Set<String> CLEAR = Set.of("Abs", "ArgMax", "ArgMin", "BatchToSpace", "BatchToSpaceND", "BroadcastTo",
-            "Ceil", "CheckNumerics", "ClipByValue", "Concat", "ConcatV2", "DepthToSpace", "DynamicPartition",
-            "DynamicStitch", "EnsureShape", "Equal", "ExpandDims", "Fill", "Floor", "Greater", "GreaterEqual",
-            "Identity", "IdentityN", "IsFinite", "IsInf", "IsNan", "Less", "LessEqual", "Max", "MaxPool", "MaxPoolGrad",
-            "MaxPoolGradGrad", "MaxPoolV2", "Maximum", "Min", "Minimum", "MirrorPad", "MirrorPadGrad", "Neg",
-            "NotEqual", "OneHot", "OnesLike", "Pack", "Pad", "PadV2", "PreventGradient", "Rank", "Relu", "Relu6",
-            "Relu6Grad", "ReluGrad", "Reshape", "ResizeNearestNeighbor", "ResizeNearestNeighborGrad", "Reverse",
-            "ReverseSequence", "ReverseV2", "Round", "Select", "SelectV2", "Shape", "ShapeN", "Sign", "Size", "Slice",
-            "Snapshot", "SpaceToBatch", "SpaceToBatchND", "SpaceToDepth", "Split", "SplitV", "Squeeze", "StopGradient",
-            "StridedSlice", "StridedSliceGrad", "Tile", "TopK", "TopKV2", "Transpose", "Unpack", "Where", "ZerosLike");
-
     private MixedPrecisionRewrite() {}
 
     /**
@@ -100,9 +77,14 @@ final class MixedPrecisionRewrite {
      * spreads forward through clear ops.
      */
     static Set<Operation> paint(Graph g, Set<String> preserved) {
+        MixedPrecisionLists lists = ServiceProviders.one(MixedPrecisionLists.class);
+        java.util.function.Predicate<Operation> allow = x -> lists.kind(x.type()) == MixedPrecisionLists.Kind.ALLOW;
+        java.util.function.Predicate<Operation> inferOrClear = x -> lists.kind(x.type()) == MixedPrecisionLists.Kind.INFER
+                || lists.kind(x.type()) == MixedPrecisionLists.Kind.CLEAR;
+        java.util.function.Predicate<Operation> clear = x -> lists.kind(x.type()) == MixedPrecisionLists.Kind.CLEAR;
         Set<Operation> painted = identitySet();
         for (Operation op : g.operations()) {
-            if (ALLOW.contains(op.type()) && paintable(op, preserved)) {
+            if (allow.test(op) && paintable(op, preserved)) {
                 painted.add(op);
             }
         }
@@ -112,13 +94,12 @@ final class MixedPrecisionRewrite {
         Map<Operation, List<Operation>> consumers = float32Consumers(g);
         Set<Operation> deny = identitySet();
         for (Operation op : g.operations()) {
-            if (DENY.contains(op.type())) {
-                spread(List.of(op), deny, consumers, x -> (INFER.contains(x.type()) || CLEAR.contains(x.type()))
-                        && !painted.contains(x));
+            if (lists.kind(op.type()) == MixedPrecisionLists.Kind.DENY) {
+                spread(List.of(op), deny, consumers, x -> inferOrClear.test(x) && !painted.contains(x));
             }
         }
-        java.util.function.Predicate<Operation> follower = x -> (INFER.contains(x.type()) || CLEAR.contains(x.type()))
-                && !deny.contains(x) && paintable(x, preserved);
+        java.util.function.Predicate<Operation> follower = x -> inferOrClear.test(x) && !deny.contains(x)
+                && paintable(x, preserved);
         Set<Operation> below = identitySet();
         spread(painted, below, consumers, follower);
         Set<Operation> above = identitySet();
@@ -129,15 +110,11 @@ final class MixedPrecisionRewrite {
             }
         }
         Set<Operation> cleared = identitySet();
-        spread(List.copyOf(painted), cleared, consumers, x -> CLEAR.contains(x.type()) && !deny.contains(x)
+        spread(List.copyOf(painted), cleared, consumers, x -> clear.test(x) && !deny.contains(x)
                 && paintable(x, preserved));
         painted.addAll(cleared);
         return painted;
     }
-
-    /** The ops TensorFlow keeps float32 for their range or accuracy, and whose paint spreads to followers. */
-    static final Set<String> DENY = Set.of("Exp", "Expm1", "L2Loss", "Mean", "Pow", "SaveV2",
-            "SoftmaxCrossEntropyWithLogits", "SparseSoftmaxCrossEntropyWithLogits", "Sum");
 
     private static Set<Operation> identitySet() {
         return Collections.newSetFromMap(new IdentityHashMap<>());
@@ -197,7 +174,7 @@ final class MixedPrecisionRewrite {
     /** The name of the cast of {@code in} (made once per tensor and direction). */
     private static String cast(Map<String, NodeDef> casts, Output in, DataType from, DataType to, String what) {
         String name = in.op().name() + "-" + in.index() + "-" + what + "-AutoMixedPrecision";
-        casts.computeIfAbsent(name, n -> NodeDef.newBuilder().setName(n).setOp("Cast")
+        casts.computeIfAbsent(name, n -> NodeDef.newBuilder().setName(n).setOp(ServiceProviders.one(MixedPrecisionLists.class).castOpType())
                 .addInput(in.index() == 0 ? in.op().name() : in.op().name() + ":" + in.index())
                 .putAttr("SrcT", AttrValue.newBuilder().setType(from).build())
                 .putAttr("DstT", AttrValue.newBuilder().setType(to).build())

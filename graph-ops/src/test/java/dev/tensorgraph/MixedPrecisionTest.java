@@ -75,7 +75,7 @@ class MixedPrecisionTest {
     @Test
     void paintsProductsAndTheLayersBetweenThemButNotLossOrUpdates() {
         Model m = new Model();
-        Operation train = new MomentumOptimizer(0.1, 0.9).minimize(m.tf, m.loss);
+        Operation train = new MomentumOptimizer(0.1, 0.9).minimize(m.loss);
         Set<String> painted = MixedPrecisionRewrite.paint(m.g, Set.of(m.loss.op().name())).stream()
                 .map(Operation::name).collect(Collectors.toSet());
         Set<String> types = MixedPrecisionRewrite.paint(m.g, Set.of()).stream().map(Operation::type)
@@ -108,7 +108,7 @@ class MixedPrecisionTest {
     private static double train(MixedPrecision mode, boolean lossScaling) {
         Model m = new Model();
         Optimizer momentum = new MomentumOptimizer(0.05, 0.9);
-        Operation train = lossScaling ? new LossScaleOptimizer(momentum).minimize(m.tf, m.loss) : momentum.minimize(m.tf, m.loss);
+        Operation train = lossScaling ? new LossScaleOptimizer(momentum).minimize(m.loss) : momentum.minimize(m.loss);
         SessionOptions options = SessionOptions.cpuOnly().mixedPrecision(mode);
         try (Session s = new Session(m.g, options)) {
             s.run(m.tf.globalVariablesInitializer());
@@ -145,7 +145,7 @@ class MixedPrecisionTest {
         Model m = new Model();
         // 1e30 times the loss overflows float16 in the first 16-bit gradient product.
         LossScaleOptimizer opt = new LossScaleOptimizer(new MomentumOptimizer(0.05, 0.9), 1e30, 2, 2);
-        Operation train = opt.minimize(m.tf, m.loss);
+        Operation train = opt.minimize(m.loss);
         try (Session s = new Session(m.g, SessionOptions.cpuOnly().mixedPrecision(MixedPrecision.FP16))) {
             s.run(m.tf.globalVariablesInitializer());
             float[] before = s.variableValue(m.w1).floats();

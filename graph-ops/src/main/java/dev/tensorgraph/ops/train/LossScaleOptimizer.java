@@ -1,12 +1,21 @@
 package dev.tensorgraph.ops.train;
 
 import dev.tensorgraph.DType;
+import dev.tensorgraph.Graph;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Variable;
 import dev.tensorgraph.errors.InvalidArgumentException;
-import dev.tensorgraph.ops.Tf;
+import dev.tensorgraph.ops.array.ConstantOps;
 import dev.tensorgraph.ops.control.CondOps;
+import dev.tensorgraph.ops.control.ControlOps;
+import dev.tensorgraph.ops.indexing.SelectOps;
+import dev.tensorgraph.ops.math.ArithmeticOps;
+import dev.tensorgraph.ops.math.ComparisonOps;
+import dev.tensorgraph.ops.math.UnaryOps;
+import dev.tensorgraph.ops.reduction.ReductionOps;
+import dev.tensorgraph.ops.state.VariableOps;
+import dev.tensorgraph.ops.state.Variables;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +28,7 @@ import java.util.List;
  * {@code incrementPeriod} finite steps in a row it is multiplied by it.
  *
  * <pre>{@code
- * Operation train = new LossScaleOptimizer(new MomentumOptimizer(0.01, 0.9)).minimize(tf, loss);
+ * Operation train = new LossScaleOptimizer(new MomentumOptimizer(0.01, 0.9)).minimize(loss);
  * // with new Session(g, SessionOptions.cpuOnly().mixedPrecision(MixedPrecision.FP16))
  * }</pre>
  *
@@ -63,16 +72,16 @@ public final class LossScaleOptimizer {
         return goodSteps;
     }
 
-    public Operation minimize(Tf tf, Output loss) {
-        return minimize(tf, loss, null, null);
+    public Operation minimize(Output loss) {
+        return minimize(loss, null, null);
     }
 
     /**
      * The train op: scaled gradients of {@code loss} for {@code varList} (all trainable variables when null),
      * applied by the wrapped optimizer only when all are finite (with {@code globalStep} incremented then, when
-     * given), and the scale's update, which runs either way.
+     * given), and the scale's update, which runs either way. The graph is the loss's.
      */
-    public Operation minimize(Tf tf, Output loss, List<Variable> varList, Variable globalStep) {
+    public Operation minimize(Output loss, List<Variable> varList, Variable globalStep) {
         if (scale != null) {
             throw new InvalidArgumentException("this LossScaleOptimizer has built its train op already");
         }
@@ -80,53 +89,60 @@ public final class LossScaleOptimizer {
             throw new InvalidArgumentException("LossScaleOptimizer needs a float32 loss, got "
                     + (loss == null ? "null" : loss.dtype() + " '" + loss.name() + "'"));
         }
-        try (var s = tf.nameScope("LossScale")) {
-            scale = tf.variable(tf.constant((float) initialScale), false, "current_loss_scale");
-            goodSteps = tf.variable(tf.scalar(DType.INT64, 0, null), false, "good_steps");
+        Graph g = loss.graph();
+        try (var s = g.nameScope("LossScale")) {
+            scale = Variables.variable(g, ConstantOps.scalar(g, DType.FLOAT32, initialScale, null), false,
+                    "current_loss_scale");
+            goodSteps = Variables.variable(g, ConstantOps.scalar(g, DType.INT64, 0, null), false, "good_steps");
         }
-        List<Optimizer.GradAndVar> scaled = inner.computeGradients(tf.multiply(loss, scale), varList);
-        Output inverse = tf.reciprocal(scale);
+        List<Optimizer.GradAndVar> scaled = inner.computeGradients(ArithmeticOps.mul(g, loss, scale, null), varList);
+        Output inverse = UnaryOps.reciprocal(g, scale, null);
         List<Output> unscaled = new ArrayList<>();
         List<Output> probes = new ArrayList<>();
         for (Optimizer.GradAndVar gv : scaled) {
             if (gv.gradient() != null) {
-                Output g = tf.multiply(gv.gradient(), inverse);
-                unscaled.add(g);
+                Output grad = ArithmeticOps.mul(g, gv.gradient(), inverse, null);
+                unscaled.add(grad);
                 // Zero times a finite value is zero, times infinity or NaN it is NaN: one sum finds any of them.
-                probes.add(tf.reduceSum(tf.multiply(g, 0.0)));
+                probes.add(ReductionOps.sum(g, ArithmeticOps.mul(g, grad, 0.0, null), (int[]) null, false, null));
             }
         }
         if (unscaled.isEmpty()) {
             throw new InvalidArgumentException("No gradients provided for any variable of loss " + loss.name());
         }
-        Output finite = tf.equal(probes.size() == 1 ? probes.get(0) : tf.addN(probes), 0.0, "all_finite");
+        Output finite = ComparisonOps.equal(g, probes.size() == 1 ? probes.get(0) : ArithmeticOps.addN(g, probes, null),
+                0.0, "all_finite");
         // The gradients reach the optimizer through the true side of a Switch: when one is not finite that side
         // is dead, so every update op is skipped (its slots, made outside, keep their values).
         List<Optimizer.GradAndVar> gated = new ArrayList<>();
         int k = 0;
         for (Optimizer.GradAndVar gv : scaled) {
-            Output g = gv.gradient() == null ? null
-                    : CondOps.switchOp(tf.graph(), unscaled.get(k++), finite, "apply_if_finite").outputTrue();
-            gated.add(new Optimizer.GradAndVar(g, gv.variable()));
+            Output grad = gv.gradient() == null ? null
+                    : CondOps.switchOp(g, unscaled.get(k++), finite, "apply_if_finite").outputTrue();
+            gated.add(new Optimizer.GradAndVar(grad, gv.variable()));
         }
         Operation apply = inner.applyGradients(gated, globalStep);
         List<Operation> updates;
         // The scale changes only after every read of it this step has run.
-        try (var deps = tf.controlDependencies(unscaled.stream().map(Output::op).toList());
-             var s = tf.nameScope("LossScale/update")) {
-            updates = updateScale(tf, finite);
+        try (var deps = g.controlDependencies(unscaled.stream().map(Output::op).toList());
+             var s = g.nameScope("LossScale/update")) {
+            updates = updateScale(g, finite);
         }
         List<Object> all = new ArrayList<>(updates);
         all.add(apply);
-        return tf.group(all, inner.name() + "_loss_scaled");
+        return ControlOps.group(g, all, inner.name() + "_loss_scaled");
     }
 
-    private List<Operation> updateScale(Tf tf, Output finite) {
-        Output grown = tf.where(finite, tf.add(goodSteps, 1.0), tf.scalar(DType.INT64, 0, null));
-        Output raise = tf.logicalAnd(finite, tf.greaterEqual(grown, (double) incrementPeriod));
-        Output lowered = tf.maximum(tf.realdiv(scale, multiplier), 1.0);
-        Output newScale = tf.where(raise, tf.multiply(scale, multiplier), tf.where(finite, scale, lowered));
-        Output newGood = tf.where(raise, tf.scalar(DType.INT64, 0, null), grown);
-        return List.of(tf.assign(scale, newScale).op(), tf.assign(goodSteps, newGood).op());
+    private List<Operation> updateScale(Graph g, Output finite) {
+        Output zero = ConstantOps.scalar(g, DType.INT64, 0, null);
+        Output grown = SelectOps.select(g, finite, ArithmeticOps.add(g, goodSteps, 1.0, null), zero, null);
+        Output raise = ComparisonOps.logicalAnd(g, finite,
+                ComparisonOps.greaterEqual(g, grown, (double) incrementPeriod, null), null);
+        Output lowered = ArithmeticOps.maximum(g, ArithmeticOps.realDiv(g, scale, multiplier, null), 1.0, null);
+        Output newScale = SelectOps.select(g, raise, ArithmeticOps.mul(g, scale, multiplier, null),
+                SelectOps.select(g, finite, scale, lowered, null), null);
+        Output newGood = SelectOps.select(g, raise, zero, grown, null);
+        return List.of(VariableOps.assign(g, scale, newScale, true, false, null),
+                VariableOps.assign(g, goodSteps, newGood, true, false, null));
     }
 }
