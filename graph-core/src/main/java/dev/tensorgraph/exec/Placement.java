@@ -167,6 +167,9 @@ final class Placement {
 
     private Placed tryDevice(Operation op) {
         KernelFactory f = registry.find(deviceType, op.type());
+        if (f != null && carriesHalfPrecision(op)) {
+            f = registry.widened(deviceType, f);
+        }
         if (f == null || (carriesHalfPrecision(op) && !f.halfPrecision())) {
             return null;
         }

@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * bfloat16 and float16 on the GPU against the CPU. Tolerances per op: Cast is bit for bit (both devices round
  * the same way); MatMul and BatchMatMulV2 (cuBLAS GemmEx, float32 accumulation) within one 16-bit step of the
  * CPU's result plus 1e-5 of the sum of |products| (only the order of the float32 sums differs, which can move
- * a result across a rounding boundary); a mixed precision training run's losses within 2% of the CPU's.
+ * a result across a rounding boundary); a mixed precision training run's losses within 2% of the CPU's, with its
+ * products, casts and the ReLU layers between them (float32 kernels between 16-bit tensors) on the GPU.
  */
 class HalfPrecisionGpuTest {
     private static final SplittableRandom RANDOM = new SplittableRandom(19);
@@ -174,6 +175,12 @@ class HalfPrecisionGpuTest {
         float[] losses = new float[8];
         try (Session s = new Session(g, options)) {
             s.run(tf.globalVariablesInitializer());
+            if (options.allowGpu()) {
+                // Products, their casts and the layers between them stay on the GPU.
+                String plan = String.join("\n", s.describePlan(List.of(loss), Set.of(x, y), List.of(train)));
+                assertTrue(plan.lines().noneMatch(l -> l.endsWith("@ CPU") && (l.contains("MatMul") || l.contains("Relu")
+                        || l.contains("AutoMixedPrecision"))), plan);
+            }
             Tensor xt = Tensor.of(DType.FLOAT32, Shape.of(128, 64), xs);
             Tensor yt = Tensor.of(DType.INT32, Shape.of(128), ys);
             for (int step = 0; step < losses.length; step++) {
