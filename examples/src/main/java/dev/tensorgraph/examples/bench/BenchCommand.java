@@ -97,6 +97,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "feeding it every step, as the PyTorch peer keeps its input on the GPU.")
     boolean residentInput;
 
+    @Option(names = "--mixed-precision", description = "Run every workload with automatic mixed precision: bf16 or "
+            + "fp16 (matrix products and convolutions in 16 bits, float32 accumulation; see SessionOptions.mixedPrecision).")
+    dev.tensorgraph.MixedPrecision mixedPrecision;
+
     @Option(names = "--batch", description = "W5 batch size (default 16 on the CPU, 128 on the GPU).")
     Integer w5Batch;
 
@@ -152,7 +156,8 @@ public final class BenchCommand implements Callable<Integer> {
         OptionChecks.atLeast(spec, "--rounds", nRounds, 1);
         OptionChecks.atLeast(spec, "--threads", nThreads, 1);
         String dev = device.toString();
-        SessionOptions options = device.sessionOptions().intraOpThreads(nThreads).fuseOps(!noFusion);
+        SessionOptions options = device.sessionOptions().intraOpThreads(nThreads).fuseOps(!noFusion)
+                .mixedPrecision(mixedPrecision);
         if (device == DeviceChoice.GPU) {
             options = options.allowTf32(tf32).deviceGraphs(!noDeviceGraphs);
             // Fails here, naming what is missing, rather than as a failed result line per workload.
@@ -270,6 +275,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (tf32) {
             cmd.add("--tf32");
+        }
+        if (mixedPrecision != null) {
+            cmd.addAll(List.of("--mixed-precision", mixedPrecision.name()));
         }
         if (noDeviceGraphs) {
             cmd.add("--no-device-graphs");
@@ -514,6 +522,7 @@ public final class BenchCommand implements Callable<Integer> {
                 extra.put("peak GPU MiB", s.device().peakBytesInUse() / (1024.0 * 1024.0));
                 extra.put("GPU MiB reserved", s.device().reservedBytes() / (1024.0 * 1024.0));
                 extra.put("tf32", options.allowTf32());
+                extra.put("mixed precision", String.valueOf(options.mixedPrecision()));
                 extra.put("fusion", options.fuseOps());
                 extra.put("device graphs", options.deviceGraphs());
             }
