@@ -17,6 +17,13 @@ public enum DType {
     STRING(7, "string", -1),
     INT64(9, "int64", 8),
     BOOL(10, "bool", 1),
+    /**
+     * Brain floating point: float32's sign and 8 exponent bits with 7 mantissa bits (TensorFlow's
+     * {@code DT_BFLOAT16}); stored as the raw 16-bit patterns, see {@link HalfFloats}.
+     */
+    BFLOAT16(14, "bfloat16", 2),
+    /** IEEE 754 half precision: 5 exponent and 10 mantissa bits (TensorFlow's {@code DT_HALF}); raw 16-bit patterns. */
+    HALF(19, "float16", 2),
     /** A handle to state kept by the session while it runs (TensorFlow's {@code DT_RESOURCE}). */
     RESOURCE(20, "resource", -1),
     /** A value of an op-defined Java type, such as a tensor list (TensorFlow's {@code DT_VARIANT}). */
@@ -42,8 +49,17 @@ public enum DType {
         return byteSize;
     }
 
+    /** Whether elements are floating-point numbers: float32, float64 and the two 16-bit types, as in TensorFlow. */
     public boolean isFloating() {
-        return this == FLOAT32 || this == FLOAT64;
+        return this == FLOAT32 || this == FLOAT64 || isHalfPrecision();
+    }
+
+    /**
+     * Whether this is one of the 16-bit floating types ({@link #BFLOAT16}, {@link #HALF}), whose tensors hold raw
+     * bit patterns in a {@code short[]} and whose arithmetic on the CPU runs in float32.
+     */
+    public boolean isHalfPrecision() {
+        return this == BFLOAT16 || this == HALF;
     }
 
     public boolean isInteger() {

@@ -9,7 +9,8 @@ import java.nio.ByteOrder;
 
 /**
  * Converts tensors to and from TensorFlow's {@code TensorProto}. Numeric tensors are written as
- * little-endian {@code tensor_content}; strings as {@code string_val}. Reading accepts both forms, including
+ * little-endian {@code tensor_content}; strings as {@code string_val}; bfloat16 and float16 values, when one
+ * value stands for the tensor, as {@code half_val} (one bit pattern per int32, as TensorFlow writes them). Reading accepts both forms, including
  * TensorFlow's rule that a typed value list shorter than the shape repeats its last value (or zero when
  * empty).
  *
@@ -54,7 +55,8 @@ final class GraphDefTensors {
                     buf.put((byte) (z ? 1 : 0));
                 }
             }
-            case STRING -> throw new AssertionError();
+            case BFLOAT16, HALF -> buf.asShortBuffer().put((short[]) a);
+            case STRING, RESOURCE, VARIANT -> throw new AssertionError(t.dtype());
         }
         return b.setTensorContent(ByteString.copyFrom(buf.array())).build();
     }
@@ -72,6 +74,7 @@ final class GraphDefTensors {
             case INT64 -> { long[] v = (long[]) a; for (int i = 1; i < n; i++) if (v[i] != v[0]) return false; }
             case UINT8 -> { byte[] v = (byte[]) a; for (int i = 1; i < n; i++) if (v[i] != v[0]) return false; }
             case BOOL -> { boolean[] v = (boolean[]) a; for (int i = 1; i < n; i++) if (v[i] != v[0]) return false; }
+            case BFLOAT16, HALF -> { short[] v = (short[]) a; for (int i = 1; i < n; i++) if (v[i] != v[0]) return false; }
             default -> { return false; }
         }
         return true;
@@ -90,6 +93,7 @@ final class GraphDefTensors {
             case UINT8 -> b.addIntVal(((byte[]) a)[0] & 0xff);
             case INT64 -> b.addInt64Val(((long[]) a)[0]);
             case BOOL -> b.addBoolVal(((boolean[]) a)[0]);
+            case BFLOAT16, HALF -> b.addHalfVal(((short[]) a)[0] & 0xffff);
             default -> throw new AssertionError(t.dtype());
         };
     }
@@ -185,6 +189,11 @@ final class GraphDefTensors {
                 }
                 a = x;
             }
+            case BFLOAT16, HALF -> {
+                short[] x = new short[count];
+                buf.asShortBuffer().get(x);
+                a = x;
+            }
             default -> throw new AssertionError(dtype);
         }
         return Tensor.wrap(dtype, shape, a);
@@ -197,6 +206,7 @@ final class GraphDefTensors {
             case INT32, UINT8 -> p.getIntValCount();
             case INT64 -> p.getInt64ValCount();
             case BOOL -> p.getBoolValCount();
+            case BFLOAT16, HALF -> p.getHalfValCount();
             case STRING -> p.getStringValCount();
             case RESOURCE, VARIANT -> throw new AssertionError(dtype);
         };
@@ -253,6 +263,13 @@ final class GraphDefTensors {
                 }
                 return x;
             }
+            case BFLOAT16, HALF -> {
+                short[] x = new short[count];
+                for (int i = 0; i < count; i++) {
+                    x[i] = given == 0 ? 0 : (short) p.getHalfVal(Math.min(i, given - 1));
+                }
+                return x;
+            }
             case STRING -> {
                 byte[][] x = new byte[count][];
                 for (int i = 0; i < given; i++) {
@@ -262,7 +279,7 @@ final class GraphDefTensors {
                 java.util.Arrays.fill(x, given, count, last);
                 return x;
             }
+            default -> throw new AssertionError(dtype);
         }
-        throw new AssertionError(dtype);
     }
 }

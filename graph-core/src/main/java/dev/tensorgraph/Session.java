@@ -9,6 +9,7 @@ import dev.tensorgraph.device.DeviceContext;
 import dev.tensorgraph.kernel.VariableHandle;
 import dev.tensorgraph.kernel.VariableSlot;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,8 @@ public final class Session implements AutoCloseable {
     private final Graph graph;
     private final SessionOptions options;
     private final ConcurrentHashMap<PlanKey, Plan> plans = new ConcurrentHashMap<>();
+    /** With mixed precision, each plan's fed tensors in the rewritten graph it runs, by the caller's tensor. */
+    private final ConcurrentHashMap<PlanKey, Map<Output, Output>> rewrittenFeeds = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, VariableSlot> variables = new ConcurrentHashMap<>();
     /** Resource variables by {@link VariableHandle#sessionKey container and shared name}. */
     private final ConcurrentHashMap<String, VariableSlot> resourceVariables = new ConcurrentHashMap<>();
@@ -158,8 +161,13 @@ public final class Session implements AutoCloseable {
         Plan plan = plans.get(key);
         if (plan == null) {
             PlanKey owned = new PlanKey(Set.copyOf(feeds.keySet()), List.copyOf(fetches), List.copyOf(targets));
-            plan = plans.computeIfAbsent(owned, k -> Planner.build(new ArrayList<>(k.feeds()), k.fetches(),
-                    k.targets(), this::variableSlot, device, options.deviceGraphs(), options.fuseOps()));
+            plan = plans.computeIfAbsent(owned, this::buildPlan);
+        }
+        Map<Output, Output> rewritten = options.mixedPrecision() == null ? null : rewrittenFeeds.get(key);
+        if (rewritten != null) {
+            Map<Output, Tensor> translated = new HashMap<>();
+            feeds.forEach((t, v) -> translated.put(rewritten.get(t), v));
+            feeds = translated;
         }
         Executor.SessionResources run = extraFileAccess == null ? resources
                 : new Resources(options.fileAccess().and(extraFileAccess));
@@ -194,6 +202,30 @@ public final class Session implements AutoCloseable {
         return o;
     }
 
+    /**
+     * Compiles a signature; with mixed precision, on a rewritten copy of the graph (see
+     * {@link MixedPrecisionRewrite}) whose ops have the same names, so variables are shared by name.
+     */
+    private Plan buildPlan(PlanKey k) {
+        if (options.mixedPrecision() == null) {
+            return Planner.build(new ArrayList<>(k.feeds()), k.fetches(), k.targets(), this::variableSlot, device,
+                    options.deviceGraphs(), options.fuseOps());
+        }
+        Set<String> preserved = new HashSet<>();
+        k.feeds().forEach(o -> preserved.add(o.op().name()));
+        k.fetches().forEach(o -> preserved.add(o.op().name()));
+        Graph rewritten = MixedPrecisionRewrite.rewrite(graph, options.mixedPrecision(), preserved);
+        Map<Output, Output> feedMap = new HashMap<>();
+        for (Output f : k.feeds()) {
+            feedMap.put(f, rewritten.output(f.name()));
+        }
+        rewrittenFeeds.put(k, feedMap);
+        List<Output> fetches = k.fetches().stream().map(o -> rewritten.output(o.name())).toList();
+        List<Operation> targets = k.targets().stream().map(t -> rewritten.operation(t.name())).toList();
+        return Planner.build(new ArrayList<>(feedMap.values()), fetches, targets, this::variableSlot, device,
+                options.deviceGraphs(), options.fuseOps());
+    }
+
     private void checkOpen() {
         if (closed) {
             throw new FailedPreconditionException("Attempted to use a closed Session.");
@@ -212,8 +244,7 @@ public final class Session implements AutoCloseable {
     /** Where each step of the plan for these fetches and targets runs (building the plan if needed). */
     public List<String> describePlan(List<Output> fetches, Set<Output> feeds, List<Operation> targets) {
         PlanKey owned = new PlanKey(Set.copyOf(feeds), List.copyOf(fetches), List.copyOf(targets));
-        Plan plan = plans.computeIfAbsent(owned, k -> Planner.build(new ArrayList<>(k.feeds()), k.fetches(),
-                k.targets(), this::variableSlot, device, options.deviceGraphs(), options.fuseOps()));
+        Plan plan = plans.computeIfAbsent(owned, this::buildPlan);
         List<String> r = new ArrayList<>(plan.describe());
         if (device != null) {
             r.add("device graphs: " + plan.captureStatus() + " (" + plan.numRecordings() + " recorded)");

@@ -15,10 +15,19 @@ public final class SessionOptions {
     private final boolean fuseOps;
     private final FileAccessPolicy fileAccess;
     private final long loopIterationLimit;
+    private final MixedPrecision mixedPrecision;
 
     private SessionOptions(boolean allowGpu, boolean requireGpu, int gpuIndex, int intraOpThreads, boolean allowTf32,
                            boolean checkNumerics, boolean deviceGraphs, boolean fuseOps, FileAccessPolicy fileAccess,
                            long loopIterationLimit) {
+        this(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, deviceGraphs, fuseOps, fileAccess,
+                loopIterationLimit, null);
+    }
+
+    private SessionOptions(boolean allowGpu, boolean requireGpu, int gpuIndex, int intraOpThreads, boolean allowTf32,
+                           boolean checkNumerics, boolean deviceGraphs, boolean fuseOps, FileAccessPolicy fileAccess,
+                           long loopIterationLimit, MixedPrecision mixedPrecision) {
+        this.mixedPrecision = mixedPrecision;
         this.allowGpu = allowGpu;
         this.requireGpu = requireGpu;
         this.gpuIndex = gpuIndex;
@@ -60,19 +69,19 @@ public final class SessionOptions {
             throw new dev.tensorgraph.errors.InvalidArgumentException("intraOpThreads must be >= 1, got " + n);
         }
         return new SessionOptions(allowGpu, requireGpu, gpuIndex, n, allowTf32, checkNumerics, deviceGraphs, fuseOps,
-                fileAccess, loopIterationLimit);
+                fileAccess, loopIterationLimit, mixedPrecision);
     }
 
     /** Lets GPU matrix products and convolutions use TF32 tensor cores (faster, about 10 mantissa bits). */
     public SessionOptions allowTf32(boolean allow) {
         return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allow, checkNumerics, deviceGraphs, fuseOps,
-                fileAccess, loopIterationLimit);
+                fileAccess, loopIterationLimit, mixedPrecision);
     }
 
     /** Checks every op's floating outputs and fails on the first NaN or infinity, naming the op. */
     public SessionOptions checkNumerics(boolean check) {
         return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, check, deviceGraphs, fuseOps,
-                fileAccess, loopIterationLimit);
+                fileAccess, loopIterationLimit, mixedPrecision);
     }
 
     /**
@@ -81,7 +90,7 @@ public final class SessionOptions {
      */
     public SessionOptions deviceGraphs(boolean enable) {
         return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, enable, fuseOps,
-                fileAccess, loopIterationLimit);
+                fileAccess, loopIterationLimit, mixedPrecision);
     }
 
     /**
@@ -91,7 +100,7 @@ public final class SessionOptions {
      */
     public SessionOptions fuseOps(boolean enable) {
         return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, deviceGraphs,
-                enable, fileAccess, loopIterationLimit);
+                enable, fileAccess, loopIterationLimit, mixedPrecision);
     }
 
     /**
@@ -105,7 +114,7 @@ public final class SessionOptions {
             throw new dev.tensorgraph.errors.InvalidArgumentException("fileAccess: the policy is null");
         }
         return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, deviceGraphs,
-                fuseOps, policy, loopIterationLimit);
+                fuseOps, policy, loopIterationLimit, mixedPrecision);
     }
 
     /**
@@ -118,7 +127,24 @@ public final class SessionOptions {
             throw new dev.tensorgraph.errors.InvalidArgumentException("loopIterationLimit must be >= 1, got " + n);
         }
         return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, deviceGraphs,
-                fuseOps, fileAccess, n);
+                fuseOps, fileAccess, n, mixedPrecision);
+    }
+
+    /**
+     * Runs the graph with TensorFlow's automatic mixed precision: each plan runs a rewritten copy of the graph in
+     * which matrix products and convolutions (and their gradients) compute in {@code mode}'s 16-bit type with float32
+     * accumulation, the ops TensorFlow's infer and clear lists name follow them where their inputs are 16-bit, and
+     * everything else (losses, reductions, variables, optimizer updates) stays float32, with casts between. Fed and
+     * fetched tensors keep their dtypes. {@code null} turns it off (the default).
+     */
+    public SessionOptions mixedPrecision(MixedPrecision mode) {
+        return new SessionOptions(allowGpu, requireGpu, gpuIndex, intraOpThreads, allowTf32, checkNumerics, deviceGraphs,
+                fuseOps, fileAccess, loopIterationLimit, mode);
+    }
+
+    /** The mixed precision mode, or null when the session runs the graph as built. */
+    public MixedPrecision mixedPrecision() {
+        return mixedPrecision;
     }
 
     public long loopIterationLimit() {

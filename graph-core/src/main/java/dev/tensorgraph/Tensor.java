@@ -13,7 +13,8 @@ import java.util.List;
  * changes. Kernels use {@link #wrap} and {@link #array()} to move data without copying.
  *
  * <p>Storage by dtype: FLOAT32 {@code float[]}, FLOAT64 {@code double[]}, INT32 {@code int[]}, INT64
- * {@code long[]}, BOOL {@code boolean[]}, UINT8 {@code byte[]}, STRING {@code byte[][]}, RESOURCE and VARIANT
+ * {@code long[]}, BOOL {@code boolean[]}, UINT8 {@code byte[]}, BFLOAT16 and HALF {@code short[]} (the raw bit
+ * patterns, see {@link HalfFloats}), STRING {@code byte[][]}, RESOURCE and VARIANT
  * {@code Object[]} (see {@link DType#isObjectValued()}; {@link #ofObject} and {@link #objectValue()}).
  */
 public final class Tensor {
@@ -50,10 +51,17 @@ public final class Tensor {
         return new Tensor(dtype, shape, array);
     }
 
-    /** A copy of {@code flat} (row-major) as a tensor of the given dtype and shape. */
+    /**
+     * A copy of {@code flat} (row-major) as a tensor of the given dtype and shape. A {@code float[]} for a
+     * {@link DType#BFLOAT16} or {@link DType#HALF} tensor is rounded to it (to nearest, ties to even); a
+     * {@code short[]} gives the bit patterns themselves.
+     */
     public static Tensor of(DType dtype, Shape shape, Object flat) {
         if (flat == null) {
             throw new InvalidArgumentException("tensor values must not be null");
+        }
+        if (dtype.isHalfPrecision() && flat instanceof float[] f) {
+            return wrap(dtype, shape, HalfFloats.narrow(dtype, f));
         }
         Object copy = flat instanceof byte[][] s ? deepCopy(s) : copyArray(flat); // object elements are shared
         return wrap(dtype, shape, copy);
@@ -186,6 +194,7 @@ public final class Tensor {
             case INT64 -> long[].class;
             case BOOL -> boolean[].class;
             case UINT8 -> byte[].class;
+            case BFLOAT16, HALF -> short[].class;
             case STRING -> byte[][].class;
             case RESOURCE, VARIANT -> Object[].class;
         };
@@ -209,6 +218,7 @@ public final class Tensor {
             case INT64 -> new long[n];
             case BOOL -> new boolean[n];
             case UINT8 -> new byte[n];
+            case BFLOAT16, HALF -> new short[n];
             case STRING -> {
                 byte[][] s = new byte[n][];
                 Arrays.fill(s, new byte[0]);
@@ -296,6 +306,25 @@ public final class Tensor {
         return ((boolean[]) typed(DType.BOOL)).clone();
     }
 
+    /** The bit patterns of a {@link DType#BFLOAT16} or {@link DType#HALF} tensor (see {@link HalfFloats}). */
+    public short[] halfBits() {
+        if (!dtype.isHalfPrecision()) {
+            throw new InvalidArgumentException("tensor is " + dtype + ", not bfloat16 or float16");
+        }
+        return ((short[]) data).clone();
+    }
+
+    /** The values of a float32, bfloat16 or float16 tensor as float32 (exact for all three). */
+    public float[] toFloats() {
+        if (dtype == DType.FLOAT32) {
+            return floats();
+        }
+        if (!dtype.isHalfPrecision()) {
+            throw new InvalidArgumentException("tensor is " + dtype + ", not float32, bfloat16 or float16");
+        }
+        return HalfFloats.widen(dtype, (short[]) data);
+    }
+
     public byte[] bytes() {
         return ((byte[]) typed(DType.UINT8)).clone();
     }
@@ -329,6 +358,7 @@ public final class Tensor {
             case INT64 -> { long[] a = (long[]) data; for (int i = 0; i < size; i++) r[i] = a[i]; }
             case UINT8 -> { byte[] a = (byte[]) data; for (int i = 0; i < size; i++) r[i] = a[i] & 0xff; }
             case BOOL -> { boolean[] a = (boolean[]) data; for (int i = 0; i < size; i++) r[i] = a[i] ? 1 : 0; }
+            case BFLOAT16, HALF -> { short[] a = (short[]) data; for (int i = 0; i < size; i++) r[i] = HalfFloats.widen(dtype, a[i]); }
             case STRING -> throw new InvalidArgumentException("a string tensor has no numeric values");
             case RESOURCE, VARIANT -> throw new InvalidArgumentException("a " + dtype + " tensor has no numeric values");
         }

@@ -92,6 +92,8 @@ public final class Npy {
             case INT64 -> "<i8";
             case UINT8 -> "|u1";
             case BOOL -> "|b1";
+            case HALF -> "<f2";
+            case BFLOAT16 -> throw new UnimplementedException("NumPy has no bfloat16 dtype: cast to float32 before writing .npy");
             case STRING -> throw new UnimplementedException("string tensors cannot be written as .npy");
             case RESOURCE, VARIANT -> throw new UnimplementedException(d + " tensors hold Java objects and cannot be "
                     + "written as .npy");
@@ -159,6 +161,7 @@ public final class Npy {
                 case INT32 -> b.asIntBuffer().put((int[]) a, start, len);
                 case INT64 -> b.asLongBuffer().put((long[]) a, start, len);
                 case UINT8 -> b.put((byte[]) a, start, len);
+                case HALF -> b.asShortBuffer().put((short[]) a, start, len);
                 case BOOL -> {
                     boolean[] v = (boolean[]) a;
                     for (int i = 0; i < len; i++) {
@@ -293,6 +296,7 @@ public final class Npy {
                 switch (kind) {
                     case "f4": return DType.FLOAT32;
                     case "f8": return DType.FLOAT64;
+                    case "f2": return DType.HALF;
                     case "i4": return DType.INT32;
                     case "i8": return DType.INT64;
                     case "u1": return DType.UINT8;
@@ -330,6 +334,7 @@ public final class Npy {
                 case INT32 -> b.asIntBuffer().get((int[]) a, start, len);
                 case INT64 -> b.asLongBuffer().get((long[]) a, start, len);
                 case UINT8 -> b.get((byte[]) a, start, len);
+                case HALF -> b.asShortBuffer().get((short[]) a, start, len);
                 case BOOL -> {
                     boolean[] v = (boolean[]) a;
                     for (int i = 0; i < len; i++) {

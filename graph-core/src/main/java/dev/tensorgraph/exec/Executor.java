@@ -638,6 +638,7 @@ public final class Executor implements KernelContext {
             case INT64 -> Arrays.fill((long[]) a, 0L);
             case BOOL -> Arrays.fill((boolean[]) a, false);
             case UINT8 -> Arrays.fill((byte[]) a, (byte) 0);
+            case BFLOAT16, HALF -> Arrays.fill((short[]) a, (short) 0);
             case STRING -> Arrays.fill((byte[][]) a, new byte[0]);
             case RESOURCE, VARIANT -> Arrays.fill((Object[]) a, null);
         }

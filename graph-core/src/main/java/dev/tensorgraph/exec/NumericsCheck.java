@@ -28,6 +28,14 @@ final class NumericsCheck {
                         break;
                     }
                 }
+            } else if (t.array() instanceof short[] a) {
+                for (short v : a) {
+                    float f = dev.tensorgraph.HalfFloats.widen(t.dtype(), v);
+                    if (!Float.isFinite(f)) {
+                        bad = Float.isNaN(f) ? "NaN" : "Inf";
+                        break;
+                    }
+                }
             } else if (t.array() instanceof double[] a) {
                 for (double v : a) {
                     if (!Double.isFinite(v)) {

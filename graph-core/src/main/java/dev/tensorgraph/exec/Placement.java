@@ -62,8 +62,26 @@ final class Placement {
                 }
             }
         }
-        return new Placed(false, create(KernelRegistry.CPU, registry.find(KernelRegistry.CPU, op.type()), op),
-                registry.find(KernelRegistry.CPU, op.type()));
+        KernelFactory cpu = registry.find(KernelRegistry.CPU, op.type());
+        if (carriesHalfPrecision(op)) {
+            cpu = registry.widened(KernelRegistry.CPU, cpu);
+        }
+        return new Placed(false, create(KernelRegistry.CPU, cpu, op), cpu);
+    }
+
+    /** Whether an input or output of {@code op} is bfloat16 or float16. */
+    static boolean carriesHalfPrecision(Operation op) {
+        for (int i = 0; i < op.numInputs(); i++) {
+            if (op.input(i).dtype().isHalfPrecision()) {
+                return true;
+            }
+        }
+        for (int i = 0; i < op.numOutputs(); i++) {
+            if (op.output(i).dtype().isHalfPrecision()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -72,6 +90,9 @@ final class Placement {
      */
     Placed placeFused(OpFusion.Pair pair, Placed producer) {
         Operation consumer = pair.consumer();
+        if (carriesHalfPrecision(pair.producer()) || carriesHalfPrecision(consumer)) {
+            return null; // fused kernels are float32 only; each op runs on its own (widened where needed)
+        }
         String where = producer.onDevice() ? deviceType : KernelRegistry.CPU;
         if (producer.onDevice() && registry.find(deviceType, consumer.type()) == null) {
             return null;
@@ -164,7 +185,10 @@ final class Placement {
 
     private Placed tryDevice(Operation op) {
         KernelFactory f = registry.find(deviceType, op.type());
-        if (f == null) {
+        if (f != null && carriesHalfPrecision(op)) {
+            f = registry.widened(deviceType, f);
+        }
+        if (f == null || (carriesHalfPrecision(op) && !f.halfPrecision())) {
             return null;
         }
         try {
@@ -177,7 +201,8 @@ final class Placement {
     }
 
     private boolean variableFitsDevice(Operation variable) {
-        if (registry.find(deviceType, variable.type()) == null) {
+        KernelFactory f = registry.find(deviceType, variable.type());
+        if (f == null || (carriesHalfPrecision(variable) && !f.halfPrecision())) {
             return false;
         }
         for (Operation user : refUsers.getOrDefault(variable, List.of())) {

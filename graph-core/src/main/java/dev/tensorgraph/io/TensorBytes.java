@@ -13,7 +13,8 @@ import java.nio.channels.WritableByteChannel;
 import java.util.zip.CRC32C;
 
 /**
- * Numeric tensors as TensorFlow lays them out on disk: row-major, little-endian, bools as one byte. Files are
+ * Numeric tensors as TensorFlow lays them out on disk: row-major, little-endian, bools as one byte, bfloat16
+ * and float16 as their 16-bit patterns. Files are
  * read and written through a small buffer, so a tensor never needs a byte copy of itself in memory and tensors
  * of more than 2 GiB of bytes (up to the largest Java array of elements) work.
  */
@@ -39,6 +40,7 @@ public final class TensorBytes {
             case INT32 -> b.asIntBuffer().put((int[]) t.array());
             case INT64 -> b.asLongBuffer().put((long[]) t.array());
             case UINT8 -> b.put((byte[]) t.array());
+            case BFLOAT16, HALF -> b.asShortBuffer().put((short[]) t.array());
             case BOOL -> {
                 boolean[] v = (boolean[]) t.array();
                 for (boolean x : v) {
@@ -60,6 +62,7 @@ public final class TensorBytes {
             case INT32 -> { int[] v = new int[n]; b.asIntBuffer().get(v); yield v; }
             case INT64 -> { long[] v = new long[n]; b.asLongBuffer().get(v); yield v; }
             case UINT8 -> { byte[] v = new byte[n]; b.get(v); yield v; }
+            case BFLOAT16, HALF -> { short[] v = new short[n]; b.asShortBuffer().get(v); yield v; }
             case BOOL -> { boolean[] v = new boolean[n]; for (int i = 0; i < n; i++) v[i] = b.get() != 0; yield v; }
             default -> throw new UnimplementedException("dtype " + d);
         };
@@ -90,6 +93,7 @@ public final class TensorBytes {
                 case INT32 -> b.asIntBuffer().put((int[]) a, at, k);
                 case INT64 -> b.asLongBuffer().put((long[]) a, at, k);
                 case UINT8 -> b.put((byte[]) a, at, k);
+                case BFLOAT16, HALF -> b.asShortBuffer().put((short[]) a, at, k);
                 case BOOL -> {
                     boolean[] v = (boolean[]) a;
                     for (int i = 0; i < k; i++) {
@@ -122,6 +126,7 @@ public final class TensorBytes {
             case INT32 -> new int[n];
             case INT64 -> new long[n];
             case UINT8 -> new byte[n];
+            case BFLOAT16, HALF -> new short[n];
             case BOOL -> new boolean[n];
             default -> throw new UnimplementedException("dtype " + d);
         };
@@ -144,6 +149,7 @@ public final class TensorBytes {
                 case INT32 -> b.asIntBuffer().get((int[]) a, at, k);
                 case INT64 -> b.asLongBuffer().get((long[]) a, at, k);
                 case UINT8 -> b.get((byte[]) a, at, k);
+                case BFLOAT16, HALF -> b.asShortBuffer().get((short[]) a, at, k);
                 default -> {
                     boolean[] v = (boolean[]) a;
                     for (int i = 0; i < k; i++) {

@@ -72,34 +72,26 @@ public interface KernelFactory {
         return true;
     }
 
+    /**
+     * Whether the kernels handle {@link dev.tensorgraph.DType#BFLOAT16} and {@link dev.tensorgraph.DType#HALF}
+     * values themselves. Where not, an op carrying such values runs on the CPU through the float32 kernel, its
+     * 16-bit inputs widened and its outputs rounded back (see {@link KernelRegistry#registerWidening}).
+     */
+    default boolean halfPrecision() {
+        return false;
+    }
+
+    /**
+     * A factory whose kernels {@code create} makes, declaring roles and memory as {@code factory} does and
+     * {@link #halfPrecision()} as given: for adapters that convert around another factory's kernels.
+     */
+    static KernelFactory adapting(KernelFactory factory, KernelFactory create, boolean halfPrecision) {
+        return new DelegatingKernelFactory(factory, create, factory.role(), halfPrecision);
+    }
+
     /** {@code factory} with another {@link Role}, everything else unchanged. */
     static KernelFactory withRole(KernelFactory factory, Role role) {
-        return new KernelFactory() {
-            @Override
-            public Kernel create(Operation op) {
-                return factory.create(op);
-            }
-
-            @Override
-            public Role role() {
-                return role;
-            }
-
-            @Override
-            public boolean inputOnHost(Operation op, int i) {
-                return factory.inputOnHost(op, i);
-            }
-
-            @Override
-            public boolean outputOnHost(Operation op, int i) {
-                return factory.outputOnHost(op, i);
-            }
-
-            @Override
-            public boolean capturable() {
-                return factory.capturable();
-            }
-        };
+        return new DelegatingKernelFactory(factory, factory, role, factory.halfPrecision());
     }
 
     /** {@code factory} with the given inputs and outputs kept in host memory. */
@@ -138,6 +130,11 @@ public interface KernelFactory {
             @Override
             public Role role() {
                 return factory.role();
+            }
+
+            @Override
+            public boolean halfPrecision() {
+                return factory.halfPrecision();
             }
         };
     }

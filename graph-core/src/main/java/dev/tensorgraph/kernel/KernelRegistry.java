@@ -32,6 +32,8 @@ public final class KernelRegistry {
     /** Device libraries found but not registered yet (see {@link DeviceKernelLibrary}); guarded by this. */
     private final List<ServiceLoader.Provider<KernelLibrary>> deferred = new ArrayList<>();
     private volatile boolean deviceLibrariesLoaded;
+    private final ConcurrentHashMap<String, java.util.function.UnaryOperator<KernelFactory>> widenings =
+            new ConcurrentHashMap<>();
 
     private KernelRegistry() {}
 
@@ -88,6 +90,22 @@ public final class KernelRegistry {
         if (factories.putIfAbsent(key(deviceType, opType), factory) != null) {
             throw new AlreadyExistsException("a " + deviceType + " kernel for op type '" + opType + "' is already registered");
         }
+    }
+
+    /**
+     * Registers how {@code deviceType} runs ops on 16-bit floats with its float32 kernels: {@code widen} turns a
+     * factory whose kernels lack {@link KernelFactory#halfPrecision()} into one that converts around them.
+     */
+    public void registerWidening(String deviceType, java.util.function.UnaryOperator<KernelFactory> widen) {
+        if (widenings.putIfAbsent(deviceType, widen) != null) {
+            throw new AlreadyExistsException("a " + deviceType + " widening for 16-bit floats is already registered");
+        }
+    }
+
+    /** {@code factory} made to accept 16-bit floats by the device's widening, or {@code factory} when it has none. */
+    public KernelFactory widened(String deviceType, KernelFactory factory) {
+        java.util.function.UnaryOperator<KernelFactory> widen = widenings.get(deviceType);
+        return widen == null || factory == null || factory.halfPrecision() ? factory : widen.apply(factory);
     }
 
     /** The factory, or null when the device has no kernel for the op type. */

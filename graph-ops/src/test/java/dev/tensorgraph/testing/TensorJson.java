@@ -74,6 +74,7 @@ public final class TensorJson {
             case UINT8 -> { byte[] a = new byte[n]; for (int i = 0; i < n; i++) a[i] = (byte) ((Number) v.get(i)).intValue(); yield a; }
             case BOOL -> { boolean[] a = new boolean[n]; for (int i = 0; i < n; i++) a[i] = (Boolean) v.get(i); yield a; }
             case STRING -> { byte[][] a = new byte[n][]; for (int i = 0; i < n; i++) a[i] = ((String) v.get(i)).getBytes(StandardCharsets.UTF_8); yield a; }
+            case BFLOAT16, HALF -> { float[] a = new float[n]; for (int i = 0; i < n; i++) a[i] = number(v.get(i)).floatValue(); yield a; }
             case RESOURCE, VARIANT -> throw new IllegalArgumentException(dtype + " values are not written in the cases");
         };
         return Tensor.of(dtype, Shape.of(shape), flat);
@@ -107,6 +108,7 @@ public final class TensorJson {
                 case INT64 -> { long[] a = new long[n]; b.asLongBuffer().get(a); yield a; }
                 case UINT8 -> { byte[] a = new byte[n]; b.get(a); yield a; }
                 case BOOL -> { boolean[] a = new boolean[n]; for (int i = 0; i < n; i++) a[i] = b.get() != 0; yield a; }
+                case BFLOAT16, HALF -> { short[] a = new short[n]; b.asShortBuffer().get(a); yield a; }
                 case STRING, RESOURCE, VARIANT -> throw new IllegalArgumentException("no " + dtype + " .npy files in the cases");
             };
             return Tensor.of(dtype, shape, flat);

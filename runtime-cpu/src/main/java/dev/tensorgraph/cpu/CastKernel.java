@@ -1,16 +1,19 @@
 package dev.tensorgraph.cpu;
 
 import dev.tensorgraph.DType;
+import dev.tensorgraph.HalfFloats;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.kernel.Kernel;
 
 /**
- * The Cast kernel between float32, float64, int32, int64, uint8 and bool, with C++'s conversions as
- * TensorFlow uses them: floats to integers truncate toward zero, numbers to bool test {@code != 0}, bool to
- * numbers gives 0 or 1, integers narrow by wrapping (int32 -3 to uint8 is 253). Floating sources go through
- * double, integer sources through long, so no value is rounded twice.
+ * The Cast kernel between float32, float64, bfloat16, float16, int32, int64, uint8 and bool, with C++'s
+ * conversions as TensorFlow uses them: floats to integers truncate toward zero, numbers to bool test
+ * {@code != 0}, bool to numbers gives 0 or 1, integers narrow by wrapping (int32 -3 to uint8 is 253). Floating
+ * sources go through double, integer sources through long, so no value is rounded twice. The 16-bit types
+ * convert through float32 both ways, as TensorFlow's do (a float64 or an integer is first made a float32,
+ * then rounded to nearest, ties to even; see {@link HalfFloats}).
  */
 final class CastKernel {
     private CastKernel() {}
@@ -23,6 +26,9 @@ final class CastKernel {
         }
         if (src == dst) {
             return ctx -> ctx.setOutput(0, ctx.input(0));
+        }
+        if (src.isHalfPrecision() || dst.isHalfPrecision()) {
+            return ctx -> ctx.setOutput(0, castThroughFloat(ctx, ctx.input(0), dst));
         }
         return ctx -> {
             Tensor x = ctx.input(0);
@@ -42,6 +48,43 @@ final class CastKernel {
             }
             ctx.setOutput(0, out);
         };
+    }
+
+    /** A cast from or to a 16-bit type: the source as float32 values, then those converted to {@code dst}. */
+    private static Tensor castThroughFloat(dev.tensorgraph.kernel.KernelContext ctx, Tensor x, DType dst) {
+        int n = x.numElements();
+        float[] f = x.dtype().isHalfPrecision() ? HalfFloats.widen(x.dtype(), (short[]) x.array()) : toFloats(x, n);
+        Tensor out = ctx.allocate(dst, x.shape());
+        if (dst.isHalfPrecision()) {
+            HalfFloats.narrow(dst, f, (short[]) out.array());
+        } else if (dst == DType.FLOAT32) {
+            System.arraycopy(f, 0, out.array(), 0, n);
+        } else {
+            double[] d = new double[n];
+            for (int i = 0; i < n; i++) {
+                d[i] = f[i];
+            }
+            writeFromDouble(d, dst, out.array(), n);
+        }
+        return out;
+    }
+
+    private static float[] toFloats(Tensor x, int n) {
+        float[] f = new float[n];
+        if (x.dtype() == DType.FLOAT32) {
+            System.arraycopy(x.array(), 0, f, 0, n);
+        } else if (x.dtype() == DType.FLOAT64) {
+            double[] d = (double[]) x.array();
+            for (int i = 0; i < n; i++) {
+                f[i] = (float) d[i];
+            }
+        } else {
+            long[] l = toLongs(x, n);
+            for (int i = 0; i < n; i++) {
+                f[i] = (float) l[i];
+            }
+        }
+        return f;
     }
 
     private static double[] toDoubles(Tensor x, int n) {

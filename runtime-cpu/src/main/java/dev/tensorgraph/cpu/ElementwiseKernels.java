@@ -75,7 +75,7 @@ public final class ElementwiseKernels implements KernelLibrary {
         });
         r.register(CPU, "Select", op -> ctx -> select(ctx, false));
         r.register(CPU, "SelectV2", op -> ctx -> select(ctx, true));
-        r.register(CPU, "Cast", CastKernel::create);
+        r.register(CPU, "Cast", HalfPrecisionWidening.native16(CastKernel::create));
         r.register(CPU, "AddN", ElementwiseKernels::addN);
         r.register(CPU, "BroadcastGradientArgs", op -> ElementwiseKernels::broadcastGradientArgs);
     }

@@ -23,8 +23,8 @@ public final class StateKernels implements KernelLibrary {
             Tensor value = op.attrTensor("value");
             return ctx -> ctx.setOutput(0, value);
         });
-        r.register(CPU, "Identity", op -> ctx -> ctx.setOutput(0, ctx.input(0)));
-        r.register(CPU, "StopGradient", op -> ctx -> ctx.setOutput(0, ctx.input(0)));
+        r.register(CPU, "Identity", HalfPrecisionWidening.native16(op -> ctx -> ctx.setOutput(0, ctx.input(0))));
+        r.register(CPU, "StopGradient", HalfPrecisionWidening.native16(op -> ctx -> ctx.setOutput(0, ctx.input(0))));
         r.register(CPU, "IdentityN", op -> ctx -> {
             for (int i = 0; i < ctx.numInputs(); i++) {
                 ctx.setOutput(i, ctx.input(i));

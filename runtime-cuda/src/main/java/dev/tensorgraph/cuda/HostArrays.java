@@ -8,6 +8,7 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.ShortPointer;
 
 /** Copies between a tensor's Java array and native host memory in the device's layout (bool: one byte 0/1). */
 final class HostArrays {
@@ -21,6 +22,7 @@ final class HostArrays {
             case INT64 -> new long[n];
             case BOOL -> new boolean[n];
             case UINT8 -> new byte[n];
+            case BFLOAT16, HALF -> new short[n];
             case STRING, RESOURCE, VARIANT -> throw unsupported();
         };
     }
@@ -37,6 +39,8 @@ final class HostArrays {
             new LongPointer(dst).put(a, from, count);
         } else if (array instanceof byte[] a) {
             new BytePointer(dst).put(a, from, count);
+        } else if (array instanceof short[] a) {
+            new ShortPointer(dst).put(a, from, count);
         } else if (array instanceof boolean[] a) {
             byte[] bytes = new byte[count];
             for (int i = 0; i < count; i++) {
@@ -60,6 +64,8 @@ final class HostArrays {
             new LongPointer(src).get(a, from, count);
         } else if (array instanceof byte[] a) {
             new BytePointer(src).get(a, from, count);
+        } else if (array instanceof short[] a) {
+            new ShortPointer(src).get(a, from, count);
         } else if (array instanceof boolean[] a) {
             byte[] bytes = new byte[count];
             new BytePointer(src).get(bytes, 0, count);

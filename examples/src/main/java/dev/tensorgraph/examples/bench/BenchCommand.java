@@ -115,6 +115,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--output", description = "W8's fetched tensor (default ${DEFAULT-VALUE}).")
     String w8Output = "Identity:0";
 
+    @Option(names = "--mixed-precision", description = "Run every workload with automatic mixed precision: bf16 or "
+            + "fp16 (matrix products and convolutions in 16 bits, float32 accumulation; see SessionOptions.mixedPrecision).")
+    dev.tensorgraph.MixedPrecision mixedPrecision;
+
     @Option(names = "--json", description = "Print a JSON document on stdout; the human-readable lines go to stderr.")
     boolean json;
 
@@ -181,7 +185,8 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         String dev = device.toString();
-        SessionOptions options = device.sessionOptions().intraOpThreads(nThreads).fuseOps(!noFusion);
+        SessionOptions options = device.sessionOptions().intraOpThreads(nThreads).fuseOps(!noFusion)
+                .mixedPrecision(mixedPrecision);
         if (device == DeviceChoice.GPU) {
             options = options.allowTf32(tf32).deviceGraphs(!noDeviceGraphs);
             // Fails here, naming what is missing, rather than as a failed result line per workload.
@@ -311,6 +316,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (tf32) {
             cmd.add("--tf32");
+        }
+        if (mixedPrecision != null) {
+            cmd.addAll(List.of("--mixed-precision", mixedPrecision.name()));
         }
         if (noDeviceGraphs) {
             cmd.add("--no-device-graphs");
@@ -556,6 +564,7 @@ public final class BenchCommand implements Callable<Integer> {
                 extra.put("peak GPU MiB", s.device().peakBytesInUse() / (1024.0 * 1024.0));
                 extra.put("GPU MiB reserved", s.device().reservedBytes() / (1024.0 * 1024.0));
                 extra.put("tf32", options.allowTf32());
+                extra.put("mixed precision", String.valueOf(options.mixedPrecision()));
                 extra.put("fusion", options.fuseOps());
                 extra.put("device graphs", options.deviceGraphs());
             }

@@ -44,8 +44,8 @@ public final class MatMulOps implements OpLibrary {
 
     private static void checkType(ShapeContext c) {
         DType t = ShapeFns.sameDtype(c, 0, 1);
-        if (t != DType.FLOAT32 && t != DType.FLOAT64 && t != DType.INT32 && t != DType.INT64) {
-            throw c.fail("T must be float32, float64, int32 or int64, got " + t);
+        if (!t.isFloating() && t != DType.INT32 && t != DType.INT64) {
+            throw c.fail("T must be float32, float64, bfloat16, float16, int32 or int64, got " + t);
         }
     }
 

@@ -139,8 +139,8 @@ public final class BatchNormOps implements OpLibrary {
     }
 
     private static void checkTypes(ShapeContext c, DType t, DType u, int from, int to) {
-        if (t != DType.FLOAT32 && t != DType.FLOAT64) {
-            throw c.fail("T must be float32 or float64, got " + t);
+        if (!t.isFloating()) {
+            throw c.fail("T must be float32, float64, bfloat16 or float16, got " + t);
         }
         for (int i = from; i < to; i++) {
             if (c.inputDtype(i) != u) {

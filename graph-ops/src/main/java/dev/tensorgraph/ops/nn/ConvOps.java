@@ -159,8 +159,8 @@ public final class ConvOps implements OpLibrary {
     }
 
     static void checkFloat(ShapeContext c, DType t) {
-        if (t != DType.FLOAT32 && t != DType.FLOAT64) {
-            throw c.fail("T must be float32 or float64, got " + t);
+        if (!t.isFloating()) {
+            throw c.fail("T must be float32, float64, bfloat16 or float16, got " + t);
         }
     }
 

@@ -152,8 +152,8 @@ public final class PoolOps implements OpLibrary {
 
     private static DType floatType(ShapeContext c, int i) {
         DType t = c.inputDtype(i);
-        if (t != DType.FLOAT32 && t != DType.FLOAT64) {
-            throw c.fail("T must be float32 or float64, got " + t);
+        if (!t.isFloating()) {
+            throw c.fail("T must be float32, float64, bfloat16 or float16, got " + t);
         }
         return t;
     }

@@ -23,6 +23,9 @@ public final class Literals {
             case INT64 -> { long[] x = new long[n]; java.util.Arrays.fill(x, (long) v); yield x; }
             case BOOL -> { boolean[] x = new boolean[n]; java.util.Arrays.fill(x, v != 0); yield x; }
             case UINT8 -> { byte[] x = new byte[n]; java.util.Arrays.fill(x, (byte) (int) v); yield x; }
+            // Through float32 first, as TensorFlow's 16-bit types convert from double.
+            case BFLOAT16, HALF -> { short[] x = new short[n];
+                java.util.Arrays.fill(x, dev.tensorgraph.HalfFloats.narrow(dtype, (float) v)); yield x; }
             case STRING, RESOURCE, VARIANT -> throw new dev.tensorgraph.errors.InvalidArgumentException(
                     "no numeric literal of dtype " + dtype);
         };

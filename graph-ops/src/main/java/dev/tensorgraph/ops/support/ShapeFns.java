@@ -18,14 +18,16 @@ public final class ShapeFns {
     private ShapeFns() {}
 
     /** The numeric dtypes of TensorFlow's {@code realnumbertypes} that Tensorgraph has. */
-    public static final Set<DType> NUMERIC = EnumSet.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64,
-            DType.UINT8);
-    public static final Set<DType> FLOATS = EnumSet.of(DType.FLOAT32, DType.FLOAT64);
+    public static final Set<DType> NUMERIC = EnumSet.of(DType.FLOAT32, DType.FLOAT64, DType.BFLOAT16, DType.HALF,
+            DType.INT32, DType.INT64, DType.UINT8);
+    /** TensorFlow's {@code floatingpointtypes}: float32, float64 and the 16-bit floats. */
+    public static final Set<DType> FLOATS = EnumSet.of(DType.FLOAT32, DType.FLOAT64, DType.BFLOAT16, DType.HALF);
     /** Numeric dtypes with a sign. */
-    public static final Set<DType> SIGNED = EnumSet.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64);
+    public static final Set<DType> SIGNED = EnumSet.of(DType.FLOAT32, DType.FLOAT64, DType.BFLOAT16, DType.HALF,
+            DType.INT32, DType.INT64);
     /** What Add accepts: the numbers and strings. */
-    public static final Set<DType> ADDABLE = EnumSet.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64,
-            DType.UINT8, DType.STRING);
+    public static final Set<DType> ADDABLE = EnumSet.of(DType.FLOAT32, DType.FLOAT64, DType.BFLOAT16, DType.HALF,
+            DType.INT32, DType.INT64, DType.UINT8, DType.STRING);
 
     /** Fails unless {@code t} is one of {@code allowed}, with TensorFlow's wording. */
     public static DType requireType(ShapeContext c, DType t, Set<DType> allowed) {

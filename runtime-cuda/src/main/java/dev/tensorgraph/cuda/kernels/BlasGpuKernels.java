@@ -8,17 +8,21 @@ import dev.tensorgraph.cuda.CudaDevice;
 import dev.tensorgraph.device.DeviceTensor;
 import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.kernel.KernelContext;
+import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.DeviceKernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
 import dev.tensorgraph.kernel.args.BatchMatMulShape;
 import dev.tensorgraph.kernel.args.MatMulShape;
 import org.bytedeco.cuda.cublas.cublasContext;
 import org.bytedeco.cuda.global.cublas;
+import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 
 /**
- * GPU kernels of MatMul, BatchMatMul and BatchMatMulV2 (float32, float64) on cuBLAS. Tensors are row-major
+ * GPU kernels of MatMul, BatchMatMul and BatchMatMulV2 (float32, float64; bfloat16 and float16 through
+ * {@code cublasGemmEx} with float32 accumulation, as mixed precision runs them) on cuBLAS. Tensors are row-major
  * and cuBLAS column-major, and a row-major matrix read column-major is its transpose: so C = op(A) op(B) is
  * computed as C^T = op(B)^T op(A)^T with the operands swapped, which needs no copies. FP32 products follow
  * the handle's math mode, which the device sets to TF32 only when the session allows it.
@@ -26,25 +30,27 @@ import org.bytedeco.javacpp.FloatPointer;
 public final class BlasGpuKernels implements DeviceKernelLibrary {
     @Override
     public void register(KernelRegistry r) {
-        r.register(KernelRegistry.GPU, "MatMul", op -> {
+        KernelFactory matMul = op -> {
             DType t = checkType(op);
             boolean ta = op.attrBool("transpose_a");
             boolean tb = op.attrBool("transpose_b");
             return ctx -> matMul(ctx, t, ta, tb);
-        });
+        };
+        r.register(KernelRegistry.GPU, "MatMul", KernelFactory.adapting(matMul, matMul, true));
+        KernelFactory batchMatMul = op -> {
+            DType t = checkType(op);
+            boolean adjX = op.attrBool("adj_x");
+            boolean adjY = op.attrBool("adj_y");
+            return ctx -> batchMatMul(ctx, t, adjX, adjY);
+        };
         for (String type : new String[] {"BatchMatMul", "BatchMatMulV2"}) {
-            r.register(KernelRegistry.GPU, type, op -> {
-                DType t = checkType(op);
-                boolean adjX = op.attrBool("adj_x");
-                boolean adjY = op.attrBool("adj_y");
-                return ctx -> batchMatMul(ctx, t, adjX, adjY);
-            });
+            r.register(KernelRegistry.GPU, type, KernelFactory.adapting(batchMatMul, batchMatMul, true));
         }
     }
 
     private static DType checkType(Operation op) {
         DType t = op.attrType("T");
-        if (t != DType.FLOAT32 && t != DType.FLOAT64) {
+        if (t != DType.FLOAT32 && t != DType.FLOAT64 && !t.isHalfPrecision()) {
             throw new UnimplementedException("no GPU kernel for " + op.type() + " with T=" + t);
         }
         return t;
@@ -163,7 +169,21 @@ public final class BlasGpuKernels implements DeviceKernelLibrary {
         int opB = tb ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N;
         int lda = ta ? m : k;
         int ldb = tb ? k : n;
-        if (t == DType.FLOAT32) {
+        if (t.isHalfPrecision()) {
+            int type = t == DType.BFLOAT16 ? cudart.CUDA_R_16BF : cudart.CUDA_R_16F;
+            Pointer pa = CudaDevice.pointer(a);
+            Pointer pb = CudaDevice.pointer(b);
+            Pointer pc = CudaDevice.pointer(c);
+            if (batch == 1) {
+                checkCublas(cublas.cublasGemmEx(h, opB, opA, n, m, k, DnnScalars.ONE_F, pb, type, ldb, pa, type, lda,
+                        DnnScalars.ZERO_F, pc, type, n, cublas.CUBLAS_COMPUTE_32F, cublas.CUBLAS_GEMM_DEFAULT),
+                        opName, "cublasGemmEx");
+            } else {
+                checkCublas(cublas.cublasGemmStridedBatchedEx(h, opB, opA, n, m, k, DnnScalars.ONE_F, pb, type, ldb,
+                        strideB, pa, type, lda, strideA, DnnScalars.ZERO_F, pc, type, n, strideC, batch,
+                        cublas.CUBLAS_COMPUTE_32F, cublas.CUBLAS_GEMM_DEFAULT), opName, "cublasGemmStridedBatchedEx");
+            }
+        } else if (t == DType.FLOAT32) {
             FloatPointer pa = new FloatPointer(CudaDevice.pointer(a));
             FloatPointer pb = new FloatPointer(CudaDevice.pointer(b));
             FloatPointer pc = new FloatPointer(CudaDevice.pointer(c));

@@ -14,6 +14,7 @@ import dev.tensorgraph.kernel.KernelContext;
 import dev.tensorgraph.kernel.KernelFactory;
 import dev.tensorgraph.kernel.DeviceKernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
+import java.util.List;
 
 /**
  * GPU kernels of the elementwise math family: broadcasting binary arithmetic, the fused activation
@@ -76,7 +77,8 @@ public final class ElementwiseGpuKernels implements DeviceKernelLibrary {
         for (String[] c : compares) {
             r.register(GPU, c[0], compare(c[1]));
         }
-        r.register(GPU, "Cast", ElementwiseGpuKernels::cast);
+        KernelFactory cast = ElementwiseGpuKernels::cast;
+        r.register(GPU, "Cast", KernelFactory.adapting(cast, cast, true));
         ElementwiseArrayKernels.register(r);
     }
 
@@ -174,10 +176,16 @@ public final class ElementwiseGpuKernels implements DeviceKernelLibrary {
         };
     }
 
+    /**
+     * Cast on the GPU: between float32, float64, the integers and bool; and between float32, bfloat16 and
+     * float16 (bit for bit as the CPU). Other pairs run on the CPU.
+     */
     private static dev.tensorgraph.kernel.Kernel cast(Operation op) {
         DType src = op.attrType("SrcT");
         DType dst = op.attrType("DstT");
-        if (!ElementwiseSources.CAST_TYPES.contains(src) || !ElementwiseSources.CAST_TYPES.contains(dst)) {
+        boolean half = src.isHalfPrecision() || dst.isHalfPrecision();
+        List<DType> types = half ? ElementwiseSources.HALF_CAST_TYPES : ElementwiseSources.CAST_TYPES;
+        if (!types.contains(src) || !types.contains(dst)) {
             throw new UnimplementedException("Cast op '" + op.name() + "' from " + src + " to " + dst
                     + " has no GPU kernel");
         }
@@ -185,10 +193,11 @@ public final class ElementwiseGpuKernels implements DeviceKernelLibrary {
             return ctx -> ctx.setOutput(0, ctx.deviceInput(0));
         }
         String kernel = ElementwiseSources.castKernel(src, dst);
+        CudaSource source = half ? ElementwiseSources.HALF_CAST : ElementwiseSources.CAST;
         return ctx -> {
             DeviceTensor x = ctx.deviceInput(0);
             DeviceTensor out = ctx.allocateOnDevice(dst, x.shape());
-            launchFlat(ctx, ElementwiseSources.CAST, kernel, x.numElements(), x, out, x.numElements());
+            launchFlat(ctx, source, kernel, x.numElements(), x, out, x.numElements());
             ctx.setOutput(0, out);
         };
     }

@@ -38,6 +38,8 @@ public final class ElementwiseSources {
     /** The dtypes Cast converts between on the GPU. */
     static final List<DType> CAST_TYPES =
             List.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64, DType.UINT8, DType.BOOL);
+    /** The 16-bit floats the GPU casts to and from float32 (and to each other, through float32). */
+    static final List<DType> HALF_CAST_TYPES = List.of(DType.FLOAT32, DType.BFLOAT16, DType.HALF);
 
     static {
         binary("add", "x + y", "tg_iadd(x, y)");
@@ -126,6 +128,8 @@ public final class ElementwiseSources {
             + "extern \"C\" __global__ void logical_not_bool(const unsigned char* a, unsigned char* o, i64 n) {\n  "
             + FLAT_LOOP + " o[i] = a[i] == 0 ? 1 : 0;\n}\n");
     public static final CudaSource CAST = source("tg_cast", casts());
+    /** Casts between float32 and the 16-bit floats, bit for bit as the CPU's (see {@code HalfFloats}). */
+    public static final CudaSource HALF_CAST = source("tg_half_cast", halfCasts());
 
     private static CudaSource source(String name, String kernels) {
         return new CudaSource(name, ElementwisePrelude.CODE + kernels);
@@ -133,7 +137,7 @@ public final class ElementwiseSources {
 
     /** Every source here, for the compile check. */
     public static List<CudaSource> all() {
-        return List.of(BINARY_F32, BINARY_F64, BINARY_INT, COMPARE_ALL, UNARY_F32, UNARY_OTHER, CAST);
+        return List.of(BINARY_F32, BINARY_F64, BINARY_INT, COMPARE_ALL, UNARY_F32, UNARY_OTHER, CAST, HALF_CAST);
     }
 
     /** The source holding binary arithmetic kernels of {@code t}. */
@@ -266,7 +270,66 @@ public final class ElementwiseSources {
         return b.toString();
     }
 
+    /**
+     * Integer arithmetic on the bit patterns, the same rounding to nearest-even and NaNs as the CPU's
+     * {@code HalfFloats}, so both devices give the same bits; 16-bit values are {@code unsigned short}.
+     */
+    private static String halfCasts() {
+        StringBuilder b = new StringBuilder("""
+                __device__ __forceinline__ float tg_load_bf16(unsigned short h) { return __uint_as_float(((unsigned)h) << 16); }
+                __device__ __forceinline__ unsigned short tg_store_bf16(float f) {
+                  unsigned u = __float_as_uint(f);
+                  if ((u & 0x7fffffffu) > 0x7f800000u) return 0x7fc0;
+                  return (unsigned short)((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
+                }
+                __device__ __forceinline__ float tg_load_f16(unsigned short h) {
+                  unsigned sign = ((unsigned)h & 0x8000u) << 16, e = ((unsigned)h >> 10) & 0x1fu, m = (unsigned)h & 0x3ffu;
+                  if (e == 0) { float v = (float)m / 16777216.0f; return sign ? -v : v; }
+                  if (e == 31) return __uint_as_float(sign | 0x7f800000u | (m << 13));
+                  return __uint_as_float(sign | ((e - 15 + 127) << 23) | (m << 13));
+                }
+                __device__ __forceinline__ unsigned short tg_store_f16(float f) {
+                  unsigned u = __float_as_uint(f), sign = (u >> 16) & 0x8000u, a = u & 0x7fffffffu;
+                  if (a >= 0x7f800000u) return (unsigned short)(sign | (a > 0x7f800000u ? 0x7e00u | ((a & 0x7fffffu) >> 13) : 0x7c00u));
+                  if (a >= 0x477ff000u) return (unsigned short)(sign | 0x7c00u);
+                  if (a < 0x38800000u) return (unsigned short)(sign | (unsigned)rintf(__uint_as_float(a) * 16777216.0f));
+                  unsigned p = (((a >> 23) - 127 + 15) << 10) | ((a & 0x7fffffu) >> 13), d = a & 0x1fffu;
+                  if (d > 0x1000u || (d == 0x1000u && (p & 1u))) p++;
+                  return (unsigned short)(sign | p);
+                }
+                __device__ __forceinline__ float tg_load_f32(float f) { return f; }
+                __device__ __forceinline__ float tg_store_f32(float f) { return f; }
+                """);
+        for (DType src : HALF_CAST_TYPES) {
+            for (DType dst : HALF_CAST_TYPES) {
+                if (src == dst || !(src.isHalfPrecision() || dst.isHalfPrecision())) {
+                    continue;
+                }
+                b.append("extern \"C\" __global__ void ").append(castKernel(src, dst)).append("(const ")
+                        .append(halfCType(src)).append("* a, ").append(halfCType(dst)).append("* o, i64 n) {\n  ")
+                        .append(FLAT_LOOP).append(" o[i] = tg_store_").append(halfSuffix(dst)).append("(tg_load_")
+                        .append(halfSuffix(src)).append("(a[i]));\n}\n");
+            }
+        }
+        return b.toString();
+    }
+
+    private static String halfCType(DType t) {
+        return t == DType.FLOAT32 ? "float" : "unsigned short";
+    }
+
+    private static String halfSuffix(DType t) {
+        return switch (t) {
+            case BFLOAT16 -> "bf16";
+            case HALF -> "f16";
+            default -> "f32";
+        };
+    }
+
     static String castKernel(DType src, DType dst) {
+        if (src.isHalfPrecision() || dst.isHalfPrecision()) {
+            return "cast_" + halfSuffix(src) + "_" + halfSuffix(dst);
+        }
         return "cast_" + suffix(src) + "_" + suffix(dst);
     }
 }
