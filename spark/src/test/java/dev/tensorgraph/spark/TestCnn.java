@@ -39,6 +39,27 @@ final class TestCnn {
         return g;
     }
 
+    static final String LABELS = "labels";
+    static final String LOSS = "sparse_softmax_cross_entropy_loss/value:0";
+
+    /** The CNN with int32 "labels" and the batch's mean softmax cross-entropy, {@link #LOSS}. */
+    static Graph buildWithLoss() {
+        Graph g = build();
+        Tf tf = Tf.of(g);
+        Output labels = tf.placeholder(DType.INT32, Shape.of(-1), LABELS);
+        tf.losses.sparseSoftmaxCrossEntropy(labels, g.output(LOGITS));
+        return g;
+    }
+
+    static int[] labels(int n, long seed) {
+        Random r = new Random(seed);
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = r.nextInt(10);
+        }
+        return y;
+    }
+
     /** Builds, initializes and saves the CNN as {@code dir/model} (.meta, .index, .data); returns the prefix. */
     static Path save(Path dir) {
         Graph g = build();
