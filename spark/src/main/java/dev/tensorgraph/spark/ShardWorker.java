@@ -53,7 +53,11 @@ final class ShardWorker implements AutoCloseable {
     static GradientSum compute(WorkerSpec spec, VariableValues values, TrainingShard shard, long from, long to,
                                String device, StepFault fault) {
         TaskContext task = TaskContext.get();
-        fault.before(values.step(), shard.index(), task == null ? 0 : task.attemptNumber());
+        try {
+            fault.before(values.step(), shard.index(), task == null ? 0 : task.attemptNumber());
+        } catch (Exception e) {
+            throw new IllegalStateException("injected fault at step " + values.step(), e);
+        }
         int first = shard.firstRow(from);
         int end = shard.firstRow(to);
         if (end <= first) {

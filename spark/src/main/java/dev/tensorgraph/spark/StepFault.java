@@ -11,5 +11,5 @@ interface StepFault extends Serializable {
     StepFault NONE = (step, partition, attempt) -> {};
 
     /** Throws to fail the task computing {@code step} on {@code partition} in its {@code attempt} (0 first). */
-    void before(long step, int partition, int attempt);
+    void before(long step, int partition, int attempt) throws Exception;
 }

@@ -74,34 +74,19 @@ class DistributedTrainerTest {
         return new DistributedTrainer().feed("pixels", TestCnn.INPUT).feed("label", TestCnn.LABELS).workers(2);
     }
 
-    /** Each variable within 1e-5 of the reference, relative to the variable's largest magnitude. */
-    private static void assertMatches(Map<String, float[]> reference, TrainingResult result) {
-        for (Map.Entry<String, float[]> e : reference.entrySet()) {
-            float[] want = e.getValue();
-            float[] got = result.variable(e.getKey()).floats();
-            double scale = 0;
-            double diff = 0;
-            for (int i = 0; i < want.length; i++) {
-                scale = Math.max(scale, Math.abs(want[i]));
-                diff = Math.max(diff, Math.abs(want[i] - got[i]));
-            }
-            assertTrue(diff <= 1e-5 * scale, e.getKey() + ": differs by " + diff + " at scale " + scale);
-        }
-    }
-
     @Test
     void twoWorkersMatchSingleProcessAdamAfterTwentySteps() {
         TrainingResult r = trainer().fit(data, TestCnn.buildWithLoss(), TestCnn.LOSS, ADAM.get(), BATCH, EPOCHS);
         assertEquals(STEPS, r.globalStep());
         assertEquals(STEPS, r.losses().size());
-        assertMatches(adamReference, r);
+        TrainingAssertions.assertMatches(adamReference, r);
     }
 
     @Test
     void twoWorkersMatchSingleProcessGradientDescent() {
         Supplier<Optimizer> sgd = () -> new GradientDescentOptimizer(0.1);
         Map<String, float[]> reference = SingleProcessTraining.train(sgd, images, labels, BATCH, STEPS);
-        assertMatches(reference, trainer().fit(data, TestCnn.buildWithLoss(), TestCnn.LOSS, sgd.get(), BATCH, EPOCHS));
+        TrainingAssertions.assertMatches(reference, trainer().fit(data, TestCnn.buildWithLoss(), TestCnn.LOSS, sgd.get(), BATCH, EPOCHS));
     }
 
     @Test
@@ -117,7 +102,7 @@ class DistributedTrainerTest {
         TrainingResult r = trainer().fault(failOnce).fit(data, TestCnn.buildWithLoss(), TestCnn.LOSS, ADAM.get(),
                 BATCH, EPOCHS);
         assertEquals(1, FAULTS.get() - before);
-        assertMatches(adamReference, r);
+        TrainingAssertions.assertMatches(adamReference, r);
     }
 
     @Test
@@ -140,6 +125,6 @@ class DistributedTrainerTest {
         assertEquals(10, resumed.losses().size());
         assertEquals(STEPS, resumed.globalStep());
         assertEquals("model-20", resumed.lastCheckpoint().getFileName().toString());
-        assertMatches(adamReference, resumed);
+        TrainingAssertions.assertMatches(adamReference, resumed);
     }
 }
