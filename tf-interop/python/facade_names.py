@@ -87,8 +87,63 @@ def cond():
     v1.cond(p, lambda: tf.multiply(x, 2.0), lambda: tf.add(x, 1.0))
 
 
+def array_indexing():
+    """The N-d indexing, reordering and set functions of TensorFlow 1.15: gather_nd, scatter_nd, the tensor
+    scatters (1.15's names and 2.x's max/min), shape_n, pad in the mirror modes, reverse, roll, unique_with_counts,
+    setdiff1d and broadcast_to."""
+    x = v1.placeholder(tf.float32, [4, 3], name="x")
+    i = v1.placeholder(tf.int32, [2, 1], name="i")
+    u = v1.placeholder(tf.float32, [2, 3], name="u")
+    v = v1.placeholder(tf.int32, [5], name="v")
+    v1.gather_nd(x, i)
+    v1.scatter_nd(i, u, [6, 3])
+    v1.tensor_scatter_update(x, i, u)
+    v1.tensor_scatter_add(x, i, u)
+    v1.tensor_scatter_sub(x, i, u)
+    tf.tensor_scatter_nd_max(x, i, u)
+    tf.tensor_scatter_nd_min(x, i, u)
+    v1.shape_n([x, u])
+    v1.pad(x, [[1, 2], [0, 1]], mode="REFLECT")
+    v1.pad(x, [[1, 2], [0, 1]], mode="symmetric")
+    v1.reverse(x, [0, -1])
+    v1.roll(x, [1, -2], [0, 1])
+    v1.roll(x, 2, 1)
+    v1.unique_with_counts(v)
+    v1.setdiff1d(v, v)
+    v1.broadcast_to(v, [2, 5])
+
+
+def math_array():
+    """The segment reductions, cumsum/cumprod with their options, clip_by_value, einsum (two operands, the implicit
+    form, three operands), bincount, nn.top_k and nn.in_top_k as TensorFlow 1.15 spells them."""
+    x = v1.placeholder(tf.float32, [4, 3], name="x")
+    ids = v1.placeholder(tf.int32, [4], name="ids")
+    w = v1.placeholder(tf.float32, [3, 2], name="w")
+    z = v1.placeholder(tf.float32, [2, 5], name="z")
+    weights = v1.placeholder(tf.float32, [4], name="weights")
+    v1.math.unsorted_segment_sum(x, ids, 3)
+    v1.math.unsorted_segment_max(x, ids, 3)
+    v1.math.unsorted_segment_min(x, ids, 3)
+    v1.math.unsorted_segment_prod(x, ids, 3)
+    v1.math.segment_sum(x, ids)
+    v1.math.segment_mean(x, ids)
+    v1.math.segment_max(x, ids)
+    v1.math.segment_min(x, ids)
+    v1.math.segment_prod(x, ids)
+    v1.cumsum(x, 1, exclusive=True)
+    v1.cumprod(x, 0, reverse=True)
+    v1.clip_by_value(x, -1.0, 1.0)
+    v1.einsum("ij,jk->ik", x, w)
+    v1.einsum("ij,jk", x, w)
+    v1.einsum("ij,jk,kl->il", x, w, z)
+    v1.math.bincount(ids)
+    v1.math.bincount(ids, weights=weights, minlength=6)
+    v1.nn.top_k(x, 2)
+    v1.nn.in_top_k(x, ids, 1)
+
+
 CASES = [conv2d_layers, dense_layers, moments_batch_norm, fused_batch_norm, dropout, minimize_gradient_descent,
-         minimize_adam, cond]
+         minimize_adam, cond, array_indexing, math_array]
 
 
 def main():

@@ -13,8 +13,13 @@ import dev.tensorgraph.ops.array.StridedSliceOptions;
 import dev.tensorgraph.ops.array.TransposeOps;
 import dev.tensorgraph.ops.array.Unique;
 import dev.tensorgraph.ops.array.UniqueOps;
+import dev.tensorgraph.ops.array.UniqueWithCounts;
+import dev.tensorgraph.ops.array.ListDiff;
+import dev.tensorgraph.ops.array.ReverseOps;
+import dev.tensorgraph.ops.indexing.GatherNdOps;
 import dev.tensorgraph.ops.indexing.GatherOps;
 import dev.tensorgraph.ops.indexing.OneHotOps;
+import dev.tensorgraph.ops.indexing.ScatterNdOps;
 import dev.tensorgraph.ops.indexing.SelectOps;
 import dev.tensorgraph.ops.sparse.SparseOps;
 import java.util.List;
@@ -392,6 +397,165 @@ public interface ArrayApi extends TfBase {
     default Output sparseToDense(Output sparseIndices, Output outputShape, Output sparseValues, Output defaultValue,
                                  String name) {
         return SparseOps.sparseToDense(graph(), sparseIndices, outputShape, sparseValues, defaultValue, true, name);
+    }
+
+    // ---- N-d indexing, reordering and sets (issue #16) ----
+
+    /** {@code tf.shape_n(inputs)}: the int32 shape of each input (all of one dtype); op {@code ShapeN}. */
+    default List<Output> shapeN(List<Output> inputs) {
+        return shapeN(inputs, DType.INT32, null);
+    }
+
+    default List<Output> shapeN(List<Output> inputs, DType outType, String name) {
+        return ShapeOps.shapeN(graph(), inputs, outType, name);
+    }
+
+    /** {@code tf.gather_nd(params, indices)}: the slices addressed by the index tuples in indices' last dimension. */
+    default Output gatherNd(Output params, Output indices) {
+        return gatherNd(params, indices, null);
+    }
+
+    default Output gatherNd(Output params, Output indices, String name) {
+        return GatherNdOps.gatherNd(graph(), params, indices, name);
+    }
+
+    /** {@code tf.scatter_nd(indices, updates, shape)}: updates added into zeros of shape (repeated indices add up). */
+    default Output scatterNd(Output indices, Output updates, long[] shape) {
+        return scatterNd(indices, updates, shape, null);
+    }
+
+    default Output scatterNd(Output indices, Output updates, long[] shape, String name) {
+        return ScatterNdOps.scatterNd(graph(), indices, updates, shape, name);
+    }
+
+    default Output scatterNd(Output indices, Output updates, Output shape, String name) {
+        return ScatterNdOps.scatterNd(graph(), indices, updates, shape, name);
+    }
+
+    /** {@code tf.tensor_scatter_update(tensor, indices, updates)} (TensorFlow 1.15's name): slices replaced. */
+    default Output tensorScatterUpdate(Output tensor, Output indices, Output updates) {
+        return tensorScatterUpdate(tensor, indices, updates, null);
+    }
+
+    default Output tensorScatterUpdate(Output tensor, Output indices, Output updates, String name) {
+        return ScatterNdOps.tensorScatterUpdate(graph(), tensor, indices, updates, name);
+    }
+
+    /** {@code tf.tensor_scatter_add(tensor, indices, updates)} (TensorFlow 1.15's name): updates added. */
+    default Output tensorScatterAdd(Output tensor, Output indices, Output updates) {
+        return tensorScatterAdd(tensor, indices, updates, null);
+    }
+
+    default Output tensorScatterAdd(Output tensor, Output indices, Output updates, String name) {
+        return ScatterNdOps.tensorScatterAdd(graph(), tensor, indices, updates, name);
+    }
+
+    /** {@code tf.tensor_scatter_sub(tensor, indices, updates)} (TensorFlow 1.15's name): updates subtracted. */
+    default Output tensorScatterSub(Output tensor, Output indices, Output updates) {
+        return tensorScatterSub(tensor, indices, updates, null);
+    }
+
+    default Output tensorScatterSub(Output tensor, Output indices, Output updates, String name) {
+        return ScatterNdOps.tensorScatterSub(graph(), tensor, indices, updates, name);
+    }
+
+    /** TensorFlow 2's name of {@link #tensorScatterUpdate(Output, Output, Output)}. */
+    default Output tensorScatterNdUpdate(Output tensor, Output indices, Output updates) {
+        return tensorScatterUpdate(tensor, indices, updates, null);
+    }
+
+    /** TensorFlow 2's name of {@link #tensorScatterAdd(Output, Output, Output)}. */
+    default Output tensorScatterNdAdd(Output tensor, Output indices, Output updates) {
+        return tensorScatterAdd(tensor, indices, updates, null);
+    }
+
+    /** TensorFlow 2's name of {@link #tensorScatterSub(Output, Output, Output)}. */
+    default Output tensorScatterNdSub(Output tensor, Output indices, Output updates) {
+        return tensorScatterSub(tensor, indices, updates, null);
+    }
+
+    /** {@code tf.tensor_scatter_nd_max(tensor, indices, updates)} (TensorFlow 2): the elementwise maximum. */
+    default Output tensorScatterNdMax(Output tensor, Output indices, Output updates) {
+        return tensorScatterNdMax(tensor, indices, updates, null);
+    }
+
+    default Output tensorScatterNdMax(Output tensor, Output indices, Output updates, String name) {
+        return ScatterNdOps.tensorScatterMax(graph(), tensor, indices, updates, name);
+    }
+
+    /** {@code tf.tensor_scatter_nd_min(tensor, indices, updates)} (TensorFlow 2): the elementwise minimum. */
+    default Output tensorScatterNdMin(Output tensor, Output indices, Output updates) {
+        return tensorScatterNdMin(tensor, indices, updates, null);
+    }
+
+    default Output tensorScatterNdMin(Output tensor, Output indices, Output updates, String name) {
+        return ScatterNdOps.tensorScatterMin(graph(), tensor, indices, updates, name);
+    }
+
+    /**
+     * {@code tf.pad(x, paddings, mode)}: mode "CONSTANT" (zeros), "REFLECT" or "SYMMETRIC" (any case; the mirror
+     * modes build a MirrorPad).
+     */
+    default Output pad(Output x, int[][] paddings, String mode) {
+        return pad(x, paddings, mode, 0, null);
+    }
+
+    default Output pad(Output x, int[][] paddings, String mode, double constantValue, String name) {
+        return PadOps.pad(graph(), x, paddings, mode, constantValue, name);
+    }
+
+    /** {@code tf.reverse(x, axis)}: the elements in reverse order along each axis given; op {@code ReverseV2}. */
+    default Output reverse(Output x, int[] axis) {
+        return reverse(x, axis, null);
+    }
+
+    default Output reverse(Output x, int[] axis, String name) {
+        return ReverseOps.reverse(graph(), x, axis, name);
+    }
+
+    default Output reverse(Output x, Output axis, String name) {
+        return ReverseOps.reverseV2(graph(), x, axis, name);
+    }
+
+    /** {@code tf.roll(x, shift, axis)}: elements shifted cyclically along axis. */
+    default Output roll(Output x, int shift, int axis) {
+        return ReverseOps.roll(graph(), x, shift, axis, null);
+    }
+
+    /** With one shift per axis (shifts on a repeated axis add up). */
+    default Output roll(Output x, int[] shift, int[] axis) {
+        return roll(x, shift, axis, null);
+    }
+
+    default Output roll(Output x, int[] shift, int[] axis, String name) {
+        return ReverseOps.roll(graph(), x, shift, axis, name);
+    }
+
+    default Output roll(Output x, Output shift, Output axis, String name) {
+        return ReverseOps.roll(graph(), x, shift, axis, name);
+    }
+
+    /** {@code tf.unique_with_counts(x)}: {@link #unique} with how often each value occurs. */
+    default UniqueWithCounts uniqueWithCounts(Output x) {
+        return uniqueWithCounts(x, DType.INT32, null);
+    }
+
+    default UniqueWithCounts uniqueWithCounts(Output x, DType outIdx, String name) {
+        return UniqueOps.uniqueWithCounts(graph(), x, outIdx, name);
+    }
+
+    /** {@code tf.setdiff1d(x, y)}: the values of x not in y, in order, with their positions in x; op ListDiff. */
+    default ListDiff setdiff1d(Output x, Output y) {
+        return setdiff1d(x, y, DType.INT32, null);
+    }
+
+    default ListDiff setdiff1d(Output x, Output y, DType outIdx, String name) {
+        return UniqueOps.listDiff(graph(), x, y, outIdx, name);
+    }
+
+    /** {@code tf.broadcast_to(x, shape)}. */
+    default Output broadcastTo(Output x, Output shape) {
+        return broadcastTo(x, shape, null);
     }
 
     // ---- space, batch and depth ----

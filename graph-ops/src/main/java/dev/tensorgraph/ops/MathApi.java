@@ -2,6 +2,10 @@ package dev.tensorgraph.ops;
 
 import dev.tensorgraph.Output;
 import dev.tensorgraph.ops.math.ArithmeticOps;
+import dev.tensorgraph.ops.math.ClipOps;
+import dev.tensorgraph.ops.math.CumulativeOptions;
+import dev.tensorgraph.ops.math.EinsumOps;
+import dev.tensorgraph.ops.math.ScanOps;
 import dev.tensorgraph.ops.math.UnaryOps;
 import dev.tensorgraph.ops.nn.ActivationOps;
 import java.util.List;
@@ -509,6 +513,61 @@ public interface MathApi extends ComparisonApi {
 
     default Output addN(List<Output> inputs, String name) {
         return ArithmeticOps.addN(graph(), inputs, name);
+    }
+
+    // ---- cumulative sums and products, clipping, einsum (issue #16) ----
+
+    /** {@code tf.cumsum(x, axis)}: running sums along axis; op {@code Cumsum}. */
+    default Output cumsum(Output x, int axis) {
+        return cumsum(x, axis, CumulativeOptions.create(), null);
+    }
+
+    /** {@code tf.cumsum(x, axis, exclusive=, reverse=)}. */
+    default Output cumsum(Output x, int axis, CumulativeOptions options) {
+        return cumsum(x, axis, options, null);
+    }
+
+    default Output cumsum(Output x, int axis, CumulativeOptions options, String name) {
+        return ScanOps.cumsum(graph(), x, axis, options, name);
+    }
+
+    /** {@code tf.cumprod(x, axis)}: running products along axis; op {@code Cumprod}. */
+    default Output cumprod(Output x, int axis) {
+        return cumprod(x, axis, CumulativeOptions.create(), null);
+    }
+
+    /** {@code tf.cumprod(x, axis, exclusive=, reverse=)}. */
+    default Output cumprod(Output x, int axis, CumulativeOptions options) {
+        return cumprod(x, axis, options, null);
+    }
+
+    default Output cumprod(Output x, int axis, CumulativeOptions options, String name) {
+        return ScanOps.cumprod(graph(), x, axis, options, name);
+    }
+
+    /** {@code tf.clip_by_value(t, min, max)}: Minimum then Maximum in scope {@code clip_by_value}, as TensorFlow. */
+    default Output clipByValue(Output t, double clipValueMin, double clipValueMax) {
+        return clipByValue(t, clipValueMin, clipValueMax, null);
+    }
+
+    default Output clipByValue(Output t, double clipValueMin, double clipValueMax, String name) {
+        return ClipOps.clipByValue(graph(), t, clipValueMin, clipValueMax, name);
+    }
+
+    default Output clipByValue(Output t, Output clipValueMin, Output clipValueMax, String name) {
+        return ClipOps.clipByValue(graph(), t, clipValueMin, clipValueMax, name);
+    }
+
+    /**
+     * {@code tf.einsum(equation, *inputs)}, e.g. {@code tf.einsum("bij,bjk->bik", a, b)}: one Einsum op for one or
+     * two operands (more are contracted pairwise), in scope {@code einsum}.
+     */
+    default Output einsum(String equation, Output... inputs) {
+        return einsum(equation, List.of(inputs), null);
+    }
+
+    default Output einsum(String equation, List<Output> inputs, String name) {
+        return EinsumOps.einsum(graph(), equation, inputs, name);
     }
 
     // ---- TensorFlow 0.x names that older code still uses ----

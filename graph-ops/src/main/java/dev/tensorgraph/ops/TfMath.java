@@ -1,12 +1,19 @@
 package dev.tensorgraph.ops;
 
+import dev.tensorgraph.DType;
 import dev.tensorgraph.Output;
+import dev.tensorgraph.ops.indexing.SegmentOps;
+import dev.tensorgraph.ops.indexing.SortedSegmentOps;
+import dev.tensorgraph.ops.math.BincountOps;
+import dev.tensorgraph.ops.math.CumulativeOptions;
 import java.util.List;
 
 /**
  * The {@code tf.math} namespace: the same elementwise ops as the top-level facade under their
  * {@code tf.math.*} names ({@code tf.math.add}, {@code tf.math.floordiv}, {@code tf.math.log1p},
- * {@code tf.math.squaredDifference}, ...). Each method builds exactly what the top-level method builds.
+ * {@code tf.math.squaredDifference}, {@code tf.math.cumsum}, ...), each building exactly what the top-level method
+ * builds; and what TensorFlow keeps in {@code tf.math} only: the segment reductions
+ * ({@code tf.math.unsortedSegmentSum}, {@code tf.math.segmentMean}, ...) and {@code tf.math.bincount}.
  *
  * <pre>{@code
  * Output r = tf.math.floormod(a, b);
@@ -437,5 +444,119 @@ public final class TfMath {
 
     public Output addN(List<Output> inputs, String name) {
         return tf.addN(inputs, name);
+    }
+
+    // ---- segment reductions, cumulative ops, bincount (issue #16) ----
+
+    /** {@code tf.math.unsorted_segment_sum(data, segment_ids, num_segments)}; a negative id drops its slice. */
+    public Output unsortedSegmentSum(Output data, Output segmentIds, long numSegments) {
+        return SegmentOps.unsortedSegmentSum(tf.graph(), data, segmentIds, numSegments, null);
+    }
+
+    public Output unsortedSegmentSum(Output data, Output segmentIds, Output numSegments, String name) {
+        return SegmentOps.unsortedSegmentSum(tf.graph(), data, segmentIds, numSegments, name);
+    }
+
+    /** {@code tf.math.unsorted_segment_max}: an empty segment holds the dtype's lowest finite value. */
+    public Output unsortedSegmentMax(Output data, Output segmentIds, long numSegments) {
+        return SegmentOps.unsortedSegmentMax(tf.graph(), data, segmentIds, numSegments, null);
+    }
+
+    public Output unsortedSegmentMax(Output data, Output segmentIds, Output numSegments, String name) {
+        return SegmentOps.unsortedSegmentMax(tf.graph(), data, segmentIds, numSegments, name);
+    }
+
+    /** {@code tf.math.unsorted_segment_min}: an empty segment holds the dtype's highest finite value. */
+    public Output unsortedSegmentMin(Output data, Output segmentIds, long numSegments) {
+        return SegmentOps.unsortedSegmentMin(tf.graph(), data, segmentIds, numSegments, null);
+    }
+
+    public Output unsortedSegmentMin(Output data, Output segmentIds, Output numSegments, String name) {
+        return SegmentOps.unsortedSegmentMin(tf.graph(), data, segmentIds, numSegments, name);
+    }
+
+    /** {@code tf.math.unsorted_segment_prod}: an empty segment holds 1. */
+    public Output unsortedSegmentProd(Output data, Output segmentIds, long numSegments) {
+        return SegmentOps.unsortedSegmentProd(tf.graph(), data, segmentIds, numSegments, null);
+    }
+
+    public Output unsortedSegmentProd(Output data, Output segmentIds, Output numSegments, String name) {
+        return SegmentOps.unsortedSegmentProd(tf.graph(), data, segmentIds, numSegments, name);
+    }
+
+    /** {@code tf.math.segment_sum(data, segment_ids)}: ids sorted; a segment no id names holds 0. */
+    public Output segmentSum(Output data, Output segmentIds) {
+        return segmentSum(data, segmentIds, null);
+    }
+
+    public Output segmentSum(Output data, Output segmentIds, String name) {
+        return SortedSegmentOps.segmentSum(tf.graph(), data, segmentIds, name);
+    }
+
+    /** {@code tf.math.segment_mean(data, segment_ids)}. */
+    public Output segmentMean(Output data, Output segmentIds) {
+        return segmentMean(data, segmentIds, null);
+    }
+
+    public Output segmentMean(Output data, Output segmentIds, String name) {
+        return SortedSegmentOps.segmentMean(tf.graph(), data, segmentIds, name);
+    }
+
+    /** {@code tf.math.segment_max(data, segment_ids)}: a segment no id names holds 0. */
+    public Output segmentMax(Output data, Output segmentIds) {
+        return segmentMax(data, segmentIds, null);
+    }
+
+    public Output segmentMax(Output data, Output segmentIds, String name) {
+        return SortedSegmentOps.segmentMax(tf.graph(), data, segmentIds, name);
+    }
+
+    /** {@code tf.math.segment_min(data, segment_ids)}: a segment no id names holds 0. */
+    public Output segmentMin(Output data, Output segmentIds) {
+        return segmentMin(data, segmentIds, null);
+    }
+
+    public Output segmentMin(Output data, Output segmentIds, String name) {
+        return SortedSegmentOps.segmentMin(tf.graph(), data, segmentIds, name);
+    }
+
+    /** {@code tf.math.segment_prod(data, segment_ids)}: a segment no id names holds 1. */
+    public Output segmentProd(Output data, Output segmentIds) {
+        return segmentProd(data, segmentIds, null);
+    }
+
+    public Output segmentProd(Output data, Output segmentIds, String name) {
+        return SortedSegmentOps.segmentProd(tf.graph(), data, segmentIds, name);
+    }
+
+    /** {@code tf.math.cumsum(x, axis)}: as {@code tf.cumsum}. */
+    public Output cumsum(Output x, int axis) {
+        return tf.cumsum(x, axis);
+    }
+
+    public Output cumsum(Output x, int axis, CumulativeOptions options, String name) {
+        return tf.cumsum(x, axis, options, name);
+    }
+
+    /** {@code tf.math.cumprod(x, axis)}: as {@code tf.cumprod}. */
+    public Output cumprod(Output x, int axis) {
+        return tf.cumprod(x, axis);
+    }
+
+    public Output cumprod(Output x, int axis, CumulativeOptions options, String name) {
+        return tf.cumprod(x, axis, options, name);
+    }
+
+    /** {@code tf.math.bincount(arr)}: how often each value 0..max(arr) occurs, int32; op DenseBincount. */
+    public Output bincount(Output arr) {
+        return bincount(arr, null, null, null, DType.INT32, null);
+    }
+
+    /**
+     * {@code tf.math.bincount(arr, weights, minlength, maxlength, dtype)}: weights (null: counts of dtype) summed
+     * per value, the length raised to minlength and capped at maxlength where they are not null.
+     */
+    public Output bincount(Output arr, Output weights, Long minlength, Long maxlength, DType dtype, String name) {
+        return BincountOps.bincount(tf.graph(), arr, weights, minlength, maxlength, dtype, false, name);
     }
 }

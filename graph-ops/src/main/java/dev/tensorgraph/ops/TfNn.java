@@ -15,6 +15,8 @@ import dev.tensorgraph.ops.nn.FusedBatchNorm;
 import dev.tensorgraph.ops.nn.Moments;
 import dev.tensorgraph.ops.nn.PoolOps;
 import dev.tensorgraph.ops.nn.SoftmaxOps;
+import dev.tensorgraph.ops.nn.TopK;
+import dev.tensorgraph.ops.nn.TopKOps;
 import dev.tensorgraph.ops.math.UnaryOps;
 
 /**
@@ -540,5 +542,33 @@ public final class TfNn {
 
     public Output dropoutRate(Output x, Output rate, Output noiseShape, Long seed, String name) {
         return DropoutOps.dropoutV2(graph(), x, rate, noiseShape, seed, name);
+    }
+
+    // ---- top k ----
+
+    /** {@code tf.nn.top_k(input)}: the largest entry of each row of the last dimension and its position. */
+    public TopK topK(Output input) {
+        return topK(input, 1, true, null);
+    }
+
+    /** {@code tf.nn.top_k(input, k)}: the k largest, descending, the lower position first among ties. */
+    public TopK topK(Output input, int k) {
+        return topK(input, k, true, null);
+    }
+
+    public TopK topK(Output input, int k, boolean sorted, String name) {
+        return TopKOps.topK(graph(), input, k, sorted, name);
+    }
+
+    /**
+     * {@code tf.nn.in_top_k(predictions, targets, k)}: whether each target is among the k highest predictions of its
+     * row (ties with the k-th count as in; a non-finite prediction in the row gives false).
+     */
+    public Output inTopK(Output predictions, Output targets, int k) {
+        return inTopK(predictions, targets, k, null);
+    }
+
+    public Output inTopK(Output predictions, Output targets, int k, String name) {
+        return TopKOps.inTopK(graph(), predictions, targets, k, name);
     }
 }

@@ -13,6 +13,7 @@ import dev.tensorgraph.Tensor;
 import dev.tensorgraph.ops.layers.Conv2dOptions;
 import dev.tensorgraph.ops.layers.DenseOptions;
 import dev.tensorgraph.ops.layers.DropoutOptions;
+import dev.tensorgraph.ops.math.CumulativeOptions;
 import dev.tensorgraph.ops.nn.FusedBatchNorm;
 import dev.tensorgraph.ops.nn.Moments;
 import dev.tensorgraph.ops.train.AdamOptimizer;
@@ -89,7 +90,61 @@ class FacadeNamesTest {
                     Output x = tf.placeholder(DType.FLOAT32, Shape.of(2), "x");
                     Output p = tf.placeholder(DType.BOOL, Shape.scalar(), "p");
                     tf.cond(p, () -> tf.multiply(x, 2.0), () -> tf.add(x, 1.0));
-                }));
+                }),
+                new Case("array_indexing", FacadeNamesTest::arrayIndexing),
+                new Case("math_array", FacadeNamesTest::mathArray));
+    }
+
+    /** The twin of facade_names.py's array_indexing. */
+    private static void arrayIndexing(Tf tf) {
+        Output x = tf.placeholder(DType.FLOAT32, Shape.of(4, 3), "x");
+        Output i = tf.placeholder(DType.INT32, Shape.of(2, 1), "i");
+        Output u = tf.placeholder(DType.FLOAT32, Shape.of(2, 3), "u");
+        Output v = tf.placeholder(DType.INT32, Shape.of(5), "v");
+        tf.gatherNd(x, i);
+        tf.scatterNd(i, u, new long[] {6, 3});
+        tf.tensorScatterUpdate(x, i, u);
+        tf.tensorScatterAdd(x, i, u);
+        tf.tensorScatterSub(x, i, u);
+        tf.tensorScatterNdMax(x, i, u);
+        tf.tensorScatterNdMin(x, i, u);
+        tf.shapeN(List.of(x, u));
+        tf.pad(x, new int[][] {{1, 2}, {0, 1}}, "REFLECT");
+        tf.pad(x, new int[][] {{1, 2}, {0, 1}}, "symmetric");
+        tf.reverse(x, new int[] {0, -1});
+        tf.roll(x, new int[] {1, -2}, new int[] {0, 1});
+        tf.roll(x, 2, 1);
+        tf.uniqueWithCounts(v);
+        tf.setdiff1d(v, v);
+        tf.broadcastTo(v, new int[] {2, 5});
+    }
+
+    /** The twin of facade_names.py's math_array. */
+    private static void mathArray(Tf tf) {
+        Output x = tf.placeholder(DType.FLOAT32, Shape.of(4, 3), "x");
+        Output ids = tf.placeholder(DType.INT32, Shape.of(4), "ids");
+        Output w = tf.placeholder(DType.FLOAT32, Shape.of(3, 2), "w");
+        Output z = tf.placeholder(DType.FLOAT32, Shape.of(2, 5), "z");
+        Output weights = tf.placeholder(DType.FLOAT32, Shape.of(4), "weights");
+        tf.math.unsortedSegmentSum(x, ids, 3);
+        tf.math.unsortedSegmentMax(x, ids, 3);
+        tf.math.unsortedSegmentMin(x, ids, 3);
+        tf.math.unsortedSegmentProd(x, ids, 3);
+        tf.math.segmentSum(x, ids);
+        tf.math.segmentMean(x, ids);
+        tf.math.segmentMax(x, ids);
+        tf.math.segmentMin(x, ids);
+        tf.math.segmentProd(x, ids);
+        tf.cumsum(x, 1, CumulativeOptions.create().exclusive(true));
+        tf.cumprod(x, 0, CumulativeOptions.create().reverse(true));
+        tf.clipByValue(x, -1.0, 1.0);
+        tf.einsum("ij,jk->ik", x, w);
+        tf.einsum("ij,jk", x, w);
+        tf.einsum("ij,jk,kl->il", x, w, z);
+        tf.math.bincount(ids);
+        tf.math.bincount(ids, weights, 6L, null, DType.INT32, null);
+        tf.nn.topK(x, 2);
+        tf.nn.inTopK(x, ids, 1);
     }
 
     private static Output denseLoss(Tf tf) {

@@ -7,11 +7,9 @@ import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.kernel.KernelContext;
 import dev.tensorgraph.kernel.KernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.HashMap;
 
-/** CPU kernels of the array ops that look at values: OneHot, Unique, Where and SparseToDense. */
+/** CPU kernels of the array ops that look at values: OneHot, Where and SparseToDense. */
 public final class ArrayValueKernels implements KernelLibrary {
     private static final String CPU = KernelRegistry.CPU;
 
@@ -20,10 +18,6 @@ public final class ArrayValueKernels implements KernelLibrary {
         r.register(CPU, "OneHot", op -> {
             long axis = op.attrLong("axis");
             return ctx -> oneHot(ctx, axis);
-        });
-        r.register(CPU, "Unique", op -> {
-            DType outIdx = op.attrType("out_idx");
-            return ctx -> unique(ctx, outIdx);
         });
         r.register(CPU, "Where", op -> ArrayValueKernels::where);
         r.register(CPU, "SparseToDense", op -> {
@@ -79,87 +73,6 @@ public final class ArrayValueKernels implements KernelLibrary {
             r[i] = b[i] & 0xff;
         }
         return r;
-    }
-
-    /** Unique values in order of first occurrence, and for each element the index of its value. */
-    private static void unique(KernelContext ctx, DType outIdx) {
-        Tensor x = ctx.input(0);
-        if (x.shape().rank() != 1) {
-            throw new InvalidArgumentException("unique expects a 1D vector, got shape " + x.shape());
-        }
-        int n = x.numElements();
-        int[] idx = new int[n];
-        int[] firstPos = new int[n];
-        int count = 0;
-        Object a = x.array();
-        if (a instanceof byte[][] s) {
-            HashMap<ByteBuffer, Integer> seen = new HashMap<>();
-            for (int i = 0; i < n; i++) {
-                Integer k = seen.putIfAbsent(ByteBuffer.wrap(s[i]), count);
-                if (k == null) {
-                    firstPos[count] = i;
-                    idx[i] = count++;
-                } else {
-                    idx[i] = k;
-                }
-            }
-        } else {
-            long[] keys = keys(a, n);
-            LongIntMap seen = new LongIntMap(n);
-            for (int i = 0; i < n; i++) {
-                int k = seen.putIfAbsent(keys[i], count);
-                if (k < 0) {
-                    firstPos[count] = i;
-                    idx[i] = count++;
-                } else {
-                    idx[i] = k;
-                }
-            }
-        }
-        Tensor y = ctx.allocate(x.dtype(), Shape.of(count));
-        Object ya = y.array();
-        for (int j = 0; j < count; j++) {
-            System.arraycopy(a, firstPos[j], ya, j, 1);
-        }
-        ctx.setOutput(0, y);
-        if (outIdx == DType.INT64) {
-            long[] l = new long[n];
-            for (int i = 0; i < n; i++) {
-                l[i] = idx[i];
-            }
-            ctx.setOutput(1, Tensor.wrap(DType.INT64, x.shape(), l));
-        } else {
-            ctx.setOutput(1, Tensor.wrap(DType.INT32, x.shape(), idx));
-        }
-    }
-
-    /** Bit patterns that are equal exactly when the values are (floats by their bits, -0 and 0 merged). */
-    private static long[] keys(Object a, int n) {
-        long[] k = new long[n];
-        if (a instanceof float[] f) {
-            for (int i = 0; i < n; i++) {
-                k[i] = Float.floatToIntBits(f[i] == 0f ? 0f : f[i]);
-            }
-        } else if (a instanceof double[] d) {
-            for (int i = 0; i < n; i++) {
-                k[i] = Double.doubleToLongBits(d[i] == 0d ? 0d : d[i]);
-            }
-        } else if (a instanceof int[] v) {
-            for (int i = 0; i < n; i++) {
-                k[i] = v[i];
-            }
-        } else if (a instanceof long[] v) {
-            System.arraycopy(v, 0, k, 0, n);
-        } else if (a instanceof byte[] v) {
-            for (int i = 0; i < n; i++) {
-                k[i] = v[i];
-            }
-        } else if (a instanceof boolean[] v) {
-            for (int i = 0; i < n; i++) {
-                k[i] = v[i] ? 1 : 0;
-            }
-        }
-        return k;
     }
 
     /** Coordinates of the true (non-zero) elements, int64 [n, rank], in row-major order. */
@@ -247,35 +160,5 @@ public final class ArrayValueKernels implements KernelLibrary {
             System.arraycopy(src, scalar ? 0 : i, dst, (int) flat, 1);
         }
         ctx.setOutput(0, out);
-    }
-
-    /** An open-addressing map from long keys to non-negative ints, without boxing. */
-    private static final class LongIntMap {
-        private final long[] keys;
-        private final int[] vals;
-        private final int mask;
-
-        LongIntMap(int expected) {
-            int cap = Integer.highestOneBit(Math.max(4, expected * 2 - 1)) << 1;
-            keys = new long[cap];
-            vals = new int[cap];
-            Arrays.fill(vals, -1);
-            mask = cap - 1;
-        }
-
-        /** The value already stored for {@code key}, or -1 after storing {@code value}. */
-        int putIfAbsent(long key, int value) {
-            int h = (int) (key ^ (key >>> 32)) * 0x9E3779B9;
-            int i = (h ^ (h >>> 16)) & mask;
-            while (vals[i] >= 0) {
-                if (keys[i] == key) {
-                    return vals[i];
-                }
-                i = (i + 1) & mask;
-            }
-            keys[i] = key;
-            vals[i] = value;
-            return -1;
-        }
     }
 }

@@ -1,14 +1,12 @@
 package dev.tensorgraph.cpu;
 
 import dev.tensorgraph.DType;
-import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
-import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.kernel.KernelContext;
 import dev.tensorgraph.kernel.args.GatherAxes;
 
-/** Gather along an axis (with batch dimensions) and its scatter-add counterpart, UnsortedSegmentSum. */
+/** Gather along an axis, with batch dimensions. */
 final class GatherKernel {
     private GatherKernel() {}
 
@@ -103,67 +101,6 @@ final class GatherKernel {
             b.append(k == 0 ? "" : ",").append(r[k]);
         }
         return b.toString();
-    }
-
-    /** {@code out[segment_ids[i], k] += data[i, k]}; negative ids are dropped, as in TensorFlow. */
-    static void unsortedSegmentSum(KernelContext ctx) {
-        Tensor data = ctx.input(0);
-        Tensor ids = ctx.input(1);
-        long num = ArrayData.scalarLong(ctx.input(2), "num_segments");
-        long[] dd = data.shape().dims();
-        long[] idd = ids.shape().dims();
-        if (idd.length > dd.length || !java.util.Arrays.equals(java.util.Arrays.copyOf(dd, idd.length), idd)) {
-            throw new InvalidArgumentException("data.shape = " + data.shape() + " does not start with segment_ids.shape = "
-                    + ids.shape());
-        }
-        if (num < 0) {
-            throw new InvalidArgumentException("num_segments must be non-negative, got " + num);
-        }
-        long[] outDims = new long[1 + dd.length - idd.length];
-        outDims[0] = num;
-        System.arraycopy(dd, idd.length, outDims, 1, dd.length - idd.length);
-        int inner = ArrayData.prod(dd, idd.length, dd.length);
-        long[] seg = ArrayData.longs(ids);
-        for (int i = 0; i < seg.length; i++) {
-            if (seg[i] >= num) {
-                throw new InvalidArgumentException("segment_ids[" + position(i, idd) + "] = " + seg[i]
-                        + " is out of range [0, " + num + ")");
-            }
-        }
-        Tensor out = ctx.allocateZeroed(data.dtype(), Shape.of(outDims));
-        Object src = data.array();
-        Object dst = out.array();
-        for (int i = 0; i < seg.length; i++) {
-            if (seg[i] < 0) {
-                continue;
-            }
-            int so = i * inner;
-            int dof = (int) seg[i] * inner;
-            if (src instanceof float[] a) {
-                float[] o = (float[]) dst;
-                for (int k = 0; k < inner; k++) {
-                    o[dof + k] += a[so + k];
-                }
-            } else if (src instanceof double[] a) {
-                double[] o = (double[]) dst;
-                for (int k = 0; k < inner; k++) {
-                    o[dof + k] += a[so + k];
-                }
-            } else if (src instanceof int[] a) {
-                int[] o = (int[]) dst;
-                for (int k = 0; k < inner; k++) {
-                    o[dof + k] += a[so + k];
-                }
-            } else if (src instanceof long[] a) {
-                long[] o = (long[]) dst;
-                for (int k = 0; k < inner; k++) {
-                    o[dof + k] += a[so + k];
-                }
-            } else {
-                throw new UnimplementedException("UnsortedSegmentSum does not support dtype " + data.dtype());
-            }
-        }
-        ctx.setOutput(0, out);
     }
 
     static boolean isIndexType(DType t) {

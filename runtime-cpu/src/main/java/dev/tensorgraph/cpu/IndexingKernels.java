@@ -10,7 +10,7 @@ import dev.tensorgraph.kernel.KernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
 import java.util.Arrays;
 
-/** CPU kernels of the indexing ops: Slice, StridedSlice, StridedSliceGrad, GatherV2, Gather, UnsortedSegmentSum. */
+/** CPU kernels of the indexing ops: Slice, StridedSlice, StridedSliceGrad, GatherV2, Gather. */
 public final class IndexingKernels implements KernelLibrary {
     private static final String CPU = KernelRegistry.CPU;
 
@@ -30,7 +30,6 @@ public final class IndexingKernels implements KernelLibrary {
             return ctx -> GatherKernel.gather(ctx, ArrayData.scalarLong(ctx.input(2), "axis"), batchDims);
         });
         r.register(CPU, "Gather", op -> ctx -> GatherKernel.gather(ctx, 0, 0));
-        r.register(CPU, "UnsortedSegmentSum", op -> GatherKernel::unsortedSegmentSum);
     }
 
     private static long[] masks(dev.tensorgraph.Operation op) {

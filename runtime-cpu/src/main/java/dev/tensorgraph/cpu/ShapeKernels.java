@@ -11,7 +11,7 @@ import dev.tensorgraph.kernel.args.ReshapeShapes;
 import java.util.Arrays;
 
 /**
- * CPU kernels of the shape family: Shape, Rank, Size, Reshape, ExpandDims, Squeeze, Fill, ZerosLike,
+ * CPU kernels of the shape family: Shape, ShapeN, Rank, Size, Reshape, ExpandDims, Squeeze, Fill, ZerosLike,
  * OnesLike, BroadcastTo, Range, InvertPermutation. Reshape-like kernels return a view of their input.
  */
 public final class ShapeKernels implements KernelLibrary {

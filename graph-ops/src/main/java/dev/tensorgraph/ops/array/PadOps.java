@@ -18,10 +18,12 @@ import dev.tensorgraph.ops.support.ShapeFns;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * {@code Pad}, {@code PadV2} (CONSTANT mode with zeros or a given value) and {@code Tile}, with {@code tf.pad}
- * and {@code tf.tile}; the pad gradient slices the padding off, the tile gradient sums the copies.
+ * {@code Pad}, {@code PadV2} (CONSTANT mode with zeros or a given value), {@code MirrorPad} (REFLECT and SYMMETRIC
+ * modes) with its gradient {@code MirrorPadGrad}, and {@code Tile}, with {@code tf.pad} and {@code tf.tile}; the pad
+ * gradient slices the padding off, the mirror pad gradient folds it back, the tile gradient sums the copies.
  */
 public final class PadOps implements OpLibrary {
     @Override
@@ -49,6 +51,19 @@ public final class PadOps implements OpLibrary {
                     g.add(null);
                     return g;
                 }).build());
+        r.register(OpDef.builder("MirrorPad").input("input").input("paddings")
+                .attr("T", AttrType.TYPE).attr("Tpaddings", AttrType.TYPE, DType.INT32).attr("mode", AttrType.STRING)
+                .shape(c -> {
+                    padShape(c);
+                    checkMirrorPaddings(c);
+                })
+                .gradient((op, dy) -> Arrays.asList(mirrorPadGrad(op.graph(), dy.get(0), op.input(1),
+                        op.attrString("mode"), null), null)).build());
+        r.register(OpDef.builder("MirrorPadGrad").input("input").input("paddings")
+                .attr("T", AttrType.TYPE).attr("Tpaddings", AttrType.TYPE, DType.INT32).attr("mode", AttrType.STRING)
+                .shape(PadOps::mirrorPadGradShape)
+                .gradient((op, dy) -> Arrays.asList(mirrorPad(op.graph(), dy.get(0), op.input(1), op.attrString("mode"),
+                        null), null)).build());
     }
 
     // ---- constructors ----
@@ -77,6 +92,40 @@ public final class PadOps implements OpLibrary {
                 return pad(g, x, p, s.name());
             }
             return padV2(g, x, p, ConstantOps.scalar(g, x.dtype(), constantValue, "constant_values"), s.name());
+        }
+    }
+
+    /**
+     * {@code MirrorPad(x, paddings, mode)}: x extended by its mirror image, REFLECT without repeating the edge
+     * (padding at most size - 1), SYMMETRIC with it (at most size).
+     */
+    public static Output mirrorPad(Graph g, Output x, Output paddings, String mode, String name) {
+        return g.opBuilder("MirrorPad", name).addInput(x).addInput(paddings).setAttr("Tpaddings", paddings.dtype())
+                .setAttr("mode", mode).build().output(0);
+    }
+
+    /** {@code MirrorPadGrad(dy, paddings, mode)}: the padded gradient folded back onto the input's elements. */
+    public static Output mirrorPadGrad(Graph g, Output dy, Output paddings, String mode, String name) {
+        return g.opBuilder("MirrorPadGrad", name).addInput(dy).addInput(paddings).setAttr("Tpaddings", paddings.dtype())
+                .setAttr("mode", mode).build().output(0);
+    }
+
+    /**
+     * {@code tf.pad(x, paddings, mode, constant_values)}: mode CONSTANT builds what
+     * {@link #pad(Graph, Output, int[][], double, String)} builds, REFLECT and SYMMETRIC (any case) a MirrorPad
+     * with the paddings a constant {@code MirrorPad/paddings}.
+     */
+    public static Output pad(Graph g, Output x, int[][] paddings, String mode, double constantValue, String name) {
+        String m = mode == null ? "" : mode.toUpperCase(Locale.ROOT);
+        if (m.equals("CONSTANT")) {
+            return pad(g, x, paddings, constantValue, name);
+        }
+        if (!m.equals("REFLECT") && !m.equals("SYMMETRIC")) {
+            throw new InvalidArgumentException("Value of argument `mode` expected to be one of \"CONSTANT\", "
+                    + "\"REFLECT\", or \"SYMMETRIC\". Received `mode` = " + mode);
+        }
+        try (var s = g.nameScope(name == null ? "MirrorPad" : name)) {
+            return mirrorPad(g, x, ConstantOps.constant(g, Tensor.of(paddings), "paddings"), m, s.name());
         }
     }
 
@@ -143,6 +192,73 @@ public final class PadOps implements OpLibrary {
             }
             long d = in.hasKnownRank() ? in.size(i) : -1;
             out[i] = d < 0 ? -1 : d + pv[2 * i] + pv[2 * i + 1];
+        }
+        c.setOutput(0, c.inputDtype(0), Shape.of(out));
+    }
+
+    private static boolean isReflect(ShapeContext c) {
+        Object mode = c.attr("mode");
+        if (!"REFLECT".equals(mode) && !"SYMMETRIC".equals(mode)) {
+            throw c.fail("mode must be REFLECT or SYMMETRIC, got '" + mode + "'");
+        }
+        return "REFLECT".equals(mode);
+    }
+
+    /** Each padding at most size - 1 (REFLECT) or size (SYMMETRIC), where both are known. */
+    private static void checkMirrorPaddings(ShapeContext c) {
+        boolean reflect = isReflect(c);
+        Shape in = c.inputShape(0);
+        Tensor p = c.constantValue(1);
+        if (p == null || !in.hasKnownRank()) {
+            return;
+        }
+        long[] pv = ShapeArgs.longs(p);
+        for (int i = 0; i < in.rank(); i++) {
+            long d = in.size(i);
+            long limit = reflect ? d - 1 : d;
+            if (d >= 0 && (pv[2 * i] > limit || pv[2 * i + 1] > limit)) {
+                throw c.fail(reflect
+                        ? "paddings must be less than the dimension size: " + pv[2 * i] + ", " + pv[2 * i + 1]
+                                + " not less than " + d
+                        : "paddings must be no greater than the dimension size: " + pv[2 * i] + ", " + pv[2 * i + 1]
+                                + " greater than " + d);
+            }
+        }
+    }
+
+    /** The input of the MirrorPad whose output has dy's shape: each size less its two paddings. */
+    private static void mirrorPadGradShape(ShapeContext c) {
+        ShapeArgs.typeFrom(c, "Tpaddings", 1);
+        boolean reflect = isReflect(c);
+        Shape in = c.inputShape(0);
+        Tensor p = c.constantValue(1);
+        if (p == null || !in.hasKnownRank()) {
+            c.setOutput(0, c.inputDtype(0), in.hasKnownRank() ? Shape.unknownOfRank(in.rank()) : Shape.unknown());
+            return;
+        }
+        long[] pv = ShapeArgs.longs(p);
+        if (pv.length != 2 * in.rank()) {
+            throw c.fail("paddings must be [" + in.rank() + ", 2] for an input of shape " + in + ", got "
+                    + c.inputShape(1));
+        }
+        long[] out = new long[in.rank()];
+        for (int i = 0; i < out.length; i++) {
+            long d = in.size(i);
+            long total = pv[2 * i] + pv[2 * i + 1];
+            if (pv[2 * i] < 0 || pv[2 * i + 1] < 0) {
+                throw c.fail("paddings must be non-negative: " + pv[2 * i] + " " + pv[2 * i + 1]);
+            }
+            if (d >= 0 && total >= d) {
+                throw c.fail("Total paddings must be less than the input dimension size: " + total
+                        + " was not less than " + d);
+            }
+            long size = d < 0 ? -1 : d - total;
+            long limit = reflect ? size - 1 : size;
+            if (size >= 0 && (pv[2 * i] > limit || pv[2 * i + 1] > limit)) {
+                throw c.fail("paddings " + pv[2 * i] + ", " + pv[2 * i + 1] + " are too large for a " + c.attr("mode")
+                        + " pad of size " + size);
+            }
+            out[i] = size;
         }
         c.setOutput(0, c.inputDtype(0), Shape.of(out));
     }

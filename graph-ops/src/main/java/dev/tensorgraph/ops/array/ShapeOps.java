@@ -21,7 +21,7 @@ import java.util.List;
 
 /**
  * The shape family: {@code Shape}, {@code Rank}, {@code Size}, {@code Reshape}, {@code ExpandDims},
- * {@code Squeeze} and {@code BroadcastTo}. Type names, inputs and attributes are TensorFlow's
+ * {@code Squeeze}, {@code BroadcastTo} and {@code ShapeN}. Type names, inputs and attributes are TensorFlow's
  * ({@code tensorflow/core/ops/array_ops.cc}); gradients follow {@code array_grad.py}.
  */
 public final class ShapeOps implements OpLibrary {
@@ -39,8 +39,12 @@ public final class ShapeOps implements OpLibrary {
                 .shape(c -> {
                     DType t = ShapeArgs.indexType(c, "out_type");
                     for (int i = 0; i < c.numInputs(); i++) {
-                        Shape s = c.inputShape(i);
-                        c.setOutput(i, t, s.hasKnownRank() ? Shape.of(s.rank()) : Shape.of(-1));
+                        if (c.inputDtype(i) != c.inputDtype(0)) {
+                            throw c.fail("inputs must all have one dtype, got " + c.inputDtype(0) + " and "
+                                    + c.inputDtype(i) + " (input " + i + ")");
+                        }
+                        Shape in = c.inputShape(i);
+                        c.setOutput(i, t, in.hasKnownRank() ? Shape.of(in.rank()) : Shape.of(-1));
                     }
                 })
                 .notDifferentiable().build());
