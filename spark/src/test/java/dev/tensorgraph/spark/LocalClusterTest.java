@@ -21,13 +21,17 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Spark's local-cluster mode: a standalone master and worker in this JVM and two executor JVMs of their own, so
  * the model and the gradients really travel (serialized, broadcast) and an executor can die.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalClusterTest {
     private static final int ROWS = 41;
     private static final int BATCH = 5;
@@ -58,6 +62,33 @@ class LocalClusterTest {
                 .add("pixels", DataTypes.createArrayType(DataTypes.FloatType, false), false)
                 .add("label", DataTypes.IntegerType, false);
         data = spark.createDataFrame(rows, schema).repartition(4);
+        awaitExecutors(2);
+    }
+
+    /** Executors register after the session starts; a job started before both have would run on one only. */
+    private static void awaitExecutors(int executors) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        // the driver is listed among the executors too
+        while (spark.sparkContext().statusTracker().getExecutorInfos().length < executors + 1) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("local-cluster executors did not register within 60 s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Model loads per executor JVM, from probe jobs repeated until {@code executors} JVMs have answered. */
+    private static Map<String, Integer> loadsPerExecutor(int executors) {
+        Map<String, Integer> loads = new HashMap<>();
+        for (int probe = 0; probe < 10 && loads.size() < executors; probe++) {
+            for (String s : spark.range(0, 16, 1, 16).map(
+                    (org.apache.spark.api.java.function.MapFunction<Long, String>) x ->
+                            ManagementFactory.getRuntimeMXBean().getName() + "=" + ModelCache.loads(),
+                    Encoders.STRING()).collectAsList()) {
+                loads.put(s.substring(0, s.indexOf('=')), Integer.parseInt(s.substring(s.indexOf('=') + 1)));
+            }
+        }
+        return loads;
     }
 
     @AfterAll
@@ -68,6 +99,7 @@ class LocalClusterTest {
     }
 
     @Test
+    @Order(1) // before the executor-killing test, whose replacement executor has loaded nothing
     void inferenceOnTwoExecutorsGivesTheSingleProcessResultsAndLoadsOncePerExecutor() {
         Path prefix = TestCnn.save(dir.resolve("model"));
         float[][] expected = TestCnn.logits(prefix, images);
@@ -84,18 +116,13 @@ class LocalClusterTest {
             }
         }
         // every executor JVM that ran tasks loaded the model once for its 6 tasks of two jobs
-        Map<String, Integer> loads = new HashMap<>();
-        for (String s : spark.range(0, 16, 1, 16).map(
-                (org.apache.spark.api.java.function.MapFunction<Long, String>) x ->
-                        ManagementFactory.getRuntimeMXBean().getName() + "=" + ModelCache.loads(),
-                Encoders.STRING()).collectAsList()) {
-            loads.put(s.substring(0, s.indexOf('=')), Integer.parseInt(s.substring(s.indexOf('=') + 1)));
-        }
+        Map<String, Integer> loads = loadsPerExecutor(2);
         assertEquals(2, loads.size(), loads.toString());
         assertTrue(loads.values().stream().allMatch(n -> n == 1), loads.toString());
     }
 
     @Test
+    @Order(2)
     void trainingSurvivesAnExecutorThatDiesAndMatchesSingleProcessTraining() {
         Map<String, float[]> reference = SingleProcessTraining.train(() -> new AdamOptimizer(1e-2), images, labels,
                 BATCH, 18);

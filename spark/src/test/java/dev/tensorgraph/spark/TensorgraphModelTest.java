@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
+import dev.tensorgraph.DType;
+import dev.tensorgraph.Graph;
+import dev.tensorgraph.Output;
+import dev.tensorgraph.Shape;
+import dev.tensorgraph.ops.Tf;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +107,33 @@ class TensorgraphModelTest {
         assertLogits(loaded.transform(data));
         TensorgraphModel stage = (TensorgraphModel) loaded.stages()[0];
         assertEquals(16, stage.getBatchSize());
+    }
+
+    /**
+     * A frozen GraphDef whose output for each row is the number of rows in its session run, so the batches the
+     * transformer makes can be seen: one partition of 50 rows in batches of 16 runs 16, 16, 16 and 2 rows.
+     */
+    @Test
+    void rowsRunInBatchesOfBatchSize() throws Exception {
+        Graph g = new Graph();
+        Tf tf = Tf.of(g);
+        Output x = tf.placeholder(DType.FLOAT32, Shape.of(-1), "x");
+        tf.add(tf.zerosLike(x), tf.cast(tf.size(x), DType.FLOAT32), "rows_in_run");
+        Path graphFile = dir.resolve("batch-size.pb");
+        Files.write(graphFile, g.toGraphDef());
+        TensorgraphModel m = new TensorgraphModel().setModelPath(graphFile.toString()).setInputCols("value")
+                .setFeeds("x").setFetches("rows_in_run").setOutputCols("rows_in_run").setBatchSize(16);
+        Dataset<Row> one = data.coalesce(1).withColumn("value", org.apache.spark.sql.functions.lit(1.0f));
+        List<Float> runs = new ArrayList<>();
+        for (Row r : m.transform(one).select("rows_in_run").collectAsList()) {
+            runs.add(r.getFloat(0));
+        }
+        List<Float> expected = new ArrayList<>();
+        for (int i = 0; i < ROWS; i++) {
+            expected.add(i < 48 ? 16f : 2f);
+        }
+        assertEquals(expected, runs);
+        assertThrows(IllegalArgumentException.class, () -> m.setBatchSize(0));
     }
 
     @Test
