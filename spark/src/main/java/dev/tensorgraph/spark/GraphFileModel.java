@@ -37,8 +37,8 @@ final class GraphFileModel implements LoadedModel {
         this.location = location;
     }
 
-    static GraphFileModel describe(ModelFiles files) {
-        return new GraphFileModel(importGraph(files), null, files.location());
+    static GraphFileModel describe(GraphFileSource kind, ModelFiles files) {
+        return new GraphFileModel(importGraph(kind, files), null, files.location());
     }
 
     /**
@@ -46,15 +46,15 @@ final class GraphFileModel implements LoadedModel {
      * {@link SaverDefRestore}'s checks), else variable by variable. The session may read the checkpoint it
      * restores and no other file.
      */
-    static GraphFileModel open(ModelFiles files, Path stagedDir, SessionOptions options) {
-        Graph g = importGraph(files);
+    static GraphFileModel open(GraphFileSource kind, ModelFiles files, Path stagedDir, SessionOptions options) {
+        Graph g = importGraph(kind, files);
         Path prefix = files.checkpointPrefix() == null ? null : stagedDir.resolve(files.checkpointPrefix());
         FileAccessPolicy access = prefix == null ? FileAccessPolicy.none()
                 : FileAccessPolicy.none().allowFile(prefix, FileAccessPolicy.Access.READ);
         Session s = new Session(g, options.fileAccess(access));
         try {
             if (prefix != null) {
-                restore(files, g, s, prefix);
+                restore(kind, files, g, s, prefix);
             }
             return new GraphFileModel(g, s, files.location());
         } catch (RuntimeException e) {
@@ -63,9 +63,9 @@ final class GraphFileModel implements LoadedModel {
         }
     }
 
-    private static Graph importGraph(ModelFiles files) {
+    private static Graph importGraph(GraphFileSource kind, ModelFiles files) {
         byte[] bytes = files.graphBytes();
-        return switch (files.format()) {
+        return switch (kind) {
             case META_GRAPH -> {
                 Graph g = new Graph();
                 MetaGraph.importMetaGraph(g, bytes, "", files.location());
@@ -76,8 +76,8 @@ final class GraphFileModel implements LoadedModel {
         };
     }
 
-    private static void restore(ModelFiles files, Graph g, Session s, Path prefix) {
-        if (files.format() == ModelFormat.META_GRAPH) {
+    private static void restore(GraphFileSource kind, ModelFiles files, Graph g, Session s, Path prefix) {
+        if (kind == GraphFileSource.META_GRAPH) {
             MetaGraphDef def = MetaGraph.parse(files.graphBytes(), files.location());
             if (def.hasSaverDef()) {
                 SaverDefRestore.restore(s, def.getSaverDef(), prefix);

@@ -3,7 +3,7 @@ package dev.tensorgraph.spark;
 import dev.tensorgraph.Session;
 
 /** A model ready to run: its graph with a session whose variables are restored. Closing frees the session. */
-interface LoadedModel extends ModelGraph, AutoCloseable {
+public interface LoadedModel extends ModelGraph, AutoCloseable {
     Session session();
 
     @Override

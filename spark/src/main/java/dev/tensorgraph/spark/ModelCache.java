@@ -21,7 +21,7 @@ final class ModelCache {
     /** The loaded model for {@code files} on {@code device}, loading it if this JVM has not yet. */
     static LoadedModel get(ModelFiles files, ExecutorDevice device) {
         return MODELS.get(new Key(files.fingerprint(), device),
-                () -> files.format().open(files, files.stage(stagingRoot()), device.sessionOptions()));
+                () -> files.source().open(files, files.stage(stagingRoot()), device.sessionOptions()));
     }
 
     /** How many times this JVM has loaded a model. */

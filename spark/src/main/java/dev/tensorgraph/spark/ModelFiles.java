@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * The bytes of a model, as the driver read them, ready to travel to executors (in a broadcast) and to be
- * written out by an ML writer: the format, the files by relative name, and which of them is the checkpoint
+ * written out by an ML writer: the source that read them, the files by relative name, and which of them is the checkpoint
  * to restore. Two snapshots with the same content have the same {@link #fingerprint()}, which keys the
  * executors' model cache.
  *
@@ -29,7 +29,7 @@ import java.util.Map;
 public final class ModelFiles implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final ModelFormat format;
+    private final String sourceName;
     private final String graphFile;
     private final LinkedHashMap<String, byte[]> files;
     private final String checkpointPrefix;
@@ -37,31 +37,37 @@ public final class ModelFiles implements Serializable {
     private final String fingerprint;
 
     /**
-     * @param format how the files become a graph and a session
+     * @param source how the files become a graph and a session
      * @param graphFile the relative name of the file holding the graph ({@code model.meta}, {@code saved_model.pb})
      * @param files the files by relative name ({@code model.meta}, {@code variables/variables.index}, ...)
      * @param checkpointPrefix the relative checkpoint prefix among {@code files} to restore, or null
      * @param location where the files were read from, for messages
      */
-    public ModelFiles(ModelFormat format, String graphFile, Map<String, byte[]> files, String checkpointPrefix,
+    public ModelFiles(ModelSource source, String graphFile, Map<String, byte[]> files, String checkpointPrefix,
                       String location) {
-        if (format == null || files == null || !files.containsKey(graphFile)) {
-            throw new InvalidArgumentException("a model needs a format and its graph file " + graphFile + " ("
+        if (source == null || files == null || !files.containsKey(graphFile)) {
+            throw new InvalidArgumentException("a model needs a source and its graph file " + graphFile + " ("
                     + location + ")");
         }
         for (String name : files.keySet()) {
             checkRelative(name, location);
         }
-        this.format = format;
+        this.sourceName = source.name();
         this.graphFile = graphFile;
         this.files = new LinkedHashMap<>(files);
         this.checkpointPrefix = checkpointPrefix;
         this.location = location;
-        this.fingerprint = digest(format, graphFile, this.files, checkpointPrefix);
+        this.fingerprint = digest(sourceName, graphFile, this.files, checkpointPrefix);
     }
 
-    public ModelFormat format() {
-        return format;
+    /** The source that read the files and opens them, looked up by name in the JVM asking. */
+    public ModelSource source() {
+        return ModelSources.named(sourceName, location);
+    }
+
+    /** The name of the source that read the files. */
+    public String sourceName() {
+        return sourceName;
     }
 
     /** The relative name of the file that holds the graph. */
@@ -89,7 +95,7 @@ public final class ModelFiles implements Serializable {
         return location;
     }
 
-    /** SHA-256 of the format, the graph file's name, names, contents and checkpoint prefix, in hex. */
+    /** SHA-256 of the source's name, the graph file's name, names, contents and checkpoint prefix, in hex. */
     public String fingerprint() {
         return fingerprint;
     }
@@ -147,11 +153,11 @@ public final class ModelFiles implements Serializable {
         }
     }
 
-    private static String digest(ModelFormat format, String graphFile, Map<String, byte[]> files,
+    private static String digest(String sourceName, String graphFile, Map<String, byte[]> files,
                                  String checkpointPrefix) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(format.name().getBytes(StandardCharsets.UTF_8));
+            md.update(sourceName.getBytes(StandardCharsets.UTF_8));
             md.update((byte) 0);
             md.update(graphFile.getBytes(StandardCharsets.UTF_8));
             md.update((byte) 0);

@@ -24,7 +24,7 @@ import org.apache.hadoop.fs.Path;
 /**
  * {@link ModelFiles} written to and read from a directory of any file system Spark reaches (HDFS, S3, local),
  * as ML persistence keeps them: the files under their relative names and a {@code manifest.properties} saying
- * the format, the graph file, the checkpoint prefix and the files in order.
+ * the model source, the graph file, the checkpoint prefix and the files in order.
  */
 final class ModelFilesIO {
     static final String MANIFEST = "manifest.properties";
@@ -39,7 +39,7 @@ final class ModelFilesIO {
             }
         }
         Properties manifest = new Properties();
-        manifest.setProperty("format", files.format().name());
+        manifest.setProperty("format", files.sourceName());
         manifest.setProperty("graphFile", files.graphFile());
         if (files.checkpointPrefix() != null) {
             manifest.setProperty("checkpointPrefix", files.checkpointPrefix());
@@ -63,13 +63,7 @@ final class ModelFilesIO {
             Properties manifest = new Properties();
             manifest.load(new ByteArrayInputStream(readAll(fs, manifestPath)));
             String format = manifest.getProperty("format", "");
-            ModelFormat parsed;
-            try {
-                parsed = ModelFormat.valueOf(format);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidArgumentException(manifestPath + ": unknown model format " + ErrorText.quote(format)
-                        + "; known: " + Arrays.toString(ModelFormat.values()), e);
-            }
+            ModelSource parsed = ModelSources.named(format, manifestPath.toString());
             List<String> names = new ArrayList<>(Arrays.asList(manifest.getProperty("files", "").split("\n")));
             names.removeIf(String::isEmpty);
             Map<String, byte[]> files = new LinkedHashMap<>();

@@ -7,7 +7,7 @@ import dev.tensorgraph.Output;
  * A model's graph and the names its inputs and outputs go by: tensor or op names for a GraphDef or MetaGraph
  * ({@code images}, {@code logits/BiasAdd:0}), signature keys for a SavedModel.
  */
-interface ModelGraph {
+public interface ModelGraph {
     Graph graph();
 
     /** The tensor fed for input {@code name}; an unknown name is a NotFoundException listing the known ones. */

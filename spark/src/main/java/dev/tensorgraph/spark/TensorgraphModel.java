@@ -271,7 +271,7 @@ public final class TensorgraphModel extends Transformer implements MLWritable {
                 throw new InvalidArgumentException("TensorgraphModel " + uid + ": set modelPath");
             }
             String ckpt = getOrDefault(checkpoint);
-            files = ModelSource.read(Path.of(path), ckpt.isEmpty() ? null : Path.of(ckpt));
+            files = ModelSources.read(Path.of(path), ckpt.isEmpty() ? null : Path.of(ckpt));
         }
         return files;
     }
@@ -279,7 +279,7 @@ public final class TensorgraphModel extends Transformer implements MLWritable {
     private ModelGraph modelGraph() {
         if (graph == null) {
             ModelFiles f = modelFiles();
-            graph = f.format().describe(f);
+            graph = f.source().describe(f);
         }
         return graph;
     }
