@@ -69,6 +69,28 @@ final class TrainingShard implements Serializable {
         return new TrainingShard(p, workers, rows.size(), Collections.unmodifiableList(columns));
     }
 
+    /**
+     * Shard {@code index} of {@code workers} of a data set held as whole tensors in this JVM (one per input, batch
+     * first): rows {@code index, index + workers, ...}, as {@link #deal} deals them.
+     */
+    static TrainingShard of(int index, int workers, List<Tensor> data) {
+        int total = (int) data.get(0).shape().dims()[0];
+        int rows = Math.max(0, (total - index + workers - 1) / workers);
+        List<TensorData> columns = new ArrayList<>();
+        for (Tensor t : data) {
+            long[] dims = t.shape().dims().clone();
+            int perRow = (int) (t.shape().numElements() / Math.max(1, dims[0]));
+            dims[0] = rows;
+            Object part = Tensor.newArray(t.dtype(), rows * perRow);
+            Object all = t.array();
+            for (int j = 0; j < rows; j++) {
+                System.arraycopy(all, (index + j * workers) * perRow, part, j * perRow, perRow);
+            }
+            columns.add(new TensorData(t.dtype(), dims, part));
+        }
+        return new TrainingShard(index, workers, rows, Collections.unmodifiableList(columns));
+    }
+
     int index() {
         return index;
     }

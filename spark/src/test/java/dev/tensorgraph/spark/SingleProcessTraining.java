@@ -22,11 +22,17 @@ final class SingleProcessTraining {
     /** The trainable variables by op name after {@code steps} steps. */
     static Map<String, float[]> train(Supplier<Optimizer> optimizer, float[][] images, int[] labels, int batch,
                                       int steps) {
+        return train(optimizer, images, labels, batch, steps, SessionOptions.cpuOnly());
+    }
+
+    /** The same on the device {@code options} choose (a GPU: the single-GPU reference). */
+    static Map<String, float[]> train(Supplier<Optimizer> optimizer, float[][] images, int[] labels, int batch,
+                                      int steps, SessionOptions options) {
         Graph g = TestCnn.buildWithLoss();
         Operation train = optimizer.get().minimize(g.output(TestCnn.LOSS));
         int n = images.length;
         int perEpoch = (n + batch - 1) / batch;
-        try (Session s = new Session(g, SessionOptions.cpuOnly())) {
+        try (Session s = new Session(g, options)) {
             s.run(Tf.of(g).globalVariablesInitializer());
             for (int step = 0; step < steps; step++) {
                 int from = (step % perEpoch) * batch;
