@@ -73,6 +73,10 @@ public final class SparkPredict implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Write the scored rows here as Parquet.")
     String out;
 
+    // read by CliErrors from the parse result, as every command of the tool accepts it
+    @Option(names = CliErrors.STACKTRACE_OPTION, description = "On an error, print its stack trace too.")
+    boolean stackTrace;
+
     @Option(names = "--plain", description = "No Spark: the same batches in a loop over one session in this JVM.")
     boolean plain;
 
@@ -96,15 +100,17 @@ public final class SparkPredict implements Callable<Integer> {
                 scorer.setCheckpoint(checkpoint.toString());
             }
             Dataset<Row> scored = scorer.transform(rows);
+            // the scores (and labels) come back to the driver, not the inputs: the plain loop does not copy them either
+            Dataset<Row> collected = scored.schema().getFieldIndex(FashionMnistFrame.LABEL).isDefined()
+                    ? scored.select(FashionMnistFrame.LABEL, outputCol) : scored.select(outputCol);
             for (int pass = 0; pass < repeat; pass++) {
                 long start = System.nanoTime();
-                List<Row> results = scored.collectAsList();
+                List<Row> results = collected.collectAsList();
                 double seconds = (System.nanoTime() - start) / 1e9;
                 System.out.printf(Locale.ROOT, "pass %d: %d rows in %.2f s, %.0f rows/s (%s, batch %d)%n", pass + 1,
                         count, seconds, count / seconds, spark.sparkContext().master(), batchSize);
-                if (pass == 0 && scored.schema().getFieldIndex(FashionMnistFrame.LABEL).isDefined()) {
-                    reportAccuracy(results, scored.schema().fieldIndex(FashionMnistFrame.LABEL),
-                            scored.schema().fieldIndex(outputCol));
+                if (pass == 0 && collected.schema().getFieldIndex(FashionMnistFrame.LABEL).isDefined()) {
+                    reportAccuracy(results, 0, 1);
                 }
             }
             if (out != null) {

@@ -56,6 +56,10 @@ public final class SparkTrainFashionMnist implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "0", description = "Shards of each batch (default: Spark's parallelism).")
     int workers;
 
+    // read by CliErrors from the parse result, as every command of the tool accepts it
+    @Option(names = CliErrors.STACKTRACE_OPTION, description = "On an error, print its stack trace too.")
+    boolean stackTrace;
+
     @Option(names = "--limit", defaultValue = "0", description = "Train on the first N images only.")
     int limit;
 
