@@ -37,15 +37,7 @@ public final class CnnModel {
         Output images = tf.placeholder(DType.FLOAT32, Shape.of(-1, height, width, channels), "images");
         Output labels = tf.placeholder(DType.INT32, Shape.of(-1), "labels");
         Output training = tf.placeholderWithDefault(tf.constant(false), Shape.scalar(), "training");
-        Output h = tf.layers.conv2d(images, 16, new int[] {3, 3},
-                Conv2dOptions.create().padding("valid").activation(batchNorm ? null : tf.nn::relu));
-        if (batchNorm) {
-            h = tf.nn.relu(tf.layers.batchNormalization(h, training));
-        }
-        h = tf.layers.maxPooling2d(h, new int[] {2, 2}, new int[] {2, 2});
-        h = tf.layers.flatten(h);
-        h = tf.layers.dense(h, 128, DenseOptions.create().activation(tf.nn::relu));
-        Output logits = tf.layers.dense(h, classes, DenseOptions.create().name("logits"));
+        Output logits = logits(tf, images, training, batchNorm, classes);
         Output loss = tf.losses.sparseSoftmaxCrossEntropy(labels, logits);
         Output accuracy;
         try (var scope = tf.nameScope("accuracy")) {
@@ -59,5 +51,21 @@ public final class CnnModel {
             train = new AdamOptimizer(learningRate).minimize(loss, step);
         }
         return new Model(g, images, labels, training, logits, loss, accuracy, train);
+    }
+
+    /**
+     * The forward pass alone, conv 16@3x3, max-pool 2x2, dense 128, dense {@code classes} named "logits", for
+     * trainers that add their own backward pass (data-parallel training on Spark).
+     */
+    public static Output logits(Tf tf, Output images, Output training, boolean batchNorm, int classes) {
+        Output h = tf.layers.conv2d(images, 16, new int[] {3, 3},
+                Conv2dOptions.create().padding("valid").activation(batchNorm ? null : tf.nn::relu));
+        if (batchNorm) {
+            h = tf.nn.relu(tf.layers.batchNormalization(h, training));
+        }
+        h = tf.layers.maxPooling2d(h, new int[] {2, 2}, new int[] {2, 2});
+        h = tf.layers.flatten(h);
+        h = tf.layers.dense(h, 128, DenseOptions.create().activation(tf.nn::relu));
+        return tf.layers.dense(h, classes, DenseOptions.create().name("logits"));
     }
 }

@@ -50,10 +50,25 @@ final class NativeBlas {
     private static final Object CALL_LOCK = new Object();
     private static Mode mode = Mode.LOCKED;
     private static final BLAS BLAS_IMPL = load();
+    /** Whether the netlib in use refuses an operand that starts inside a stored row (see {@link #sgemmParts}). */
+    private static final boolean WHOLE_ROW_CHECKS = checksWholeRows();
     /** Lets tests compare the Java loops with the native BLAS in one process. */
     static volatile boolean disabled;
 
     private NativeBlas() {}
+
+    /** A 1x2 by 2x1 product whose first operand starts one element into a 2-element row of a 4-element array. */
+    private static boolean checksWholeRows() {
+        if (BLAS_IMPL == null) {
+            return false;
+        }
+        try {
+            BLAS_IMPL.sgemm("N", "N", 1, 1, 2, 1f, new float[4], 1, 2, new float[2], 0, 2, 0f, new float[1], 0, 1);
+            return false;
+        } catch (IndexOutOfBoundsException e) {
+            return true;
+        }
+    }
 
     private static BLAS load() {
         String choice = System.getProperty("tensorgraph.blas", "auto").toLowerCase(Locale.ROOT);
@@ -166,12 +181,31 @@ final class NativeBlas {
             sgemm(ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, n);
             return;
         }
-        if (m >= 16 * threads || m >= n) {
+        sgemmParts(ta, tb, m, n, k, a, aOff, b, bOff, beta, c, cOff, threads);
+    }
+
+    /**
+     * The product in parts over {@code threads}, by rows of C or by its columns. netlib 3.0.3 (the version Spark
+     * ships, which comes first on a Spark class path) checks each operand's offset plus its leading dimension
+     * times its column count against the array's length, one row more than a part starting inside a stored row
+     * needs; 3.0.4 checks the exact extent. Under 3.0.3 rows of C split A only where A is not transposed, and
+     * columns split B only where B is transposed; a split it would refuse is not made.
+     */
+    static void sgemmParts(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                           float beta, float[] c, int cOff, int threads) {
+        int lda = ta ? m : k;
+        int ldb = tb ? k : n;
+        boolean rowsFit = !ta || !WHOLE_ROW_CHECKS;
+        boolean columnsFit = tb || !WHOLE_ROW_CHECKS;
+        boolean preferRows = m >= 16 * threads || m >= n;
+        if (rowsFit && (preferRows || !columnsFit)) {
             Parallel.forRange(m, threads, (r0, r1) -> sgemm(ta, tb, r1 - r0, n, k, a,
                     aOff + (ta ? r0 : r0 * lda), lda, b, bOff, ldb, beta, c, cOff + r0 * n, n));
-        } else {
+        } else if (columnsFit) {
             Parallel.forRange(n, threads, (j0, j1) -> sgemm(ta, tb, m, j1 - j0, k, a, aOff, lda, b,
                     bOff + (tb ? j0 * ldb : j0), ldb, beta, c, cOff + j0, n));
+        } else {
+            sgemm(ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, n);
         }
     }
 

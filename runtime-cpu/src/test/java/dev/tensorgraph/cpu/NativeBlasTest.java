@@ -103,6 +103,35 @@ class NativeBlasTest {
         }
     }
 
+    /**
+     * Every split of the product, for each transposition, gives the single call's bits, with arrays exactly the
+     * size of their matrices: netlib refuses a part whose offset plus leading dimension times columns passes the
+     * array's end (a dense layer's 16-row batch, split by columns, did).
+     */
+    @Test
+    void productsSplitInPartsAgreeWithOneCallForEveryTransposition() {
+        assumeTrue(NativeBlas.available(), "no native BLAS installed (Debian: libopenblas0-pthread)");
+        Random r = new Random(17);
+        int[][] sizes = {{16, 128, 2704}, {64, 128, 300}, {2704, 128, 16}, {3, 5, 7}};
+        for (int[] size : sizes) {
+            int m = size[0];
+            int n = size[1];
+            int k = size[2];
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0;
+                boolean tb = (t & 2) != 0;
+                float[] a = random(r, m * k);
+                float[] b = random(r, k * n);
+                float[] want = new float[m * n];
+                NativeBlas.sgemm(ta, tb, m, n, k, a, 0, b, 0, 0f, want, 0);
+                float[] got = new float[m * n];
+                NativeBlas.sgemmParts(ta, tb, m, n, k, a, 0, b, 0, 0f, got, 0, 2);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(want, got,
+                        "m " + m + ", n " + n + ", k " + k + ", ta " + ta + ", tb " + tb);
+            }
+        }
+    }
+
     @Test
     void convolutionTransposedProductAgrees() {
         assumeTrue(NativeBlas.available(), "no native BLAS in use: install one (Debian: libopenblas0-pthread); where "
