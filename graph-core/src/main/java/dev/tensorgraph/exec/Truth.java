@@ -21,6 +21,7 @@ final class Truth {
             case INT32 -> ((int[]) a)[0] != 0;
             case INT64 -> ((long[]) a)[0] != 0L;
             case UINT8 -> ((byte[]) a)[0] != 0;
+            case BFLOAT16, HALF -> (((short[]) a)[0] & 0x7fff) != 0;  // either zero is false
             case STRING -> ((byte[][]) a)[0].length > 0;
             case RESOURCE, VARIANT -> ((Object[]) a)[0] != null;
         };
