@@ -125,6 +125,24 @@ class SavedModelLoadTest {
         }
     }
 
+    /**
+     * A TensorFlow 2 SavedModel given another model's variables (the LSTM's checkpoint under the CNN): refused
+     * with a typed error naming the variable at fault, before any signature could serve wrong weights.
+     */
+    @Test
+    void aTf2SavedModelWithAnotherModelsVariablesNamesTheVariable() throws Exception {
+        Path copy = copyOf(caseDir("keras_export_cnn").resolve("saved_model"));
+        Path lstm = caseDir("keras_export_lstm").resolve("saved_model/variables");
+        for (String f : List.of("variables.index", "variables.data-00000-of-00001")) {
+            Files.copy(lstm.resolve(f), copy.resolve("variables").resolve(f),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        TensorgraphException e = assertThrows(TensorgraphException.class,
+                () -> SavedModel.load(copy, SavedModel.SERVE));
+        assertTrue(e instanceof InvalidArgumentException || e instanceof NotFoundException, e.toString());
+        assertTrue(e.getMessage().contains("sequential/"), e.getMessage());
+    }
+
     /** The tf.Module's object graph as the generator built it: variables w [3, 2], b [2], scale [] and two functions. */
     @Test
     void tf2ObjectGraphDescribesTheModulesVariablesAndFunctions() throws Exception {
