@@ -140,7 +140,29 @@ class SavedModelLoadTest {
         TensorgraphException e = assertThrows(TensorgraphException.class,
                 () -> SavedModel.load(copy, SavedModel.SERVE));
         assertTrue(e instanceof InvalidArgumentException || e instanceof NotFoundException, e.toString());
-        assertTrue(e.getMessage().contains("sequential/"), e.getMessage());
+        assertTrue(e.getMessage().contains("sequential/") && e.getMessage().contains("VARIABLE_VALUE"), e.getMessage());
+    }
+
+    /** An op type no kernel knows, inside a function of the library, is named before anything is built. */
+    @Test
+    void anUnknownOpTypeInAFunctionIsUnimplementedNamingIt() throws Exception {
+        Path copy = copyOf(caseDir("tf_module_two_signatures").resolve("saved_model"));
+        var model = SavedModelFile.read(copy).toBuilder();
+        var library = model.getMetaGraphsBuilder(0).getGraphDefBuilder().getLibraryBuilder();
+        int f = 0;
+        while (!library.getFunction(f).getSignature().getName().startsWith("__inference_predict")) {
+            f++;
+        }
+        var body = library.getFunctionBuilder(f);
+        int n = 0;
+        while (!body.getNodeDef(n).getOp().equals("MatMul")) {
+            n++;
+        }
+        body.getNodeDefBuilder(n).setOp("FancyMatMul");
+        Files.write(copy.resolve(SavedModelFile.PB), model.build().toByteArray());
+        UnimplementedException e = assertThrows(UnimplementedException.class,
+                () -> SavedModel.load(copy, SavedModel.SERVE));
+        assertTrue(e.getMessage().contains("[FancyMatMul]"), e.getMessage());
     }
 
     /** The tf.Module's object graph as the generator built it: variables w [3, 2], b [2], scale [] and two functions. */
