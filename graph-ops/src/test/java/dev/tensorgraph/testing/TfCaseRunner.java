@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tensorgraph.DType;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.GraphDefText;
+import dev.tensorgraph.Operation;
 import dev.tensorgraph.Session;
 import dev.tensorgraph.SessionOptions;
 import dev.tensorgraph.Tensor;
+import dev.tensorgraph.Variable;
 import dev.tensorgraph.errors.TensorgraphException;
 import dev.tensorgraph.kernel.KernelRegistry;
 import dev.tensorgraph.op.OpRegistry;
@@ -115,14 +118,25 @@ public final class TfCaseRunner {
      * for a one-run case, the value {@code run_first} gave it.
      */
     private static void checkVariables(Session s, Path dir, String what, Map<String, Object> want, Tolerance tol) {
-        Session.Runner r = s.runner();
-        List<String> names = new ArrayList<>(want.keySet());
-        names.forEach(v -> r.fetch(v + ":0"));
-        List<Tensor> got = r.run();
-        for (int i = 0; i < names.size(); i++) {
-            TensorJson.assertClose(what + " variable " + names.get(i), TensorJson.tensor(Json.asMap(want.get(names.get(i))),
-                    dir), got.get(i), tol.rtol(), tol.atol(), tol.relativeToLargest());
+        for (String name : want.keySet()) {
+            TensorJson.assertClose(what + " variable " + name, TensorJson.tensor(Json.asMap(want.get(name)), dir),
+                    variableValue(s, name), tol.rtol(), tol.atol(), tol.relativeToLargest());
         }
+    }
+
+    /**
+     * The value of the variable op {@code name}: a reference variable's output, a resource variable's (a
+     * {@code VarHandleOp}, whose output is only its handle) value in the session.
+     */
+    private static Tensor variableValue(Session s, String name) {
+        Operation op = s.graph().operation(name);
+        assertTrue(op != null, "variable " + name + " is in the graph");
+        if (op.output(0).dtype() == DType.RESOURCE) {
+            Tensor value = s.variableValue(new Variable(op, null, null, null, false));
+            assertTrue(value != null, "resource variable " + name + " was initialized");
+            return value;
+        }
+        return s.runner().fetch(name + ":0").run().get(0);
     }
 
     /**

@@ -10,8 +10,9 @@ import java.nio.file.Path;
  * Everything else (shipping, caching one session per executor JVM, feeding rows, ML persistence) is the same for
  * every source.
  *
- * <p>The built-in sources ({@link GraphFileSource}) read MetaGraphs with their checkpoints, training's checkpoint
- * directories and GraphDefs, frozen or with a checkpoint. Others, such as a SavedModel directory's, are found with
+ * <p>The built-in sources read SavedModel directories ({@link SavedModelSource}), MetaGraphs with their
+ * checkpoints, training's checkpoint directories and GraphDefs, frozen or with a checkpoint ({@link GraphFileSource}).
+ * Others are found with
  * {@link java.util.ServiceLoader} ({@code META-INF/services/dev.tensorgraph.spark.ModelSource}) on the driver and
  * on every executor, and are asked before the built-in ones.
  */

@@ -3,7 +3,6 @@ package dev.tensorgraph.spark;
 import dev.tensorgraph.errors.ErrorText;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.NotFoundException;
-import dev.tensorgraph.errors.UnimplementedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,10 +27,6 @@ final class ModelSources {
             if (source.recognizes(model)) {
                 return source.read(model, checkpoint);
             }
-        }
-        if (Files.isRegularFile(model.resolve("saved_model.pb"))) {
-            throw new UnimplementedException("model " + ErrorText.quote(model) + " is a SavedModel directory, which"
-                    + " this version does not load yet: give its MetaGraph and checkpoint, or a frozen GraphDef");
         }
         throw new NotFoundException("model " + ErrorText.quote(model) + " is none of the models this version reads: "
                 + (Files.isDirectory(model) ? "the directory holds no checkpoint state file naming an existing"
@@ -61,6 +56,7 @@ final class ModelSources {
             ClassLoader loader = Thread.currentThread().getContextClassLoader();
             ServiceLoader.load(ModelSource.class, loader != null ? loader : ModelSources.class.getClassLoader())
                     .forEach(sources::add);
+            sources.addAll(List.of(SavedModelSource.values()));
             sources.addAll(List.of(GraphFileSource.values()));
             all = List.copyOf(sources);
         }

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tensorgraph.errors.NotFoundException;
-import dev.tensorgraph.errors.UnimplementedException;
+import dev.tensorgraph.errors.DataLossException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,11 +20,15 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** How a model path finds its {@link ModelSource}: the built-in ones, one from the class path, and none. */
+/**
+ * How a model path finds its {@link ModelSource}: the built-in ones (a SavedModel directory's included), one from
+ * the class path, and none.
+ */
 class ModelSourceTest {
     private static final int ROWS = 12;
     private static SparkSession spark;
@@ -104,12 +110,70 @@ class ModelSourceTest {
         assertLogits(m.transform(data));
     }
 
+    /** TensorFlow 2.21's tf.Module SavedModel among the reference cases beside this module, with its signatures. */
+    private static Path tf2SavedModelCase() {
+        Path caseDir = Path.of("..", "graph-ops", "src", "test", "resources", "tf-cases-2.21", "saved-model",
+                "tf_module_two_signatures");
+        Assumptions.assumeTrue(Files.isDirectory(caseDir), "the reference cases are beside this module");
+        return caseDir;
+    }
+
+    /**
+     * A SavedModel directory is read by its own source and served by signature key (serving_default's {@code x},
+     * or spelled {@code serving_default/y}): a function call over restored variables gives, row by row, the
+     * outputs TensorFlow gave for the same inputs (signatures.json); the transformer saves and loads.
+     */
     @Test
-    void aSavedModelDirectoryIsUnimplementedNamingIt() throws Exception {
+    void aTensorFlow2SavedModelDirectoryServesItsSignatureByKey() throws Exception {
+        Path caseDir = tf2SavedModelCase();
+        JsonNode sig = new ObjectMapper().readTree(caseDir.resolve("signatures.json").toFile()).get("serving_default");
+        JsonNode x = sig.get("feeds").get("x").get("values");
+        JsonNode y = sig.get("expected").get("y").get("values");
+        int n = x.size() / 3;
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rows.add(RowFactory.create(i, new float[] {x.get(3 * i).floatValue(), x.get(3 * i + 1).floatValue(),
+                x.get(3 * i + 2).floatValue()}));
+        }
+        Dataset<Row> in = spark.createDataFrame(rows, new StructType().add("id", DataTypes.IntegerType, false)
+                .add("x", DataTypes.createArrayType(DataTypes.FloatType, false), false));
+        TensorgraphModel m = new TensorgraphModel().setModelPath(caseDir.resolve("saved_model").toString())
+                .setInputCols("x").setFeeds("x").setFetches("serving_default/y").setOutputCols("y");
+        assertEquals("SAVED_MODEL", m.modelFiles().sourceName());
+        Path saved = dir.resolve("saved-model-transformer");
+        m.write().overwrite().save(saved.toString());
+        for (TensorgraphModel t : List.of(m, TensorgraphModel.load(saved.toString()))) {
+            List<Row> out = t.transform(in).select("id", "y").collectAsList();
+            assertEquals(n, out.size());
+            for (Row r : out) {
+                List<Float> got = r.getList(1);
+                for (int k = 0; k < 2; k++) {
+                    float want = y.get(2 * r.getInt(0) + k).floatValue();
+                    assertEquals(want, got.get(k), 1e-6 + 1e-5 * Math.abs(want), "row " + r.getInt(0) + " y" + k);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anUnknownSignatureOrKeyIsNotFoundListingTheModelsOwn() {
+        Path savedModel = tf2SavedModelCase().resolve("saved_model");
+        NotFoundException sig = assertThrows(NotFoundException.class, () -> new TensorgraphModel()
+                .setModelPath(savedModel.toString()).setInputCols("pixels").setFeeds("predict/x").setFetches("y")
+                .setOutputCols("y").transform(data));
+        assertTrue(sig.getMessage().contains("'predict'") && sig.getMessage().contains("scaled_power"),
+                sig.getMessage());
+        NotFoundException key = assertThrows(NotFoundException.class, () -> new TensorgraphModel()
+                .setModelPath(savedModel.toString()).setInputCols("pixels").setFeeds("images").setFetches("y")
+                .setOutputCols("y").transform(data));
+        assertTrue(key.getMessage().contains("'images'") && key.getMessage().contains("[x]"), key.getMessage());
+    }
+
+    @Test
+    void aBrokenSavedModelDirectoryIsDataLossNamingIt() throws Exception {
         Path savedModel = Files.createDirectories(dir.resolve("saved_model_dir"));
         Files.write(savedModel.resolve("saved_model.pb"), new byte[0]);
-        UnimplementedException e = assertThrows(UnimplementedException.class,
-                () -> model(savedModel).transform(data));
+        DataLossException e = assertThrows(DataLossException.class, () -> model(savedModel).transform(data));
         assertTrue(e.getMessage().contains(savedModel.toString()), e.getMessage());
     }
 

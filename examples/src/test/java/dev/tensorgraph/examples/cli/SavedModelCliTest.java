@@ -59,18 +59,33 @@ class SavedModelCliTest {
         assertTrue(out.contains("  Method name is: tensorflow/serving/predict"), out);
     }
 
-    /** TensorFlow 2's SavedModels are described from the file even though they cannot run here yet. */
-    @Test
-    void inspectDescribesATensorFlow2SavedModel() {
+    private static Path tf2SavedModel() {
         Path dir = Path.of("..", "graph-ops", "src", "test", "resources", "tf-cases-2.21", "saved-model",
                 "tf_module_two_signatures", "saved_model");
         Assumptions.assumeTrue(Files.isDirectory(dir), "the reference cases are beside this module");
+        return dir;
+    }
+
+    /** TensorFlow 2's SavedModels are described from the file: signatures and the object graph's variables. */
+    @Test
+    void inspectDescribesATensorFlow2SavedModel() {
+        Path dir = tf2SavedModel();
         CliFixture.Result r = CliFixture.run("inspect", dir.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("signature_def['scaled_power']:"), r.out());
         assertTrue(r.out().contains("variables: w DT_FLOAT (3, 2), b DT_FLOAT (2), scale DT_FLOAT ()"), r.out());
         assertTrue(r.out().contains("    inputs['power'] tensor_info:\n        dtype: DT_INT32\n        shape: ()\n"),
                 r.out());
+    }
+
+    /** A tf.Module's scaled_power signature (a function call over a restored variable) gives TensorFlow's results. */
+    @Test
+    void runServesATensorFlow2SavedModelsSignature() {
+        CliFixture.Result r = CliFixture.run("run", tf2SavedModel().toString(), "--signature", "scaled_power",
+                "--input", "values=[1.5,-2.0,0.5]", "--input", "power=3");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("count int32[]\n3"), r.out());
+        assertTrue(r.out().contains("scaled float32[3]\n[5.0625, -12.0, 0.1875]"), r.out());
     }
 
     @Test

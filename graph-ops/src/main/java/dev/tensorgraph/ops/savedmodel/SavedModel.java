@@ -9,6 +9,7 @@ import dev.tensorgraph.errors.NotFoundException;
 import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.op.OpRegistry;
 import dev.tensorgraph.ops.MetaGraph;
+import dev.tensorgraph.proto.FunctionDef;
 import dev.tensorgraph.proto.MetaGraphDef;
 import dev.tensorgraph.proto.NodeDef;
 import dev.tensorgraph.proto.SignatureDef;
@@ -98,8 +99,8 @@ public final class SavedModel implements AutoCloseable {
     }
 
     /**
-     * Refuses, before anything is built, a MetaGraph whose graph uses op types not registered here; TensorFlow 2
-     * SavedModels call their functions through {@code StatefulPartitionedCall}, which needs function support.
+     * Refuses, before anything is built, a MetaGraph whose graph or function library uses op types not registered
+     * here, naming them all at once (the import would stop at the first).
      */
     private static void requireSupportedOps(MetaGraphDef meta, Path dir) {
         Set<String> missing = new TreeSet<>();
@@ -108,12 +109,20 @@ public final class SavedModel implements AutoCloseable {
                 missing.add(n.getOp());
             }
         }
+        Set<String> functions = new TreeSet<>();
+        for (FunctionDef f : meta.getGraphDef().getLibrary().getFunctionList()) {
+            functions.add(f.getSignature().getName());
+        }
+        for (FunctionDef f : meta.getGraphDef().getLibrary().getFunctionList()) {
+            for (NodeDef n : f.getNodeDefList()) {
+                if (!OpRegistry.global().contains(n.getOp()) && !functions.contains(n.getOp())) {
+                    missing.add(n.getOp());
+                }
+            }
+        }
         if (!missing.isEmpty()) {
-            boolean functions = meta.getGraphDef().getLibrary().getFunctionCount() > 0;
             throw new UnimplementedException("the SavedModel in " + ErrorText.quote(dir) + " uses op types this runtime"
-                    + " does not have: " + missing + (functions ? " (its graph calls "
-                    + meta.getGraphDef().getLibrary().getFunctionCount() + " functions of its function library, as"
-                    + " TensorFlow 2 SavedModels do; running them needs function support)" : ""));
+                    + " does not have: " + missing);
         }
     }
 

@@ -21,8 +21,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What loading does after the import, in TensorFlow's order: restore the variables through the MetaGraph's own
- * SaverDef from {@code variables/variables}, then run the init op (the {@code __saved_model_init_op} signature's,
+ * What loading does after the import, in TensorFlow's order: restore the variables from {@code variables/variables}
+ * (a TensorFlow 2 SavedModel's by its object graph, {@link SavedObjectRestore}; otherwise through the
+ * MetaGraph's own SaverDef), then run the init op (the {@code __saved_model_init_op} signature's,
  * else the {@code saved_model_main_op} or {@code legacy_init_op} collection's) with every asset tensor fed the
  * path of its file under {@code assets/}.
  */
@@ -45,7 +46,12 @@ final class SavedModelInit {
                         + ErrorText.quote(dir.relativize(f)));
             }
         }
-        SaverDefRestore.restore(session, meta.getSaverDef(), prefix);
+        var entries = CheckpointFiles.entries(prefix);
+        if (SavedObjectRestore.applies(meta, entries)) {
+            SavedObjectRestore.restore(session, meta, prefix, entries);
+        } else {
+            SaverDefRestore.restore(session, meta.getSaverDef(), prefix);
+        }
     }
 
     static void runInitOp(Session session, MetaGraphDef meta, Path dir) {

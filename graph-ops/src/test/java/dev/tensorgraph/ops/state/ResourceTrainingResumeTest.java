@@ -50,9 +50,12 @@ class ResourceTrainingResumeTest {
         return Path.of(big, "saved-model", name);
     }
 
-    /** Momentum is committed; the other optimizers' cases are big ones (see {@link #caseDir}). */
+    /**
+     * Momentum is committed, in the small form and in tf1_graph_v2_form_saver's (conv and batch norm, whose
+     * conds are functional If ops); the other optimizers' cases are big ones (see {@link #caseDir}).
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"tf1_resource_train_momentum", "tf1_resource_train_adam", "tf1_resource_train_sgd",
+    @ValueSource(strings = {"tf1_resource_train_momentum", "tf1_graph_v2_form_saver", "tf1_resource_train_adam", "tf1_resource_train_sgd",
         "tf1_resource_train_rmsprop", "tf1_resource_train_rmsprop_centered", "tf1_resource_train_adagrad"})
     void resumesTensorFlowsTrainingWithResourceVariables(String name) throws Exception {
         Path dir = caseDir(name);
