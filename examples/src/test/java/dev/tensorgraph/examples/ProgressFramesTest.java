@@ -34,7 +34,7 @@ class ProgressFramesTest {
             }
             // The library may finish the line on its refresh thread just after close() returns.
             String text = bytes.toString(StandardCharsets.UTF_8);
-            for (int waited = 0; waited < 2000 && !text.endsWith(System.lineSeparator()); waited += 10) {
+            for (int waited = 0; waited < 10_000 && !text.endsWith(System.lineSeparator()); waited += 10) {
                 Thread.sleep(10);
                 text = bytes.toString(StandardCharsets.UTF_8);
             }
