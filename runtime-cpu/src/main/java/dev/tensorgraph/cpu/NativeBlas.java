@@ -10,13 +10,12 @@ import java.util.logging.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The system's BLAS through netlib's JNI binding, for float matrix products where the JVM has no vector API;
- * with it, Tensorgraph's own kernels ({@link VectorSgemm}, {@link VectorConv}) run instead, since they reach the
- * CPU's vector width whatever the environment says (OpenBLAS takes its kernels from {@code OPENBLAS_CORETYPE}
- * when set, and an AVX2 core type halves its products on an AVX-512 machine), and they matched OpenBLAS's own
- * AVX-512 kernels on the machine measured (1024^3 on one core: 80-104 against 98-106 GFLOP/s).
- * {@code -Dtensorgraph.blas=system} uses the native library even then. How calls may reach the library decides
- * how products are split over threads:
+ * The system's BLAS through netlib's JNI binding, for float matrix products when one is installed. Convolutions
+ * run in Tensorgraph's own vector kernels ({@link VectorConv}, Winograd) where the JVM has the vector API, but
+ * products go to OpenBLAS first: on the 2-core AVX-512 machine measured, our {@link VectorSgemm} matched it on
+ * 1024^3 but lost a third on the small products of training steps (W3: 303 against 375 steps/s, W4: 184 against
+ * 207). {@code -Dtensorgraph.blas=vector} keeps products on the vector kernels too. How calls may reach the library
+ * decides how products are split over threads:
  *
  * <ul>
  *   <li>{@link Mode#SPLIT}: Debian's threaded OpenBLAS ({@code libopenblas0-pthread}) when the environment
@@ -72,7 +71,7 @@ final class NativeBlas {
 
     private static BLAS load() {
         String choice = System.getProperty("tensorgraph.blas", "auto").toLowerCase(Locale.ROOT);
-        if (choice.equals("java") || choice.equals("auto") && Gemm.vectorApiAvailable()) {
+        if (choice.equals("java") || choice.equals("vector")) {
             return null;
         }
         if (System.getProperty(LIBRARY_PATH_PROPERTY) == null && !choice.equals("system")) {

@@ -58,13 +58,12 @@ final class OpenBlasHint {
     }
 
     /**
-     * Whether the products may run in a native BLAS: the runtime's own vector kernels take them where the JVM
-     * has the vector API, unless {@code -Dtensorgraph.blas=system} asks for the native library.
+     * Whether the products may run in a native BLAS: they do wherever one is installed, unless
+     * {@code -Dtensorgraph.blas=java} or {@code vector} keeps them in the JVM.
      */
     private static boolean nativeBlasInUse() {
         String choice = System.getProperty("tensorgraph.blas", "auto");
-        return "system".equalsIgnoreCase(choice) || !"java".equalsIgnoreCase(choice)
-                && ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty();
+        return !"java".equalsIgnoreCase(choice) && !"vector".equalsIgnoreCase(choice);
     }
 
     private static Set<String> cpuFlags() {
