@@ -8,8 +8,11 @@ import dev.tensorgraph.errors.NotFoundException;
 import dev.tensorgraph.errors.ResourceExhaustedException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 
 /**
@@ -102,16 +105,17 @@ public final class InputLimits {
         if (!Files.isRegularFile(file)) {
             throw new NotFoundException(what + " file not found: " + ErrorText.quote(file));
         }
-        try {
-            long size = Files.size(file);
+        // The size comes from the open file, not the path: a file replaced by a rename (a checkpoint state written
+        // while it is read) is then read whole as it was when opened.
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+             InputStream in = Channels.newInputStream(ch)) {
+            long size = ch.size();
             checkFileSize(file, size, what);
-            try (InputStream in = Files.newInputStream(file)) {
-                byte[] bytes = in.readNBytes((int) size);
-                if (bytes.length != size || in.read() != -1) {
-                    throw new DataLossException(what + " " + ErrorText.quote(file) + " changed size while it was read");
-                }
-                return bytes;
+            byte[] bytes = in.readNBytes((int) size);
+            if (bytes.length != size || in.read() != -1) {
+                throw new DataLossException(what + " " + ErrorText.quote(file) + " changed size while it was read");
             }
+            return bytes;
         } catch (IOException e) {
             throw IoErrors.of("reading " + what + " " + ErrorText.quote(file), e);
         }
