@@ -290,7 +290,10 @@ public final class RewriteGraph {
             names.remove(n.name);
             List<Node> deps = new ArrayList<>(n.controlInputs);
             for (Value in : n.inputs) {
-                readersOf.getOrDefault(in, new ArrayList<>()).remove(n);
+                List<Node> readers = readersOf.get(in);
+                if (readers != null) {
+                    readers.remove(n);
+                }
                 deps.add(in.node());
             }
             for (Node dep : n.controlInputs) {
