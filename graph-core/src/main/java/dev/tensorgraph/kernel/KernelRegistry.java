@@ -1,6 +1,7 @@
 package dev.tensorgraph.kernel;
 
 import dev.tensorgraph.errors.AlreadyExistsException;
+import dev.tensorgraph.op.LibraryIndex;
 import dev.tensorgraph.rewrite.PlanPass;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * Kernel factories by (device type, op type), as TensorFlow's {@code REGISTER_KERNEL_BUILDER}, and fusion
  * patterns with their kernels by device. Runtime modules register theirs through {@link KernelLibrary}; user
  * code registers kernels and fusions of its own ops here, through the same methods.
+ *
+ * <p>A jar may list the kernels each of its libraries registers ({@link LibraryIndex#KERNEL_LIBRARIES}): such a
+ * library is registered when one of its kernels is first looked up (or registered again), so a small graph's
+ * first run does not create the factories of hundreds of kernels it never uses. Libraries no index lists, and
+ * those that register fusions, plan passes or widenings, are registered on first use of the registry, as are
+ * all when the registry is asked for every op type.
  */
 public final class KernelRegistry {
     public static final String CPU = "CPU";
@@ -34,8 +41,29 @@ public final class KernelRegistry {
     private volatile boolean deviceLibrariesLoaded;
     private final ConcurrentHashMap<String, java.util.function.UnaryOperator<KernelFactory>> widenings =
             new ConcurrentHashMap<>();
+    /** Which library registers which kernel, for the libraries in {@link #indexed}; guarded by this. */
+    private LibraryIndex index;
+    /** Libraries that register only kernels, all listed by the index, not registered yet; guarded by this. */
+    private final Map<String, ServiceLoader.Provider<KernelLibrary>> indexed = new HashMap<>();
+    /** False while {@link #indexed} may hold a library. */
+    private volatile boolean indexedLoaded = true;
 
     private KernelRegistry() {}
+
+    /**
+     * The kernels {@code library} registers, as {@code DEVICE/OpType}, on a registry of its own that knows no
+     * library; null when it also registers fusions, plan passes or widenings. For the index.
+     */
+    public static List<String> kernelsRegisteredBy(KernelLibrary library) {
+        KernelRegistry scratch = new KernelRegistry();
+        scratch.librariesLoaded = true;
+        scratch.deviceLibrariesLoaded = true;
+        library.register(scratch);
+        if (!scratch.fused.isEmpty() || !scratch.planPasses.isEmpty() || !scratch.widenings.isEmpty()) {
+            return null;
+        }
+        return new TreeSet<>(scratch.factories.keySet()).stream().map(k -> k.replace('\u0000', '/')).toList();
+    }
 
     public static KernelRegistry global() {
         GLOBAL.ensureLoaded();
@@ -52,10 +80,18 @@ public final class KernelRegistry {
             }
             librariesLoaded = true;
             List<ServiceLoader.Provider<KernelLibrary>> now = new ArrayList<>();
+            index = LibraryIndex.read(KernelRegistry.class.getClassLoader(), LibraryIndex.KERNEL_LIBRARIES);
             ServiceLoader.load(KernelLibrary.class, KernelRegistry.class.getClassLoader()).stream().forEach(p -> {
                 // type() loads the class without initializing it; device libraries wait until needed.
-                (DeviceKernelLibrary.class.isAssignableFrom(p.type()) ? deferred : now).add(p);
+                if (DeviceKernelLibrary.class.isAssignableFrom(p.type())) {
+                    deferred.add(p);
+                } else if (index.lists(p.type().getName())) {
+                    indexed.put(p.type().getName(), p);
+                } else {
+                    now.add(p);
+                }
             });
+            indexedLoaded = indexed.isEmpty();
             deviceLibrariesLoaded = deferred.isEmpty();
             // All device libraries are known before any library registers, in case one registers device kernels.
             for (ServiceLoader.Provider<KernelLibrary> p : now) {
@@ -85,8 +121,38 @@ public final class KernelRegistry {
         return deviceType + "\u0000" + opType;
     }
 
+    /** Registers the library that the index names for the kernel, when it is not registered yet. */
+    private void loadLibraryOf(String deviceType, String opType) {
+        if (indexedLoaded) {
+            return;
+        }
+        synchronized (this) {
+            String library = index.libraryOf(deviceType + "/" + opType);
+            ServiceLoader.Provider<KernelLibrary> p = library == null ? null : indexed.remove(library);
+            if (p != null) {
+                p.get().register(this);
+            }
+        }
+    }
+
+    /** Registers every library the index lists that is not registered yet. */
+    private void loadIndexed() {
+        if (indexedLoaded) {
+            return;
+        }
+        synchronized (this) {
+            indexedLoaded = true;
+            List<ServiceLoader.Provider<KernelLibrary>> rest = new ArrayList<>(indexed.values());
+            indexed.clear();
+            for (ServiceLoader.Provider<KernelLibrary> p : rest) {
+                p.get().register(this);
+            }
+        }
+    }
+
     public void register(String deviceType, String opType, KernelFactory factory) {
         ensureDeviceLibrariesLoaded(deviceType);
+        loadLibraryOf(deviceType, opType); // so that a second kernel for its op is an error, as it would be
         if (factories.putIfAbsent(key(deviceType, opType), factory) != null) {
             throw new AlreadyExistsException("a " + deviceType + " kernel for op type '" + opType + "' is already registered");
         }
@@ -111,7 +177,12 @@ public final class KernelRegistry {
     /** The factory, or null when the device has no kernel for the op type. */
     public KernelFactory find(String deviceType, String opType) {
         ensureDeviceLibrariesLoaded(deviceType);
-        return factories.get(key(deviceType, opType));
+        KernelFactory f = factories.get(key(deviceType, opType));
+        if (f == null && !indexedLoaded) {
+            loadLibraryOf(deviceType, opType);
+            f = factories.get(key(deviceType, opType));
+        }
+        return f;
     }
 
     /**
@@ -187,6 +258,7 @@ public final class KernelRegistry {
     /** Op types with a kernel on the device, sorted. */
     public Set<String> opTypes(String deviceType) {
         ensureDeviceLibrariesLoaded(deviceType);
+        loadIndexed();
         Set<String> r = new TreeSet<>();
         String prefix = deviceType + "\u0000";
         for (String k : factories.keySet()) {

@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * when first needed; user code adds its own ops with {@link #register}. Like TensorFlow's op registry it is
  * process-wide: an op type means the same thing in every graph.
  *
- * <p>A jar may list which op types each of its libraries defines ({@link OpLibraryIndex}); such a library is
+ * <p>A jar may list which op types each of its libraries defines ({@link LibraryIndex}); such a library is
  * registered on the first look-up of one of its types, so a program that builds a small graph does not load
  * and define the hundreds of ops it never uses (most of the time from JVM start to a first result went
  * there). A look-up of a type no index names registers every library before it answers, so a library without
@@ -26,7 +26,7 @@ public final class OpRegistry {
     /** Set once every library on the class path has been registered. */
     private volatile boolean allLoaded;
     /** Op type to the library class that defines it, read on first need; guarded by this. */
-    private OpLibraryIndex index;
+    private LibraryIndex index;
     /** Libraries registered so far, by class name; guarded by this. */
     private final java.util.Set<String> loaded = new java.util.HashSet<>();
 
@@ -39,8 +39,8 @@ public final class OpRegistry {
         return GLOBAL;
     }
 
-    /** A registry of its own that knows no library: the ops {@code library} defines, for {@link OpLibraryIndex}. */
-    static List<String> typesDefinedBy(OpLibrary library) {
+    /** The op types {@code library} defines, on a registry of its own that knows no library: for the index. */
+    public static List<String> typesDefinedBy(OpLibrary library) {
         OpRegistry scratch = new OpRegistry(false);
         library.register(scratch);
         List<String> types = new ArrayList<>(scratch.defs.keySet());
@@ -61,11 +61,11 @@ public final class OpRegistry {
                 return true;
             }
             if (index == null) {
-                index = OpLibraryIndex.read(OpRegistry.class.getClassLoader());
+                index = LibraryIndex.read(OpRegistry.class.getClassLoader(), LibraryIndex.OP_LIBRARIES);
             }
             String library = index.libraryOf(type);
             if (library != null && loaded.add(library)) {
-                OpLibrary lib = OpLibraryIndex.instantiate(library, OpRegistry.class.getClassLoader());
+                OpLibrary lib = instantiate(library);
                 if (lib == null) {
                     loadAll(); // the index names a class that is gone: out of date
                 } else {
@@ -73,6 +73,16 @@ public final class OpRegistry {
                 }
             }
             return library != null;
+        }
+    }
+
+    /** A new instance of the library class the index names, or null when it is missing or no library. */
+    private static OpLibrary instantiate(String className) {
+        try {
+            Class<?> c = Class.forName(className, true, OpRegistry.class.getClassLoader());
+            return OpLibrary.class.isAssignableFrom(c) ? (OpLibrary) c.getConstructor().newInstance() : null;
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return null;
         }
     }
 
