@@ -39,7 +39,20 @@ public final class Session implements AutoCloseable {
     private final Executor.SessionResources resources;
     private volatile boolean closed;
 
-    private record PlanKey(Set<Output> feeds, List<Output> fetches, List<Operation> targets) {}
+    private record PlanKey(Set<Output> feeds, List<Output> fetches, List<Operation> targets) {
+        // Written out: a record's generated equals and hashCode are linked through invokedynamic on first use,
+        // which costs milliseconds on the first run of every program.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PlanKey k && feeds.equals(k.feeds) && fetches.equals(k.fetches)
+                    && targets.equals(k.targets);
+        }
+
+        @Override
+        public int hashCode() {
+            return (feeds.hashCode() * 31 + fetches.hashCode()) * 31 + targets.hashCode();
+        }
+    }
 
     public Session(Graph graph) {
         this(graph, SessionOptions.defaults());

@@ -40,6 +40,18 @@ public final class RewriteGraph {
         public String toString() {
             return node.name + ":" + index;
         }
+
+        // Written out: a record's generated equals and hashCode are linked through invokedynamic on first use,
+        // which costs milliseconds on the first run of every program.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Value v && node == v.node && index == v.index;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(node) * 31 + index;
+        }
     }
 
     /** An op of the plan: type, name, attributes, inputs, control inputs, device and output types. */
