@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A jar may list which op types each of its libraries defines ({@link LibraryIndex}); such a library is
  * registered on the first look-up of one of its types, so a program that builds a small graph does not load
- * and define the hundreds of ops it never uses (most of the time from JVM start to a first result went
+ * and define the hundreds of ops it never uses (a fifth of the time from JVM start to a first result went
  * there). A look-up of a type no index names registers every library before it answers, so a library without
  * an index, or an index that is out of date, only costs that time.
  */
