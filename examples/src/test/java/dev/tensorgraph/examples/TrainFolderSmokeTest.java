@@ -17,7 +17,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The image-folder example end to end on the committed Fashion-MNIST subset: {@code export-images} writes it as
@@ -34,7 +33,7 @@ class TrainFolderSmokeTest {
         int exit;
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            exit = new CommandLine(new Main()).execute(args);
+            exit = Main.commandLine(args).execute(args);
         } finally {
             System.setOut(original);
         }
