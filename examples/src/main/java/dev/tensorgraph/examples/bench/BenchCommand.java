@@ -193,8 +193,9 @@ public final class BenchCommand implements Callable<Integer> {
             device.open(new Graph(), options).close();
         }
         if (!child) {
-            human.printf("tensorgraph bench | java %s | cores %d | threads %d | device %s | rounds %d%s%n",
-                    System.getProperty("java.version"), cores, nThreads, dev, nRounds, quick ? " | quick" : "");
+            // Not printf: the formatter's first use takes milliseconds, and this line comes before W1's start-up figure.
+            human.println("tensorgraph bench | java " + System.getProperty("java.version") + " | cores " + cores
+                    + " | threads " + nThreads + " | device " + dev + " | rounds " + nRounds + (quick ? " | quick" : ""));
             if (nRounds < 5 && !quick) {
                 human.println("note: fewer than 5 rounds; docs/benchmarks.md asks for at least 5");
             }
