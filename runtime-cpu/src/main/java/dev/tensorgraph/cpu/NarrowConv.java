@@ -14,9 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * multiply-adds do not wait on each other) over one flat loop of taps whose input offsets are worked out once:
  * C2 (Java 17) keeps vectors in registers across one loop but boxes them when they are carried through nested
  * ones. Positions whose window reaches into the padding check each tap. The filter gradient sums, per tap and
- * vector of channels, the output gradient's vectors times the tap's input values along each output row, over
- * the columns where the tap falls inside the input (so it never checks a position), and adds each row's sum
- * into the tap's row of the gradient.
+ * vector of channels, the output gradient's vectors times the tap's input values over all positions of an
+ * image in one flat loop (four chains, so long that the multiply-adds never wait), reading an image copied with
+ * its padding written out where the windows reach past it.
  */
 final class NarrowConv {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -31,12 +31,6 @@ final class NarrowConv {
     /** Whether these kernels compute {@code g}. */
     static boolean applies(NnGeometry g) {
         return g.o() % L == 0 && g.o() <= MAX_OUT && g.kh() * g.kw() * g.c() <= MAX_TAPS && g.oh() > 0 && g.ow() > 0;
-    }
-
-    /** Input row of output row {@code oy} for filter row {@code ky}, or -1 in the padding. */
-    private static int inputRow(NnGeometry g, int oy, int ky) {
-        int iy = oy * g.sh() + ky * g.dh() - g.padTop();
-        return iy >= 0 && iy < g.h() ? iy : -1;
     }
 
     /** First output column whose tap in filter column {@code kx} lies inside the input. */
@@ -166,27 +160,45 @@ final class NarrowConv {
         int c = g.c();
         int o = g.o();
         int taps = g.kh() * g.kw() * c;
-        long work = (long) g.n() * g.oh() * g.ow() * taps * o;
+        int positions = g.oh() * g.ow();
+        // Rows and columns the windows span, padding included; an image is copied with its padding written out
+        // when the windows reach past it, so that every tap of every position reads a value.
+        int rows = Math.max(g.h() + g.padTop(), (g.oh() - 1) * g.sh() + (g.kh() - 1) * g.dh() + 1);
+        int cols = Math.max(g.w() + g.padLeft(), (g.ow() - 1) * g.sw() + (g.kw() - 1) * g.dw() + 1);
+        boolean padded = rows > g.h() || cols > g.w() || g.padTop() > 0 || g.padLeft() > 0;
+        int pitch = (padded ? cols : g.w()) * c;
+        int[] at = new int[positions];
+        for (int oy = 0, p = 0; oy < g.oh(); oy++) {
+            for (int ox = 0; ox < g.ow(); ox++, p++) {
+                at[p] = oy * g.sh() * pitch + ox * g.sw() * c;
+            }
+        }
+        int[] tapAt = new int[taps];
+        for (int ky = 0, t = 0; ky < g.kh(); ky++) {
+            for (int kx = 0; kx < g.kw(); kx++) {
+                for (int ci = 0; ci < c; ci++, t++) {
+                    tapAt[t] = ky * g.dh() * pitch + kx * g.dw() * c + ci;
+                }
+            }
+        }
+        long work = (long) g.n() * positions * taps * o;
         Parallel.forRangeSum(g.n(), threads, work, taps * o, df, (n0, n1, sums) -> {
+            float[] image = padded ? new float[rows * pitch] : null;
             for (int n = n0; n < n1; n++) {
-                for (int ky = 0; ky < g.kh(); ky++) {
-                    for (int kx = 0; kx < g.kw(); kx++) {
-                        int from = firstColumn(g, kx);
-                        int to = endColumn(g, kx);
-                        for (int oy = 0; oy < g.oh() && from < to; oy++) {
-                            int iy = inputRow(g, oy, ky);
-                            if (iy < 0) {
-                                continue;
-                            }
-                            int xRow = ((n * g.h() + iy) * g.w() + kx * g.dw() - g.padLeft()) * c;
-                            int dyRow = (n * g.oh() + oy) * g.ow() * o;
-                            for (int ci = 0; ci < c; ci++) {
-                                int t = (ky * g.kw() + kx) * c + ci;
-                                for (int j = 0; j < o; j += L) {
-                                    rowSum(g, x, xRow + ci, dy, dyRow + j, from, to, sums, t * o + j);
-                                }
-                            }
-                        }
+                float[] src = x;
+                int base = n * g.h() * g.w() * c;
+                if (padded) {
+                    for (int iy = 0; iy < g.h(); iy++) {
+                        System.arraycopy(x, base + iy * g.w() * c, image, (iy + g.padTop()) * pitch + g.padLeft() * c,
+                                g.w() * c);
+                    }
+                    src = image;
+                    base = 0;
+                }
+                int dyBase = n * positions * o;
+                for (int t = 0; t < taps; t++) {
+                    for (int j = 0; j < o; j += L) {
+                        tapSum(src, base + tapAt[t], at, dy, dyBase + j, o, sums, t * o + j);
                     }
                 }
             }
@@ -194,29 +206,25 @@ final class NarrowConv {
     }
 
     /**
-     * Adds into {@code sums[at..]} the sum over columns {@code [from, to)} of the output gradient's vector at
-     * {@code dyRow + ox * o} times the input value at {@code xRow + ox * sw * c}.
+     * Adds into {@code sums[to..]} the sum over positions {@code p} of the output gradient's vector at
+     * {@code dyBase + p * o} times the input value at {@code xBase + at[p]}: one flat loop, four chains.
      */
-    private static void rowSum(NnGeometry g, float[] x, int xRow, float[] dy, int dyRow, int from, int to, float[] sums,
-                               int at) {
-        int o = g.o();
-        int step = g.sw() * g.c();
+    private static void tapSum(float[] x, int xBase, int[] at, float[] dy, int dyBase, int o, float[] sums, int to) {
         FloatVector a0 = FloatVector.zero(S);
         FloatVector a1 = FloatVector.zero(S);
         FloatVector a2 = FloatVector.zero(S);
         FloatVector a3 = FloatVector.zero(S);
-        int ox = from;
-        for (; ox + 4 <= to; ox += 4) {
-            int xi = xRow + ox * step;
-            int di = dyRow + ox * o;
-            a0 = FloatVector.fromArray(S, dy, di).fma(FloatVector.broadcast(S, x[xi]), a0);
-            a1 = FloatVector.fromArray(S, dy, di + o).fma(FloatVector.broadcast(S, x[xi + step]), a1);
-            a2 = FloatVector.fromArray(S, dy, di + 2 * o).fma(FloatVector.broadcast(S, x[xi + 2 * step]), a2);
-            a3 = FloatVector.fromArray(S, dy, di + 3 * o).fma(FloatVector.broadcast(S, x[xi + 3 * step]), a3);
+        int p = 0;
+        for (; p + 4 <= at.length; p += 4) {
+            int d = dyBase + p * o;
+            a0 = FloatVector.fromArray(S, dy, d).fma(FloatVector.broadcast(S, x[xBase + at[p]]), a0);
+            a1 = FloatVector.fromArray(S, dy, d + o).fma(FloatVector.broadcast(S, x[xBase + at[p + 1]]), a1);
+            a2 = FloatVector.fromArray(S, dy, d + 2 * o).fma(FloatVector.broadcast(S, x[xBase + at[p + 2]]), a2);
+            a3 = FloatVector.fromArray(S, dy, d + 3 * o).fma(FloatVector.broadcast(S, x[xBase + at[p + 3]]), a3);
         }
-        for (; ox < to; ox++) {
-            a0 = FloatVector.fromArray(S, dy, dyRow + ox * o).fma(FloatVector.broadcast(S, x[xRow + ox * step]), a0);
+        for (; p < at.length; p++) {
+            a0 = FloatVector.fromArray(S, dy, dyBase + p * o).fma(FloatVector.broadcast(S, x[xBase + at[p]]), a0);
         }
-        a0.add(a1).add(a2.add(a3)).add(FloatVector.fromArray(S, sums, at)).intoArray(sums, at);
+        a0.add(a1).add(a2.add(a3)).add(FloatVector.fromArray(S, sums, to)).intoArray(sums, to);
     }
 }
