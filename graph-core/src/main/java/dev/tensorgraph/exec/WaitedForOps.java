@@ -20,15 +20,12 @@ import java.util.Set;
  * gradients of the same op, so the gradient of a first layer's input (a matrix product or a convolution's
  * input gradient as big as the forward pass) would otherwise be computed every step for nothing.
  *
- * <p>Only ops free of effects qualify: not stateful, no reference inputs, not a variable, assertion or
- * numerics check, not a conditional's or loop's own op, not a functional op, and reading no conditional's
- * switch (a switch marks one output dead, which a wait on the switch would not see). Ops without inputs are
- * left alone: they cost nothing, and a placeholder must still say that it was not fed.
+ * <p>Only ops free of effects qualify: not stateful (assertions and numerics checks are: they fail on purpose),
+ * no reference inputs, not a variable, not a conditional's or loop's own op, not a functional op, and reading
+ * no conditional's switch (a switch marks one output dead, which a wait on the switch would not see). Ops
+ * without inputs are left alone: they cost nothing, and a placeholder must still say that it was not fed.
  */
 final class WaitedForOps {
-    /** Ops that can fail on purpose or announce something even though nobody reads what they return. */
-    private static final Set<String> ALWAYS_RUN = Set.of("Assert", "CheckNumerics", "EnsureShape");
-
     private WaitedForOps() {}
 
     /**
@@ -84,7 +81,7 @@ final class WaitedForOps {
 
     private static boolean freeOfEffects(Operation op, Placement placement) {
         if (op.numInputs() == 0 || op.numOutputs() == 0 || op.def().isStateful() || op.def().functional() != null
-                || ALWAYS_RUN.contains(op.type()) || placement.role(op) != KernelFactory.Role.ORDINARY) {
+                || placement.role(op) != KernelFactory.Role.ORDINARY) {
             return false;
         }
         for (int i = 0; i < op.numInputs(); i++) {
