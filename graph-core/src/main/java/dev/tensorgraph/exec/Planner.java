@@ -77,6 +77,8 @@ public final class Planner {
                 : Placement.forDevice(device.deviceType(), pruned.get(0).graph());
         LoopFrames loops = LoopFrames.analyze(pruned, scope, new LoopRoles(placement::role));
         List<Operation> order = loops == null ? pruned : loops.order();
+        Map<Operation, List<Operation>> waitedFor = fuseOps && loops == null && scope.isRoot()
+                ? WaitedForOps.find(pruned, fed, fetches, scope.targets(), placement) : Map.of();
         Builder b = new Builder(device);
 
         Map<Output, Integer> slotOf = new HashMap<>();
@@ -89,6 +91,11 @@ public final class Planner {
         // Reads by ops inside loops count too: a value a loop reads must not be fused away.
         Map<Operation, OpFusion.Pair> fusible = fuseOps
                 ? OpFusion.candidates(pruned, fed, fetches, placement.fusionPatterns()) : Map.of();
+        if (!waitedFor.isEmpty() && !fusible.isEmpty()) {
+            fusible = new IdentityHashMap<>(fusible);
+            fusible.values().removeIf(pair -> waitedFor.containsKey(pair.producer())
+                    || waitedFor.containsKey(pair.consumer()));
+        }
         if (loops != null && !fusible.isEmpty()) {
             Set<Operation> inOrder = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
             inOrder.addAll(order);
@@ -102,7 +109,7 @@ public final class Planner {
         FunctionalStepBuilder[] functionalAt = new FunctionalStepBuilder[order.size()];
         for (int s = 0; s < order.size(); s++) {
             Operation op = order.get(s);
-            if (absorbed.contains(op)) {
+            if (absorbed.contains(op) || waitedFor.containsKey(op)) {
                 continue;
             }
             if (op.def().functional() != null) {
@@ -165,6 +172,13 @@ public final class Planner {
                 b.body.add(step);
                 loopReason = loopReason != null ? loopReason : "while loop '" + loopAt[s].unit.frameName
                         + "' runs a number of iterations that depends on data";
+                continue;
+            }
+            List<Operation> waits = waitedFor.get(op);
+            if (waits != null) {
+                Step step = Step.waitOnly(op, waits);
+                stepOf.put(op, step);
+                b.body.add(step);
                 continue;
             }
             if (functionalAt[s] != null) {

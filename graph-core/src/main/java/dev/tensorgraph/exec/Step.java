@@ -90,7 +90,8 @@ final class Step {
         this.loop = loop;
         this.functional = functional;
         this.fusedConsumer = fusedConsumer;
-        this.profileName = fusedConsumer == null ? op.type() : op.type() + "+" + fusedConsumer.type();
+        this.profileName = kernel == WAIT_ONLY ? op.type() + " (only waited for)"
+                : fusedConsumer == null ? op.type() : op.type() + "+" + fusedConsumer.type();
     }
 
     /**
@@ -110,6 +111,19 @@ final class Step {
                 new int[op.controlInputs().size()], new VariableSlot[inputs.length], null, KernelFactory.Role.ORDINARY,
                 null, op.controlInputs(), null, kernel);
     }
+
+    /**
+     * An op whose outputs nobody reads, run as a NoOp that waits for {@code waitsFor} (see {@link WaitedForOps});
+     * profiles count it apart from the op's real runs.
+     */
+    static Step waitOnly(Operation op, java.util.List<Operation> waitsFor) {
+        return new Step(Kind.OP, op, op.name() + " (" + op.type() + ", not computed: only waited for)", WAIT_ONLY,
+                WAIT_ONLY_FACTORY, false, new int[0], new int[0], new int[waitsFor.size()], new VariableSlot[0], null,
+                KernelFactory.Role.ORDINARY, null, java.util.List.copyOf(waitsFor), null, null);
+    }
+
+    private static final Kernel WAIT_ONLY = ctx -> { };
+    private static final KernelFactory WAIT_ONLY_FACTORY = op -> WAIT_ONLY;
 
     /** A copy of slot {@code from} into slot {@code to}, to the device ({@code upload}) or back to the host. */
     static Step copy(boolean upload, Operation producer, String tensorName, String deviceName, int from, int to) {

@@ -4,13 +4,17 @@ package dev.tensorgraph.cpu;
  * The float32 NHWC loops of FusedBatchNormV3 and its gradient, over x viewed as {@code [m, c]}: per-channel
  * sums go through float tiles folded into double (see {@link ChannelTiles}), elementwise results are
  * computed in float. The general kernels in {@link BatchNormKernels} compute everything in double; these
- * differ from them only by float rounding.
+ * differ from them only by float rounding. Channel counts in whole vectors go to {@link BatchNormVectors} where the
+ * JVM has the vector API.
  */
 final class BatchNormFloatPath {
     private BatchNormFloatPath() {}
 
     /** Per-channel sums of x, or of {@code (x - center)^2} when {@code center} is given. */
     static double[] channelSums(float[] x, int m, int c, double[] center, int threads) {
+        if (Gemm.vectorApiAvailable() && BatchNormVectors.applies(c)) {
+            return BatchNormVectors.channelSums(x, m, c, center, threads);
+        }
         if (center == null) {
             return ChannelTiles.sums(m, c, threads, () -> (offset, tile, len) -> System.arraycopy(x, offset, tile, 0, len));
         }
@@ -26,6 +30,10 @@ final class BatchNormFloatPath {
 
     /** {@code y = (x - mean) * mul + offset} per channel. */
     static void normalize(float[] x, float[] y, int m, int c, double[] mean, double[] mul, double[] offset, int threads) {
+        if (Gemm.vectorApiAvailable() && BatchNormVectors.applies(c)) {
+            BatchNormVectors.normalize(x, y, m, c, mean, mul, offset, threads);
+            return;
+        }
         int tr = ChannelTiles.tileRows(c, m);
         float[] meanTile = ChannelTiles.repeat(mean, tr);
         float[] mulTile = ChannelTiles.repeat(mul, tr);
@@ -45,6 +53,9 @@ final class BatchNormFloatPath {
 
     /** {sum of dy, sum of dy * (x - mean)} per channel. */
     static double[][] gradSums(float[] dy, float[] x, int m, int c, double[] mean, int threads) {
+        if (Gemm.vectorApiAvailable() && BatchNormVectors.applies(c)) {
+            return BatchNormVectors.gradSums(dy, x, m, c, mean, threads);
+        }
         int tr = ChannelTiles.tileRows(c, m);
         float[] meanTile = ChannelTiles.repeat(mean, tr);
         int parts = ChannelTiles.parts(m, threads, 2L * m * c);
@@ -91,6 +102,10 @@ final class BatchNormFloatPath {
      */
     static void inputGradient(float[] dy, float[] x, float[] dx, int m, int c, double[] mean, double[] k1, double[] k2,
                               double[] k3, int threads) {
+        if (Gemm.vectorApiAvailable() && BatchNormVectors.applies(c)) {
+            BatchNormVectors.inputGradient(dy, x, dx, m, c, mean, k1, k2, k3, threads);
+            return;
+        }
         int tr = ChannelTiles.tileRows(c, m);
         float[] k1Tile = ChannelTiles.repeat(k1, tr);
         float[] meanTile = k2 == null ? null : ChannelTiles.repeat(mean, tr);

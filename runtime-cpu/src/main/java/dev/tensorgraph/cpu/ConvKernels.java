@@ -15,7 +15,8 @@ import dev.tensorgraph.kernel.args.SizeVector;
  * CPU kernels of Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter, float32 and float64. They compute in
  * NHWC (NCHW operands are transposed in and out). Where the JVM has the vector API, float32 convolutions with
  * unit dilations run in {@link VectorConv}, reading the input in place (a constant filter is laid out for it
- * once, see {@link ConvFilter}), 3x3 ones by Winograd's method; otherwise they are patch matrices times the filter ({@link Im2Col},
+ * once, see {@link ConvFilter}), 3x3 ones by Winograd's method, and ones with few taps and output channels in
+ * whole vectors (a first layer) in {@link NarrowConv}; otherwise they are patch matrices times the filter ({@link Im2Col},
  * {@link ConvGemm}), and a 1x1 stride-1 convolution multiplies the input directly. Rows of output positions are
  * processed in cache-sized chunks split over the session's intra-op threads. Grouped convolutions (input depth a
  * multiple of the filter's) go to {@link GroupedConv}.
@@ -144,6 +145,10 @@ public final class ConvKernels implements KernelLibrary {
                 int r1 = Math.min(m, b1 * block);
                 ConvGemm.sgemm(r1 - r0, o, k, x, r0 * k, f, 0, y, r0 * o, false);
             });
+            return;
+        }
+        if (Gemm.vectorApiAvailable() && NarrowConv.applies(g)) {
+            NarrowConv.forward(g, x, f, y, threads);
             return;
         }
         if (ConvDirect.applies(g)) {
@@ -333,6 +338,10 @@ public final class ConvKernels implements KernelLibrary {
         boolean pointwise = g.isPointwise();
         if (Gemm.vectorApiAvailable() && WinogradConv.applies(g)) {
             WinogradConv.backpropFilter(g, x, dy, df, threads);
+            return;
+        }
+        if (!pointwise && Gemm.vectorApiAvailable() && NarrowConv.applies(g)) {
+            NarrowConv.backFilter(g, x, dy, df, threads);
             return;
         }
         if (!pointwise && ConvDirect.applies(g)) {

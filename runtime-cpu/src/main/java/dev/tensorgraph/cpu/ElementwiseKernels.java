@@ -119,7 +119,11 @@ public final class ElementwiseKernels implements KernelLibrary {
         Parallel.forRange(lines, threads, n, (l0, l1) -> {
             int from = l0 * 16;
             int to = Math.min(n, l1 * 16);
-            BinaryLoops.f32(code, a, from, 1, b, from, 1, o, from, to - from);
+            if (code == BinaryLoops.RELU_GRAD && Gemm.vectorApiAvailable()) {
+                ReluGradVectors.apply(a, from, b, from, o, from, to - from);
+            } else {
+                BinaryLoops.f32(code, a, from, 1, b, from, 1, o, from, to - from);
+            }
         });
     }
 

@@ -77,9 +77,7 @@ public final class FusedBiasKernels implements KernelLibrary {
         float[] da = (float[]) dx.array();
         double[] sums;
         if ((long) rows * c <= ChannelTiles.TILE_FLOATS) {
-            for (int i = 0; i < da.length; i++) {
-                da[i] = Float.intBitsToFloat(Float.floatToRawIntBits(ga[i]) & BinaryLoops.positiveMask(ya[i]));
-            }
+            reluGrad(ga, 0, ya, 0, da, 0, da.length);
             sums = ActivationKernels.biasGradRows(da, rows, c, ctx.intraOpThreads());
         } else {
             sums = reluBiasGradRows(ga, ya, da, rows, c, ctx.intraOpThreads());
@@ -100,15 +98,28 @@ public final class FusedBiasKernels implements KernelLibrary {
     static double[] reluBiasGradRows(float[] g, float[] y, float[] dx, int rows, int c, int threads) {
         int tileFloats = ChannelTiles.tileRows(c, rows) * c;
         return ChannelTiles.sums(rows, c, threads, () -> {
-            float[] f = new float[tileFloats];
+            float[] f = Gemm.vectorApiAvailable() ? null : new float[tileFloats];
             return (offset, s, len) -> {
-                System.arraycopy(g, offset, s, 0, len);
-                System.arraycopy(y, offset, f, 0, len);
-                for (int i = 0; i < len; i++) {
-                    s[i] = Float.intBitsToFloat(Float.floatToRawIntBits(s[i]) & BinaryLoops.positiveMask(f[i]));
+                if (Gemm.vectorApiAvailable()) {
+                    ReluGradVectors.apply(g, offset, y, offset, s, 0, len);
+                } else {
+                    System.arraycopy(g, offset, s, 0, len);
+                    System.arraycopy(y, offset, f, 0, len);
+                    reluGrad(s, 0, f, 0, s, 0, len);
                 }
                 System.arraycopy(s, 0, dx, offset, len);
             };
         });
+    }
+
+    /** ReluGrad of {@code n} elements: with the vector API where the JVM has it (same bits), else bit masks. */
+    private static void reluGrad(float[] g, int go, float[] y, int yo, float[] out, int oo, int n) {
+        if (Gemm.vectorApiAvailable()) {
+            ReluGradVectors.apply(g, go, y, yo, out, oo, n);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = Float.intBitsToFloat(Float.floatToRawIntBits(g[go + i]) & BinaryLoops.positiveMask(y[yo + i]));
+        }
     }
 }

@@ -12,14 +12,16 @@ import dev.tensorgraph.kernel.VariableHandle;
  * CPU kernels of the fused optimizer updates (TensorFlow's {@code training_ops.cc}), for reference variables
  * ({@code ApplyAdam}) and resource variables ({@code ResourceApplyAdam}). Each writes the variable's array (and its
  * accumulators') in place, a resource variable's after copying a value a read still holds, and the reference form
- * outputs the variable's tensor. With {@code use_locking} the update holds the variable slot's lock.
+ * outputs the variable's tensor. With {@code use_locking} the update holds the variable slot's lock. Big variables are
+ * updated in parts on the intra-op threads (an optimizer step is memory-bound, and one core does not get the
+ * machine's memory bandwidth).
  */
 public final class TrainingKernels implements KernelLibrary {
     private static final String CPU = KernelRegistry.CPU;
 
-    /** One in-place update over float32 or float64 arrays, after the inputs have been validated. */
+    /** One in-place update of elements {@code [from, to)} of float32 or float64 arrays, after the inputs have been validated. */
     private interface Update {
-        void run(KernelContext ctx, Tensor[] refs, int n);
+        void run(KernelContext ctx, Tensor[] refs, int from, int to);
     }
 
     @Override
@@ -29,38 +31,38 @@ public final class TrainingKernels implements KernelLibrary {
             register(r, p + "ApplyGradientDescent", resource, 1, new int[]{1}, 2, op -> TrainingKernels::gradientDescent);
             register(r, p + "ApplyMomentum", resource, 2, new int[]{2, 4}, 3, op -> {
                 boolean nesterov = op.attrBool("use_nesterov");
-                return (ctx, refs, n) -> momentum(ctx, refs, n, nesterov);
+                return (ctx, refs, from, to) -> momentum(ctx, refs, from, to, nesterov);
             });
             register(r, p + "ApplyAdam", resource, 3, new int[]{3, 4, 5, 6, 7, 8}, 9, op -> {
                 boolean nesterov = op.attrBool("use_nesterov");
-                return (ctx, refs, n) -> adam(ctx, refs, n, nesterov);
+                return (ctx, refs, from, to) -> adam(ctx, refs, from, to, nesterov);
             });
             register(r, p + "ApplyRMSProp", resource, 3, new int[]{3, 4, 5, 6}, 7, op -> TrainingKernels::rmsProp);
             register(r, p + "ApplyCenteredRMSProp", resource, 4, new int[]{4, 5, 6, 7}, 8,
                     op -> TrainingKernels::centeredRmsProp);
             register(r, p + "ApplyAdagrad", resource, 2, new int[]{2}, 3, op -> {
                 boolean updateSlots = op.attrBool("update_slots");
-                return (ctx, refs, n) -> adagrad(ctx, refs, n, updateSlots);
+                return (ctx, refs, from, to) -> adagrad(ctx, refs, from, to, updateSlots);
             });
         }
     }
 
     // The updates, one branch per dtype; apply() has checked that every input has the variable's dtype.
 
-    private static void gradientDescent(KernelContext ctx, Tensor[] refs, int n) {
+    private static void gradientDescent(KernelContext ctx, Tensor[] refs, int from, int to) {
 //# for float double
         if (refs[0].dtype() == DType.${DTYPE}) {
             ${T}[] var = (${T}[]) refs[0].array();
             ${T} alpha = ctx.input(1).${T}Value();
             ${T}[] g = (${T}[]) ctx.input(2).array();
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 var[i] -= g[i] * alpha;
             }
         }
 //# end
     }
 
-    private static void momentum(KernelContext ctx, Tensor[] refs, int n, boolean nesterov) {
+    private static void momentum(KernelContext ctx, Tensor[] refs, int from, int to, boolean nesterov) {
 //# for float double
         if (refs[0].dtype() == DType.${DTYPE}) {
             ${T}[] var = (${T}[]) refs[0].array();
@@ -68,7 +70,7 @@ public final class TrainingKernels implements KernelLibrary {
             ${T} lr = ctx.input(2).${T}Value();
             ${T}[] g = (${T}[]) ctx.input(3).array();
             ${T} momentum = ctx.input(4).${T}Value();
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 accum[i] = accum[i] * momentum + g[i];
                 var[i] -= nesterov ? g[i] * lr + accum[i] * momentum * lr : accum[i] * lr;
             }
@@ -76,7 +78,7 @@ public final class TrainingKernels implements KernelLibrary {
 //# end
     }
 
-    private static void adam(KernelContext ctx, Tensor[] refs, int n, boolean nesterov) {
+    private static void adam(KernelContext ctx, Tensor[] refs, int from, int to, boolean nesterov) {
         double b1p = ctx.input(3).toDoubles()[0];
         double b2p = ctx.input(4).toDoubles()[0];
 //# for float double
@@ -90,7 +92,7 @@ public final class TrainingKernels implements KernelLibrary {
             ${T} eps = ctx.input(8).${T}Value();
             ${T}[] g = (${T}[]) ctx.input(9).array();
             ${T} alpha = lr * (${T}) Math.sqrt(1 - (${T}) b2p) / (1 - (${T}) b1p);
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 m[i] += (g[i] - m[i]) * (1 - beta1);
                 v[i] += (g[i] * g[i] - v[i]) * (1 - beta2);
                 ${T} step = nesterov ? g[i] * (1 - beta1) + beta1 * m[i] : m[i];
@@ -100,7 +102,7 @@ public final class TrainingKernels implements KernelLibrary {
 //# end
     }
 
-    private static void rmsProp(KernelContext ctx, Tensor[] refs, int n) {
+    private static void rmsProp(KernelContext ctx, Tensor[] refs, int from, int to) {
 //# for float double
         if (refs[0].dtype() == DType.${DTYPE}) {
             ${T}[] var = (${T}[]) refs[0].array();
@@ -111,7 +113,7 @@ public final class TrainingKernels implements KernelLibrary {
             ${T} momentum = ctx.input(5).${T}Value();
             ${T} eps = ctx.input(6).${T}Value();
             ${T}[] g = (${T}[]) ctx.input(7).array();
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 ms[i] += (g[i] * g[i] - ms[i]) * (1 - rho);
                 mom[i] = mom[i] * momentum + g[i] * lr / (${T}) Math.sqrt(ms[i] + eps);
                 var[i] -= mom[i];
@@ -120,7 +122,7 @@ public final class TrainingKernels implements KernelLibrary {
 //# end
     }
 
-    private static void centeredRmsProp(KernelContext ctx, Tensor[] refs, int n) {
+    private static void centeredRmsProp(KernelContext ctx, Tensor[] refs, int from, int to) {
 //# for float double
         if (refs[0].dtype() == DType.${DTYPE}) {
             ${T}[] var = (${T}[]) refs[0].array();
@@ -132,7 +134,7 @@ public final class TrainingKernels implements KernelLibrary {
             ${T} momentum = ctx.input(6).${T}Value();
             ${T} eps = ctx.input(7).${T}Value();
             ${T}[] g = (${T}[]) ctx.input(8).array();
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 ms[i] += (g[i] * g[i] - ms[i]) * (1 - rho);
                 mg[i] += (g[i] - mg[i]) * (1 - rho);
                 ${T} denom = ms[i] - mg[i] * mg[i] + eps;
@@ -143,14 +145,14 @@ public final class TrainingKernels implements KernelLibrary {
 //# end
     }
 
-    private static void adagrad(KernelContext ctx, Tensor[] refs, int n, boolean updateSlots) {
+    private static void adagrad(KernelContext ctx, Tensor[] refs, int from, int to, boolean updateSlots) {
 //# for float double
         if (refs[0].dtype() == DType.${DTYPE}) {
             ${T}[] var = (${T}[]) refs[0].array();
             ${T}[] accum = (${T}[]) refs[1].array();
             ${T} lr = ctx.input(2).${T}Value();
             ${T}[] g = (${T}[]) ctx.input(3).array();
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 if (updateSlots) {
                     accum[i] += g[i] * g[i];
                 }
@@ -224,7 +226,9 @@ public final class TrainingKernels implements KernelLibrary {
             throw new InvalidArgumentException("var and grad do not have the same shape " + refs[0].shape() + " "
                     + grad.shape());
         }
-        update.run(ctx, refs, refs[0].numElements());
+        // Elements update independently: threads share the arrays, and each element's result is the same.
+        int n = refs[0].numElements();
+        Parallel.forRange(n, ctx.intraOpThreads(), (long) n * (numRefs + 1), (from, to) -> update.run(ctx, refs, from, to));
         if (!resource) {
             ctx.setOutput(0, refs[0]);
         }

@@ -120,6 +120,19 @@ class ConvKernelsTest {
         return want;
     }
 
+    /** The filter gradient by its definition (NHWC input and output gradient, HWIO filter), in double. */
+    static double[] referenceFilterGradient(NnGeometry g, float[] x, float[] dy) {
+        double[] want = new double[g.kh() * g.kw() * g.c() * g.o()];
+        taps(g, (n, oy, ox, ky, kx, iy, ix) -> {
+            for (int ch = 0; ch < g.c(); ch++) {
+                for (int o = 0; o < g.o(); o++) {
+                    want[fi(g, ky, kx, ch, o)] += x[xi(g, n, iy, ix, ch)] * dy[yi(g, n, oy, ox, o)];
+                }
+            }
+        });
+        return want;
+    }
+
     @Test
     void forwardMatchesReference() {
         for (Object[] c : CASES) {
@@ -163,14 +176,7 @@ class ConvKernelsTest {
             NnGeometry g = geometry(c);
             float[] x = random(g.n() * g.h() * g.w() * g.c(), 5);
             float[] dy = random(g.n() * g.oh() * g.ow() * g.o(), 6);
-            double[] want = new double[g.kh() * g.kw() * g.c() * g.o()];
-            taps(g, (n, oy, ox, ky, kx, iy, ix) -> {
-                for (int ch = 0; ch < g.c(); ch++) {
-                    for (int o = 0; o < g.o(); o++) {
-                        want[fi(g, ky, kx, ch, o)] += x[xi(g, n, iy, ix, ch)] * dy[yi(g, n, oy, ox, o)];
-                    }
-                }
-            });
+            double[] want = referenceFilterGradient(g, x, dy);
             for (int threads : new int[] {1, 2}) {
                 float[] got = new float[want.length];
                 ConvKernels.backFilter(g, x, dy, got, threads);

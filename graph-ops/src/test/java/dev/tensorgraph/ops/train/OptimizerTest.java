@@ -211,6 +211,60 @@ class OptimizerTest {
         assertArrayEquals(new float[]{0.9f, 2.1f}, w.get(0), 1e-5f);
     }
 
+    /**
+     * Big variables are updated in parts on the session's threads: on two threads every element moves exactly as
+     * on one, and as Adam's formula says (momentum and plain descent likewise).
+     */
+    @Test
+    void bigVariablesUpdateInPartsAsWhole() {
+        int n = 50_000;
+        float[] w0 = new float[n];
+        float[] g0 = new float[n];
+        for (int i = 0; i < n; i++) {
+            w0[i] = (float) Math.sin(i);
+            g0[i] = (float) Math.cos(0.37 * i);
+        }
+        for (int which = 0; which < 3; which++) {
+            float[] one = trainBig(which, w0, g0, 1);
+            float[] two = trainBig(which, w0, g0, 2);
+            assertArrayEquals(one, two, "optimizer " + which + ": two threads as one");
+            for (int i = 0; i < n; i++) {
+                double w = w0[i];
+                double g = g0[i];
+                double want = switch (which) {
+                    case 0 -> w - 2 * 0.1 * g;
+                    case 1 -> w - 0.1 * g - 0.1 * (0.9 * g + g);
+                    default -> {
+                        double m1 = 0.1 * g;
+                        double v1 = 0.001 * g * g;
+                        double w1 = w - 0.1 * Math.sqrt(1 - 0.999) / (1 - 0.9) * m1 / (Math.sqrt(v1) + 1e-8);
+                        double m2 = 0.9 * m1 + 0.1 * g;
+                        double v2 = 0.999 * v1 + 0.001 * g * g;
+                        yield w1 - 0.1 * Math.sqrt(1 - 0.999 * 0.999) / (1 - 0.9 * 0.9) * m2 / (Math.sqrt(v2) + 1e-8);
+                    }
+                };
+                assertEquals(want, two[i], 1e-5 + 1e-5 * Math.abs(want), "optimizer " + which + " element " + i);
+            }
+        }
+    }
+
+    /** w after two steps of gradient descent (0), momentum (1) or Adam (2), lr 0.1, on {@code threads} threads. */
+    private static float[] trainBig(int which, float[] w0, float[] g0, int threads) {
+        Graph g = new Graph();
+        Tf tf = Tf.of(g);
+        Variable w = tf.variable(tf.constant(w0), "w");
+        Output grad = tf.constant(g0, "grad");
+        Optimizer opt = which == 0 ? new GradientDescentOptimizer(0.1f)
+                : which == 1 ? new MomentumOptimizer(0.1f, 0.9f) : new AdamOptimizer(0.1f);
+        Operation train = opt.applyGradients(List.of(new GradAndVar(grad, w)));
+        try (Session sess = new Session(g, SessionOptions.cpuOnly().intraOpThreads(threads))) {
+            sess.run(tf.globalVariablesInitializer());
+            sess.run(train);
+            sess.run(train);
+            return sess.run(w).floats();
+        }
+    }
+
     @Test
     void adamBetaPowersAfterSteps() {
         AdamOptimizer opt = new AdamOptimizer(0.1f, 0.5f, 0.25f, 1e-8f);
