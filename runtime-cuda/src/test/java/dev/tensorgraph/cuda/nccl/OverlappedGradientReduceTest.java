@@ -41,7 +41,7 @@ class OverlappedGradientReduceTest {
     }
 
     /** Each rank's result of one step: the mean gradients and the mean loss. */
-    private record StepResult(List<float[]> gradients, double loss) {}
+    record StepResult(List<float[]> gradients, double loss) {}
 
     /** Runs {@code work} as ranks 0..n-1, each on a thread of its own, and returns what each returned or threw. */
     private <T> List<Future<T>> onRanks(int n, IntFunction<T> work) {
@@ -53,7 +53,7 @@ class OverlappedGradientReduceTest {
         return ranks;
     }
 
-    private static StepResult overlapped(ReplicaModel model, Session session, AllReduceGroup group, int rows,
+    static StepResult overlapped(ReplicaModel model, Session session, AllReduceGroup group, int rows,
                                          OverlappedGradientReduce.Trace trace) {
         GradientBuckets buckets = new GradientBuckets(model.gradientSizes(), BUCKET_ELEMENTS);
         try (OverlappedGradientReduce reduce = new OverlappedGradientReduce(buckets, group, TIMEOUT, trace)) {
@@ -102,7 +102,7 @@ class OverlappedGradientReduceTest {
         return new StepResult(gradients, out.get(0).toDoubles()[0]);
     }
 
-    private static void assertClose(StepResult expected, StepResult actual, double tolerance, String what) {
+    static void assertClose(StepResult expected, StepResult actual, double tolerance, String what) {
         assertEquals(expected.loss(), actual.loss(), tolerance * Math.max(1, Math.abs(expected.loss())),
                 what + ": loss");
         for (int g = 0; g < expected.gradients().size(); g++) {
