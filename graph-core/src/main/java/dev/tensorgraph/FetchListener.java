@@ -6,7 +6,7 @@ package dev.tensorgraph;
  * while the backward pass goes on (see {@link Session.Runner#onFetchReady}).
  *
  * <p>Called on the thread running the session, once per fetch, in the order the values become final (a fetched
- * feed first). The tensor is the one {@code run} returns; a fetched variable's own value may change later in the
+ * feed first); a fetch whose branch was not taken is not told (the run then fails as without a listener). The tensor is the one {@code run} returns; a fetched variable's own value may change later in the
  * same run, so read it during the call. An exception thrown here ends the run and reaches {@code run}'s caller.
  */
 @FunctionalInterface
