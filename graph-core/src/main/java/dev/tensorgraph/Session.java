@@ -152,11 +152,11 @@ public final class Session implements AutoCloseable {
 
     /** The general form: feed, fetch and run targets in one step. */
     public List<Tensor> run(List<Output> fetches, Map<Output, Tensor> feeds, List<Operation> targets) {
-        return run(fetches, feeds, targets, false, null);
+        return run(fetches, feeds, targets, false, null, null);
     }
 
     private List<Tensor> run(List<Output> fetchesAsGiven, Map<Output, Tensor> feedsAsGiven, List<Operation> targets,
-                             boolean checkNumerics, FileAccessPolicy extraFileAccess) {
+                             boolean checkNumerics, FileAccessPolicy extraFileAccess, FetchListener fetchListener) {
         checkOpen();
         checkArguments(fetchesAsGiven, feedsAsGiven, targets);
         List<Output> fetches = snapshotsOfResourceVariables(fetchesAsGiven);
@@ -184,6 +184,9 @@ public final class Session implements AutoCloseable {
         }
         Executor.SessionResources run = extraFileAccess == null ? resources
                 : new Resources(options.fileAccess().and(extraFileAccess));
+        if (fetchListener != null) {
+            return Executor.run(plan, feeds, run, checkNumerics, fetchListener);
+        }
         return checkNumerics ? Executor.runCheckingNumerics(plan, feeds, run) : Executor.run(plan, feeds, run);
     }
 
@@ -433,6 +436,7 @@ public final class Session implements AutoCloseable {
         private final Set<Output> fedCheck = new HashSet<>();
         private boolean checkNumerics;
         private FileAccessPolicy fileAccess;
+        private FetchListener fetchListener;
 
         private Runner() {}
 
@@ -493,8 +497,22 @@ public final class Session implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Tells {@code listener} of each fetch of this run as soon as it is computed, while the run's later ops still
+         * run (a fetch computed on a device is copied to the host right then); {@link #run} still returns them all.
+         * A data-parallel trainer fetches the gradients this way and sums the first ones with other replicas while
+         * the backward pass computes the rest. Such a run is not replayed from a device recording.
+         */
+        public Runner onFetchReady(FetchListener listener) {
+            if (listener == null) {
+                throw new InvalidArgumentException("onFetchReady: the listener is null");
+            }
+            this.fetchListener = listener;
+            return this;
+        }
+
         public List<Tensor> run() {
-            return Session.this.run(fetches, feeds, targets, checkNumerics, fileAccess);
+            return Session.this.run(fetches, feeds, targets, checkNumerics, fileAccess, fetchListener);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.tensorgraph.exec;
 
 import dev.tensorgraph.DType;
+import dev.tensorgraph.FetchListener;
 import dev.tensorgraph.FileAccessPolicy;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
@@ -70,6 +71,9 @@ public final class Executor implements KernelContext {
 
     private final boolean checkNumerics;
     private final boolean profiled;
+    /** Told of each fetch as it becomes final; null for a run that only returns them (and for loop iterations). */
+    private FetchListener fetchListener;
+    private FetchReadiness readiness;
 
     private Executor(Plan plan, SessionResources session, boolean checkNumerics) {
         this.plan = plan;
@@ -111,6 +115,21 @@ public final class Executor implements KernelContext {
         return new Executor(plan, session, true).execute(feeds);
     }
 
+    /**
+     * As {@link #run} ({@link #runCheckingNumerics} with {@code checkNumerics}), telling {@code listener} of each
+     * fetch as soon as it is final. Such a run goes step by step, never from a device recording, since a
+     * recording hands its fetches back only at its end.
+     */
+    public static List<Tensor> run(Plan plan, Map<Output, Tensor> feeds, SessionResources session,
+                                   boolean checkNumerics, FetchListener listener) {
+        Executor run = new Executor(plan, session, checkNumerics || session.checkNumerics());
+        if (listener != null) {
+            run.fetchListener = listener;
+            run.readiness = plan.fetchReadiness();
+        }
+        return run.execute(feeds);
+    }
+
     private List<Tensor> execute(Map<Output, Tensor> feeds) {
         for (Map.Entry<Output, Tensor> e : feeds.entrySet()) {
             values[plan.feedSlots.get(e.getKey())] = e.getValue();
@@ -140,7 +159,7 @@ public final class Executor implements KernelContext {
     private List<Tensor> executeWithDevice() {
         pool = plan.borrowPool();
         try {
-            if (plan.recorder != null && !checkNumerics && !StepProfile.ENABLED) {
+            if (plan.recorder != null && !checkNumerics && !StepProfile.ENABLED && fetchListener == null) {
                 return plan.recorder.run(new Recordable());
             }
             return runStepByStep();
@@ -152,8 +171,39 @@ public final class Executor implements KernelContext {
     }
 
     private List<Tensor> runStepByStep() {
+        if (readiness != null) {
+            tellFetchesReady(readiness.atStart);
+        }
         runSteps(0, plan.steps.length);
         return collectFetches();
+    }
+
+    /** After step {@code s} of a run that reports fetches: runs the download moved up to it, then tells the fetches. */
+    private void afterStep(int s) {
+        int download = readiness.downloadAfter(s);
+        if (download >= 0) {
+            Step st = plan.steps[download];
+            current = st;
+            if (deadSlots != null && isDead(st)) {
+                deadSteps[download] = true;
+                deadSlots[st.outputs[0]] = true;
+            } else {
+                runStep(st);
+            }
+        }
+        int[] ready = readiness.finalAfter(s);
+        if (ready != null) {
+            tellFetchesReady(ready);
+        }
+    }
+
+    private void tellFetchesReady(int[] fetches) {
+        for (int f : fetches) {
+            int slot = plan.fetchSlots[f];
+            if ((deadSlots == null || !deadSlots[slot]) && values[slot] != null) {
+                fetchListener.ready(f, values[slot]);
+            }
+        }
     }
 
     /** This run as the plan's {@link RunRecorder} drives it: the step ranges and slots it needs, nothing more. */
@@ -357,7 +407,9 @@ public final class Executor implements KernelContext {
         for (int s = from; s < to; s++) {
             Step st = steps[s];
             current = st;
-            if (deadSlots != null && isDead(st)) {
+            if (readiness != null && readiness.ranEarly(s)) {
+                // computed right after its source; only its release points stay here
+            } else if (deadSlots != null && isDead(st)) {
                 deadSteps[s] = true;
                 for (int o : st.outputs) {
                     if (o >= 0) {
@@ -366,6 +418,9 @@ public final class Executor implements KernelContext {
                 }
             } else {
                 runStep(st);
+            }
+            if (readiness != null) {
+                afterStep(s);
             }
             for (int slot : st.releaseAfter) {
                 release(slot);

@@ -61,6 +61,18 @@ public final class Plan implements AutoCloseable {
         this.recorder = recorder;
     }
 
+    /** When each fetch is final, worked out on the first run that asks (see {@link FetchReadiness}). */
+    private volatile FetchReadiness fetchReadiness;
+
+    FetchReadiness fetchReadiness() {
+        FetchReadiness r = fetchReadiness;
+        if (r == null) {
+            r = FetchReadiness.of(this);
+            fetchReadiness = r;
+        }
+        return r;
+    }
+
     /** Number of steps this plan runs, copies included. */
     public int numSteps() {
         return steps.length;

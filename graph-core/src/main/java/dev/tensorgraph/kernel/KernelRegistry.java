@@ -36,6 +36,8 @@ public final class KernelRegistry {
     /** Plan passes by device type, in registration order; guarded by itself. */
     private final Map<String, List<PlanPass>> planPasses = new HashMap<>();
     private volatile boolean librariesLoaded;
+    /** Set while this thread registers the libraries; guarded by this. */
+    private boolean loading;
     /** Device libraries found but not registered yet (see {@link DeviceKernelLibrary}); guarded by this. */
     private final List<ServiceLoader.Provider<KernelLibrary>> deferred = new ArrayList<>();
     private volatile boolean deviceLibrariesLoaded;
@@ -75,10 +77,11 @@ public final class KernelRegistry {
             return;
         }
         synchronized (this) {
-            if (librariesLoaded) {
+            // loading: a library that looks the registry up while it registers (on this thread) gets it as it is
+            if (librariesLoaded || loading) {
                 return;
             }
-            librariesLoaded = true;
+            loading = true;
             List<ServiceLoader.Provider<KernelLibrary>> now = new ArrayList<>();
             index = LibraryIndex.read(KernelRegistry.class.getClassLoader(), LibraryIndex.KERNEL_LIBRARIES);
             ServiceLoader.load(KernelLibrary.class, KernelRegistry.class.getClassLoader()).stream().forEach(p -> {
@@ -97,6 +100,8 @@ public final class KernelRegistry {
             for (ServiceLoader.Provider<KernelLibrary> p : now) {
                 p.get().register(this);
             }
+            // only now: another thread's first session must not find the registry half filled
+            librariesLoaded = true;
         }
     }
 

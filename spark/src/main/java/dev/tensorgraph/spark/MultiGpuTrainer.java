@@ -18,10 +18,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Synchronous data-parallel training on the GPUs of this machine: one thread and one session per GPU, gradients
- * summed by NCCL in buckets ({@link NcclReplica}). Row {@code i} of the data goes to GPU {@code i mod n}, so each
+ * summed by NCCL in buckets while the backward pass still runs ({@link NcclReplica}). A rank that fails aborts the
+ * communicators of all ranks, so that the others fail too rather than wait for it. Row {@code i} of the data goes to GPU {@code i mod n}, so each
  * global batch is split evenly, and the result is single-GPU training on the same global batches up to float
  * summation order. Needs the GPU runtime ({@code tensorgraph-runtime-cuda}) and the NCCL library; across machines,
  * {@link BarrierGpuTrainer} runs the same ranks as a Spark barrier stage.
@@ -71,17 +73,25 @@ public final class MultiGpuTrainer {
         long steps = epochs * ((rows + batchSize - 1) / batchSize);
         byte[] id = NcclCommunicator.newUniqueId();
         ExecutorService threads = Executors.newFixedThreadPool(gpus.length);
+        AtomicReferenceArray<NcclCommunicator> joined = new AtomicReferenceArray<>(gpus.length);
         try {
             List<Future<TrainingResult>> ranks = new ArrayList<>();
             for (int r = 0; r < gpus.length; r++) {
                 int rank = r;
                 ranks.add(threads.submit(() -> {
                     TrainingShard shard = TrainingShard.of(rank, gpus.length, columns);
-                    try (NcclCommunicator comm = NcclCommunicator.join(gpus[rank], gpus.length, rank, id);
-                         NcclReplica replica = new NcclReplica(spec, SessionOptions.gpu(gpus[rank]), comm,
-                                 bucketElements)) {
-                        List<Double> losses = replica.train(shard, rows, batchSize, steps);
-                        return new TrainingResult(replica.variables(), losses, replica.globalStep(), 0, null);
+                    try (NcclCommunicator comm = NcclCommunicator.join(gpus[rank], gpus.length, rank, id)) {
+                        joined.set(rank, comm);
+                        try (NcclReplica replica = new NcclReplica(spec, SessionOptions.gpu(gpus[rank]), comm,
+                                bucketElements)) {
+                            List<Double> losses = replica.train(shard, rows, batchSize, steps);
+                            return new TrainingResult(replica.variables(), losses, replica.globalStep(), 0, null);
+                        } catch (RuntimeException e) {
+                            abortAll(joined, e);
+                            throw e;
+                        } finally {
+                            joined.set(rank, null);
+                        }
                     }
                 }));
             }
@@ -101,6 +111,16 @@ public final class MultiGpuTrainer {
             throw new UnknownException("interrupted while training", e);
         } finally {
             threads.shutdownNow();
+        }
+    }
+
+    /** Aborts every rank's communicator still open, so that ranks waiting in a sum for a failed rank fail too. */
+    private static void abortAll(AtomicReferenceArray<NcclCommunicator> joined, Throwable cause) {
+        for (int r = 0; r < joined.length(); r++) {
+            NcclCommunicator c = joined.get(r);
+            if (c != null) {
+                c.abort(cause);
+            }
         }
     }
 }

@@ -8,11 +8,13 @@ import dev.tensorgraph.Session;
 import dev.tensorgraph.SessionOptions;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.Variable;
+import dev.tensorgraph.cuda.nccl.AllReduceGroup;
 import dev.tensorgraph.cuda.nccl.GradientBuckets;
-import dev.tensorgraph.cuda.nccl.NcclCommunicator;
+import dev.tensorgraph.cuda.nccl.OverlappedGradientReduce;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.ops.MetaGraph;
 import dev.tensorgraph.ops.Tf;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -22,31 +24,34 @@ import java.util.Map;
 /**
  * One rank of synchronous data-parallel training on GPUs: the whole training graph in a session on this rank's
  * GPU, and an NCCL communicator with the other ranks. Each step the rank computes the gradients of its shard's
- * part of the global batch, weights them by its rows, and all-reduces them in buckets with the loss and the row
- * count; every rank then applies the same mean gradient with its own copy of the optimizer, so the replicas stay
- * equal without sending variables. At the start, rank 0's initial values are all-reduced to the others (they add
- * zeros).
+ * part of the global batch, weights them by its rows, and all-reduces them in buckets while its backward pass still
+ * runs ({@link OverlappedGradientReduce}), then the loss and the row count; every rank then applies the same mean
+ * gradient with its own copy of the optimizer, so the replicas stay equal without sending variables. At the start,
+ * rank 0's initial values are all-reduced to the others (they add zeros).
  */
 final class NcclReplica implements AutoCloseable {
     /** Floats per all-reduce: 4 MiB buckets. */
     static final int BUCKET_ELEMENTS = 1 << 20;
+    /** The longest a rank waits for the others' sums of one step before it fails the training. */
+    static final Duration ALL_REDUCE_TIMEOUT = Duration.ofMinutes(10);
 
     private final Graph graph;
     private final Session session;
-    private final NcclCommunicator comm;
-    private final List<Output> fetches = new ArrayList<>();
+    private final AllReduceGroup comm;
+    private final Output loss;
+    private final List<Output> gradients = new ArrayList<>();
     private final List<Output> gradientFeeds = new ArrayList<>();
     private final List<Output> inputs = new ArrayList<>();
     private final Operation apply;
     private final Output globalStep;
-    private final GradientBuckets buckets;
+    private final OverlappedGradientReduce reduce;
 
-    NcclReplica(ReplicaSpec spec, SessionOptions options, NcclCommunicator comm, int bucketElements) {
+    NcclReplica(ReplicaSpec spec, SessionOptions options, AllReduceGroup comm, int bucketElements) {
         this.comm = comm;
         graph = MetaGraph.fromMetaGraphDef(spec.metaGraph());
-        fetches.add(graph.output(spec.loss()));
+        loss = graph.output(spec.loss());
         for (String g : spec.gradients()) {
-            fetches.add(graph.output(g));
+            gradients.add(graph.output(g));
         }
         int[] sizes = new int[spec.gradientFeeds().size()];
         for (int i = 0; i < sizes.length; i++) {
@@ -63,7 +68,8 @@ final class NcclReplica implements AutoCloseable {
         }
         apply = graph.operation(spec.apply());
         globalStep = graph.output(spec.globalStep());
-        buckets = new GradientBuckets(sizes, bucketElements);
+        GradientBuckets buckets = new GradientBuckets(sizes, bucketElements);
+        reduce = new OverlappedGradientReduce(buckets, comm, ALL_REDUCE_TIMEOUT, null);
         session = new Session(graph, options);
         session.run(Tf.of(graph).globalVariablesInitializer());
         broadcastFromRankZero(spec.modelVariables());
@@ -88,31 +94,18 @@ final class NcclReplica implements AutoCloseable {
      * when it holds none); returns the global batch's mean loss.
      */
     double step(List<Tensor> batch, int rows) {
-        float[][] packed = buckets.newBuckets();
-        float[] totals = new float[2];
-        if (rows > 0) {
-            Map<Output, Tensor> feeds = new HashMap<>();
-            for (int i = 0; i < inputs.size(); i++) {
-                feeds.put(inputs.get(i), batch.get(i));
-            }
-            List<Tensor> out = session.run(fetches, feeds);
-            for (int g = 0; g < gradientFeeds.size(); g++) {
-                buckets.pack(packed, g, out.get(g + 1).floats(), rows);
-            }
-            totals[0] = rows;
-            totals[1] = (float) (out.get(0).toDoubles()[0] * rows);
+        Map<Output, Tensor> feeds = new HashMap<>();
+        for (int i = 0; rows > 0 && i < inputs.size(); i++) {
+            feeds.put(inputs.get(i), batch.get(i));
         }
-        for (float[] bucket : packed) {
-            comm.allReduceSum(bucket);
-        }
-        comm.allReduceSum(totals);
+        OverlappedGradientReduce.Reduced sums = reduce.step(session, loss, gradients, feeds, rows);
         Map<Output, Tensor> means = new HashMap<>();
         for (int g = 0; g < gradientFeeds.size(); g++) {
             Output p = gradientFeeds.get(g);
-            means.put(p, Tensor.wrap(DType.FLOAT32, p.shape(), buckets.unpack(packed, g, 1f / totals[0])));
+            means.put(p, Tensor.wrap(DType.FLOAT32, p.shape(), sums.meanGradient(g)));
         }
         session.run(List.of(), means, List.of(apply));
-        return totals[1] / totals[0];
+        return sums.meanLoss();
     }
 
     /** Trains over {@code shard} for {@code steps} global batches of {@code batchSize} rows of {@code total}. */
@@ -146,6 +139,7 @@ final class NcclReplica implements AutoCloseable {
 
     @Override
     public void close() {
+        reduce.close();
         session.close();
     }
 }

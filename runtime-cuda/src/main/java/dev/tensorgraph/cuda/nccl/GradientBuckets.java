@@ -49,6 +49,11 @@ public final class GradientBuckets {
         bucketSizes = buckets.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /** The number of gradients. */
+    public int gradientCount() {
+        return sizes.length;
+    }
+
     public int bucketCount() {
         return bucketSizes.length;
     }

@@ -13,6 +13,7 @@ import static org.bytedeco.cuda.global.cudart.cudaStreamDestroy;
 import static org.bytedeco.cuda.global.cudart.cudaStreamSynchronize;
 import static org.bytedeco.cuda.global.cudart.cudaSuccess;
 import static org.bytedeco.cuda.global.nccl.ncclAllReduce;
+import static org.bytedeco.cuda.global.nccl.ncclCommAbort;
 import static org.bytedeco.cuda.global.nccl.ncclCommDestroy;
 import static org.bytedeco.cuda.global.nccl.ncclCommInitRank;
 import static org.bytedeco.cuda.global.nccl.ncclFloat32;
@@ -21,6 +22,7 @@ import static org.bytedeco.cuda.global.nccl.ncclGetUniqueId;
 import static org.bytedeco.cuda.global.nccl.ncclSuccess;
 import static org.bytedeco.cuda.global.nccl.ncclSum;
 
+import dev.tensorgraph.errors.CancelledException;
 import dev.tensorgraph.errors.InternalException;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import org.bytedeco.cuda.cudart.CUstream_st;
@@ -37,9 +39,9 @@ import org.bytedeco.javacpp.Pointer;
  * until every rank has joined, so the ranks of one process must join from threads of their own.
  *
  * <p>Values travel host to GPU, are summed by NCCL on the rank's stream, and come back; a bucket of gradients is
- * one call. A communicator is used by one thread at a time.
+ * one call. A communicator is used by one thread at a time; {@link #abort} may come from any thread.
  */
-public final class NcclCommunicator implements AutoCloseable {
+public final class NcclCommunicator implements AllReduceGroup, AutoCloseable {
     /** The size of NCCL's unique id ({@code NCCL_UNIQUE_ID_BYTES}). */
     public static final int UNIQUE_ID_BYTES = 128;
 
@@ -52,6 +54,8 @@ public final class NcclCommunicator implements AutoCloseable {
     private long capacity;
     private FloatPointer hostBuffer = new FloatPointer(0L);
     private boolean closed;
+    /** Why the communicator was aborted, or null; set once, from any thread. */
+    private volatile Throwable abortedBy;
 
     private NcclCommunicator(int gpu, int rank, int ranks, ncclComm comm, CUstream_st stream) {
         this.gpu = gpu;
@@ -107,19 +111,32 @@ public final class NcclCommunicator implements AutoCloseable {
         return new NcclCommunicator(gpu, rank, ranks, comm, stream);
     }
 
+    @Override
     public int rank() {
         return rank;
     }
 
+    @Override
     public int ranks() {
         return ranks;
     }
 
     /** Replaces {@code values} by their sum over all ranks, element by element; every rank calls it in turn. */
+    @Override
     public void allReduceSum(float[] values) {
+        checkNotAborted();
         if (closed) {
             throw new InvalidArgumentException("NCCL communicator of rank " + rank + " is closed");
         }
+        try {
+            reduceOnGpu(values);
+        } catch (InternalException e) {
+            checkNotAborted();
+            throw e;
+        }
+    }
+
+    private void reduceOnGpu(float[] values) {
         long bytes = (long) values.length * Float.BYTES;
         checkCuda(cudaSetDevice(gpu), "cudaSetDevice(" + gpu + ")");
         ensureCapacity(bytes);
@@ -146,8 +163,30 @@ public final class NcclCommunicator implements AutoCloseable {
         capacity = bytes;
     }
 
+    /**
+     * Aborts the communicator ({@code ncclCommAbort}): an all-reduce this rank waits in returns, and later calls fail
+     * with {@link CancelledException}. The other ranks' calls fail only when their own communicators are aborted too
+     * (as {@code MultiGpuTrainer} does for the ranks of one process), or when their process ends.
+     */
     @Override
-    public void close() {
+    public synchronized void abort(Throwable cause) {
+        if (abortedBy != null || closed) {
+            return;
+        }
+        abortedBy = cause == null ? new CancelledException("aborted") : cause;
+        ncclCommAbort(comm);
+    }
+
+    private void checkNotAborted() {
+        Throwable cause = abortedBy;
+        if (cause != null) {
+            throw new CancelledException("NCCL communicator of rank " + rank + " of " + ranks + " was aborted: "
+                    + cause.getMessage(), cause);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
         if (closed) {
             return;
         }
@@ -158,7 +197,9 @@ public final class NcclCommunicator implements AutoCloseable {
         }
         hostBuffer.close();
         cudaStreamDestroy(stream);
-        ncclCommDestroy(comm);
+        if (abortedBy == null) {
+            ncclCommDestroy(comm);
+        }
     }
 
     private static void check(int result, String what) {
