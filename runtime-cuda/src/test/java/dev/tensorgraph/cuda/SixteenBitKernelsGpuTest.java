@@ -24,13 +24,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The GPU's own bfloat16 and float16 kernels against the CPU (which widens each op to float32 and rounds its
  * result): cuDNN convolutions forward, backward-data and backward-filter (NHWC, tensor-core math, float32
- * accumulation), BiasAdd then Relu fused, ReluGrad, MaxPool and its gradient, and the float32 bias gradient of
- * a 16-bit gradient (Cast then BiasAddGrad, fused). Tolerances: the convolutions within 2^-7 (bfloat16) or 2^-9
- * (float16) of the same graph's result on |inputs|, i.e. a couple of 16-bit rounding steps of the largest
- * possible sum, since only the order of the float32 sums differs before the one rounding; the elementwise ops,
- * BiasAdd+Relu and MaxPool exactly (one float32 operation then one rounding, as on the CPU); MaxPoolGrad within
- * one 16-bit step of its magnitude (it adds in output order in float32 as the CPU does, then rounds once); the
- * float32 bias gradient within 1e-5 of the sum of |terms|.
+ * accumulation), BiasAdd then Relu fused, ReluGrad, MaxPool, AvgPool and MaxPoolGrad, the float32 bias gradient
+ * of a 16-bit gradient (Cast then BiasAddGrad, fused), and elementwise arithmetic (flat and broadcast) and
+ * activations. Tolerances: the convolutions within 2^-7 (bfloat16) or 2^-9 (float16) of the same graph's result
+ * on |inputs|, i.e. a couple of 16-bit rounding steps of the largest possible sum, since only the order of the
+ * float32 sums differs before the one rounding; arithmetic, Relu, BiasAdd+Relu and MaxPool exactly (one float32
+ * operation then one rounding, as on the CPU); transcendental activations, AvgPool and MaxPoolGrad within one
+ * 16-bit step of their magnitude (a float32 result one float32 step apart may round the other way); the float32
+ * bias gradient within 1e-5 of the sum of |terms|.
  */
 class SixteenBitKernelsGpuTest {
     private final Random random = new Random(1616);
@@ -95,6 +96,7 @@ class SixteenBitKernelsGpuTest {
             Output v16 = tf.cast(v, dtype);
             Output act = tf.nn.relu(tf.nn.biasAdd(v16, tf.cast(b, dtype), "NHWC", "bias"));
             Output pooled = tf.nn.maxPool(act, new int[] {1, 3, 3, 1}, new int[] {1, 2, 2, 1}, "VALID", "NHWC", "pool");
+            Output averaged = tf.nn.avgPool(v16, new int[] {1, 3, 3, 1}, new int[] {1, 2, 2, 1}, "SAME", "NHWC", "avg");
             Output r = tf.placeholder(DType.FLOAT32, pooled.shape(), "upstream");
             Output dAct = tf.gradients(tf.reduceSum(tf.multiply(pooled, tf.cast(r, dtype))), List.of(act)).get(0);
             Output dPre = ActivationOps.reluGrad(g, dAct, act, "relu_grad");
@@ -103,6 +105,7 @@ class SixteenBitKernelsGpuTest {
             Map<Output, Tensor> feeds = Map.of(v, uniform(random, -1, 1, shape), b, uniform(random, -0.5, 0.5, shape[3]),
                     r, uniform(random, -1, 1, pooledShape));
             compare(g, feeds, Tolerance.exact(), act, pooled);
+            compare(g, feeds, Tolerance.ofMagnitude(step(dtype), 0), averaged);
             compare(g, feeds, Tolerance.ofMagnitude(step(dtype), 0), dAct);
             compare(g, feeds, Tolerance.ofMagnitude(step(dtype), 0), dPre);
             compare(g, feeds, Tolerance.ofMagnitude(1e-5, 0), dBias);
@@ -114,5 +117,28 @@ class SixteenBitKernelsGpuTest {
                 assertTrue(plan.stream().anyMatch(l -> l.contains("(MaxPoolGrad) @ GPU")), text);
             }
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"BFLOAT16", "HALF"})
+    void elementwiseKernelsMatchTheCpu(DType dtype) {
+        assumeGpu();
+        Graph g = new Graph();
+        Tf tf = Tf.of(g);
+        Output a32 = tf.placeholder(DType.FLOAT32, Shape.of(64, 33), "a");
+        Output b32 = tf.placeholder(DType.FLOAT32, Shape.of(64, 33), "b");
+        Output row32 = tf.placeholder(DType.FLOAT32, Shape.of(33), "row");
+        Output a = tf.cast(a32, dtype);
+        Output b = tf.cast(b32, dtype);
+        Output row = tf.cast(row32, dtype);
+        // One float32 operation then one rounding, as the CPU's widening does: exact.
+        Output[] exact = {tf.add(a, b), tf.subtract(a, b), tf.multiply(a, row), tf.divide(a, b), tf.maximum(a, row),
+            tf.relu(a), tf.negative(a), tf.square(a), tf.sqrt(tf.abs(a)), ActivationOps.reluGrad(g, a, b, "relu_grad")};
+        // Evaluated in double and rounded to float32 first on both devices, then to 16 bits: within a step.
+        Output[] transcendental = {tf.tanh(a), tf.sigmoid(a), tf.exp(a)};
+        Map<Output, Tensor> feeds = Map.of(a32, uniform(random, -2, 2, 64, 33), b32, uniform(random, 0.5, 2, 64, 33),
+                row32, uniform(random, -2, 2, 33));
+        compare(g, feeds, Tolerance.exact(), exact);
+        compare(g, feeds, Tolerance.ofMagnitude(step(dtype), 0), transcendental);
     }
 }
