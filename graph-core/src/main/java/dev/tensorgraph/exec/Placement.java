@@ -90,16 +90,13 @@ final class Placement {
      */
     Placed placeFused(OpFusion.Pair pair, Placed producer) {
         Operation consumer = pair.consumer();
-        if (carriesHalfPrecision(pair.producer()) || carriesHalfPrecision(consumer)) {
-            return null; // fused kernels are float32 only; each op runs on its own (widened where needed)
-        }
         String where = producer.onDevice() ? deviceType : KernelRegistry.CPU;
         if (producer.onDevice() && registry.find(deviceType, consumer.type()) == null) {
             return null;
         }
         FusedKernelFactory f = registry.findFused(where, pair.pattern());
-        if (f == null) {
-            return null;
+        if (f == null || (!f.halfPrecision() && (carriesHalfPrecision(pair.producer()) || carriesHalfPrecision(consumer)))) {
+            return null; // each op runs on its own (widened where needed)
         }
         try {
             return new Placed(producer.onDevice(), f.create(pair.producer(), consumer), FUSED);

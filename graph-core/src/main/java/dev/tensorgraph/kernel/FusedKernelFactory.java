@@ -12,4 +12,27 @@ import dev.tensorgraph.Operation;
 @FunctionalInterface
 public interface FusedKernelFactory {
     Kernel create(Operation producer, Operation consumer);
+
+    /**
+     * Whether the kernels take bfloat16 and float16 values themselves. Where not, a pair carrying such values is
+     * not fused: each op runs on its own (through the device's widening where needed).
+     */
+    default boolean halfPrecision() {
+        return false;
+    }
+
+    /** {@code factory}, declared to take 16-bit floats itself ({@link #halfPrecision()}). */
+    static FusedKernelFactory withHalfPrecision(FusedKernelFactory factory) {
+        return new FusedKernelFactory() {
+            @Override
+            public Kernel create(Operation producer, Operation consumer) {
+                return factory.create(producer, consumer);
+            }
+
+            @Override
+            public boolean halfPrecision() {
+                return true;
+            }
+        };
+    }
 }

@@ -82,6 +82,8 @@ public final class CudaDevice implements DeviceContext {
     private final CUstream_st copyStream = new CUstream_st();
     private final CachingAllocator allocator;
     private final PinnedStaging staging;
+    /** Null where {@code -Dtensorgraph.cuda.overlapFeeds=false} copies every feed on the compute stream. */
+    private final OverlappedUploads overlapped;
     private final ReentrantLock runLock = new ReentrantLock();
     private final ConcurrentHashMap<Object, Object> cache = new ConcurrentHashMap<>();
     private final Object launchLock = new Object();
@@ -125,6 +127,8 @@ public final class CudaDevice implements DeviceContext {
             CudaErrors.check(cudaStreamCreateWithFlags(copyStream, cudaStreamNonBlocking), name, "creating a stream");
             this.allocator = new CachingAllocator(name, stream);
             this.staging = new PinnedStaging(name);
+            this.overlapped = "false".equals(System.getProperty("tensorgraph.cuda.overlapFeeds")) ? null
+                    : new OverlappedUploads(name);
             this.libraries = new LibraryHandles(name, stream, allowTf32);
             ok = true;
         } finally {
@@ -350,7 +354,11 @@ public final class CudaDevice implements DeviceContext {
             return;
         }
         if (!recording) {
-            staging.upload(src.array(), src.dtype(), n, dst.address(), stream, false);
+            if (overlapped != null && (long) n * src.dtype().byteSize() >= OverlappedUploads.MIN_BYTES) {
+                overlapped.upload(staging, src.array(), src.dtype(), n, dst.address(), stream, copyStream);
+            } else {
+                staging.upload(src.array(), src.dtype(), n, dst.address(), stream, false);
+            }
             return;
         }
         CudaBuffer target = (CudaBuffer) dst.buffer();
@@ -573,6 +581,9 @@ public final class CudaDevice implements DeviceContext {
         libraries.close();
         allocator.close();
         staging.close();
+        if (overlapped != null) {
+            overlapped.close();
+        }
         cudaStreamDestroy(copyStream);
         cudaStreamDestroy(stream);
         synchronized (launchLock) {

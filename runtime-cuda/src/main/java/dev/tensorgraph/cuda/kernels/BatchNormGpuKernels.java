@@ -132,8 +132,8 @@ final class BatchNormGpuKernels {
         dev.zero(batchMean);
         dev.zero(batchVar);
         try (DnnDescriptors desc = new DnnDescriptors(op)) {
-            cudnnTensorStruct xDesc = desc.tensor(a.nchw(), d[0], d[1], d[2], d[3]);
-            cudnnTensorStruct bnDesc = desc.tensor(true, 1, c, 1, 1);
+            cudnnTensorStruct xDesc = desc.tensor(cudnn.CUDNN_DATA_FLOAT, a.nchw(), d[0], d[1], d[2], d[3]);
+            cudnnTensorStruct bnDesc = desc.tensor(cudnn.CUDNN_DATA_FLOAT, true, 1, c, 1, 1);
             checkCudnn(cudnn.cudnnBatchNormalizationForwardTraining(dev.cudnn(), cudnn.CUDNN_BATCHNORM_SPATIAL,
                     DnnScalars.ONE_F, DnnScalars.ZERO_F, xDesc, CudaDevice.pointer(x), xDesc, CudaDevice.pointer(y), bnDesc,
                     CudaDevice.pointer(scale), CudaDevice.pointer(offset), 1.0, CudaDevice.pointer(batchMean),
@@ -149,8 +149,8 @@ final class BatchNormGpuKernels {
     private static void inference(CudaDevice dev, String op, Attrs a, int[] d, DeviceTensor x, DeviceTensor scale,
                                   DeviceTensor offset, DeviceTensor mean, DeviceTensor variance, DeviceTensor y) {
         try (DnnDescriptors desc = new DnnDescriptors(op)) {
-            cudnnTensorStruct xDesc = desc.tensor(a.nchw(), d[0], d[1], d[2], d[3]);
-            cudnnTensorStruct bnDesc = desc.tensor(true, 1, d[1], 1, 1);
+            cudnnTensorStruct xDesc = desc.tensor(cudnn.CUDNN_DATA_FLOAT, a.nchw(), d[0], d[1], d[2], d[3]);
+            cudnnTensorStruct bnDesc = desc.tensor(cudnn.CUDNN_DATA_FLOAT, true, 1, d[1], 1, 1);
             checkCudnn(cudnn.cudnnBatchNormalizationForwardInference(dev.cudnn(), cudnn.CUDNN_BATCHNORM_SPATIAL,
                     DnnScalars.ONE_F, DnnScalars.ZERO_F, xDesc, CudaDevice.pointer(x), xDesc, CudaDevice.pointer(y), bnDesc,
                     CudaDevice.pointer(scale), CudaDevice.pointer(offset), CudaDevice.pointer(mean),
@@ -203,8 +203,8 @@ final class BatchNormGpuKernels {
         DeviceBuffer invStd = dev.scratch((long) c * Float.BYTES);
         try (DnnDescriptors desc = new DnnDescriptors(op)) {
             dev.launch1d(dev.function(BatchNormSources.BATCH_NORM, "bn_inv_std_f32"), c, variance, invStd, c, a.epsilon());
-            cudnnTensorStruct xDesc = desc.tensor(a.nchw(), d[0], d[1], d[2], d[3]);
-            cudnnTensorStruct bnDesc = desc.tensor(true, 1, c, 1, 1);
+            cudnnTensorStruct xDesc = desc.tensor(cudnn.CUDNN_DATA_FLOAT, a.nchw(), d[0], d[1], d[2], d[3]);
+            cudnnTensorStruct bnDesc = desc.tensor(cudnn.CUDNN_DATA_FLOAT, true, 1, c, 1, 1);
             checkCudnn(cudnn.cudnnBatchNormalizationBackward(dev.cudnn(), cudnn.CUDNN_BATCHNORM_SPATIAL,
                     DnnScalars.ONE_F, DnnScalars.ZERO_F, DnnScalars.ONE_F, DnnScalars.ZERO_F, xDesc, CudaDevice.pointer(x),
                     xDesc, CudaDevice.pointer(dy), xDesc, CudaDevice.pointer(dx), bnDesc, CudaDevice.pointer(scale),

@@ -31,10 +31,12 @@ final class ConvAlgorithms {
 
     /**
      * Everything cuDNN's choice depends on; the input dims are those after any explicit padding, {@code c} counts
-     * the channels of all {@code groups}.
+     * the channels of all {@code groups}. {@code tf32} says whether tensor-core math is allowed: TF32 for float32
+     * data, and always for 16-bit data ({@code dataType}, a cuDNN data type), whose products tensor cores compute
+     * exactly with float32 accumulation.
      */
     record Problem(Direction direction, int n, int c, int h, int w, int o, int kh, int kw, int padH, int padW,
-                   int sh, int sw, int dh, int dw, boolean nchw, boolean tf32, int groups) {}
+                   int sh, int sw, int dh, int dw, boolean nchw, boolean tf32, int groups, int dataType) {}
 
     private record CacheKey(Problem problem, boolean timed) {}
 

@@ -5,7 +5,8 @@ import org.bytedeco.cuda.cudnn.cudnnBackendDescriptor_t;
 import org.bytedeco.cuda.global.cudnn;
 
 /**
- * The cuDNN backend operation graph of one float32 convolution (alpha 1, beta 0) in one direction. The
+ * The cuDNN backend operation graph of one convolution (alpha 1, beta 0, float32 compute; float32, bfloat16 or
+ * float16 data) in one direction. The
  * backend always takes dims in N, C, H, W order (K, C, R, S for filters); the memory layout is given by
  * the strides: NHWC data with a KRSC filter, or NCHW data with a KCRS filter, as the legacy path uses.
  */
@@ -17,11 +18,11 @@ final class ConvEngineGraphs {
                                                    long xUid, long wUid, long yUid, long alignment) {
         int oh = outSize(p.h(), p.kh(), p.padH(), p.sh(), p.dh());
         int ow = outSize(p.w(), p.kw(), p.padW(), p.sw(), p.dw());
-        cudnnBackendDescriptor_t x = tensor(owner, xUid, alignment, strides(p.nchw(), p.n(), p.c(), p.h(), p.w()),
+        cudnnBackendDescriptor_t x = tensor(owner, p.dataType(), xUid, alignment, strides(p.nchw(), p.n(), p.c(), p.h(), p.w()),
                 p.n(), p.c(), p.h(), p.w());
-        cudnnBackendDescriptor_t w = tensor(owner, wUid, alignment, strides(p.nchw(), p.o(), p.c(), p.kh(), p.kw()),
+        cudnnBackendDescriptor_t w = tensor(owner, p.dataType(), wUid, alignment, strides(p.nchw(), p.o(), p.c(), p.kh(), p.kw()),
                 p.o(), p.c(), p.kh(), p.kw());
-        cudnnBackendDescriptor_t y = tensor(owner, yUid, alignment, strides(p.nchw(), p.n(), p.o(), oh, ow),
+        cudnnBackendDescriptor_t y = tensor(owner, p.dataType(), yUid, alignment, strides(p.nchw(), p.n(), p.o(), oh, ow),
                 p.n(), p.o(), oh, ow);
         cudnnBackendDescriptor_t conv = convolution(owner, p);
         cudnnBackendDescriptor_t operation = switch (p.direction()) {
@@ -61,10 +62,10 @@ final class ConvEngineGraphs {
         return nchw ? new long[] {c * h * w, h * w, w, 1} : new long[] {h * w * c, 1, w * c, c};
     }
 
-    private static cudnnBackendDescriptor_t tensor(DnnBackend owner, long uid, long alignment, long[] strides, long n,
-                                                   long c, long h, long w) {
+    private static cudnnBackendDescriptor_t tensor(DnnBackend owner, int dataType, long uid, long alignment,
+                                                   long[] strides, long n, long c, long h, long w) {
         cudnnBackendDescriptor_t t = owner.create(cudnn.CUDNN_BACKEND_TENSOR_DESCRIPTOR);
-        owner.setEnum(t, cudnn.CUDNN_ATTR_TENSOR_DATA_TYPE, cudnn.CUDNN_TYPE_DATA_TYPE, cudnn.CUDNN_DATA_FLOAT);
+        owner.setEnum(t, cudnn.CUDNN_ATTR_TENSOR_DATA_TYPE, cudnn.CUDNN_TYPE_DATA_TYPE, dataType);
         owner.setLongs(t, cudnn.CUDNN_ATTR_TENSOR_DIMENSIONS, n, c, h, w);
         owner.setLongs(t, cudnn.CUDNN_ATTR_TENSOR_STRIDES, strides);
         owner.setLongs(t, cudnn.CUDNN_ATTR_TENSOR_UNIQUE_ID, uid);

@@ -26,7 +26,8 @@ import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.SizeTPointer;
 
 /**
- * GPU kernels of Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter (float32) on cuDNN, NHWC and NCHW
+ * GPU kernels of Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter (float32, bfloat16 and float16, always
+ * computed in float32) on cuDNN, NHWC and NCHW
  * described to cuDNN as they are (no data transposes), grouped convolutions included (the group count set on
  * the convolution descriptor); the DepthwiseConv2dNative ops run as grouped convolutions with one group per
  * input channel, their filter {@code [kh, kw, c, m]} read as {@code [kh, kw, 1, c * m]}. TensorFlow's HWIO filter matches neither cuDNN
@@ -41,19 +42,21 @@ final class ConvGpuKernels {
     static void register(KernelRegistry r) {
         for (boolean depthwise : new boolean[] {false, true}) {
             String prefix = depthwise ? "DepthwiseConv2dNative" : "Conv2D";
-            r.register(KernelRegistry.GPU, prefix, op -> {
+            r.register(KernelRegistry.GPU, prefix, sixteenBit(op -> {
                 ConvGeometry.Attrs a = attrs(op);
-                return ctx -> forward(ctx, a, depthwise);
-            });
-            r.register(KernelRegistry.GPU, prefix + "BackpropInput",
-                    KernelFactory.withHostMemory(op -> {
-                        ConvGeometry.Attrs a = attrs(op);
-                        return ctx -> backwardData(ctx, a, depthwise);
-                    }, new int[] {0}, new int[0]));
-            r.register(KernelRegistry.GPU, prefix + "BackpropFilter", KernelFactory.withHostMemory(op -> {
+                DType t = op.attrType("T");
+                return ctx -> forward(ctx, a, t, depthwise);
+            }));
+            r.register(KernelRegistry.GPU, prefix + "BackpropInput", sixteenBit(KernelFactory.withHostMemory(op -> {
                 ConvGeometry.Attrs a = attrs(op);
-                return ctx -> backwardFilter(ctx, a, depthwise);
-            }, new int[] {1}, new int[0]));
+                DType t = op.attrType("T");
+                return ctx -> backwardData(ctx, a, t, depthwise);
+            }, new int[] {0}, new int[0])));
+            r.register(KernelRegistry.GPU, prefix + "BackpropFilter", sixteenBit(KernelFactory.withHostMemory(op -> {
+                ConvGeometry.Attrs a = attrs(op);
+                DType t = op.attrType("T");
+                return ctx -> backwardFilter(ctx, a, t, depthwise);
+            }, new int[] {1}, new int[0])));
         }
     }
 
@@ -84,9 +87,14 @@ final class ConvGpuKernels {
         return inDepth / fd[2];
     }
 
+    /** {@code f}, declared to take bfloat16 and float16 values itself (no widening around it). */
+    private static KernelFactory sixteenBit(KernelFactory f) {
+        return KernelFactory.adapting(f, f, true);
+    }
+
     private static ConvGeometry.Attrs attrs(Operation op) {
         DType t = op.attrType("T");
-        if (t != DType.FLOAT32) {
+        if (t != DType.FLOAT32 && !t.isHalfPrecision()) {
             throw new UnimplementedException(op.type() + " '" + op.name() + "' has no GPU kernel for " + t);
         }
         return ConvGeometry.Attrs.of(op);
@@ -101,8 +109,16 @@ final class ConvGpuKernels {
      * ConvLayoutProbe), which pays for the transposes many times over; with TF32, NHWC is faster (7.8 ms
      * against 10.1 ms), so it stays.
      */
-    private static boolean throughNchw(CudaDevice dev, ConvGeometry.Attrs a) {
-        return !a.nchw() && !dev.allowTf32();
+    private static boolean throughNchw(CudaDevice dev, ConvGeometry.Attrs a, DType t) {
+        return !a.nchw() && !dev.allowTf32() && t == DType.FLOAT32;
+    }
+
+    /**
+     * Whether tensor cores may compute the convolution: for float32 where TF32 is allowed, for 16-bit data
+     * always (bfloat16 and float16 products are exact in float32 accumulation; NHWC is their fast layout).
+     */
+    private static boolean tensorMath(CudaDevice dev, DType t) {
+        return dev.allowTf32() || t.isHalfPrecision();
     }
 
     /** An NCHW copy of NHWC {@code t} in scratch memory (release its buffer after use). */
@@ -146,14 +162,15 @@ final class ConvGpuKernels {
         }
     }
 
-    private static ConvAlgorithms.Problem problem(ConvAlgorithms.Direction dir, ConvGeometry g, boolean nchw, boolean tf32) {
+    private static ConvAlgorithms.Problem problem(ConvAlgorithms.Direction dir, ConvGeometry g, boolean nchw, boolean tf32,
+                                                  DType t) {
         return new ConvAlgorithms.Problem(dir, g.n(), g.c(), g.paddedH(), g.paddedW(), g.o(), g.kh(), g.kw(), g.padH(),
-                g.padW(), g.sh(), g.sw(), g.dh(), g.dw(), nchw, tf32, g.groups());
+                g.padW(), g.sh(), g.sw(), g.dh(), g.dw(), nchw, tf32, g.groups(), DnnDescriptors.dataType(t));
     }
 
     // ---- Conv2D ----
 
-    private static void forward(KernelContext ctx, ConvGeometry.Attrs a, boolean depthwise) {
+    private static void forward(KernelContext ctx, ConvGeometry.Attrs a, DType t, boolean depthwise) {
         String op = ctx.op().name();
         DeviceTensor x = ctx.deviceInput(0);
         int[] xd = nhwc(x.shape(), a.nchw(), op, "input");
@@ -166,13 +183,13 @@ final class ConvGpuKernels {
         DeviceTensor f = filterView(ctx.deviceInput(1), fd);
         ConvGeometry g = ConvGeometry.of(xd[0], xd[1], xd[2], xd[3], fd[0], fd[1], fd[3], a, op)
                 .withGroups(groups(xd[3], fd, op, x.shape(), ctx.deviceInput(1).shape()));
-        DeviceTensor y = ctx.allocateOnDevice(DType.FLOAT32, g.outShape(a.nchw()));
+        DeviceTensor y = ctx.allocateOnDevice(t, g.outShape(a.nchw()));
         CudaDevice dev = CudaDevice.of(ctx);
         if (y.numElements() > 0) {
             if (x.numElements() == 0 || f.numElements() == 0) {
                 dev.zero(y);
             } else {
-                if (throughNchw(dev, a)) {
+                if (throughNchw(dev, a, t)) {
                     DeviceTensor xt = toNchw(dev, op, x);
                     DeviceTensor yt = nchwScratch(dev, y);
                     try {
@@ -195,16 +212,17 @@ final class ConvGpuKernels {
         DeviceBuffer filter = ConvLayouts.filterToCudnn(dev, f, nchw);
         DeviceBuffer padded = g.symmetric() ? null : ConvLayouts.padInput(dev, x, g, nchw);
         try {
-            boolean tf32 = dev.allowTf32();
+            DType t = x.dtype();
+            boolean tf32 = tensorMath(dev, t);
             long xAddr = padded != null ? padded.address() : x.address();
-            convolve(dev, op, problem(ConvAlgorithms.Direction.FORWARD, g, nchw, tf32), xAddr, filter.address(),
+            convolve(dev, op, problem(ConvAlgorithms.Direction.FORWARD, g, nchw, tf32, t), xAddr, filter.address(),
                     y.address(), d -> {
-                cudnnTensorStruct xDesc = d.tensor(nchw, g.n(), g.c(), g.paddedH(), g.paddedW());
-                cudnnFilterStruct wDesc = d.filter(nchw, g.o(), g.c() / g.groups(), g.kh(), g.kw());
+                cudnnTensorStruct xDesc = d.tensor(DnnDescriptors.dataType(t), nchw, g.n(), g.c(), g.paddedH(), g.paddedW());
+                cudnnFilterStruct wDesc = d.filter(DnnDescriptors.dataType(t), nchw, g.o(), g.c() / g.groups(), g.kh(), g.kw());
                 cudnnConvolutionStruct conv = convolution(d, g, tf32);
-                cudnnTensorStruct yDesc = d.tensor(nchw, g.n(), g.o(), g.oh(), g.ow());
+                cudnnTensorStruct yDesc = d.tensor(DnnDescriptors.dataType(t), nchw, g.n(), g.o(), g.oh(), g.ow());
                 ConvAlgorithms.Choice c = ConvAlgorithms.choose(dev, op,
-                        problem(ConvAlgorithms.Direction.FORWARD, g, nchw, tf32), xDesc, wDesc, conv, yDesc);
+                        problem(ConvAlgorithms.Direction.FORWARD, g, nchw, tf32, t), xDesc, wDesc, conv, yDesc);
                 checkCudnn(cudnn.cudnnSetConvolutionMathType(conv, c.mathType()), op, "cudnnSetConvolutionMathType");
                 cudnnContext h = dev.cudnn();
                 long wsBytes;
@@ -269,7 +287,7 @@ final class ConvGpuKernels {
 
     // ---- Conv2DBackpropInput ----
 
-    private static void backwardData(KernelContext ctx, ConvGeometry.Attrs a, boolean depthwise) {
+    private static void backwardData(KernelContext ctx, ConvGeometry.Attrs a, DType t, boolean depthwise) {
         String op = ctx.op().name();
         int[] sz = sizes(ctx.input(0), op, "input_sizes");
         DeviceTensor dy = ctx.deviceInput(2);
@@ -285,13 +303,13 @@ final class ConvGpuKernels {
         ConvGeometry g = ConvGeometry.of(xd[0], xd[1], xd[2], xd[3], fd[0], fd[1], fd[3], a, op)
                 .withGroups(groups(xd[3], fd, op, Shape.of(sz[0], sz[1], sz[2], sz[3]), ctx.deviceInput(1).shape()));
         checkOut(g, dd, dy.shape(), op);
-        DeviceTensor dx = ctx.allocateOnDevice(DType.FLOAT32, g.inShape(a.nchw()));
+        DeviceTensor dx = ctx.allocateOnDevice(t, g.inShape(a.nchw()));
         CudaDevice dev = CudaDevice.of(ctx);
         if (dx.numElements() > 0) {
             if (dy.numElements() == 0 || f.numElements() == 0) {
                 dev.zero(dx);
             } else {
-                if (throughNchw(dev, a)) {
+                if (throughNchw(dev, a, t)) {
                     DeviceTensor dyt = toNchw(dev, op, dy);
                     DeviceTensor dxt = nchwScratch(dev, dx);
                     try {
@@ -313,18 +331,19 @@ final class ConvGpuKernels {
                                         DeviceTensor dy, DeviceTensor dx) {
         DeviceBuffer filter = ConvLayouts.filterToCudnn(dev, f, nchw);
         DeviceBuffer padded = g.symmetric() ? null
-                : dev.scratch((long) g.n() * g.c() * g.paddedH() * g.paddedW() * Float.BYTES);
+                : dev.scratch((long) g.n() * g.c() * g.paddedH() * g.paddedW() * dy.dtype().byteSize());
         try {
-            boolean tf32 = dev.allowTf32();
+            DType t = dy.dtype();
+            boolean tf32 = tensorMath(dev, t);
             long dxAddr = padded != null ? padded.address() : dx.address();
-            convolve(dev, op, problem(ConvAlgorithms.Direction.BACKWARD_DATA, g, nchw, tf32), dxAddr, filter.address(),
+            convolve(dev, op, problem(ConvAlgorithms.Direction.BACKWARD_DATA, g, nchw, tf32, t), dxAddr, filter.address(),
                     dy.address(), d -> {
-                cudnnTensorStruct dxDesc = d.tensor(nchw, g.n(), g.c(), g.paddedH(), g.paddedW());
-                cudnnFilterStruct wDesc = d.filter(nchw, g.o(), g.c() / g.groups(), g.kh(), g.kw());
+                cudnnTensorStruct dxDesc = d.tensor(DnnDescriptors.dataType(t), nchw, g.n(), g.c(), g.paddedH(), g.paddedW());
+                cudnnFilterStruct wDesc = d.filter(DnnDescriptors.dataType(t), nchw, g.o(), g.c() / g.groups(), g.kh(), g.kw());
                 cudnnConvolutionStruct conv = convolution(d, g, tf32);
-                cudnnTensorStruct dyDesc = d.tensor(nchw, g.n(), g.o(), g.oh(), g.ow());
+                cudnnTensorStruct dyDesc = d.tensor(DnnDescriptors.dataType(t), nchw, g.n(), g.o(), g.oh(), g.ow());
                 ConvAlgorithms.Choice c = ConvAlgorithms.choose(dev, op,
-                        problem(ConvAlgorithms.Direction.BACKWARD_DATA, g, nchw, tf32), dxDesc, wDesc, conv, dyDesc);
+                        problem(ConvAlgorithms.Direction.BACKWARD_DATA, g, nchw, tf32, t), dxDesc, wDesc, conv, dyDesc);
                 checkCudnn(cudnn.cudnnSetConvolutionMathType(conv, c.mathType()), op, "cudnnSetConvolutionMathType");
                 cudnnContext h = dev.cudnn();
                 long wsBytes;
@@ -360,7 +379,7 @@ final class ConvGpuKernels {
 
     // ---- Conv2DBackpropFilter ----
 
-    private static void backwardFilter(KernelContext ctx, ConvGeometry.Attrs a, boolean depthwise) {
+    private static void backwardFilter(KernelContext ctx, ConvGeometry.Attrs a, DType t, boolean depthwise) {
         String op = ctx.op().name();
         DeviceTensor x = ctx.deviceInput(0);
         int[] given = sizes(ctx.input(1), op, "filter_sizes");
@@ -376,14 +395,14 @@ final class ConvGpuKernels {
         ConvGeometry g = ConvGeometry.of(xd[0], xd[1], xd[2], xd[3], fd[0], fd[1], fd[3], a, op)
                 .withGroups(groups(xd[3], fd, op, x.shape(), givenShape));
         checkOut(g, dd, dy.shape(), op);
-        DeviceTensor allocated = ctx.allocateOnDevice(DType.FLOAT32, givenShape);
+        DeviceTensor allocated = ctx.allocateOnDevice(t, givenShape);
         DeviceTensor dw = filterView(allocated, fd);
         CudaDevice dev = CudaDevice.of(ctx);
         if (dw.numElements() > 0) {
             if (x.numElements() == 0 || dy.numElements() == 0) {
                 dev.zero(dw);
             } else {
-                if (throughNchw(dev, a)) {
+                if (throughNchw(dev, a, t)) {
                     DeviceTensor xt = toNchw(dev, op, x);
                     DeviceTensor dyt = toNchw(dev, op, dy);
                     try {
@@ -405,16 +424,17 @@ final class ConvGpuKernels {
         DeviceBuffer padded = g.symmetric() ? null : ConvLayouts.padInput(dev, x, g, nchw);
         DeviceBuffer filter = dev.scratch(dw.byteSize());
         try {
-            boolean tf32 = dev.allowTf32();
+            DType t = x.dtype();
+            boolean tf32 = tensorMath(dev, t);
             long xAddr = padded != null ? padded.address() : x.address();
-            convolve(dev, op, problem(ConvAlgorithms.Direction.BACKWARD_FILTER, g, nchw, tf32), xAddr, filter.address(),
+            convolve(dev, op, problem(ConvAlgorithms.Direction.BACKWARD_FILTER, g, nchw, tf32, t), xAddr, filter.address(),
                     dy.address(), d -> {
-                cudnnTensorStruct xDesc = d.tensor(nchw, g.n(), g.c(), g.paddedH(), g.paddedW());
-                cudnnFilterStruct dwDesc = d.filter(nchw, g.o(), g.c() / g.groups(), g.kh(), g.kw());
+                cudnnTensorStruct xDesc = d.tensor(DnnDescriptors.dataType(t), nchw, g.n(), g.c(), g.paddedH(), g.paddedW());
+                cudnnFilterStruct dwDesc = d.filter(DnnDescriptors.dataType(t), nchw, g.o(), g.c() / g.groups(), g.kh(), g.kw());
                 cudnnConvolutionStruct conv = convolution(d, g, tf32);
-                cudnnTensorStruct dyDesc = d.tensor(nchw, g.n(), g.o(), g.oh(), g.ow());
+                cudnnTensorStruct dyDesc = d.tensor(DnnDescriptors.dataType(t), nchw, g.n(), g.o(), g.oh(), g.ow());
                 ConvAlgorithms.Choice c = ConvAlgorithms.choose(dev, op,
-                        problem(ConvAlgorithms.Direction.BACKWARD_FILTER, g, nchw, tf32), xDesc, dwDesc, conv, dyDesc);
+                        problem(ConvAlgorithms.Direction.BACKWARD_FILTER, g, nchw, tf32, t), xDesc, dwDesc, conv, dyDesc);
                 checkCudnn(cudnn.cudnnSetConvolutionMathType(conv, c.mathType()), op, "cudnnSetConvolutionMathType");
                 cudnnContext h = dev.cudnn();
                 long wsBytes;

@@ -21,10 +21,10 @@ final class ConvLayouts {
         DeviceBuffer out = dev.scratch(f.byteSize());
         if (nchw) {
             // KCRS [co, ci, kh, kw]
-            permute(dev, f.buffer(), out, co, ci, kh, kw, 1, co, kw * ci * co, ci * co);
+            permute(dev, f, f.buffer(), out, co, ci, kh, kw, 1, co, kw * ci * co, ci * co);
         } else {
             // KRSC [co, kh, kw, ci]
-            permute(dev, f.buffer(), out, co, kh, kw, ci, 1, kw * ci * co, ci * co, co);
+            permute(dev, f, f.buffer(), out, co, kh, kw, ci, 1, kw * ci * co, ci * co, co);
         }
         return out;
     }
@@ -37,17 +37,23 @@ final class ConvLayouts {
         long ci = d[2];
         long co = d[3];
         if (nchw) {
-            permute(dev, src, dw.buffer(), kh, kw, ci, co, kw, 1, kh * kw, ci * kh * kw);
+            permute(dev, dw, src, dw.buffer(), kh, kw, ci, co, kw, 1, kh * kw, ci * kh * kw);
         } else {
-            permute(dev, src, dw.buffer(), kh, kw, ci, co, kw * ci, ci, 1, kh * kw * ci);
+            permute(dev, dw, src, dw.buffer(), kh, kw, ci, co, kw * ci, ci, 1, kh * kw * ci);
         }
     }
 
     /** out[i0, i1, i2, i3] (row-major, dims d0..d3) = in[i0*s0 + i1*s1 + i2*s2 + i3*s3]. */
-    private static void permute(CudaDevice dev, DeviceBuffer in, DeviceBuffer out, long d0, long d1, long d2, long d3,
-                                long s0, long s1, long s2, long s3) {
+    private static void permute(CudaDevice dev, DeviceTensor like, DeviceBuffer in, DeviceBuffer out, long d0, long d1,
+                                long d2, long d3, long s0, long s1, long s2, long s3) {
         long total = d0 * d1 * d2 * d3;
-        dev.launch1d(dev.function(DnnSources.LAYOUT, "permute4_f32"), total, in, out, d1, d2, d3, s0, s1, s2, s3, total);
+        dev.launch1d(dev.function(DnnSources.LAYOUT, "permute4_" + width(like)), total, in, out, d1, d2, d3, s0, s1, s2,
+                s3, total);
+    }
+
+    /** The suffix of the layout kernels moving elements of {@code t}: float32, or the bits of a 16-bit float. */
+    private static String width(DeviceTensor t) {
+        return t.dtype().isHalfPrecision() ? "u16" : "f32";
     }
 
     /** A scratch copy of {@code x} with the explicit part of the padding (zeros) added before and after. */
@@ -56,8 +62,8 @@ final class ConvLayouts {
         long[] out = layoutDims(g.n(), g.paddedH(), g.paddedW(), g.c(), nchw);
         long[] before = layoutDims(0, g.extraTop(), g.extraLeft(), 0, nchw);
         long total = out[0] * out[1] * out[2] * out[3];
-        DeviceBuffer padded = dev.scratch(total * Float.BYTES);
-        window(dev, x.buffer(), padded, in, out, before, total);
+        DeviceBuffer padded = dev.scratch(total * x.dtype().byteSize());
+        window(dev, x, x.buffer(), padded, in, out, before, total);
         return padded;
     }
 
@@ -66,13 +72,15 @@ final class ConvLayouts {
         long[] in = layoutDims(g.n(), g.paddedH(), g.paddedW(), g.c(), nchw);
         long[] out = layoutDims(g.n(), g.h(), g.w(), g.c(), nchw);
         long[] before = layoutDims(0, -g.extraTop(), -g.extraLeft(), 0, nchw);
-        window(dev, padded, dx.buffer(), in, out, before, dx.numElements());
+        window(dev, dx, padded, dx.buffer(), in, out, before, dx.numElements());
     }
 
-    private static void window(CudaDevice dev, DeviceBuffer in, DeviceBuffer out, long[] inDims, long[] outDims,
-                               long[] before, long total) {
-        dev.launch1d(dev.function(DnnSources.LAYOUT, "window4_f32"), total, in, out, outDims[1], outDims[2], outDims[3],
-                inDims[0], inDims[1], inDims[2], inDims[3], before[0], before[1], before[2], before[3], 0f, total);
+    private static void window(CudaDevice dev, DeviceTensor like, DeviceBuffer in, DeviceBuffer out, long[] inDims,
+                               long[] outDims, long[] before, long total) {
+        boolean half = like.dtype().isHalfPrecision();
+        dev.launch1d(dev.function(DnnSources.LAYOUT, "window4_" + width(like)), total, in, out, outDims[1], outDims[2],
+                outDims[3], inDims[0], inDims[1], inDims[2], inDims[3], before[0], before[1], before[2], before[3],
+                half ? (Object) 0 : (Object) 0f, total); // zero: the same bits in every float format
     }
 
     /** NHWC-named values in the order of the layout's dimensions. */

@@ -2,6 +2,8 @@ package dev.tensorgraph.cuda.kernels;
 
 import static dev.tensorgraph.cuda.kernels.DnnStatus.checkCudnn;
 
+import dev.tensorgraph.DType;
+import dev.tensorgraph.errors.UnimplementedException;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.cuda.cudnn.cudnnConvolutionStruct;
@@ -23,28 +25,34 @@ final class DnnDescriptors implements AutoCloseable {
         this.op = op;
     }
 
-    /** A float32 4-D tensor of logical dims n, c, h, w stored as {@code nchw} says (else NHWC), packed. */
-    cudnnTensorStruct tensor(boolean nchw, int n, int c, int h, int w) {
+    /**
+     * A 4-D tensor of cuDNN data type {@code dataType} ({@link #dataType}) and logical dims n, c, h, w, stored as
+     * {@code nchw} says (else NHWC), packed.
+     */
+    cudnnTensorStruct tensor(int dataType, boolean nchw, int n, int c, int h, int w) {
         cudnnTensorStruct d = new cudnnTensorStruct();
         checkCudnn(cudnn.cudnnCreateTensorDescriptor(d), op, "cudnnCreateTensorDescriptor");
         tensors.add(d);
         checkCudnn(cudnn.cudnnSetTensor4dDescriptor(d, nchw ? cudnn.CUDNN_TENSOR_NCHW : cudnn.CUDNN_TENSOR_NHWC,
-                cudnn.CUDNN_DATA_FLOAT, n, c, h, w), op, "cudnnSetTensor4dDescriptor [" + n + ", " + c + ", " + h + ", " + w + "]");
+                dataType, n, c, h, w), op, "cudnnSetTensor4dDescriptor [" + n + ", " + c + ", " + h + ", " + w + "]");
         return d;
     }
 
-    /** A float32 filter of k outputs, c inputs, h x w, stored KCRS when {@code nchw}, else KRSC. */
-    cudnnFilterStruct filter(boolean nchw, int k, int c, int h, int w) {
+    /** A filter of {@code dataType}, k outputs, c inputs, h x w, stored KCRS when {@code nchw}, else KRSC. */
+    cudnnFilterStruct filter(int dataType, boolean nchw, int k, int c, int h, int w) {
         cudnnFilterStruct d = new cudnnFilterStruct();
         checkCudnn(cudnn.cudnnCreateFilterDescriptor(d), op, "cudnnCreateFilterDescriptor");
         filters.add(d);
-        checkCudnn(cudnn.cudnnSetFilter4dDescriptor(d, cudnn.CUDNN_DATA_FLOAT,
+        checkCudnn(cudnn.cudnnSetFilter4dDescriptor(d, dataType,
                 nchw ? cudnn.CUDNN_TENSOR_NCHW : cudnn.CUDNN_TENSOR_NHWC, k, c, h, w), op,
                 "cudnnSetFilter4dDescriptor [" + k + ", " + c + ", " + h + ", " + w + "]");
         return d;
     }
 
-    /** A float32 cross-correlation (what TensorFlow calls convolution) with symmetric padding. */
+    /**
+     * A cross-correlation (what TensorFlow calls convolution) with symmetric padding, computed in float32 whatever
+     * the data type (for 16-bit data, what cuDNN calls the pseudo-half configuration).
+     */
     cudnnConvolutionStruct convolution(int padH, int padW, int strideH, int strideW, int dilationH, int dilationW,
                                        int mathType) {
         return convolution(padH, padW, strideH, strideW, dilationH, dilationW, mathType, 1);
@@ -63,6 +71,16 @@ final class DnnDescriptors implements AutoCloseable {
             checkCudnn(cudnn.cudnnSetConvolutionGroupCount(d, groups), op, "cudnnSetConvolutionGroupCount " + groups);
         }
         return d;
+    }
+
+    /** cuDNN's data type of values of {@code t}: float32, bfloat16 or float16. */
+    static int dataType(DType t) {
+        return switch (t) {
+            case BFLOAT16 -> cudnn.CUDNN_DATA_BFLOAT16;
+            case HALF -> cudnn.CUDNN_DATA_HALF;
+            case FLOAT32 -> cudnn.CUDNN_DATA_FLOAT;
+            default -> throw new UnimplementedException("cuDNN convolutions take float32, bfloat16 or float16, not " + t);
+        };
     }
 
     @Override

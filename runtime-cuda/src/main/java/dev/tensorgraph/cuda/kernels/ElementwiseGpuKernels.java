@@ -42,7 +42,7 @@ public final class ElementwiseGpuKernels implements DeviceKernelLibrary {
             {"Pow", "pow"}, {"Maximum", "maximum"}, {"Minimum", "minimum"}, {"SquaredDifference", "squared_difference"},
         };
         for (String[] b : binaries) {
-            r.register(GPU, b[0], binary(b[1], false, false));
+            r.register(GPU, b[0], sixteenBit(binary(b[1], false, false)));
         }
         String[][] gradients = {
             {"ReluGrad", "relu_grad"}, {"SigmoidGrad", "sigmoid_grad"}, {"TanhGrad", "tanh_grad"},
@@ -51,9 +51,9 @@ public final class ElementwiseGpuKernels implements DeviceKernelLibrary {
             {"SoftplusGrad", "softplus_grad"}, {"SeluGrad", "selu_grad"}, {"SoftsignGrad", "softsign_grad"},
         };
         for (String[] g : gradients) {
-            r.register(GPU, g[0], binary(g[1], true, false));
+            r.register(GPU, g[0], sixteenBit(binary(g[1], true, false)));
         }
-        r.register(GPU, "LeakyReluGrad", binary("leaky_relu_grad", true, true));
+        r.register(GPU, "LeakyReluGrad", sixteenBit(binary("leaky_relu_grad", true, true)));
 
         String[][] unaries = {
             {"Neg", "neg"}, {"Abs", "abs"}, {"Square", "square"}, {"Sign", "sign"}, {"Relu", "relu"},
@@ -64,9 +64,9 @@ public final class ElementwiseGpuKernels implements DeviceKernelLibrary {
             {"Sin", "sin"}, {"Cos", "cos"},
         };
         for (String[] u : unaries) {
-            r.register(GPU, u[0], unary(u[1], false));
+            r.register(GPU, u[0], sixteenBit(unary(u[1], false)));
         }
-        r.register(GPU, "LeakyRelu", unary("leaky_relu", true));
+        r.register(GPU, "LeakyRelu", sixteenBit(unary("leaky_relu", true)));
         r.register(GPU, "LogicalNot", ElementwiseGpuKernels::logicalNot);
 
         String[][] compares = {
@@ -82,6 +82,14 @@ public final class ElementwiseGpuKernels implements DeviceKernelLibrary {
         ElementwiseArrayKernels.register(r);
     }
 
+    /**
+     * {@code f}, declared to take bfloat16 and float16 values itself: its float kernels exist for them
+     * ({@link ElementwiseSources#HALF_ARITHMETIC}), so no widening casts surround them.
+     */
+    static KernelFactory sixteenBit(KernelFactory f) {
+        return KernelFactory.adapting(f, f, true);
+    }
+
     static UnimplementedException noKernel(Operation op, DType t) {
         return new UnimplementedException(op.type() + " op '" + op.name() + "' has no GPU kernel for dtype " + t);
     }
@@ -92,7 +100,8 @@ public final class ElementwiseGpuKernels implements DeviceKernelLibrary {
     }
 
     private static boolean arithmeticType(DType t) {
-        return t == DType.FLOAT32 || t == DType.FLOAT64 || t == DType.INT64 || (t == DType.INT32 && INT32_ARITHMETIC_ON_GPU);
+        return t == DType.FLOAT32 || t == DType.FLOAT64 || t.isHalfPrecision() || t == DType.INT64
+                || (t == DType.INT32 && INT32_ARITHMETIC_ON_GPU);
     }
 
     /** A broadcasting binary kernel; {@code sameShape} demands equal shapes (the fused gradient ops). */

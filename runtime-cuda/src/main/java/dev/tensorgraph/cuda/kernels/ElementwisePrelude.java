@@ -167,6 +167,8 @@ final class ElementwisePrelude {
     static String suffix(DType t) {
         return switch (t) {
             case FLOAT32 -> "f32";
+            case BFLOAT16 -> "bf16";
+            case HALF -> "f16";
             case FLOAT64 -> "f64";
             case INT32 -> "i32";
             case INT64 -> "i64";

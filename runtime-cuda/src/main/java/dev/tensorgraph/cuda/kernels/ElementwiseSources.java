@@ -128,6 +128,13 @@ public final class ElementwiseSources {
             + "extern \"C\" __global__ void logical_not_bool(const unsigned char* a, unsigned char* o, i64 n) {\n  "
             + FLAT_LOOP + " o[i] = a[i] == 0 ? 1 : 0;\n}\n");
     public static final CudaSource CAST = source("tg_cast", casts());
+    /**
+     * Binary and unary float kernels on bfloat16 and float16 values ({@code _bf16}, {@code _f16}): each value is
+     * read as float32, the float expression evaluated in float32 ({@code T} is float) and the result rounded once
+     * to 16 bits, exactly what the CPU's widening of the float32 kernel gives, in one pass.
+     */
+    public static final CudaSource HALF_ARITHMETIC = new CudaSource("tg_half_arithmetic",
+            ElementwisePrelude.CODE + HalfFloatCodecs.CODE + halfArithmetic());
     /** Casts between float32 and the 16-bit floats, bit for bit as the CPU's (see {@code HalfFloats}). */
     public static final CudaSource HALF_CAST = source("tg_half_cast", halfCasts());
 
@@ -137,12 +144,14 @@ public final class ElementwiseSources {
 
     /** Every source here, for the compile check. */
     public static List<CudaSource> all() {
-        return List.of(BINARY_F32, BINARY_F64, BINARY_INT, COMPARE_ALL, UNARY_F32, UNARY_OTHER, CAST, HALF_CAST);
+        return List.of(BINARY_F32, BINARY_F64, BINARY_INT, COMPARE_ALL, UNARY_F32, UNARY_OTHER, CAST, HALF_CAST,
+                HALF_ARITHMETIC);
     }
 
     /** The source holding binary arithmetic kernels of {@code t}. */
     static CudaSource binarySource(DType t) {
         return switch (t) {
+            case BFLOAT16, HALF -> HALF_ARITHMETIC;
             case FLOAT32 -> BINARY_F32;
             case FLOAT64 -> BINARY_F64;
             default -> BINARY_INT;
@@ -151,6 +160,9 @@ public final class ElementwiseSources {
 
     /** The source holding unary kernels of {@code t}. */
     static CudaSource unarySource(DType t) {
+        if (t.isHalfPrecision()) {
+            return HALF_ARITHMETIC;
+        }
         return t == DType.FLOAT32 ? UNARY_F32 : UNARY_OTHER;
     }
 
@@ -175,7 +187,7 @@ public final class ElementwiseSources {
 
     private static String expressionFor(String[] expressions, DType t) {
         return switch (t) {
-            case FLOAT32, FLOAT64 -> expressions[0];
+            case FLOAT32, FLOAT64, BFLOAT16, HALF -> expressions[0];
             case INT32, INT64 -> expressions[1];
             default -> null;
         };
@@ -206,22 +218,53 @@ public final class ElementwiseSources {
     }
 
     private static void binaryKernels(StringBuilder b, String name, String in, String out, String expr) {
-        String compute = "o[%s] = (" + out + ")(" + expr + ");";
+        binaryKernels(b, name, in, out, in, "", "(" + out + ")", expr);
+    }
+
+    /**
+     * The flat and broadcasting kernels of {@code expr}: operands of C type {@code in} are read through
+     * {@code load} (a function name, or empty) as {@code T}, results written through {@code store}.
+     */
+    private static void binaryKernels(StringBuilder b, String name, String in, String out, String t, String load,
+                                      String store, String expr) {
+        String compute = "o[%s] = " + store + "(" + expr + ");";
         b.append("extern \"C\" __global__ void ").append(name).append("_flat(const ").append(in).append("* a, const ")
                 .append(in).append("* b, ").append(out).append("* o, i64 n, int as, int bs, double param) {\n")
-                .append("  typedef ").append(in).append(" T;\n")
+                .append("  typedef ").append(t).append(" T;\n")
                 .append("  const T p = (T)param; (void)p;\n  ")
                 .append(FLAT_LOOP).append(" {\n")
-                .append("    const T x = a[i * as];\n    const T y = b[i * bs];\n    ")
+                .append("    const T x = ").append(load).append("(a[i * as]);\n    const T y = ").append(load)
+                .append("(b[i * bs]);\n    ")
                 .append(String.format(compute, "i")).append("\n  }\n}\n");
         b.append("extern \"C\" __global__ void ").append(name).append("_bcast(const ").append(in).append("* a, const ")
                 .append(in).append("* b, ").append(out).append("* o, i64 n, double param, ")
                 .append(loopParams("sa", "sb")).append(") {\n")
-                .append("  typedef ").append(in).append(" T;\n")
+                .append("  typedef ").append(t).append(" T;\n")
                 .append("  const T p = (T)param; (void)p;\n")
                 .append(loopLocals("sa", "sb"))
-                .append(broadcastLoop(2, "const T x = a[off[0]]; const T y = b[off[1]]; " + String.format(compute, "i")))
+                .append(broadcastLoop(2, "const T x = " + load + "(a[off[0]]); const T y = " + load + "(b[off[1]]); "
+                        + String.format(compute, "i")))
                 .append("}\n");
+    }
+
+    /** The float binary and unary kernels for bfloat16 and float16, computing in float32. */
+    private static String halfArithmetic() {
+        StringBuilder b = new StringBuilder();
+        for (DType t : new DType[] {DType.BFLOAT16, DType.HALF}) {
+            String sfx = HalfFloatCodecs.suffix(t);
+            String load = "tg_load_" + sfx;
+            String store = "tg_store_" + sfx;
+            for (Map.Entry<String, String[]> e : BINARY.entrySet()) {
+                binaryKernels(b, e.getKey() + "_" + sfx, "unsigned short", "unsigned short", "float", load, store,
+                        e.getValue()[0]);
+            }
+            for (Map.Entry<String, String[]> e : UNARY.entrySet()) {
+                if (e.getValue()[0] != null) {
+                    unaryKernel(b, e.getKey() + "_" + sfx, "unsigned short", "float", load, store, e.getValue()[0]);
+                }
+            }
+        }
+        return b.toString();
     }
 
     private static String unaries(DType t) {
@@ -232,14 +275,19 @@ public final class ElementwiseSources {
             if (expr == null) {
                 continue;
             }
-            b.append("extern \"C\" __global__ void ").append(e.getKey()).append('_').append(suffix(t))
-                    .append("(const ").append(c).append("* a, ").append(c).append("* o, i64 n, double param) {\n")
-                    .append("  typedef ").append(c).append(" T;\n")
-                    .append("  const T p = (T)param; (void)p;\n  ")
-                    .append(FLAT_LOOP).append(" {\n    const T x = a[i];\n    o[i] = (T)(").append(expr)
-                    .append(");\n  }\n}\n");
+            unaryKernel(b, e.getKey() + "_" + suffix(t), c, c, "", "(T)", expr);
         }
         return b.toString();
+    }
+
+    private static void unaryKernel(StringBuilder b, String name, String c, String t, String load, String store,
+                                    String expr) {
+        b.append("extern \"C\" __global__ void ").append(name)
+                .append("(const ").append(c).append("* a, ").append(c).append("* o, i64 n, double param) {\n")
+                .append("  typedef ").append(t).append(" T;\n")
+                .append("  const T p = (T)param; (void)p;\n  ")
+                .append(FLAT_LOOP).append(" {\n    const T x = ").append(load).append("(a[i]);\n    o[i] = ")
+                .append(store).append("(").append(expr).append(");\n  }\n}\n");
     }
 
     /**
@@ -270,65 +318,26 @@ public final class ElementwiseSources {
         return b.toString();
     }
 
-    /**
-     * Integer arithmetic on the bit patterns, the same rounding to nearest-even and NaNs as the CPU's
-     * {@code HalfFloats}, so both devices give the same bits; 16-bit values are {@code unsigned short}.
-     */
+    /** Casts through the bit-exact conversions of {@link HalfFloatCodecs}. */
     private static String halfCasts() {
-        StringBuilder b = new StringBuilder("""
-                __device__ __forceinline__ float tg_load_bf16(unsigned short h) { return __uint_as_float(((unsigned)h) << 16); }
-                __device__ __forceinline__ unsigned short tg_store_bf16(float f) {
-                  unsigned u = __float_as_uint(f);
-                  if ((u & 0x7fffffffu) > 0x7f800000u) return 0x7fc0;
-                  return (unsigned short)((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
-                }
-                __device__ __forceinline__ float tg_load_f16(unsigned short h) {
-                  unsigned sign = ((unsigned)h & 0x8000u) << 16, e = ((unsigned)h >> 10) & 0x1fu, m = (unsigned)h & 0x3ffu;
-                  if (e == 0) { float v = (float)m / 16777216.0f; return sign ? -v : v; }
-                  if (e == 31) return __uint_as_float(sign | 0x7f800000u | (m << 13));
-                  return __uint_as_float(sign | ((e - 15 + 127) << 23) | (m << 13));
-                }
-                __device__ __forceinline__ unsigned short tg_store_f16(float f) {
-                  unsigned u = __float_as_uint(f), sign = (u >> 16) & 0x8000u, a = u & 0x7fffffffu;
-                  if (a >= 0x7f800000u) return (unsigned short)(sign | (a > 0x7f800000u ? 0x7e00u | ((a & 0x7fffffu) >> 13) : 0x7c00u));
-                  if (a >= 0x477ff000u) return (unsigned short)(sign | 0x7c00u);
-                  if (a < 0x38800000u) return (unsigned short)(sign | (unsigned)rintf(__uint_as_float(a) * 16777216.0f));
-                  unsigned p = (((a >> 23) - 127 + 15) << 10) | ((a & 0x7fffffu) >> 13), d = a & 0x1fffu;
-                  if (d > 0x1000u || (d == 0x1000u && (p & 1u))) p++;
-                  return (unsigned short)(sign | p);
-                }
-                __device__ __forceinline__ float tg_load_f32(float f) { return f; }
-                __device__ __forceinline__ float tg_store_f32(float f) { return f; }
-                """);
+        StringBuilder b = new StringBuilder(HalfFloatCodecs.CODE);
         for (DType src : HALF_CAST_TYPES) {
             for (DType dst : HALF_CAST_TYPES) {
                 if (src == dst || !(src.isHalfPrecision() || dst.isHalfPrecision())) {
                     continue;
                 }
                 b.append("extern \"C\" __global__ void ").append(castKernel(src, dst)).append("(const ")
-                        .append(halfCType(src)).append("* a, ").append(halfCType(dst)).append("* o, i64 n) {\n  ")
-                        .append(FLAT_LOOP).append(" o[i] = tg_store_").append(halfSuffix(dst)).append("(tg_load_")
-                        .append(halfSuffix(src)).append("(a[i]));\n}\n");
+                        .append(HalfFloatCodecs.storage(src)).append("* a, ").append(HalfFloatCodecs.storage(dst)).append("* o, i64 n) {\n  ")
+                        .append(FLAT_LOOP).append(" o[i] = tg_store_").append(HalfFloatCodecs.suffix(dst)).append("(tg_load_")
+                        .append(HalfFloatCodecs.suffix(src)).append("(a[i]));\n}\n");
             }
         }
         return b.toString();
     }
 
-    private static String halfCType(DType t) {
-        return t == DType.FLOAT32 ? "float" : "unsigned short";
-    }
-
-    private static String halfSuffix(DType t) {
-        return switch (t) {
-            case BFLOAT16 -> "bf16";
-            case HALF -> "f16";
-            default -> "f32";
-        };
-    }
-
     static String castKernel(DType src, DType dst) {
         if (src.isHalfPrecision() || dst.isHalfPrecision()) {
-            return "cast_" + halfSuffix(src) + "_" + halfSuffix(dst);
+            return "cast_" + HalfFloatCodecs.suffix(src) + "_" + HalfFloatCodecs.suffix(dst);
         }
         return "cast_" + suffix(src) + "_" + suffix(dst);
     }

@@ -34,10 +34,15 @@ final class PoolGpuKernels {
     private static final int AVG = 1;
 
     /** Window attributes, read once per plan. */
-    private record Pool(ConvGeometry.Attrs attrs, int kh, int kw) {
+    private record Pool(ConvGeometry.Attrs attrs, int kh, int kw, DType t) {
         static Pool of(Operation op) {
+            return of(op, false);
+        }
+
+        /** The attributes; {@code sixteenBit}: whether the kernel also takes bfloat16 and float16. */
+        static Pool of(Operation op, boolean sixteenBit) {
             DType t = op.attrType("T");
-            if (t != DType.FLOAT32) {
+            if (t != DType.FLOAT32 && !(sixteenBit && t.isHalfPrecision())) {
                 throw new UnimplementedException(op.type() + " '" + op.name() + "' has no GPU kernel for " + t);
             }
             ConvGeometry.Attrs a = ConvGeometry.Attrs.of(op);
@@ -49,7 +54,7 @@ final class PoolGpuKernels {
                 throw new InvalidArgumentException(op.type() + " '" + op.name() + "': ksize needs 4 values");
             }
             int hi = a.nchw() ? 2 : 1;
-            return new Pool(a, k[hi], k[hi + 1]);
+            return new Pool(a, k[hi], k[hi + 1], t);
         }
 
         ConvGeometry geometry(int[] nhwc, String what) {
@@ -58,22 +63,27 @@ final class PoolGpuKernels {
     }
 
     static void register(KernelRegistry r) {
-        r.register(KernelRegistry.GPU, "MaxPool", op -> {
-            Pool p = Pool.of(op);
+        r.register(KernelRegistry.GPU, "MaxPool", sixteenBit(op -> {
+            Pool p = Pool.of(op, true);
             return ctx -> forward(ctx, p, MAX);
-        });
-        r.register(KernelRegistry.GPU, "AvgPool", op -> {
-            Pool p = Pool.of(op);
+        }));
+        r.register(KernelRegistry.GPU, "AvgPool", sixteenBit(op -> {
+            Pool p = Pool.of(op, true);
             return ctx -> forward(ctx, p, AVG);
-        });
-        r.register(KernelRegistry.GPU, "MaxPoolGrad", op -> {
-            Pool p = Pool.of(op);
+        }));
+        r.register(KernelRegistry.GPU, "MaxPoolGrad", sixteenBit(op -> {
+            Pool p = Pool.of(op, true);
             return ctx -> maxGrad(ctx, p);
-        });
+        }));
         r.register(KernelRegistry.GPU, "AvgPoolGrad", KernelFactory.withHostMemory(op -> {
             Pool p = Pool.of(op);
             return ctx -> avgGrad(ctx, p);
         }, new int[] {0}, new int[0]));
+    }
+
+    /** {@code f}, declared to take bfloat16 and float16 values itself (its kernels compute them in float32). */
+    private static KernelFactory sixteenBit(KernelFactory f) {
+        return KernelFactory.adapting(f, f, true);
     }
 
     /** The kernels' geometry arguments, after the tensors and mode. */
@@ -96,11 +106,11 @@ final class PoolGpuKernels {
         boolean nchw = p.attrs().nchw();
         int[] d = ConvGpuKernels.nhwc(x.shape(), nchw, op, "input");
         ConvGeometry g = p.geometry(d, op);
-        DeviceTensor y = ctx.allocateOnDevice(DType.FLOAT32, g.outShape(nchw));
+        DeviceTensor y = ctx.allocateOnDevice(p.t(), g.outShape(nchw));
         long total = y.numElements();
         if (total > 0) {
             CudaDevice dev = CudaDevice.of(ctx);
-            dev.launch1d(dev.function(PoolSources.POOL, "pool_forward_f32"), total,
+            dev.launch1d(dev.function(PoolSources.POOL, "pool_forward_" + HalfFloatCodecs.suffix(p.t())), total,
                     withTotal(args(g, nchw, x, y, mode), total));
         }
         ctx.setOutput(0, y);
@@ -119,19 +129,25 @@ final class PoolGpuKernels {
             throw new InvalidArgumentException(op + ": grad has shape " + grad.shape() + ", which does not match orig_input shape "
                     + x.shape() + " pooled to [" + g.n() + ", " + g.oh() + ", " + g.ow() + ", " + g.c() + "] (NHWC)");
         }
-        DeviceTensor dx = ctx.allocateOnDevice(DType.FLOAT32, x.shape());
+        DeviceTensor dx = ctx.allocateOnDevice(p.t(), x.shape());
         CudaDevice dev = CudaDevice.of(ctx);
         long total = grad.numElements();
         boolean overlap = g.kh() > g.sh() || g.kw() > g.sw();
-        boolean gather = overlap && GATHER_MAX_POOL_GRAD && dx.numElements() <= Integer.MAX_VALUE
+        boolean half = p.t().isHalfPrecision();
+        if (half && (dx.numElements() > Integer.MAX_VALUE || total > Integer.MAX_VALUE)) {
+            throw new UnimplementedException(op + ": MaxPoolGrad on 16-bit floats takes fewer than 2^31 elements");
+        }
+        // 16-bit gradients always gather: they add in float32 and round once, which atomics on 16 bits could not.
+        boolean gather = (half || (overlap && GATHER_MAX_POOL_GRAD)) && dx.numElements() <= Integer.MAX_VALUE
                 && total <= Integer.MAX_VALUE;
         if (dx.numElements() > 0 && total > 0 && gather) {
             // Each input cell gathers from the windows it is the maximum of: deterministic, no atomics.
             DeviceBuffer where = dev.scratch(total * Integer.BYTES);
-            dev.launch1d(dev.function(PoolSources.POOL, "max_pool_argmax_f32"), total,
+            String sfx = HalfFloatCodecs.suffix(p.t());
+            dev.launch1d(dev.function(PoolSources.POOL, "max_pool_argmax_" + sfx), total,
                     withTotal(args(g, nchw, x, where), total));
             long cells = dx.numElements();
-            dev.launch1d(dev.function(PoolSources.POOL, "max_pool_grad_gather_f32"), cells,
+            dev.launch1d(dev.function(PoolSources.POOL, "max_pool_grad_gather_" + sfx), cells,
                     withTotal(args(g, nchw, where, grad, dx), cells));
             dev.release(where);
         } else if (dx.numElements() > 0) {

@@ -3,7 +3,8 @@ package dev.tensorgraph.cuda.kernels;
 import dev.tensorgraph.cuda.CudaSource;
 
 /**
- * Max and average pooling and their gradients over NHWC or NCHW float32, with TensorFlow's rules as the CPU
+ * Max and average pooling and their gradients over NHWC or NCHW float32 (pooling, the max-pool argmax and the
+ * gathering max-pool gradient also over bfloat16 and float16, computed in float32 and rounded once), with TensorFlow's rules as the CPU
  * kernels apply them: padded cells never win a max and are not counted in an average, a NaN never wins a
  * max, and a max gradient goes to the first maximum of its window in row-major order. Sums run in the CPU
  * kernel's order, so results match it bit for bit, except overlapping max-pool gradients, which add
@@ -12,8 +13,11 @@ import dev.tensorgraph.cuda.CudaSource;
 final class PoolSources {
     private PoolSources() {}
 
-    static final CudaSource POOL = new CudaSource("pool", """
-            typedef long long i64;
+    /** The geometry parameters of the templated kernels, and their names as passed on. */
+    private static final String PARAMS = "TG_POOL_PARAMS, i64 total";
+    private static final String ARGS = "nchw, n, h, w, c, oh, ow, kh, kw, sh, sw, padTop, padLeft, total";
+
+    static final CudaSource POOL = new CudaSource("pool", "typedef long long i64;\n" + HalfFloatCodecs.CODE + """
 
             struct Geometry {
               int nchw, n, h, w, c, oh, ow, kh, kw, sh, sw, padTop, padLeft;
@@ -64,7 +68,8 @@ final class PoolSources {
             }
 
             // mode 0: max, 1: average. One thread per output element.
-            extern "C" __global__ void pool_forward_f32(const float* x, float* y, int mode, TG_POOL_PARAMS, i64 total) {
+            template <class C>
+            __device__ void pool_forward(const typename C::S* x, typename C::S* y, int mode, TG_POOL_PARAMS, i64 total) {
               TG_POOL_GEOMETRY;
               for (i64 i = blockIdx.x * (i64)blockDim.x + threadIdx.x; i < total; i += (i64)blockDim.x * gridDim.x) {
                 i64 b, oy, ox, ch;
@@ -78,7 +83,7 @@ final class PoolSources {
                 float acc = mode == 0 ? __int_as_float(0xff800000) : 0.0f;
                 for (int iy = ys; iy < ye; ++iy) {
                   for (int ix = xs; ix < xe; ++ix) {
-                    float v = x[tg_pool_index(g, b, iy, ix, ch, g.h, g.w)];
+                    float v = C::load(x[tg_pool_index(g, b, iy, ix, ch, g.h, g.w)]);
                     if (mode == 0) {
                       acc = v > acc ? v : acc;
                     } else {
@@ -90,7 +95,7 @@ final class PoolSources {
                   float inv = 1.0f / (float)((ye - ys) * (xe - xs));
                   acc *= inv;
                 }
-                y[i] = acc;
+                y[i] = C::store(acc);
               }
             }
 
@@ -115,7 +120,8 @@ final class PoolSources {
 
             // Overlapping windows, first pass: the position of each window's first maximum within the window,
             // (y - window top) * kw + (x - window left), or -1 for an empty window.
-            extern "C" __global__ void max_pool_argmax_f32(const float* x, int* where, TG_POOL_PARAMS, i64 total) {
+            template <class C>
+            __device__ void max_pool_argmax(const typename C::S* x, int* where, TG_POOL_PARAMS, i64 total) {
               TG_POOL_GEOMETRY;
               for (i64 i = blockIdx.x * (i64)blockDim.x + threadIdx.x; i < total; i += (i64)blockDim.x * gridDim.x) {
                 i64 b, oy, ox, ch;
@@ -130,7 +136,7 @@ final class PoolSources {
                 float bv = 0.0f;
                 for (int iy = ys; iy < ye; ++iy) {
                   for (int ix = xs; ix < xe; ++ix) {
-                    float v = x[tg_pool_index(g, b, iy, ix, ch, g.h, g.w)];
+                    float v = C::load(x[tg_pool_index(g, b, iy, ix, ch, g.h, g.w)]);
                     if (best < 0 || v > bv) { best = (iy - top) * g.kw + (ix - left); bv = v; }
                   }
                 }
@@ -142,8 +148,9 @@ final class PoolSources {
             // whose maximum it is, in output order as the CPU does, so the sums match it bit for bit and no
             // atomic additions (nor a zeroed dx) are needed. 32-bit index arithmetic (the host checks the
             // sizes): 64-bit divisions per input cell would cost more than the atomics saved.
-            extern "C" __global__ void max_pool_grad_gather_f32(const int* where, const float* grad, float* dx,
-                                                                TG_POOL_PARAMS, i64 total) {
+            template <class C>
+            __device__ void max_pool_grad_gather(const int* where, const typename C::S* grad, typename C::S* dx,
+                                                 TG_POOL_PARAMS, i64 total) {
               const int cells = (int)total;
               for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < cells; i += blockDim.x * gridDim.x) {
                 int r = i;
@@ -164,11 +171,11 @@ final class PoolSources {
                   for (int ox = ox0; ox <= ox1; ++ox) {
                     int o = nchw ? ((b * c + ch) * oh + oy) * ow + ox : ((b * oh + oy) * ow + ox) * c + ch;
                     if (where[o] == (py - oy * sh) * kw + (px - ox * sw)) {
-                      acc += grad[o];
+                      acc += C::load(grad[o]);
                     }
                   }
                 }
-                dx[i] = acc;
+                dx[i] = C::store(acc);
               }
             }
 
@@ -202,5 +209,12 @@ final class PoolSources {
                 dx[i] = acc;
               }
             }
-            """);
+            """
+            + HalfFloatCodecs.instantiate("pool_forward", "pool_forward", "const S* x, S* y, int mode, " + PARAMS,
+                    "x, y, mode, " + ARGS, HalfFloatCodecs.FORMATS)
+            + HalfFloatCodecs.instantiate("max_pool_argmax", "max_pool_argmax", "const S* x, int* where, " + PARAMS,
+                    "x, where, " + ARGS, HalfFloatCodecs.FORMATS)
+            + HalfFloatCodecs.instantiate("max_pool_grad_gather", "max_pool_grad_gather",
+                    "const int* where, const S* grad, S* dx, " + PARAMS, "where, grad, dx, " + ARGS,
+                    HalfFloatCodecs.FORMATS));
 }

@@ -93,7 +93,7 @@ class ConvEnginesGpuTest {
             for (boolean nchw : new boolean[] {true, false}) {
                 for (ConvAlgorithms.Direction dir : ConvAlgorithms.Direction.values()) {
                     out.add(new ConvAlgorithms.Problem(dir, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[7],
-                            s[8], s[8], s[9], s[9], nchw, tf32, 1));
+                            s[8], s[8], s[9], s[9], nchw, tf32, 1, cudnn.CUDNN_DATA_FLOAT));
                 }
             }
         }
