@@ -137,6 +137,8 @@ public final class KernelRegistry {
             if (p != null) {
                 p.get().register(this);
             }
+            // once every indexed library is in, a look-up of a kernel no device has stops taking the lock
+            indexedLoaded = indexed.isEmpty();
         }
     }
 
