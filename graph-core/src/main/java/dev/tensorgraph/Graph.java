@@ -20,18 +20,17 @@ import java.util.function.Supplier;
 
 /**
  * A TensorFlow 1.x computation graph: operations in creation order, with the name-scope, control-dependency
- * and device stacks that shape how new ops are named and wired, and named collections. Building is meant
- * for one thread at a time; running it in sessions is safe from many.
+ * and device stacks that shape how new ops are named and wired, and named collections. As in TensorFlow, those
+ * stacks are each thread's own: threads may build in one graph at once (op names stay unique graph-wide) without
+ * one's scopes reaching the other's ops; running the graph in sessions is safe from many threads.
  */
 public final class Graph {
     private final List<Operation> ops = new ArrayList<>();
     private final Map<String, Operation> byName = new ConcurrentHashMap<>();
     private final NameScopes names = new NameScopes();
-    private final Deque<ControlFrame> controlFrames = new ArrayDeque<>();
-    private final Deque<BuildContext> buildContexts = new ArrayDeque<>();
+    private final ThreadLocal<BuildingState> building = ThreadLocal.withInitial(BuildingState::new);
     private final Map<String, List<Object>> collections = new LinkedHashMap<>();
     private final Map<Class<?>, Object> extensions = new ConcurrentHashMap<>();
-    private String device = "";
     private Long seed;
     private final FunctionLibrary functions;
 
@@ -58,6 +57,13 @@ public final class Graph {
      * {@code built} holds the ops created while it was open (TensorFlow's {@code _seen_nodes}).
      */
     private record ControlFrame(List<Operation> ops, boolean clears, Set<Operation> built) {}
+
+    /** One thread's open control-dependency blocks and build contexts (innermost first) and device. */
+    private static final class BuildingState {
+        final Deque<ControlFrame> controlFrames = new ArrayDeque<>();
+        final Deque<BuildContext> buildContexts = new ArrayDeque<>();
+        String device = "";
+    }
 
     /** A scope named {@code name} whose first close runs {@code restore} under the graph's lock. */
     private Scope restoring(String name, Runnable restore) {
@@ -164,7 +170,8 @@ public final class Graph {
                 r.dtypes(), r.shapes(), r.device());
         ops.add(op);
         byName.put(op.name(), op);
-        for (ControlFrame f : controlFrames) { // innermost first, up to the frame that cleared the outer ones
+        // innermost first, up to the frame that cleared the outer ones
+        for (ControlFrame f : building.get().controlFrames) {
             f.built().add(op);
             if (f.clears()) {
                 break;
@@ -296,8 +303,9 @@ public final class Graph {
             }
             frame = new ControlFrame(list, false, built);
         }
-        controlFrames.push(frame);
-        return restoring("", () -> controlFrames.remove(frame));
+        Deque<ControlFrame> frames = building.get().controlFrames;
+        frames.push(frame);
+        return restoring("", () -> frames.remove(frame));
     }
 
     Operation toOperation(Object o, String what) {
@@ -351,7 +359,7 @@ public final class Graph {
     /** The control-dependency blocks that apply now, outermost first (none outside a clearing block). */
     private List<ControlFrame> activeFrames() {
         List<ControlFrame> active = new ArrayList<>();
-        for (ControlFrame f : controlFrames) { // innermost first
+        for (ControlFrame f : building.get().controlFrames) { // innermost first
             active.add(0, f);
             if (f.clears()) {
                 break;
@@ -390,13 +398,14 @@ public final class Graph {
 
     /** Opens {@code context} for the ops built until the scope closes (see {@link BuildContext}). */
     public synchronized Scope buildContext(BuildContext context) {
-        buildContexts.push(context);
-        return restoring("", () -> buildContexts.remove(context));
+        Deque<BuildContext> contexts = building.get().buildContexts;
+        contexts.push(context);
+        return restoring("", () -> contexts.remove(context));
     }
 
     /** The innermost open build context, or null. */
     public synchronized BuildContext currentBuildContext() {
-        return buildContexts.peek();
+        return building.get().buildContexts.peek();
     }
 
     /**
@@ -406,24 +415,25 @@ public final class Graph {
      */
     public synchronized Scope outsideControlFlow() {
         ControlFrame frame = new ControlFrame(List.of(), true, Collections.newSetFromMap(new IdentityHashMap<>()));
-        controlFrames.push(frame);
-        buildContexts.push(OUTSIDE_CONTROL_FLOW);
+        BuildingState state = building.get();
+        state.controlFrames.push(frame);
+        state.buildContexts.push(OUTSIDE_CONTROL_FLOW);
         return restoring("", () -> {
-            buildContexts.remove(OUTSIDE_CONTROL_FLOW);
-            controlFrames.remove(frame);
+            state.buildContexts.remove(OUTSIDE_CONTROL_FLOW);
+            state.controlFrames.remove(frame);
         });
     }
 
     /** Whether ops are being built outside every control-flow construct (see {@link #outsideControlFlow()}). */
     public synchronized boolean buildingOutsideControlFlow() {
-        return buildContexts.peek() == OUTSIDE_CONTROL_FLOW;
+        return building.get().buildContexts.peek() == OUTSIDE_CONTROL_FLOW;
     }
 
     private static final BuildContext OUTSIDE_CONTROL_FLOW = v -> v;
 
     /** Tells every open build context, innermost first, that {@code op} was built. */
     synchronized void notifyBuilt(Operation op) {
-        for (BuildContext c : List.copyOf(buildContexts)) {
+        for (BuildContext c : List.copyOf(building.get().buildContexts)) {
             c.built(op);
         }
     }
@@ -440,13 +450,14 @@ public final class Graph {
 
     /** Places ops created inside on {@code device} (e.g. {@code "/cpu:0"}); {@code ""} lets the session choose. */
     public synchronized Scope device(String deviceName) {
-        String previous = device;
-        device = deviceName == null ? "" : deviceName;
-        return restoring(device, () -> device = previous);
+        BuildingState state = building.get();
+        String previous = state.device;
+        state.device = deviceName == null ? "" : deviceName;
+        return restoring(state.device, () -> state.device = previous);
     }
 
     synchronized String currentDevice() {
-        return device;
+        return building.get().device;
     }
 
     // ---- collections ----

@@ -5,23 +5,26 @@ import java.util.Map;
 
 /**
  * TensorFlow's {@code Graph.unique_name} and name-scope stack. Names are compared case-insensitively when
- * counting uses, exactly as TensorFlow 1.x does, so {@code Add} after {@code add} becomes {@code Add_1}.
+ * counting uses, exactly as TensorFlow 1.x does, so {@code Add} after {@code add} becomes {@code Add_1}. Names
+ * in use are the graph's; the current scope is each thread's own, as in TensorFlow, so that two threads building
+ * in one graph do not name each other's ops.
  */
 final class NameScopes {
     private final Map<String, Integer> namesInUse = new HashMap<>();
-    private String current = "";
+    private final ThreadLocal<String> current = ThreadLocal.withInitial(() -> "");
 
     String current() {
-        return current;
+        return current.get();
     }
 
     void setCurrent(String scope) {
-        current = scope;
+        current.set(scope);
     }
 
     /** The name TensorFlow would give {@code name} under the current scope; marks it used when asked. */
     String uniqueName(String name, boolean markAsUsed) {
-        String full = current.isEmpty() ? name : current + "/" + name;
+        String scope = current.get();
+        String full = scope.isEmpty() ? name : scope + "/" + name;
         String key = full.toLowerCase(java.util.Locale.ROOT);
         int i = namesInUse.getOrDefault(key, 0);
         if (markAsUsed) {
