@@ -88,6 +88,11 @@ public final class TrainFashionMnist implements Callable<Integer> {
             + "CUDA 13 and cuDNN 9 installed, and the GPU runtime on the class path).")
     DeviceChoice device = DeviceChoice.CPU;
 
+    @Option(names = "--mixed-precision", description = "Train with automatic mixed precision, bf16 or fp16: "
+            + "products and convolutions in 16 bits with float32 accumulation and float32 variables (fp16 adds "
+            + "dynamic loss scaling; see SessionOptions.mixedPrecision).")
+    dev.tensorgraph.MixedPrecision mixedPrecision;
+
     @Option(names = "--quiet", description = "No progress bar, one line per epoch.")
     boolean quiet;
 
@@ -114,7 +119,7 @@ public final class TrainFashionMnist implements Callable<Integer> {
         tf.summary.scalar("accuracy", m.accuracy());
         Output summaries = tf.summary.mergeAll();
         // The session first: a missing GPU is reported before the data is read.
-        try (Session s = device.open(g, device.sessionOptions())) {
+        try (Session s = device.open(g, device.sessionOptions().mixedPrecision(mixedPrecision))) {
             long t0 = System.nanoTime();
             FashionMnist.Split train = limit(FashionMnist.train(data));
             FashionMnist.Split test = limit(FashionMnist.test(data));
