@@ -2,6 +2,7 @@ package dev.tensorgraph.grad;
 
 import dev.tensorgraph.DType;
 import dev.tensorgraph.Graph;
+import dev.tensorgraph.HalfFloats;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Shape;
@@ -426,7 +427,11 @@ public final class Gradients {
         if (!dt.isFloating()) {
             throw new InvalidArgumentException("gradients: y '" + y.name() + "' is " + dt + "; only float ys can be differentiated");
         }
-        Object one = dt == DType.FLOAT32 ? (Object) new float[] {1f} : new double[] {1d};
+        Object one = switch (dt) {
+            case FLOAT32 -> new float[] {1f};
+            case BFLOAT16, HALF -> new short[] {HalfFloats.narrow(dt, 1f)};
+            default -> new double[] {1d};
+        };
         return support.fillLike(g, y, Tensor.of(dt, Shape.scalar(), one), "grad_ys_" + i);
     }
 

@@ -125,4 +125,18 @@ class GradientsTest {
         assertEquals(Shape.scalar(), grad.shape());
         assertTrue(Arrays.asList(DType.values()).contains(grad.dtype()));
     }
+
+    /** A 16-bit y is differentiated from ones of its own type (bf16 and fp16 hold 2·x exactly for these x). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = DType.class, names = {"BFLOAT16", "HALF"})
+    void sixteenBitYsStartFromOnesOfTheirType(DType dtype) {
+        Output x = tf.cast(tf.constant(Tensor.of(DType.FLOAT32, Shape.of(3), new float[] {1f, -2f, 3.5f})), dtype);
+        Output y = tf.reduceSum(tf.mul(x, x));
+        Output dx = tf.gradients(y, List.of(x)).get(0);
+        assertEquals(dtype, dx.dtype());
+        try (Session s = new Session(g)) {
+            Tensor t = s.run(tf.cast(dx, DType.FLOAT32));
+            assertArrayEquals(new float[] {2f, -4f, 7f}, t.floats());
+        }
+    }
 }
