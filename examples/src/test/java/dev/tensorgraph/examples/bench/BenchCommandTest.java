@@ -86,6 +86,21 @@ class BenchCommandTest {
         assertTrue(!BenchCommand.ALL.contains("S1"), "S1 is not in the default set");
     }
 
+    /** W11 runs only when asked for, from the graph in the tool's resources, with its batch size and input kind. */
+    @Test
+    void kerasInferenceRowsRunTheirResourceGraphs() {
+        Run r = execute("bench", "--quick", "--workloads", "W11", "--batch", "1,2", "--resident-input");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        for (String batch : new String[] {"b1", "b2"}) {
+            String w11 = line(r.out(), "W11 Keras MobileNetV2 inference (variables) " + batch);
+            Matcher m = MEDIAN.matcher(w11);
+            assertTrue(m.find(), w11);
+            assertEquals("ms/run", m.group(2), w11);
+            assertTrue(w11.contains("resident on the device"), w11);
+        }
+        assertTrue(!BenchCommand.ALL.contains("W10") && !BenchCommand.ALL.contains("W11"), "not in the default set");
+    }
+
     @Test
     void jsonGoesToStdoutAndLinesToStderr() {
         Run r = execute("bench", "--quick", "--workloads", "w1", "--rounds", "1", "--json");
@@ -104,10 +119,10 @@ class BenchCommandTest {
         Run gpu = execute("bench", "--device", "gpu", "--workloads", "W1");
         assertEquals(1, gpu.exitCode());
         assertTrue(gpu.err().matches("error: cannot run on GPU 0: [^\\n]+\\n"), gpu.err());
-        Run bad = execute("bench", "--workloads", "W1,W10");
+        Run bad = execute("bench", "--workloads", "W1,W12");
         assertEquals(2, bad.exitCode());
         assertTrue(bad.err().startsWith("error: Invalid value for option '--workloads' (ID): expected one of "
-                + "[W1, W2, W3, W4, W5, W6, W7, W8, W9, P1] or [S1] but was 'W10'"), bad.err());
+                + "[W1, W2, W3, W4, W5, W6, W7, W8, W9, P1] or [S1, W10, W11] but was 'W12'"), bad.err());
         Run tpu = execute("bench", "--device", "tpu");
         assertEquals(2, tpu.exitCode());
         assertTrue(tpu.err().contains("expected one of [cpu, gpu] but was 'tpu'"), tpu.err());
@@ -119,6 +134,7 @@ class BenchCommandTest {
         String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "benchmarks.md"));
         List<String> ids = new java.util.ArrayList<>(BenchCommand.ALL);
         ids.addAll(List.of("W5-fed", "W5-bf16", "W8", "P1"));
+        ids.addAll(BenchCommand.ON_REQUEST);
         for (String id : ids) {
             assertTrue(doc.contains("\n| " + id + " |"), "docs/benchmarks.md defines no " + id);
         }
