@@ -103,6 +103,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "device variable instead of feeding it every step, as the PyTorch peer keeps its input on the GPU.")
     boolean residentInput;
 
+    @Option(names = "--feed-async", description = "W5 (fed) builds each step's runner with feedAsync before running "
+            + "the step before it, so the next batch's copy to the device starts while the current step runs (two "
+            + "batches of the same values in turn).")
+    boolean feedAsync;
+
     @Option(names = "--batch", split = ",", paramLabel = "N", description = "W5's batch size (one; default 16 on "
             + "the CPU, 128 on the GPU) or the batch sizes of W8 (comma-separated; default 1,8) and of W10 and W11 "
             + "(default 32).")
@@ -339,6 +344,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (residentInput) {
             cmd.add("--resident-input");
         }
+        if (feedAsync) {
+            cmd.add("--feed-async");
+        }
         boolean gotResult = false;
         try {
             Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -514,6 +522,7 @@ public final class BenchCommand implements Callable<Integer> {
                 double firstMs = (System.nanoTime() - a) / 1e6;
                 Measurement.Step step = residentInput
                         ? () -> s.runner().feed(model.labels(), yv).feed(model.training(), on).target(model.trainOp()).run()
+                        : feedAsync ? stepsFedAhead(s, model, xv, yv, on)
                         : () -> s.runner().feed(model.images(), xv).feed(model.labels(), yv)
                                 .feed(model.training(), on).target(model.trainOp()).run();
                 Measurement.Budget b = quick ? new Measurement.Budget(0, 0, 1, 1)
@@ -524,7 +533,8 @@ public final class BenchCommand implements Callable<Integer> {
                 long peak = Rss.peakKiB();
                 Map<String, Object> extra = new LinkedHashMap<>();
                 extra.put("batch", batch);
-                extra.put("input", residentInput ? "resident on the device" : "fed every step");
+                extra.put("input", residentInput ? "resident on the device"
+                        : feedAsync ? "fed every step, the next one staged (feedAsync)" : "fed every step");
                 deviceExtras(s, extra);
                 extra.put("init + first forward ms", firstMs);
                 extra.put("loss before", (double) before);
@@ -533,6 +543,23 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
 
+        /**
+         * W5's step with the next step's runner built (its batch staged on the device by feedAsync) before the
+         * current one runs; two batches of the same values take turns, since a staged copy belongs to one tensor.
+         */
+        private Measurement.Step stepsFedAhead(Session s, Model m, Tensor xv, Tensor yv, Tensor on) {
+            Tensor[] batches = {xv, Tensor.of(xv.dtype(), xv.shape(), xv.floats())};
+            int[] turn = {0};
+            Session.Runner[] next = {null};
+            java.util.function.Supplier<Session.Runner> build = () -> s.runner()
+                    .feedAsync(m.images(), batches[turn[0]++ & 1]).feed(m.labels(), yv).feed(m.training(), on)
+                    .target(m.trainOp());
+            return () -> {
+                Session.Runner current = next[0] != null ? next[0] : build.get();
+                next[0] = build.get();
+                current.run();
+            };
+        }
 
         private BenchResult w9() {
             Workloads.Lstm w = Workloads.lstm(32, 50, 128, 128);

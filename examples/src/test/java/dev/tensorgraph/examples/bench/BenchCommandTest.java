@@ -101,6 +101,16 @@ class BenchCommandTest {
         assertTrue(!BenchCommand.ALL.contains("W10") && !BenchCommand.ALL.contains("W11"), "not in the default set");
     }
 
+    /** W5 with the next batch staged before each step: the step runs and learns as with plain feeds. */
+    @Test
+    void alexNetStepsFedAhead() {
+        Run r = execute("bench", "--quick", "--workloads", "W5", "--batch", "2", "--feed-async", "--rounds", "1");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        String w5 = line(r.out(), "W5 ");
+        assertTrue(MEDIAN.matcher(w5).find(), w5);
+        assertTrue(w5.contains("the next one staged (feedAsync)"), w5);
+    }
+
     @Test
     void jsonGoesToStdoutAndLinesToStderr() {
         Run r = execute("bench", "--quick", "--workloads", "w1", "--rounds", "1", "--json");
