@@ -86,18 +86,23 @@ class BenchCommandTest {
         assertTrue(!BenchCommand.ALL.contains("S1"), "S1 is not in the default set");
     }
 
-    /** W11 runs only when asked for, from the graph in the tool's resources, with its batch size and input kind. */
+    /** W10 and W11 run only when asked for, from the graphs in the tool's resources, per batch size and input kind. */
     @Test
     void kerasInferenceRowsRunTheirResourceGraphs() {
-        Run r = execute("bench", "--quick", "--workloads", "W11", "--batch", "1,2", "--resident-input");
+        Run r = execute("bench", "--quick", "--workloads", "W10,W11", "--batch", "1,2", "--resident-input");
         assertEquals(0, r.exitCode(), r.out() + r.err());
-        for (String batch : new String[] {"b1", "b2"}) {
-            String w11 = line(r.out(), "W11 Keras MobileNetV2 inference (variables) " + batch);
-            Matcher m = MEDIAN.matcher(w11);
-            assertTrue(m.find(), w11);
-            assertEquals("ms/run", m.group(2), w11);
-            assertTrue(w11.contains("resident on the device"), w11);
+        for (String row : new String[] {"W10 Keras ResNet50", "W11 Keras MobileNetV2"}) {
+            for (String batch : new String[] {"b1", "b2"}) {
+                String l = line(r.out(), row + " inference (variables) " + batch);
+                Matcher m = MEDIAN.matcher(l);
+                assertTrue(m.find(), l);
+                assertEquals("ms/run", m.group(2), l);
+                assertTrue(l.contains("resident on the device"), l);
+            }
         }
+        Run fed = execute("bench", "--quick", "--workloads", "W11", "--batch", "1", "--rounds", "1");
+        assertEquals(0, fed.exitCode(), fed.out() + fed.err());
+        assertTrue(line(fed.out(), "W11 ").contains("fed every run"), fed.out());
         assertTrue(!BenchCommand.ALL.contains("W10") && !BenchCommand.ALL.contains("W11"), "not in the default set");
     }
 
