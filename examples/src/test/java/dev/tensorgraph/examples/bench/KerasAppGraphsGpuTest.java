@@ -1,5 +1,6 @@
 package dev.tensorgraph.examples.bench;
 
+import static dev.tensorgraph.examples.GpuAssumption.assumeGpu;
 import static dev.tensorgraph.examples.bench.KerasAppReference.assertWithin;
 
 import dev.tensorgraph.Graph;
@@ -7,10 +8,6 @@ import dev.tensorgraph.MixedPrecision;
 import dev.tensorgraph.Session;
 import dev.tensorgraph.SessionOptions;
 import dev.tensorgraph.Tensor;
-import dev.tensorgraph.device.DeviceRuntime;
-import dev.tensorgraph.kernel.KernelRegistry;
-import java.util.ServiceLoader;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -20,17 +17,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * products and the layers between them in bfloat16, 8 significant bits, over some 50 layers) within 5%.
  */
 class KerasAppGraphsGpuTest {
-    private static void assumeGpu() {
-        boolean present;
-        try {
-            present = ServiceLoader.load(DeviceRuntime.class).stream().map(ServiceLoader.Provider::get)
-                    .anyMatch(r -> r.deviceType().equals(KernelRegistry.GPU) && r.deviceCount() > 0);
-        } catch (Throwable t) {
-            present = false;
-        }
-        Assumptions.assumeTrue(present, "no usable GPU");
-    }
-
     private static Tensor logitsOnGpu(KerasAppBench.App app, KerasAppReference ref, SessionOptions options) {
         Graph g = Graph.fromGraphDef(app.graphDef());
         try (Session s = new Session(g, options)) {
