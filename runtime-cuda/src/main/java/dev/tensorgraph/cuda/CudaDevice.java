@@ -132,7 +132,7 @@ public final class CudaDevice implements DeviceContext {
             this.staging = new PinnedStaging(name);
             boolean overlap = !"false".equals(System.getProperty("tensorgraph.cuda.overlapFeeds"));
             this.overlapped = overlap ? new OverlappedUploads(name) : null;
-            this.stagedFeeds = overlap ? new StagedFeeds(name, copyStream) : null;
+            this.stagedFeeds = overlap ? new StagedFeeds(name, copyStream, runLock) : null;
             this.libraries = new LibraryHandles(name, stream, allowTf32);
             ok = true;
         } finally {

@@ -19,6 +19,7 @@ import dev.tensorgraph.errors.FailedPreconditionException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.bytedeco.cuda.cudart.CUevent_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
@@ -37,6 +38,8 @@ import org.bytedeco.javacpp.Pointer;
 final class StagedFeeds implements AutoCloseable {
     private final String deviceName;
     private final CUstream_st copyStream;
+    /** The device's run lock: held while slots are allocated or freed, so no recording is under way meanwhile. */
+    private final ReentrantLock runLock;
     /** Read-held while a value is staged (its memcpy included), write-held by {@link #close}. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final List<Slot> all = new ArrayList<>();
@@ -52,9 +55,10 @@ final class StagedFeeds implements AutoCloseable {
         CUevent_st consumed;
     }
 
-    StagedFeeds(String deviceName, CUstream_st copyStream) {
+    StagedFeeds(String deviceName, CUstream_st copyStream, ReentrantLock runLock) {
         this.deviceName = deviceName;
         this.copyStream = copyStream;
+        this.runLock = runLock;
     }
 
     /** A staged value: the slot holding its device copy until an upload takes it or it is closed. */
@@ -207,10 +211,23 @@ final class StagedFeeds implements AutoCloseable {
         return s;
     }
 
+    /**
+     * Gives the slot room for {@code bytes}. Allocating and freeing happen under the run lock: cudaFree waits for
+     * the device, which must not happen while a run records its stream (rare: a slot grows only for a larger value).
+     */
     private void ensureCapacity(Slot s, long bytes) {
         if (s.capacity >= bytes) {
             return;
         }
+        runLock.lock();
+        try {
+            allocate(s, bytes);
+        } finally {
+            runLock.unlock();
+        }
+    }
+
+    private void allocate(Slot s, long bytes) {
         if (s.device != null) {
             CudaErrors.check(cudaEventSynchronize(s.consumed), deviceName, "waiting for a staged feed's move");
             cudaFree(s.device);
