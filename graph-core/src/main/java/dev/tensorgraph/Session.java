@@ -313,6 +313,19 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts moving {@code value}, to be fed to {@code fed} by a later run, to this session's device now (a
+     * {@link FeedStaging}): the copy overlaps whatever the device computes meanwhile, and the run that feeds this
+     * same tensor finds it there. Checks the value as a feed (dtype and shape against {@code fed}, naming it).
+     * Without a device, or for a value the device does not copy ahead (under 1 MiB on a GPU), returns
+     * {@link StagedFeed#NONE}. May be called from any thread while runs go on.
+     */
+    public StagedFeed stageFeed(Output fed, Tensor value) {
+        checkOpen();
+        checkFeed(fed, value);
+        return device == null ? StagedFeed.NONE : device.stage(value);
+    }
+
     VariableSlot variableSlot(String variableOpName) {
         return variables.computeIfAbsent(variableOpName, VariableSlot::new);
     }
@@ -437,6 +450,7 @@ public final class Session implements AutoCloseable {
         private boolean checkNumerics;
         private FileAccessPolicy fileAccess;
         private FetchListener fetchListener;
+        private final List<StagedFeed> staged = new ArrayList<>(1);
 
         private Runner() {}
 
@@ -453,6 +467,26 @@ public final class Session implements AutoCloseable {
 
         public Runner feed(String tensorName, Tensor value) {
             return feed(graph.output(tensorName), value);
+        }
+
+        /**
+         * {@link #feed} whose copy to the device starts now ({@link Session#stageFeed}), not when this runner runs:
+         * build the next step's runner with it before running the current one, and the next batch travels while
+         * the current step computes. A wrong dtype or shape fails here, naming {@code t}. The device copy is given
+         * back after {@link #run}, or when the session closes if this runner never runs.
+         */
+        public Runner feedAsync(Output t, Tensor value) {
+            StagedFeed s = stageFeed(t, value);
+            try {
+                feed(t, value);
+            } catch (RuntimeException e) {
+                s.close();
+                throw e;
+            }
+            if (s.staged()) {
+                staged.add(s);
+            }
+            return this;
         }
 
         public Runner fetch(Output t) {
@@ -512,7 +546,12 @@ public final class Session implements AutoCloseable {
         }
 
         public List<Tensor> run() {
-            return Session.this.run(fetches, feeds, targets, checkNumerics, fileAccess, fetchListener);
+            try {
+                return Session.this.run(fetches, feeds, targets, checkNumerics, fileAccess, fetchListener);
+            } finally {
+                staged.forEach(StagedFeed::close);
+                staged.clear();
+            }
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.tensorgraph.data;
 
+import dev.tensorgraph.FeedStaging;
+import dev.tensorgraph.Output;
+import dev.tensorgraph.Session;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
@@ -245,6 +248,47 @@ public class Dataset implements Iterable<Map<String, Tensor>> {
             throw new InvalidArgumentException("prefetch: size must be at least 1 or AUTOTUNE, got " + size);
         }
         return derive(epoch -> new PrefetchStream(open(epoch), n));
+    }
+
+    /**
+     * {@link #prefetch} that also starts copying the next batches to {@code session}'s device while the current
+     * step computes: as each element is read ahead, the components named in {@code feeds} (component name to the
+     * placeholder it is fed to) are checked against their placeholders and staged ({@link Session#stageFeed}), and
+     * the run that feeds such a tensor finds it on the device. Elements come out unchanged and in order; on a session
+     * without a device this is {@code prefetch(size)}. Up to {@code size} elements wait, plus one being read, each
+     * with its copies; a component of the wrong shape or dtype is an error naming the placeholder in that element's
+     * place. Make it the last transformation, and feed the tensors as they come.
+     *
+     * <pre>{@code
+     * Dataset ds = Dataset.fromIdx(images, labels).shuffle(60_000, 1).map(toFloat).batch(128)
+     *     .prefetchToDevice(2, session, Map.of("image", x, "label", y));
+     * for (Map<String, Tensor> b : ds) {
+     *     session.runner().feed(x, b.get("image")).feed(y, b.get("label")).target(train).run();
+     * }
+     * }</pre>
+     */
+    public Dataset prefetchToDevice(int size, Session session, Map<String, Output> feeds) {
+        Objects.requireNonNull(session, "session");
+        return prefetchToDevice(size, session::stageFeed, feeds);
+    }
+
+    /** {@link #prefetchToDevice(int, Session, Map)} through any {@link FeedStaging}. */
+    public Dataset prefetchToDevice(int size, FeedStaging staging, Map<String, Output> feeds) {
+        int n = size == AUTOTUNE ? 2 : size;
+        if (n < 1) {
+            throw new InvalidArgumentException("prefetchToDevice: size must be at least 1 or AUTOTUNE, got " + size);
+        }
+        Objects.requireNonNull(staging, "staging");
+        if (feeds == null || feeds.isEmpty()) {
+            throw new InvalidArgumentException("prefetchToDevice: name at least one component and its placeholder");
+        }
+        Map<String, Output> copy = new java.util.LinkedHashMap<>(feeds);
+        copy.forEach((component, fed) -> {
+            if (component == null || fed == null) {
+                throw new InvalidArgumentException("prefetchToDevice: a component name or placeholder is null");
+            }
+        });
+        return derive(epoch -> new DevicePrefetchStream(open(epoch), n, staging, copy));
     }
 
     /** The first {@code count} elements (all when negative). */

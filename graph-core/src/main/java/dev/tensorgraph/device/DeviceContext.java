@@ -2,6 +2,7 @@ package dev.tensorgraph.device;
 
 import dev.tensorgraph.DType;
 import dev.tensorgraph.Shape;
+import dev.tensorgraph.StagedFeed;
 import dev.tensorgraph.Tensor;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -34,6 +35,16 @@ public interface DeviceContext extends AutoCloseable {
 
     /** Waits for enqueued work, then copies {@code src} into a new host tensor. */
     Tensor download(DeviceTensor src);
+
+    /**
+     * Starts copying {@code value}'s bytes into device memory of their own on a side stream, while enqueued work
+     * goes on, so that a later {@link #upload} of the same tensor (the same backing array) becomes a copy on the
+     * device. May be called from any thread, during runs. By default nothing is staged ({@link StagedFeed#NONE}):
+     * uploads copy from the host as before.
+     */
+    default StagedFeed stage(Tensor value) {
+        return StagedFeed.NONE;
+    }
 
     /** Device-to-device copy of {@code src} into {@code dst} (same byte size), enqueued. */
     void copy(DeviceTensor src, DeviceTensor dst);

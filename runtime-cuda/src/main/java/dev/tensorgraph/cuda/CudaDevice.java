@@ -34,6 +34,7 @@ import static org.bytedeco.cuda.global.cudart.cudaSuccess;
 import dev.tensorgraph.DType;
 import dev.tensorgraph.SessionOptions;
 import dev.tensorgraph.Shape;
+import dev.tensorgraph.StagedFeed;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.device.CapturedWork;
 import dev.tensorgraph.device.DeviceBuffer;
@@ -84,6 +85,8 @@ public final class CudaDevice implements DeviceContext {
     private final PinnedStaging staging;
     /** Null where {@code -Dtensorgraph.cuda.overlapFeeds=false} copies every feed on the compute stream. */
     private final OverlappedUploads overlapped;
+    /** Feeds copied ahead of their run ({@link #stage}); null where overlapped feeds are off. */
+    private final StagedFeeds stagedFeeds;
     private final ReentrantLock runLock = new ReentrantLock();
     private final ConcurrentHashMap<Object, Object> cache = new ConcurrentHashMap<>();
     private final Object launchLock = new Object();
@@ -127,8 +130,9 @@ public final class CudaDevice implements DeviceContext {
             CudaErrors.check(cudaStreamCreateWithFlags(copyStream, cudaStreamNonBlocking), name, "creating a stream");
             this.allocator = new CachingAllocator(name, stream);
             this.staging = new PinnedStaging(name);
-            this.overlapped = "false".equals(System.getProperty("tensorgraph.cuda.overlapFeeds")) ? null
-                    : new OverlappedUploads(name);
+            boolean overlap = !"false".equals(System.getProperty("tensorgraph.cuda.overlapFeeds"));
+            this.overlapped = overlap ? new OverlappedUploads(name) : null;
+            this.stagedFeeds = overlap ? new StagedFeeds(name, copyStream, runLock) : null;
             this.libraries = new LibraryHandles(name, stream, allowTf32);
             ok = true;
         } finally {
@@ -354,6 +358,12 @@ public final class CudaDevice implements DeviceContext {
             return;
         }
         if (!recording) {
+            StagedFeeds.Ticket ticket = stagedFeeds == null ? null
+                    : stagedFeeds.take(src.array(), (long) n * src.dtype().byteSize());
+            if (ticket != null) {
+                ticket.moveInto(dst.address(), stream);
+                return;
+            }
             if (overlapped != null && (long) n * src.dtype().byteSize() >= OverlappedUploads.MIN_BYTES) {
                 overlapped.upload(staging, src.array(), src.dtype(), n, dst.address(), stream, copyStream);
             } else {
@@ -369,6 +379,30 @@ public final class CudaDevice implements DeviceContext {
         } else {
             recordUpload(src, dst, target.pool);
         }
+    }
+
+    /**
+     * Copies a feed of 1 MiB or more to the device now, on the copy stream, into a buffer of its own; the upload
+     * of the same tensor by a later run (not while recording) moves it into place on the device. Smaller values,
+     * strings, and devices with {@code -Dtensorgraph.cuda.overlapFeeds=false} stage nothing.
+     */
+    @Override
+    public StagedFeed stage(Tensor value) {
+        long bytes = (long) value.numElements() * value.dtype().byteSize();
+        if (stagedFeeds == null || value.dtype() == DType.STRING || bytes < OverlappedUploads.MIN_BYTES) {
+            return StagedFeed.NONE;
+        }
+        bind();
+        return stagedFeeds.stage(value.array(), value.dtype(), value.numElements());
+    }
+
+    /** Device bytes held for staged feeds, and staged feeds no run has taken; for tests. */
+    long stagedDeviceBytes() {
+        return stagedFeeds == null ? 0 : stagedFeeds.deviceBytes();
+    }
+
+    int stagedPending() {
+        return stagedFeeds == null ? 0 : stagedFeeds.pendingCount();
     }
 
     /** Records a copy from a pinned host copy of {@code src}, so every replay writes it in stream order. */
@@ -583,6 +617,9 @@ public final class CudaDevice implements DeviceContext {
         staging.close();
         if (overlapped != null) {
             overlapped.close();
+        }
+        if (stagedFeeds != null) {
+            stagedFeeds.close();
         }
         cudaStreamDestroy(copyStream);
         cudaStreamDestroy(stream);

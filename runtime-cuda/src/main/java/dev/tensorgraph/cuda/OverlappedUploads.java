@@ -67,8 +67,8 @@ final class OverlappedUploads implements AutoCloseable {
 
     private void ensureCapacity(Buffer b, long bytes) {
         if (b.copied == null) {
-            b.copied = event();
-            b.consumed = event();
+            b.copied = newEvent(deviceName);
+            b.consumed = newEvent(deviceName);
         }
         if (b.capacity >= bytes) {
             return;
@@ -86,7 +86,8 @@ final class OverlappedUploads implements AutoCloseable {
         b.capacity = bytes;
     }
 
-    private CUevent_st event() {
+    /** A new event without timing, as the feed copies order streams with. */
+    static CUevent_st newEvent(String deviceName) {
         CUevent_st e = new CUevent_st();
         CudaErrors.check(cudaEventCreateWithFlags(e, cudaEventDisableTiming), deviceName, "creating an event");
         return e;

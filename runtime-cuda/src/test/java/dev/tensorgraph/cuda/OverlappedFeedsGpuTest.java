@@ -24,9 +24,10 @@ import org.junit.jupiter.api.Test;
  * end is exact (small integers), as is a fetch of each batch right after it is fed.
  */
 class OverlappedFeedsGpuTest {
-    private static final int N = 1 << 20; // 4 MiB of float32
+    static final int N = 1 << 20; // 4 MiB of float32
 
-    private static Tensor batch(int k) {
+    /** A 4 MiB batch of small integers, different for each {@code k}. */
+    static Tensor batch(int k) {
         float[] v = new float[N];
         for (int i = 0; i < N; i++) {
             v[i] = (i * 7 + k * 13) % 31 - 15;

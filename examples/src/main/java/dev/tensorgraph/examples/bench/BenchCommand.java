@@ -52,12 +52,13 @@ import picocli.CommandLine.TypeConversionException;
  * </pre>
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Runs the benchmark workloads W1-W9 and P1 and prints one line per workload.",
+        description = {"Runs the benchmark workloads W1-W9 and P1 (W10, W11 and S1 when named) and prints one line per "
+                        + "workload.",
                 "docs/benchmarks.md defines the workloads, how they are timed and how the peers run them."})
 public final class BenchCommand implements Callable<Integer> {
     static final List<String> ALL = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9", "P1");
-    /** Workloads run only when asked for: S1 (SavedModel load + first call). */
-    static final List<String> ON_REQUEST = List.of("S1");
+    /** Workloads run only when asked for: S1 (SavedModel load + first call), W10 and W11 (Keras inference). */
+    static final List<String> ON_REQUEST = List.of("S1", "W10", "W11");
     /** Workloads that {@code --isolate} runs in a JVM of their own, for their own peak RSS. */
     private static final Set<String> ISOLATED = Set.of("W4", "W5", "W8");
     private static final String JSON_PREFIX = "#json ";
@@ -98,12 +99,18 @@ public final class BenchCommand implements Callable<Integer> {
             + "(device or CPU, copies) and whether its device work was recorded.")
     boolean explain;
 
-    @Option(names = "--resident-input", description = "W5 trains on one batch kept in a device variable instead of "
-            + "feeding it every step, as the PyTorch peer keeps its input on the GPU.")
+    @Option(names = "--resident-input", description = "W5 trains on (W10 and W11 infer from) one batch kept in a "
+            + "device variable instead of feeding it every step, as the PyTorch peer keeps its input on the GPU.")
     boolean residentInput;
 
+    @Option(names = "--feed-async", description = "W5 (fed) builds each step's runner with feedAsync before running "
+            + "the step before it, so the next batch's copy to the device starts while the current step runs (two "
+            + "batches of the same values in turn).")
+    boolean feedAsync;
+
     @Option(names = "--batch", split = ",", paramLabel = "N", description = "W5's batch size (one; default 16 on "
-            + "the CPU, 128 on the GPU) or W8's batch sizes (comma-separated; default 1,8).")
+            + "the CPU, 128 on the GPU) or the batch sizes of W8 (comma-separated; default 1,8) and of W10 and W11 "
+            + "(default 32).")
     List<Integer> batches;
 
     @Option(names = "--graph", description = "W8's frozen GraphDef (.pb); W8 is skipped without it.")
@@ -223,8 +230,13 @@ public final class BenchCommand implements Callable<Integer> {
             }
             List<BenchResult> results;
             try {
-                results = id.equals(FrozenGraphBench.ID)
-                        ? FrozenGraphBench.run(w8Spec(), options, nRounds, quick) : List.of(runner.run(id));
+                if (id.equals(FrozenGraphBench.ID)) {
+                    results = FrozenGraphBench.run(w8Spec(), options, nRounds, quick);
+                } else if (KerasAppBench.runs(id)) {
+                    results = KerasAppBench.run(id, options, batches, residentInput, nRounds, quick);
+                } else {
+                    results = List.of(runner.run(id));
+                }
             } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
                 results = List.of(BenchResult.failed(id, title(id), e.getClass().getSimpleName() + ": " + e.getMessage()));
             }
@@ -283,6 +295,8 @@ public final class BenchCommand implements Callable<Integer> {
             case "W9" -> "LSTM dynamic_rnn train step b32, 50 steps, 128 units (Adam)";
             case "P1" -> PipelineBench.TITLE;
             case "S1" -> SavedModelBench.TITLE;
+            case "W10" -> KerasAppBench.App.RESNET50.title;
+            case "W11" -> KerasAppBench.App.MOBILENET_V2.title;
             default -> id;
         };
     }
@@ -329,6 +343,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (residentInput) {
             cmd.add("--resident-input");
+        }
+        if (feedAsync) {
+            cmd.add("--feed-async");
         }
         boolean gotResult = false;
         try {
@@ -505,6 +522,7 @@ public final class BenchCommand implements Callable<Integer> {
                 double firstMs = (System.nanoTime() - a) / 1e6;
                 Measurement.Step step = residentInput
                         ? () -> s.runner().feed(model.labels(), yv).feed(model.training(), on).target(model.trainOp()).run()
+                        : feedAsync ? stepsFedAhead(s, model, xv, yv, on)
                         : () -> s.runner().feed(model.images(), xv).feed(model.labels(), yv)
                                 .feed(model.training(), on).target(model.trainOp()).run();
                 Measurement.Budget b = quick ? new Measurement.Budget(0, 0, 1, 1)
@@ -515,7 +533,8 @@ public final class BenchCommand implements Callable<Integer> {
                 long peak = Rss.peakKiB();
                 Map<String, Object> extra = new LinkedHashMap<>();
                 extra.put("batch", batch);
-                extra.put("input", residentInput ? "resident on the device" : "fed every step");
+                extra.put("input", residentInput ? "resident on the device"
+                        : feedAsync ? "fed every step, the next one staged (feedAsync)" : "fed every step");
                 deviceExtras(s, extra);
                 extra.put("init + first forward ms", firstMs);
                 extra.put("loss before", (double) before);
@@ -524,6 +543,23 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
 
+        /**
+         * W5's step with the next step's runner built (its batch staged on the device by feedAsync) before the
+         * current one runs; two batches of the same values take turns, since a staged copy belongs to one tensor.
+         */
+        private Measurement.Step stepsFedAhead(Session s, Model m, Tensor xv, Tensor yv, Tensor on) {
+            Tensor[] batches = {xv, Tensor.of(xv.dtype(), xv.shape(), xv.floats())};
+            int[] turn = {0};
+            Session.Runner[] next = {null};
+            java.util.function.Supplier<Session.Runner> build = () -> s.runner()
+                    .feedAsync(m.images(), batches[turn[0]++ & 1]).feed(m.labels(), yv).feed(m.training(), on)
+                    .target(m.trainOp());
+            return () -> {
+                Session.Runner current = next[0] != null ? next[0] : build.get();
+                next[0] = build.get();
+                current.run();
+            };
+        }
 
         private BenchResult w9() {
             Workloads.Lstm w = Workloads.lstm(32, 50, 128, 128);
@@ -558,17 +594,8 @@ public final class BenchCommand implements Callable<Integer> {
             return s.device() == null ? () -> {} : () -> s.device().synchronize();
         }
 
-        /** Adds what the GPU figures need: the device, its peak memory in this session, TF32 and graph replay. */
         private void deviceExtras(Session s, Map<String, Object> extra) {
-            if (s.device() != null) {
-                extra.put("device", s.device().name());
-                extra.put("peak GPU MiB", s.device().peakBytesInUse() / (1024.0 * 1024.0));
-                extra.put("GPU MiB reserved", s.device().reservedBytes() / (1024.0 * 1024.0));
-                extra.put("tf32", options.allowTf32());
-                extra.put("mixed precision", String.valueOf(options.mixedPrecision()));
-                extra.put("fusion", options.fuseOps());
-                extra.put("device graphs", options.deviceGraphs());
-            }
+            DeviceFigures.add(s, options, extra);
         }
 
         private String rssNote(boolean reset) {

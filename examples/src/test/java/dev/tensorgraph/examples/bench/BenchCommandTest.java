@@ -86,6 +86,36 @@ class BenchCommandTest {
         assertTrue(!BenchCommand.ALL.contains("S1"), "S1 is not in the default set");
     }
 
+    /** W10 and W11 run only when asked for, from the graphs in the tool's resources, per batch size and input kind. */
+    @Test
+    void kerasInferenceRowsRunTheirResourceGraphs() {
+        Run r = execute("bench", "--quick", "--workloads", "W10,W11", "--batch", "1,2", "--resident-input");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        for (String row : new String[] {"W10 Keras ResNet50", "W11 Keras MobileNetV2"}) {
+            for (String batch : new String[] {"b1", "b2"}) {
+                String l = line(r.out(), row + " inference (variables) " + batch);
+                Matcher m = MEDIAN.matcher(l);
+                assertTrue(m.find(), l);
+                assertEquals("ms/run", m.group(2), l);
+                assertTrue(l.contains("resident on the device"), l);
+            }
+        }
+        Run fed = execute("bench", "--quick", "--workloads", "W11", "--batch", "1", "--rounds", "1");
+        assertEquals(0, fed.exitCode(), fed.out() + fed.err());
+        assertTrue(line(fed.out(), "W11 ").contains("fed every run"), fed.out());
+        assertTrue(!BenchCommand.ALL.contains("W10") && !BenchCommand.ALL.contains("W11"), "not in the default set");
+    }
+
+    /** W5 with the next batch staged before each step: the step runs and learns as with plain feeds. */
+    @Test
+    void alexNetStepsFedAhead() {
+        Run r = execute("bench", "--quick", "--workloads", "W5", "--batch", "2", "--feed-async", "--rounds", "1");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        String w5 = line(r.out(), "W5 ");
+        assertTrue(MEDIAN.matcher(w5).find(), w5);
+        assertTrue(w5.contains("the next one staged (feedAsync)"), w5);
+    }
+
     @Test
     void jsonGoesToStdoutAndLinesToStderr() {
         Run r = execute("bench", "--quick", "--workloads", "w1", "--rounds", "1", "--json");
@@ -104,10 +134,10 @@ class BenchCommandTest {
         Run gpu = execute("bench", "--device", "gpu", "--workloads", "W1");
         assertEquals(1, gpu.exitCode());
         assertTrue(gpu.err().matches("error: cannot run on GPU 0: [^\\n]+\\n"), gpu.err());
-        Run bad = execute("bench", "--workloads", "W1,W10");
+        Run bad = execute("bench", "--workloads", "W1,W12");
         assertEquals(2, bad.exitCode());
         assertTrue(bad.err().startsWith("error: Invalid value for option '--workloads' (ID): expected one of "
-                + "[W1, W2, W3, W4, W5, W6, W7, W8, W9, P1] or [S1] but was 'W10'"), bad.err());
+                + "[W1, W2, W3, W4, W5, W6, W7, W8, W9, P1] or [S1, W10, W11] but was 'W12'"), bad.err());
         Run tpu = execute("bench", "--device", "tpu");
         assertEquals(2, tpu.exitCode());
         assertTrue(tpu.err().contains("expected one of [cpu, gpu] but was 'tpu'"), tpu.err());
@@ -119,6 +149,7 @@ class BenchCommandTest {
         String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "benchmarks.md"));
         List<String> ids = new java.util.ArrayList<>(BenchCommand.ALL);
         ids.addAll(List.of("W5-fed", "W5-bf16", "W8", "P1"));
+        ids.addAll(BenchCommand.ON_REQUEST);
         for (String id : ids) {
             assertTrue(doc.contains("\n| " + id + " |"), "docs/benchmarks.md defines no " + id);
         }

@@ -2,6 +2,7 @@ package dev.tensorgraph.ops.device;
 
 import dev.tensorgraph.DType;
 import dev.tensorgraph.Shape;
+import dev.tensorgraph.StagedFeed;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.device.CapturedWork;
 import dev.tensorgraph.device.DeviceBuffer;
@@ -11,6 +12,7 @@ import dev.tensorgraph.errors.FailedPreconditionException;
 import dev.tensorgraph.errors.InternalException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,9 +50,47 @@ final class FakeDevice implements DeviceContext {
     private List<Runnable> recording;
     private Set<Buffer> captureOwned;
     private boolean closed;
+    /** Staged copies not yet taken by an upload nor given back, by the host array they copy. */
+    private final IdentityHashMap<Object, StagedCopy> staged = new IdentityHashMap<>();
     int uploads;
+    int stagedUploads;
     int downloads;
     int replays;
+
+    /** A staged feed: a device buffer filled at once from the host array. */
+    private final class StagedCopy implements StagedFeed {
+        final Object array;
+        final Buffer buffer;
+        boolean used;
+        boolean closed;
+
+        StagedCopy(Object array, Buffer buffer) {
+            this.array = array;
+            this.buffer = buffer;
+        }
+
+        @Override
+        public boolean staged() {
+            return true;
+        }
+
+        @Override
+        public boolean used() {
+            synchronized (staged) {
+                return used;
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (staged) {
+                if (!used && !closed && staged.remove(array, this)) {
+                    release(buffer);
+                }
+                closed = true;
+            }
+        }
+    }
 
     static float[] data(DeviceTensor t) {
         return ((Buffer) t.buffer()).data;
@@ -116,9 +156,37 @@ final class FakeDevice implements DeviceContext {
     }
 
     @Override
+    public StagedFeed stage(Tensor value) {
+        float[] from = (float[]) value.array();
+        Buffer b = newBuffer(value.dtype(), value.shape());
+        System.arraycopy(from, 0, b.data, 0, from.length);
+        StagedCopy c = new StagedCopy(from, b);
+        synchronized (staged) {
+            StagedCopy earlier = staged.put(from, c);
+            if (earlier != null) {
+                release(earlier.buffer);
+            }
+        }
+        return c;
+    }
+
+    @Override
     public void upload(Tensor src, DeviceTensor dst) {
-        uploads++;
         float[] from = (float[]) src.array();
+        StagedCopy c;
+        synchronized (staged) {
+            c = recording == null ? staged.remove(from) : null;
+            if (c != null) {
+                c.used = true;
+            }
+        }
+        if (c != null) {
+            stagedUploads++;
+            System.arraycopy(c.buffer.data, 0, data(dst), 0, from.length);
+            release(c.buffer);
+            return;
+        }
+        uploads++;
         System.arraycopy(from, 0, data(dst), 0, from.length);
     }
 
@@ -201,6 +269,10 @@ final class FakeDevice implements DeviceContext {
 
     @Override
     public void close() {
+        synchronized (staged) {
+            staged.values().forEach(c -> release(c.buffer));
+            staged.clear();
+        }
         closed = true;
     }
 }
