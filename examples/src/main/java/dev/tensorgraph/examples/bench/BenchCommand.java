@@ -544,21 +544,39 @@ public final class BenchCommand implements Callable<Integer> {
         }
 
         /**
-         * W5's step with the next step's runner built (its batch staged on the device by feedAsync) before the
-         * current one runs; two batches of the same values take turns, since a staged copy belongs to one tensor.
+         * W5's step as a user with a producer thread feeds: while the current step runs, another thread builds the next
+         * step's runner, whose feedAsync stages its batch on the device; two batches of the same values take turns,
+         * since a staged copy belongs to one tensor.
          */
         private Measurement.Step stepsFedAhead(Session s, Model m, Tensor xv, Tensor yv, Tensor on) {
             Tensor[] batches = {xv, Tensor.of(xv.dtype(), xv.shape(), xv.floats())};
             int[] turn = {0};
-            Session.Runner[] next = {null};
             java.util.function.Supplier<Session.Runner> build = () -> s.runner()
                     .feedAsync(m.images(), batches[turn[0]++ & 1]).feed(m.labels(), yv).feed(m.training(), on)
                     .target(m.trainOp());
+            java.util.concurrent.ExecutorService stager = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "w5-stager");
+                t.setDaemon(true);
+                return t;
+            });
+            @SuppressWarnings("unchecked")
+            java.util.concurrent.Future<Session.Runner>[] next = new java.util.concurrent.Future[1];
             return () -> {
-                Session.Runner current = next[0] != null ? next[0] : build.get();
-                next[0] = build.get();
+                Session.Runner current = next[0] != null ? join(next[0]) : build.get();
+                next[0] = stager.submit(build::get);
                 current.run();
             };
+        }
+
+        private static Session.Runner join(java.util.concurrent.Future<Session.Runner> f) {
+            try {
+                return f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the next batch was staged", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            }
         }
 
         private BenchResult w9() {
