@@ -2,6 +2,7 @@ package dev.tensorgraph.cuda;
 
 import static dev.tensorgraph.cuda.GpuTestSupport.assumeGpu;
 import static dev.tensorgraph.cuda.GpuTestSupport.compare;
+import static dev.tensorgraph.cuda.GpuTestSupport.compareWherever;
 import static dev.tensorgraph.cuda.GpuTestSupport.gpuSession;
 import static dev.tensorgraph.cuda.GpuTestSupport.uniform;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -140,5 +141,29 @@ class SixteenBitKernelsGpuTest {
                 row32, uniform(random, -2, 2, 33));
         compare(g, feeds, Tolerance.exact(), exact);
         compare(g, feeds, Tolerance.ofMagnitude(step(dtype), 0), transcendental);
+    }
+
+    /**
+     * Identity, Reshape, Shape and a cond's Switch and Merge pass 16-bit tensors on unchanged (their GPU kernels
+     * take them as they are, no float32 round trip), bit for bit as on the CPU.
+     */
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"BFLOAT16", "HALF"})
+    void plumbingPassesSixteenBitTensorsOnUnchanged(DType dtype) {
+        assumeGpu();
+        Graph g = new Graph();
+        Tf tf = Tf.of(g);
+        Output x32 = tf.placeholder(DType.FLOAT32, Shape.of(4, 6, 6, 8), "x");
+        Output pred = tf.placeholder(DType.BOOL, Shape.scalar(), "pred");
+        Output x = tf.cast(x32, dtype);
+        Output flat = tf.reshape(tf.identity(x), tf.constant(new int[] {4, -1}));
+        Output shape = tf.shape(x);
+        Output chosen = tf.cond(pred, () -> tf.multiply(flat, tf.cast(tf.constant(2f), dtype)), () -> tf.identity(flat));
+        Tensor values = uniform(random, -3, 3, 4, 6, 6, 8);
+        for (boolean p : new boolean[] {true, false}) {
+            Map<Output, Tensor> feeds = Map.of(x32, values, pred, Tensor.of(p));
+            compare(g, feeds, Tolerance.exact(), flat, chosen);
+            compareWherever(g, feeds, Tolerance.exact(), shape);
+        }
     }
 }
