@@ -124,10 +124,17 @@ class SixteenBitKernelsGpuTest {
     @EnumSource(value = DType.class, names = {"BFLOAT16", "HALF"})
     void elementwiseKernelsMatchTheCpu(DType dtype) {
         assumeGpu();
+        // 64 x 33 values of the same shape go 8 a thread (whole 16-byte words), 7 x 33 one a thread.
+        for (int rows : new int[] {64, 7}) {
+            elementwiseKernelsMatchTheCpu(dtype, rows);
+        }
+    }
+
+    private void elementwiseKernelsMatchTheCpu(DType dtype, int rows) {
         Graph g = new Graph();
         Tf tf = Tf.of(g);
-        Output a32 = tf.placeholder(DType.FLOAT32, Shape.of(64, 33), "a");
-        Output b32 = tf.placeholder(DType.FLOAT32, Shape.of(64, 33), "b");
+        Output a32 = tf.placeholder(DType.FLOAT32, Shape.of(rows, 33), "a");
+        Output b32 = tf.placeholder(DType.FLOAT32, Shape.of(rows, 33), "b");
         Output row32 = tf.placeholder(DType.FLOAT32, Shape.of(33), "row");
         Output a = tf.cast(a32, dtype);
         Output b = tf.cast(b32, dtype);
@@ -137,7 +144,7 @@ class SixteenBitKernelsGpuTest {
             tf.relu(a), tf.negative(a), tf.square(a), tf.sqrt(tf.abs(a)), ActivationOps.reluGrad(g, a, b, "relu_grad")};
         // Evaluated in double and rounded to float32 first on both devices, then to 16 bits: within a step.
         Output[] transcendental = {tf.tanh(a), tf.sigmoid(a), tf.exp(a)};
-        Map<Output, Tensor> feeds = Map.of(a32, uniform(random, -2, 2, 64, 33), b32, uniform(random, 0.5, 2, 64, 33),
+        Map<Output, Tensor> feeds = Map.of(a32, uniform(random, -2, 2, rows, 33), b32, uniform(random, 0.5, 2, rows, 33),
                 row32, uniform(random, -2, 2, 33));
         compare(g, feeds, Tolerance.exact(), exact);
         compare(g, feeds, Tolerance.ofMagnitude(step(dtype), 0), transcendental);
