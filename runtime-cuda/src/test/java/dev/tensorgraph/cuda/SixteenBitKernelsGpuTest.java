@@ -173,4 +173,29 @@ class SixteenBitKernelsGpuTest {
             compareWherever(g, feeds, Tolerance.exact(), shape);
         }
     }
+
+    /**
+     * The layout kernels (transpose, concatenation, stacking, slicing, tiling, gathering, splitting) move 16-bit
+     * values as 2-byte words, bit for bit as the CPU.
+     */
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"BFLOAT16", "HALF"})
+    void layoutKernelsMoveSixteenBitValuesUnchanged(DType dtype) {
+        assumeGpu();
+        Graph g = new Graph();
+        Tf tf = Tf.of(g);
+        Output a32 = tf.placeholder(DType.FLOAT32, Shape.of(3, 5, 7), "a");
+        Output b32 = tf.placeholder(DType.FLOAT32, Shape.of(3, 2, 7), "b");
+        Output a = tf.cast(a32, dtype);
+        Output b = tf.cast(b32, dtype);
+        List<Output> parts = tf.split(a, new int[] {1, 4}, 1);
+        List<Output> rows = tf.unstack(a, 0);
+        Output[] moved = {tf.transpose(a, new int[] {2, 0, 1}), tf.concat(List.of(a, b), 1), tf.stack(List.of(a, a), 1),
+            rows.get(1), tf.slice(a, new int[] {1, 1, 2}, new int[] {2, 3, 5}),
+            tf.stridedSlice(a, new int[] {0, 4, 1}, new int[] {3, 0, 7}, new int[] {2, -1, 3}),
+            tf.tile(b, new int[] {2, 1, 3}), tf.gather(a, tf.constant(new int[] {4, 0, 4, 2}), 1), parts.get(0),
+            parts.get(1), tf.split(a, 7, 2).get(3)};
+        Map<Output, Tensor> feeds = Map.of(a32, uniform(random, -4, 4, 3, 5, 7), b32, uniform(random, -4, 4, 3, 2, 7));
+        compare(g, feeds, Tolerance.exact(), moved);
+    }
 }

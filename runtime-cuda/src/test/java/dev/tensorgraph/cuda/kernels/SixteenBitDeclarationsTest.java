@@ -13,13 +13,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Which GPU kernels declare that they take bfloat16 and float16 values themselves (no GPU needed: only the
  * registry's declarations). A kernel that does not is widened: its 16-bit inputs are cast to float32 and its
  * outputs back on every run, which for a kernel that only passes a buffer on is two passes over the tensor
- * for nothing (a mixed precision AlexNet step did this for every gradient {@code tuple/control_dependency}).
+ * for nothing (a mixed precision AlexNet step did this for every gradient {@code tuple/control_dependency}),
+ * and so is one for a layout kernel, which moves words of the element size whatever they hold.
  */
 class SixteenBitDeclarationsTest {
     @ParameterizedTest
     @ValueSource(strings = {"Identity", "StopGradient", "IdentityN", "PlaceholderWithDefault", "Reshape", "ExpandDims",
-            "Squeeze", "Switch", "Merge", "Shape", "Size", "Rank"})
-    void kernelsThatOnlyPassBuffersOnTakeSixteenBitValues(String opType) {
+            "Squeeze", "Switch", "Merge", "Shape", "Size", "Rank", "Transpose", "ConcatV2", "Pack", "Unpack", "Slice",
+            "StridedSlice", "Tile", "GatherV2", "Gather", "Split", "SplitV"})
+    void kernelsThatOnlyPassBuffersOnOrMoveWordsTakeSixteenBitValues(String opType) {
         KernelFactory f = KernelRegistry.global().find(KernelRegistry.GPU, opType);
         assertNotNull(f, opType);
         assertTrue(f.halfPrecision(), opType + " would be widened to float32 around 16-bit values");
