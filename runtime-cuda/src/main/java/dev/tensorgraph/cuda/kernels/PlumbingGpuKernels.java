@@ -68,7 +68,8 @@ public final class PlumbingGpuKernels implements DeviceKernelLibrary {
                 ctx.setOutput(0, x.withShape(ReshapeShapes.squeeze(x.shape(), axes)));
             };
         }));
-        r.register(GPU, "Switch", KernelFactory.adapting(new SwitchFactory(), new SwitchFactory(), true));
+        SwitchFactory switchFactory = new SwitchFactory();
+        r.register(GPU, "Switch", KernelFactory.adapting(switchFactory, switchFactory, true));
         r.register(GPU, "Merge", KernelFactory.withHostMemory(KernelFactory.withRole(
                 passing("T", op -> PlumbingGpuKernels::merge), KernelFactory.Role.RUNS_ON_ANY_LIVE_INPUT),
                 NONE, new int[] {1}));
