@@ -31,8 +31,8 @@ final class ConvEngines {
     static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("tensorgraph.cudnn.engines"));
 
     /**
-     * Engines whose behaviour notes say they compile their kernel at run time are passed over unless
-     * {@code -Dtensorgraph.cudnn.runtimeCompiledEngines=true}: finalizing one compiles it (NVRTC inside cuDNN),
+     * Engines whose behaviour notes say they compile their kernel at run time are passed over for 16-bit data
+     * unless {@code -Dtensorgraph.cudnn.runtimeCompiledEngines=true}: finalizing one compiles it (NVRTC inside cuDNN),
      * which for 16-bit NHWC problems, where the heuristics rank many of them, can take seconds per problem, and
      * the precompiled engines serve a plain convolution. TensorFlow leaves them out by default too.
      */
@@ -285,7 +285,7 @@ final class ConvEngines {
         if (!p.tf32() && Arrays.stream(notes).anyMatch(n -> Arrays.stream(INEXACT_NOTES).anyMatch(m -> m == n))) {
             return null;
         }
-        if (!RUNTIME_COMPILED && compiledAtRunTime(behaviour)) {
+        if (passesOver(p, behaviour)) {
             return null;
         }
         cudnnBackendDescriptor_t plan = owner.create(cudnn.CUDNN_BACKEND_EXECUTION_PLAN_DESCRIPTOR);
@@ -303,6 +303,15 @@ final class ConvEngines {
         boolean tensorCores = Arrays.stream(notes).anyMatch(n -> n == cudnn.CUDNN_NUMERICAL_NOTE_TENSOR_CORE);
         return new Plan(op, plan, workspace, "eng" + index + (notes.length == 0 ? "" : Arrays.toString(notes)),
                 tensorCores);
+    }
+
+    /**
+     * Whether problem {@code p} leaves out an engine with these behaviour notes: one compiled at run time, for
+     * 16-bit data, unless asked for. Float32 problems keep every engine: their searches were quick, and a TF32
+     * winner may be such an engine.
+     */
+    static boolean passesOver(ConvAlgorithms.Problem p, int[] behaviourNotes) {
+        return !RUNTIME_COMPILED && p.dataType() != cudnn.CUDNN_DATA_FLOAT && compiledAtRunTime(behaviourNotes);
     }
 
     /** Whether an engine's behaviour notes say it compiles its kernel when its plan is finalized. */
