@@ -2,6 +2,7 @@ package dev.tensorgraph.cuda;
 
 import static dev.tensorgraph.cuda.GpuTestSupport.assumeGpu;
 import static dev.tensorgraph.cuda.GpuTestSupport.compare;
+import static dev.tensorgraph.cuda.GpuTestSupport.compareWherever;
 import static dev.tensorgraph.cuda.GpuTestSupport.gpuSession;
 import static dev.tensorgraph.cuda.GpuTestSupport.uniform;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -123,10 +124,17 @@ class SixteenBitKernelsGpuTest {
     @EnumSource(value = DType.class, names = {"BFLOAT16", "HALF"})
     void elementwiseKernelsMatchTheCpu(DType dtype) {
         assumeGpu();
+        // 64 x 33 values of the same shape go 8 a thread (whole 16-byte words), 7 x 33 one a thread.
+        for (int rows : new int[] {64, 7}) {
+            elementwiseKernelsMatchTheCpu(dtype, rows);
+        }
+    }
+
+    private void elementwiseKernelsMatchTheCpu(DType dtype, int rows) {
         Graph g = new Graph();
         Tf tf = Tf.of(g);
-        Output a32 = tf.placeholder(DType.FLOAT32, Shape.of(64, 33), "a");
-        Output b32 = tf.placeholder(DType.FLOAT32, Shape.of(64, 33), "b");
+        Output a32 = tf.placeholder(DType.FLOAT32, Shape.of(rows, 33), "a");
+        Output b32 = tf.placeholder(DType.FLOAT32, Shape.of(rows, 33), "b");
         Output row32 = tf.placeholder(DType.FLOAT32, Shape.of(33), "row");
         Output a = tf.cast(a32, dtype);
         Output b = tf.cast(b32, dtype);
@@ -136,9 +144,58 @@ class SixteenBitKernelsGpuTest {
             tf.relu(a), tf.negative(a), tf.square(a), tf.sqrt(tf.abs(a)), ActivationOps.reluGrad(g, a, b, "relu_grad")};
         // Evaluated in double and rounded to float32 first on both devices, then to 16 bits: within a step.
         Output[] transcendental = {tf.tanh(a), tf.sigmoid(a), tf.exp(a)};
-        Map<Output, Tensor> feeds = Map.of(a32, uniform(random, -2, 2, 64, 33), b32, uniform(random, 0.5, 2, 64, 33),
+        Map<Output, Tensor> feeds = Map.of(a32, uniform(random, -2, 2, rows, 33), b32, uniform(random, 0.5, 2, rows, 33),
                 row32, uniform(random, -2, 2, 33));
         compare(g, feeds, Tolerance.exact(), exact);
         compare(g, feeds, Tolerance.ofMagnitude(step(dtype), 0), transcendental);
+    }
+
+    /**
+     * Identity, Reshape, Shape and a cond's Switch and Merge pass 16-bit tensors on unchanged (their GPU kernels
+     * take them as they are, no float32 round trip), bit for bit as on the CPU.
+     */
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"BFLOAT16", "HALF"})
+    void plumbingPassesSixteenBitTensorsOnUnchanged(DType dtype) {
+        assumeGpu();
+        Graph g = new Graph();
+        Tf tf = Tf.of(g);
+        Output x32 = tf.placeholder(DType.FLOAT32, Shape.of(4, 6, 6, 8), "x");
+        Output pred = tf.placeholder(DType.BOOL, Shape.scalar(), "pred");
+        Output x = tf.cast(x32, dtype);
+        Output flat = tf.reshape(tf.identity(x), tf.constant(new int[] {4, -1}));
+        Output shape = tf.shape(x);
+        Output chosen = tf.cond(pred, () -> tf.multiply(flat, tf.cast(tf.constant(2f), dtype)), () -> tf.identity(flat));
+        Tensor values = uniform(random, -3, 3, 4, 6, 6, 8);
+        for (boolean p : new boolean[] {true, false}) {
+            Map<Output, Tensor> feeds = Map.of(x32, values, pred, Tensor.of(p));
+            compare(g, feeds, Tolerance.exact(), flat, chosen);
+            compareWherever(g, feeds, Tolerance.exact(), shape);
+        }
+    }
+
+    /**
+     * The layout kernels (transpose, concatenation, stacking, slicing, tiling, gathering, splitting) move 16-bit
+     * values as 2-byte words, bit for bit as the CPU.
+     */
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"BFLOAT16", "HALF"})
+    void layoutKernelsMoveSixteenBitValuesUnchanged(DType dtype) {
+        assumeGpu();
+        Graph g = new Graph();
+        Tf tf = Tf.of(g);
+        Output a32 = tf.placeholder(DType.FLOAT32, Shape.of(3, 5, 7), "a");
+        Output b32 = tf.placeholder(DType.FLOAT32, Shape.of(3, 2, 7), "b");
+        Output a = tf.cast(a32, dtype);
+        Output b = tf.cast(b32, dtype);
+        List<Output> parts = tf.split(a, new int[] {1, 4}, 1);
+        List<Output> rows = tf.unstack(a, 0);
+        Output[] moved = {tf.transpose(a, new int[] {2, 0, 1}), tf.concat(List.of(a, b), 1), tf.stack(List.of(a, a), 1),
+            rows.get(1), tf.slice(a, new int[] {1, 1, 2}, new int[] {2, 3, 5}),
+            tf.stridedSlice(a, new int[] {0, 4, 1}, new int[] {3, 0, 7}, new int[] {2, -1, 3}),
+            tf.tile(b, new int[] {2, 1, 3}), tf.gather(a, tf.constant(new int[] {4, 0, 4, 2}), 1), parts.get(0),
+            parts.get(1), tf.split(a, 7, 2).get(3)};
+        Map<Output, Tensor> feeds = Map.of(a32, uniform(random, -4, 4, 3, 5, 7), b32, uniform(random, -4, 4, 3, 2, 7));
+        compare(g, feeds, Tolerance.exact(), moved);
     }
 }

@@ -13,6 +13,8 @@ import org.bytedeco.cuda.cudnn.cudnnTensorStruct;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.cuda.global.cudnn;
 import org.bytedeco.javacpp.IntPointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Picks the cuDNN algorithm of a convolution problem once per device and caches it, as TensorFlow's
@@ -22,6 +24,8 @@ import org.bytedeco.javacpp.IntPointer;
  * its choice is cached apart so that a later unrecorded run still times the algorithms.
  */
 final class ConvAlgorithms {
+    private static final Logger LOG = LoggerFactory.getLogger(ConvAlgorithms.class);
+
     private ConvAlgorithms() {}
 
     /** Algorithms whose workspace exceeds this are passed over (TensorFlow's default limit is 4 GiB). */
@@ -58,10 +62,19 @@ final class ConvAlgorithms {
                 return measured;
             }
         }
-        return dev.cache(new CacheKey(p, timed), () -> switch (p.direction()) {
-            case FORWARD -> forward(dev.cudnn(), op, p.tf32(), timed, x, w, conv, y);
-            case BACKWARD_DATA -> backwardData(dev.cudnn(), op, p.tf32(), timed, x, w, conv, y);
-            case BACKWARD_FILTER -> backwardFilter(dev.cudnn(), op, p.tf32(), timed, x, w, conv, y);
+        return dev.cache(new CacheKey(p, timed), () -> {
+            long start = System.nanoTime();
+            Choice c = switch (p.direction()) {
+                case FORWARD -> forward(dev.cudnn(), op, p.tf32(), timed, x, w, conv, y);
+                case BACKWARD_DATA -> backwardData(dev.cudnn(), op, p.tf32(), timed, x, w, conv, y);
+                case BACKWARD_FILTER -> backwardFilter(dev.cudnn(), op, p.tf32(), timed, x, w, conv, y);
+            };
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            if (ms >= ConvEngines.SLOW_SEARCH_MS) {
+                LOG.debug("{}: {} for {} took {} ms -> algorithm {}, math type {}", op, timed ? "cudnnFind" : "_v7 heuristic",
+                        p, ms, c.algorithm(), c.mathType());
+            }
+            return c;
         });
     }
 

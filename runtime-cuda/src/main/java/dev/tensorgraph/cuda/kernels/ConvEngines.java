@@ -31,6 +31,17 @@ final class ConvEngines {
     static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("tensorgraph.cudnn.engines"));
 
     /**
+     * Engines whose behaviour notes say they compile their kernel at run time are passed over for 16-bit data
+     * unless {@code -Dtensorgraph.cudnn.runtimeCompiledEngines=true}: finalizing one compiles it (NVRTC inside cuDNN),
+     * which for 16-bit NHWC problems, where the heuristics rank many of them, can take seconds per problem, and
+     * the precompiled engines serve a plain convolution. TensorFlow leaves them out by default too.
+     */
+    static final boolean RUNTIME_COMPILED = Boolean.getBoolean("tensorgraph.cudnn.runtimeCompiledEngines");
+
+    /** Searches that take longer than this are logged (at debug level) with where their time went. */
+    static final long SLOW_SEARCH_MS = 100;
+
+    /**
      * Heuristic results looked at, and plans timed, per problem: the first-run cost stays bounded. The
      * winners were found as deep as the tenth result (AlexNet, H200), among knob variants of one engine.
      */
@@ -173,9 +184,11 @@ final class ConvEngines {
 
     private static Decision measure(CudaDevice dev, String op, ConvAlgorithms.Problem p, Runnable legacy, long x,
                                     long w, long y) {
+        long start = System.nanoTime();
         DnnBackend owner = new DnnBackend(op);
         try {
             List<Plan> candidates = candidates(dev, owner, op, p);
+            long planned = System.nanoTime();
             float legacyMs = millis(dev, op, legacy, Float.POSITIVE_INFINITY);
             Plan best = null;
             float bestMs = (float) (legacyMs * MARGIN);
@@ -202,6 +215,7 @@ final class ConvEngines {
             }
             LOG.debug("{} {}: legacy {} ms, engines [ms]:{} -> {}", op, p, String.format("%.3f", legacyMs), seen,
                     best == null ? "legacy" : best.label());
+            logSlowSearch(op, p, start, planned, candidates.size());
             if (best == null) {
                 owner.close();
                 return Decision.LEGACY;
@@ -211,6 +225,15 @@ final class ConvEngines {
             owner.close();
             LOG.debug("{}: cuDNN backend engines unavailable for {}: {}", op, p, e.getMessage());
             return Decision.LEGACY;
+        }
+    }
+
+    private static void logSlowSearch(String op, ConvAlgorithms.Problem p, long start, long planned, int plans) {
+        long end = System.nanoTime();
+        long totalMs = (end - start) / 1_000_000;
+        if (totalMs >= SLOW_SEARCH_MS && LOG.isDebugEnabled()) {
+            LOG.debug("{}: engine search for {} took {} ms ({} plans finalized in {} ms, timing {} ms)", op, p, totalMs,
+                    plans, (planned - start) / 1_000_000, (end - planned) / 1_000_000);
         }
     }
 
@@ -255,9 +278,14 @@ final class ConvEngines {
         cudnnBackendDescriptor_t engine = engines.get(0);
         int[] notes = owner.getEnums(engine, cudnn.CUDNN_ATTR_ENGINE_NUMERICAL_NOTE, cudnn.CUDNN_TYPE_NUMERICAL_NOTE,
                 cudnn.CUDNN_NUMERICAL_NOTE_TYPE_COUNT);
+        int[] behaviour = owner.getEnums(engine, cudnn.CUDNN_ATTR_ENGINE_BEHAVIOR_NOTE, cudnn.CUDNN_TYPE_BEHAVIOR_NOTE,
+                cudnn.CUDNN_BEHAVIOR_NOTE_TYPE_COUNT);
         long index = owner.getLong(engine, cudnn.CUDNN_ATTR_ENGINE_GLOBAL_INDEX);
         owner.destroy(engine);
         if (!p.tf32() && Arrays.stream(notes).anyMatch(n -> Arrays.stream(INEXACT_NOTES).anyMatch(m -> m == n))) {
+            return null;
+        }
+        if (passesOver(p, behaviour)) {
             return null;
         }
         cudnnBackendDescriptor_t plan = owner.create(cudnn.CUDNN_BACKEND_EXECUTION_PLAN_DESCRIPTOR);
@@ -275,6 +303,20 @@ final class ConvEngines {
         boolean tensorCores = Arrays.stream(notes).anyMatch(n -> n == cudnn.CUDNN_NUMERICAL_NOTE_TENSOR_CORE);
         return new Plan(op, plan, workspace, "eng" + index + (notes.length == 0 ? "" : Arrays.toString(notes)),
                 tensorCores);
+    }
+
+    /**
+     * Whether problem {@code p} leaves out an engine with these behaviour notes: one compiled at run time, for
+     * 16-bit data, unless asked for. Float32 problems keep every engine: their searches were quick, and a TF32
+     * winner may be such an engine.
+     */
+    static boolean passesOver(ConvAlgorithms.Problem p, int[] behaviourNotes) {
+        return !RUNTIME_COMPILED && p.dataType() != cudnn.CUDNN_DATA_FLOAT && compiledAtRunTime(behaviourNotes);
+    }
+
+    /** Whether an engine's behaviour notes say it compiles its kernel when its plan is finalized. */
+    static boolean compiledAtRunTime(int[] behaviourNotes) {
+        return Arrays.stream(behaviourNotes).anyMatch(n -> n == cudnn.CUDNN_BEHAVIOR_NOTE_RUNTIME_COMPILATION);
     }
 
     /**

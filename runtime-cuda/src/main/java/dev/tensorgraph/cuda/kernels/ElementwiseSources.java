@@ -247,9 +247,44 @@ public final class ElementwiseSources {
                 .append("}\n");
     }
 
+    /**
+     * Eight values of one format as one or two 16-byte words, so the 8-wide kernels ({@code _x8}) load and store
+     * whole words: a 2-byte access per thread leaves most of each memory transaction unused. The values are
+     * converted one by one with the same codecs as the scalar kernels, so both give the same bits.
+     */
+    private static final String EIGHT_WIDE = """
+            union tg_narrow8 { uint4 u; unsigned short h[8]; };
+            union tg_wide8 { uint4 u[2]; float f[8]; };
+            """;
+
+    /** The grid-stride loop of an 8-wide kernel over {@code groups} groups of 8 values. */
+    private static final String GROUP_LOOP =
+            "for (i64 g = (i64)blockIdx.x * blockDim.x + threadIdx.x; g < groups; g += (i64)blockDim.x * gridDim.x)";
+
+    /** The union holding 8 values of {@code t} and the name of its value array. */
+    private static String[] eight(DType t) {
+        return t == DType.FLOAT32 ? new String[] {"tg_wide8", "f"} : new String[] {"tg_narrow8", "h"};
+    }
+
+    /** Loads group {@code g} of {@code array} (16-byte words) into union {@code v} holding values of {@code t}. */
+    private static String load8(DType t, String v, String array) {
+        return t == DType.FLOAT32 ? v + ".u[0] = " + array + "[2 * g]; " + v + ".u[1] = " + array + "[2 * g + 1];"
+                : v + ".u = " + array + "[g];";
+    }
+
+    private static String store8(DType t, String v, String array) {
+        return t == DType.FLOAT32 ? array + "[2 * g] = " + v + ".u[0]; " + array + "[2 * g + 1] = " + v + ".u[1];"
+                : array + "[g] = " + v + ".u;";
+    }
+
+    /** The name of the 8-wide variant of a kernel over 16-bit or float32 values. */
+    static String eightWide(String kernel) {
+        return kernel + "_x8";
+    }
+
     /** The float binary and unary kernels for bfloat16 and float16, computing in float32. */
     private static String halfArithmetic() {
-        StringBuilder b = new StringBuilder();
+        StringBuilder b = new StringBuilder(EIGHT_WIDE);
         for (DType t : new DType[] {DType.BFLOAT16, DType.HALF}) {
             String sfx = HalfFloatCodecs.suffix(t);
             String load = "tg_load_" + sfx;
@@ -257,6 +292,14 @@ public final class ElementwiseSources {
             for (Map.Entry<String, String[]> e : BINARY.entrySet()) {
                 binaryKernels(b, e.getKey() + "_" + sfx, "unsigned short", "unsigned short", "float", load, store,
                         e.getValue()[0]);
+                b.append("extern \"C\" __global__ void ").append(eightWide(e.getKey() + "_" + sfx + "_flat"))
+                        .append("(const uint4* a, const uint4* b, uint4* o, i64 groups, double param) {\n")
+                        .append("  typedef float T;\n  const T p = (T)param; (void)p;\n  ").append(GROUP_LOOP)
+                        .append(" {\n    tg_narrow8 va, vb, vo;\n    va.u = a[g];\n    vb.u = b[g];\n")
+                        .append("    #pragma unroll\n    for (int k = 0; k < 8; k++) {\n")
+                        .append("      const T x = ").append(load).append("(va.h[k]);\n      const T y = ").append(load)
+                        .append("(vb.h[k]);\n      vo.h[k] = ").append(store).append("(").append(e.getValue()[0])
+                        .append(");\n    }\n    o[g] = vo.u;\n  }\n}\n");
             }
             for (Map.Entry<String, String[]> e : UNARY.entrySet()) {
                 if (e.getValue()[0] != null) {
@@ -320,7 +363,7 @@ public final class ElementwiseSources {
 
     /** Casts through the bit-exact conversions of {@link HalfFloatCodecs}. */
     private static String halfCasts() {
-        StringBuilder b = new StringBuilder(HalfFloatCodecs.CODE);
+        StringBuilder b = new StringBuilder(HalfFloatCodecs.CODE).append(EIGHT_WIDE);
         for (DType src : HALF_CAST_TYPES) {
             for (DType dst : HALF_CAST_TYPES) {
                 if (src == dst || !(src.isHalfPrecision() || dst.isHalfPrecision())) {
@@ -330,6 +373,15 @@ public final class ElementwiseSources {
                         .append(HalfFloatCodecs.storage(src)).append("* a, ").append(HalfFloatCodecs.storage(dst)).append("* o, i64 n) {\n  ")
                         .append(FLAT_LOOP).append(" o[i] = tg_store_").append(HalfFloatCodecs.suffix(dst)).append("(tg_load_")
                         .append(HalfFloatCodecs.suffix(src)).append("(a[i]));\n}\n");
+                String[] in = eight(src);
+                String[] out = eight(dst);
+                b.append("extern \"C\" __global__ void ").append(eightWide(castKernel(src, dst)))
+                        .append("(const uint4* a, uint4* o, i64 groups) {\n  ").append(GROUP_LOOP).append(" {\n    ")
+                        .append(in[0]).append(" s;\n    ").append(out[0]).append(" d;\n    ").append(load8(src, "s", "a"))
+                        .append("\n    #pragma unroll\n    for (int k = 0; k < 8; k++) d.").append(out[1])
+                        .append("[k] = tg_store_").append(HalfFloatCodecs.suffix(dst)).append("(tg_load_")
+                        .append(HalfFloatCodecs.suffix(src)).append("(s.").append(in[1]).append("[k]));\n    ")
+                        .append(store8(dst, "d", "o")).append("\n  }\n}\n");
             }
         }
         return b.toString();

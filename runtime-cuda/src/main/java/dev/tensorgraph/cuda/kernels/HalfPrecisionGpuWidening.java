@@ -42,8 +42,7 @@ public final class HalfPrecisionGpuWidening implements DeviceKernelLibrary {
 
     private static DeviceTensor cast(KernelContext ctx, DeviceTensor x, DType to) {
         DeviceTensor out = ctx.allocateOnDevice(to, x.shape());
-        ElementwiseGpuKernels.launchFlat(ctx, ElementwiseSources.HALF_CAST, ElementwiseSources.castKernel(x.dtype(), to),
-                x.numElements(), x, out, x.numElements());
+        ElementwiseGpuKernels.launchHalfCast(ctx, x, out);
         return out;
     }
 

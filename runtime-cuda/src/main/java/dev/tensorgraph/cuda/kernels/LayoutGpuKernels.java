@@ -28,11 +28,11 @@ final class LayoutGpuKernels {
 
     static void register(KernelRegistry r) {
         LayoutSplitKernels.register(r);
-        r.register(GPU, "Transpose", host(op -> {
+        r.register(GPU, "Transpose", movingWords(host(op -> {
             movable(op, op.input(0).dtype());
             return LayoutGpuKernels::transpose;
-        }, 1));
-        r.register(GPU, "ConcatV2", new KernelFactory() {
+        }, 1)));
+        r.register(GPU, "ConcatV2", movingWords(new KernelFactory() {
             @Override
             public Kernel create(Operation op) {
                 movable(op, op.attrType("T"));
@@ -43,50 +43,59 @@ final class LayoutGpuKernels {
             public boolean inputOnHost(Operation op, int i) {
                 return i == op.numInputs() - 1;
             }
-        });
-        r.register(GPU, "Pack", op -> {
+        }));
+        r.register(GPU, "Pack", movingWords(op -> {
             movable(op, op.attrType("T"));
             long axis = op.attrLong("axis");
             return ctx -> pack(ctx, axis);
-        });
-        r.register(GPU, "Unpack", op -> {
+        }));
+        r.register(GPU, "Unpack", movingWords(op -> {
             movable(op, op.attrType("T"));
             int num = op.attrInt("num");
             long axis = op.attrLong("axis");
             return ctx -> unpack(ctx, num, axis);
-        });
-        r.register(GPU, "Slice", host(op -> {
+        }));
+        r.register(GPU, "Slice", movingWords(host(op -> {
             movable(op, op.input(0).dtype());
             return LayoutGpuKernels::slice;
-        }, 1, 2));
-        r.register(GPU, "StridedSlice", host(op -> {
+        }, 1, 2)));
+        r.register(GPU, "StridedSlice", movingWords(host(op -> {
             movable(op, op.input(0).dtype());
             long[] masks = {op.attrLong("begin_mask"), op.attrLong("end_mask"), op.attrLong("ellipsis_mask"),
                 op.attrLong("new_axis_mask"), op.attrLong("shrink_axis_mask")};
             return ctx -> stridedSlice(ctx, masks);
-        }, 1, 2, 3));
-        r.register(GPU, "Tile", host(op -> {
+        }, 1, 2, 3)));
+        r.register(GPU, "Tile", movingWords(host(op -> {
             movable(op, op.input(0).dtype());
             return LayoutGpuKernels::tile;
-        }, 1));
-        r.register(GPU, "GatherV2", host(op -> {
+        }, 1)));
+        r.register(GPU, "GatherV2", movingWords(host(op -> {
             movable(op, op.input(0).dtype());
             String index = indexTag(op, op.input(1).dtype());
             long batchDims = op.attrLong("batch_dims");
             return ctx -> LayoutIndexing.gather(ctx, index,
                     LayoutHostArgs.scalar(ctx, ctx.input(2), "axis"), batchDims);
-        }, 2));
-        r.register(GPU, "Gather", op -> {
+        }, 2)));
+        r.register(GPU, "Gather", movingWords(op -> {
             movable(op, op.input(0).dtype());
             String index = indexTag(op, op.input(1).dtype());
             return ctx -> LayoutIndexing.gather(ctx, index, 0, 0);
-        });
+        }));
         r.register(GPU, "OneHot", host(op -> {
             movable(op, op.attrType("T"));
             String index = indexTag(op, op.input(0).dtype());
             long axis = op.attrLong("axis");
             return ctx -> LayoutIndexing.oneHot(ctx, index, axis);
         }, 1));
+    }
+
+    /**
+     * {@code f}, declared to take bfloat16 and float16 values itself: the layout kernels move words of the element
+     * size and never look at the values, so widening them to float32 (a cast of each tensor up and back) would
+     * only cost time.
+     */
+    static KernelFactory movingWords(KernelFactory f) {
+        return KernelFactory.adapting(f, f, true);
     }
 
     private static KernelFactory host(KernelFactory f, int... hostInputs) {

@@ -18,7 +18,7 @@ final class LayoutSplitKernels {
     private LayoutSplitKernels() {}
 
     static void register(KernelRegistry r) {
-        r.register(KernelRegistry.GPU, "Split", KernelFactory.withHostMemory(op -> {
+        r.register(KernelRegistry.GPU, "Split", LayoutGpuKernels.movingWords(KernelFactory.withHostMemory(op -> {
             checkMovable(op, 1);
             int num = op.attrInt("num_split");
             return ctx -> {
@@ -27,8 +27,8 @@ final class LayoutSplitKernels {
                         x.shape().rank());
                 split(ctx, x, axis, SplitSizes.even(x.shape().size(axis), num, axis));
             };
-        }, new int[] {0}, new int[0]));
-        r.register(KernelRegistry.GPU, "SplitV", KernelFactory.withHostMemory(op -> {
+        }, new int[] {0}, new int[0])));
+        r.register(KernelRegistry.GPU, "SplitV", LayoutGpuKernels.movingWords(KernelFactory.withHostMemory(op -> {
             checkMovable(op, 0);
             int num = op.attrInt("num_split");
             return ctx -> {
@@ -38,7 +38,7 @@ final class LayoutSplitKernels {
                 split(ctx, x, axis, SplitSizes.resolve(LayoutHostArgs.longs(ctx, ctx.input(1), "size_splits"), num,
                         x.shape().size(axis), x.shape()));
             };
-        }, new int[] {1, 2}, new int[0]));
+        }, new int[] {1, 2}, new int[0])));
     }
 
     private static void checkMovable(Operation op, int dataInput) {

@@ -40,7 +40,7 @@ public final class PlumbingGpuKernels implements DeviceKernelLibrary {
             return ctx -> assign(ctx, validate);
         }));
         for (String t : new String[] {"Identity", "StopGradient"}) {
-            r.register(GPU, t, anyDtype("T", op -> {
+            r.register(GPU, t, passing("T", op -> {
                 if (onlyReadOnHost(op) || isPredicateSwitch(op.input(0).op())) {
                     // e.g. a cond's pred_id feeding Switch predicates: on the GPU it would cost a copy each way.
                     throw new UnimplementedException("the output of '" + op.name() + "' is only read on the host");
@@ -48,54 +48,68 @@ public final class PlumbingGpuKernels implements DeviceKernelLibrary {
                 return ctx -> ctx.setOutput(0, ctx.deviceInput(0));
             }));
         }
-        r.register(GPU, "IdentityN", op -> {
-            for (DType t : (DType[]) op.attr("T")) {
-                if (t == DType.STRING || t.isObjectValued()) {
-                    throw new UnimplementedException("IdentityN op '" + op.name() + "' passes " + t
-                            + " values, which stay in host memory");
-                }
-            }
-            return ctx -> {
-                for (int i = 0; i < ctx.numInputs(); i++) {
-                    ctx.setOutput(i, ctx.deviceInput(i));
-                }
-            };
-        });
-        r.register(GPU, "PlaceholderWithDefault", anyDtype("dtype", op -> ctx -> ctx.setOutput(0, ctx.deviceInput(0))));
+        r.register(GPU, "IdentityN", KernelFactory.adapting(PlumbingGpuKernels::identityN, PlumbingGpuKernels::identityN,
+                true));
+        r.register(GPU, "PlaceholderWithDefault", passing("dtype", op -> ctx -> ctx.setOutput(0, ctx.deviceInput(0))));
         r.register(GPU, "NoOp", op -> ctx -> { });
         r.register(GPU, "Const", PlumbingGpuKernels::constant);
-        r.register(GPU, "Reshape", KernelFactory.withHostMemory(anyDtype("T", op -> ctx -> {
+        r.register(GPU, "Reshape", KernelFactory.withHostMemory(passing("T", op -> ctx -> {
             DeviceTensor x = ctx.deviceInput(0);
             ctx.setOutput(0, x.withShape(ReshapeShapes.reshape(x.shape(), longs(ctx.input(1), "shape"))));
         }), new int[] {1}, NONE));
-        r.register(GPU, "ExpandDims", KernelFactory.withHostMemory(anyDtype("T", op -> ctx -> {
+        r.register(GPU, "ExpandDims", KernelFactory.withHostMemory(passing("T", op -> ctx -> {
             DeviceTensor x = ctx.deviceInput(0);
             ctx.setOutput(0, x.withShape(expandDims(x.shape(), ctx.input(1))));
         }), new int[] {1}, NONE));
-        r.register(GPU, "Squeeze", anyDtype("T", op -> {
+        r.register(GPU, "Squeeze", passing("T", op -> {
             long[] axes = op.attrLongs("squeeze_dims");
             return ctx -> {
                 DeviceTensor x = ctx.deviceInput(0);
                 ctx.setOutput(0, x.withShape(ReshapeShapes.squeeze(x.shape(), axes)));
             };
         }));
-        r.register(GPU, "Switch", new SwitchFactory());
+        SwitchFactory switchFactory = new SwitchFactory();
+        r.register(GPU, "Switch", KernelFactory.adapting(switchFactory, switchFactory, true));
         r.register(GPU, "Merge", KernelFactory.withHostMemory(KernelFactory.withRole(
-                anyDtype("T", op -> PlumbingGpuKernels::merge), KernelFactory.Role.RUNS_ON_ANY_LIVE_INPUT),
+                passing("T", op -> PlumbingGpuKernels::merge), KernelFactory.Role.RUNS_ON_ANY_LIVE_INPUT),
                 NONE, new int[] {1}));
-        r.register(GPU, "Shape", KernelFactory.withHostMemory(anyDtype("T", op -> {
+        r.register(GPU, "Shape", KernelFactory.withHostMemory(passing("T", op -> {
             DType t = op.attrType("out_type");
             return ctx -> ctx.setOutput(0, shapeTensor(ctx.deviceInput(0).shape(), t));
         }), NONE, new int[] {0}));
-        r.register(GPU, "Size", KernelFactory.withHostMemory(anyDtype("T", op -> {
+        r.register(GPU, "Size", KernelFactory.withHostMemory(passing("T", op -> {
             DType t = op.attrType("out_type");
             return ctx -> {
                 long n = ctx.deviceInput(0).numElements();
                 ctx.setOutput(0, t == DType.INT64 ? Tensor.of(n) : Tensor.of(Math.toIntExact(n)));
             };
         }), NONE, new int[] {0}));
-        r.register(GPU, "Rank", KernelFactory.withHostMemory(anyDtype("T",
+        r.register(GPU, "Rank", KernelFactory.withHostMemory(passing("T",
                 op -> ctx -> ctx.setOutput(0, Tensor.of(ctx.deviceInput(0).shape().rank()))), NONE, new int[] {0}));
+    }
+
+    /**
+     * {@link #anyDtype} for kernels that only pass their input's buffer on (or read its shape), declared to take
+     * bfloat16 and float16 values themselves: widened to float32 they would cast whole tensors up and back on
+     * every run, as a mixed precision plan's gradient {@code tuple/control_dependency} identities did.
+     */
+    private static KernelFactory passing(String attr, KernelFactory factory) {
+        KernelFactory checked = anyDtype(attr, factory);
+        return KernelFactory.adapting(checked, checked, true);
+    }
+
+    private static Kernel identityN(Operation op) {
+        for (DType t : (DType[]) op.attr("T")) {
+            if (t == DType.STRING || t.isObjectValued()) {
+                throw new UnimplementedException("IdentityN op '" + op.name() + "' passes " + t
+                        + " values, which stay in host memory");
+            }
+        }
+        return ctx -> {
+            for (int i = 0; i < ctx.numInputs(); i++) {
+                ctx.setOutput(i, ctx.deviceInput(i));
+            }
+        };
     }
 
     /** {@code factory} for ops whose dtype attribute {@code attr} is anything but string. */
