@@ -1,6 +1,7 @@
 package dev.tensorgraph.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tensorgraph.DType;
 import dev.tensorgraph.Shape;
@@ -59,6 +60,23 @@ class FloatSumsTest {
         for (int threads = 2; threads <= 4; threads++) {
             assertEquals(Double.doubleToRawLongBits(one), Double.doubleToRawLongBits(FloatSums.sum(x, 1, x.length, threads)),
                     threads + " threads");
+        }
+    }
+
+    @Test
+    void vectorPartialSumsHaveTheScalarLoopsBits() {
+        assumeTrue(Gemm.vectorApiAvailable() && FloatSumVectors.APPLIES, "no 512-bit vector API");
+        float[] x = normal(10_000, 13);
+        for (int[] run : new int[][] {{0, 10_000}, {3, 9_999}, {5, 20}, {7, 22}, {1, 16}}) {
+            double[] scalar = new double[FloatSums.PARTIALS];
+            double[] vector = new double[FloatSums.PARTIALS];
+            int scalarEnd = FloatSums.addGroupsScalar(x, run[0], run[1], scalar);
+            int vectorEnd = FloatSumVectors.addGroups(x, run[0], run[1], vector);
+            assertEquals(scalarEnd, vectorEnd);
+            for (int j = 0; j < FloatSums.PARTIALS; j++) {
+                assertEquals(Double.doubleToRawLongBits(scalar[j]), Double.doubleToRawLongBits(vector[j]),
+                        "partial " + j + " of [" + run[0] + ", " + run[1] + ")");
+            }
         }
     }
 
