@@ -13,8 +13,13 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class StepProfile {
     static final boolean ENABLED = Boolean.getBoolean("tensorgraph.profile");
-    /** Each plan's first runs compile kernels and tune algorithms: not what later runs cost. */
-    static final int SKIPPED_RUNS = 3;
+    /**
+     * Each plan's first runs compile kernels and tune algorithms: not what later runs cost. Three by default;
+     * {@code -Dtensorgraph.profile.skipRuns=N} leaves out more, since the JIT compiles a kernel's loops over its
+     * first hundreds of runs, and averages that include them charge a small op several times its steady cost
+     * (W3's 128x512 ReluGrad+BiasAddGrad: 115 us on average after 3 runs, 33 us after 600).
+     */
+    static final long SKIPPED_RUNS = Long.getLong("tensorgraph.profile.skipRuns", 3);
     private static final Map<String, LongAdder[]> BY_TYPE = new ConcurrentHashMap<>();
 
     static {

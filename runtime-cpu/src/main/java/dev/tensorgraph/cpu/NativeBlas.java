@@ -42,6 +42,11 @@ final class NativeBlas {
     private static final long MIN_WORK = 1L << 12;
     /** Below this many multiply-adds a product is not split over threads. */
     private static final long MIN_SPLIT_WORK = 1L << 18;
+    /**
+     * A part of a product split by columns has a multiple of this many columns of C: a 64-byte line of C, and the
+     * width of the micro-kernels' panels (the library's rows: it computes C transposed).
+     */
+    private static final int COLUMN_BLOCK = 16;
     private static final String LIBRARY_PATH_PROPERTY = "dev.ludovic.netlib.blas.nativeLibPath";
     /** Held so the logging level set below is not lost to garbage collection. */
     private static final Logger NETLIB_LOG = Logger.getLogger("dev.ludovic.netlib.blas");
@@ -184,7 +189,9 @@ final class NativeBlas {
     }
 
     /**
-     * The product in parts over {@code threads}, by rows of C or by its columns. netlib 3.0.3 (the version Spark
+     * The product in parts over {@code threads}, by rows of C or by its columns, whichever makes the parts pack
+     * the smaller operand twice: W3's {@code [128,784]x[784,512]} split by rows had each part pack all of the
+     * 784x512 weights for 64 rows of C. netlib 3.0.3 (the version Spark
      * ships, which comes first on a Spark class path) checks each operand's offset plus its leading dimension
      * times its column count against the array's length, one row more than a part starting inside a stored row
      * needs; 3.0.4 checks the exact extent. Under 3.0.3 rows of C split A only where A is not transposed, and
@@ -196,13 +203,18 @@ final class NativeBlas {
         int ldb = tb ? k : n;
         boolean rowsFit = !ta || !WHOLE_ROW_CHECKS;
         boolean columnsFit = tb || !WHOLE_ROW_CHECKS;
-        boolean preferRows = m >= 16 * threads || m >= n;
+        // Each part packs all of the operand it shares: all of B (k*n) when split by rows, all of A (m*k) by columns.
+        // Columns in whole blocks only: the library's edge kernels for a part's last few columns add in another
+        // order than its full-width kernels, and the parts would not give the single call's bits.
+        boolean wholeBlocks = n % COLUMN_BLOCK == 0 && n >= COLUMN_BLOCK * threads;
+        boolean preferRows = wholeBlocks ? m >= n : m >= 16 * threads || m >= n;
         if (rowsFit && (preferRows || !columnsFit)) {
             Parallel.forRange(m, threads, (r0, r1) -> sgemm(ta, tb, r1 - r0, n, k, a,
                     aOff + (ta ? r0 : r0 * lda), lda, b, bOff, ldb, beta, c, cOff + r0 * n, n));
         } else if (columnsFit) {
-            Parallel.forRange(n, threads, (j0, j1) -> sgemm(ta, tb, m, j1 - j0, k, a, aOff, lda, b,
-                    bOff + (tb ? j0 * ldb : j0), ldb, beta, c, cOff + j0, n));
+            int unit = wholeBlocks ? COLUMN_BLOCK : 1;
+            Parallel.forRange(n / unit, threads, (b0, b1) -> sgemm(ta, tb, m, (b1 - b0) * unit, k, a, aOff, lda, b,
+                    bOff + (tb ? b0 * unit * ldb : b0 * unit), ldb, beta, c, cOff + b0 * unit, n));
         } else {
             sgemm(ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, n);
         }

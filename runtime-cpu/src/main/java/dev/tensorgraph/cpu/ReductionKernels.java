@@ -51,12 +51,20 @@ public final class ReductionKernels implements KernelLibrary {
         DType t = numericType(op);
         boolean keep = op.attrBool("keep_dims");
         return ctx -> {
-            ctx.setOutput(0, reduce(ctx::allocate, ctx.input(0), axes(ctx.input(1)), keep, code));
+            ctx.setOutput(0, reduce(ctx::allocate, ctx.input(0), axes(ctx.input(1)), keep, code, ctx.intraOpThreads()));
         };
     }
 
-    /** Runs the plan's passes; intermediate results live in plain arrays, the last pass writes the output. */
+    /** As {@link #reduce(Alloc, Tensor, long[], boolean, int, int)} on one thread. */
     static Tensor reduce(Alloc ctx, Tensor in, long[] axes, boolean keep, int code) {
+        return reduce(ctx, in, axes, keep, code, 1);
+    }
+
+    /**
+     * Runs the plan's passes; intermediate results live in plain arrays, the last pass writes the output. Float
+     * sums along the last axis go to {@link FloatSums}, which splits long rows over {@code threads}.
+     */
+    static Tensor reduce(Alloc ctx, Tensor in, long[] axes, boolean keep, int code, int threads) {
         ReductionPlan plan = ReductionPlan.of(in.shape().dims(), axes, keep);
         DType t = in.dtype();
         int[][] passes = plan.passes();
@@ -74,7 +82,13 @@ public final class ReductionKernels implements KernelLibrary {
             int[] s = passes[p];
             Object dst = p == passes.length - 1 ? out.array() : Tensor.newArray(t, s[0] * s[2]);
             switch (t) {
-                case FLOAT32 -> ReductionLoops.reduce((float[]) src, (float[]) dst, s[0], s[1], s[2], op);
+                case FLOAT32 -> {
+                    if (op == ReductionLoops.SUM && s[2] == 1) {
+                        sumRows((float[]) src, (float[]) dst, s[0], s[1], threads);
+                    } else {
+                        ReductionLoops.reduce((float[]) src, (float[]) dst, s[0], s[1], s[2], op);
+                    }
+                }
                 case FLOAT64 -> ReductionLoops.reduce((double[]) src, (double[]) dst, s[0], s[1], s[2], op);
                 case INT32 -> ReductionLoops.reduce((int[]) src, (int[]) dst, s[0], s[1], s[2], op);
                 default -> ReductionLoops.reduce((long[]) src, (long[]) dst, s[0], s[1], s[2], op);
@@ -85,6 +99,13 @@ public final class ReductionKernels implements KernelLibrary {
             divide(out, plan.count());
         }
         return out;
+    }
+
+    /** out[a] = the sum of row a of the [rows, length] array in. */
+    private static void sumRows(float[] in, float[] out, int rows, int length, int threads) {
+        for (int a = 0; a < rows; a++) {
+            out[a] = (float) FloatSums.sum(in, a * length, (a + 1) * length, threads);
+        }
     }
 
     private static void fillIdentity(Tensor out, int code) {

@@ -133,6 +133,7 @@ public final class SoftmaxKernels implements KernelLibrary {
         Object fa = f.array();
         Object la = l.array();
         double[] row = new double[c];
+        double[] exps = new double[c];
         for (int r = 0; r < b; r++) {
             int fr = (fb == 1 ? 0 : r) * fc;
             int lr = (lb == 1 ? 0 : r) * lc;
@@ -143,18 +144,18 @@ public final class SoftmaxKernels implements KernelLibrary {
             }
             double sum = 0;
             for (int j = 0; j < c; j++) {
-                sum += Math.exp(row[j] - max);
+                exps[j] = Math.exp(row[j] - max);
+                sum += exps[j];
             }
             double logSum = Math.log(sum);
             double lossV = 0;
             for (int j = 0; j < c; j++) {
                 double lab = get(la, lr + (lc == 1 ? 0 : j));
-                double shifted = row[j] - max;
                 if (lab != 0) {
-                    lossV += lab * (logSum - shifted);
+                    lossV += lab * (logSum - (row[j] - max));
                 }
-                double bp = Math.exp(shifted - logSum) - lab;
-                set(back.array(), r * c + j, bp);
+                // the softmax as TensorFlow forms it, exp(shifted) / sum: one exponential per element, not two
+                set(back.array(), r * c + j, exps[j] / sum - lab);
             }
             set(loss.array(), r, lossV);
         }

@@ -112,7 +112,8 @@ class NativeBlasTest {
     void productsSplitInPartsAgreeWithOneCallForEveryTransposition() {
         assumeTrue(NativeBlas.available(), "no native BLAS installed (Debian: libopenblas0-pthread)");
         Random r = new Random(17);
-        int[][] sizes = {{16, 128, 2704}, {64, 128, 300}, {2704, 128, 16}, {3, 5, 7}};
+        int[][] sizes = {{16, 128, 2704}, {64, 128, 300}, {2704, 128, 16}, {3, 5, 7}, {100, 333, 50}, {100, 48, 70}, {128, 512, 784},
+            {37, 256, 129}};
         for (int[] size : sizes) {
             int m = size[0];
             int n = size[1];
