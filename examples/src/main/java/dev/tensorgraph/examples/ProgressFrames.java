@@ -9,6 +9,10 @@ import me.tongfei.progressbar.ProgressBarConsumer;
  * Prints a progress bar's frames to a stream, leaving out a frame that shows the same progress as the one before
  * (only its clock differs). The progress-bar library draws the final state twice when a bar closes, once by its
  * periodic refresh and once more on close; logs then held every epoch's last line twice.
+ *
+ * <p>Open it as a resource before the bar ({@code try (ProgressFrames f = ...; ProgressBar bar = ...)}): the library
+ * does not end the bar's line when the bar closes before its first periodic refresh ran (a short epoch on a busy
+ * machine), and closing this after the bar ends the line then. Closing twice ends it once.
  */
 final class ProgressFrames implements ProgressBarConsumer {
     /** The elapsed and remaining time of a frame, "(0:00:02 / 0:00:00)", which changes without progress. */
@@ -16,6 +20,7 @@ final class ProgressFrames implements ProgressBarConsumer {
 
     private final ConsoleProgressBarConsumer console;
     private String last;
+    private boolean closed;
 
     ProgressFrames(PrintStream out) {
         this.console = new ConsoleProgressBarConsumer(out);
@@ -27,7 +32,7 @@ final class ProgressFrames implements ProgressBarConsumer {
     }
 
     @Override
-    public void accept(String frame) {
+    public synchronized void accept(String frame) {
         String progress = CLOCK.matcher(frame).replaceAll("");
         if (progress.equals(last)) {
             return;
@@ -37,7 +42,10 @@ final class ProgressFrames implements ProgressBarConsumer {
     }
 
     @Override
-    public void close() {
-        console.close();
+    public synchronized void close() {
+        if (!closed && last != null) {
+            console.close();
+        }
+        closed = true;
     }
 }

@@ -196,9 +196,10 @@ public final class TrainFashionMnist implements Callable<Integer> {
         int seen = 0;
         int step = 0;
         Tensor trainingOn = Tensor.of(true);
-        try (ProgressBar bar = quiet ? null : new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch, epochs))
+        try (ProgressFrames frames = new ProgressFrames(System.out);
+             ProgressBar bar = quiet ? null : new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch, epochs))
                 .setInitialMax(steps).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
-                .setConsumer(new ProgressFrames(System.out)).build();
+                .setConsumer(frames).build();
              DatasetIterator batches = data.iterator(epoch - 1)) {
             while (batches.hasNext()) {
                 Map<String, Tensor> batch = batches.next();

@@ -22,9 +22,9 @@ class ProgressFramesTest {
         for (int pause : new int[] {0, 60}) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("epoch 1/1").setInitialMax(5)
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(20).setConsumer(new ProgressFrames(out))
-                    .build()) {
+            try (ProgressFrames frames = new ProgressFrames(out);
+                 ProgressBar bar = new ProgressBarBuilder().setTaskName("epoch 1/1").setInitialMax(5)
+                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(20).setConsumer(frames).build()) {
                 for (int i = 0; i < 5; i++) {
                     bar.step();
                     bar.setExtraMessage(" loss " + i);
@@ -32,14 +32,25 @@ class ProgressFramesTest {
                 // With a pause the periodic refresh draws the final state before close draws it again.
                 Thread.sleep(pause);
             }
-            // The library may finish the line on its refresh thread just after close() returns.
+            // Closed after the bar, the frames end the line even when the library skipped it.
             String text = bytes.toString(StandardCharsets.UTF_8);
-            for (int waited = 0; waited < 10_000 && !text.endsWith(System.lineSeparator()); waited += 10) {
-                Thread.sleep(10);
-                text = bytes.toString(StandardCharsets.UTF_8);
-            }
             assertEquals(1, frames(text, "5/5"), text.replace("\r", "<CR>"));
             assertTrue(text.endsWith(System.lineSeparator()), "the bar ends its line");
         }
+    }
+
+    @Test
+    void framesThatPrintedNothingEndNoLineAndASecondCloseNone() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        ProgressFrames quiet = new ProgressFrames(out);
+        quiet.close();
+        assertEquals("", bytes.toString(StandardCharsets.UTF_8));
+        ProgressFrames frames = new ProgressFrames(out);
+        frames.accept("epoch 1/1 100% [====] 5/5 (0:00:01 / 0:00:00)");
+        frames.close();
+        frames.close();
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(1, text.split(System.lineSeparator(), -1).length - 1, text);
     }
 }
