@@ -522,7 +522,7 @@ public final class BenchCommand implements Callable<Integer> {
                 double firstMs = (System.nanoTime() - a) / 1e6;
                 Measurement.Step step = residentInput
                         ? () -> s.runner().feed(model.labels(), yv).feed(model.training(), on).target(model.trainOp()).run()
-                        : feedAsync ? stepsFedAhead(s, model, xv, yv, on)
+                        : feedAsync ? FedAheadSteps.of(s, model, xv, yv, on)
                         : () -> s.runner().feed(model.images(), xv).feed(model.labels(), yv)
                                 .feed(model.training(), on).target(model.trainOp()).run();
                 Measurement.Budget b = quick ? new Measurement.Budget(0, 0, 1, 1)
@@ -540,42 +540,6 @@ public final class BenchCommand implements Callable<Integer> {
                 extra.put("loss before", (double) before);
                 return BenchResult.ok("W5", title("W5"), "ms/step", smp, smp.stats(t -> t * 1e3), peak, extra,
                         rssNote(reset));
-            }
-        }
-
-        /**
-         * W5's step as a user with a producer thread feeds: while the current step runs, another thread builds the next
-         * step's runner, whose feedAsync stages its batch on the device; two batches of the same values take turns,
-         * since a staged copy belongs to one tensor.
-         */
-        private Measurement.Step stepsFedAhead(Session s, Model m, Tensor xv, Tensor yv, Tensor on) {
-            Tensor[] batches = {xv, Tensor.of(xv.dtype(), xv.shape(), xv.floats())};
-            int[] turn = {0};
-            java.util.function.Supplier<Session.Runner> build = () -> s.runner()
-                    .feedAsync(m.images(), batches[turn[0]++ & 1]).feed(m.labels(), yv).feed(m.training(), on)
-                    .target(m.trainOp());
-            java.util.concurrent.ExecutorService stager = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "w5-stager");
-                t.setDaemon(true);
-                return t;
-            });
-            @SuppressWarnings("unchecked")
-            java.util.concurrent.Future<Session.Runner>[] next = new java.util.concurrent.Future[1];
-            return () -> {
-                Session.Runner current = next[0] != null ? join(next[0]) : build.get();
-                next[0] = stager.submit(build::get);
-                current.run();
-            };
-        }
-
-        private static Session.Runner join(java.util.concurrent.Future<Session.Runner> f) {
-            try {
-                return f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while the next batch was staged", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
             }
         }
 
