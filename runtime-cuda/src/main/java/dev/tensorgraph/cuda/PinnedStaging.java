@@ -63,7 +63,7 @@ final class PinnedStaging implements AutoCloseable {
                 s.pending = false;
             }
             ensureCapacity(s, bytes);
-            HostArrays.write(array, from, count, s.host);
+            HostArrays.writeShared(array, from, count, s.host, es);
             CudaErrors.check(cudaMemcpyAsync(CudaDevice.pointer(dst + (long) from * es), s.host, bytes,
                     cudaMemcpyHostToDevice, stream), deviceName, "copying " + bytes + " bytes to the device");
             if (waitEachChunk) {
@@ -90,7 +90,7 @@ final class PinnedStaging implements AutoCloseable {
             CudaErrors.check(cudaMemcpyAsync(downloads.host, CudaDevice.pointer(src + (long) from * es), bytes,
                     cudaMemcpyDeviceToHost, stream), deviceName, "copying " + bytes + " bytes from the device");
             CudaErrors.check(cudaStreamSynchronize(stream), deviceName, "running the enqueued work");
-            HostArrays.read(downloads.host, array, from, count);
+            HostArrays.readShared(downloads.host, array, from, count, es);
         }
     }
 

@@ -127,7 +127,7 @@ final class StagedFeeds implements AutoCloseable {
                 // last move into place must have read the device buffer before the copy stream writes it.
                 CudaErrors.check(cudaEventSynchronize(slot.copied), deviceName, "waiting for an earlier staged copy");
                 ensureCapacity(slot, bytes);
-                HostArrays.write(array, 0, n, slot.host);
+                HostArrays.writeShared(array, 0, n, slot.host, dtype.byteSize());
                 CudaErrors.check(cudaStreamWaitEvent(copyStream, slot.consumed, 0), deviceName,
                         "ordering a staged feed");
                 CudaErrors.check(cudaMemcpyAsync(slot.device, slot.host, bytes, cudaMemcpyHostToDevice, copyStream),
