@@ -84,7 +84,7 @@ public final class ElementwiseGpuKernels implements DeviceKernelLibrary {
 
     /**
      * {@code f}, declared to take bfloat16 and float16 values itself: its float kernels exist for them
-     * ({@link ElementwiseSources#HALF_ARITHMETIC}), so no widening casts surround them.
+     * ({@link ElementwiseSources#binarySource}), so no widening casts surround them.
      */
     static KernelFactory sixteenBit(KernelFactory f) {
         return KernelFactory.adapting(f, f, true);
@@ -112,7 +112,7 @@ public final class ElementwiseGpuKernels implements DeviceKernelLibrary {
                 throw noKernel(op, t);
             }
             double param = alpha ? op.attrFloat("alpha") : 0.0;
-            CudaSource source = ElementwiseSources.binarySource(t);
+            CudaSource source = ElementwiseSources.binarySource(t, name);
             String kernel = name + "_" + suffix(t);
             return ctx -> launchBinary(ctx, source, kernel, t, param, sameShape);
         };
@@ -125,7 +125,8 @@ public final class ElementwiseGpuKernels implements DeviceKernelLibrary {
                 throw noKernel(op, t);
             }
             String kernel = name + "_" + suffix(t);
-            return ctx -> launchBinary(ctx, ElementwiseSources.COMPARE_ALL, kernel, DType.BOOL, 0.0, false);
+            CudaSource source = ElementwiseSources.compareSource(t, name);
+            return ctx -> launchBinary(ctx, source, kernel, DType.BOOL, 0.0, false);
         };
     }
 
@@ -145,7 +146,7 @@ public final class ElementwiseGpuKernels implements DeviceKernelLibrary {
         long n = plan.numElements();
         if (n > 0) {
             CudaDevice dev = CudaDevice.of(ctx);
-            if (plan.isFlat() && source == ElementwiseSources.HALF_ARITHMETIC && plan.flatStride(0) == 1
+            if (plan.isFlat() && ElementwiseSources.hasEightWide(source) && plan.flatStride(0) == 1
                     && plan.flatStride(1) == 1 && eightWide(n, x, y, out)) {
                 dev.launch1d(dev.function(source, ElementwiseSources.eightWide(kernel + "_flat")), n / 8, x, y, out, n / 8,
                         param);
@@ -166,7 +167,7 @@ public final class ElementwiseGpuKernels implements DeviceKernelLibrary {
                 throw noKernel(op, t);
             }
             double param = alpha ? op.attrFloat("alpha") : 0.0;
-            CudaSource source = ElementwiseSources.unarySource(t);
+            CudaSource source = ElementwiseSources.unarySource(t, name);
             String kernel = name + "_" + suffix(t);
             return ctx -> {
                 DeviceTensor x = ctx.deviceInput(0);

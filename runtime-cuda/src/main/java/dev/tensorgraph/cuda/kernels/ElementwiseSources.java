@@ -9,9 +9,11 @@ import static dev.tensorgraph.cuda.kernels.ElementwisePrelude.suffix;
 
 import dev.tensorgraph.DType;
 import dev.tensorgraph.cuda.CudaSource;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * CUDA C of the arithmetic, comparison, unary and cast kernels, generated from expression tables. Each
@@ -21,8 +23,9 @@ import java.util.Map;
  *
  * <p>Binary kernels come in two forms: {@code <op>_<dtype>_flat(a, b, o, n, as, bs, p)} where each operand
  * is either full-size (stride 1) or one element (stride 0), and {@code <op>_<dtype>_bcast(a, b, o, n, p,
- * loop...)} for general broadcasting (see {@link ElementwisePrelude}). One source per dtype family keeps
- * NVRTC compilations few while a float32 model compiles nothing it does not use.
+ * loop...)} for general broadcasting (see {@link ElementwisePrelude}). The float32 and 16-bit kernels and the
+ * comparisons come one op to a source, so a model compiles only the ops it uses; the rarer dtypes keep one
+ * source each.
  */
 public final class ElementwiseSources {
     private ElementwiseSources() {}
@@ -117,53 +120,74 @@ public final class ElementwiseSources {
         UNARY.put(name, new String[] {floatExpr, intExpr});
     }
 
-    public static final CudaSource BINARY_F32 = source("tg_binary_f32", arithmetic(DType.FLOAT32));
-    public static final CudaSource BINARY_F64 = source("tg_binary_f64", arithmetic(DType.FLOAT64));
+    public static final CudaSource BINARY_F64 = source("tg_binary_f64", arithmetic(DType.FLOAT64, null));
     public static final CudaSource BINARY_INT = source("tg_binary_int",
-            arithmetic(DType.INT32) + arithmetic(DType.INT64));
-    public static final CudaSource COMPARE_ALL = source("tg_compare", comparisons());
-    public static final CudaSource UNARY_F32 = source("tg_unary_f32", unaries(DType.FLOAT32));
-    public static final CudaSource UNARY_OTHER = source("tg_unary_other", unaries(DType.FLOAT64)
-            + unaries(DType.INT32) + unaries(DType.INT64)
+            arithmetic(DType.INT32, null) + arithmetic(DType.INT64, null));
+    public static final CudaSource UNARY_OTHER = source("tg_unary_other", unaries(DType.FLOAT64, null)
+            + unaries(DType.INT32, null) + unaries(DType.INT64, null)
             + "extern \"C\" __global__ void logical_not_bool(const unsigned char* a, unsigned char* o, i64 n) {\n  "
             + FLAT_LOOP + " o[i] = a[i] == 0 ? 1 : 0;\n}\n");
     public static final CudaSource CAST = source("tg_cast", casts());
-    /**
-     * Binary and unary float kernels on bfloat16 and float16 values ({@code _bf16}, {@code _f16}): each value is
-     * read as float32, the float expression evaluated in float32 ({@code T} is float) and the result rounded once
-     * to 16 bits, exactly what the CPU's widening of the float32 kernel gives, in one pass.
-     */
-    public static final CudaSource HALF_ARITHMETIC = new CudaSource("tg_half_arithmetic",
-            ElementwisePrelude.CODE + HalfFloatCodecs.CODE + halfArithmetic());
     /** Casts between float32 and the 16-bit floats, bit for bit as the CPU's (see {@code HalfFloats}). */
     public static final CudaSource HALF_CAST = source("tg_half_cast", halfCasts());
+    /** Names of the per-op sources of 16-bit arithmetic start with this; they hold 8-wide flat kernels too. */
+    private static final String HALF_PREFIX = "tg_half_";
+    /**
+     * The sources compiled one op at a time, by name. NVRTC's time grows with a source's length: all float
+     * arithmetic of one dtype in one source took 4 s (float32) to 13 s (the 16-bit floats) on an H100, and a
+     * model uses a handful of those ops; one op's kernels compile in a fraction of a second.
+     */
+    private static final ConcurrentHashMap<String, CudaSource> PER_OP = new ConcurrentHashMap<>();
 
     private static CudaSource source(String name, String kernels) {
         return new CudaSource(name, ElementwisePrelude.CODE + kernels);
     }
 
-    /** Every source here, for the compile check. */
+    /** Every source here (each op's on its own where they are split), for the compile check. */
     public static List<CudaSource> all() {
-        return List.of(BINARY_F32, BINARY_F64, BINARY_INT, COMPARE_ALL, UNARY_F32, UNARY_OTHER, CAST, HALF_CAST,
-                HALF_ARITHMETIC);
+        List<CudaSource> all = new ArrayList<>(List.of(BINARY_F64, BINARY_INT, UNARY_OTHER, CAST, HALF_CAST));
+        for (DType t : new DType[] {DType.FLOAT32, DType.BFLOAT16, DType.HALF}) {
+            BINARY.keySet().forEach(op -> all.add(binarySource(t, op)));
+            UNARY.keySet().stream().filter(op -> hasUnary(op, t)).forEach(op -> all.add(unarySource(t, op)));
+        }
+        for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64, DType.UINT8}) {
+            COMPARE.keySet().forEach(op -> all.add(compareSource(t, op)));
+        }
+        LOGICAL.keySet().forEach(op -> all.add(compareSource(DType.BOOL, op)));
+        return all;
     }
 
-    /** The source holding binary arithmetic kernels of {@code t}. */
-    static CudaSource binarySource(DType t) {
+    /** The source holding the binary arithmetic kernels of {@code op} on {@code t}. */
+    static CudaSource binarySource(DType t, String op) {
         return switch (t) {
-            case BFLOAT16, HALF -> HALF_ARITHMETIC;
-            case FLOAT32 -> BINARY_F32;
+            case BFLOAT16, HALF -> PER_OP.computeIfAbsent(HALF_PREFIX + HalfFloatCodecs.suffix(t) + "_" + op,
+                    name -> new CudaSource(name, ElementwisePrelude.CODE + HalfFloatCodecs.CODE + EIGHT_WIDE
+                            + halfBinary(t, op)));
+            case FLOAT32 -> PER_OP.computeIfAbsent("tg_binary_f32_" + op, name -> source(name, arithmetic(t, op)));
             case FLOAT64 -> BINARY_F64;
             default -> BINARY_INT;
         };
     }
 
-    /** The source holding unary kernels of {@code t}. */
-    static CudaSource unarySource(DType t) {
+    /** The source holding the unary kernel {@code op} on {@code t}. */
+    static CudaSource unarySource(DType t, String op) {
         if (t.isHalfPrecision()) {
-            return HALF_ARITHMETIC;
+            return PER_OP.computeIfAbsent(HALF_PREFIX + "unary_" + HalfFloatCodecs.suffix(t) + "_" + op,
+                    name -> new CudaSource(name, ElementwisePrelude.CODE + HalfFloatCodecs.CODE + halfUnary(t, op)));
         }
-        return t == DType.FLOAT32 ? UNARY_F32 : UNARY_OTHER;
+        return t == DType.FLOAT32
+                ? PER_OP.computeIfAbsent("tg_unary_f32_" + op, name -> source(name, unaries(t, op)))
+                : UNARY_OTHER;
+    }
+
+    /** The source holding comparison or logical kernel {@code op} for operands of {@code t}. */
+    static CudaSource compareSource(DType t, String op) {
+        return PER_OP.computeIfAbsent("tg_compare_" + suffix(t) + "_" + op, name -> source(name, comparisons(t, op)));
+    }
+
+    /** Whether {@code source} has 8-wide flat variants ({@link #eightWide}) of its binary kernels. */
+    static boolean hasEightWide(CudaSource source) {
+        return source.name().startsWith(HALF_PREFIX) && !source.name().startsWith(HALF_PREFIX + "unary_");
     }
 
     /** Whether the arithmetic kernel {@code name} exists for {@code t} (float32/64, int32/64). */
@@ -193,26 +217,25 @@ public final class ElementwiseSources {
         };
     }
 
-    private static String arithmetic(DType t) {
+    /** The binary kernels of {@code t}: of op {@code only}, or of every op when it is null. */
+    private static String arithmetic(DType t, String only) {
         StringBuilder b = new StringBuilder();
         for (Map.Entry<String, String[]> e : BINARY.entrySet()) {
             String expr = expressionFor(e.getValue(), t);
-            if (expr != null) {
+            if (expr != null && (only == null || only.equals(e.getKey()))) {
                 binaryKernels(b, e.getKey() + "_" + suffix(t), ctype(t), ctype(t), expr);
             }
         }
         return b.toString();
     }
 
-    private static String comparisons() {
+    /** The comparison {@code op} on operands of {@code t}, or the logical op on bools. */
+    private static String comparisons(DType t, String op) {
         StringBuilder b = new StringBuilder();
-        for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64, DType.UINT8}) {
-            for (Map.Entry<String, String> e : COMPARE.entrySet()) {
-                binaryKernels(b, e.getKey() + "_" + suffix(t), ctype(t), "unsigned char", e.getValue());
-            }
-        }
-        for (Map.Entry<String, String> e : LOGICAL.entrySet()) {
-            binaryKernels(b, e.getKey() + "_bool", "unsigned char", "unsigned char", e.getValue());
+        if (t == DType.BOOL) {
+            binaryKernels(b, op + "_bool", "unsigned char", "unsigned char", LOGICAL.get(op));
+        } else {
+            binaryKernels(b, op + "_" + suffix(t), ctype(t), "unsigned char", COMPARE.get(op));
         }
         return b.toString();
     }
@@ -282,40 +305,41 @@ public final class ElementwiseSources {
         return kernel + "_x8";
     }
 
-    /** The float binary and unary kernels for bfloat16 and float16, computing in float32. */
-    private static String halfArithmetic() {
-        StringBuilder b = new StringBuilder(EIGHT_WIDE);
-        for (DType t : new DType[] {DType.BFLOAT16, DType.HALF}) {
-            String sfx = HalfFloatCodecs.suffix(t);
-            String load = "tg_load_" + sfx;
-            String store = "tg_store_" + sfx;
-            for (Map.Entry<String, String[]> e : BINARY.entrySet()) {
-                binaryKernels(b, e.getKey() + "_" + sfx, "unsigned short", "unsigned short", "float", load, store,
-                        e.getValue()[0]);
-                b.append("extern \"C\" __global__ void ").append(eightWide(e.getKey() + "_" + sfx + "_flat"))
-                        .append("(const uint4* a, const uint4* b, uint4* o, i64 groups, double param) {\n")
-                        .append("  typedef float T;\n  const T p = (T)param; (void)p;\n  ").append(GROUP_LOOP)
-                        .append(" {\n    tg_narrow8 va, vb, vo;\n    va.u = a[g];\n    vb.u = b[g];\n")
-                        .append("    #pragma unroll\n    for (int k = 0; k < 8; k++) {\n")
-                        .append("      const T x = ").append(load).append("(va.h[k]);\n      const T y = ").append(load)
-                        .append("(vb.h[k]);\n      vo.h[k] = ").append(store).append("(").append(e.getValue()[0])
-                        .append(");\n    }\n    o[g] = vo.u;\n  }\n}\n");
-            }
-            for (Map.Entry<String, String[]> e : UNARY.entrySet()) {
-                if (e.getValue()[0] != null) {
-                    unaryKernel(b, e.getKey() + "_" + sfx, "unsigned short", "float", load, store, e.getValue()[0]);
-                }
-            }
-        }
+    /** The binary kernels of {@code op} on bfloat16 or float16 values, computing in float32 (8-wide flat too). */
+    private static String halfBinary(DType t, String op) {
+        StringBuilder b = new StringBuilder();
+        String sfx = HalfFloatCodecs.suffix(t);
+        String load = "tg_load_" + sfx;
+        String store = "tg_store_" + sfx;
+        String expr = BINARY.get(op)[0];
+        binaryKernels(b, op + "_" + sfx, "unsigned short", "unsigned short", "float", load, store, expr);
+        b.append("extern \"C\" __global__ void ").append(eightWide(op + "_" + sfx + "_flat"))
+                .append("(const uint4* a, const uint4* b, uint4* o, i64 groups, double param) {\n")
+                .append("  typedef float T;\n  const T p = (T)param; (void)p;\n  ").append(GROUP_LOOP)
+                .append(" {\n    tg_narrow8 va, vb, vo;\n    va.u = a[g];\n    vb.u = b[g];\n")
+                .append("    #pragma unroll\n    for (int k = 0; k < 8; k++) {\n")
+                .append("      const T x = ").append(load).append("(va.h[k]);\n      const T y = ").append(load)
+                .append("(vb.h[k]);\n      vo.h[k] = ").append(store).append("(").append(expr)
+                .append(");\n    }\n    o[g] = vo.u;\n  }\n}\n");
         return b.toString();
     }
 
-    private static String unaries(DType t) {
+    /** The unary kernel {@code op} on bfloat16 or float16 values, computing in float32. */
+    private static String halfUnary(DType t, String op) {
+        StringBuilder b = new StringBuilder();
+        String sfx = HalfFloatCodecs.suffix(t);
+        unaryKernel(b, op + "_" + sfx, "unsigned short", "float", "tg_load_" + sfx, "tg_store_" + sfx,
+                UNARY.get(op)[0]);
+        return b.toString();
+    }
+
+    /** The unary kernels of {@code t}: of op {@code only}, or of every op when it is null. */
+    private static String unaries(DType t, String only) {
         StringBuilder b = new StringBuilder();
         String c = ctype(t);
         for (Map.Entry<String, String[]> e : UNARY.entrySet()) {
             String expr = expressionFor(e.getValue(), t);
-            if (expr == null) {
+            if (expr == null || (only != null && !only.equals(e.getKey()))) {
                 continue;
             }
             unaryKernel(b, e.getKey() + "_" + suffix(t), c, c, "", "(T)", expr);
