@@ -1,0 +1,151 @@
+package dev.tensorgraph.cuda;
+
+import static dev.tensorgraph.cuda.GpuTestSupport.assertClose;
+import static dev.tensorgraph.cuda.GpuTestSupport.assumeGpu;
+import static dev.tensorgraph.cuda.GpuTestSupport.cpuSession;
+import static dev.tensorgraph.cuda.GpuTestSupport.gpuOptions;
+import static dev.tensorgraph.cuda.GpuTestSupport.uniform;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tensorgraph.DType;
+import dev.tensorgraph.Graph;
+import dev.tensorgraph.Output;
+import dev.tensorgraph.Session;
+import dev.tensorgraph.SessionOptions;
+import dev.tensorgraph.Shape;
+import dev.tensorgraph.Tensor;
+import dev.tensorgraph.Variable;
+import dev.tensorgraph.cuda.GpuTestSupport.Tolerance;
+import dev.tensorgraph.ops.Tf;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The GPU's convolution folding and fusion ({@code FoldIntoConvPass} and the {@code _FusedConv2D} kernel) on a
+ * layer as an imported Keras inference graph has it: weights in reference variables read through Identity, the
+ * batch normalization as {@code x * s + t} with {@code s} and {@code t} computed from its variables, then Relu,
+ * Relu6 or nothing. Each against the CPU's result of the same graph: exact FP32 within 1e-4 relative, TF32
+ * within 2e-3 (of each element's magnitude, the largest output's scaled); the plan must show one fused step, and
+ * a changed variable must change the next run's result (the fold is computed in every run).
+ */
+class FoldIntoConvGpuTest {
+    private static final long[] INPUT = {4, 12, 12, 16};
+    private static final int C = 24;
+
+    private final Random random = new Random(1818);
+
+    private final class Layer {
+        final Graph g = new Graph();
+        final Tf tf = Tf.of(g);
+        final Output x = tf.placeholder(DType.FLOAT32, Shape.of(INPUT), "x");
+        final Variable gamma;
+        final Output y;
+
+        Layer(String activation) {
+            Variable w = tf.variable(tf.constant(uniform(random, -0.3, 0.3, 3, 3, INPUT[3], C)), "kernel");
+            Variable b = tf.variable(tf.constant(uniform(random, -0.5, 0.5, C)), "bias");
+            gamma = tf.variable(tf.constant(uniform(random, 0.5, 1.5, C)), "gamma");
+            Variable beta = tf.variable(tf.constant(uniform(random, -0.5, 0.5, C)), "beta");
+            Variable mean = tf.variable(tf.constant(uniform(random, -0.5, 0.5, C)), "moving_mean");
+            Variable variance = tf.variable(tf.constant(uniform(random, 0.5, 2, C)), "moving_variance");
+            Output s = tf.multiply(tf.identity(gamma), tf.rsqrt(tf.add(tf.identity(variance), tf.constant(1e-3f))));
+            Output t = tf.subtract(tf.identity(beta), tf.multiply(tf.identity(mean), s));
+            Output conv = tf.nn.conv2d(x, tf.identity(w), new int[] {1, 1, 1, 1}, "SAME");
+            Output bn = tf.add(tf.multiply(tf.nn.biasAdd(conv, tf.identity(b)), s), t);
+            y = activation == null ? bn : activation.equals("Relu") ? tf.nn.relu(bn) : tf.nn.relu6(bn);
+        }
+    }
+
+    /** Runs {@code fetches} after initializing the variables; checks the plan fused the layer when on the GPU. */
+    private static List<Tensor> run(Layer l, SessionOptions options, List<Output> fetches, Map<Output, Tensor> feeds,
+                                    Tensor newGamma) {
+        try (Session s = options == null ? cpuSession(l.g) : new Session(l.g, options)) {
+            s.run(l.tf.globalVariablesInitializer());
+            List<Tensor> out = new ArrayList<>(s.run(fetches, feeds));
+            if (options != null) {
+                String plan = String.join("\n", s.describePlan(fetches, feeds.keySet(), List.of()));
+                assertTrue(plan.contains("(_FusedConv2D) @ GPU"), "no fused convolution on the GPU in the plan:\n" + plan);
+                assertTrue(!plan.contains("(BiasAdd) @") && !plan.contains("(Relu) @") && !plan.contains("(Relu6) @"),
+                        "BiasAdd or the activation still runs as a step of its own:\n" + plan);
+            }
+            s.setVariableValue(l.gamma, newGamma);
+            out.addAll(s.run(fetches, feeds));
+            return out;
+        }
+    }
+
+    private static double maxAbs(Tensor t) {
+        double m = 0;
+        for (float v : t.floats()) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
+    }
+
+    private void check(String activation, boolean tf32) {
+        assumeGpu();
+        Layer l = new Layer(activation);
+        Map<Output, Tensor> feeds = Map.of(l.x, uniform(random, -1, 1, INPUT));
+        Tensor newGamma = uniform(random, -2, -1, C);
+        List<Tensor> cpu = run(l, null, List.of(l.y), feeds, newGamma);
+        List<Tensor> gpu = run(l, gpuOptions().allowTf32(tf32), List.of(l.y), feeds, newGamma);
+        double relative = tf32 ? 2e-3 : 1e-4;
+        for (int i = 0; i < 2; i++) {
+            String what = (activation == null ? "identity" : activation) + (tf32 ? ", TF32" : ", FP32")
+                    + (i == 0 ? ", first run" : ", after gamma changed");
+            assertClose(what, cpu.get(i), gpu.get(i), Tolerance.relative(relative, relative * 1e-2 * maxAbs(cpu.get(i))),
+                    null);
+        }
+        assertTrue(maxAbs(cpu.get(0)) > 0 && !java.util.Arrays.equals(cpu.get(0).floats(), cpu.get(1).floats()),
+                "the new gamma changes the CPU result");
+    }
+
+    @Test
+    void reluLayerMatchesTheCpuInFp32() {
+        check("Relu", false);
+    }
+
+    @Test
+    void relu6LayerMatchesTheCpuInFp32() {
+        check("Relu6", false);
+    }
+
+    @Test
+    void layerWithoutActivationMatchesTheCpuInFp32() {
+        check(null, false);
+    }
+
+    @Test
+    void reluLayerMatchesTheCpuInTf32() {
+        check("Relu", true);
+    }
+
+    /** A plan fetching a gradient: ReluGrad reads the fused output, and the input gradient matches the CPU. */
+    @Test
+    void gradientThroughTheFusedLayerMatchesTheCpu() {
+        assumeGpu();
+        Layer l = new Layer("Relu");
+        Output target = l.tf.placeholder(DType.FLOAT32, l.y.shape(), "target");
+        Output loss = l.tf.reduceSum(l.tf.square(l.tf.subtract(l.y, target)));
+        Output dx = l.tf.gradients(loss, List.of(l.x)).get(0);
+        Map<Output, Tensor> feeds = Map.of(l.x, uniform(random, -1, 1, INPUT), target,
+                uniform(random, -1, 1, l.y.shape().dims()));
+        Tensor gamma = uniform(random, 0.5, 1.5, C);
+        List<Tensor> cpu = run(l, null, List.of(dx), feeds, gamma);
+        List<Tensor> gpu = run(l, gpuOptions(), List.of(dx), feeds, gamma);
+        assertEquals(cpu.size(), gpu.size());
+        for (int i = 0; i < cpu.size(); i++) {
+            assertClose("input gradient, run " + i, cpu.get(i), gpu.get(i),
+                    Tolerance.relative(1e-4, 1e-6 * maxAbs(cpu.get(i)) * 100), null);
+        }
+        try (Session s = new Session(l.g, gpuOptions())) {
+            String plan = String.join("\n", s.describePlan(List.of(dx), Set.of(l.x, target), List.of()));
+            assertTrue(plan.contains("(_FusedConv2D) @ GPU") && plan.contains("(ReluGrad) @ GPU"), plan);
+        }
+    }
+}
