@@ -32,9 +32,8 @@ final class FusedConvGpuKernels {
     /** The epilogue's activation code for {@code fused_ops}; unimplemented for anything but BiasAdd [+ Relu|Relu6]. */
     static int activation(Operation op) {
         List<String> ops = List.of((String[]) op.attr("fused_ops"));
-        DType[] args = (DType[]) op.attr("TArgs");
-        boolean biasFirst = !ops.isEmpty() && ops.get(0).equals("BiasAdd") && args.length == 1
-                && args[0] == op.attrType("T");
+        boolean biasFirst = !ops.isEmpty() && ops.get(0).equals("BiasAdd") && op.numInputs() == 3
+                && op.input(2).dtype() == op.attrType("T");
         if (biasFirst && ops.size() == 1) {
             return ConvEpilogueSources.IDENTITY;
         }
