@@ -28,14 +28,16 @@ import org.junit.jupiter.api.Test;
 /**
  * The GPU's convolution folding and fusion ({@code FoldIntoConvPass} and the {@code _FusedConv2D} kernel) on a
  * layer as an imported Keras inference graph has it: weights in reference variables read through Identity, the
- * batch normalization as {@code x * s + t} with {@code s} and {@code t} computed from its variables, then Relu,
- * Relu6 or nothing. Each against the CPU's result of the same graph: exact FP32 within 1e-4 relative, TF32
+ * batch normalization as {@code x * s + t} with {@code s} and {@code t} computed from its variables, optionally a
+ * residual shortcut added, then Relu, Relu6 or nothing; and a depthwise convolution so normalized then Relu6 (its
+ * folded BiasAdd and Relu6 one fused step). Each against the CPU's result of the same graph: exact FP32 within 1e-4 relative, TF32
  * within 2e-3 (of each element's magnitude, the largest output's scaled); the plan must show one fused step, and
  * a changed variable must change the next run's result (the fold is computed in every run).
  */
 class FoldIntoConvGpuTest {
     private static final long[] INPUT = {4, 12, 12, 16};
-    private static final int C = 24;
+    /** Output channels: a Conv2D's, or the depthwise convolution's 16 input channels times multiplier 2. */
+    private static final int C = 32;
 
     private final Random random = new Random(1818);
 
@@ -43,11 +45,25 @@ class FoldIntoConvGpuTest {
         final Graph g = new Graph();
         final Tf tf = Tf.of(g);
         final Output x = tf.placeholder(DType.FLOAT32, Shape.of(INPUT), "x");
+        final Output shortcut = tf.placeholder(DType.FLOAT32, Shape.of(INPUT[0], INPUT[1], INPUT[2], C), "shortcut");
+        final boolean depthwise;
+        final boolean residual;
         final Variable gamma;
+        final Output conv;
+        final Output scaled;
+        final Output shifted;
         final Output y;
 
         Layer(String activation) {
-            Variable w = tf.variable(tf.constant(uniform(random, -0.3, 0.3, 3, 3, INPUT[3], C)), "kernel");
+            this(activation, false, false);
+        }
+
+        /** {@code depthwise}: a depthwise convolution (multiplier 2) without bias; {@code residual}: a shortcut. */
+        Layer(String activation, boolean depthwise, boolean residual) {
+            this.depthwise = depthwise;
+            this.residual = residual;
+            long[] filter = depthwise ? new long[] {3, 3, INPUT[3], C / INPUT[3]} : new long[] {3, 3, INPUT[3], C};
+            Variable w = tf.variable(tf.constant(uniform(random, -0.3, 0.3, filter)), "kernel");
             Variable b = tf.variable(tf.constant(uniform(random, -0.5, 0.5, C)), "bias");
             gamma = tf.variable(tf.constant(uniform(random, 0.5, 1.5, C)), "gamma");
             Variable beta = tf.variable(tf.constant(uniform(random, -0.5, 0.5, C)), "beta");
@@ -55,9 +71,32 @@ class FoldIntoConvGpuTest {
             Variable variance = tf.variable(tf.constant(uniform(random, 0.5, 2, C)), "moving_variance");
             Output s = tf.multiply(tf.identity(gamma), tf.rsqrt(tf.add(tf.identity(variance), tf.constant(1e-3f))));
             Output t = tf.subtract(tf.identity(beta), tf.multiply(tf.identity(mean), s));
-            Output conv = tf.nn.conv2d(x, tf.identity(w), new int[] {1, 1, 1, 1}, "SAME");
-            Output bn = tf.add(tf.multiply(tf.nn.biasAdd(conv, tf.identity(b)), s), t);
-            y = activation == null ? bn : activation.equals("Relu") ? tf.nn.relu(bn) : tf.nn.relu6(bn);
+            int[] strides = {1, 1, 1, 1};
+            conv = depthwise ? tf.nn.depthwiseConv2dNative(x, tf.identity(w), strides, "SAME")
+                    : tf.nn.conv2d(x, tf.identity(w), strides, "SAME");
+            scaled = tf.multiply(depthwise ? conv : tf.nn.biasAdd(conv, tf.identity(b)), s);
+            shifted = tf.add(scaled, t);
+            Output last = residual ? tf.add(shifted, shortcut) : shifted;
+            y = activation == null ? last : activation.equals("Relu") ? tf.nn.relu(last) : tf.nn.relu6(last);
+        }
+
+        /** Fails unless the plan ran the layer as the fold and fusion make it. */
+        void checkPlan(List<String> plan) {
+            String text = String.join("\n", plan);
+            assertTrue(plan.stream().noneMatch(l -> l.startsWith(shifted.op().name() + " (")),
+                    "the batch norm's shift still runs as a step of its own:\n" + text);
+            if (depthwise) {
+                String biasLine = plan.stream().filter(l -> l.startsWith(scaled.op().name() + " (BiasAdd) @ GPU"))
+                        .findFirst().orElse(null);
+                assertTrue(biasLine != null && (y == shifted || biasLine.contains("fused with '" + y.op().name() + "'")),
+                        "the depthwise convolution's folded BiasAdd is missing or not fused with its activation:\n"
+                                + text);
+            } else {
+                assertTrue(plan.stream().anyMatch(l -> l.startsWith(y.op().name() + " (_FusedConv2D) @ GPU")),
+                        "no fused convolution on the GPU in the plan:\n" + text);
+                assertTrue(plan.stream().noneMatch(l -> l.startsWith(scaled.op().name() + " (")
+                        || l.startsWith(conv.op().name() + " (")), "an op of the layer still runs on its own:\n" + text);
+            }
         }
     }
 
@@ -68,10 +107,7 @@ class FoldIntoConvGpuTest {
             s.run(l.tf.globalVariablesInitializer());
             List<Tensor> out = new ArrayList<>(s.run(fetches, feeds));
             if (options != null) {
-                String plan = String.join("\n", s.describePlan(fetches, feeds.keySet(), List.of()));
-                assertTrue(plan.contains("(_FusedConv2D) @ GPU"), "no fused convolution on the GPU in the plan:\n" + plan);
-                assertTrue(!plan.contains("(BiasAdd) @") && !plan.contains("(Relu) @") && !plan.contains("(Relu6) @"),
-                        "BiasAdd or the activation still runs as a step of its own:\n" + plan);
+                l.checkPlan(s.describePlan(fetches, feeds.keySet(), List.of()));
             }
             s.setVariableValue(l.gamma, newGamma);
             out.addAll(s.run(fetches, feeds));
@@ -88,16 +124,21 @@ class FoldIntoConvGpuTest {
     }
 
     private void check(String activation, boolean tf32) {
+        check(new Layer(activation), activation, tf32);
+    }
+
+    private void check(Layer l, String activation, boolean tf32) {
         assumeGpu();
-        Layer l = new Layer(activation);
-        Map<Output, Tensor> feeds = Map.of(l.x, uniform(random, -1, 1, INPUT));
+        Map<Output, Tensor> feeds = l.residual
+                ? Map.of(l.x, uniform(random, -1, 1, INPUT), l.shortcut, uniform(random, -1, 1, l.shortcut.shape().dims()))
+                : Map.of(l.x, uniform(random, -1, 1, INPUT));
         Tensor newGamma = uniform(random, -2, -1, C);
         List<Tensor> cpu = run(l, null, List.of(l.y), feeds, newGamma);
         List<Tensor> gpu = run(l, gpuOptions().allowTf32(tf32), List.of(l.y), feeds, newGamma);
         double relative = tf32 ? 2e-3 : 1e-4;
         for (int i = 0; i < 2; i++) {
-            String what = (activation == null ? "identity" : activation) + (tf32 ? ", TF32" : ", FP32")
-                    + (i == 0 ? ", first run" : ", after gamma changed");
+            String what = (l.depthwise ? "depthwise, " : "") + (activation == null ? "identity" : activation)
+                    + (tf32 ? ", TF32" : ", FP32") + (i == 0 ? ", first run" : ", after gamma changed");
             assertClose(what, cpu.get(i), gpu.get(i), Tolerance.relative(relative, relative * 1e-2 * maxAbs(cpu.get(i))),
                     null);
         }
@@ -123,6 +164,16 @@ class FoldIntoConvGpuTest {
     @Test
     void reluLayerMatchesTheCpuInTf32() {
         check("Relu", true);
+    }
+
+    @Test
+    void residualLayerMatchesTheCpuInFp32() {
+        check(new Layer("Relu", false, true), "Relu", false);
+    }
+
+    @Test
+    void depthwiseRelu6LayerMatchesTheCpuInFp32() {
+        check(new Layer("Relu6", true, false), "Relu6", false);
     }
 
     /** A plan fetching a gradient: ReluGrad reads the fused output, and the input gradient matches the CPU. */

@@ -3,14 +3,15 @@ package dev.tensorgraph.cuda.kernels;
 import dev.tensorgraph.cuda.CudaSource;
 
 /**
- * CUDA C of the epilogue of a fused convolution ({@code _FusedConv2D}): the bias added to the convolution's
- * output and the activation applied, in place and in one pass, for float32, bfloat16 and float16 values (16-bit
- * values read as float32 and rounded once, as the unfused BiasAdd and Relu round twice).
+ * CUDA C of a bias-and-activation epilogue in one pass: {@code y = act(x + bias[c])}, or with a tensor of the
+ * same shape added too, {@code y = act(x + bias[c] + side)} (a residual block's shortcut), for float32, bfloat16
+ * and float16 values (16-bit values read as float32 and rounded once). {@code x} may be {@code y} (a fused
+ * convolution's output, rewritten in place). The additions happen in the order the unfused ops do them.
  */
 final class ConvEpilogueSources {
     private ConvEpilogueSources() {}
 
-    /** The activation codes {@code conv_epilogue} takes. */
+    /** The activation codes the kernels take. */
     static final int IDENTITY = 0;
     static final int RELU = 1;
     static final int RELU6 = 2;
@@ -24,17 +25,29 @@ final class ConvEpilogueSources {
               return act == 2 && v > 6.0f ? 6.0f : v;
             }
 
-            // y seen as [outer, channels, inner]; inner == 1 is NHWC. y is read and written in place.
+            // x and y seen as [outer, channels, inner]; inner == 1 is NHWC. x may be y.
             template <class C>
-            __device__ void conv_epilogue(typename C::S* y, const typename C::S* __restrict__ bias, i64 n, i64 channels,
-                                          i64 inner, int act) {
+            __device__ void bias_act(const typename C::S* x, typename C::S* y, const typename C::S* __restrict__ bias,
+                                     i64 n, i64 channels, i64 inner, int act) {
               for (i64 i = (i64)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (i64)gridDim.x * blockDim.x) {
                 const i64 c = (inner == 1 ? i : i / inner) % channels;
-                y[i] = C::store(ce_activate(C::load(y[i]) + C::load(bias[c]), act));
+                y[i] = C::store(ce_activate(C::load(x[i]) + C::load(bias[c]), act));
+              }
+            }
+
+            template <class C>
+            __device__ void bias_add_act(const typename C::S* x, typename C::S* y, const typename C::S* __restrict__ bias,
+                                         const typename C::S* __restrict__ side, i64 n, i64 channels, i64 inner, int act) {
+              for (i64 i = (i64)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (i64)gridDim.x * blockDim.x) {
+                const i64 c = (inner == 1 ? i : i / inner) % channels;
+                y[i] = C::store(ce_activate((C::load(x[i]) + C::load(bias[c])) + C::load(side[i]), act));
               }
             }
             """
-            + HalfFloatCodecs.instantiate("conv_epilogue", "conv_epilogue",
-                    "S* y, const S* bias, i64 n, i64 channels, i64 inner, int act",
-                    "y, bias, n, channels, inner, act", HalfFloatCodecs.FORMATS));
+            + HalfFloatCodecs.instantiate("bias_act", "bias_act",
+                    "const S* x, S* y, const S* bias, i64 n, i64 channels, i64 inner, int act",
+                    "x, y, bias, n, channels, inner, act", HalfFloatCodecs.FORMATS)
+            + HalfFloatCodecs.instantiate("bias_add_act", "bias_add_act",
+                    "const S* x, S* y, const S* bias, const S* side, i64 n, i64 channels, i64 inner, int act",
+                    "x, y, bias, side, n, channels, inner, act", HalfFloatCodecs.FORMATS));
 }

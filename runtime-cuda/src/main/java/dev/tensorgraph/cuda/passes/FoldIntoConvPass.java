@@ -2,6 +2,7 @@ package dev.tensorgraph.cuda.passes;
 
 import dev.tensorgraph.DType;
 import dev.tensorgraph.Shape;
+import dev.tensorgraph.Tensor;
 import dev.tensorgraph.op.OpRegistry;
 import dev.tensorgraph.rewrite.PlanPass;
 import dev.tensorgraph.rewrite.RewriteGraph;
@@ -15,15 +16,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Runs a Conv2D and the per-channel arithmetic and activation after it as one {@code _FusedConv2D} step:
- * {@code Conv2D [-> BiasAdd b] [-> Mul s] [-> Add/AddV2 t | Sub t] [-> Relu | Relu6]}, the form an imported Keras
- * inference graph computes each convolution, its bias and its batch normalization in (the normalization as
- * {@code x * s + t}, with {@code s} and {@code t} computed from the layer's variables). The scale is folded into
- * the filter and the shift into the bias, {@code conv(x, W * s) + (b * s + t)}, by ordinary ops added to the
- * plan, so they are computed again from the variables' current values in every run (a few small elementwise
- * ops on the weights against several passes over the activations), and never stale.
+ * Runs a convolution and the per-channel arithmetic and activation after it as few steps as the GPU has
+ * kernels for: {@code Conv2D [-> BiasAdd b] [-> Mul s] [-> Add/AddV2 t | Sub t] [-> Add/AddV2 r] [-> Relu | Relu6]}
+ * becomes one {@code _FusedConv2D}, the form an imported Keras inference graph computes each convolution, its
+ * bias, its batch normalization ({@code x * s + t}, with {@code s} and {@code t} computed from the layer's
+ * variables) and a residual block's shortcut addition {@code r} in. The scale is folded into the filter and the
+ * shift into the bias, {@code conv(x, W * s) + (b * s + t)}, by ordinary ops added to the plan, so they are
+ * computed again from the variables' current values in every run (a few small elementwise ops on the weights
+ * against several passes over the activations) and are never stale. A DepthwiseConv2dNative with a scale or
+ * shift after it gets the same fold (the scale reshaped to the filter's {@code [channels, multiplier]}), then
+ * runs as the depthwise convolution, BiasAdd and the activation, the last two as one fused GPU step.
  *
- * <p>It applies to float32 Conv2D ops of known, ungrouped depths, with {@code s} and {@code t} of shape
+ * <p>It applies to float32 convolutions of known, ungrouped depths, with {@code s} and {@code t} of shape
  * {@code [channels]}; each value it fuses away must have no other reader and not be fetched (the chain stops
  * before one that has), while the last value, such as a Relu output a ReluGrad reads, may have any readers. The
  * products {@code W * s} and {@code b * s} are rounded to float32 once, so results differ from the unfolded
@@ -31,6 +35,7 @@ import java.util.Set;
  */
 public final class FoldIntoConvPass implements PlanPass {
     static final String FUSED_CONV = "_FusedConv2D";
+    private static final String DEPTHWISE = "DepthwiseConv2dNative";
     private static final List<String> CONV_ATTRS = List.of("T", "strides", "padding", "explicit_paddings",
             "data_format", "dilations", "use_cudnn_on_gpu");
 
@@ -46,8 +51,12 @@ public final class FoldIntoConvPass implements PlanPass {
         }
         boolean changed = false;
         for (RewriteGraph.Node conv : new ArrayList<>(g.nodes())) {
-            if (g.contains(conv) && conv.type().equals("Conv2D") && conv.output(0).dtype() == DType.FLOAT32) {
-                changed |= fold(g, conv);
+            if (g.contains(conv) && conv.output(0).dtype() == DType.FLOAT32) {
+                if (conv.type().equals("Conv2D")) {
+                    changed |= fold(g, conv);
+                } else if (conv.type().equals(DEPTHWISE)) {
+                    changed |= foldDepthwise(g, conv);
+                }
             }
         }
         if (changed) {
@@ -62,32 +71,30 @@ public final class FoldIntoConvPass implements PlanPass {
         RewriteGraph.Value scale;
         RewriteGraph.Value shift;
         boolean subtract;
+        RewriteGraph.Value side;
         String activation;
         RewriteGraph.Value last;
         RewriteGraph.Node named;
     }
 
     private static boolean fold(RewriteGraph g, RewriteGraph.Node conv) {
-        Shape in = conv.input(0).shape();
-        Shape filter = conv.input(1).shape();
-        if (!in.hasKnownRank() || !filter.hasKnownRank() || in.rank() != 4 || filter.rank() != 4 || filter.size(3) < 0
-                || filter.size(2) < 0 || in.size(channelAxis(conv)) != filter.size(2)) {
+        Shape filter = knownFilter(conv);
+        if (filter == null || conv.input(0).shape().size(channelAxis(conv)) != filter.size(2)) {
             return false;  // a grouped convolution, or depths known only at run time
         }
-        Chain c = chain(g, conv, filter.size(3));
+        Chain c = chain(g, conv, filter.size(3), true);
         if (c == null || c.bias == null && c.shift == null || c.bias == null && c.subtract) {
             return false;
         }
-        RewriteGraph.Value w = conv.input(1);
-        RewriteGraph.Value b = c.bias;
-        if (c.scale != null) {
-            w = binary(g, "Mul", conv.name() + "/folded_filter", w, c.scale);
-            b = b == null ? null : binary(g, "Mul", c.named.name() + "/folded_bias_scaled", b, c.scale);
-        }
-        if (c.shift != null) {
-            b = b == null ? c.shift : binary(g, c.subtract ? "Sub" : "AddV2", c.named.name() + "/folded_bias", b, c.shift);
-        }
+        RewriteGraph.Value w = c.scale == null ? conv.input(1)
+                : binary(g, "Mul", conv.name() + "/folded_filter", conv.input(1), c.scale);
+        RewriteGraph.Value b = foldedBias(g, c);
         List<String> ops = new ArrayList<>(List.of("BiasAdd"));
+        List<RewriteGraph.Value> inputs = new ArrayList<>(List.of(conv.input(0), w, b));
+        if (c.side != null) {
+            ops.add("Add");
+            inputs.add(c.side);
+        }
         if (c.activation != null) {
             ops.add(c.activation);
         }
@@ -97,20 +104,81 @@ public final class FoldIntoConvPass implements PlanPass {
                 attrs.put(a, conv.attr(a));
             }
         }
-        attrs.put("num_args", 1L);
-        attrs.put("TArgs", new DType[] {DType.FLOAT32});
+        DType[] argTypes = new DType[inputs.size() - 2];
+        java.util.Arrays.fill(argTypes, DType.FLOAT32);
+        attrs.put("num_args", (long) argTypes.length);
+        attrs.put("TArgs", argTypes);
         attrs.put("fused_ops", ops.toArray(new String[0]));
-        RewriteGraph.Node fused = g.add(FUSED_CONV, c.last.node().name(), attrs, List.of(conv.input(0), w, b),
+        RewriteGraph.Node fused = g.add(FUSED_CONV, c.last.node().name(), attrs, inputs,
                 new DType[] {DType.FLOAT32}, new Shape[] {c.last.shape()});
         g.replaceUses(c.last, fused.output(0));
         return true;
     }
 
     /**
-     * The ops after {@code conv} this pass can fuse, in the order it fuses them; null when there are none. Each
-     * step takes the next op only when the value before it has that op as its one reader.
+     * A depthwise convolution with a scale or shift after it: the scale folded into its filter
+     * {@code [kh, kw, channels, multiplier]} (reshaped to {@code [channels, multiplier]}), the bias and shift into
+     * one BiasAdd, then the activation, which the GPU runs with the BiasAdd as one fused step.
      */
-    private static Chain chain(RewriteGraph g, RewriteGraph.Node conv, long channels) {
+    private static boolean foldDepthwise(RewriteGraph g, RewriteGraph.Node conv) {
+        Shape filter = knownFilter(conv);
+        if (filter == null || !channelsLast(conv) || conv.input(0).shape().size(3) != filter.size(2)) {
+            return false;
+        }
+        Chain c = chain(g, conv, filter.size(2) * filter.size(3), false);
+        if (c == null || c.scale == null && c.shift == null || c.bias == null && (c.shift == null || c.subtract)) {
+            return false;
+        }
+        RewriteGraph.Value w = conv.input(1);
+        if (c.scale != null) {
+            Tensor shape = Tensor.of(DType.INT32, Shape.of(2), new int[] {(int) filter.size(2), (int) filter.size(3)});
+            RewriteGraph.Value dims = g.add("Const", conv.name() + "/folded_scale_shape",
+                    Map.of("dtype", DType.INT32, "value", shape), List.of(), new DType[] {DType.INT32},
+                    new Shape[] {shape.shape()}).output(0);
+            RewriteGraph.Value scale = g.add("Reshape", conv.name() + "/folded_scale",
+                    Map.of("T", DType.FLOAT32, "Tshape", DType.INT32), List.of(c.scale, dims),
+                    new DType[] {DType.FLOAT32}, new Shape[] {Shape.of(filter.size(2), filter.size(3))}).output(0);
+            w = binary(g, "Mul", conv.name() + "/folded_filter", w, scale);
+        }
+        RewriteGraph.Value y = g.add(DEPTHWISE, conv.name(), conv.attrs(), List.of(conv.input(0), w),
+                new DType[] {DType.FLOAT32}, new Shape[] {conv.output(0).shape()}).output(0);
+        y = g.add("BiasAdd", c.named.name(), Map.of("T", DType.FLOAT32, "data_format", "NHWC"),
+                List.of(y, foldedBias(g, c)), new DType[] {DType.FLOAT32}, new Shape[] {y.shape()}).output(0);
+        if (c.activation != null) {
+            y = g.add(c.activation, c.last.node().name(), Map.of("T", DType.FLOAT32), List.of(y),
+                    new DType[] {DType.FLOAT32}, new Shape[] {y.shape()}).output(0);
+        }
+        g.replaceUses(c.last, y);
+        return true;
+    }
+
+    /** The filter's shape when it is 4-D with known depths and the input 4-D; null otherwise. */
+    private static Shape knownFilter(RewriteGraph.Node conv) {
+        Shape in = conv.input(0).shape();
+        Shape filter = conv.input(1).shape();
+        boolean known = in.hasKnownRank() && filter.hasKnownRank() && in.rank() == 4 && filter.rank() == 4
+                && filter.size(2) >= 0 && filter.size(3) >= 0;
+        return known ? filter : null;
+    }
+
+    /** {@code b * s + t} (or {@code - t}) with the parts the chain has; the chain has a bias or a shift. */
+    private static RewriteGraph.Value foldedBias(RewriteGraph g, Chain c) {
+        RewriteGraph.Value b = c.bias;
+        if (c.scale != null && b != null) {
+            b = binary(g, "Mul", c.named.name() + "/folded_bias_scaled", b, c.scale);
+        }
+        if (c.shift != null) {
+            b = b == null ? c.shift : binary(g, c.subtract ? "Sub" : "AddV2", c.named.name() + "/folded_bias", b, c.shift);
+        }
+        return b;
+    }
+
+    /**
+     * The ops after {@code conv} this pass can fuse, in the order it fuses them; null when there are none. Each
+     * step takes the next op only when the value before it has that op as its one reader. {@code residual}: also
+     * an addition of a tensor of the output's shape, after the bias and batch normalization.
+     */
+    private static Chain chain(RewriteGraph g, RewriteGraph.Node conv, long channels, boolean residual) {
         Chain c = new Chain();
         RewriteGraph.Value v = conv.output(0);
         RewriteGraph.Node next = soleReader(g, v);
@@ -144,6 +212,15 @@ public final class FoldIntoConvPass implements PlanPass {
         }
         if (v.equals(conv.output(0))) {
             return null;
+        }
+        if (residual && next != null && (next.type().equals("Add") || next.type().equals("AddV2"))) {
+            RewriteGraph.Value r = other(next, v);
+            if (r != null && r.dtype() == DType.FLOAT32 && r.shape().equals(v.shape())
+                    && next.output(0).shape().equals(v.shape()) && !dependsOn(r.node(), conv)) {
+                c.side = r;
+                v = next.output(0);
+                next = soleReader(g, v);
+            }
         }
         if (next != null && (next.type().equals("Relu") || next.type().equals("Relu6"))) {
             c.activation = next.type();

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * elsewhere stops the chain before it; a training graph's ReluGrad reads the fused step's output.
  */
 class FoldIntoConvPassTest {
-    private static final int C = 5;
+    /** Output channels: a Conv2D's, or a depthwise convolution's 3 input channels times multiplier 2. */
+    private static final int C = 6;
 
     private static Tensor random(long seed, long... dims) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -45,6 +46,7 @@ class FoldIntoConvPassTest {
         final Graph g = new Graph();
         final Tf tf = Tf.of(g);
         final Output x = tf.placeholder(DType.FLOAT32, Shape.of(2, 7, 7, 3), "x");
+        final Output shortcut = tf.placeholder(DType.FLOAT32, Shape.of(2, 4, 7, C), "shortcut");
         final Output conv;
         final Output biased;
         final Output scaled;
@@ -52,7 +54,12 @@ class FoldIntoConvPassTest {
         final Output y;
 
         Layer(String activation) {
-            Output w = tf.identity(tf.constant(random(1, 3, 3, 3, C)));
+            this(activation, false, false);
+        }
+
+        /** {@code depthwise}: a depthwise convolution (multiplier 2) without bias; {@code residual}: a shortcut added. */
+        Layer(String activation, boolean depthwise, boolean residual) {
+            Output w = tf.identity(tf.constant(depthwise ? random(1, 3, 3, 3, C / 3) : random(1, 3, 3, 3, C)));
             Output b = tf.identity(tf.constant(random(2, C)));
             Output gamma = tf.identity(tf.constant(random(3, C)));
             Output beta = tf.identity(tf.constant(random(4, C)));
@@ -60,11 +67,13 @@ class FoldIntoConvPassTest {
             Output variance = tf.add(tf.abs(tf.identity(tf.constant(random(6, C)))), tf.constant(0.5f));
             Output s = tf.multiply(gamma, tf.rsqrt(tf.add(variance, tf.constant(1e-3f))));
             Output t = tf.subtract(beta, tf.multiply(mean, s));
-            conv = tf.nn.conv2d(x, w, new int[] {1, 2, 1, 1}, "SAME");
-            biased = tf.nn.biasAdd(conv, b);
+            conv = depthwise ? tf.nn.depthwiseConv2dNative(x, w, new int[] {1, 2, 1, 1}, "SAME")
+                    : tf.nn.conv2d(x, w, new int[] {1, 2, 1, 1}, "SAME");
+            biased = depthwise ? conv : tf.nn.biasAdd(conv, b);
             scaled = tf.multiply(biased, s);
             shifted = tf.add(scaled, t);
-            y = activation == null ? shifted : activation.equals("Relu") ? tf.nn.relu(shifted) : tf.nn.relu6(shifted);
+            Output last = residual ? tf.add(shifted, shortcut) : shifted;
+            y = activation == null ? last : activation.equals("Relu") ? tf.nn.relu(last) : tf.nn.relu6(last);
         }
     }
 
@@ -197,5 +206,54 @@ class FoldIntoConvPassTest {
         assertClose(want.get(0), got.get(0), "loss");
         assertClose(want.get(1), got.get(1), "input gradient");
         assertTrue(count(out, "_FusedConv2D") == 1, out.operations().toString());
+    }
+
+    @Test
+    void residualShortcutAdditionJoinsTheFusedStep() {
+        Layer l = new Layer("Relu", false, true);
+        List<Operation> needed = new ArrayList<>(l.g.operations());
+        needed.removeIf(op -> op == l.x.op() || op == l.shortcut.op() || !reaches(op, List.of(l.y)));
+        PlanRewriter.Rewritten r = PlanRewriter.rewrite(List.of(l.x, l.shortcut), List.of(l.y), List.of(), needed,
+                List.of(new FoldIntoConvPass()), op -> true);
+        assertNotNull(r);
+        Operation fused = r.fetches().get(0).op();
+        assertEquals("_FusedConv2D", fused.type());
+        assertEquals(List.of("BiasAdd", "Add", "Relu"), List.of((String[]) fused.attr("fused_ops")));
+        assertEquals(r.feeds().get(1), fused.input(3), "the shortcut is the fused addition's argument");
+        Tensor feed = random(13, 2, 7, 7, 3);
+        Tensor shortcut = random(14, 2, 4, 7, C);
+        Tensor want;
+        Tensor got;
+        try (Session s = new Session(l.g, SessionOptions.cpuOnly())) {
+            want = s.runner().feed(l.x, feed).feed(l.shortcut, shortcut).fetch(l.y).run().get(0);
+        }
+        try (Session s = new Session(fused.graph(), SessionOptions.cpuOnly())) {
+            got = s.runner().feed(r.feeds().get(0), feed).feed(r.feeds().get(1), shortcut).fetch(r.fetches().get(0))
+                    .run().get(0);
+        }
+        assertClose(want, got, "residual layer");
+    }
+
+    @Test
+    void depthwiseScaleAndShiftFoldIntoItsFilterAndOneBiasAdd() {
+        for (String activation : Arrays.asList("Relu6", null)) {
+            Layer l = new Layer(activation, true, false);
+            PlanRewriter.Rewritten r = rewrite(l.g, l.x, List.of(l.y));
+            assertNotNull(r, "activation " + activation);
+            Graph out = r.fetches().get(0).graph();
+            assertEquals(2, count(out, "Add") + count(out, "AddV2"), "only the two additions of the variance term "
+                    + "are left (the shift is the BiasAdd's bias); got " + out.operations());
+            Operation last = r.fetches().get(0).op();
+            Operation biasAdd = activation == null ? last : last.input(0).op();
+            assertEquals(activation == null ? "BiasAdd" : activation, last.type());
+            assertEquals("BiasAdd", biasAdd.type());
+            Operation depthwise = biasAdd.input(0).op();
+            assertEquals("DepthwiseConv2dNative", depthwise.type());
+            assertEquals("Mul", depthwise.input(1).op().type(), "the filter times the reshaped scale");
+            assertEquals(Shape.of(3, C / 3), depthwise.input(1).op().input(1).shape());
+            Tensor feed = random(15, 2, 7, 7, 3);
+            assertClose(run(List.of(l.y), l.x, feed).get(0), run(r.fetches(), r.feeds().get(0), feed).get(0),
+                    "depthwise, activation " + activation);
+        }
     }
 }
