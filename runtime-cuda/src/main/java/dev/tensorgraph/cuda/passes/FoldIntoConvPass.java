@@ -28,7 +28,8 @@ import java.util.Set;
  * runs as the depthwise convolution, BiasAdd and the activation, the last two as one fused GPU step.
  *
  * <p>It applies to float32 convolutions of known, ungrouped depths, with {@code s} and {@code t} of shape
- * {@code [channels]}; each value it fuses away must have no other reader and not be fetched (the chain stops
+ * {@code [channels]} or {@code [1, ..., 1, channels]}, and shortcuts of a fully known shape equal to the
+ * convolution's (an unknown dimension could broadcast at run time); each value it fuses away must have no other reader and not be fetched (the chain stops
  * before one that has), while the last value, such as a Relu output a ReluGrad reads, may have any readers. The
  * products {@code W * s} and {@code b * s} are rounded to float32 once, so results differ from the unfolded
  * graph by float32 rounding (a relative 1e-6 per term).
@@ -88,7 +89,7 @@ public final class FoldIntoConvPass implements PlanPass {
         }
         RewriteGraph.Value w = c.scale == null ? conv.input(1)
                 : binary(g, "Mul", conv.name() + "/folded_filter", conv.input(1), c.scale);
-        RewriteGraph.Value b = foldedBias(g, c);
+        RewriteGraph.Value b = foldedBias(g, c, filter.size(3));
         List<String> ops = new ArrayList<>(List.of("BiasAdd"));
         List<RewriteGraph.Value> inputs = new ArrayList<>(List.of(conv.input(0), w, b));
         if (c.side != null) {
@@ -131,19 +132,13 @@ public final class FoldIntoConvPass implements PlanPass {
         }
         RewriteGraph.Value w = conv.input(1);
         if (c.scale != null) {
-            Tensor shape = Tensor.of(DType.INT32, Shape.of(2), new int[] {(int) filter.size(2), (int) filter.size(3)});
-            RewriteGraph.Value dims = g.add("Const", conv.name() + "/folded_scale_shape",
-                    Map.of("dtype", DType.INT32, "value", shape), List.of(), new DType[] {DType.INT32},
-                    new Shape[] {shape.shape()}).output(0);
-            RewriteGraph.Value scale = g.add("Reshape", conv.name() + "/folded_scale",
-                    Map.of("T", DType.FLOAT32, "Tshape", DType.INT32), List.of(c.scale, dims),
-                    new DType[] {DType.FLOAT32}, new Shape[] {Shape.of(filter.size(2), filter.size(3))}).output(0);
+            RewriteGraph.Value scale = reshaped(g, c.scale, conv.name() + "/folded_scale", filter.size(2), filter.size(3));
             w = binary(g, "Mul", conv.name() + "/folded_filter", w, scale);
         }
         RewriteGraph.Value y = g.add(DEPTHWISE, conv.name(), conv.attrs(), List.of(conv.input(0), w),
                 new DType[] {DType.FLOAT32}, new Shape[] {conv.output(0).shape()}).output(0);
         y = g.add("BiasAdd", c.named.name(), Map.of("T", DType.FLOAT32, "data_format", "NHWC"),
-                List.of(y, foldedBias(g, c)), new DType[] {DType.FLOAT32}, new Shape[] {y.shape()}).output(0);
+                List.of(y, foldedBias(g, c, filter.size(2) * filter.size(3))), new DType[] {DType.FLOAT32}, new Shape[] {y.shape()}).output(0);
         if (c.activation != null) {
             y = g.add(c.activation, c.last.node().name(), Map.of("T", DType.FLOAT32), List.of(y),
                     new DType[] {DType.FLOAT32}, new Shape[] {y.shape()}).output(0);
@@ -162,13 +157,15 @@ public final class FoldIntoConvPass implements PlanPass {
     }
 
     /** {@code b * s + t} (or {@code - t}) with the parts the chain has; the chain has a bias or a shift. */
-    private static RewriteGraph.Value foldedBias(RewriteGraph g, Chain c) {
+    private static RewriteGraph.Value foldedBias(RewriteGraph g, Chain c, long channels) {
         RewriteGraph.Value b = c.bias;
+        String name = c.named.name();
         if (c.scale != null && b != null) {
-            b = binary(g, "Mul", c.named.name() + "/folded_bias_scaled", b, c.scale);
+            b = binary(g, "Mul", name + "/folded_bias_scaled", b, reshaped(g, c.scale, name + "/scale_vector", channels));
         }
         if (c.shift != null) {
-            b = b == null ? c.shift : binary(g, c.subtract ? "Sub" : "AddV2", c.named.name() + "/folded_bias", b, c.shift);
+            RewriteGraph.Value t = reshaped(g, c.shift, name + "/shift_vector", channels);
+            b = b == null ? t : binary(g, c.subtract ? "Sub" : "AddV2", name + "/folded_bias", b, t);
         }
         return b;
     }
@@ -215,7 +212,7 @@ public final class FoldIntoConvPass implements PlanPass {
         }
         if (residual && next != null && (next.type().equals("Add") || next.type().equals("AddV2"))) {
             RewriteGraph.Value r = other(next, v);
-            if (r != null && r.dtype() == DType.FLOAT32 && r.shape().equals(v.shape())
+            if (r != null && r.dtype() == DType.FLOAT32 && r.shape().isFullyDefined() && r.shape().equals(v.shape())
                     && next.output(0).shape().equals(v.shape()) && !dependsOn(r.node(), conv)) {
                 c.side = r;
                 v = next.output(0);
@@ -244,8 +241,32 @@ public final class FoldIntoConvPass implements PlanPass {
      */
     private static boolean perChannel(RewriteGraph g, RewriteGraph.Value t, long channels, RewriteGraph.Node conv) {
         Shape s = t.shape();
-        return t.dtype() == DType.FLOAT32 && s.hasKnownRank() && s.rank() == 1 && s.size(0) == channels
-                && !dependsOn(t.node(), conv);
+        if (t.dtype() != DType.FLOAT32 || !s.hasKnownRank() || s.rank() < 1 || s.rank() > 4
+                || s.size(s.rank() - 1) != channels) {
+            return false;
+        }
+        for (int i = 0; i + 1 < s.rank(); i++) {
+            if (s.size(i) != 1) {
+                return false;
+            }
+        }
+        return !dependsOn(t.node(), conv);
+    }
+
+    /** {@code t} (one value per channel, of shape {@code [1, ..., 1, dims...]}) reshaped to {@code dims}. */
+    private static RewriteGraph.Value reshaped(RewriteGraph g, RewriteGraph.Value t, String name, long... dims) {
+        if (t.shape().equals(Shape.of(dims))) {
+            return t;
+        }
+        int[] ints = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            ints[i] = (int) dims[i];
+        }
+        Tensor shape = Tensor.of(DType.INT32, Shape.of(dims.length), ints);
+        RewriteGraph.Value dimsValue = g.add("Const", name + "/shape", Map.of("dtype", DType.INT32, "value", shape),
+                List.of(), new DType[] {DType.INT32}, new Shape[] {shape.shape()}).output(0);
+        return g.add("Reshape", name, Map.of("T", DType.FLOAT32, "Tshape", DType.INT32), List.of(t, dimsValue),
+                new DType[] {DType.FLOAT32}, new Shape[] {Shape.of(dims)}).output(0);
     }
 
     private static boolean dependsOn(RewriteGraph.Node from, RewriteGraph.Node target) {

@@ -45,8 +45,8 @@ class FoldIntoConvPassTest {
     private static final class Layer {
         final Graph g = new Graph();
         final Tf tf = Tf.of(g);
-        final Output x = tf.placeholder(DType.FLOAT32, Shape.of(2, 7, 7, 3), "x");
-        final Output shortcut = tf.placeholder(DType.FLOAT32, Shape.of(2, 4, 7, C), "shortcut");
+        final Output x;
+        final Output shortcut;
         final Output conv;
         final Output biased;
         final Output scaled;
@@ -54,11 +54,22 @@ class FoldIntoConvPassTest {
         final Output y;
 
         Layer(String activation) {
-            this(activation, false, false);
+            this(activation, false, false, false);
         }
 
-        /** {@code depthwise}: a depthwise convolution (multiplier 2) without bias; {@code residual}: a shortcut added. */
         Layer(String activation, boolean depthwise, boolean residual) {
+            this(activation, depthwise, residual, false);
+        }
+
+        /**
+         * {@code depthwise}: a depthwise convolution (multiplier 2) without bias; {@code residual}: a shortcut added;
+         * {@code unknownSizes}: as W10's graph has it, batch and image sizes unknown and the batch norm's scale
+         * and shift of shape [1, 1, 1, C].
+         */
+        Layer(String activation, boolean depthwise, boolean residual, boolean unknownSizes) {
+            x = tf.placeholder(DType.FLOAT32, unknownSizes ? Shape.of(-1, -1, -1, 3) : Shape.of(2, 7, 7, 3), "x");
+            shortcut = tf.placeholder(DType.FLOAT32, unknownSizes ? Shape.of(-1, -1, -1, C) : Shape.of(2, 4, 7, C),
+                    "shortcut");
             Output w = tf.identity(tf.constant(depthwise ? random(1, 3, 3, 3, C / 3) : random(1, 3, 3, 3, C)));
             Output b = tf.identity(tf.constant(random(2, C)));
             Output gamma = tf.identity(tf.constant(random(3, C)));
@@ -67,6 +78,10 @@ class FoldIntoConvPassTest {
             Output variance = tf.add(tf.abs(tf.identity(tf.constant(random(6, C)))), tf.constant(0.5f));
             Output s = tf.multiply(gamma, tf.rsqrt(tf.add(variance, tf.constant(1e-3f))));
             Output t = tf.subtract(beta, tf.multiply(mean, s));
+            if (unknownSizes) {
+                s = tf.reshape(s, new int[] {1, 1, 1, C});
+                t = tf.reshape(t, new int[] {1, 1, 1, C});
+            }
             conv = depthwise ? tf.nn.depthwiseConv2dNative(x, w, new int[] {1, 2, 1, 1}, "SAME")
                     : tf.nn.conv2d(x, w, new int[] {1, 2, 1, 1}, "SAME");
             biased = depthwise ? conv : tf.nn.biasAdd(conv, b);
@@ -255,5 +270,39 @@ class FoldIntoConvPassTest {
             assertClose(run(List.of(l.y), l.x, feed).get(0), run(r.fetches(), r.feeds().get(0), feed).get(0),
                     "depthwise, activation " + activation);
         }
+    }
+
+    /**
+     * W10's form: scale and shift of shape [1, 1, 1, C] fold (reshaped to [C] for the bias), while a shortcut of
+     * unknown size stays an op of its own (it could broadcast at run time).
+     */
+    @Test
+    void fourDimensionalScaleFoldsAndAShortcutOfUnknownSizeStaysApart() {
+        Layer l = new Layer("Relu", false, true, true);
+        List<Operation> needed = new ArrayList<>(l.g.operations());
+        needed.removeIf(op -> op == l.x.op() || op == l.shortcut.op() || !reaches(op, List.of(l.y)));
+        PlanRewriter.Rewritten r = PlanRewriter.rewrite(List.of(l.x, l.shortcut), List.of(l.y), List.of(), needed,
+                List.of(new FoldIntoConvPass()), op -> true);
+        assertNotNull(r);
+        Operation relu = r.fetches().get(0).op();
+        assertEquals("Relu", relu.type());
+        Operation add = relu.input(0).op();
+        assertEquals(l.y.op().input(0).op().type(), add.type(), "the shortcut's addition stays");
+        Operation fused = add.input(0).op().type().equals("_FusedConv2D") ? add.input(0).op() : add.input(1).op();
+        assertEquals("_FusedConv2D", fused.type());
+        assertEquals(List.of("BiasAdd"), List.of((String[]) fused.attr("fused_ops")));
+        assertEquals(Shape.of(C), fused.input(2).shape());
+        Tensor feed = random(16, 2, 7, 7, 3);
+        Tensor shortcut = random(17, 2, 4, 7, C);
+        Tensor want;
+        Tensor got;
+        try (Session s = new Session(l.g, SessionOptions.cpuOnly())) {
+            want = s.runner().feed(l.x, feed).feed(l.shortcut, shortcut).fetch(l.y).run().get(0);
+        }
+        try (Session s = new Session(fused.graph(), SessionOptions.cpuOnly())) {
+            got = s.runner().feed(r.feeds().get(0), feed).feed(r.feeds().get(1), shortcut).fetch(r.fetches().get(0))
+                    .run().get(0);
+        }
+        assertClose(want, got, "W10-style layer");
     }
 }
