@@ -30,9 +30,10 @@ import org.junit.jupiter.api.Test;
  * layer as an imported Keras inference graph has it: weights in reference variables read through Identity, the
  * batch normalization as {@code x * s + t} with {@code s} and {@code t} computed from its variables, optionally a
  * residual shortcut added, then Relu, Relu6 or nothing; and a depthwise convolution so normalized then Relu6 (its
- * folded BiasAdd and Relu6 one fused step). Each against the CPU's result of the same graph: exact FP32 within 1e-4 relative, TF32
- * within 2e-3 (of each element's magnitude, the largest output's scaled); the plan must show one fused step, and
- * a changed variable must change the next run's result (the fold is computed in every run).
+ * folded BiasAdd and Relu6 one fused step). Each against the CPU's result of the same graph: exact FP32 within
+ * 1e-4 relative plus 1e-5 of the largest output (for sums that cancel), TF32 within 2e-3 relative plus 2e-3 of
+ * the largest output; the plan must show the fused steps, and a changed variable must change the next run's
+ * result (the fold is computed in every run).
  */
 class FoldIntoConvGpuTest {
     private static final long[] INPUT = {4, 12, 12, 16};
@@ -139,8 +140,9 @@ class FoldIntoConvGpuTest {
         for (int i = 0; i < 2; i++) {
             String what = (l.depthwise ? "depthwise, " : "") + (activation == null ? "identity" : activation)
                     + (tf32 ? ", TF32" : ", FP32") + (i == 0 ? ", first run" : ", after gamma changed");
-            assertClose(what, cpu.get(i), gpu.get(i), Tolerance.relative(relative, relative * 1e-2 * maxAbs(cpu.get(i))),
-                    null);
+            // Near-zero outputs (sums that cancel) get the rounding of the largest: TF32's of about 2^-11 per product.
+            double ofLargest = (tf32 ? relative : relative * 0.1) * maxAbs(cpu.get(i));
+            assertClose(what, cpu.get(i), gpu.get(i), Tolerance.relative(relative, ofLargest), null);
         }
         assertTrue(maxAbs(cpu.get(0)) > 0 && !java.util.Arrays.equals(cpu.get(0).floats(), cpu.get(1).floats()),
                 "the new gamma changes the CPU result");
