@@ -52,7 +52,7 @@ public final class FoldIntoConvPass implements PlanPass {
         }
         boolean changed = false;
         for (RewriteGraph.Node conv : new ArrayList<>(g.nodes())) {
-            if (g.contains(conv) && conv.output(0).dtype() == DType.FLOAT32) {
+            if (g.contains(conv) && conv.output(0).dtype() == DType.FLOAT32 && !pinnedToCpu(conv)) {
                 if (conv.type().equals("Conv2D")) {
                     changed |= fold(g, conv);
                 } else if (conv.type().equals(DEPTHWISE)) {
@@ -64,6 +64,14 @@ public final class FoldIntoConvPass implements PlanPass {
             g.removeUnused();
         }
         return changed;
+    }
+
+    /**
+     * Whether the user placed {@code conv} on the CPU (a device scope), where the CPU's {@code _FusedConv2D} may
+     * not take what the GPU's does (NCHW): such a convolution runs as written.
+     */
+    private static boolean pinnedToCpu(RewriteGraph.Node conv) {
+        return conv.device().toLowerCase(java.util.Locale.ROOT).contains("cpu");
     }
 
     /** What follows a convolution: each part null where the chain has no such op. */
