@@ -305,4 +305,17 @@ class FoldIntoConvPassTest {
         }
         assertClose(want, got, "W10-style layer");
     }
+
+    @Test
+    void aConvolutionPlacedOnTheCpuRunsAsWritten() {
+        Graph g = new Graph();
+        Tf tf = Tf.of(g);
+        Output x = tf.placeholder(DType.FLOAT32, Shape.of(2, 7, 7, 3), "x");
+        Output y;
+        try (var scope = tf.device("/cpu:0")) {
+            Output conv = tf.nn.conv2d(x, tf.constant(random(1, 3, 3, 3, C)), new int[] {1, 1, 1, 1}, "SAME");
+            y = tf.nn.relu(tf.nn.biasAdd(conv, tf.constant(random(2, C))));
+        }
+        assertNull(rewrite(g, x, List.of(y)));
+    }
 }
