@@ -223,4 +223,70 @@ class MixedPrecisionTest {
         }
         assertTrue(bf16[5] < bf16[0], java.util.Arrays.toString(bf16));
     }
+
+    /**
+     * TensorFlow's allow list (cuDNN 8 and later) has the depthwise convolution and both its backprops: a
+     * MobileNet-style block runs them in 16 bits, with casts of the placeholder and the variable in and of the
+     * results out, and gives float32's loss and gradients within bfloat16's rounding.
+     */
+    @Test
+    void depthwiseConvolutionAndItsBackpropsRunIn16BitsWithCastsAroundThem() {
+        Graph g = new Graph();
+        Tf tf = Tf.of(g);
+        Output x = tf.placeholder(DType.FLOAT32, Shape.of(2, 6, 6, 3), "images");
+        Variable w = tf.variable(tf.constant(randomMatrix(5, 3 * 3 * 3, 2).reshaped(Shape.of(3, 3, 3, 2))), "depthwise");
+        Output dw = tf.nn.depthwiseConv2dNative(x, w, new int[] {1, 1, 1, 1}, "SAME");
+        Output loss = tf.reduceSum(tf.multiply(tf.nn.relu6(dw), tf.nn.relu6(dw)));
+        List<Output> grads = tf.gradients(loss, List.of(x, w));
+        Output dx = tf.identity(grads.get(0));
+        Output dwGrad = tf.identity(grads.get(1));
+        Set<String> preserved = Set.of(loss.op().name(), dx.op().name(), dwGrad.op().name());
+        Set<String> types = MixedPrecisionRewrite.paint(g, preserved).stream().map(Operation::type)
+                .collect(Collectors.toSet());
+        assertTrue(types.containsAll(Set.of("DepthwiseConv2dNative", "DepthwiseConv2dNativeBackpropInput",
+                "DepthwiseConv2dNativeBackpropFilter")), types.toString());
+
+        Graph rewritten = MixedPrecisionRewrite.rewrite(g, MixedPrecision.BF16, preserved);
+        Operation forward = rewritten.operation(dw.op().name());
+        assertEquals(DType.BFLOAT16, forward.attrType("T"));
+        assertEquals("images-0-CastToBf16-AutoMixedPrecision", forward.input(0).op().name());
+        assertEquals("depthwise-0-CastToBf16-AutoMixedPrecision", forward.input(1).op().name());
+        List<Output> fetchedGrads = List.of(dx, dwGrad);
+        for (int k = 0; k < 2; k++) {
+            Operation backprop = rewritten.operation(grads.get(k).op().name());
+            assertEquals(DType.BFLOAT16, backprop.attrType("T"), backprop.name());
+            Operation fetched = rewritten.operation(fetchedGrads.get(k).op().name());
+            assertEquals(backprop.name() + "-0-CastToFp32-AutoMixedPrecision", fetched.input(0).op().name());
+            assertEquals(DType.FLOAT32, fetched.output(0).dtype());
+        }
+
+        SplittableRandom r = new SplittableRandom(91);
+        float[] images = new float[2 * 6 * 6 * 3];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = (float) r.nextGaussian();
+        }
+        Tensor feed = Tensor.of(DType.FLOAT32, Shape.of(2, 6, 6, 3), images);
+        List<Tensor> float32;
+        List<Tensor> bf16;
+        try (Session s = new Session(g, SessionOptions.cpuOnly())) {
+            s.run(tf.globalVariablesInitializer());
+            float32 = s.runner().feed(x, feed).fetch(loss).fetch(dx).fetch(dwGrad).run();
+        }
+        try (Session s = new Session(g, SessionOptions.cpuOnly().mixedPrecision(MixedPrecision.BF16))) {
+            s.run(tf.globalVariablesInitializer());
+            bf16 = s.runner().feed(x, feed).fetch(loss).fetch(dx).fetch(dwGrad).run();
+        }
+        for (int k = 0; k < 3; k++) {
+            float[] want = float32.get(k).floats();
+            float[] got = bf16.get(k).floats();
+            double scale = 0;
+            for (float v : want) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+            for (int i = 0; i < want.length; i++) {
+                // a few bfloat16 roundings (2^-8 each) of terms of the size of the largest value
+                assertEquals(want[i], got[i], 0.05 * scale, "fetch " + k + " element " + i);
+            }
+        }
+    }
 }

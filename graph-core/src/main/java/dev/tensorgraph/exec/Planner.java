@@ -6,6 +6,7 @@ import dev.tensorgraph.device.DeviceContext;
 import dev.tensorgraph.device.RunRecorder;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.kernel.KernelFactory;
+import dev.tensorgraph.kernel.KernelRegistry;
 import dev.tensorgraph.kernel.VariableSlot;
 import dev.tensorgraph.rewrite.PlanRewriter;
 import java.util.ArrayDeque;
@@ -49,9 +50,10 @@ public final class Planner {
                              Function<String, VariableSlot> variables, DeviceContext device, boolean recordDeviceWork,
                              boolean fuseOps) {
         PlanScope root = PlanScope.root(feeds, fetches, targets);
-        PlanRewriter.Rewritten r = fuseOps && device == null
+        PlanRewriter.Rewritten r = fuseOps
                 ? PlanRewrites.apply(feeds, fetches, targets,
-                        prune(new HashSet<>(feeds), fetches, targets, root.boundary(), root.within()))
+                        prune(new HashSet<>(feeds), fetches, targets, root.boundary(), root.within()),
+                        device == null ? KernelRegistry.CPU : device.deviceType())
                 : null;
         if (r != null) {
             return compile(PlanScope.root(r.feeds(), r.fetches(), r.targets()), variables, device, recordDeviceWork,

@@ -6,12 +6,14 @@ import java.util.Set;
 /**
  * TensorFlow's automatic mixed precision lists for the op types Tensorgraph has (and a few it may import), for
  * CUDA: the allow list, the infer list, the clear list without the control flow primitives (whose loop frames
- * the rewrite leaves alone), and the deny list.
+ * the rewrite leaves alone), and the deny list. The allow list is TensorFlow's for cuDNN 8 and later, which
+ * adds the depthwise convolution and its two backprops (cuDNN runs them in 16 bits as grouped convolutions).
  */
 public final class AutoMixedPrecisionLists implements MixedPrecisionLists {
     private static final Set<String> ALLOW = Set.of("MatMul", "BatchMatMul", "BatchMatMulV2", "BatchMatMulV3",
             "Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter", "Conv3D", "Conv3DBackpropInputV2",
-            "Conv3DBackpropFilterV2");
+            "Conv3DBackpropFilterV2", "DepthwiseConv2dNative", "DepthwiseConv2dNativeBackpropInput",
+            "DepthwiseConv2dNativeBackpropFilter");
 
     private static final Set<String> INFER = Set.of("Add", "AddN", "AddV2", "AvgPool", "AvgPool3D", "AvgPool3DGrad",
             "AvgPoolGrad", "BiasAdd", "BiasAddGrad", "BiasAddV1", "Elu", "EluGrad", "Erf", "Erfc", "FloorDiv", "Inv",

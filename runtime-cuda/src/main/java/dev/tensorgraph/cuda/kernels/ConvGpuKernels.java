@@ -88,11 +88,11 @@ final class ConvGpuKernels {
     }
 
     /** {@code f}, declared to take bfloat16 and float16 values itself (no widening around it). */
-    private static KernelFactory sixteenBit(KernelFactory f) {
+    static KernelFactory sixteenBit(KernelFactory f) {
         return KernelFactory.adapting(f, f, true);
     }
 
-    private static ConvGeometry.Attrs attrs(Operation op) {
+    static ConvGeometry.Attrs attrs(Operation op) {
         DType t = op.attrType("T");
         if (t != DType.FLOAT32 && !t.isHalfPrecision()) {
             throw new UnimplementedException(op.type() + " '" + op.name() + "' has no GPU kernel for " + t);
@@ -171,6 +171,11 @@ final class ConvGpuKernels {
     // ---- Conv2D ----
 
     private static void forward(KernelContext ctx, ConvGeometry.Attrs a, DType t, boolean depthwise) {
+        ctx.setOutput(0, convolve(ctx, a, t, depthwise));
+    }
+
+    /** The convolution of inputs 0 (x) and 1 (filter) of {@code ctx}'s op, in a new tensor. */
+    static DeviceTensor convolve(KernelContext ctx, ConvGeometry.Attrs a, DType t, boolean depthwise) {
         String op = ctx.op().name();
         DeviceTensor x = ctx.deviceInput(0);
         int[] xd = nhwc(x.shape(), a.nchw(), op, "input");
@@ -204,7 +209,7 @@ final class ConvGpuKernels {
                 }
             }
         }
-        ctx.setOutput(0, y);
+        return y;
     }
 
     private static void runForward(CudaDevice dev, String op, ConvGeometry g, boolean nchw, DeviceTensor x,

@@ -5,8 +5,8 @@ import dev.tensorgraph.kernel.KernelRegistry;
 
 /**
  * GPU kernels of the convolutional-network ops: Conv2D and its backprops on cuDNN ({@link ConvGpuKernels}),
- * max and average pooling with gradients ({@link PoolGpuKernels}), and fused batch normalization on cuDNN
- * ({@link BatchNormGpuKernels}).
+ * max and average pooling with gradients ({@link PoolGpuKernels}), fused batch normalization on cuDNN
+ * ({@link BatchNormGpuKernels}), and a convolution fused with its bias and activation ({@link FusedConvGpuKernels}).
  */
 public final class DnnGpuKernels implements DeviceKernelLibrary {
     @Override
@@ -14,5 +14,6 @@ public final class DnnGpuKernels implements DeviceKernelLibrary {
         ConvGpuKernels.register(r);
         PoolGpuKernels.register(r);
         BatchNormGpuKernels.register(r);
+        FusedConvGpuKernels.register(r);
     }
 }

@@ -9,6 +9,6 @@ public final class DnnSourceCatalog {
 
     public static List<CudaSource> all() {
         return List.of(DnnSources.LAYOUT, PoolSources.POOL, BatchNormSources.BATCH_NORM, FusedBiasSources.FUSED_BIAS,
-                FusedBiasSources.FUSED_BIAS_HALF);
+                FusedBiasSources.FUSED_BIAS_HALF, ConvEpilogueSources.CONV_EPILOGUE);
     }
 }

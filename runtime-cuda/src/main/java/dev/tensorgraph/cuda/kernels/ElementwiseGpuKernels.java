@@ -136,6 +136,12 @@ public final class ElementwiseGpuKernels implements DeviceKernelLibrary {
      */
     static void launchBinary(KernelContext ctx, CudaSource source, String kernel, DType outType, double param,
                              boolean sameShape) {
+        ctx.setOutput(0, binary(ctx, source, kernel, outType, param, sameShape));
+    }
+
+    /** As {@link #launchBinary}, the result returned rather than set as the op's output. */
+    static DeviceTensor binary(KernelContext ctx, CudaSource source, String kernel, DType outType, double param,
+                               boolean sameShape) {
         DeviceTensor x = ctx.deviceInput(0);
         DeviceTensor y = ctx.deviceInput(1);
         if (sameShape && !x.shape().equals(y.shape())) {
@@ -157,7 +163,7 @@ public final class ElementwiseGpuKernels implements DeviceKernelLibrary {
                 dev.launch1d(dev.function(source, kernel + "_bcast"), n, plan.withLoopArgs(x, y, out, n, param));
             }
         }
-        ctx.setOutput(0, out);
+        return out;
     }
 
     private static KernelFactory unary(String name, boolean alpha) {

@@ -15,7 +15,7 @@ import dev.tensorgraph.kernel.KernelContext;
 import dev.tensorgraph.kernel.KernelRegistry;
 
 /**
- * Fused GPU kernels: BiasAdd then Relu (NHWC or NCHW; float32, bfloat16, float16), ReluGrad with the
+ * Fused GPU kernels: BiasAdd then Relu or Relu6 (NHWC or NCHW; float32, bfloat16, float16), ReluGrad with the
  * BiasAddGrad of its result (NHWC, float32), and the float32 BiasAddGrad of a 16-bit gradient cast to float32
  * (NHWC), the form mixed precision gives each layer's bias gradient. Each saves a pass over an activation-sized tensor, which for AlexNet's convolutions is a
  * few hundred megabytes a step.
@@ -36,6 +36,19 @@ final class FusedBiasGpuKernels {
             }
             boolean nchw = "NCHW".equals(biasAdd.attrString("data_format"));
             return ctx -> biasRelu(ctx, nchw, t);
+        }));
+        r.registerFused(GPU, FusionPattern.of("BiasAdd", "Relu6"), FusedKernelFactory.withHalfPrecision((biasAdd, relu6) -> {
+            DType t = biasAdd.attrType("T");
+            if (t != relu6.attrType("T") || (t != DType.FLOAT32 && !t.isHalfPrecision())) {
+                throw new UnimplementedException("fused BiasAdd and Relu6 take float32, bfloat16 or float16 only");
+            }
+            boolean nchw = "NCHW".equals(biasAdd.attrString("data_format"));
+            return ctx -> {
+                DeviceTensor value = ctx.deviceInput(0);
+                DeviceTensor out = ctx.allocateOnDevice(t, value.shape());
+                BiasActivation.apply(ctx, value, ctx.deviceInput(1), null, out, nchw, ConvEpilogueSources.RELU6);
+                ctx.setOutput(0, out);
+            };
         }));
         r.registerFused(GPU, FusionPattern.of("Cast", "BiasAddGrad"), FusedKernelFactory.withHalfPrecision((cast, biasGrad) -> {
             DType from = cast.attrType("SrcT");

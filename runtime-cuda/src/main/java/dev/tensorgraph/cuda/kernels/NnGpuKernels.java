@@ -54,6 +54,7 @@ public final class NnGpuKernels implements DeviceKernelLibrary {
         });
         LayoutGpuKernels.register(r);
         FusedBiasGpuKernels.register(r);
+        FusedAddReluGpuKernels.register(r);
     }
 
     private static void float32(Operation op) {

@@ -1,0 +1,59 @@
+package dev.tensorgraph.cuda.kernels;
+
+import dev.tensorgraph.DType;
+import dev.tensorgraph.Operation;
+import dev.tensorgraph.device.DeviceTensor;
+import dev.tensorgraph.errors.UnimplementedException;
+import dev.tensorgraph.kernel.KernelContext;
+import dev.tensorgraph.kernel.KernelRegistry;
+import java.util.List;
+
+/**
+ * The GPU kernel of {@code _FusedConv2D} (NHWC or NCHW): the convolution as Conv2D runs it on cuDNN (same
+ * algorithm choice and layouts), then its {@code fused_ops} in one in-place pass over its output
+ * ({@link BiasActivation}): BiasAdd, optionally the addition of a tensor of the output's shape, optionally Relu
+ * or Relu6. The unfused graph makes a pass for each of these ops, and for each op of a batch normalization
+ * folded into the filter and bias.
+ */
+final class FusedConvGpuKernels {
+    private FusedConvGpuKernels() {}
+
+    /** What {@code fused_ops} asks for after the convolution. */
+    record Epilogue(boolean add, int activation) {
+        static Epilogue of(Operation op) {
+            List<String> ops = List.of((String[]) op.attr("fused_ops"));
+            boolean add = ops.size() > 1 && ops.get(1).equals("Add");
+            int args = add ? 2 : 1;
+            String activation = ops.size() > args ? ops.get(args) : null;
+            boolean typed = op.numInputs() == 2 + args;
+            for (int i = 2; typed && i < op.numInputs(); i++) {
+                typed = op.input(i).dtype() == op.attrType("T");
+            }
+            if (ops.isEmpty() || !ops.get(0).equals("BiasAdd") || !typed || ops.size() > args + 1
+                    || activation != null && !activation.equals("Relu") && !activation.equals("Relu6")) {
+                throw new UnimplementedException("_FusedConv2D '" + op.name() + "' on the GPU fuses BiasAdd, optionally "
+                        + "Add, then optionally Relu or Relu6, with arguments of the convolution's type; got fused_ops "
+                        + ops);
+            }
+            int code = activation == null ? ConvEpilogueSources.IDENTITY
+                    : activation.equals("Relu") ? ConvEpilogueSources.RELU : ConvEpilogueSources.RELU6;
+            return new Epilogue(add, code);
+        }
+    }
+
+    static void register(KernelRegistry r) {
+        r.register(KernelRegistry.GPU, "_FusedConv2D", ConvGpuKernels.sixteenBit(op -> {
+            ConvGeometry.Attrs a = ConvGpuKernels.attrs(op);
+            DType t = op.attrType("T");
+            Epilogue e = Epilogue.of(op);
+            boolean nchw = "NCHW".equals(op.attrString("data_format"));
+            return ctx -> compute(ctx, a, t, e, nchw);
+        }));
+    }
+
+    private static void compute(KernelContext ctx, ConvGeometry.Attrs a, DType t, Epilogue e, boolean nchw) {
+        DeviceTensor y = ConvGpuKernels.convolve(ctx, a, t, false);
+        BiasActivation.apply(ctx, y, ctx.deviceInput(2), e.add() ? ctx.deviceInput(3) : null, y, nchw, e.activation());
+        ctx.setOutput(0, y);
+    }
+}

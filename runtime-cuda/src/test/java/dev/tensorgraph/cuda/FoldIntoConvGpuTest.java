@@ -1,0 +1,204 @@
+package dev.tensorgraph.cuda;
+
+import static dev.tensorgraph.cuda.GpuTestSupport.assertClose;
+import static dev.tensorgraph.cuda.GpuTestSupport.assumeGpu;
+import static dev.tensorgraph.cuda.GpuTestSupport.cpuSession;
+import static dev.tensorgraph.cuda.GpuTestSupport.gpuOptions;
+import static dev.tensorgraph.cuda.GpuTestSupport.uniform;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tensorgraph.DType;
+import dev.tensorgraph.Graph;
+import dev.tensorgraph.Output;
+import dev.tensorgraph.Session;
+import dev.tensorgraph.SessionOptions;
+import dev.tensorgraph.Shape;
+import dev.tensorgraph.Tensor;
+import dev.tensorgraph.Variable;
+import dev.tensorgraph.cuda.GpuTestSupport.Tolerance;
+import dev.tensorgraph.ops.Tf;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The GPU's convolution folding and fusion ({@code FoldIntoConvPass} and the {@code _FusedConv2D} kernel) on a
+ * layer as an imported Keras inference graph has it: weights in reference variables read through Identity, the
+ * batch normalization as {@code x * s + t} with {@code s} and {@code t} computed from its variables, optionally a
+ * residual shortcut added, then Relu, Relu6 or nothing; and a depthwise convolution so normalized then Relu6 (its
+ * folded BiasAdd and Relu6 one fused step). Each against the CPU's result of the same graph: exact FP32 within
+ * 1e-4 relative plus 1e-5 of the largest output (for sums that cancel), TF32 within 2e-3 relative plus 2e-3 of
+ * the largest output; the plan must show the fused steps, and a changed variable must change the next run's
+ * result (the fold is computed in every run).
+ */
+class FoldIntoConvGpuTest {
+    private static final long[] INPUT = {4, 12, 12, 16};
+    /** Output channels: a Conv2D's, or the depthwise convolution's 16 input channels times multiplier 2. */
+    private static final int C = 32;
+
+    private final Random random = new Random(1818);
+
+    private final class Layer {
+        final Graph g = new Graph();
+        final Tf tf = Tf.of(g);
+        final Output x = tf.placeholder(DType.FLOAT32, Shape.of(INPUT), "x");
+        final Output shortcut = tf.placeholder(DType.FLOAT32, Shape.of(INPUT[0], INPUT[1], INPUT[2], C), "shortcut");
+        final boolean depthwise;
+        final boolean residual;
+        final Variable gamma;
+        final Output conv;
+        final Output scaled;
+        final Output shifted;
+        final Output y;
+
+        Layer(String activation) {
+            this(activation, false, false);
+        }
+
+        /** {@code depthwise}: a depthwise convolution (multiplier 2) without bias; {@code residual}: a shortcut. */
+        Layer(String activation, boolean depthwise, boolean residual) {
+            this.depthwise = depthwise;
+            this.residual = residual;
+            long[] filter = depthwise ? new long[] {3, 3, INPUT[3], C / INPUT[3]} : new long[] {3, 3, INPUT[3], C};
+            Variable w = tf.variable(tf.constant(uniform(random, -0.3, 0.3, filter)), "kernel");
+            Variable b = tf.variable(tf.constant(uniform(random, -0.5, 0.5, C)), "bias");
+            gamma = tf.variable(tf.constant(uniform(random, 0.5, 1.5, C)), "gamma");
+            Variable beta = tf.variable(tf.constant(uniform(random, -0.5, 0.5, C)), "beta");
+            Variable mean = tf.variable(tf.constant(uniform(random, -0.5, 0.5, C)), "moving_mean");
+            Variable variance = tf.variable(tf.constant(uniform(random, 0.5, 2, C)), "moving_variance");
+            Output s = tf.multiply(tf.identity(gamma), tf.rsqrt(tf.add(tf.identity(variance), tf.constant(1e-3f))));
+            Output t = tf.subtract(tf.identity(beta), tf.multiply(tf.identity(mean), s));
+            int[] strides = {1, 1, 1, 1};
+            conv = depthwise ? tf.nn.depthwiseConv2dNative(x, tf.identity(w), strides, "SAME")
+                    : tf.nn.conv2d(x, tf.identity(w), strides, "SAME");
+            scaled = tf.multiply(depthwise ? conv : tf.nn.biasAdd(conv, tf.identity(b)), s);
+            shifted = tf.add(scaled, t);
+            Output last = residual ? tf.add(shifted, shortcut) : shifted;
+            y = activation == null ? last : activation.equals("Relu") ? tf.nn.relu(last) : tf.nn.relu6(last);
+        }
+
+        /** Fails unless the plan ran the layer as the fold and fusion make it. */
+        void checkPlan(List<String> plan) {
+            String text = String.join("\n", plan);
+            assertTrue(plan.stream().noneMatch(l -> l.startsWith(shifted.op().name() + " (")),
+                    "the batch norm's shift still runs as a step of its own:\n" + text);
+            if (depthwise) {
+                String biasLine = plan.stream().filter(l -> l.startsWith(scaled.op().name() + " (BiasAdd) @ GPU"))
+                        .findFirst().orElse(null);
+                assertTrue(biasLine != null && (y == shifted || biasLine.contains("fused with '" + y.op().name() + "'")),
+                        "the depthwise convolution's folded BiasAdd is missing or not fused with its activation:\n"
+                                + text);
+            } else {
+                assertTrue(plan.stream().anyMatch(l -> l.startsWith(y.op().name() + " (_FusedConv2D) @ GPU")),
+                        "no fused convolution on the GPU in the plan:\n" + text);
+                assertTrue(plan.stream().noneMatch(l -> l.startsWith(scaled.op().name() + " (")
+                        || l.startsWith(conv.op().name() + " (")), "an op of the layer still runs on its own:\n" + text);
+            }
+        }
+    }
+
+    /** Runs {@code fetches} after initializing the variables; checks the plan fused the layer when on the GPU. */
+    private static List<Tensor> run(Layer l, SessionOptions options, List<Output> fetches, Map<Output, Tensor> feeds,
+                                    Tensor newGamma) {
+        try (Session s = options == null ? cpuSession(l.g) : new Session(l.g, options)) {
+            s.run(l.tf.globalVariablesInitializer());
+            List<Tensor> out = new ArrayList<>(s.run(fetches, feeds));
+            if (options != null) {
+                l.checkPlan(s.describePlan(fetches, feeds.keySet(), List.of()));
+            }
+            s.setVariableValue(l.gamma, newGamma);
+            out.addAll(s.run(fetches, feeds));
+            return out;
+        }
+    }
+
+    private static double maxAbs(Tensor t) {
+        double m = 0;
+        for (float v : t.floats()) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
+    }
+
+    private void check(String activation, boolean tf32) {
+        check(new Layer(activation), activation, tf32);
+    }
+
+    private void check(Layer l, String activation, boolean tf32) {
+        assumeGpu();
+        Map<Output, Tensor> feeds = l.residual
+                ? Map.of(l.x, uniform(random, -1, 1, INPUT), l.shortcut, uniform(random, -1, 1, l.shortcut.shape().dims()))
+                : Map.of(l.x, uniform(random, -1, 1, INPUT));
+        Tensor newGamma = uniform(random, -2, -1, C);
+        List<Tensor> cpu = run(l, null, List.of(l.y), feeds, newGamma);
+        List<Tensor> gpu = run(l, gpuOptions().allowTf32(tf32), List.of(l.y), feeds, newGamma);
+        double relative = tf32 ? 2e-3 : 1e-4;
+        for (int i = 0; i < 2; i++) {
+            String what = (l.depthwise ? "depthwise, " : "") + (activation == null ? "identity" : activation)
+                    + (tf32 ? ", TF32" : ", FP32") + (i == 0 ? ", first run" : ", after gamma changed");
+            // Near-zero outputs (sums that cancel) get the rounding of the largest: TF32's of about 2^-11 per product.
+            double ofLargest = (tf32 ? relative : relative * 0.1) * maxAbs(cpu.get(i));
+            assertClose(what, cpu.get(i), gpu.get(i), Tolerance.relative(relative, ofLargest), null);
+        }
+        assertTrue(maxAbs(cpu.get(0)) > 0 && !java.util.Arrays.equals(cpu.get(0).floats(), cpu.get(1).floats()),
+                "the new gamma changes the CPU result");
+    }
+
+    @Test
+    void reluLayerMatchesTheCpuInFp32() {
+        check("Relu", false);
+    }
+
+    @Test
+    void relu6LayerMatchesTheCpuInFp32() {
+        check("Relu6", false);
+    }
+
+    @Test
+    void layerWithoutActivationMatchesTheCpuInFp32() {
+        check(null, false);
+    }
+
+    @Test
+    void reluLayerMatchesTheCpuInTf32() {
+        check("Relu", true);
+    }
+
+    @Test
+    void residualLayerMatchesTheCpuInFp32() {
+        check(new Layer("Relu", false, true), "Relu", false);
+    }
+
+    @Test
+    void depthwiseRelu6LayerMatchesTheCpuInFp32() {
+        check(new Layer("Relu6", true, false), "Relu6", false);
+    }
+
+    /** A plan fetching a gradient: ReluGrad reads the fused output, and the input gradient matches the CPU. */
+    @Test
+    void gradientThroughTheFusedLayerMatchesTheCpu() {
+        assumeGpu();
+        Layer l = new Layer("Relu");
+        Output target = l.tf.placeholder(DType.FLOAT32, l.y.shape(), "target");
+        Output loss = l.tf.reduceSum(l.tf.square(l.tf.subtract(l.y, target)));
+        Output dx = l.tf.gradients(loss, List.of(l.x)).get(0);
+        Map<Output, Tensor> feeds = Map.of(l.x, uniform(random, -1, 1, INPUT), target,
+                uniform(random, -1, 1, l.y.shape().dims()));
+        Tensor gamma = uniform(random, 0.5, 1.5, C);
+        List<Tensor> cpu = run(l, null, List.of(dx), feeds, gamma);
+        List<Tensor> gpu = run(l, gpuOptions(), List.of(dx), feeds, gamma);
+        assertEquals(cpu.size(), gpu.size());
+        for (int i = 0; i < cpu.size(); i++) {
+            assertClose("input gradient, run " + i, cpu.get(i), gpu.get(i),
+                    Tolerance.relative(1e-4, 1e-6 * maxAbs(cpu.get(i)) * 100), null);
+        }
+        try (Session s = new Session(l.g, gpuOptions())) {
+            String plan = String.join("\n", s.describePlan(List.of(dx), Set.of(l.x, target), List.of()));
+            assertTrue(plan.contains("(_FusedConv2D) @ GPU") && plan.contains("(ReluGrad) @ GPU"), plan);
+        }
+    }
+}
