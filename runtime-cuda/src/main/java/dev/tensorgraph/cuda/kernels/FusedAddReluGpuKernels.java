@@ -40,7 +40,7 @@ final class FusedAddReluGpuKernels {
             ElementwiseGpuKernels.launchFlat(ctx, ConvEpilogueSources.CONV_EPILOGUE, kernel, out.numElements(), a, b, out,
                     out.numElements(), ConvEpilogueSources.RELU);
         } else {
-            out = ElementwiseGpuKernels.binary(ctx, ElementwiseSources.binarySource(t), "add_" + ElementwisePrelude.suffix(t),
+            out = ElementwiseGpuKernels.binary(ctx, ElementwiseSources.binarySource(t, "add"), "add_" + ElementwisePrelude.suffix(t),
                     t, 0.0, false);
             ElementwiseGpuKernels.launchFlat(ctx, ConvEpilogueSources.CONV_EPILOGUE, kernel, out.numElements(), out, null,
                     out, out.numElements(), ConvEpilogueSources.RELU);
