@@ -125,7 +125,7 @@ public final class TrainFashionMnist implements Callable<Integer> {
             FashionMnist.Split test = limit(FashionMnist.test(data));
             System.out.printf("Fashion-MNIST from %s: %d training and %d test images (%.1f s)%n", data, train.count(),
                     test.count(), (System.nanoTime() - t0) / 1e9);
-            Dataset trainingData = trainingData(train);
+            Dataset trainingData = trainingData(train, s, m);
             Path run = RunFolder.create(out, model.toString(), LocalDateTime.now());
             System.out.println("writing to " + run);
             s.run(tf.globalVariablesInitializer());
@@ -183,9 +183,13 @@ public final class TrainFashionMnist implements Callable<Integer> {
                 java.util.Arrays.copyOf(s.labels(), limit), limit);
     }
 
-    /** The training split as a data set: shuffled with the seed, a new order each epoch, batched, prefetched. */
-    private Dataset trainingData(FashionMnist.Split data) {
-        return FashionMnist.dataset(data).shuffle(data.count(), seed).batch(batchSize).prefetch(2);
+    /**
+     * The training split as a data set: shuffled with the seed, a new order each epoch, batched, prefetched (on a
+     * GPU the next batches are copied to the device while a step runs).
+     */
+    private Dataset trainingData(FashionMnist.Split data, Session s, Model m) {
+        return FashionMnist.dataset(data).shuffle(data.count(), seed).batch(batchSize)
+                .prefetchToDevice(2, s, Map.of(FashionMnist.IMAGE, m.images(), FashionMnist.LABEL, m.labels()));
     }
 
     private Metrics trainEpoch(Session s, Model m, Dataset data, int examples, int epoch, Output summaries,
