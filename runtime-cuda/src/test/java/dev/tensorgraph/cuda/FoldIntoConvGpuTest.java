@@ -81,10 +81,15 @@ class FoldIntoConvGpuTest {
             y = activation == null ? last : activation.equals("Relu") ? tf.nn.relu(last) : tf.nn.relu6(last);
         }
 
+        private static String step(Output o) {
+            return o.op().name() + " (" + o.op().type() + ")";
+        }
+
         /** Fails unless the plan ran the layer as the fold and fusion make it. */
         void checkPlan(List<String> plan) {
             String text = String.join("\n", plan);
-            assertTrue(plan.stream().noneMatch(l -> l.startsWith(shifted.op().name() + " (")),
+            // An op's own line reads "name (type)"; the fused convolution takes the name of the chain's last op.
+            assertTrue(plan.stream().noneMatch(l -> l.startsWith(step(shifted))),
                     "the batch norm's shift still runs as a step of its own:\n" + text);
             if (depthwise) {
                 String biasLine = plan.stream().filter(l -> l.startsWith(scaled.op().name() + " (BiasAdd) @ GPU"))
@@ -95,8 +100,8 @@ class FoldIntoConvGpuTest {
             } else {
                 assertTrue(plan.stream().anyMatch(l -> l.startsWith(y.op().name() + " (_FusedConv2D) @ GPU")),
                         "no fused convolution on the GPU in the plan:\n" + text);
-                assertTrue(plan.stream().noneMatch(l -> l.startsWith(scaled.op().name() + " (")
-                        || l.startsWith(conv.op().name() + " (")), "an op of the layer still runs on its own:\n" + text);
+                assertTrue(plan.stream().noneMatch(l -> l.startsWith(step(scaled)) || l.startsWith(step(conv))),
+                        "an op of the layer still runs on its own:\n" + text);
             }
         }
     }

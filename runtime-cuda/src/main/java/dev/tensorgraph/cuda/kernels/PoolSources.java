@@ -28,14 +28,24 @@ final class PoolSources {
                                    int sh, int sw, int padTop, int padLeft
             #define TG_POOL_GEOMETRY Geometry g = {nchw, n, h, w, c, oh, ow, kh, kw, sh, sw, padTop, padLeft}
 
-            __device__ __forceinline__ i64 tg_pool_index(const Geometry& g, i64 b, i64 y, i64 x, i64 ch, int height, int width) {
+            // Index arithmetic is 32-bit where every index fits (I = int), else 64-bit (I = i64): a 64-bit division
+            // costs several times a 32-bit one, and dividing each element's index into its coordinates dominated
+            // these memory-bound kernels (AlexNet's first 16-bit max-pool gradient took ~0.4 ms on an H100).
+            __device__ __forceinline__ bool tg_pool_fits32(const Geometry& g, i64 total) {
+              return total <= 0x7fffffff && (i64)g.n * g.h * g.w * g.c <= 0x7fffffff
+                  && (i64)g.n * g.oh * g.ow * g.c <= 0x7fffffff;
+            }
+
+            template <class I>
+            __device__ __forceinline__ I tg_pool_index(const Geometry& g, I b, I y, I x, I ch, int height, int width) {
               return g.nchw ? ((b * g.c + ch) * height + y) * width + x
                             : ((b * height + y) * width + x) * g.c + ch;
             }
 
             // (b, y, x, ch) of flat index i of a tensor of spatial size height x width in the layout.
-            __device__ __forceinline__ void tg_pool_coords(const Geometry& g, i64 i, int height, int width,
-                                                           i64* b, i64* y, i64* x, i64* ch) {
+            template <class I>
+            __device__ __forceinline__ void tg_pool_coords(const Geometry& g, I i, int height, int width,
+                                                           I* b, I* y, I* x, I* ch) {
               if (g.nchw) {
                 *x = i % width; i /= width;
                 *y = i % height; i /= height;
@@ -48,18 +58,19 @@ final class PoolSources {
             }
 
             // Flat index of the first maximum of output window (b, oy, ox, ch), or -1 for an empty window.
-            __device__ __forceinline__ i64 tg_pool_argmax(const Geometry& g, const float* x, i64 b, i64 oy, i64 ox, i64 ch) {
+            template <class I>
+            __device__ __forceinline__ I tg_pool_argmax(const Geometry& g, const float* x, I b, I oy, I ox, I ch) {
               int ys = (int)oy * g.sh - g.padTop;
               int ye = min(g.h, ys + g.kh);
               ys = max(0, ys);
               int xs = (int)ox * g.sw - g.padLeft;
               int xe = min(g.w, xs + g.kw);
               xs = max(0, xs);
-              i64 best = -1;
+              I best = -1;
               float bv = 0.0f;
               for (int iy = ys; iy < ye; ++iy) {
                 for (int ix = xs; ix < xe; ++ix) {
-                  i64 xi = tg_pool_index(g, b, iy, ix, ch, g.h, g.w);
+                  I xi = tg_pool_index<I>(g, b, iy, ix, ch, g.h, g.w);
                   float v = x[xi];
                   if (best < 0 || v > bv) { best = xi; bv = v; }
                 }
@@ -68,12 +79,12 @@ final class PoolSources {
             }
 
             // mode 0: max, 1: average. One thread per output element.
-            template <class C>
-            __device__ void pool_forward(const typename C::S* x, typename C::S* y, int mode, TG_POOL_PARAMS, i64 total) {
-              TG_POOL_GEOMETRY;
+            template <class C, class I>
+            __device__ void pool_forward_in(const typename C::S* x, typename C::S* y, int mode, const Geometry& g,
+                                            i64 total) {
               for (i64 i = blockIdx.x * (i64)blockDim.x + threadIdx.x; i < total; i += (i64)blockDim.x * gridDim.x) {
-                i64 b, oy, ox, ch;
-                tg_pool_coords(g, i, g.oh, g.ow, &b, &oy, &ox, &ch);
+                I b, oy, ox, ch;
+                tg_pool_coords<I>(g, (I)i, g.oh, g.ow, &b, &oy, &ox, &ch);
                 int ys = (int)oy * g.sh - g.padTop;
                 int ye = min(g.h, ys + g.kh);
                 ys = max(0, ys);
@@ -83,7 +94,7 @@ final class PoolSources {
                 float acc = mode == 0 ? __int_as_float(0xff800000) : 0.0f;
                 for (int iy = ys; iy < ye; ++iy) {
                   for (int ix = xs; ix < xe; ++ix) {
-                    float v = C::load(x[tg_pool_index(g, b, iy, ix, ch, g.h, g.w)]);
+                    float v = C::load(x[tg_pool_index<I>(g, b, iy, ix, ch, g.h, g.w)]);
                     if (mode == 0) {
                       acc = v > acc ? v : acc;
                     } else {
@@ -99,15 +110,25 @@ final class PoolSources {
               }
             }
 
+            template <class C>
+            __device__ void pool_forward(const typename C::S* x, typename C::S* y, int mode, TG_POOL_PARAMS, i64 total) {
+              TG_POOL_GEOMETRY;
+              if (tg_pool_fits32(g, total)) {
+                pool_forward_in<C, int>(x, y, mode, g, total);
+              } else {
+                pool_forward_in<C, i64>(x, y, mode, g, total);
+              }
+            }
+
             // dx must be zeroed first. Where windows do not overlap each input cell has one writer and a plain
             // add is exact and deterministic; overlapping windows add atomically, in no fixed order.
-            extern "C" __global__ void max_pool_grad_f32(const float* x, const float* grad, float* dx, int overlap,
-                                                         TG_POOL_PARAMS, i64 total) {
-              TG_POOL_GEOMETRY;
+            template <class I>
+            __device__ void max_pool_grad_in(const float* x, const float* grad, float* dx, int overlap,
+                                             const Geometry& g, i64 total) {
               for (i64 i = blockIdx.x * (i64)blockDim.x + threadIdx.x; i < total; i += (i64)blockDim.x * gridDim.x) {
-                i64 b, oy, ox, ch;
-                tg_pool_coords(g, i, g.oh, g.ow, &b, &oy, &ox, &ch);
-                i64 best = tg_pool_argmax(g, x, b, oy, ox, ch);
+                I b, oy, ox, ch;
+                tg_pool_coords<I>(g, (I)i, g.oh, g.ow, &b, &oy, &ox, &ch);
+                I best = tg_pool_argmax<I>(g, x, b, oy, ox, ch);
                 if (best >= 0) {
                   if (overlap) {
                     atomicAdd(dx + best, grad[i]);
@@ -118,14 +139,23 @@ final class PoolSources {
               }
             }
 
+            extern "C" __global__ void max_pool_grad_f32(const float* x, const float* grad, float* dx, int overlap,
+                                                         TG_POOL_PARAMS, i64 total) {
+              TG_POOL_GEOMETRY;
+              if (tg_pool_fits32(g, total)) {
+                max_pool_grad_in<int>(x, grad, dx, overlap, g, total);
+              } else {
+                max_pool_grad_in<i64>(x, grad, dx, overlap, g, total);
+              }
+            }
+
             // Overlapping windows, first pass: the position of each window's first maximum within the window,
             // (y - window top) * kw + (x - window left), or -1 for an empty window.
-            template <class C>
-            __device__ void max_pool_argmax(const typename C::S* x, int* where, TG_POOL_PARAMS, i64 total) {
-              TG_POOL_GEOMETRY;
+            template <class C, class I>
+            __device__ void max_pool_argmax_in(const typename C::S* x, int* where, const Geometry& g, i64 total) {
               for (i64 i = blockIdx.x * (i64)blockDim.x + threadIdx.x; i < total; i += (i64)blockDim.x * gridDim.x) {
-                i64 b, oy, ox, ch;
-                tg_pool_coords(g, i, g.oh, g.ow, &b, &oy, &ox, &ch);
+                I b, oy, ox, ch;
+                tg_pool_coords<I>(g, (I)i, g.oh, g.ow, &b, &oy, &ox, &ch);
                 int top = (int)oy * g.sh - g.padTop;
                 int left = (int)ox * g.sw - g.padLeft;
                 int ys = max(0, top);
@@ -136,11 +166,21 @@ final class PoolSources {
                 float bv = 0.0f;
                 for (int iy = ys; iy < ye; ++iy) {
                   for (int ix = xs; ix < xe; ++ix) {
-                    float v = C::load(x[tg_pool_index(g, b, iy, ix, ch, g.h, g.w)]);
+                    float v = C::load(x[tg_pool_index<I>(g, b, iy, ix, ch, g.h, g.w)]);
                     if (best < 0 || v > bv) { best = (iy - top) * g.kw + (ix - left); bv = v; }
                   }
                 }
                 where[i] = best;
+              }
+            }
+
+            template <class C>
+            __device__ void max_pool_argmax(const typename C::S* x, int* where, TG_POOL_PARAMS, i64 total) {
+              TG_POOL_GEOMETRY;
+              if (tg_pool_fits32(g, total)) {
+                max_pool_argmax_in<C, int>(x, where, g, total);
+              } else {
+                max_pool_argmax_in<C, i64>(x, where, g, total);
               }
             }
 
@@ -180,11 +220,11 @@ final class PoolSources {
             }
 
             // One thread per input cell, gathering from the windows that cover it in output order.
-            extern "C" __global__ void avg_pool_grad_f32(const float* grad, float* dx, TG_POOL_PARAMS, i64 total) {
-              TG_POOL_GEOMETRY;
+            template <class I>
+            __device__ void avg_pool_grad_in(const float* grad, float* dx, const Geometry& g, i64 total) {
               for (i64 i = blockIdx.x * (i64)blockDim.x + threadIdx.x; i < total; i += (i64)blockDim.x * gridDim.x) {
-                i64 b, iy, ix, ch;
-                tg_pool_coords(g, i, g.h, g.w, &b, &iy, &ix, &ch);
+                I b, iy, ix, ch;
+                tg_pool_coords<I>(g, (I)i, g.h, g.w, &b, &iy, &ix, &ch);
                 // Window oy covers rows [oy*sh - padTop, oy*sh - padTop + kh).
                 int py = (int)iy + g.padTop;
                 int px = (int)ix + g.padLeft;
@@ -203,10 +243,19 @@ final class PoolSources {
                     xs = max(0, xs);
                     float inv = 1.0f / (float)((ye - ys) * (xe - xs));
                     // No fused multiply-add: the CPU rounds the product first.
-                    acc += __fmul_rn(grad[tg_pool_index(g, b, oy, ox, ch, g.oh, g.ow)], inv);
+                    acc += __fmul_rn(grad[tg_pool_index<I>(g, b, (I)oy, (I)ox, ch, g.oh, g.ow)], inv);
                   }
                 }
                 dx[i] = acc;
+              }
+            }
+
+            extern "C" __global__ void avg_pool_grad_f32(const float* grad, float* dx, TG_POOL_PARAMS, i64 total) {
+              TG_POOL_GEOMETRY;
+              if (tg_pool_fits32(g, total)) {
+                avg_pool_grad_in<int>(grad, dx, g, total);
+              } else {
+                avg_pool_grad_in<i64>(grad, dx, g, total);
               }
             }
             """
