@@ -53,6 +53,8 @@ class SixteenBitKernelsGpuTest {
             new Conv(2, 12, 12, 16, 24, 3, 1, "SAME"),
             new Conv(2, 14, 14, 8, 8, 3, 2, "SAME"),
             new Conv(3, 9, 9, 32, 16, 1, 1, "VALID"),
+            // One input channel, as a grayscale first layer: padded with zero channels on the GPU.
+            new Conv(2, 10, 10, 1, 8, 3, 1, "VALID"),
     };
 
     @ParameterizedTest

@@ -85,6 +85,12 @@ record ConvGeometry(int n, int h, int w, int c, int kh, int kw, int o, int sh, i
                 count);
     }
 
+    /** The same window over {@code channels} input channels (an input padded with zero channels). */
+    ConvGeometry withChannels(int channels) {
+        return new ConvGeometry(n, h, w, channels, kh, kw, o, sh, sw, dh, dw, oh, ow, padTop, padBottom, padLeft,
+                padRight, groups);
+    }
+
     /** cuDNN's symmetric padding: the smaller side; the rest is padded explicitly ({@link #extraTop} ...). */
     int padH() {
         return Math.min(padTop, padBottom);

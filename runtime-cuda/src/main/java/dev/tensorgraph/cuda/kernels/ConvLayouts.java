@@ -29,6 +29,41 @@ final class ConvLayouts {
         return out;
     }
 
+    /**
+     * A scratch KRSC copy of the HWIO filter {@code f} with its input channels padded with zeros to
+     * {@code channels} (see {@link #padChannels}).
+     */
+    static DeviceBuffer filterToKrscPadded(CudaDevice dev, DeviceTensor f, int channels) {
+        long[] d = f.shape().dims();
+        DeviceBuffer krsc = filterToCudnn(dev, f, false);
+        try {
+            long total = d[3] * d[0] * d[1] * channels;
+            DeviceBuffer out = dev.scratch(total * f.dtype().byteSize());
+            window(dev, f, krsc, out, new long[] {d[3], d[0], d[1], d[2]}, new long[] {d[3], d[0], d[1], channels},
+                    new long[4], total);
+            return out;
+        } finally {
+            dev.release(krsc);
+        }
+    }
+
+    /** Writes the input channels of the KRSC filter {@code src}, padded to {@code channels}, into HWIO {@code dw}. */
+    static void filterFromKrscPadded(CudaDevice dev, DeviceBuffer src, DeviceTensor dw, int channels) {
+        long[] d = dw.shape().dims();
+        long kh = d[0];
+        long kw = d[1];
+        permute(dev, dw, src, dw.buffer(), kh, kw, d[2], d[3], kw * channels, channels, 1, kh * kw * channels);
+    }
+
+    /** A scratch copy of NHWC {@code x} with zero channels added up to {@code channels}. */
+    static DeviceBuffer padChannels(CudaDevice dev, DeviceTensor x, int channels) {
+        long[] d = x.shape().dims();
+        long total = d[0] * d[1] * d[2] * channels;
+        DeviceBuffer out = dev.scratch(total * x.dtype().byteSize());
+        window(dev, x, x.buffer(), out, d, new long[] {d[0], d[1], d[2], channels}, new long[4], total);
+        return out;
+    }
+
     /** Writes the cuDNN-layout filter {@code src} into the HWIO tensor {@code dw}. */
     static void filterFromCudnn(CudaDevice dev, DeviceBuffer src, DeviceTensor dw, boolean nchw) {
         long[] d = dw.shape().dims();
