@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * The planner's use of {@link PlanRewriter}: the CPU's registered plan passes, applied to plans that run on
  * the CPU alone and whose ops are plain dataflow (kernels with the ordinary role, no reference inputs, no
- * state), which is what inference graphs are.
+ * state), which is what inference graphs are; and those that take them, to plans that also hold reference
+ * variables and update them (training graphs with {@code VariableV2}).
  */
 final class PlanRewrites {
     private PlanRewrites() {}
@@ -20,19 +21,27 @@ final class PlanRewrites {
                                         List<Operation> needed) {
         KernelRegistry registry = KernelRegistry.global();
         return PlanRewriter.rewrite(feeds, fetches, targets, needed, registry.planPasses(KernelRegistry.CPU),
-                op -> isPlain(registry, op));
+                op -> kind(registry, op));
     }
 
-    private static boolean isPlain(KernelRegistry registry, Operation op) {
+    private static PlanRewriter.Rewritable kind(KernelRegistry registry, Operation op) {
         KernelFactory f = registry.find(KernelRegistry.CPU, op.type());
-        if (f == null || f.role() != KernelFactory.Role.ORDINARY || op.def().isStateful()) {
-            return false;
+        if (f == null) {
+            return PlanRewriter.Rewritable.NEVER;
         }
+        if (f.role() == KernelFactory.Role.VARIABLE) {
+            return PlanRewriter.Rewritable.VARIABLE_STATE;
+        }
+        if (f.role() != KernelFactory.Role.ORDINARY || op.def().forwardsRef()) {
+            return PlanRewriter.Rewritable.NEVER;
+        }
+        boolean refs = false;
         for (int i = 0; i < op.numInputs(); i++) {
-            if (op.def().isRefInput(i)) {
-                return false;
-            }
+            refs |= op.def().isRefInput(i);
         }
-        return true;
+        if (refs) {
+            return PlanRewriter.Rewritable.VARIABLE_STATE;
+        }
+        return op.def().isStateful() ? PlanRewriter.Rewritable.NEVER : PlanRewriter.Rewritable.PLAIN;
     }
 }
