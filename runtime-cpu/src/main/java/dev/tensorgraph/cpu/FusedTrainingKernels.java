@@ -14,8 +14,9 @@ import dev.tensorgraph.kernel.args.MatMulShape;
  * CPU kernel of {@code _MatMulApplyGradientDescent} (float32): {@code var -= alpha * op(a) op(b)} with the
  * product added to the variable's array by the native BLAS as it is computed ({@code C = -alpha AB + C}), so the
  * gradient is never stored nor read back. Each element then differs from ApplyGradientDescent of the stored product
- * at most by the rounding of one multiply-add. Products too small for the native library, or without it, are
- * computed into a scratch array and subtracted as ApplyGradientDescent does, with its bits. As the reference form of
+ * at most by the rounding of one multiply-add. Products too small for the native library, or without it, and
+ * products that read the variable's own array are computed into a scratch array and subtracted as
+ * ApplyGradientDescent does, with its bits. As the reference form of
  * ApplyGradientDescent, it writes the variable in place, holds the variable slot's lock with {@code use_locking} and
  * outputs the variable's tensor.
  */
@@ -69,7 +70,10 @@ public final class FusedTrainingKernels implements KernelLibrary {
         float lr = alpha.floatValue();
         float[] v = (float[]) var.array();
         int threads = ctx.intraOpThreads();
-        if (NativeBlas.worthIt(m, n, k)) {
+        // A product that reads the variable itself (through an Identity or a reshape, which share its array)
+        // must see the old value throughout: it is computed apart first, as the two ops would.
+        boolean readsVariable = a.array() == v || b.array() == v;
+        if (NativeBlas.worthIt(m, n, k) && !readsVariable) {
             NativeBlas.sgemmSplit(ta, tb, m, n, k, -lr, (float[]) a.array(), 0, (float[]) b.array(), 0, 1f, v, 0,
                     threads);
         } else {

@@ -221,6 +221,31 @@ class GradientDescentProductFusionTest {
         }
     }
 
+    /** {@code w -= lr * w.read b}: the product reads the variable the update writes, and must see its old value. */
+    @Test
+    void aProductOfTheVariableItselfReadsItsOldValue() {
+        Random r = new Random(13);
+        int n = 48;
+        float[] w0 = random(r, n * n);
+        float[] bv = random(r, n * n);
+        Graph g = new Graph();
+        Tf tf = Tf.of(g);
+        Output b = tf.placeholder(DType.FLOAT32, Shape.of(n, n), "b");
+        Variable w = Variables.variable(g, ConstantOps.constant(g, Tensor.of(DType.FLOAT32, Shape.of(n, n), w0), "w0"),
+                true, "w");
+        Output grad = MatMulOps.matmul(g, w.value(), b, false, false, "grad");
+        Operation update = TrainingOps.applyGradientDescent(g, w, ConstantOps.constant(g, Tensor.of(0.05f), "lr"), grad,
+                false, "update");
+        Map<Output, Tensor> feeds = Map.of(b, Tensor.of(DType.FLOAT32, Shape.of(n, n), bv));
+        try (Session s = new Session(g, SessionOptions.cpuOnly())) {
+            s.run(tf.globalVariablesInitializer());
+            assertEquals(true, planFuses(s, List.of(), feeds.keySet(), List.of(update)));
+            s.run(List.of(), feeds, List.of(update));
+            assertClose(naive(w0, 0.05f, w0, bv, n, n, n, false, false), (float[]) s.run(w.value()).array(),
+                    "w - lr * w b");
+        }
+    }
+
     /** A two-layer model trained with the optimizer: gradient tuples between each product and its update. */
     @Test
     void optimizerStepsMatchThePlanAsWritten() {
