@@ -8,10 +8,12 @@ import dev.tensorgraph.rewrite.PlanRewriter;
 import java.util.List;
 
 /**
- * The planner's use of {@link PlanRewriter}: the registered plan passes of the device a plan runs on, applied to
- * plans whose ops are plain dataflow (kernels with the ordinary role, no reference inputs, no state), which is
- * what inference graphs are. A device plan may also read variables (as an imported inference graph with its
- * weights in variables does): the rewritten plan keeps their names, by which the session finds their values.
+ * The planner's use of {@link PlanRewriter}: the registered plan passes of the device a plan runs on. Every pass
+ * sees plans whose ops are plain dataflow (kernels with the ordinary role, no reference inputs, no state), which is
+ * what inference graphs are. On the CPU, the passes that take them also see plans that hold reference variables
+ * and update them (training graphs with {@code VariableV2}). A device plan may read variables (as an imported
+ * inference graph with its weights in variables does) but not update them: the rewritten plan keeps the
+ * variables' names, by which the session finds their values.
  */
 final class PlanRewrites {
     private PlanRewrites() {}
@@ -23,24 +25,46 @@ final class PlanRewrites {
     static PlanRewriter.Rewritten apply(List<Output> feeds, List<Output> fetches, List<Operation> targets,
                                         List<Operation> needed, String deviceType) {
         KernelRegistry registry = KernelRegistry.global();
-        boolean variablesAllowed = !deviceType.equals(KernelRegistry.CPU);
+        boolean cpu = deviceType.equals(KernelRegistry.CPU);
         return PlanRewriter.rewrite(feeds, fetches, targets, needed, registry.planPasses(deviceType),
-                op -> isPlain(registry, op, variablesAllowed));
+                op -> cpu ? cpuKind(registry, op) : deviceKind(registry, op));
     }
 
-    private static boolean isPlain(KernelRegistry registry, Operation op, boolean variablesAllowed) {
+    private static PlanRewriter.Rewritable cpuKind(KernelRegistry registry, Operation op) {
         KernelFactory f = registry.find(KernelRegistry.CPU, op.type());
-        if (f != null && variablesAllowed && f.role() == KernelFactory.Role.VARIABLE && op.numInputs() == 0) {
-            return true;
+        if (f == null) {
+            return PlanRewriter.Rewritable.NEVER;
         }
-        if (f == null || f.role() != KernelFactory.Role.ORDINARY || op.def().isStateful()) {
-            return false;
+        if (f.role() == KernelFactory.Role.VARIABLE) {
+            return PlanRewriter.Rewritable.VARIABLE_STATE;
         }
+        if (f.role() != KernelFactory.Role.ORDINARY || op.def().forwardsRef()) {
+            return PlanRewriter.Rewritable.NEVER;
+        }
+        if (readsReference(op)) {
+            return PlanRewriter.Rewritable.VARIABLE_STATE;
+        }
+        return op.def().isStateful() ? PlanRewriter.Rewritable.NEVER : PlanRewriter.Rewritable.PLAIN;
+    }
+
+    /** A device plan: variables that are only read count as plain; updates and other state keep it as written. */
+    private static PlanRewriter.Rewritable deviceKind(KernelRegistry registry, Operation op) {
+        KernelFactory f = registry.find(KernelRegistry.CPU, op.type());
+        if (f != null && f.role() == KernelFactory.Role.VARIABLE && op.numInputs() == 0) {
+            return PlanRewriter.Rewritable.PLAIN;
+        }
+        if (f == null || f.role() != KernelFactory.Role.ORDINARY || op.def().isStateful() || readsReference(op)) {
+            return PlanRewriter.Rewritable.NEVER;
+        }
+        return PlanRewriter.Rewritable.PLAIN;
+    }
+
+    private static boolean readsReference(Operation op) {
         for (int i = 0; i < op.numInputs(); i++) {
             if (op.def().isRefInput(i)) {
-                return false;
+                return true;
             }
         }
-        return true;
+        return false;
     }
 }

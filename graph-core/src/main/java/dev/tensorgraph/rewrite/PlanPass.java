@@ -25,4 +25,16 @@ public interface PlanPass {
 
     /** Rewrites {@code g} in place; returns whether it changed anything. */
     boolean apply(RewriteGraph g);
+
+    /**
+     * Whether this pass may also see plans that hold variables: plans whose ops include variables and ops
+     * that read or update them through reference inputs ({@code VariableV2}, {@code Assign},
+     * {@code ApplyGradientDescent}). Such a pass must keep every update's order against the reads of the
+     * variable that the graph orders before or after it, and each variable op's name (the session finds a
+     * variable's value by it). Other stateful ops (random generators, resource handles) keep any plan out of
+     * rewriting. False unless a pass says otherwise.
+     */
+    default boolean rewritesStatefulPlans() {
+        return false;
+    }
 }

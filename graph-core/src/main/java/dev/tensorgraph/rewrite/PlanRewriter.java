@@ -12,7 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +21,11 @@ import org.slf4j.LoggerFactory;
  * runs the passes, and builds the result as a graph of its own, which the planner then plans in place of the
  * user's. Called by the planner; the user's graph is never changed.
  *
- * <p>Only plain dataflow is rewritten: when an op the plan needs holds state (a variable, a random
- * generator), takes a reference input or steers control flow, or a fed value comes from an op with inputs,
- * the plan runs the user's graph as written. A pass that fails is logged and the graph runs as written.
+ * <p>Plans of plain dataflow go through every pass. Plans whose ops also hold variables or update them
+ * through reference inputs go through the passes that {@linkplain PlanPass#rewritesStatefulPlans() take them};
+ * when an op steers control flow or holds other state (a random generator), or a fed value comes from an op
+ * with inputs, the plan runs the user's graph as written. A pass that fails is logged and the graph runs as
+ * written.
  */
 public final class PlanRewriter {
     private static final Logger LOG = LoggerFactory.getLogger(PlanRewriter.class);
@@ -38,26 +40,45 @@ public final class PlanRewriter {
      */
     public record Rewritten(List<Output> feeds, List<Output> fetches, List<Operation> targets, List<String> passes) {}
 
+    /** How far an op lets a plan be rewritten. */
+    public enum Rewritable {
+        /** Plain dataflow: every pass may rewrite the plan. */
+        PLAIN,
+        /** A variable, or an op reading or updating one through a reference input: only passes that take such plans. */
+        VARIABLE_STATE,
+        /** Control flow or other state: the plan runs as written. */
+        NEVER
+    }
+
     /**
      * Rewrites the ops {@code needed} (in graph order) of a plan with {@code passes}; null when nothing
-     * changed or the plan cannot be rewritten. {@code plain} says whether an op may be rewritten at all.
+     * changed or the plan cannot be rewritten. {@code kind} says how far each op lets the plan be rewritten.
      */
     public static Rewritten rewrite(List<Output> feeds, List<Output> fetches, List<Operation> targets,
-                                    List<Operation> needed, List<PlanPass> passes, Predicate<Operation> plain) {
-        if (passes.isEmpty() || needed.isEmpty()) {
+                                    List<Operation> needed, List<PlanPass> allPasses,
+                                    Function<Operation, Rewritable> kind) {
+        if (allPasses.isEmpty() || needed.isEmpty()) {
             return null;
-        }
-        for (Operation op : needed) {
-            if (!plain.test(op)) {
-                return null;
-            }
         }
         Set<Operation> ops = new LinkedHashSet<>(needed);
         for (Output f : feeds) {
-            if (f.op().numInputs() > 0 || !plain.test(f.op())) {
+            if (f.op().numInputs() > 0) {
                 return null;
             }
             ops.add(f.op());
+        }
+        boolean stateful = false;
+        for (Operation op : ops) {
+            Rewritable k = kind.apply(op);
+            if (k == Rewritable.NEVER) {
+                return null;
+            }
+            stateful |= k == Rewritable.VARIABLE_STATE;
+        }
+        List<PlanPass> passes = stateful
+                ? allPasses.stream().filter(PlanPass::rewritesStatefulPlans).toList() : allPasses;
+        if (passes.isEmpty()) {
+            return null;
         }
         List<Operation> order = new ArrayList<>(ops);
         order.sort(Comparator.comparingInt(Operation::id));
@@ -139,8 +160,8 @@ public final class PlanRewriter {
             newFetches.add(built.get(v.node()).output(v.index()));
         }
         List<Operation> newTargets = new ArrayList<>();
-        for (Operation t : targets) {
-            newTargets.add(built.get(nodeOf.get(t)));
+        for (int i = 0; i < targets.size(); i++) {
+            newTargets.add(built.get(g.target(i)));
         }
         return new Rewritten(newFeeds, newFetches, newTargets, List.copyOf(applied));
     }

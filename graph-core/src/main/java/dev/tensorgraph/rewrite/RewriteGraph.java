@@ -148,7 +148,8 @@ public final class RewriteGraph {
     /** The fetched values, in the order of the plan's fetches (a value may appear more than once). */
     private final List<Value> fetched = new ArrayList<>();
     private final Set<Value> fed = new HashSet<>();
-    private final Set<Node> targets = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** The nodes run as targets, in the order of the plan's targets. */
+    private final List<Node> targets = new ArrayList<>();
     /**
      * The nodes reading each value (once per read) and the number of nodes waiting on each node through a control
      * input, kept up to date with every change, so that passes over graphs of 100,000 ops stay linear.
@@ -241,6 +242,50 @@ public final class RewriteGraph {
         if (n.controlInputs.remove(dep)) {
             controlReaders.merge(dep, -1, Integer::sum);
         }
+    }
+
+    /**
+     * Makes {@code n} wait for {@code dep} too (nothing when it already does); the pass asserts that this
+     * makes no cycle.
+     */
+    public void addControlInput(Node n, Node dep) {
+        if (!n.controlInputs.contains(dep)) {
+            n.controlInputs.add(dep);
+            controlReaders.merge(dep, 1, Integer::sum);
+        }
+    }
+
+    /**
+     * Makes every node that waits for {@code old} through a control input wait for {@code replacement}
+     * instead, and runs {@code replacement} as a target where {@code old} was one: {@code replacement} now does
+     * what those nodes waited for.
+     */
+    public void replaceControlUses(Node old, Node replacement) {
+        if (old == replacement) {
+            return;
+        }
+        targets.replaceAll(t -> t == old ? replacement : t);
+        if (!isControlInput(old)) {
+            return;
+        }
+        for (Node n : nodes) {
+            if (n.controlInputs.remove(old)) {
+                controlReaders.merge(old, -1, Integer::sum);
+                if (n != replacement) {
+                    addControlInput(n, replacement);
+                }
+            }
+        }
+    }
+
+    /** Whether {@code v} is fetched. */
+    public boolean isFetched(Value v) {
+        return fetched.contains(v);
+    }
+
+    /** Whether {@code n} is run as a target of the plan. */
+    public boolean isTarget(Node n) {
+        return targets.contains(n);
     }
 
     /** Whether {@code v} is fed: its value comes from the caller, not from its producer. */
@@ -340,6 +385,11 @@ public final class RewriteGraph {
 
     void markTarget(Node n) {
         targets.add(n);
+    }
+
+    /** The node target {@code i} runs now. */
+    Node target(int i) {
+        return targets.get(i);
     }
 
     /** The value fetch {@code i} reads now. */

@@ -84,6 +84,8 @@ class InferenceRewriteTest {
                 }
                 String plan = String.join("\n", s.describePlan(fetches, Set.of(x), List.of()));
                 assertEquals(rewrite, plan.contains("(_FusedConv2D)"), plan);
+                // Both ZeroPadding2D layers folded into the convolution and the max-pool after them.
+                assertEquals(rewrite, !plan.contains("(Pad)"), plan);
                 // Batch normalization folded into the filters: its arithmetic is gone from the plan.
                 assertEquals(rewrite, !plan.contains("(Rsqrt)") && !plan.contains("(Mul)"), plan);
             }

@@ -155,7 +155,13 @@ final class NativeBlas {
     /** As {@link #sgemm(boolean, boolean, int, int, int, float[], int, float[], int, float, float[], int)} with explicit row strides. */
     static void sgemm(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff,
                       int ldb, float beta, float[] c, int cOff, int ldc) {
-        Runnable call = () -> BLAS_IMPL.sgemm(tb ? "T" : "N", ta ? "T" : "N", n, m, k, 1f, b, bOff, Math.max(1, ldb),
+        sgemm(ta, tb, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** {@code C = alpha op(A) op(B) + beta C}, with explicit row strides. */
+    private static void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                              float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        Runnable call = () -> BLAS_IMPL.sgemm(tb ? "T" : "N", ta ? "T" : "N", n, m, k, alpha, b, bOff, Math.max(1, ldb),
                 a, aOff, Math.max(1, lda), beta, c, cOff, Math.max(1, ldc));
         callInMode(call);
     }
@@ -178,14 +184,20 @@ final class NativeBlas {
      */
     static void sgemmSplit(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
                            float beta, float[] c, int cOff, int threads) {
+        sgemmSplit(ta, tb, m, n, k, 1f, a, aOff, b, bOff, beta, c, cOff, threads);
+    }
+
+    /** As above, {@code C = alpha op(A) op(B) + beta C}. */
+    static void sgemmSplit(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, float[] b,
+                           int bOff, float beta, float[] c, int cOff, int threads) {
         int lda = ta ? m : k;
         int ldb = tb ? k : n;
         long work = (long) m * n * k;
         if (mode != Mode.SPLIT || threads < 2 || work < MIN_SPLIT_WORK) {
-            sgemm(ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, n);
+            sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, n);
             return;
         }
-        sgemmParts(ta, tb, m, n, k, a, aOff, b, bOff, beta, c, cOff, threads);
+        sgemmParts(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, threads);
     }
 
     /**
@@ -199,6 +211,11 @@ final class NativeBlas {
      */
     static void sgemmParts(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
                            float beta, float[] c, int cOff, int threads) {
+        sgemmParts(ta, tb, m, n, k, 1f, a, aOff, b, bOff, beta, c, cOff, threads);
+    }
+
+    private static void sgemmParts(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff,
+                                   float[] b, int bOff, float beta, float[] c, int cOff, int threads) {
         int lda = ta ? m : k;
         int ldb = tb ? k : n;
         boolean rowsFit = !ta || !WHOLE_ROW_CHECKS;
@@ -209,14 +226,14 @@ final class NativeBlas {
         boolean wholeBlocks = n % COLUMN_BLOCK == 0 && n >= COLUMN_BLOCK * threads;
         boolean preferRows = wholeBlocks ? m >= n : m >= 16 * threads || m >= n;
         if (rowsFit && (preferRows || !columnsFit)) {
-            Parallel.forRange(m, threads, (r0, r1) -> sgemm(ta, tb, r1 - r0, n, k, a,
+            Parallel.forRange(m, threads, (r0, r1) -> sgemm(ta, tb, r1 - r0, n, k, alpha, a,
                     aOff + (ta ? r0 : r0 * lda), lda, b, bOff, ldb, beta, c, cOff + r0 * n, n));
         } else if (columnsFit) {
             int unit = wholeBlocks ? COLUMN_BLOCK : 1;
-            Parallel.forRange(n / unit, threads, (b0, b1) -> sgemm(ta, tb, m, (b1 - b0) * unit, k, a, aOff, lda, b,
-                    bOff + (tb ? b0 * unit * ldb : b0 * unit), ldb, beta, c, cOff + b0 * unit, n));
+            Parallel.forRange(n / unit, threads, (b0, b1) -> sgemm(ta, tb, m, (b1 - b0) * unit, k, alpha, a, aOff, lda,
+                    b, bOff + (tb ? b0 * unit * ldb : b0 * unit), ldb, beta, c, cOff + b0 * unit, n));
         } else {
-            sgemm(ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, n);
+            sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, n);
         }
     }
 

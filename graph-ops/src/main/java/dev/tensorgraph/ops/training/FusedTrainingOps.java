@@ -1,0 +1,61 @@
+package dev.tensorgraph.ops.training;
+
+import dev.tensorgraph.DType;
+import dev.tensorgraph.Shape;
+import dev.tensorgraph.op.AttrType;
+import dev.tensorgraph.op.OpDef;
+import dev.tensorgraph.op.OpLibrary;
+import dev.tensorgraph.op.OpRegistry;
+import dev.tensorgraph.op.ShapeContext;
+
+/**
+ * {@code _MatMulApplyGradientDescent(var, alpha, a, b)}: {@code var -= alpha * MatMul(a, b)}, a MatMul whose only
+ * use is the gradient of an ApplyGradientDescent, run as one step. CPU plans of training graphs make it (see the
+ * runtime's plan passes) so that the product is added to the variable's array as it is computed, instead of being
+ * written out and read back. Attributes are MatMul's transposes and ApplyGradientDescent's {@code T} and
+ * {@code use_locking}; the output is the variable, as ApplyGradientDescent's. It is stateful and has no gradient:
+ * it only appears in rewritten plans.
+ */
+public final class FusedTrainingOps implements OpLibrary {
+    @Override
+    public void register(OpRegistry r) {
+        r.register(OpDef.builder("_MatMulApplyGradientDescent").refInput("var").input("alpha").input("a").input("b")
+                .attr("T", AttrType.TYPE).attr("use_locking", AttrType.BOOL, false)
+                .attr("transpose_a", AttrType.BOOL, false).attr("transpose_b", AttrType.BOOL, false)
+                .shape(FusedTrainingOps::shape).stateful().notDifferentiable().build());
+    }
+
+    private static void shape(ShapeContext c) {
+        DType t = c.inputDtype(0);
+        if (!t.isFloating()) {
+            throw c.fail("var must be a floating-point variable, got " + t);
+        }
+        for (int i = 1; i < 4; i++) {
+            if (c.inputDtype(i) != t) {
+                throw c.fail("input " + i + " has dtype " + c.inputDtype(i) + " but var has dtype " + t);
+            }
+        }
+        Shape alpha = c.inputShape(1);
+        if (alpha.hasKnownRank() && alpha.rank() != 0) {
+            throw c.fail("alpha is not a scalar: " + alpha);
+        }
+        Shape a = c.inputShape(2);
+        Shape b = c.inputShape(3);
+        if (!a.hasKnownRank() || !b.hasKnownRank() || a.rank() != 2 || b.rank() != 2) {
+            throw c.fail("a and b must be matrices of known rank, got " + a + " and " + b);
+        }
+        boolean ta = c.attrBool("transpose_a");
+        boolean tb = c.attrBool("transpose_b");
+        long k = a.size(ta ? 0 : 1);
+        long kb = b.size(tb ? 1 : 0);
+        if (k >= 0 && kb >= 0 && k != kb) {
+            throw c.fail("the product's inner dimensions differ: " + a + " and " + b);
+        }
+        Shape product = Shape.of(a.size(ta ? 1 : 0), b.size(tb ? 0 : 1));
+        Shape var = c.inputShape(0);
+        if (!var.isCompatibleWith(product)) {
+            throw c.fail("var and the product do not have the same shape: " + var + " vs " + product);
+        }
+        c.setOutput(0, t, var.mergeWith(product));
+    }
+}

@@ -1,0 +1,151 @@
+package dev.tensorgraph.cpu.passes;
+
+import dev.tensorgraph.DType;
+import dev.tensorgraph.Shape;
+import dev.tensorgraph.op.OpRegistry;
+import dev.tensorgraph.rewrite.PlanPass;
+import dev.tensorgraph.rewrite.RewriteGraph;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs a weight gradient's MatMul and the ApplyGradientDescent that is its only use as one
+ * {@code _MatMulApplyGradientDescent} step, which adds {@code -alpha} times the product straight into the
+ * variable's array: a dense layer's {@code var -= lr * matmul(x, dy, transpose_a=true)} no longer writes the
+ * gradient out and reads it back. The Identity ops that gradient tuples put between the two (with their control
+ * inputs on the tuple's {@code group_deps}) are passed over.
+ *
+ * <p>It applies where the variable is a float32 reference variable, the learning rate a scalar, the product of
+ * float32 matrices of the variable's static shape, and where neither the product nor any Identity after it is
+ * fetched, fed, run as a target, waited for, or read by another op. The fused step waits for everything the
+ * update and the Identities waited for, so it still runs after every read of the variable the graph orders before
+ * the update (a gradient tuple's other products); ops that waited for the product itself (the tuple's
+ * {@code group_deps}) wait for its inputs only, as the product has no effect. Ops that waited for the update wait
+ * for the fused step, which is run as a target where the update was, and its output is the variable, as the
+ * update's. The sum is rounded once more or less than
+ * the two ops round it (see the kernel).
+ */
+final class FuseGradientDescentProductPass implements PlanPass {
+    static final String FUSED = "_MatMulApplyGradientDescent";
+    private static final Set<String> VARIABLES = Set.of("VariableV2", "Variable");
+
+    @Override
+    public String name() {
+        return "fuse-gradient-descent-product";
+    }
+
+    @Override
+    public boolean rewritesStatefulPlans() {
+        return true;
+    }
+
+    @Override
+    public boolean apply(RewriteGraph g) {
+        if (!OpRegistry.global().contains(FUSED)) {
+            return false;
+        }
+        Map<RewriteGraph.Node, List<RewriteGraph.Node>> waiting = null;
+        boolean changed = false;
+        for (RewriteGraph.Node update : new ArrayList<>(g.nodes())) {
+            if (!update.type().equals("ApplyGradientDescent") || !g.contains(update)) {
+                continue;
+            }
+            if (waiting == null) {
+                waiting = controlReaders(g);
+            }
+            changed |= fuse(g, update, waiting);
+        }
+        if (changed) {
+            g.removeUnused();
+        }
+        return changed;
+    }
+
+    private static boolean fuse(RewriteGraph g, RewriteGraph.Node update,
+                                Map<RewriteGraph.Node, List<RewriteGraph.Node>> waiting) {
+        RewriteGraph.Value var = update.input(0);
+        RewriteGraph.Value alpha = update.input(1);
+        if (!VARIABLES.contains(var.node().type()) || var.dtype() != DType.FLOAT32 || alpha.dtype() != DType.FLOAT32
+                || !alpha.shape().hasKnownRank() || alpha.shape().rank() != 0) {
+            return false;
+        }
+        List<RewriteGraph.Node> passedOver = new ArrayList<>();
+        RewriteGraph.Value grad = update.input(2);
+        while (grad.node().type().equals("Identity")) {
+            if (!onlyReadBy(g, grad, waiting)) {
+                return false;
+            }
+            passedOver.add(grad.node());
+            grad = grad.node().input(0);
+        }
+        RewriteGraph.Node product = grad.node();
+        if (!product.type().equals("MatMul") || !onlyReadBy(g, grad, List.of())
+                || product.attr("T") != DType.FLOAT32 || !grad.shape().equals(var.shape())
+                || !grad.shape().isFullyDefined()) {
+            return false;
+        }
+        for (RewriteGraph.Node reader : waiting.getOrDefault(product, List.of())) {
+            if (!reader.type().equals("NoOp")) {
+                return false;  // only a tuple's group_deps, which does nothing, may wait for the product
+            }
+        }
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("T", DType.FLOAT32);
+        attrs.put("use_locking", update.attr("use_locking") != null ? update.attr("use_locking") : false);
+        attrs.put("transpose_a", product.attr("transpose_a") != null ? product.attr("transpose_a") : false);
+        attrs.put("transpose_b", product.attr("transpose_b") != null ? product.attr("transpose_b") : false);
+        RewriteGraph.Node fused = g.add(FUSED, update.name(), attrs,
+                List.of(var, alpha, product.input(0), product.input(1)), new DType[] {DType.FLOAT32},
+                new Shape[] {update.output(0).shape()});
+        List<RewriteGraph.Node> waits = new ArrayList<>(update.controlInputs());
+        passedOver.forEach(n -> waits.addAll(n.controlInputs()));
+        waits.addAll(product.controlInputs());
+        for (RewriteGraph.Node dep : waits) {
+            g.addControlInput(fused, dep);
+        }
+        for (RewriteGraph.Node reader : waiting.getOrDefault(product, List.of())) {
+            g.removeControlInput(reader, product);
+        }
+        g.replaceUses(update.output(0), fused.output(0));
+        g.replaceControlUses(update, fused);
+        waiting.remove(product);
+        List<RewriteGraph.Node> updateReaders = waiting.remove(update);
+        if (updateReaders != null) {
+            waiting.computeIfAbsent(fused, k -> new ArrayList<>()).addAll(updateReaders);
+        }
+        return true;
+    }
+
+    /**
+     * Whether {@code v}'s node has no other output read and {@code v} is read once, by a node other than
+     * a control-input reader, and is neither fetched, fed, nor produced by a target; nodes in {@code waiting}
+     * (or in the list given) must not wait for its node.
+     */
+    private static boolean onlyReadBy(RewriteGraph g, RewriteGraph.Value v,
+                                      Map<RewriteGraph.Node, List<RewriteGraph.Node>> waiting) {
+        return onlyReadBy(g, v, waiting.getOrDefault(v.node(), List.of()));
+    }
+
+    private static boolean onlyReadBy(RewriteGraph g, RewriteGraph.Value v, List<RewriteGraph.Node> waitingOnNode) {
+        RewriteGraph.Node n = v.node();
+        if (!waitingOnNode.isEmpty() || n.numOutputs() != 1 || g.isFed(v) || g.isFetched(v) || g.isTarget(n)) {
+            return false;
+        }
+        return g.readers(v).size() == 1;
+    }
+
+    /** The nodes waiting for each node through a control input. */
+    private static Map<RewriteGraph.Node, List<RewriteGraph.Node>> controlReaders(RewriteGraph g) {
+        Map<RewriteGraph.Node, List<RewriteGraph.Node>> r = new IdentityHashMap<>();
+        for (RewriteGraph.Node n : g.nodes()) {
+            for (RewriteGraph.Node dep : n.controlInputs()) {
+                r.computeIfAbsent(dep, k -> new ArrayList<>()).add(n);
+            }
+        }
+        return r;
+    }
+}
