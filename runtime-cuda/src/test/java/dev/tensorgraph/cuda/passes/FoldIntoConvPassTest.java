@@ -96,7 +96,7 @@ class FoldIntoConvPassTest {
         List<Operation> needed = new ArrayList<>(g.operations());
         needed.remove(x.op());
         needed.removeIf(op -> !reaches(op, fetches));
-        return PlanRewriter.rewrite(List.of(x), fetches, List.of(), needed, List.of(new FoldIntoConvPass()), op -> true);
+        return PlanRewriter.rewrite(List.of(x), fetches, List.of(), needed, List.of(new FoldIntoConvPass()), op -> PlanRewriter.Rewritable.PLAIN);
     }
 
     private static boolean reaches(Operation op, List<Output> fetches) {
@@ -202,7 +202,7 @@ class FoldIntoConvPassTest {
         List<Operation> needed = new ArrayList<>(l.g.operations());
         needed.removeIf(op -> op == l.x.op() || op == target.op() || !reaches(op, List.of(loss, dx)));
         PlanRewriter.Rewritten r = PlanRewriter.rewrite(List.of(l.x, target), List.of(loss, dx), List.of(), needed,
-                List.of(new FoldIntoConvPass()), op -> true);
+                List.of(new FoldIntoConvPass()), op -> PlanRewriter.Rewritable.PLAIN);
         assertNotNull(r);
         Graph out = r.fetches().get(0).graph();
         Operation reluGrad = out.operations().stream().filter(o -> o.type().equals("ReluGrad")).findFirst().orElseThrow();
@@ -229,7 +229,7 @@ class FoldIntoConvPassTest {
         List<Operation> needed = new ArrayList<>(l.g.operations());
         needed.removeIf(op -> op == l.x.op() || op == l.shortcut.op() || !reaches(op, List.of(l.y)));
         PlanRewriter.Rewritten r = PlanRewriter.rewrite(List.of(l.x, l.shortcut), List.of(l.y), List.of(), needed,
-                List.of(new FoldIntoConvPass()), op -> true);
+                List.of(new FoldIntoConvPass()), op -> PlanRewriter.Rewritable.PLAIN);
         assertNotNull(r);
         Operation fused = r.fetches().get(0).op();
         assertEquals("_FusedConv2D", fused.type());
@@ -282,7 +282,7 @@ class FoldIntoConvPassTest {
         List<Operation> needed = new ArrayList<>(l.g.operations());
         needed.removeIf(op -> op == l.x.op() || op == l.shortcut.op() || !reaches(op, List.of(l.y)));
         PlanRewriter.Rewritten r = PlanRewriter.rewrite(List.of(l.x, l.shortcut), List.of(l.y), List.of(), needed,
-                List.of(new FoldIntoConvPass()), op -> true);
+                List.of(new FoldIntoConvPass()), op -> PlanRewriter.Rewritable.PLAIN);
         assertNotNull(r);
         Operation relu = r.fetches().get(0).op();
         assertEquals("Relu", relu.type());
