@@ -34,7 +34,7 @@ class KerasAppGraphsFoldTest {
         Output x = g.output("x:0");
         Output logits = g.output(ref.logitsName());
         PlanRewriter.Rewritten r = PlanRewriter.rewrite(List.of(x), List.of(logits), List.of(), needed(logits, x),
-                List.of(new FoldIntoConvPass()), op -> true);
+                List.of(new FoldIntoConvPass()), op -> PlanRewriter.Rewritable.PLAIN);
         assertNotNull(r, app + ": nothing was rewritten");
         Map<String, Integer> before = activationSizedOps(g);
         Map<String, Integer> after = activationSizedOps(r.fetches().get(0).graph());
