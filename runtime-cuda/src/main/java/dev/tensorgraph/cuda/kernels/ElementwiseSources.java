@@ -130,7 +130,7 @@ public final class ElementwiseSources {
     public static final CudaSource CAST = source("tg_cast", casts());
     /** Casts between float32 and the 16-bit floats, bit for bit as the CPU's (see {@code HalfFloats}). */
     public static final CudaSource HALF_CAST = source("tg_half_cast", halfCasts());
-    /** Names of the per-op sources of 16-bit arithmetic start with this; they hold 8-wide flat kernels too. */
+    /** Names of the per-op sources of 16-bit arithmetic start with this; the binary ones hold 8-wide kernels too. */
     private static final String HALF_PREFIX = "tg_half_";
     /**
      * The sources compiled one op at a time, by name. NVRTC's time grows with a source's length: all float
@@ -187,7 +187,8 @@ public final class ElementwiseSources {
 
     /** Whether {@code source} has 8-wide flat variants ({@link #eightWide}) of its binary kernels. */
     static boolean hasEightWide(CudaSource source) {
-        return source.name().startsWith(HALF_PREFIX) && !source.name().startsWith(HALF_PREFIX + "unary_");
+        return source.name().startsWith(HALF_PREFIX + HalfFloatCodecs.suffix(DType.BFLOAT16) + "_")
+                || source.name().startsWith(HALF_PREFIX + HalfFloatCodecs.suffix(DType.HALF) + "_");
     }
 
     /** Whether the arithmetic kernel {@code name} exists for {@code t} (float32/64, int32/64). */
