@@ -45,7 +45,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TfReferenceCasesFormatTest {
     private static final List<String> ROOTS = List.of("/tf-cases-2.21", "/tf-cases-2.21-v2");
     /** The committed cases of each folder stay small; bigger ones belong to the generator's --big folder. */
-    private static final long MAX_TOTAL_BYTES = 8L * 1024 * 1024;
+    private static final long MAX_TOTAL_BYTES = 9L * 1024 * 1024;
     private static final Map<String, String> NPY_DESCR = Map.of(
             "float32", "<f4", "float64", "<f8", "float16", "<f2", "int32", "<i4", "int64", "<i8",
             "int16", "<i2", "int8", "|i1", "uint8", "|u1", "bool", "|b1");

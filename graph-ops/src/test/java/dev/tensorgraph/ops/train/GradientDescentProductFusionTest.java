@@ -18,6 +18,14 @@ import dev.tensorgraph.ops.layers.DenseOptions;
 import dev.tensorgraph.ops.math.MatMulOps;
 import dev.tensorgraph.ops.state.Variables;
 import dev.tensorgraph.ops.training.TrainingOps;
+import dev.tensorgraph.ops.MetaGraph;
+import dev.tensorgraph.ops.SaverDefRestore;
+import dev.tensorgraph.testing.Json;
+import dev.tensorgraph.proto.MetaGraphDef;
+import dev.tensorgraph.testing.TensorJson;
+import dev.tensorgraph.testing.TfCaseRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -293,6 +301,33 @@ class GradientDescentProductFusionTest {
         for (int i = 0; i < kernels.size(); i++) {
             assertClose((float[]) results.get(1).get(i).array(), (float[]) results.get(0).get(i).array(),
                     kernels.get(i).toString());
+        }
+    }
+
+    /**
+     * TensorFlow's own gradient-descent training graph ({@code tf-cases-2.21/training/tf1_dense_sgd}: two dense
+     * layers, reference variables, gradient tuples, global_step), restored from its MetaGraph and checkpoint: both
+     * kernels' updates run fused, and the next five losses and every variable afterwards are TensorFlow's.
+     */
+    @Test
+    void tensorFlowsGradientDescentGraphTrainsAsTensorFlowDidWithFusedUpdates() throws Exception {
+        Path dir = TensorJson.resource("/tf-cases-2.21/training/tf1_dense_sgd");
+        Map<String, Object> restore = Json.asMap(TensorJson.read(dir.resolve("case.json")).get("restore"));
+        byte[] bytes = Files.readAllBytes(dir.resolve((String) restore.get("meta_graph")));
+        MetaGraphDef meta = MetaGraph.parse(bytes, "tf1_dense_sgd");
+        Graph g = MetaGraph.fromMetaGraphDef(bytes);
+        try (Session s = new Session(g, SessionOptions.cpuOnly())) {
+            SaverDefRestore.restore(s, meta.getSaverDef(), dir.resolve((String) restore.get("checkpoint_prefix")));
+            Set<Output> feeds = Set.of(g.output("images:0"), g.output("labels:0"), g.output("is_training:0"));
+            long fusedSteps = s.describePlan(List.of(g.output("loss:0")), feeds, List.of(g.operation("train")))
+                    .stream().filter(l -> l.contains(FUSED)).count();
+            assertEquals(2L, fusedSteps, "the two kernels' gradient products and their updates");
+            TfCaseRunner.runSteps(s, dir, false, Set.of());
+            Map<String, Object> variables = TensorJson.read(dir.resolve("variables.json"));
+            assertEquals(5, variables.size(), "two kernels, two biases and global_step");
+            for (Map.Entry<String, Object> e : variables.entrySet()) {
+                TensorJson.assertClose("variable " + e.getKey(), Json.asMap(e.getValue()), s.run(e.getKey() + ":0"));
+            }
         }
     }
 }
