@@ -223,30 +223,40 @@ class FoldIntoConvPassTest {
         assertTrue(count(out, "_FusedConv2D") == 1, out.operations().toString());
     }
 
-    @Test
-    void residualShortcutAdditionJoinsTheFusedStep() {
-        Layer l = new Layer("Relu", false, true);
+    /** The layer's plan from its input and shortcut to its output, rewritten by the pass alone. */
+    private static PlanRewriter.Rewritten rewriteWithShortcut(Layer l) {
         List<Operation> needed = new ArrayList<>(l.g.operations());
         needed.removeIf(op -> op == l.x.op() || op == l.shortcut.op() || !reaches(op, List.of(l.y)));
-        PlanRewriter.Rewritten r = PlanRewriter.rewrite(List.of(l.x, l.shortcut), List.of(l.y), List.of(), needed,
+        return PlanRewriter.rewrite(List.of(l.x, l.shortcut), List.of(l.y), List.of(), needed,
                 List.of(new FoldIntoConvPass()), op -> PlanRewriter.Rewritable.PLAIN);
-        assertNotNull(r);
-        Operation fused = r.fetches().get(0).op();
-        assertEquals("_FusedConv2D", fused.type());
-        assertEquals(List.of("BiasAdd", "Add", "Relu"), List.of((String[]) fused.attr("fused_ops")));
-        assertEquals(r.feeds().get(1), fused.input(3), "the shortcut is the fused addition's argument");
-        Tensor feed = random(13, 2, 7, 7, 3);
-        Tensor shortcut = random(14, 2, 4, 7, C);
+    }
+
+    /** The rewritten plan {@code r} gives the layer's output on random input and shortcut (seeds from {@code seed}). */
+    private static void assertShortcutLayerMatches(Layer l, PlanRewriter.Rewritten r, long seed, String what) {
+        Tensor feed = random(seed, 2, 7, 7, 3);
+        Tensor shortcut = random(seed + 1, 2, 4, 7, C);
         Tensor want;
         Tensor got;
         try (Session s = new Session(l.g, SessionOptions.cpuOnly())) {
             want = s.runner().feed(l.x, feed).feed(l.shortcut, shortcut).fetch(l.y).run().get(0);
         }
-        try (Session s = new Session(fused.graph(), SessionOptions.cpuOnly())) {
+        try (Session s = new Session(r.fetches().get(0).graph(), SessionOptions.cpuOnly())) {
             got = s.runner().feed(r.feeds().get(0), feed).feed(r.feeds().get(1), shortcut).fetch(r.fetches().get(0))
                     .run().get(0);
         }
-        assertClose(want, got, "residual layer");
+        assertClose(want, got, what);
+    }
+
+    @Test
+    void residualShortcutAdditionJoinsTheFusedStep() {
+        Layer l = new Layer("Relu", false, true);
+        PlanRewriter.Rewritten r = rewriteWithShortcut(l);
+        assertNotNull(r);
+        Operation fused = r.fetches().get(0).op();
+        assertEquals("_FusedConv2D", fused.type());
+        assertEquals(List.of("BiasAdd", "Add", "Relu"), List.of((String[]) fused.attr("fused_ops")));
+        assertEquals(r.feeds().get(1), fused.input(3), "the shortcut is the fused addition's argument");
+        assertShortcutLayerMatches(l, r, 13, "residual layer");
     }
 
     @Test
@@ -279,10 +289,7 @@ class FoldIntoConvPassTest {
     @Test
     void fourDimensionalScaleFoldsAndAShortcutOfUnknownSizeStaysApart() {
         Layer l = new Layer("Relu", false, true, true);
-        List<Operation> needed = new ArrayList<>(l.g.operations());
-        needed.removeIf(op -> op == l.x.op() || op == l.shortcut.op() || !reaches(op, List.of(l.y)));
-        PlanRewriter.Rewritten r = PlanRewriter.rewrite(List.of(l.x, l.shortcut), List.of(l.y), List.of(), needed,
-                List.of(new FoldIntoConvPass()), op -> PlanRewriter.Rewritable.PLAIN);
+        PlanRewriter.Rewritten r = rewriteWithShortcut(l);
         assertNotNull(r);
         Operation relu = r.fetches().get(0).op();
         assertEquals("Relu", relu.type());
@@ -292,18 +299,7 @@ class FoldIntoConvPassTest {
         assertEquals("_FusedConv2D", fused.type());
         assertEquals(List.of("BiasAdd"), List.of((String[]) fused.attr("fused_ops")));
         assertEquals(Shape.of(C), fused.input(2).shape());
-        Tensor feed = random(16, 2, 7, 7, 3);
-        Tensor shortcut = random(17, 2, 4, 7, C);
-        Tensor want;
-        Tensor got;
-        try (Session s = new Session(l.g, SessionOptions.cpuOnly())) {
-            want = s.runner().feed(l.x, feed).feed(l.shortcut, shortcut).fetch(l.y).run().get(0);
-        }
-        try (Session s = new Session(fused.graph(), SessionOptions.cpuOnly())) {
-            got = s.runner().feed(r.feeds().get(0), feed).feed(r.feeds().get(1), shortcut).fetch(r.fetches().get(0))
-                    .run().get(0);
-        }
-        assertClose(want, got, "W10-style layer");
+        assertShortcutLayerMatches(l, r, 16, "W10-style layer");
     }
 
     @Test
