@@ -8,7 +8,7 @@ public final class DnnSourceCatalog {
     private DnnSourceCatalog() {}
 
     public static List<CudaSource> all() {
-        return List.of(DnnSources.LAYOUT, PoolSources.POOL, BatchNormSources.BATCH_NORM, FusedBiasSources.FUSED_BIAS,
+        return List.of(DnnSources.LAYOUT, PoolSources.POOL, PoolEightWideSources.POOL_EIGHT_WIDE, BatchNormSources.BATCH_NORM, FusedBiasSources.FUSED_BIAS,
                 FusedBiasSources.FUSED_BIAS_HALF, ConvEpilogueSources.CONV_EPILOGUE);
     }
 }

@@ -28,13 +28,20 @@ final class PoolGpuKernels {
      */
     static final boolean GATHER_MAX_POOL_GRAD = "gather".equals(System.getProperty("tensorgraph.cuda.maxPoolGrad"));
 
+    /**
+     * 16-bit NHWC pooling over whole groups of eight channels takes the eight-wide kernels of
+     * {@link PoolEightWideSources} (same results, bit for bit) unless {@code -Dtensorgraph.cuda.pool8Wide=false},
+     * read as each plan is built.
+     */
+    static final String EIGHT_WIDE_PROPERTY = "tensorgraph.cuda.pool8Wide";
+
     private PoolGpuKernels() {}
 
     private static final int MAX = 0;
     private static final int AVG = 1;
 
     /** Window attributes, read once per plan. */
-    private record Pool(ConvGeometry.Attrs attrs, int kh, int kw, DType t) {
+    private record Pool(ConvGeometry.Attrs attrs, int kh, int kw, DType t, boolean eightWide) {
         static Pool of(Operation op) {
             return of(op, false);
         }
@@ -54,7 +61,8 @@ final class PoolGpuKernels {
                 throw new InvalidArgumentException(op.type() + " '" + op.name() + "': ksize needs 4 values");
             }
             int hi = a.nchw() ? 2 : 1;
-            return new Pool(a, k[hi], k[hi + 1], t);
+            boolean eightWide = t.isHalfPrecision() && !"false".equals(System.getProperty(EIGHT_WIDE_PROPERTY));
+            return new Pool(a, k[hi], k[hi + 1], t, eightWide);
         }
 
         ConvGeometry geometry(int[] nhwc, String what) {
@@ -108,7 +116,11 @@ final class PoolGpuKernels {
         ConvGeometry g = p.geometry(d, op);
         DeviceTensor y = ctx.allocateOnDevice(p.t(), g.outShape(nchw));
         long total = y.numElements();
-        if (total > 0) {
+        if (total > 0 && eightWide(p, g, nchw, x, y)) {
+            CudaDevice dev = CudaDevice.of(ctx);
+            dev.launch1d(dev.function(PoolEightWideSources.POOL_EIGHT_WIDE, "pool8_forward_" + HalfFloatCodecs.suffix(p.t())),
+                    total / 8, eightWideArgs(g, total / 8, x, y, mode));
+        } else if (total > 0) {
             CudaDevice dev = CudaDevice.of(ctx);
             dev.launch1d(dev.function(PoolSources.POOL, "pool_forward_" + HalfFloatCodecs.suffix(p.t())), total,
                     withTotal(args(g, nchw, x, y, mode), total));
@@ -140,7 +152,17 @@ final class PoolGpuKernels {
         // 16-bit gradients always gather: they add in float32 and round once, which atomics on 16 bits could not.
         boolean gather = (half || (overlap && GATHER_MAX_POOL_GRAD)) && dx.numElements() <= Integer.MAX_VALUE
                 && total <= Integer.MAX_VALUE;
-        if (dx.numElements() > 0 && total > 0 && gather) {
+        if (dx.numElements() > 0 && total > 0 && eightWide(p, g, nchw, x, grad, dx)) {
+            // One byte per value holds its window's argmax place (at most 3x3 = 9 places).
+            DeviceBuffer where = dev.scratch(total);
+            String sfx = HalfFloatCodecs.suffix(p.t());
+            dev.launch1d(dev.function(PoolEightWideSources.POOL_EIGHT_WIDE, "pool8_argmax_" + sfx), total / 8,
+                    eightWideArgs(g, total / 8, x, where));
+            long cells = dx.numElements() / 8;
+            dev.launch1d(dev.function(PoolEightWideSources.POOL_EIGHT_WIDE, "pool8_grad_gather_" + sfx), cells,
+                    eightWideArgs(g, cells, where, grad, dx));
+            dev.release(where);
+        } else if (dx.numElements() > 0 && total > 0 && gather) {
             // Each input cell gathers from the windows it is the maximum of: deterministic, no atomics.
             DeviceBuffer where = dev.scratch(total * Integer.BYTES);
             String sfx = HalfFloatCodecs.suffix(p.t());
@@ -158,6 +180,32 @@ final class PoolGpuKernels {
             }
         }
         ctx.setOutput(0, dx);
+    }
+
+    /**
+     * Whether the eight-wide kernels take this 16-bit NHWC pooling: channels in whole groups of eight, windows
+     * of at most 3x3, every tensor on a 16-byte boundary and every index within 32 bits.
+     */
+    private static boolean eightWide(Pool p, ConvGeometry g, boolean nchw, DeviceTensor... tensors) {
+        if (!p.eightWide() || nchw || g.c() % 8 != 0
+                || g.kh() > PoolEightWideSources.MAX_WINDOW || g.kw() > PoolEightWideSources.MAX_WINDOW) {
+            return false;
+        }
+        for (DeviceTensor t : tensors) {
+            if (t.address() % 16 != 0 || t.numElements() > Integer.MAX_VALUE) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The eight-wide kernels' arguments: the tensors (and mode), the NHWC geometry, the number of threads. */
+    private static Object[] eightWideArgs(ConvGeometry g, long threads, Object... leading) {
+        Object[] geometry = {g.n(), g.h(), g.w(), g.c(), g.oh(), g.ow(), g.kh(), g.kw(), g.sh(), g.sw(), g.padTop(),
+                g.padLeft(), (int) threads};
+        Object[] all = Arrays.copyOf(leading, leading.length + geometry.length);
+        System.arraycopy(geometry, 0, all, leading.length, geometry.length);
+        return all;
     }
 
     /** AvgPoolGrad(orig_input_shape on the host, grad). */
