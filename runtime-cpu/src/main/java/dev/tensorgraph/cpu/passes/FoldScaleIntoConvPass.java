@@ -35,7 +35,7 @@ final class FoldScaleIntoConvPass implements PlanPass {
     public boolean apply(RewriteGraph g) {
         boolean changed = false;
         for (RewriteGraph.Node n : new ArrayList<>(g.nodes())) {
-            if (!g.contains(n) || n.numInputs() != 2 || n.output(0).dtype() != DType.FLOAT32) {
+            if (!g.contains(n) || n.numInputs() != 2 || n.numOutputs() == 0 || n.output(0).dtype() != DType.FLOAT32) {
                 continue;
             }
             switch (n.type()) {

@@ -19,11 +19,25 @@ final class BiasActivation {
      */
     static void apply(KernelContext ctx, DeviceTensor x, DeviceTensor bias, DeviceTensor side, DeviceTensor y,
                       boolean nchw, int activation) {
+        launch(ctx, x, bias, side, y, check(ctx, x, bias, side, nchw), activation);
+    }
+
+    /**
+     * Checks the bias against {@code x}'s channels and {@code side}'s shape against {@code x}'s; returns the bias
+     * layout {@link #launch} takes.
+     */
+    static long[] check(KernelContext ctx, DeviceTensor x, DeviceTensor bias, DeviceTensor side, boolean nchw) {
         long[] layout = NnGpuKernels.checkedBiasLayout(ctx, x, bias, nchw);
         if (side != null && !side.shape().equals(x.shape())) {
             throw new InvalidArgumentException(LayoutHostArgs.describe(ctx) + ": the tensor added has shape "
                     + side.shape() + " but the convolution gives " + x.shape());
         }
+        return layout;
+    }
+
+    /** Enqueues {@code y = act(x + bias [+ side])} over inputs {@link #check} has passed. */
+    static void launch(KernelContext ctx, DeviceTensor x, DeviceTensor bias, DeviceTensor side, DeviceTensor y,
+                       long[] layout, int activation) {
         long n = x.numElements();
         if (n == 0) {
             return;

@@ -24,8 +24,16 @@ final class ConvEngineGraphs {
                 p.o(), p.c(), p.kh(), p.kw());
         cudnnBackendDescriptor_t y = tensor(owner, p.dataType(), yUid, alignment, strides(p.nchw(), p.n(), p.o(), oh, ow),
                 p.n(), p.o(), oh, ow);
+        cudnnBackendDescriptor_t operation = convolutionOperation(owner, p, x, w, y);
+        return graph(dev, owner, operation);
+    }
+
+    /** The convolution operation of {@code p} in its direction over x, w and y (forward roles, as above). */
+    static cudnnBackendDescriptor_t convolutionOperation(DnnBackend owner, ConvAlgorithms.Problem p,
+                                                         cudnnBackendDescriptor_t x, cudnnBackendDescriptor_t w,
+                                                         cudnnBackendDescriptor_t y) {
         cudnnBackendDescriptor_t conv = convolution(owner, p);
-        cudnnBackendDescriptor_t operation = switch (p.direction()) {
+        return switch (p.direction()) {
             case FORWARD -> operation(owner, cudnn.CUDNN_BACKEND_OPERATION_CONVOLUTION_FORWARD_DESCRIPTOR,
                     cudnn.CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_ALPHA, cudnn.CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_BETA,
                     cudnn.CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_CONV_DESC, conv,
@@ -46,9 +54,13 @@ final class ConvEngineGraphs {
                     cudnn.CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_FILTER_DW, w,
                     cudnn.CUDNN_ATTR_OPERATION_CONVOLUTION_BWD_FILTER_DY, y);
         };
+    }
+
+    /** A finalized operation graph of {@code operations} on the device's cuDNN handle. */
+    static cudnnBackendDescriptor_t graph(CudaDevice dev, DnnBackend owner, cudnnBackendDescriptor_t... operations) {
         cudnnBackendDescriptor_t graph = owner.create(cudnn.CUDNN_BACKEND_OPERATIONGRAPH_DESCRIPTOR);
         owner.setHandle(graph, cudnn.CUDNN_ATTR_OPERATIONGRAPH_HANDLE, dev.cudnn());
-        owner.setDescriptors(graph, cudnn.CUDNN_ATTR_OPERATIONGRAPH_OPS, operation);
+        owner.setDescriptors(graph, cudnn.CUDNN_ATTR_OPERATIONGRAPH_OPS, operations);
         owner.finish(graph, "operation graph");
         return graph;
     }
@@ -62,9 +74,18 @@ final class ConvEngineGraphs {
         return nchw ? new long[] {c * h * w, h * w, w, 1} : new long[] {h * w * c, 1, w * c, c};
     }
 
-    private static cudnnBackendDescriptor_t tensor(DnnBackend owner, int dataType, long uid, long alignment,
-                                                   long[] strides, long n, long c, long h, long w) {
+    static cudnnBackendDescriptor_t tensor(DnnBackend owner, int dataType, long uid, long alignment,
+                                           long[] strides, long n, long c, long h, long w) {
+        return tensor(owner, dataType, uid, alignment, false, strides, n, c, h, w);
+    }
+
+    /** A finalized tensor descriptor; a virtual one lives only inside a fused graph, with no memory of its own. */
+    static cudnnBackendDescriptor_t tensor(DnnBackend owner, int dataType, long uid, long alignment, boolean virtual,
+                                           long[] strides, long n, long c, long h, long w) {
         cudnnBackendDescriptor_t t = owner.create(cudnn.CUDNN_BACKEND_TENSOR_DESCRIPTOR);
+        if (virtual) {
+            owner.setBoolean(t, cudnn.CUDNN_ATTR_TENSOR_IS_VIRTUAL, true);
+        }
         owner.setEnum(t, cudnn.CUDNN_ATTR_TENSOR_DATA_TYPE, cudnn.CUDNN_TYPE_DATA_TYPE, dataType);
         owner.setLongs(t, cudnn.CUDNN_ATTR_TENSOR_DIMENSIONS, n, c, h, w);
         owner.setLongs(t, cudnn.CUDNN_ATTR_TENSOR_STRIDES, strides);

@@ -6,6 +6,7 @@ import dev.tensorgraph.errors.InternalException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import org.bytedeco.cuda.cudart.CUevent_st;
 import org.bytedeco.cuda.cudnn.cudnnBackendDescriptor_t;
 import org.bytedeco.cuda.global.cudart;
@@ -53,7 +54,7 @@ final class ConvEngines {
     /** An engine must beat the legacy algorithm by this factor: on a tie the legacy path is kept. */
     private static final double MARGIN = 0.99;
     /** The byte alignment the tensors are declared with; runs with addresses off it take the legacy path. */
-    private static final long ALIGNMENT = 16;
+    static final long ALIGNMENT = 16;
 
     private static final long X_UID = 1;
     private static final long W_UID = 2;
@@ -74,13 +75,16 @@ final class ConvEngines {
     static final class Plan {
         private final String op;
         private final cudnnBackendDescriptor_t descriptor;
+        private final long[] uids;
         private final long workspace;
         private final String label;
         private final boolean tensorCores;
 
-        private Plan(String op, cudnnBackendDescriptor_t descriptor, long workspace, String label, boolean tensorCores) {
+        private Plan(String op, cudnnBackendDescriptor_t descriptor, long[] uids, long workspace, String label,
+                     boolean tensorCores) {
             this.op = op;
             this.descriptor = descriptor;
+            this.uids = uids;
             this.workspace = workspace;
             this.label = label;
             this.tensorCores = tensorCores;
@@ -99,13 +103,16 @@ final class ConvEngines {
             return label;
         }
 
-        /** Enqueues the convolution on the device's stream; returns cuDNN's status (no exception). */
-        int execute(CudaDevice dev, long x, long w, long y) {
+        /**
+         * Enqueues the plan's work on the device's stream, on the tensors at {@code addresses} (in the order of
+         * the graph's unique ids: x, w, y for a convolution); returns cuDNN's status (no exception).
+         */
+        int execute(CudaDevice dev, long... addresses) {
             DeviceBuffer ws = workspace > 0 ? dev.scratch(workspace) : null;
             try (DnnBackend pack = new DnnBackend(op)) {
                 cudnnBackendDescriptor_t vp = pack.create(cudnn.CUDNN_BACKEND_VARIANT_PACK_DESCRIPTOR);
-                pack.setLongs(vp, cudnn.CUDNN_ATTR_VARIANT_PACK_UNIQUE_IDS, X_UID, W_UID, Y_UID);
-                pack.setAddresses(vp, cudnn.CUDNN_ATTR_VARIANT_PACK_DATA_POINTERS, x, w, y);
+                pack.setLongs(vp, cudnn.CUDNN_ATTR_VARIANT_PACK_UNIQUE_IDS, uids);
+                pack.setAddresses(vp, cudnn.CUDNN_ATTR_VARIANT_PACK_DATA_POINTERS, addresses);
                 pack.setAddresses(vp, cudnn.CUDNN_ATTR_VARIANT_PACK_WORKSPACE, ws == null ? 0 : ws.address());
                 pack.finish(vp, "variant pack");
                 return cudnn.cudnnBackendExecute(dev.cudnn(), descriptor, vp);
@@ -119,12 +126,12 @@ final class ConvEngines {
 
     /** What was decided for a problem: a plan, or none (the legacy path). Owns the plan's descriptors. */
     static final class Decision implements AutoCloseable {
-        private static final Decision LEGACY = new Decision(null, null);
+        static final Decision LEGACY = new Decision(null, null);
 
         private final Plan plan;
         private final DnnBackend descriptors;
 
-        private Decision(Plan plan, DnnBackend descriptors) {
+        Decision(Plan plan, DnnBackend descriptors) {
             this.plan = plan;
             this.descriptors = descriptors;
         }
@@ -137,11 +144,11 @@ final class ConvEngines {
          * Runs the convolution with the chosen plan; false (nothing enqueued) when the legacy path must run
          * instead: no plan, or addresses off the declared alignment.
          */
-        boolean run(CudaDevice dev, String op, long x, long w, long y) {
-            if (plan == null || !aligned(x, w, y)) {
+        boolean run(CudaDevice dev, String op, long... addresses) {
+            if (plan == null || !aligned(addresses)) {
                 return false;
             }
-            int status = plan.execute(dev, x, w, y);
+            int status = plan.execute(dev, addresses);
             DnnStatus.checkCudnn(status, op, "cudnnBackendExecute (" + plan.label() + ")");
             return true;
         }
@@ -179,15 +186,20 @@ final class ConvEngines {
         if (!applies(p) || !aligned(x, w, y)) {
             return Decision.LEGACY;
         }
-        return dev.cache(new Key(p), () -> measure(dev, op, p, legacy, x, w, y));
+        return dev.cache(new Key(p), () -> measure(dev, op, p, legacy, owner -> candidates(dev, owner, op, p), x, w, y));
     }
 
-    private static Decision measure(CudaDevice dev, String op, ConvAlgorithms.Problem p, Runnable legacy, long x,
-                                    long w, long y) {
+    /**
+     * Times {@code legacy} and each plan {@code candidates} finalizes (executed on {@code addresses}) and keeps the
+     * fastest plan, or none when none beats {@code legacy} by {@link #MARGIN} or the backend fails; {@code what}
+     * names the problem in logs.
+     */
+    static Decision measure(CudaDevice dev, String op, Object what, Runnable legacy,
+                            Function<DnnBackend, List<Plan>> candidatesOf, long... addresses) {
         long start = System.nanoTime();
         DnnBackend owner = new DnnBackend(op);
         try {
-            List<Plan> candidates = candidates(dev, owner, op, p);
+            List<Plan> candidates = candidatesOf.apply(owner);
             long planned = System.nanoTime();
             float legacyMs = millis(dev, op, legacy, Float.POSITIVE_INFINITY);
             Plan best = null;
@@ -196,7 +208,7 @@ final class ConvEngines {
             for (Plan c : candidates) {
                 float ms;
                 try {
-                    ms = millis(dev, op, () -> DnnStatus.checkCudnn(c.execute(dev, x, w, y), op, "cudnnBackendExecute"),
+                    ms = millis(dev, op, () -> DnnStatus.checkCudnn(c.execute(dev, addresses), op, "cudnnBackendExecute"),
                             (float) (bestMs * HOPELESS));
                 } catch (RuntimeException e) {
                     LOG.debug("{}: engine {} failed to run: {}", op, c.label(), e.getMessage());
@@ -213,9 +225,9 @@ final class ConvEngines {
                     owner.destroy(c.descriptor);
                 }
             }
-            LOG.debug("{} {}: legacy {} ms, engines [ms]:{} -> {}", op, p, String.format("%.3f", legacyMs), seen,
+            LOG.debug("{} {}: legacy {} ms, engines [ms]:{} -> {}", op, what, String.format("%.3f", legacyMs), seen,
                     best == null ? "legacy" : best.label());
-            logSlowSearch(op, p, start, planned, candidates.size());
+            logSlowSearch(op, what, start, planned, candidates.size());
             if (best == null) {
                 owner.close();
                 return Decision.LEGACY;
@@ -223,12 +235,12 @@ final class ConvEngines {
             return new Decision(best, owner);
         } catch (RuntimeException e) {
             owner.close();
-            LOG.debug("{}: cuDNN backend engines unavailable for {}: {}", op, p, e.getMessage());
+            LOG.debug("{}: cuDNN backend engines unavailable for {}: {}", op, what, e.getMessage());
             return Decision.LEGACY;
         }
     }
 
-    private static void logSlowSearch(String op, ConvAlgorithms.Problem p, long start, long planned, int plans) {
+    private static void logSlowSearch(String op, Object p, long start, long planned, int plans) {
         long end = System.nanoTime();
         long totalMs = (end - start) / 1_000_000;
         if (totalMs >= SLOW_SEARCH_MS && LOG.isDebugEnabled()) {
@@ -237,8 +249,13 @@ final class ConvEngines {
         }
     }
 
-    static boolean aligned(long x, long w, long y) {
-        return x % ALIGNMENT == 0 && w % ALIGNMENT == 0 && y % ALIGNMENT == 0;
+    static boolean aligned(long... addresses) {
+        for (long a : addresses) {
+            if (a % ALIGNMENT != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -248,19 +265,29 @@ final class ConvEngines {
      */
     static List<Plan> candidates(CudaDevice dev, DnnBackend owner, String op, ConvAlgorithms.Problem p) {
         cudnnBackendDescriptor_t graph = ConvEngineGraphs.operationGraph(dev, owner, p, X_UID, W_UID, Y_UID, ALIGNMENT);
+        return candidates(dev, owner, op, p, graph, cudnn.CUDNN_HEUR_MODE_A, MAX_CANDIDATES, X_UID, W_UID, Y_UID);
+    }
+
+    /**
+     * As {@link #candidates(CudaDevice, DnnBackend, String, ConvAlgorithms.Problem)} for any operation graph of
+     * problem {@code p} (a convolution fused with pointwise operations, say), ranked by heuristics {@code mode},
+     * at most {@code max}; its tensors have the unique ids {@code uids}, in the order plans are executed with.
+     */
+    static List<Plan> candidates(CudaDevice dev, DnnBackend owner, String op, ConvAlgorithms.Problem p,
+                                 cudnnBackendDescriptor_t graph, int mode, int max, long... uids) {
         cudnnBackendDescriptor_t heuristics = owner.create(cudnn.CUDNN_BACKEND_ENGINEHEUR_DESCRIPTOR);
         owner.setDescriptors(heuristics, cudnn.CUDNN_ATTR_ENGINEHEUR_OPERATION_GRAPH, graph);
-        owner.setEnum(heuristics, cudnn.CUDNN_ATTR_ENGINEHEUR_MODE, cudnn.CUDNN_TYPE_HEUR_MODE, cudnn.CUDNN_HEUR_MODE_A);
+        owner.setEnum(heuristics, cudnn.CUDNN_ATTR_ENGINEHEUR_MODE, cudnn.CUDNN_TYPE_HEUR_MODE, mode);
         owner.finish(heuristics, "engine heuristics");
         int count = (int) Math.min(MAX_CONFIGS, owner.countDescriptors(heuristics, cudnn.CUDNN_ATTR_ENGINEHEUR_RESULTS));
         List<cudnnBackendDescriptor_t> configs = owner.getDescriptors(heuristics, cudnn.CUDNN_ATTR_ENGINEHEUR_RESULTS,
                 cudnn.CUDNN_BACKEND_ENGINECFG_DESCRIPTOR, count);
         List<Plan> plans = new ArrayList<>();
         for (cudnnBackendDescriptor_t config : configs) {
-            if (plans.size() >= MAX_CANDIDATES) {
+            if (plans.size() >= max) {
                 break;
             }
-            Plan plan = plan(dev, owner, op, p, config);
+            Plan plan = plan(dev, owner, op, p, config, uids);
             if (plan != null) {
                 plans.add(plan);
             }
@@ -269,7 +296,7 @@ final class ConvEngines {
     }
 
     private static Plan plan(CudaDevice dev, DnnBackend owner, String op, ConvAlgorithms.Problem p,
-                             cudnnBackendDescriptor_t config) {
+                             cudnnBackendDescriptor_t config, long[] uids) {
         List<cudnnBackendDescriptor_t> engines = owner.getDescriptors(config, cudnn.CUDNN_ATTR_ENGINECFG_ENGINE,
                 cudnn.CUDNN_BACKEND_ENGINE_DESCRIPTOR, 1);
         if (engines.isEmpty()) {
@@ -301,7 +328,7 @@ final class ConvEngines {
             return null;
         }
         boolean tensorCores = Arrays.stream(notes).anyMatch(n -> n == cudnn.CUDNN_NUMERICAL_NOTE_TENSOR_CORE);
-        return new Plan(op, plan, workspace, "eng" + index + (notes.length == 0 ? "" : Arrays.toString(notes)),
+        return new Plan(op, plan, uids, workspace, "eng" + index + (notes.length == 0 ? "" : Arrays.toString(notes)),
                 tensorCores);
     }
 

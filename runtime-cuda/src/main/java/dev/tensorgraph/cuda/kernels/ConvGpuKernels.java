@@ -45,7 +45,7 @@ final class ConvGpuKernels {
             r.register(KernelRegistry.GPU, prefix, sixteenBit(op -> {
                 ConvGeometry.Attrs a = attrs(op);
                 DType t = op.attrType("T");
-                return ctx -> forward(ctx, a, t, depthwise);
+                return ctx -> conv2d(ctx, a, t, depthwise);
             }));
             r.register(KernelRegistry.GPU, prefix + "BackpropInput", sixteenBit(KernelFactory.withHostMemory(op -> {
                 ConvGeometry.Attrs a = attrs(op);
@@ -109,7 +109,7 @@ final class ConvGpuKernels {
      * ConvLayoutProbe), which pays for the transposes many times over; with TF32, NHWC is faster (7.8 ms
      * against 10.1 ms), so it stays.
      */
-    private static boolean throughNchw(CudaDevice dev, ConvGeometry.Attrs a, DType t) {
+    static boolean throughNchw(CudaDevice dev, ConvGeometry.Attrs a, DType t) {
         return !a.nchw() && !dev.allowTf32() && t == DType.FLOAT32;
     }
 
@@ -117,7 +117,7 @@ final class ConvGpuKernels {
      * Whether tensor cores may compute the convolution: for float32 where TF32 is allowed, for 16-bit data
      * always (bfloat16 and float16 products are exact in float32 accumulation; NHWC is their fast layout).
      */
-    private static boolean tensorMath(CudaDevice dev, DType t) {
+    static boolean tensorMath(CudaDevice dev, DType t) {
         return dev.allowTf32() || t.isHalfPrecision();
     }
 
@@ -133,7 +133,7 @@ final class ConvGpuKernels {
     private static final int CHANNEL_QUANTUM = 8;
 
     /** The input channels the convolution {@code g} runs with: its own, or padded (see {@link #PAD_CHANNELS}). */
-    private static int runChannels(ConvGeometry g, boolean nchw, DType t) {
+    static int runChannels(ConvGeometry g, boolean nchw, DType t) {
         boolean pad = PAD_CHANNELS && t.isHalfPrecision() && !nchw && g.groups() == 1 && g.symmetric()
                 && g.c() < CHANNEL_QUANTUM;
         return pad ? CHANNEL_QUANTUM : g.c();
@@ -180,7 +180,7 @@ final class ConvGpuKernels {
         }
     }
 
-    private static ConvAlgorithms.Problem problem(ConvAlgorithms.Direction dir, ConvGeometry g, boolean nchw, boolean tf32,
+    static ConvAlgorithms.Problem problem(ConvAlgorithms.Direction dir, ConvGeometry g, boolean nchw, boolean tf32,
                                                   DType t) {
         return new ConvAlgorithms.Problem(dir, g.n(), g.c(), g.paddedH(), g.paddedW(), g.o(), g.kh(), g.kw(), g.padH(),
                 g.padW(), g.sh(), g.sw(), g.dh(), g.dw(), nchw, tf32, g.groups(), DnnDescriptors.dataType(t));
@@ -188,12 +188,23 @@ final class ConvGpuKernels {
 
     // ---- Conv2D ----
 
-    private static void forward(KernelContext ctx, ConvGeometry.Attrs a, DType t, boolean depthwise) {
+    private static void conv2d(KernelContext ctx, ConvGeometry.Attrs a, DType t, boolean depthwise) {
         ctx.setOutput(0, convolve(ctx, a, t, depthwise));
     }
 
     /** The convolution of inputs 0 (x) and 1 (filter) of {@code ctx}'s op, in a new tensor. */
     static DeviceTensor convolve(KernelContext ctx, ConvGeometry.Attrs a, DType t, boolean depthwise) {
+        Forward c = forward(ctx, a, depthwise);
+        DeviceTensor y = ctx.allocateOnDevice(t, c.g().outShape(a.nchw()));
+        convolveInto(CudaDevice.of(ctx), ctx.op().name(), a, c, y);
+        return y;
+    }
+
+    /** A forward convolution's checked geometry, its input and its filter (viewed with the group's depth). */
+    record Forward(ConvGeometry g, DeviceTensor x, DeviceTensor f) {}
+
+    /** The forward convolution of inputs 0 (x) and 1 (filter) of {@code ctx}'s op, checked. */
+    static Forward forward(KernelContext ctx, ConvGeometry.Attrs a, boolean depthwise) {
         String op = ctx.op().name();
         DeviceTensor x = ctx.deviceInput(0);
         int[] xd = nhwc(x.shape(), a.nchw(), op, "input");
@@ -206,8 +217,15 @@ final class ConvGpuKernels {
         DeviceTensor f = filterView(ctx.deviceInput(1), fd);
         ConvGeometry g = ConvGeometry.of(xd[0], xd[1], xd[2], xd[3], fd[0], fd[1], fd[3], a, op)
                 .withGroups(groups(xd[3], fd, op, x.shape(), ctx.deviceInput(1).shape()));
-        DeviceTensor y = ctx.allocateOnDevice(t, g.outShape(a.nchw()));
-        CudaDevice dev = CudaDevice.of(ctx);
+        return new Forward(g, x, f);
+    }
+
+    /** Enqueues forward convolution {@code c} into {@code y}, of its output shape. */
+    static void convolveInto(CudaDevice dev, String op, ConvGeometry.Attrs a, Forward c, DeviceTensor y) {
+        ConvGeometry g = c.g();
+        DeviceTensor x = c.x();
+        DeviceTensor f = c.f();
+        DType t = x.dtype();
         if (y.numElements() > 0) {
             if (x.numElements() == 0 || f.numElements() == 0) {
                 dev.zero(y);
@@ -227,7 +245,6 @@ final class ConvGpuKernels {
                 }
             }
         }
-        return y;
     }
 
     private static void runForward(CudaDevice dev, String op, ConvGeometry given, boolean nchw, DeviceTensor x,

@@ -8,6 +8,7 @@ import java.util.List;
 import org.bytedeco.cuda.cudnn.cudnnBackendDescriptor_t;
 import org.bytedeco.cuda.cudnn.cudnnContext;
 import org.bytedeco.cuda.global.cudnn;
+import org.bytedeco.javacpp.BoolPointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.LongPointer;
@@ -53,6 +54,13 @@ final class DnnBackend implements AutoCloseable {
         try (IntPointer p = new IntPointer(1)) {
             p.put(value);
             set(d, attribute, type, 1, p);
+        }
+    }
+
+    void setBoolean(cudnnBackendDescriptor_t d, int attribute, boolean value) {
+        try (BoolPointer p = new BoolPointer(1)) {
+            p.put(value);
+            set(d, attribute, cudnn.CUDNN_TYPE_BOOLEAN, 1, p);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.tensorgraph.cuda.kernels;
 
 import dev.tensorgraph.DType;
 import dev.tensorgraph.Operation;
+import dev.tensorgraph.cuda.CudaDevice;
 import dev.tensorgraph.device.DeviceTensor;
 import dev.tensorgraph.errors.UnimplementedException;
 import dev.tensorgraph.kernel.KernelContext;
@@ -9,10 +10,11 @@ import dev.tensorgraph.kernel.KernelRegistry;
 import java.util.List;
 
 /**
- * The GPU kernel of {@code _FusedConv2D} (NHWC or NCHW): the convolution as Conv2D runs it on cuDNN (same
- * algorithm choice and layouts), then its {@code fused_ops} in one in-place pass over its output
- * ({@link BiasActivation}): BiasAdd, optionally the addition of a tensor of the output's shape, optionally Relu
- * or Relu6. The unfused graph makes a pass for each of these ops, and for each op of a batch normalization
+ * The GPU kernel of {@code _FusedConv2D} (NHWC or NCHW): one cuDNN plan of the convolution and its
+ * {@code fused_ops} where an engine takes them and is faster ({@link FusedConvEngines}); else the convolution as
+ * Conv2D runs it on cuDNN (same algorithm choice and layouts), then its {@code fused_ops} in one in-place pass
+ * over its output ({@link BiasActivation}): BiasAdd, optionally the addition of a tensor of the output's shape,
+ * optionally Relu or Relu6. The unfused graph makes a pass for each of these ops, and for each op of a batch normalization
  * folded into the filter and bias.
  */
 final class FusedConvGpuKernels {
@@ -52,8 +54,20 @@ final class FusedConvGpuKernels {
     }
 
     private static void compute(KernelContext ctx, ConvGeometry.Attrs a, DType t, Epilogue e, boolean nchw) {
-        DeviceTensor y = ConvGpuKernels.convolve(ctx, a, t, false);
-        BiasActivation.apply(ctx, y, ctx.deviceInput(2), e.add() ? ctx.deviceInput(3) : null, y, nchw, e.activation());
+        String op = ctx.op().name();
+        ConvGpuKernels.Forward c = ConvGpuKernels.forward(ctx, a, false);
+        DeviceTensor y = ctx.allocateOnDevice(t, c.g().outShape(nchw));
+        DeviceTensor bias = ctx.deviceInput(2);
+        DeviceTensor side = e.add() ? ctx.deviceInput(3) : null;
+        long[] layout = BiasActivation.check(ctx, y, bias, side, nchw);
+        CudaDevice dev = CudaDevice.of(ctx);
+        Runnable unfused = () -> {
+            ConvGpuKernels.convolveInto(dev, op, a, c, y);
+            BiasActivation.launch(ctx, y, bias, side, y, layout, e.activation());
+        };
+        if (!FusedConvEngines.run(dev, op, a, c, e, bias, side, y, unfused)) {
+            unfused.run();
+        }
         ctx.setOutput(0, y);
     }
 }

@@ -52,12 +52,10 @@ public final class FoldIntoConvPass implements PlanPass {
         }
         boolean changed = false;
         for (RewriteGraph.Node conv : new ArrayList<>(g.nodes())) {
-            if (g.contains(conv) && conv.output(0).dtype() == DType.FLOAT32 && !pinnedToCpu(conv)) {
-                if (conv.type().equals("Conv2D")) {
-                    changed |= fold(g, conv);
-                } else if (conv.type().equals(DEPTHWISE)) {
-                    changed |= foldDepthwise(g, conv);
-                }
+            // The type first: other nodes (a NoOp a fetched Identity waits for) may have no output at all.
+            boolean convolution = conv.type().equals("Conv2D") || conv.type().equals(DEPTHWISE);
+            if (convolution && g.contains(conv) && conv.output(0).dtype() == DType.FLOAT32 && !pinnedToCpu(conv)) {
+                changed |= conv.type().equals(DEPTHWISE) ? foldDepthwise(g, conv) : fold(g, conv);
             }
         }
         if (changed) {
