@@ -265,16 +265,19 @@ final class ConvEngines {
      */
     static List<Plan> candidates(CudaDevice dev, DnnBackend owner, String op, ConvAlgorithms.Problem p) {
         cudnnBackendDescriptor_t graph = ConvEngineGraphs.operationGraph(dev, owner, p, X_UID, W_UID, Y_UID, ALIGNMENT);
-        return candidates(dev, owner, op, p, graph, cudnn.CUDNN_HEUR_MODE_A, MAX_CANDIDATES, X_UID, W_UID, Y_UID);
+        return candidates(dev, owner, op, p, graph, cudnn.CUDNN_HEUR_MODE_A, MAX_CANDIDATES,
+                !passesOver(p, new int[] {cudnn.CUDNN_BEHAVIOR_NOTE_RUNTIME_COMPILATION}), X_UID, W_UID, Y_UID);
     }
 
     /**
      * As {@link #candidates(CudaDevice, DnnBackend, String, ConvAlgorithms.Problem)} for any operation graph of
      * problem {@code p} (a convolution fused with pointwise operations, say), ranked by heuristics {@code mode},
-     * at most {@code max}; its tensors have the unique ids {@code uids}, in the order plans are executed with.
+     * at most {@code max}, engines compiled at run time only if {@code compiledAtRunTime}; its tensors have the
+     * unique ids {@code uids}, in the order plans are executed with.
      */
     static List<Plan> candidates(CudaDevice dev, DnnBackend owner, String op, ConvAlgorithms.Problem p,
-                                 cudnnBackendDescriptor_t graph, int mode, int max, long... uids) {
+                                 cudnnBackendDescriptor_t graph, int mode, int max, boolean compiledAtRunTime,
+                                 long... uids) {
         cudnnBackendDescriptor_t heuristics = owner.create(cudnn.CUDNN_BACKEND_ENGINEHEUR_DESCRIPTOR);
         owner.setDescriptors(heuristics, cudnn.CUDNN_ATTR_ENGINEHEUR_OPERATION_GRAPH, graph);
         owner.setEnum(heuristics, cudnn.CUDNN_ATTR_ENGINEHEUR_MODE, cudnn.CUDNN_TYPE_HEUR_MODE, mode);
@@ -287,7 +290,7 @@ final class ConvEngines {
             if (plans.size() >= max) {
                 break;
             }
-            Plan plan = plan(dev, owner, op, p, config, uids);
+            Plan plan = plan(dev, owner, op, p, config, compiledAtRunTime, uids);
             if (plan != null) {
                 plans.add(plan);
             }
@@ -296,7 +299,7 @@ final class ConvEngines {
     }
 
     private static Plan plan(CudaDevice dev, DnnBackend owner, String op, ConvAlgorithms.Problem p,
-                             cudnnBackendDescriptor_t config, long[] uids) {
+                             cudnnBackendDescriptor_t config, boolean compiledAtRunTime, long[] uids) {
         List<cudnnBackendDescriptor_t> engines = owner.getDescriptors(config, cudnn.CUDNN_ATTR_ENGINECFG_ENGINE,
                 cudnn.CUDNN_BACKEND_ENGINE_DESCRIPTOR, 1);
         if (engines.isEmpty()) {
@@ -312,7 +315,7 @@ final class ConvEngines {
         if (!p.tf32() && Arrays.stream(notes).anyMatch(n -> Arrays.stream(INEXACT_NOTES).anyMatch(m -> m == n))) {
             return null;
         }
-        if (passesOver(p, behaviour)) {
+        if (!compiledAtRunTime && compiledAtRunTime(behaviour)) {
             return null;
         }
         cudnnBackendDescriptor_t plan = owner.create(cudnn.CUDNN_BACKEND_EXECUTION_PLAN_DESCRIPTOR);

@@ -15,10 +15,11 @@ import org.slf4j.LoggerFactory;
  * epilogue pass over its output ({@link BiasActivation}). Per problem and epilogue, the first run that is not
  * being recorded times the unfused pair against the fused plans the heuristics offer (mode A, else the fallback
  * list) and keeps the faster; a problem no engine takes, or where no fused plan wins, stays unfused. The same
- * engine rules as for plain convolutions apply ({@link ConvEngines}): tensor-core math only where the session
- * allows it, and engines compiled at run time for 16-bit data only with
- * {@code -Dtensorgraph.cudnn.runtimeCompiledEngines=true} (most fusion engines are of that kind; compiling one
- * takes about a second per problem). Off with {@code -Dtensorgraph.cudnn.fusedConv=false}.
+ * engine rules as for plain convolutions apply ({@link ConvEngines}), tensor-core math only where the session
+ * allows it, except that engines compiled at run time are passed over for every data type unless
+ * {@code -Dtensorgraph.cudnn.runtimeCompiledEngines=true}: most fusion engines are of that kind, and finalizing
+ * each compiles it, which a model's first run would pay for every distinct layer. Off with
+ * {@code -Dtensorgraph.cudnn.fusedConv=false}.
  */
 final class FusedConvEngines {
     private static final Logger LOG = LoggerFactory.getLogger(FusedConvEngines.class);
@@ -91,13 +92,13 @@ final class FusedConvEngines {
         List<ConvEngines.Plan> plans = List.of();
         try {
             plans = ConvEngines.candidates(dev, owner, op, key.problem(), graph, cudnn.CUDNN_HEUR_MODE_A,
-                    MAX_CANDIDATES, uids);
+                    MAX_CANDIDATES, ConvEngines.RUNTIME_COMPILED, uids);
         } catch (RuntimeException e) {
             // No mode-A heuristics for this graph: the fallback list below may still hold engines.
         }
         return plans.isEmpty()
                 ? ConvEngines.candidates(dev, owner, op, key.problem(), graph, cudnn.CUDNN_HEUR_MODE_FALLBACK,
-                        MAX_CANDIDATES, uids)
+                        MAX_CANDIDATES, ConvEngines.RUNTIME_COMPILED, uids)
                 : plans;
     }
 }
