@@ -76,6 +76,11 @@ public final class TfCaseRunner {
      * {@code relativeToLargest} 1e-5 times the largest expected magnitude of that tensor.
      */
     public static void run(Path dir, boolean relativeToLargest) throws IOException {
+        run(dir, relativeToLargest, SessionOptions.cpuOnly());
+    }
+
+    /** As {@link #run(Path, boolean)}, in a session with {@code options} (a GPU's, say). */
+    public static void run(Path dir, boolean relativeToLargest, SessionOptions options) throws IOException {
         String name = dir.getFileName().toString();
         byte[] pb = Files.readAllBytes(dir.resolve("graph.pb"));
         GraphDef tfDef = GraphDef.parseFrom(pb);
@@ -93,7 +98,7 @@ public final class TfCaseRunner {
 
         Map<String, Object> spec = json(dir.resolve("case.json"));
         Tolerance tol = Tolerance.of(spec, relativeToLargest);
-        try (Session s = new Session(g, SessionOptions.cpuOnly())) {
+        try (Session s = new Session(g, options)) {
             for (Object target : Json.asList(spec.get("run_first"))) {
                 s.runner().target((String) target).run();
             }
