@@ -8,17 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Session;
+import dev.tensorgraph.testing.Json;
 import dev.tensorgraph.testing.TfCaseRunner;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.file.FileSystemAlreadyExistsException;
-import java.nio.file.FileSystems;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,9 +31,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KerasReferenceCasesGpuTest {
     private static final String ROOT = "/tf-cases-2.21/keras-apps/";
 
+    @TempDir
+    Path temp;
+
     @ParameterizedTest
     @ValueSource(strings = {"mobilenet_v2", "mobilenet_v3_small", "efficientnet_tiny"})
-    void frozenKerasApplicationGivesTensorFlowsOutputsOnTheGpu(String name) throws IOException, URISyntaxException {
+    void frozenKerasApplicationGivesTensorFlowsOutputsOnTheGpu(String name) throws IOException {
         assumeGpu();
         Path dir = caseFolder(name);
         TfCaseRunner.run(dir, false, gpuOptions());
@@ -43,7 +45,7 @@ class KerasReferenceCasesGpuTest {
         Output x = g.output("x:0");
         Output y = g.output("Identity:0");
         try (Session s = new Session(g, gpuOptions())) {
-            List<String> plan = s.describePlan(List.of(y), java.util.Set.of(x), List.of());
+            List<String> plan = s.describePlan(List.of(y), Set.of(x), List.of());
             String text = String.join("\n", plan);
             assertTrue(plan.stream().anyMatch(l -> l.contains("(DepthwiseConv2dNative) @ GPU")), name + ":\n" + text);
             assertTrue(plan.stream().anyMatch(l -> l.contains("(_FusedConv2D) @ GPU")), name + ":\n" + text);
@@ -52,18 +54,24 @@ class KerasReferenceCasesGpuTest {
         }
     }
 
-    /** The case's folder, in the reference cases' test jar (a zip file system) or a classes folder. */
-    private static Path caseFolder(String name) throws IOException, URISyntaxException {
-        URL url = KerasReferenceCasesGpuTest.class.getResource(ROOT + name + "/case.json");
-        assertNotNull(url, "reference case " + name + " is not on the test class path");
-        URI uri = url.toURI();
-        if ("jar".equals(uri.getScheme())) {
-            try {
-                FileSystems.newFileSystem(uri, Map.of());
-            } catch (FileSystemAlreadyExistsException alreadyOpen) {
-                // Another case opened the jar's file system first.
-            }
+    /**
+     * The case's files (those its {@code case.json} lists), copied out of the test class path into a folder of
+     * their own: they may sit in the reference cases' test jar, and a bundled runtime need not have the zip file
+     * system.
+     */
+    private Path caseFolder(String name) throws IOException {
+        Path dir = Files.createDirectories(temp.resolve(name));
+        String caseJson = new String(resource(name, "case.json"), StandardCharsets.UTF_8);
+        for (Object file : Json.asList(Json.parseObject(caseJson).get("files"))) {
+            Files.write(dir.resolve((String) file), resource(name, (String) file));
         }
-        return Path.of(uri).getParent();
+        return dir;
+    }
+
+    private static byte[] resource(String name, String file) throws IOException {
+        try (InputStream in = KerasReferenceCasesGpuTest.class.getResourceAsStream(ROOT + name + "/" + file)) {
+            assertNotNull(in, "reference case file " + name + "/" + file + " is not on the test class path");
+            return in.readAllBytes();
+        }
     }
 }
