@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tensorgraph.DType;
 import dev.tensorgraph.Graph;
+import dev.tensorgraph.MixedPrecision;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Session;
 import dev.tensorgraph.SessionOptions;
@@ -181,6 +182,32 @@ class FoldIntoConvGpuTest {
     @Test
     void depthwiseRelu6LayerMatchesTheCpuInFp32() {
         check(new Layer("Relu6", true, false), "Relu6", false);
+    }
+
+    /**
+     * Under bfloat16 mixed precision the 16-bit convolution is folded (in float32, rounded once) and fused too,
+     * shortcut included; the GPU's result is the CPU's, which runs the rewritten graph unfolded and rounds after
+     * each op, within a few bfloat16 roundings (2^-5 relative plus 2^-6 of the largest output).
+     */
+    @Test
+    void residualLayerInBfloat16MixedPrecisionIsFoldedAndMatchesTheCpu() {
+        assumeGpu();
+        Layer l = new Layer("Relu", false, true);
+        Map<Output, Tensor> feeds = Map.of(l.x, uniform(random, -1, 1, INPUT), l.shortcut,
+                uniform(random, -1, 1, l.shortcut.shape().dims()));
+        Tensor cpu;
+        try (Session s = new Session(l.g, SessionOptions.cpuOnly().mixedPrecision(MixedPrecision.BF16))) {
+            s.run(l.tf.globalVariablesInitializer());
+            cpu = s.run(List.of(l.y), feeds).get(0);
+        }
+        try (Session s = new Session(l.g, gpuOptions().mixedPrecision(MixedPrecision.BF16))) {
+            s.run(l.tf.globalVariablesInitializer());
+            Tensor gpu = s.run(List.of(l.y), feeds).get(0);
+            String plan = String.join("\n", s.describePlan(List.of(l.y), feeds.keySet(), List.of()));
+            assertTrue(plan.contains("(_FusedConv2D) @ GPU") && !plan.contains("(Conv2D) @"), plan);
+            assertClose("bfloat16 residual layer", cpu, gpu,
+                    Tolerance.relative(Math.pow(2, -5), Math.pow(2, -6) * maxAbs(cpu)), null);
+        }
     }
 
     /** A plan fetching a gradient: ReluGrad reads the fused output, and the input gradient matches the CPU. */

@@ -43,8 +43,8 @@ public final class FusedConvOps implements OpLibrary {
 
     private static void fusedConvShape(ShapeContext c) {
         DType t = ShapeFns.sameDtype(c, 0, 1);
-        if (t != DType.FLOAT32 && t != DType.FLOAT64) {
-            throw c.fail("T must be float32 or float64, got " + t);
+        if (t != DType.FLOAT32 && t != DType.FLOAT64 && !t.isHalfPrecision()) {
+            throw c.fail("T must be bfloat16, float16, float32 or float64, got " + t);
         }
         if (!"HWIO".equals(c.attr("filter_format"))) {
             throw c.fail("filter_format " + c.attr("filter_format") + " is not supported; filters are HWIO");

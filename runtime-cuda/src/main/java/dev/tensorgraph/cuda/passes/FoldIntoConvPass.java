@@ -27,7 +27,9 @@ import java.util.Set;
  * shift after it gets the same fold (the scale reshaped to the filter's {@code [channels, multiplier]}), then
  * runs as the depthwise convolution, BiasAdd and the activation, the last two as one fused GPU step.
  *
- * <p>It applies to float32 convolutions of known, ungrouped depths, with {@code s} and {@code t} of shape
+ * <p>It applies to float32 convolutions of known, ungrouped depths (and to bfloat16 and float16 ones, as a
+ * mixed-precision rewrite leaves them: the factors are folded in float32 from the values the rewrite cast, and the
+ * folded filter and bias rounded once), with {@code s} and {@code t} of shape
  * {@code [channels]} or {@code [1, ..., 1, channels]}, and shortcuts of a fully known shape equal to the
  * convolution's (an unknown dimension could broadcast at run time); each value it fuses away must have no other reader and not be fetched (the chain stops
  * before one that has), while the last value, such as a Relu output a ReluGrad reads, may have any readers. The
@@ -54,7 +56,7 @@ public final class FoldIntoConvPass implements PlanPass {
         for (RewriteGraph.Node conv : new ArrayList<>(g.nodes())) {
             // The type first: other nodes (a NoOp a fetched Identity waits for) may have no output at all.
             boolean convolution = conv.type().equals("Conv2D") || conv.type().equals(DEPTHWISE);
-            if (convolution && g.contains(conv) && conv.output(0).dtype() == DType.FLOAT32 && !pinnedToCpu(conv)) {
+            if (convolution && g.contains(conv) && foldable(conv.output(0).dtype()) && !pinnedToCpu(conv)) {
                 changed |= conv.type().equals(DEPTHWISE) ? foldDepthwise(g, conv) : fold(g, conv);
             }
         }
@@ -84,6 +86,15 @@ public final class FoldIntoConvPass implements PlanPass {
         RewriteGraph.Node named;
     }
 
+    /**
+     * float32, and the 16-bit formats a mixed-precision rewrite gives the convolutions: their scale, shift and bias
+     * (casts of float32 values there) are folded in float32 from the values before the casts, and the folded
+     * filter and bias rounded once to the convolution's type.
+     */
+    private static boolean foldable(DType t) {
+        return t == DType.FLOAT32 || t.isHalfPrecision();
+    }
+
     private static boolean fold(RewriteGraph g, RewriteGraph.Node conv) {
         Shape filter = knownFilter(conv);
         if (filter == null || conv.input(0).shape().size(channelAxis(conv)) != filter.size(2)) {
@@ -93,9 +104,11 @@ public final class FoldIntoConvPass implements PlanPass {
         if (c == null || c.bias == null && c.shift == null || c.bias == null && c.subtract) {
             return false;
         }
-        RewriteGraph.Value w = c.scale == null ? conv.input(1)
-                : binary(g, "Mul", conv.name() + "/folded_filter", conv.input(1), c.scale);
-        RewriteGraph.Value b = foldedBias(g, c, filter.size(3));
+        DType t = conv.output(0).dtype();
+        RewriteGraph.Value w = c.scale == null ? conv.input(1) : narrowed(g, binary(g, "Mul", conv.name() + "/folded_filter",
+                wide(g, conv.input(1), conv.name() + "/filter_float32"), wide(g, c.scale, conv.name() + "/scale_float32")),
+                t, conv.name() + "/folded_filter_narrowed");
+        RewriteGraph.Value b = narrowed(g, foldedBias(g, c, filter.size(3)), t, c.named.name() + "/folded_bias_narrowed");
         List<String> ops = new ArrayList<>(List.of("BiasAdd"));
         List<RewriteGraph.Value> inputs = new ArrayList<>(List.of(conv.input(0), w, b));
         if (c.side != null) {
@@ -112,12 +125,12 @@ public final class FoldIntoConvPass implements PlanPass {
             }
         }
         DType[] argTypes = new DType[inputs.size() - 2];
-        java.util.Arrays.fill(argTypes, DType.FLOAT32);
+        java.util.Arrays.fill(argTypes, t);
         attrs.put("num_args", (long) argTypes.length);
         attrs.put("TArgs", argTypes);
         attrs.put("fused_ops", ops.toArray(new String[0]));
         RewriteGraph.Node fused = g.add(FUSED_CONV, c.last.node().name(), attrs, inputs,
-                new DType[] {DType.FLOAT32}, new Shape[] {c.last.shape()});
+                new DType[] {t}, new Shape[] {c.last.shape()});
         g.replaceUses(c.last, fused.output(0));
         return true;
     }
@@ -136,18 +149,23 @@ public final class FoldIntoConvPass implements PlanPass {
         if (c == null || c.scale == null && c.shift == null || c.bias == null && (c.shift == null || c.subtract)) {
             return false;
         }
+        DType t = conv.output(0).dtype();
         RewriteGraph.Value w = conv.input(1);
         if (c.scale != null) {
-            RewriteGraph.Value scale = reshaped(g, c.scale, conv.name() + "/folded_scale", filter.size(2), filter.size(3));
-            w = binary(g, "Mul", conv.name() + "/folded_filter", w, scale);
+            RewriteGraph.Value scale = reshaped(g, wide(g, c.scale, conv.name() + "/scale_float32"),
+                    conv.name() + "/folded_scale", filter.size(2), filter.size(3));
+            w = narrowed(g, binary(g, "Mul", conv.name() + "/folded_filter", wide(g, w, conv.name() + "/filter_float32"),
+                    scale), t, conv.name() + "/folded_filter_narrowed");
         }
+        RewriteGraph.Value bias = narrowed(g, foldedBias(g, c, filter.size(2) * filter.size(3)), t,
+                c.named.name() + "/folded_bias_narrowed");
         RewriteGraph.Value y = g.add(DEPTHWISE, conv.name(), conv.attrs(), List.of(conv.input(0), w),
-                new DType[] {DType.FLOAT32}, new Shape[] {conv.output(0).shape()}).output(0);
-        y = g.add("BiasAdd", c.named.name(), Map.of("T", DType.FLOAT32, "data_format", "NHWC"),
-                List.of(y, foldedBias(g, c, filter.size(2) * filter.size(3))), new DType[] {DType.FLOAT32}, new Shape[] {y.shape()}).output(0);
+                new DType[] {t}, new Shape[] {conv.output(0).shape()}).output(0);
+        y = g.add("BiasAdd", c.named.name(), Map.of("T", t, "data_format", "NHWC"), List.of(y, bias), new DType[] {t},
+                new Shape[] {y.shape()}).output(0);
         if (c.activation != null) {
-            y = g.add(c.activation, c.last.node().name(), Map.of("T", DType.FLOAT32), List.of(y),
-                    new DType[] {DType.FLOAT32}, new Shape[] {y.shape()}).output(0);
+            y = g.add(c.activation, c.last.node().name(), Map.of("T", t), List.of(y), new DType[] {t},
+                    new Shape[] {y.shape()}).output(0);
         }
         g.replaceUses(c.last, y);
         return true;
@@ -162,15 +180,19 @@ public final class FoldIntoConvPass implements PlanPass {
         return known ? filter : null;
     }
 
-    /** {@code b * s + t} (or {@code - t}) with the parts the chain has; the chain has a bias or a shift. */
+    /**
+     * {@code b * s + t} (or {@code - t}) with the parts the chain has, in float32; the chain has a bias or a
+     * shift.
+     */
     private static RewriteGraph.Value foldedBias(RewriteGraph g, Chain c, long channels) {
-        RewriteGraph.Value b = c.bias;
         String name = c.named.name();
+        RewriteGraph.Value b = c.bias == null ? null : wide(g, c.bias, name + "/bias_float32");
         if (c.scale != null && b != null) {
-            b = binary(g, "Mul", name + "/folded_bias_scaled", b, reshaped(g, c.scale, name + "/scale_vector", channels));
+            b = binary(g, "Mul", name + "/folded_bias_scaled", b,
+                    reshaped(g, wide(g, c.scale, name + "/scale_float32"), name + "/scale_vector", channels));
         }
         if (c.shift != null) {
-            RewriteGraph.Value t = reshaped(g, c.shift, name + "/shift_vector", channels);
+            RewriteGraph.Value t = reshaped(g, wide(g, c.shift, name + "/shift_float32"), name + "/shift_vector", channels);
             b = b == null ? t : binary(g, c.subtract ? "Sub" : "AddV2", name + "/folded_bias", b, t);
         }
         return b;
@@ -218,7 +240,7 @@ public final class FoldIntoConvPass implements PlanPass {
         }
         if (residual && next != null && (next.type().equals("Add") || next.type().equals("AddV2"))) {
             RewriteGraph.Value r = other(next, v);
-            if (r != null && r.dtype() == DType.FLOAT32 && r.shape().isFullyDefined() && r.shape().equals(v.shape())
+            if (r != null && r.dtype() == v.dtype() && r.shape().isFullyDefined() && r.shape().equals(v.shape())
                     && next.output(0).shape().equals(v.shape()) && !dependsOn(r.node(), conv)) {
                 c.side = r;
                 v = next.output(0);
@@ -242,12 +264,12 @@ public final class FoldIntoConvPass implements PlanPass {
     }
 
     /**
-     * Whether {@code t} is a float32 vector of {@code channels} values that does not depend on {@code conv}
-     * (folding it into the convolution's own inputs would make a cycle otherwise).
+     * Whether {@code t} is a vector of {@code channels} values of the convolution's type that does not depend on
+     * {@code conv} (folding it into the convolution's own inputs would make a cycle otherwise).
      */
     private static boolean perChannel(RewriteGraph g, RewriteGraph.Value t, long channels, RewriteGraph.Node conv) {
         Shape s = t.shape();
-        if (t.dtype() != DType.FLOAT32 || !s.hasKnownRank() || s.rank() < 1 || s.rank() > 4
+        if (t.dtype() != conv.output(0).dtype() || !s.hasKnownRank() || s.rank() < 1 || s.rank() > 4
                 || s.size(s.rank() - 1) != channels) {
             return false;
         }
@@ -303,6 +325,31 @@ public final class FoldIntoConvPass implements PlanPass {
     private static boolean sameFormat(RewriteGraph.Node biasAdd, RewriteGraph.Node conv) {
         Object f = biasAdd.attr("data_format");
         return channelsLast(conv) ? f == null || "NHWC".equals(f) : "NCHW".equals(f);
+    }
+
+    /**
+     * {@code v} in float32: itself, the float32 value a Cast made it from (as a mixed-precision rewrite casts
+     * weights and batch-norm factors), or a new exact widening Cast.
+     */
+    private static RewriteGraph.Value wide(RewriteGraph g, RewriteGraph.Value v, String name) {
+        if (v.dtype() == DType.FLOAT32) {
+            return v;
+        }
+        RewriteGraph.Node n = v.node();
+        if (n.type().equals("Cast") && n.numInputs() == 1 && n.input(0).dtype() == DType.FLOAT32) {
+            return n.input(0);
+        }
+        return cast(g, v, DType.FLOAT32, name);
+    }
+
+    /** Float32 value {@code v} rounded once to {@code t} (itself for float32). */
+    private static RewriteGraph.Value narrowed(RewriteGraph g, RewriteGraph.Value v, DType t, String name) {
+        return t == DType.FLOAT32 ? v : cast(g, v, t, name);
+    }
+
+    private static RewriteGraph.Value cast(RewriteGraph g, RewriteGraph.Value v, DType t, String name) {
+        return g.add("Cast", name, Map.of("SrcT", v.dtype(), "DstT", t, "Truncate", false), List.of(v), new DType[] {t},
+                new Shape[] {v.shape()}).output(0);
     }
 
     private static RewriteGraph.Value binary(RewriteGraph g, String type, String name, RewriteGraph.Value a,

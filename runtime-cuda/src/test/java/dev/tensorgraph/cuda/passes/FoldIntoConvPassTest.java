@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,9 +68,18 @@ class FoldIntoConvPassTest {
          * and shift of shape [1, 1, 1, C].
          */
         Layer(String activation, boolean depthwise, boolean residual, boolean unknownSizes) {
+            this(activation, depthwise, residual, unknownSizes, DType.FLOAT32);
+        }
+
+        /**
+         * {@code dtype}: a 16-bit type makes the layer as a mixed-precision rewrite leaves it: the input, the
+         * shortcut, the weights and the batch norm's factors cast from float32, every op of the layer in 16 bits.
+         */
+        Layer(String activation, boolean depthwise, boolean residual, boolean unknownSizes, DType dtype) {
             x = tf.placeholder(DType.FLOAT32, unknownSizes ? Shape.of(-1, -1, -1, 3) : Shape.of(2, 7, 7, 3), "x");
             shortcut = tf.placeholder(DType.FLOAT32, unknownSizes ? Shape.of(-1, -1, -1, C) : Shape.of(2, 4, 7, C),
                     "shortcut");
+            UnaryOperator<Output> narrow = v -> dtype == DType.FLOAT32 ? v : tf.cast(v, dtype);
             Output w = tf.identity(tf.constant(depthwise ? random(1, 3, 3, 3, C / 3) : random(1, 3, 3, 3, C)));
             Output b = tf.identity(tf.constant(random(2, C)));
             Output gamma = tf.identity(tf.constant(random(3, C)));
@@ -82,12 +92,14 @@ class FoldIntoConvPassTest {
                 s = tf.reshape(s, new int[] {1, 1, 1, C});
                 t = tf.reshape(t, new int[] {1, 1, 1, C});
             }
-            conv = depthwise ? tf.nn.depthwiseConv2dNative(x, w, new int[] {1, 2, 1, 1}, "SAME")
-                    : tf.nn.conv2d(x, w, new int[] {1, 2, 1, 1}, "SAME");
-            biased = depthwise ? conv : tf.nn.biasAdd(conv, b);
-            scaled = tf.multiply(biased, s);
-            shifted = tf.add(scaled, t);
-            Output last = residual ? tf.add(shifted, shortcut) : shifted;
+            Output input = narrow.apply(x);
+            w = narrow.apply(w);
+            conv = depthwise ? tf.nn.depthwiseConv2dNative(input, w, new int[] {1, 2, 1, 1}, "SAME")
+                    : tf.nn.conv2d(input, w, new int[] {1, 2, 1, 1}, "SAME");
+            biased = depthwise ? conv : tf.nn.biasAdd(conv, narrow.apply(b));
+            scaled = tf.multiply(biased, narrow.apply(s));
+            shifted = tf.add(scaled, narrow.apply(t));
+            Output last = residual ? tf.add(shifted, narrow.apply(shortcut)) : shifted;
             y = activation == null ? last : activation.equals("Relu") ? tf.nn.relu(last) : tf.nn.relu6(last);
         }
     }
@@ -162,6 +174,45 @@ class FoldIntoConvPassTest {
             assertClose(run(List.of(l.y), l.x, feed).get(0), run(r.fetches(), r.feeds().get(0), feed).get(0),
                     "activation " + activation);
         }
+    }
+
+    /**
+     * A layer as a bfloat16 or float16 mixed-precision rewrite leaves it becomes one 16-bit fused step whose filter
+     * and bias are folded in float32 from the values before their casts and rounded once; its results are the
+     * unfolded layer's within a few 16-bit roundings (the unfolded one rounds after each of its four ops).
+     */
+    @Test
+    void sixteenBitLayerFoldsInFloat32AndRoundsOnce() {
+        for (DType dtype : List.of(DType.BFLOAT16, DType.HALF)) {
+            for (boolean depthwise : new boolean[] {false, true}) {
+                Layer l = new Layer("Relu", depthwise, false, false, dtype);
+                PlanRewriter.Rewritten r = rewrite(l.g, l.x, List.of(l.y));
+                String what = dtype + (depthwise ? " depthwise" : "");
+                assertNotNull(r, what);
+                Operation last = r.fetches().get(0).op();
+                Operation convolution = depthwise ? last.input(0).op().input(0).op() : last;
+                assertEquals(depthwise ? "DepthwiseConv2dNative" : "_FusedConv2D", convolution.type(), what);
+                assertEquals(dtype, convolution.output(0).dtype(), what);
+                // the filter: float32 weights times the float32 scale, rounded once
+                Operation filter = convolution.input(1).op();
+                assertEquals("Cast", filter.type(), what);
+                assertEquals("Mul", filter.input(0).op().type(), what);
+                assertEquals(DType.FLOAT32, filter.input(0).dtype(), what);
+                Tensor feed = random(9, 2, 7, 7, 3);
+                float[] want = run(List.of(tf32(l.y)), l.x, feed).get(0).floats();
+                float[] got = run(List.of(tf32(r.fetches().get(0))), r.feeds().get(0), feed).get(0).floats();
+                double step = dtype == DType.BFLOAT16 ? Math.pow(2, -8) : Math.pow(2, -11);
+                for (int i = 0; i < want.length; i++) {
+                    assertEquals(want[i], got[i], 8 * step * Math.max(1, Math.abs(want[i])),
+                            what + " element " + i + ": unfolded " + want[i] + ", folded " + got[i]);
+                }
+            }
+        }
+    }
+
+    /** {@code v} widened to float32 in its own graph, for reading its values. */
+    private static Output tf32(Output v) {
+        return Tf.of(v.graph()).cast(v, DType.FLOAT32);
     }
 
     @Test
