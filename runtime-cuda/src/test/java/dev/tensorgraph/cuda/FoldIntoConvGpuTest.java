@@ -185,8 +185,8 @@ class FoldIntoConvGpuTest {
     }
 
     /**
-     * Under bfloat16 mixed precision the 16-bit convolution is folded (in float32, rounded once) and fused too,
-     * shortcut included; the GPU's result is the CPU's, which runs the rewritten graph unfolded and rounds after
+     * Under bfloat16 mixed precision the layer's 16-bit convolution is folded (in float32, rounded once) and fused
+     * too, shortcut included; the GPU's result is the CPU's, which runs the rewritten graph unfolded and rounds after
      * each op, within a few bfloat16 roundings (2^-5 relative plus 2^-6 of the largest output).
      */
     @Test
@@ -195,16 +195,21 @@ class FoldIntoConvGpuTest {
         Layer l = new Layer("Relu", false, true);
         Map<Output, Tensor> feeds = Map.of(l.x, uniform(random, -1, 1, INPUT), l.shortcut,
                 uniform(random, -1, 1, l.shortcut.shape().dims()));
+        // Mixed precision paints the ops between two convolutions (allow-list ops) 16-bit, as in a model's inner
+        // layers: a 1x1 convolution follows the layer, and a fetched Identity keeps float32.
+        Variable next = l.tf.variable(l.tf.constant(uniform(random, -0.3, 0.3, 1, 1, C, 8)), "next_kernel");
+        Output out = l.tf.identity(l.tf.nn.conv2d(l.y, l.tf.identity(next), new int[] {1, 1, 1, 1}, "SAME"));
         Tensor cpu;
         try (Session s = new Session(l.g, SessionOptions.cpuOnly().mixedPrecision(MixedPrecision.BF16))) {
             s.run(l.tf.globalVariablesInitializer());
-            cpu = s.run(List.of(l.y), feeds).get(0);
+            cpu = s.run(List.of(out), feeds).get(0);
         }
         try (Session s = new Session(l.g, gpuOptions().mixedPrecision(MixedPrecision.BF16))) {
             s.run(l.tf.globalVariablesInitializer());
-            Tensor gpu = s.run(List.of(l.y), feeds).get(0);
-            String plan = String.join("\n", s.describePlan(List.of(l.y), feeds.keySet(), List.of()));
-            assertTrue(plan.contains("(_FusedConv2D) @ GPU") && !plan.contains("(Conv2D) @"), plan);
+            Tensor gpu = s.run(List.of(out), feeds).get(0);
+            String plan = String.join("\n", s.describePlan(List.of(out), feeds.keySet(), List.of()));
+            assertTrue(plan.contains("(_FusedConv2D) @ GPU")
+                    && plan.lines().noneMatch(line -> line.startsWith(l.conv.op().name() + " (Conv2D)")), plan);
             assertClose("bfloat16 residual layer", cpu, gpu,
                     Tolerance.relative(Math.pow(2, -5), Math.pow(2, -6) * maxAbs(cpu)), null);
         }
