@@ -56,8 +56,7 @@ class KerasReferenceCasesGpuTest {
 
     /**
      * The case's files (those its {@code case.json} lists), copied out of the test class path into a folder of
-     * their own: they may sit in the reference cases' test jar, and a bundled runtime need not have the zip file
-     * system.
+     * their own: a class path may be a jar, and a bundled runtime need not have the zip file system.
      */
     private Path caseFolder(String name) throws IOException {
         Path dir = Files.createDirectories(temp.resolve(name));

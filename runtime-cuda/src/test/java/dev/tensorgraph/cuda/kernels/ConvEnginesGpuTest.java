@@ -1,5 +1,7 @@
 package dev.tensorgraph.cuda.kernels;
 
+import static dev.tensorgraph.cuda.kernels.KernelTestDevices.assumeGpu;
+import static dev.tensorgraph.cuda.kernels.KernelTestDevices.upload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tensorgraph.DType;
 import dev.tensorgraph.SessionOptions;
-import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.cuda.CudaDevice;
 import dev.tensorgraph.cuda.CudaRuntime;
@@ -18,7 +19,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.bytedeco.cuda.global.cudnn;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -260,25 +260,5 @@ class ConvEnginesGpuTest {
             v[i] = tf32Probe ? (float) ((1 + r.nextInt(8)) * (1 + Math.pow(2, -12))) : (float) r.nextGaussian();
         }
         return v;
-    }
-
-    private static DeviceTensor upload(CudaDevice dev, float[] values) {
-        DeviceTensor t = dev.allocate(DType.FLOAT32, Shape.of(values.length));
-        dev.upload(Tensor.of(DType.FLOAT32, Shape.of(values.length), values), t);
-        return t;
-    }
-
-    private static void assumeGpu() {
-        boolean present;
-        String why;
-        try {
-            CudaRuntime runtime = new CudaRuntime();
-            present = runtime.deviceCount() > 0;
-            why = runtime.unavailableReason();
-        } catch (Throwable t) {
-            present = false;
-            why = t.toString();
-        }
-        Assumptions.assumeTrue(present, "no usable GPU: " + why);
     }
 }

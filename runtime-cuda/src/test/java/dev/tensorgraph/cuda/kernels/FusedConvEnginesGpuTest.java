@@ -1,11 +1,12 @@
 package dev.tensorgraph.cuda.kernels;
 
+import static dev.tensorgraph.cuda.kernels.KernelTestDevices.assumeGpu;
+import static dev.tensorgraph.cuda.kernels.KernelTestDevices.upload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tensorgraph.DType;
 import dev.tensorgraph.SessionOptions;
-import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.cuda.CudaDevice;
 import dev.tensorgraph.cuda.CudaRuntime;
@@ -15,7 +16,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.bytedeco.cuda.global.cudnn;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -183,25 +183,5 @@ class FusedConvEnginesGpuTest {
             v[i] = (float) r.nextGaussian();
         }
         return v;
-    }
-
-    private static DeviceTensor upload(CudaDevice dev, float[] values) {
-        DeviceTensor t = dev.allocate(DType.FLOAT32, Shape.of(values.length));
-        dev.upload(Tensor.of(DType.FLOAT32, Shape.of(values.length), values), t);
-        return t;
-    }
-
-    private static void assumeGpu() {
-        boolean present;
-        String why;
-        try {
-            CudaRuntime runtime = new CudaRuntime();
-            present = runtime.deviceCount() > 0;
-            why = runtime.unavailableReason();
-        } catch (Throwable t) {
-            present = false;
-            why = t.toString();
-        }
-        Assumptions.assumeTrue(present, "no usable GPU: " + why);
     }
 }
