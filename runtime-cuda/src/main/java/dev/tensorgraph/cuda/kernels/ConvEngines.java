@@ -266,7 +266,7 @@ final class ConvEngines {
     static List<Plan> candidates(CudaDevice dev, DnnBackend owner, String op, ConvAlgorithms.Problem p) {
         cudnnBackendDescriptor_t graph = ConvEngineGraphs.operationGraph(dev, owner, p, X_UID, W_UID, Y_UID, ALIGNMENT);
         return candidates(dev, owner, op, p, graph, cudnn.CUDNN_HEUR_MODE_A, MAX_CANDIDATES,
-                !passesOver(p, new int[] {cudnn.CUDNN_BEHAVIOR_NOTE_RUNTIME_COMPILATION}), X_UID, W_UID, Y_UID);
+                keepsCompiledAtRunTime(p), X_UID, W_UID, Y_UID);
     }
 
     /**
@@ -341,7 +341,12 @@ final class ConvEngines {
      * winner may be such an engine.
      */
     static boolean passesOver(ConvAlgorithms.Problem p, int[] behaviourNotes) {
-        return !RUNTIME_COMPILED && p.dataType() != cudnn.CUDNN_DATA_FLOAT && compiledAtRunTime(behaviourNotes);
+        return !keepsCompiledAtRunTime(p) && compiledAtRunTime(behaviourNotes);
+    }
+
+    /** Whether a plain convolution of {@code p} keeps engines compiled at run time (see {@link #passesOver}). */
+    static boolean keepsCompiledAtRunTime(ConvAlgorithms.Problem p) {
+        return RUNTIME_COMPILED || p.dataType() == cudnn.CUDNN_DATA_FLOAT;
     }
 
     /** Whether an engine's behaviour notes say it compiles its kernel when its plan is finalized. */
