@@ -317,7 +317,7 @@ public final class Session implements AutoCloseable {
      * Starts moving {@code value}, to be fed to {@code fed} by a later run, to this session's device now (a
      * {@link FeedStaging}): the copy overlaps whatever the device computes meanwhile, and the run that feeds this
      * same tensor finds it there. Checks the value as a feed (dtype and shape against {@code fed}, naming it).
-     * Without a device, or for a value the device does not copy ahead (under 1 MiB on a GPU), returns
+     * Without a device, or for a value the device does not copy ahead (under 4 KiB on a GPU), returns
      * {@link StagedFeed#NONE}. May be called from any thread while runs go on.
      */
     public StagedFeed stageFeed(Output fed, Tensor value) {

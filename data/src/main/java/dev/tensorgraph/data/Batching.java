@@ -20,10 +20,13 @@ final class Batching {
     record Padding(Map<String, Shape> shapes, Map<String, Tensor> values) {}
 
     static Item stack(List<Item> items, Padding padding) {
+        Map<String, Tensor> source = items.get(0).sliceSource();
+        if (padding == null && source != null && items.stream().allMatch(i -> i.sliceSource() == source)) {
+            return stackRows(items, source);
+        }
         Map<String, Tensor> first = items.get(0).element();
         Map<String, Tensor> out = new LinkedHashMap<>();
-        String origin = items.size() == 1 ? items.get(0).origin()
-                : items.get(0).origin() + " .. " + items.get(items.size() - 1).origin();
+        String origin = origin(items);
         for (Map.Entry<String, Tensor> component : first.entrySet()) {
             String key = component.getKey();
             Tensor head = component.getValue();
@@ -53,6 +56,39 @@ final class Batching {
             }
         }
         return new Item(out, origin);
+    }
+
+    /**
+     * Rows of one {@code fromTensorSlices} source, copied straight from its components: the rows share shapes and
+     * dtypes, so there is nothing to check, and no element of its own is made for each.
+     */
+    private static Item stackRows(List<Item> items, Map<String, Tensor> source) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> component : source.entrySet()) {
+            Tensor t = component.getValue();
+            Shape rowShape = t.shape().subShape(1, t.shape().rank());
+            int each = (int) rowShape.numElements();
+            Object rows = Tensor.newArray(t.dtype(), checkedTotal(component.getKey(), items.size(), each));
+            for (int i = 0; i < items.size(); i++) {
+                System.arraycopy(t.array(), items.get(i).sliceRow() * each, rows, i * each, each);
+            }
+            out.put(component.getKey(), Tensor.wrap(t.dtype(), Shape.of(items.size()).concatenate(rowShape), rows));
+        }
+        return new Item(out, origin(items));
+    }
+
+    private static String origin(List<Item> items) {
+        return items.size() == 1 ? items.get(0).origin()
+                : items.get(0).origin() + " .. " + items.get(items.size() - 1).origin();
+    }
+
+    private static int checkedTotal(String key, int count, int each) {
+        long total = (long) each * count;
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new InvalidArgumentException("batch: component '" + key + "' of " + count
+                    + " elements holds " + total + " values, more than one Java array can");
+        }
+        return (int) total;
     }
 
     private static long[] sameShape(String key, Tensor head, Item headItem, Tensor t, Item item) {
@@ -101,12 +137,7 @@ final class Batching {
 
     private static Tensor concat(List<Item> items, String key, Tensor head) {
         int each = head.numElements();
-        long total = (long) each * items.size();
-        if (total > Integer.MAX_VALUE - 8) {
-            throw new InvalidArgumentException("batch: component '" + key + "' of " + items.size()
-                    + " elements holds " + total + " values, more than one Java array can");
-        }
-        Object out = Tensor.newArray(head.dtype(), (int) total);
+        Object out = Tensor.newArray(head.dtype(), checkedTotal(key, items.size(), each));
         for (int i = 0; i < items.size(); i++) {
             System.arraycopy(items.get(i).element().get(key).array(), 0, out, i * each, each);
         }

@@ -46,12 +46,17 @@ final class SliceStream implements ItemStream {
         if (next >= count) {
             return null;
         }
-        long i = next++;
+        // Sliced when consumed (a batch copies the row straight from the components): a shuffle buffer of the
+        // whole data set then holds no copies of its rows.
+        return Item.slice(components, (int) next++);
+    }
+
+    static Map<String, Tensor> slice(Map<String, Tensor> components, int i) {
         Map<String, Tensor> element = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : components.entrySet()) {
-            element.put(e.getKey(), row(e.getValue(), (int) i));
+            element.put(e.getKey(), row(e.getValue(), i));
         }
-        return new Item(element, "element " + i);
+        return element;
     }
 
     static Tensor row(Tensor t, int i) {

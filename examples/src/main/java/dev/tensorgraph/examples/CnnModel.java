@@ -36,6 +36,16 @@ public final class CnnModel {
         Tf tf = Tf.of(g);
         Output images = tf.placeholder(DType.FLOAT32, Shape.of(-1, height, width, channels), "images");
         Output labels = tf.placeholder(DType.INT32, Shape.of(-1), "labels");
+        return build(g, batchNorm, learningRate, globalStep, images, labels, classes);
+    }
+
+    /**
+     * The model on inputs the caller made: float32 {@code images} [batch, height, width, channels] and int32
+     * {@code labels} [batch], placeholders or tensors computed in the graph (data kept on the device).
+     */
+    public static Model build(Graph g, boolean batchNorm, float learningRate, boolean globalStep, Output images,
+                              Output labels, int classes) {
+        Tf tf = Tf.of(g);
         Output training = tf.placeholderWithDefault(tf.constant(false), Shape.scalar(), "training");
         Output logits = logits(tf, images, training, batchNorm, classes);
         Output loss = tf.losses.sparseSoftmaxCrossEntropy(labels, logits);

@@ -30,9 +30,16 @@ public final class SlimCnnModel {
     public static Model build(Graph g, float learningRate, boolean globalStep, int height, int width, int channels,
                               int classes) {
         Tf tf = Tf.of(g);
-        TfSlim slim = tf.slim;
         Output images = tf.placeholder(DType.FLOAT32, Shape.of(-1, height, width, channels), "images");
         Output labels = tf.placeholder(DType.INT32, Shape.of(-1), "labels");
+        return build(g, learningRate, globalStep, images, labels, classes);
+    }
+
+    /** The model on inputs the caller made, as {@link CnnModel#build(Graph, boolean, float, boolean, Output, Output, int)}. */
+    public static Model build(Graph g, float learningRate, boolean globalStep, Output images, Output labels,
+                              int classes) {
+        Tf tf = Tf.of(g);
+        TfSlim slim = tf.slim;
         Output training = tf.placeholderWithDefault(tf.constant(false), Shape.scalar(), "training");
         Output logits;
         try (var layers = slim.argScope(List.of(SlimLayer.CONV2D, SlimLayer.FULLY_CONNECTED),

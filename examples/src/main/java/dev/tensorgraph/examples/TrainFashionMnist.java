@@ -93,6 +93,11 @@ public final class TrainFashionMnist implements Callable<Integer> {
             + "dynamic loss scaling; see SessionOptions.mixedPrecision).")
     dev.tensorgraph.MixedPrecision mixedPrecision;
 
+    @Option(names = "--resident-data", description = "Keep the training split in the session's (the GPU's) memory "
+            + "and feed each step only its batch's example numbers, instead of feeding each batch's pixels: the "
+            + "baseline for the time that feeding costs.")
+    boolean residentData;
+
     @Option(names = "--quiet", description = "No progress bar, one line per epoch.")
     boolean quiet;
 
@@ -110,9 +115,10 @@ public final class TrainFashionMnist implements Callable<Integer> {
         OptionChecks.positive(spec, "--learning-rate", learningRate);
         Graph g = new Graph();
         g.setSeed(seed);
-        Model m = model == ModelChoice.SLIM_CNN
-                ? SlimCnnModel.build(g, learningRate, true, FashionMnist.SIDE, FashionMnist.SIDE, 1, FashionMnist.CLASSES)
-                : CnnModel.build(g, model == ModelChoice.CNN_BN, learningRate, true);
+        // Resident data needs the split's size in its graph, so it reads the data first.
+        Splits splits = residentData ? readData() : null;
+        ResidentTrainingData resident = residentData ? ResidentTrainingData.build(g, splits.train().count()) : null;
+        Model m = buildModel(g, resident);
         Tf tf = Tf.of(g);
         Variable globalStep = tf.train.getGlobalStep();
         tf.summary.scalar("loss", m.loss());
@@ -120,15 +126,21 @@ public final class TrainFashionMnist implements Callable<Integer> {
         Output summaries = tf.summary.mergeAll();
         // The session first: a missing GPU is reported before the data is read.
         try (Session s = device.open(g, device.sessionOptions().mixedPrecision(mixedPrecision))) {
-            long t0 = System.nanoTime();
-            FashionMnist.Split train = limit(FashionMnist.train(data));
-            FashionMnist.Split test = limit(FashionMnist.test(data));
-            System.out.printf("Fashion-MNIST from %s: %d training and %d test images (%.1f s)%n", data, train.count(),
-                    test.count(), (System.nanoTime() - t0) / 1e9);
-            Dataset trainingData = trainingData(train, s, m);
+            if (splits == null) {
+                splits = readData();
+            }
+            FashionMnist.Split train = splits.train();
+            FashionMnist.Split test = splits.test();
+            Dataset trainingData = trainingData(train, s, m, resident);
             Path run = RunFolder.create(out, model.toString(), LocalDateTime.now());
             System.out.println("writing to " + run);
             s.run(tf.globalVariablesInitializer());
+            if (resident != null) {
+                long t0 = System.nanoTime();
+                resident.load(s, train);
+                System.out.printf("training split resident in the session's memory (%.2f s)%n",
+                        (System.nanoTime() - t0) / 1e9);
+            }
             if (s.device() != null) {
                 System.out.println("running on " + s.device().name());
             }
@@ -136,7 +148,7 @@ public final class TrainFashionMnist implements Callable<Integer> {
             try (FileWriter events = new FileWriter(run.resolve("logs"), g)) {
                 for (int epoch = 1; epoch <= epochs; epoch++) {
                     long start = System.nanoTime();
-                    Metrics tr = trainEpoch(s, m, trainingData, train.count(), epoch, summaries, events);
+                    Metrics tr = trainEpoch(s, m, resident, trainingData, train.count(), epoch, summaries, events);
                     double seconds = (System.nanoTime() - start) / 1e9;
                     Metrics te = evaluate(s, m, test);
                     chart.add(epoch, tr.loss(), tr.accuracy(), te.loss(), te.accuracy());
@@ -145,13 +157,39 @@ public final class TrainFashionMnist implements Callable<Integer> {
                     events.addScalar("epoch/test_loss", te.loss(), epoch);
                     events.addScalar("epoch/test_accuracy", te.accuracy(), epoch);
                     events.flush();
-                    System.out.printf("epoch %2d/%d  train loss %.4f acc %.4f  test loss %.4f acc %.4f  (%.1f s)%n",
+                    System.out.printf("epoch %2d/%d  train loss %.4f acc %.4f  test loss %.4f acc %.4f  (%.2f s)%n",
                             epoch, epochs, tr.loss(), tr.accuracy(), te.loss(), te.accuracy(), seconds);
                 }
             }
             save(g, s, run, s.run(globalStep).longValue(), chart);
         }
         return 0;
+    }
+
+    /** The training and test splits, with --limit applied. */
+    private record Splits(FashionMnist.Split train, FashionMnist.Split test) {}
+
+    private Splits readData() {
+        long t0 = System.nanoTime();
+        FashionMnist.Split train = limit(FashionMnist.train(data));
+        FashionMnist.Split test = limit(FashionMnist.test(data));
+        System.out.printf("Fashion-MNIST from %s: %d training and %d test images (%.1f s)%n", data, train.count(),
+                test.count(), (System.nanoTime() - t0) / 1e9);
+        return new Splits(train, test);
+    }
+
+    /** The chosen model, on placeholders or on the batches gathered from resident data. */
+    private Model buildModel(Graph g, ResidentTrainingData resident) {
+        if (resident == null) {
+            return model == ModelChoice.SLIM_CNN
+                    ? SlimCnnModel.build(g, learningRate, true, FashionMnist.SIDE, FashionMnist.SIDE, 1,
+                            FashionMnist.CLASSES)
+                    : CnnModel.build(g, model == ModelChoice.CNN_BN, learningRate, true);
+        }
+        return model == ModelChoice.SLIM_CNN
+                ? SlimCnnModel.build(g, learningRate, true, resident.images(), resident.labels(), FashionMnist.CLASSES)
+                : CnnModel.build(g, model == ModelChoice.CNN_BN, learningRate, true, resident.images(),
+                        resident.labels(), FashionMnist.CLASSES);
     }
 
     /** Writes the graph, the checkpoint numbered by the global step and the charts, then marks the run latest. */
@@ -185,15 +223,19 @@ public final class TrainFashionMnist implements Callable<Integer> {
 
     /**
      * The training split as a data set: shuffled with the seed, a new order each epoch, batched, prefetched (on a
-     * GPU the next batches are copied to the device while a step runs).
+     * GPU the next batches are copied to the device while a step runs). With resident data, the batches of example
+     * numbers in the same order.
      */
-    private Dataset trainingData(FashionMnist.Split data, Session s, Model m) {
+    private Dataset trainingData(FashionMnist.Split data, Session s, Model m, ResidentTrainingData resident) {
+        if (resident != null) {
+            return resident.batches(seed, batchSize).prefetch(2);
+        }
         return FashionMnist.dataset(data).shuffle(data.count(), seed).batch(batchSize)
                 .prefetchToDevice(2, s, Map.of(FashionMnist.IMAGE, m.images(), FashionMnist.LABEL, m.labels()));
     }
 
-    private Metrics trainEpoch(Session s, Model m, Dataset data, int examples, int epoch, Output summaries,
-                               FileWriter events) {
+    private Metrics trainEpoch(Session s, Model m, ResidentTrainingData resident, Dataset data, int examples,
+                               int epoch, Output summaries, FileWriter events) {
         int steps = (examples + batchSize - 1) / batchSize;
         double lossSum = 0;
         double correct = 0;
@@ -207,10 +249,9 @@ public final class TrainFashionMnist implements Callable<Integer> {
              DatasetIterator batches = data.iterator(epoch - 1)) {
             while (batches.hasNext()) {
                 Map<String, Tensor> batch = batches.next();
-                int count = batch.get(FashionMnist.LABEL).numElements();
+                int count = batch.get(resident != null ? Dataset.VALUE : FashionMnist.LABEL).numElements();
                 boolean log = step % SUMMARY_EVERY == 0;
-                Session.Runner runner = s.runner().feed(m.images(), batch.get(FashionMnist.IMAGE))
-                        .feed(m.labels(), batch.get(FashionMnist.LABEL)).feed(m.training(), trainingOn)
+                Session.Runner runner = feedBatch(s.runner(), m, resident, batch).feed(m.training(), trainingOn)
                         .fetch(m.loss()).fetch(m.accuracy()).target(m.trainOp());
                 List<Tensor> r = (log ? runner.fetch(summaries) : runner).run();
                 if (log) {
@@ -219,7 +260,7 @@ public final class TrainFashionMnist implements Callable<Integer> {
                 double loss = r.get(0).floatValue();
                 if (!Double.isFinite(loss)) {
                     throw new InvalidArgumentException("loss became " + loss + " at epoch " + epoch + ", step " + step
-                            + " (tensor " + m.loss().name() + ")" + firstNonFinite(s, m, batch)
+                            + " (tensor " + m.loss().name() + ")" + firstNonFinite(s, m, resident, batch)
                             + "; try a smaller --learning-rate");
                 }
                 lossSum += loss * count;
@@ -235,11 +276,19 @@ public final class TrainFashionMnist implements Callable<Integer> {
         return new Metrics(lossSum / seen, correct / seen);
     }
 
+    /** A step's batch: its pixels and labels, or its example numbers into the resident data. */
+    private static Session.Runner feedBatch(Session.Runner runner, Model m, ResidentTrainingData resident,
+                                            Map<String, Tensor> batch) {
+        if (resident != null) {
+            return resident.feed(runner, batch);
+        }
+        return runner.feed(m.images(), batch.get(FashionMnist.IMAGE)).feed(m.labels(), batch.get(FashionMnist.LABEL));
+    }
+
     /** Replays the forward pass of a batch with numeric checks to name the first op that produced NaN or Inf. */
-    private static String firstNonFinite(Session s, Model m, Map<String, Tensor> batch) {
+    private static String firstNonFinite(Session s, Model m, ResidentTrainingData resident, Map<String, Tensor> batch) {
         try {
-            s.runner().feed(m.images(), batch.get(FashionMnist.IMAGE)).feed(m.labels(), batch.get(FashionMnist.LABEL))
-                    .fetch(m.loss()).checkNumerics().run();
+            feedBatch(s.runner(), m, resident, batch).fetch(m.loss()).checkNumerics().run();
             return "";
         } catch (InvalidArgumentException e) {
             return "; first non-finite values: " + e.getMessage();

@@ -1,6 +1,7 @@
 package dev.tensorgraph.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -74,6 +75,43 @@ class TrainFashionMnistSmokeTest {
         byte[] png = Files.readAllBytes(run.resolve("training-loss.png"));
         assertEquals(0x89, png[0] & 0xff);
         assertEquals('P', png[1]);
+    }
+
+    /**
+     * {@code --resident-data}: the split goes into the session's memory once and each step feeds its example
+     * numbers; evaluation feeds the test images in place of the gathered batch. It learns as the fed run does.
+     */
+    @Test
+    void trainsOnResidentData(@TempDir Path out) throws Exception {
+        Path data = miniDataDir();
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int exit;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            exit = Main.commandLine().execute("train", "--data", data.toString(), "--epochs", "2",
+                    "--batch-size", "64", "--quiet", "--resident-data", "--out", out.toString());
+        } finally {
+            System.setOut(original);
+        }
+        String stdout = captured.toString(StandardCharsets.UTF_8);
+        System.out.print(stdout);
+        assertEquals(0, exit, stdout);
+        assertTrue(stdout.contains("training split resident in the session's memory"), stdout);
+        List<double[]> epochs = new ArrayList<>();
+        Matcher m = EPOCH.matcher(stdout);
+        while (m.find()) {
+            epochs.add(new double[] {Double.parseDouble(m.group(2)), Double.parseDouble(m.group(5))});
+        }
+        assertEquals(2, epochs.size(), "one line per epoch expected:\n" + stdout);
+        assertTrue(epochs.get(1)[0] < epochs.get(0)[0], "train loss should fall:\n" + stdout);
+        assertTrue(epochs.get(1)[1] > 0.65, "test accuracy after 2 epochs:\n" + stdout);
+        Path run = out.resolve("latest").toRealPath();
+        assertTrue(Files.isRegularFile(run.resolve("model-64.index")), "checkpoint missing in " + run);
+        // The model's variables and Adam's are saved, not the resident data.
+        java.util.Set<String> saved = dev.tensorgraph.io.CheckpointFiles.entries(run.resolve("model-64")).keySet();
+        assertTrue(saved.contains("dense/kernel"), "the model's variables are saved: " + saved);
+        assertFalse(saved.stream().anyMatch(n -> n.startsWith("resident_data")), "resident data saved: " + saved);
     }
 
     static Path miniDataDir() throws URISyntaxException {

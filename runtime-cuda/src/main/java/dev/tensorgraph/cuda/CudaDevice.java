@@ -382,14 +382,15 @@ public final class CudaDevice implements DeviceContext {
     }
 
     /**
-     * Copies a feed of 1 MiB or more to the device now, on the copy stream, into a buffer of its own; the upload
-     * of the same tensor by a later run (not while recording) moves it into place on the device. Smaller values,
-     * strings, and devices with {@code -Dtensorgraph.cuda.overlapFeeds=false} stage nothing.
+     * Copies a feed of {@link StagedFeeds#MIN_BYTES} or more to the device now, on the copy stream, into a buffer
+     * of its own; the upload of the same tensor by a later run (not while recording) moves it into place on the
+     * device. Smaller values, strings, and devices with {@code -Dtensorgraph.cuda.overlapFeeds=false} stage
+     * nothing.
      */
     @Override
     public StagedFeed stage(Tensor value) {
         long bytes = (long) value.numElements() * value.dtype().byteSize();
-        if (stagedFeeds == null || value.dtype() == DType.STRING || bytes < OverlappedUploads.MIN_BYTES) {
+        if (stagedFeeds == null || value.dtype() == DType.STRING || bytes < StagedFeeds.MIN_BYTES) {
             return StagedFeed.NONE;
         }
         bind();

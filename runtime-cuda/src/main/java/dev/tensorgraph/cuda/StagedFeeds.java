@@ -36,6 +36,14 @@ import org.bytedeco.javacpp.Pointer;
  * compute work, and waiting for that would put the copy behind the very work it should overlap.
  */
 final class StagedFeeds implements AutoCloseable {
+    /**
+     * Values smaller than this are not staged: their upload at run time is one launch, as the move of a staged
+     * copy would be. Larger ones are, however small next to a transfer's cost: a batch of 200 KB copied at run
+     * time still waits for its transfer while the device idles between two steps that each fetch a result
+     * ({@code -Dtensorgraph.cuda.stageMinBytes}).
+     */
+    static final long MIN_BYTES = Long.getLong("tensorgraph.cuda.stageMinBytes", 4096);
+
     private final String deviceName;
     private final CUstream_st copyStream;
     /** The device's run lock: held while slots are allocated or freed, so no recording is under way meanwhile. */
