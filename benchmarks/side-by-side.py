@@ -10,6 +10,11 @@ Tensorgraph (`scripts/tensorgraph bench --isolate`, a JVM of its own) and then i
 machine; start-up is each side's first W1 result after JVM start, W5's memory each side's peak RSS. The table gives
 every round's medians, their ratio against the target of issue #19 and the load average around each measurement:
 figures taken while other processes use the CPU say little, so run it on a quiet machine.
+
+Where gcc is present, benchmarks/core-probe.c also runs just before and just after each side's measurement and the
+table says where the host had put the two CPUs: "together" (sharing an L3 cache, a cache-line round trip under
+150 ns), "apart" (two L3 domains, where ops split over both cores run slower; docs/benchmarks-cpu.md, "Why W3 runs
+fast or slow"), "moved" (one of each) or "busy" (another process held a CPU).
 """
 import argparse
 import json
@@ -23,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PEER_COPY = ROOT / "benchmarks" / "target" / "tfjava-peer"
+PROBE = ROOT / "benchmarks" / "target" / "core-probe"
 
 # workload -> (unit, higher is better, target ratio ours/theirs: >= for throughput, <= for times)
 TARGETS = {
@@ -44,6 +50,35 @@ PEER_RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
 
 def load():
     return os.getloadavg()[0]
+
+
+def build_probe():
+    """Compiles the core probe; False where there is no C compiler (the table then has no cores column)."""
+    cc = shutil.which("gcc") or shutil.which("cc")
+    if cc is None:
+        return False
+    PROBE.parent.mkdir(parents=True, exist_ok=True)
+    rc, out = run([cc, "-O2", "-pthread", "-o", str(PROBE), str(ROOT / "benchmarks" / "core-probe.c")], ROOT)
+    if rc != 0:
+        print("the core probe did not compile; no cores column:\n" + out[-1000:], file=sys.stderr)
+    return rc == 0
+
+
+def cores(enabled):
+    """Where the two CPUs are now: together, apart, busy, or None without the probe."""
+    if not enabled:
+        return None
+    rc, out = run([str(PROBE)], ROOT)
+    if rc != 0:
+        return None
+    ns = float(out.strip().splitlines()[-1])
+    return "busy" if ns > 1000 else "together" if ns < 150 else "apart" if ns > 250 else "between"
+
+
+def placement(before, after):
+    if before is None or after is None:
+        return "-"
+    return before if before == after else "moved"
 
 
 def run(cmd, cwd, env=None):
@@ -141,31 +176,39 @@ def main():
     print("building the peer in %s ..." % PEER_COPY.relative_to(ROOT), flush=True)
     prepare_peer(args.peer.resolve())
     prepare_ours()
+    probing = build_probe()
     workloads = [w.strip().upper() for w in args.workloads.split(",") if w.strip()]
-    rows = []  # (name, round, ours, theirs, load before, load after)
+    rows = []  # (name, round, ours, theirs, load before, load after, cores during ours, cores during theirs)
     for rnd in range(1, args.rounds + 1):
         for w in workloads:
             before = load()
+            probe0 = cores(probing)
             mine = ours(w, args.graph.resolve(), args.bench_rounds)
+            probe1 = cores(probing)
             peer = theirs(w, args.graph.resolve())
+            probe2 = cores(probing)
             after = load()
+            where = (placement(probe0, probe1), placement(probe1, probe2))
             for name in sorted(set(mine) | set(peer)):
-                rows.append((name, rnd, mine.get(name), peer.get(name), before, after))
-                print("round %d %-12s ours %-10s TF Java %-10s load %.1f-%.1f" % (
-                    rnd, name, fmt(mine.get(name)), fmt(peer.get(name)), before, after), flush=True)
+                rows.append((name, rnd, mine.get(name), peer.get(name), before, after) + where)
+                print("round %d %-12s ours %-10s TF Java %-10s load %.1f-%.1f cores %s / %s" % (
+                    rnd, name, fmt(mine.get(name)), fmt(peer.get(name)), before, after, where[0], where[1]),
+                    flush=True)
     print()
-    print("| workload | unit | round | TensorFlow Java | Tensorgraph | ours/theirs | target | met | load avg |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| workload | unit | round | TensorFlow Java | Tensorgraph | ours/theirs | target | met | load avg "
+          "| cores (ours / theirs) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     order = list(TARGETS)
-    for name, rnd, mine, peer, before, after in sorted(rows, key=lambda r: (order.index(r[0]) if r[0] in order
-                                                                              else 99, r[1])):
+    for name, rnd, mine, peer, before, after, where_ours, where_theirs in sorted(
+            rows, key=lambda r: (order.index(r[0]) if r[0] in order else 99, r[1])):
         unit, higher, target = TARGETS.get(name, ("", True, None))
         ratio = mine / peer if mine and peer else None
         met = "" if ratio is None or target is None else (
             "yes" if (ratio >= target if higher else ratio <= target) else "no")
         bound = "" if target is None else ("≥ " if higher else "≤ ") + "%.1f×" % target
-        print("| %s | %s | %d | %s | %s | %s | %s | %s | %.1f-%.1f |" % (
-            name, unit, rnd, fmt(peer), fmt(mine), "" if ratio is None else "%.2f" % ratio, bound, met, before, after))
+        print("| %s | %s | %d | %s | %s | %s | %s | %s | %.1f-%.1f | %s / %s |" % (
+            name, unit, rnd, fmt(peer), fmt(mine), "" if ratio is None else "%.2f" % ratio, bound, met, before, after,
+            where_ours, where_theirs))
 
 
 def fmt(v):
