@@ -29,20 +29,7 @@ class TrainFashionMnistSmokeTest {
 
     @Test
     void trainsTwoEpochsAndSavesEverything(@TempDir Path out) throws Exception {
-        Path data = miniDataDir();
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int exit;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            exit = Main.commandLine().execute("train", "--data", data.toString(), "--epochs", "2",
-                    "--batch-size", "64", "--quiet", "--out", out.toString());
-        } finally {
-            System.setOut(original);
-        }
-        String stdout = captured.toString(StandardCharsets.UTF_8);
-        System.out.print(stdout);
-        assertEquals(0, exit, stdout);
+        String stdout = trainTwoEpochs(out);
         assertTrue(stdout.contains("2048 training and 512 test images"), stdout);
 
         List<double[]> epochs = new ArrayList<>();
@@ -83,20 +70,7 @@ class TrainFashionMnistSmokeTest {
      */
     @Test
     void trainsOnResidentData(@TempDir Path out) throws Exception {
-        Path data = miniDataDir();
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int exit;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            exit = Main.commandLine().execute("train", "--data", data.toString(), "--epochs", "2",
-                    "--batch-size", "64", "--quiet", "--resident-data", "--out", out.toString());
-        } finally {
-            System.setOut(original);
-        }
-        String stdout = captured.toString(StandardCharsets.UTF_8);
-        System.out.print(stdout);
-        assertEquals(0, exit, stdout);
+        String stdout = trainTwoEpochs(out, "--resident-data");
         assertTrue(stdout.contains("training split resident in the session's memory"), stdout);
         List<double[]> epochs = new ArrayList<>();
         Matcher m = EPOCH.matcher(stdout);
@@ -112,6 +86,26 @@ class TrainFashionMnistSmokeTest {
         java.util.Set<String> saved = dev.tensorgraph.io.CheckpointFiles.entries(run.resolve("model-64")).keySet();
         assertTrue(saved.contains("dense/kernel"), "the model's variables are saved: " + saved);
         assertFalse(saved.stream().anyMatch(n -> n.startsWith("resident_data")), "resident data saved: " + saved);
+    }
+
+    /** Runs {@code train} for two epochs on the subset as a user would, and returns what it printed. */
+    private static String trainTwoEpochs(Path out, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("train", "--data", miniDataDir().toString(), "--epochs", "2",
+                "--batch-size", "64", "--quiet", "--out", out.toString()));
+        args.addAll(List.of(options));
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int exit;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            exit = Main.commandLine().execute(args.toArray(String[]::new));
+        } finally {
+            System.setOut(original);
+        }
+        String stdout = captured.toString(StandardCharsets.UTF_8);
+        System.out.print(stdout);
+        assertEquals(0, exit, stdout);
+        return stdout;
     }
 
     static Path miniDataDir() throws URISyntaxException {
