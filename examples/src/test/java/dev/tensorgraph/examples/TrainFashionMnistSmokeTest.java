@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,19 +90,7 @@ class TrainFashionMnistSmokeTest {
         List<String> args = new ArrayList<>(List.of("train", "--data", miniDataDir().toString(), "--epochs", "2",
                 "--batch-size", "64", "--quiet", "--out", out.toString()));
         args.addAll(List.of(options));
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int exit;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            exit = Main.commandLine().execute(args.toArray(String[]::new));
-        } finally {
-            System.setOut(original);
-        }
-        String stdout = captured.toString(StandardCharsets.UTF_8);
-        System.out.print(stdout);
-        assertEquals(0, exit, stdout);
-        return stdout;
+        return CommandRuns.run(args.toArray(String[]::new));
     }
 
     static Path miniDataDir() throws URISyntaxException {

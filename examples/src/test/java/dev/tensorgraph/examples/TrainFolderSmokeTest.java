@@ -7,9 +7,6 @@ import dev.tensorgraph.Tensor;
 import dev.tensorgraph.data.Dataset;
 import dev.tensorgraph.data.ImageFolder;
 import dev.tensorgraph.data.Images;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -28,19 +25,7 @@ class TrainFolderSmokeTest {
             "epoch +(\\d+)/(\\d+) +lr ([0-9.]+) +train loss ([0-9.]+) acc ([0-9.]+) +test loss ([0-9.]+) acc ([0-9.]+)");
 
     private static String run(String... args) {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int exit;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            exit = Main.commandLine(args).execute(args);
-        } finally {
-            System.setOut(original);
-        }
-        String stdout = captured.toString(StandardCharsets.UTF_8);
-        System.out.print(stdout);
-        assertEquals(0, exit, stdout);
-        return stdout;
+        return CommandRuns.run(args);
     }
 
     @Test
