@@ -15,9 +15,12 @@ import dev.tensorgraph.ops.nn.ConvAttrs;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Depthwise and grouped convolutions through cuDNN (group count on the convolution descriptor) and the new
+ * Depthwise and grouped convolutions (forward with one input channel per group computed directly, the rest through
+ * cuDNN with the group count on the convolution descriptor) and the new
  * elementwise kernels (Selu, Softsign, Erf, Erfc and the gradient ops) on the GPU against the CPU kernels,
  * forward and through tf.gradients. Skipped without a GPU.
  */
@@ -44,6 +47,34 @@ class DepthwiseGroupedGpuTest {
                 var fd = feeds(x, uniform(random, -1, 1, xs), f, uniform(random, -1, 1, c[4], c[4], c[3], c[5]),
                         r, uniform(random, -1, 1, y.shape().dims()));
                 compare(g, fd, Tolerance.productSum((long) c[4] * c[4] * c[5] * 64, 1e-5), y, grads.get(0), grads.get(1));
+            }
+        }
+    }
+
+    /**
+     * 16-bit depthwise convolutions, whose forward pass the GPU computes directly (16-bit values widened, the float32
+     * sum rounded once, as the CPU does), in both layouts; SAME with an odd total puts the extra row and column of
+     * padding after, where the window's first tap starts before the input. Within a step of the format: only the
+     * order of the float32 additions differs.
+     */
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"BFLOAT16", "HALF"})
+    void sixteenBitDepthwiseMatchesTheCpu(DType dtype) {
+        assumeGpu();
+        // n, h, w, channels, window, multiplier, stride, padding (1 SAME, 0 VALID)
+        int[][] cases = {{2, 10, 9, 16, 3, 1, 2, 1}, {1, 7, 7, 24, 5, 1, 1, 1}, {2, 8, 6, 8, 3, 2, 1, 0}};
+        for (int[] c : cases) {
+            for (String format : new String[] {"NHWC", "NCHW"}) {
+                Graph g = new Graph();
+                Tf tf = Tf.of(g);
+                long[] xs = "NCHW".equals(format) ? new long[] {c[0], c[3], c[1], c[2]} : new long[] {c[0], c[1], c[2], c[3]};
+                Output x = tf.placeholder(DType.FLOAT32, Shape.of(xs), "x");
+                Output f = tf.placeholder(DType.FLOAT32, Shape.of(c[4], c[4], c[3], c[5]), "f");
+                ConvAttrs a = ConvAttrs.create().strides(c[6]).padding(c[7] == 1 ? "SAME" : "VALID").dataFormat(format);
+                Output y = tf.nn.depthwiseConv2dNative(tf.cast(x, dtype), tf.cast(f, dtype), a, "dw");
+                var fd = feeds(x, uniform(random, -1, 1, xs), f, uniform(random, -1, 1, c[4], c[4], c[3], c[5]));
+                double step = dtype == DType.BFLOAT16 ? Math.pow(2, -7) : Math.pow(2, -10);
+                compare(g, fd, Tolerance.ofMagnitude(step, 1e-6), y);
             }
         }
     }

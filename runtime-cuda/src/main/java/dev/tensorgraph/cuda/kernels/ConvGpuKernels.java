@@ -27,12 +27,12 @@ import org.bytedeco.javacpp.SizeTPointer;
 
 /**
  * GPU kernels of Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter (float32, bfloat16 and float16, always
- * computed in float32) on cuDNN, NHWC and NCHW
- * described to cuDNN as they are (no data transposes), grouped convolutions included (the group count set on
- * the convolution descriptor); the DepthwiseConv2dNative ops run as grouped convolutions with one group per
- * input channel, their filter {@code [kh, kw, c, m]} read as {@code [kh, kw, 1, c * m]}. TensorFlow's HWIO filter matches neither cuDNN
- * filter layout, so a KRSC (NHWC) or KCRS (NCHW) copy is made per call, and the filter gradient is computed
- * in that layout and transposed back. cuDNN pads symmetrically: where TensorFlow's padding is not (SAME
+ * computed in float32) on cuDNN, NHWC and NCHW described to cuDNN as they are (no data transposes), grouped
+ * convolutions included (the group count set on the convolution descriptor); the DepthwiseConv2dNative ops run as
+ * grouped convolutions with one group per input channel, their filter {@code [kh, kw, c, m]} read as
+ * {@code [kh, kw, 1, c * m]}, except that the forward pass of a convolution with one input channel per group is
+ * {@link DepthwiseDirect}'s. TensorFlow's HWIO filter matches neither cuDNN filter layout, so a KRSC (NHWC) or
+ * KCRS (NCHW) copy is made per call, and the filter gradient is computed in that layout and transposed back. cuDNN pads symmetrically: where TensorFlow's padding is not (SAME
  * with an odd total, or EXPLICIT), the input is padded explicitly by the difference, as TensorFlow's own GPU
  * kernel does, and the input gradient is computed padded and cropped.
  */
@@ -230,6 +230,8 @@ final class ConvGpuKernels {
         if (y.numElements() > 0) {
             if (x.numElements() == 0 || f.numElements() == 0) {
                 dev.zero(y);
+            } else if (DepthwiseDirect.handles(g)) {
+                DepthwiseDirect.forward(dev, g, a.nchw(), x, f, y);
             } else {
                 if (throughNchw(dev, a, t)) {
                     DeviceTensor xt = toNchw(dev, op, x);
