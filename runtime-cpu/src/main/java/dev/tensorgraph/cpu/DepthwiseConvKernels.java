@@ -11,10 +11,12 @@ import dev.tensorgraph.kernel.KernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
 import dev.tensorgraph.kernel.args.SizeVector;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * CPU kernels of DepthwiseConv2dNative, DepthwiseConv2dNativeBackpropInput and
- * DepthwiseConv2dNativeBackpropFilter (float32, float64), in NHWC (NCHW operands are transposed in and out).
+ * DepthwiseConv2dNativeBackpropFilter (float32, float64), and of {@code _FusedDepthwiseConv2dNative} (the forward
+ * pass, then its bias and optionally Relu or Relu6 in one pass over the output), in NHWC (NCHW operands are transposed in and out).
  * Float32 runs {@link DepthwiseDirect}'s vectorized loops; float64 runs the plain loop nest of
  * {@link #reference}. Dilations are honoured in all three (TensorFlow's CPU kernels refuse or ignore them).
  * A grouped Conv2D with one input channel per group is a depthwise convolution with the same filter layout, and
@@ -30,6 +32,15 @@ public final class DepthwiseConvKernels implements KernelLibrary {
         r.register(KernelRegistry.CPU, "DepthwiseConv2dNative", op -> {
             NnGeometry.Attrs a = attrs(op);
             return ctx -> forward(ctx, a);
+        });
+        r.register(KernelRegistry.CPU, "_FusedDepthwiseConv2dNative", op -> {
+            NnGeometry.Attrs a = attrs(op);
+            float cap = activationCap(op);
+            return ctx -> {
+                Tensor out = convolve(ctx, a, op.type());
+                addBiasAndCap(out, ctx.input(2), a.nchw(), cap);
+                ctx.setOutput(0, out);
+            };
         });
         r.register(KernelRegistry.CPU, "DepthwiseConv2dNativeBackpropInput", op -> {
             NnGeometry.Attrs a = attrs(op);
@@ -86,11 +97,59 @@ public final class DepthwiseConvKernels implements KernelLibrary {
     }
 
     private static void forward(KernelContext ctx, NnGeometry.Attrs a) {
+        ctx.setOutput(0, convolve(ctx, a, "DepthwiseConv2dNative"));
+    }
+
+    /**
+     * The largest value {@code _FusedDepthwiseConv2dNative}'s activation lets through: 6 for Relu6, infinity for
+     * Relu, NaN for none (its {@code fused_ops}: BiasAdd, then optionally one of the two).
+     */
+    private static float activationCap(Operation op) {
+        List<String> ops = List.of((String[]) op.attr("fused_ops"));
+        if (ops.equals(List.of("BiasAdd"))) {
+            return Float.NaN;
+        } else if (ops.equals(List.of("BiasAdd", "Relu"))) {
+            return Float.POSITIVE_INFINITY;
+        } else if (ops.equals(List.of("BiasAdd", "Relu6"))) {
+            return 6f;
+        }
+        throw new UnimplementedException(op.type() + " '" + op.name() + "' fuses BiasAdd, then optionally Relu or "
+                + "Relu6; got fused_ops " + ops);
+    }
+
+    /** Adds {@code bias} to each output channel of {@code out}, then clamps to [0, cap] unless cap is NaN. */
+    private static void addBiasAndCap(Tensor out, Tensor bias, boolean nchw, float cap) {
+        int[] d = out.shape().intDims();
+        int channels = nchw ? d[1] : d[3];
+        if (bias.shape().rank() != 1 || bias.shape().size(0) != channels) {
+            throw new InvalidArgumentException("the bias has shape " + bias.shape() + " but the depthwise convolution "
+                    + "has " + channels + " output channels");
+        }
+        int inner = nchw ? d[2] * d[3] : 1;
+        int n = out.numElements();
+        boolean activate = !Float.isNaN(cap);
+        if (out.array() instanceof float[] y) {
+            float[] b = (float[]) bias.array();
+            for (int i = 0; i < n; i++) {
+                float v = y[i] + b[(i / inner) % channels];
+                y[i] = activate ? Math.min(Math.max(v, 0f), cap) : v;
+            }
+        } else {
+            double[] y = (double[]) out.array();
+            double[] b = (double[]) bias.array();
+            for (int i = 0; i < n; i++) {
+                double v = y[i] + b[(i / inner) % channels];
+                y[i] = activate ? Math.min(Math.max(v, 0d), cap) : v;
+            }
+        }
+    }
+
+    private static Tensor convolve(KernelContext ctx, NnGeometry.Attrs a, String what) {
         Tensor x = ctx.input(0);
         Tensor f = ctx.input(1);
         int[] xd = nhwc(x.shape(), a.nchw(), "input");
         int[] fd = filterDims(f.shape(), "filter");
-        NnGeometry g = geometry(xd, fd, a, "DepthwiseConv2dNative");
+        NnGeometry g = geometry(xd, fd, a, what);
         Object xs = NnLayout.nhwc(x.array(), a.nchw(), xd[0], xd[3], xd[1], xd[2]);
         Tensor out = ctx.allocateZeroed(x.dtype(), layoutShape(g.n(), g.oh(), g.ow(), g.o(), a.nchw()));
         Object ys = a.nchw() ? Tensor.newArray(x.dtype(), out.numElements()) : out.array();
@@ -98,7 +157,7 @@ public final class DepthwiseConvKernels implements KernelLibrary {
         if (a.nchw()) {
             NnLayout.toNchw(ys, out.array(), g.n(), g.o(), g.oh(), g.ow());
         }
-        ctx.setOutput(0, out);
+        return out;
     }
 
     private static void backpropInput(KernelContext ctx, NnGeometry.Attrs a) {

@@ -47,9 +47,10 @@ class KerasReferenceCasesGpuTest {
         try (Session s = new Session(g, gpuOptions())) {
             List<String> plan = s.describePlan(List.of(y), Set.of(x), List.of());
             String text = String.join("\n", plan);
-            assertTrue(plan.stream().anyMatch(l -> l.contains("(DepthwiseConv2dNative) @ GPU")), name + ":\n" + text);
+            assertTrue(plan.stream().anyMatch(l -> l.contains("(DepthwiseConv2dNative) @ GPU")
+                    || l.contains("(_FusedDepthwiseConv2dNative) @ GPU")), name + ":\n" + text);
             assertTrue(plan.stream().anyMatch(l -> l.contains("(_FusedConv2D) @ GPU")), name + ":\n" + text);
-            assertTrue(plan.stream().noneMatch(l -> l.contains("(DepthwiseConv2dNative) @ CPU")
+            assertTrue(plan.stream().noneMatch(l -> l.contains("DepthwiseConv2dNative) @ CPU")
                     || l.contains("(Conv2D) @ CPU") || l.contains("(_FusedConv2D) @ CPU")), name + ":\n" + text);
         }
     }

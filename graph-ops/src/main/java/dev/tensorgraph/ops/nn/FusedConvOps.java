@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code _FusedConv2D}: a Conv2D with the ops after it computed in its epilogue, TensorFlow's op of the same
+ * {@code _FusedConv2D} (and {@code _FusedDepthwiseConv2dNative}, below): a Conv2D with the ops after it computed in its epilogue, TensorFlow's op of the same
  * name and attributes (grappler's remapper writes it, and CPU plans here make it from Conv2D, BiasAdd, Add and
  * Relu, see the runtime's plan passes). Inputs are the convolution's input and filter, then {@code num_args}
  * arguments of the fused ops in order: the bias of {@code BiasAdd}, then the tensor {@code Add} adds (of the
@@ -39,6 +39,42 @@ public final class FusedConvOps implements OpLibrary {
                 .attr("fused_ops", AttrType.LIST_STRING, new String[0]).attr("epsilon", AttrType.FLOAT, 1e-4f)
                 .attr("leakyrelu_alpha", AttrType.FLOAT, 0.2f)
                 .shape(FusedConvOps::fusedConvShape).notDifferentiable().build());
+        r.register(OpDef.builder("_FusedDepthwiseConv2dNative").input("input").input("filter").inputList("args")
+                .attr("T", AttrType.TYPE).attr("num_args", AttrType.INT).attr("strides", AttrType.LIST_INT)
+                .attr("padding", AttrType.STRING).attr("explicit_paddings", AttrType.LIST_INT, new long[0])
+                .attr("data_format", AttrType.STRING, "NHWC").attr("dilations", AttrType.LIST_INT, ONES4)
+                .attr("fused_ops", AttrType.LIST_STRING, new String[0]).attr("epsilon", AttrType.FLOAT, 1e-4f)
+                .attr("leakyrelu_alpha", AttrType.FLOAT, 0.2f)
+                .shape(FusedConvOps::fusedDepthwiseShape).notDifferentiable().build());
+    }
+
+    /**
+     * {@code _FusedDepthwiseConv2dNative}: TensorFlow's depthwise convolution with a bias and optionally an
+     * activation in its epilogue ({@code fused_ops} {@code BiasAdd}, then {@code Relu} or {@code Relu6}); one
+     * argument, the bias of the output's channels.
+     */
+    private static void fusedDepthwiseShape(ShapeContext c) {
+        DType t = ShapeFns.sameDtype(c, 0, 1);
+        if (t != DType.FLOAT32 && t != DType.FLOAT64 && !t.isHalfPrecision()) {
+            throw c.fail("T must be bfloat16, float16, float32 or float64, got " + t);
+        }
+        List<String> ops = List.of((String[]) c.attr("fused_ops"));
+        if (!ops.equals(List.of("BiasAdd")) && !ops.equals(List.of("BiasAdd", "Relu"))
+                && !ops.equals(List.of("BiasAdd", "Relu6"))) {
+            throw c.fail("fused_ops " + ops + " is not [BiasAdd], [BiasAdd, Relu] or [BiasAdd, Relu6]");
+        }
+        if (c.attrLong("num_args") != 1 || c.numInputs() != 3) {
+            throw c.fail("fused_ops " + ops + " take one argument, the bias; got num_args " + c.attrLong("num_args")
+                    + " and " + c.numInputs() + " inputs");
+        }
+        if (c.inputDtype(2) != t) {
+            throw c.fail("the bias is " + c.inputDtype(2) + ", not " + t);
+        }
+        Shape bias = c.inputShape(2);
+        if (bias.hasKnownRank() && bias.rank() != 1) {
+            throw c.fail("the bias must be 1-D, got shape " + bias);
+        }
+        c.setOutput(0, t, DepthwiseConvOps.outputShape(c, Windows.rank4(c, 0, "input"), Windows.rank4(c, 1, "filter")));
     }
 
     private static void fusedConvShape(ShapeContext c) {

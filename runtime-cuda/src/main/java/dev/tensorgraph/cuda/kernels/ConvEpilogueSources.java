@@ -17,14 +17,17 @@ final class ConvEpilogueSources {
     static final int RELU = 1;
     static final int RELU6 = 2;
 
-    static final CudaSource CONV_EPILOGUE = new CudaSource("tg_conv_epilogue", "typedef long long i64;\n"
-            + HalfFloatCodecs.CODE + """
-            // As the Relu and Relu6 kernels: NaN passes through.
+    /** {@code ce_activate(v, act)}: the activation of a code above, as the Relu and Relu6 kernels (NaN passes). */
+    static final String ACTIVATE = """
             __device__ __forceinline__ float ce_activate(float v, int act) {
               if (act == 0 || v != v) return v;
               v = v > 0.0f ? v : 0.0f;
               return act == 2 && v > 6.0f ? 6.0f : v;
             }
+            """;
+
+    static final CudaSource CONV_EPILOGUE = new CudaSource("tg_conv_epilogue", "typedef long long i64;\n"
+            + HalfFloatCodecs.CODE + ACTIVATE + """
 
             // x and y seen as [outer, channels, inner]; inner == 1 is NHWC. x may be y.
             template <class C>

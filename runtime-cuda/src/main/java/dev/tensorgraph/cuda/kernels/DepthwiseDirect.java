@@ -21,13 +21,22 @@ final class DepthwiseDirect {
 
     /** Enqueues {@code y = depthwise(x, f)}, all three in the layout {@code nchw} says, {@code f} as TensorFlow's. */
     static void forward(CudaDevice dev, ConvGeometry g, boolean nchw, DeviceTensor x, DeviceTensor f, DeviceTensor y) {
+        forward(dev, g, nchw, x, f, null, ConvEpilogueSources.IDENTITY, y);
+    }
+
+    /**
+     * Enqueues {@code y = act(depthwise(x, f) + bias)}: {@code bias} of the output channels (checked by the caller)
+     * or null, {@code activation} one of {@link ConvEpilogueSources}' codes.
+     */
+    static void forward(CudaDevice dev, ConvGeometry g, boolean nchw, DeviceTensor x, DeviceTensor f,
+                        DeviceTensor bias, int activation, DeviceTensor y) {
         int multiplier = g.o() / g.c();
         // Four channels a thread where they come in fours (MobileNet's and EfficientNet's layers all do).
         boolean quads = !nchw && multiplier == 1 && g.c() % 4 == 0 && y.numElements() < Integer.MAX_VALUE;
         String kernel = (nchw ? "depthwise_nchw_" : quads ? "depthwise_nhwc4_" : "depthwise_nhwc_")
                 + HalfFloatCodecs.suffix(x.dtype());
         dev.launch1d(dev.function(DepthwiseDirectSources.DEPTHWISE, kernel), quads ? y.numElements() / 4
-                : y.numElements(), x, f, y, g.n(), g.h(), g.w(), g.c(), multiplier, g.oh(), g.ow(), g.kh(), g.kw(),
+                : y.numElements(), x, f, y, bias, activation, g.n(), g.h(), g.w(), g.c(), multiplier, g.oh(), g.ow(), g.kh(), g.kw(),
                 g.sh(), g.sw(), g.dh(), g.dw(), g.padTop(), g.padLeft());
     }
 }

@@ -4,7 +4,9 @@ import dev.tensorgraph.cuda.CudaSource;
 
 /**
  * CUDA C of a depthwise convolution computed directly: one thread per output value, its window read from the
- * input and its taps from the filter, summed in float32 (16-bit values widened, the sum rounded once). TensorFlow's
+ * input and its taps from the filter, summed in float32 (16-bit values widened, the sum rounded once), then
+ * optionally a bias of the output channels added and an activation ({@link ConvEpilogueSources}' codes) applied
+ * before that rounding. TensorFlow's
  * filter {@code [kh, kw, c, m]} is read as it lies: output channel {@code oc = c * m + q} takes tap
  * {@code (i, j)} at {@code f[(i * kw + j) * (c * m) + oc]}. In NHWC, neighbouring threads take neighbouring output
  * channels, so a warp reads neighbouring input channels and filter taps; in NCHW they take neighbouring columns.
@@ -19,14 +21,17 @@ final class DepthwiseDirectSources {
     private static final String GEOMETRY_NAMES = "n, h, w, c, m, oh, ow, kh, kw, sh, sw, dh, dw, pad_top, pad_left";
 
     static final CudaSource DEPTHWISE = new CudaSource("tg_depthwise_direct", "typedef long long i64;\n"
-            + HalfFloatCodecs.CODE + """
+            + HalfFloatCodecs.CODE + ConvEpilogueSources.ACTIVATE + """
             struct tg_dw_geometry {
               int n, h, w, c, m, oh, ow, kh, kw, sh, sw, dh, dw, pad_top, pad_left;
             };
 
             template <class C>
             __device__ void depthwise_nhwc(const typename C::S* __restrict__ x, const typename C::S* __restrict__ f,
-                                           typename C::S* __restrict__ y, int n, int h, int w, int c, int m, int oh, int ow, int kh, int kw, int sh, int sw, int dh, int dw, int pad_top, int pad_left) {
+                                           typename C::S* __restrict__ y,
+                                           const typename C::S* __restrict__ bias, int act, int n, int h, int w,
+                                           int c, int m, int oh, int ow, int kh, int kw, int sh, int sw, int dh,
+                                           int dw, int pad_top, int pad_left) {
               const tg_dw_geometry g = {n, h, w, c, m, oh, ow, kh, kw, sh, sw, dh, dw, pad_top, pad_left};
               const int oc_count = g.c * g.m;
               const i64 total = (i64)g.n * g.oh * g.ow * oc_count;
@@ -49,10 +54,12 @@ final class DepthwiseDirectSources {
                   for (int j = 0; j < g.kw; j++) {
                     const int ix = x0 + j * g.dw;
                     if (ix < 0 || ix >= g.w) continue;
-                    sum = fmaf(C::load(xb[((i64)iy * g.w + ix) * g.c]), C::load(f[(i * g.kw + j) * oc_count + oc]), sum);
+                    sum = fmaf(C::load(xb[((i64)iy * g.w + ix) * g.c]), C::load(f[(i * g.kw + j) * oc_count + oc]),
+                               sum);
                   }
                 }
-                y[idx] = C::store(sum);
+                if (bias != nullptr) sum += C::load(bias[oc]);
+                y[idx] = C::store(ce_activate(sum, act));
               }
             }
 
@@ -80,9 +87,10 @@ final class DepthwiseDirectSources {
             // neighbouring channels of one output pixel with 32-bit index arithmetic (the host checks the sizes).
             template <class C>
             __device__ void depthwise_nhwc4(const typename C::S* __restrict__ x, const typename C::S* __restrict__ f,
-                                            typename C::S* __restrict__ y, int n, int h, int w, int c, int m,
-                                            int oh, int ow, int kh, int kw, int sh, int sw, int dh, int dw,
-                                            int pad_top, int pad_left) {
+                                            typename C::S* __restrict__ y,
+                                            const typename C::S* __restrict__ bias, int act, int n, int h, int w,
+                                            int c, int m, int oh, int ow, int kh, int kw, int sh, int sw, int dh,
+                                            int dw, int pad_top, int pad_left) {
               const int quads = c / 4;
               const int total = n * oh * ow * quads;
               for (int idx = blockIdx.x * blockDim.x + threadIdx.x; idx < total; idx += gridDim.x * blockDim.x) {
@@ -110,14 +118,22 @@ final class DepthwiseDirectSources {
                   }
                 }
                 typename C::S out[4];
-                for (int k = 0; k < 4; k++) out[k] = C::store(acc[k]);
+                if (bias != nullptr) {
+                  typename C::S bv[4];
+                  dw_raw4(bias + q * 4, bv);
+                  for (int k = 0; k < 4; k++) acc[k] += C::load(bv[k]);
+                }
+                for (int k = 0; k < 4; k++) out[k] = C::store(ce_activate(acc[k], act));
                 dw_put4(y + (i64)idx * 4, out);
               }
             }
 
             template <class C>
             __device__ void depthwise_nchw(const typename C::S* __restrict__ x, const typename C::S* __restrict__ f,
-                                           typename C::S* __restrict__ y, int n, int h, int w, int c, int m, int oh, int ow, int kh, int kw, int sh, int sw, int dh, int dw, int pad_top, int pad_left) {
+                                           typename C::S* __restrict__ y,
+                                           const typename C::S* __restrict__ bias, int act, int n, int h, int w,
+                                           int c, int m, int oh, int ow, int kh, int kw, int sh, int sw, int dh,
+                                           int dw, int pad_top, int pad_left) {
               const tg_dw_geometry g = {n, h, w, c, m, oh, ow, kh, kw, sh, sw, dh, dw, pad_top, pad_left};
               const int oc_count = g.c * g.m;
               const i64 total = (i64)g.n * oc_count * g.oh * g.ow;
@@ -143,14 +159,18 @@ final class DepthwiseDirectSources {
                     sum = fmaf(C::load(xp[(i64)iy * g.w + ix]), C::load(f[(i * g.kw + j) * oc_count + oc]), sum);
                   }
                 }
-                y[idx] = C::store(sum);
+                if (bias != nullptr) sum += C::load(bias[oc]);
+                y[idx] = C::store(ce_activate(sum, act));
               }
             }
             """
             + HalfFloatCodecs.instantiate("depthwise_nhwc", "depthwise_nhwc",
-                    "const S* x, const S* f, S* y, " + GEOMETRY, "x, f, y, " + GEOMETRY_NAMES, HalfFloatCodecs.FORMATS)
+                    "const S* x, const S* f, S* y, const S* bias, int act, " + GEOMETRY,
+                    "x, f, y, bias, act, " + GEOMETRY_NAMES, HalfFloatCodecs.FORMATS)
             + HalfFloatCodecs.instantiate("depthwise_nhwc4", "depthwise_nhwc4",
-                    "const S* x, const S* f, S* y, " + GEOMETRY, "x, f, y, " + GEOMETRY_NAMES, HalfFloatCodecs.FORMATS)
+                    "const S* x, const S* f, S* y, const S* bias, int act, " + GEOMETRY,
+                    "x, f, y, bias, act, " + GEOMETRY_NAMES, HalfFloatCodecs.FORMATS)
             + HalfFloatCodecs.instantiate("depthwise_nchw", "depthwise_nchw",
-                    "const S* x, const S* f, S* y, " + GEOMETRY, "x, f, y, " + GEOMETRY_NAMES, HalfFloatCodecs.FORMATS));
+                    "const S* x, const S* f, S* y, const S* bias, int act, " + GEOMETRY,
+                    "x, f, y, bias, act, " + GEOMETRY_NAMES, HalfFloatCodecs.FORMATS));
 }

@@ -24,8 +24,8 @@ import java.util.Set;
  * shift into the bias, {@code conv(x, W * s) + (b * s + t)}, by ordinary ops added to the plan, so they are
  * computed again from the variables' current values in every run (a few small elementwise ops on the weights
  * against several passes over the activations) and are never stale. A DepthwiseConv2dNative with a scale or
- * shift after it gets the same fold (the scale reshaped to the filter's {@code [channels, multiplier]}), then
- * runs as the depthwise convolution, BiasAdd and the activation, the last two as one fused GPU step.
+ * shift after it gets the same fold (the scale reshaped to the filter's {@code [channels, multiplier]}) and becomes
+ * one {@code _FusedDepthwiseConv2dNative} with the bias and the activation in its epilogue.
  *
  * <p>It applies to float32 convolutions of known, ungrouped depths (and to bfloat16 and float16 ones, as a
  * mixed-precision rewrite leaves them: the factors are folded in float32 from the values the rewrite cast, and the
@@ -38,6 +38,10 @@ import java.util.Set;
  */
 public final class FoldIntoConvPass implements PlanPass {
     static final String FUSED_CONV = "_FusedConv2D";
+    static final String FUSED_DEPTHWISE = "_FusedDepthwiseConv2dNative";
+    /** The attributes a fused depthwise convolution takes over from the DepthwiseConv2dNative. */
+    private static final List<String> DEPTHWISE_ATTRS = List.of("T", "strides", "padding", "explicit_paddings",
+            "data_format", "dilations");
     private static final String DEPTHWISE = "DepthwiseConv2dNative";
     private static final List<String> CONV_ATTRS = List.of("T", "strides", "padding", "explicit_paddings",
             "data_format", "dilations", "use_cudnn_on_gpu");
@@ -138,7 +142,7 @@ public final class FoldIntoConvPass implements PlanPass {
     /**
      * A depthwise convolution with a scale or shift after it: the scale folded into its filter
      * {@code [kh, kw, channels, multiplier]} (reshaped to {@code [channels, multiplier]}), the bias and shift into
-     * one BiasAdd, then the activation, which the GPU runs with the BiasAdd as one fused step.
+     * one bias, which a {@code _FusedDepthwiseConv2dNative} adds with the activation after it in its epilogue.
      */
     private static boolean foldDepthwise(RewriteGraph g, RewriteGraph.Node conv) {
         Shape filter = knownFilter(conv);
@@ -159,15 +163,17 @@ public final class FoldIntoConvPass implements PlanPass {
         }
         RewriteGraph.Value bias = narrowed(g, foldedBias(g, c, filter.size(2) * filter.size(3)), t,
                 c.named.name() + "/folded_bias_narrowed");
-        RewriteGraph.Value y = g.add(DEPTHWISE, conv.name(), conv.attrs(), List.of(conv.input(0), w),
-                new DType[] {t}, new Shape[] {conv.output(0).shape()}).output(0);
-        y = g.add("BiasAdd", c.named.name(), Map.of("T", t, "data_format", "NHWC"), List.of(y, bias), new DType[] {t},
-                new Shape[] {y.shape()}).output(0);
-        if (c.activation != null) {
-            y = g.add(c.activation, c.last.node().name(), Map.of("T", t), List.of(y), new DType[] {t},
-                    new Shape[] {y.shape()}).output(0);
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        for (String a : DEPTHWISE_ATTRS) {
+            if (conv.attr(a) != null) {
+                attrs.put(a, conv.attr(a));
+            }
         }
-        g.replaceUses(c.last, y);
+        attrs.put("num_args", 1L);
+        attrs.put("fused_ops", c.activation == null ? new String[] {"BiasAdd"} : new String[] {"BiasAdd", c.activation});
+        RewriteGraph.Node fused = g.add(FUSED_DEPTHWISE, c.last.node().name(), attrs,
+                List.of(conv.input(0), w, bias), new DType[] {t}, new Shape[] {c.last.shape()});
+        g.replaceUses(c.last, fused.output(0));
         return true;
     }
 

@@ -190,8 +190,8 @@ class FoldIntoConvPassTest {
                 String what = dtype + (depthwise ? " depthwise" : "");
                 assertNotNull(r, what);
                 Operation last = r.fetches().get(0).op();
-                Operation convolution = depthwise ? last.input(0).op().input(0).op() : last;
-                assertEquals(depthwise ? "DepthwiseConv2dNative" : "_FusedConv2D", convolution.type(), what);
+                Operation convolution = last;
+                assertEquals(depthwise ? "_FusedDepthwiseConv2dNative" : "_FusedConv2D", convolution.type(), what);
                 assertEquals(dtype, convolution.output(0).dtype(), what);
                 // the filter: float32 weights times the float32 scale, rounded once
                 Operation filter = convolution.input(1).op();
@@ -311,20 +311,21 @@ class FoldIntoConvPassTest {
     }
 
     @Test
-    void depthwiseScaleAndShiftFoldIntoItsFilterAndOneBiasAdd() {
+    void depthwiseScaleAndShiftFoldIntoItsFilterAndBias() {
         for (String activation : Arrays.asList("Relu6", null)) {
             Layer l = new Layer(activation, true, false);
             PlanRewriter.Rewritten r = rewrite(l.g, l.x, List.of(l.y));
             assertNotNull(r, "activation " + activation);
             Graph out = r.fetches().get(0).graph();
             assertEquals(2, count(out, "Add") + count(out, "AddV2"), "only the two additions of the variance term "
-                    + "are left (the shift is the BiasAdd's bias); got " + out.operations());
-            Operation last = r.fetches().get(0).op();
-            Operation biasAdd = activation == null ? last : last.input(0).op();
-            assertEquals(activation == null ? "BiasAdd" : activation, last.type());
-            assertEquals("BiasAdd", biasAdd.type());
-            Operation depthwise = biasAdd.input(0).op();
-            assertEquals("DepthwiseConv2dNative", depthwise.type());
+                    + "are left (the shift is the bias); got " + out.operations());
+            assertEquals(0, count(out, "DepthwiseConv2dNative") + count(out, "BiasAdd") + count(out, "Relu6"),
+                    "one fused step is left; got " + out.operations());
+            Operation depthwise = r.fetches().get(0).op();
+            assertEquals("_FusedDepthwiseConv2dNative", depthwise.type());
+            assertEquals(activation == null ? List.of("BiasAdd") : List.of("BiasAdd", activation),
+                    List.of((String[]) depthwise.attr("fused_ops")));
+            assertEquals(Shape.of(C), depthwise.input(2).shape(), "one bias of the output channels");
             assertEquals("Mul", depthwise.input(1).op().type(), "the filter times the reshaped scale");
             assertEquals(Shape.of(3, C / 3), depthwise.input(1).op().input(1).shape());
             Tensor feed = random(15, 2, 7, 7, 3);
