@@ -102,11 +102,15 @@ public final class PoolKernels implements KernelLibrary {
         Object ys = nchw ? Tensor.newArray(x.dtype(), out.numElements()) : out.array();
         int rows = g.n() * g.oh();
         long work = (long) out.numElements() * g.kh() * g.kw();
-        boolean fast = mode == MAX && isWindow2x2(g);
-        boolean vector = mode == MAX && !fast && Gemm.vectorApiAvailable() && g.c() >= VectorPool.LANES;
+        boolean window2x2 = mode == MAX && isWindow2x2(g);
+        boolean vector2x2 = window2x2 && hasWholeVectors(g);
+        boolean fast = window2x2 && !vector2x2;
+        boolean vector = mode == MAX && !window2x2 && Gemm.vectorApiAvailable() && g.c() >= VectorPool.LANES;
         Parallel.forRange(rows, ctx.intraOpThreads(), work, (r0, r1) -> {
             if (xs instanceof float[] xf) {
-                if (fast) {
+                if (vector2x2) {
+                    VectorPool.max2x2Rows(g, xf, (float[]) ys, r0, r1);
+                } else if (fast) {
                     max2x2Rows(g, xf, (float[]) ys, r0, r1);
                 } else if (vector) {
                     VectorPool.maxRows(g, xf, (float[]) ys, r0, r1);
@@ -130,6 +134,11 @@ public final class PoolKernels implements KernelLibrary {
     static boolean isWindow2x2(NnGeometry g) {
         return g.kh() == 2 && g.kw() == 2 && g.sh() == 2 && g.sw() == 2 && g.padTop() == 0 && g.padLeft() == 0
                 && 2 * g.oh() <= g.h() && 2 * g.ow() <= g.w();
+    }
+
+    /** Whether the vector API is there and the channels fill whole vectors of {@link VectorPool}. */
+    private static boolean hasWholeVectors(NnGeometry g) {
+        return Gemm.vectorApiAvailable() && g.c() % VectorPool.LANES == 0;
     }
 
     /**
@@ -195,16 +204,22 @@ public final class PoolKernels implements KernelLibrary {
         Object xs = NnLayout.nhwc(x.array(), nchw, d[0], d[3], d[1], d[2]);
         Object gs = NnLayout.nhwc(gr.array(), nchw, gd[0], gd[3], gd[1], gd[2]);
         Shape outShape = gradGrad ? layoutShape(g.n(), g.oh(), g.ow(), g.c(), nchw) : x.shape();
-        // The 2x2 fast path writes every cell of an input that its windows tile exactly.
-        boolean vector = !gradGrad && xs instanceof float[] && Gemm.vectorApiAvailable() && g.c() >= VectorPool.LANES;
-        boolean fast = !vector && !gradGrad && !nchw && xs instanceof float[] && isWindow2x2(g);
-        boolean tiled = fast && 2 * g.oh() == g.h() && 2 * g.ow() == g.w();
+        boolean window2x2 = !gradGrad && xs instanceof float[] && isWindow2x2(g);
+        boolean vector2x2 = window2x2 && hasWholeVectors(g);
+        boolean vector = !vector2x2 && !gradGrad && xs instanceof float[] && Gemm.vectorApiAvailable()
+                && g.c() >= VectorPool.LANES;
+        boolean fast = !vector2x2 && !vector && !nchw && window2x2;
+        // The 2x2 paths write every cell of an input that their windows tile exactly.
+        boolean tiled = (fast || vector2x2 && !nchw) && 2 * g.oh() == g.h() && 2 * g.ow() == g.w();
         Tensor out = tiled ? ctx.allocate(x.dtype(), outShape) : ctx.allocateZeroed(x.dtype(), outShape);
         Object os = nchw ? Tensor.newArray(x.dtype(), out.numElements()) : out.array();
         long work = (long) g.n() * g.oh() * g.ow() * g.c() * g.kh() * g.kw();
-        Parallel.forRange(g.n(), ctx.intraOpThreads(), work, (n0, n1) -> {
+        // The vector 2x2 path takes output rows (n, oy), the others images.
+        Parallel.forRange(vector2x2 ? g.n() * g.oh() : g.n(), ctx.intraOpThreads(), work, (n0, n1) -> {
             if (xs instanceof float[] xf) {
-                if (fast) {
+                if (vector2x2) {
+                    VectorPool.maxGrad2x2Rows(g, xf, (float[]) gs, (float[]) os, n0, n1);
+                } else if (fast) {
                     maxGrad2x2Images(g, xf, (float[]) gs, (float[]) os, n0, n1);
                 } else if (vector) {
                     VectorPool.maxGradImages(g, xf, (float[]) gs, (float[]) os, n0, n1);
