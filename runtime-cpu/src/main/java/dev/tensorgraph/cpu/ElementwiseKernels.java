@@ -333,13 +333,13 @@ public final class ElementwiseKernels implements KernelLibrary {
             int n = first.numElements();
             switch (t) {
                 case FLOAT32 -> {
+                    // A pass per further input over both threads (not a copy and then adds on one): each sum
+                    // still adds the inputs in their order, so its bits are the same.
                     float[] o = (float[]) out.array();
-                    System.arraycopy(first.array(), 0, o, 0, n);
-                    for (int j = 1; j < k; j++) {
-                        float[] a = (float[]) ctx.input(j).array();
-                        for (int i = 0; i < n; i++) {
-                            o[i] += a[i];
-                        }
+                    int threads = ctx.intraOpThreads();
+                    sameShapeF32(BinaryLoops.ADD, (float[]) first.array(), (float[]) ctx.input(1).array(), o, n, threads);
+                    for (int j = 2; j < k; j++) {
+                        sameShapeF32(BinaryLoops.ADD, o, (float[]) ctx.input(j).array(), o, n, threads);
                     }
                 }
                 case FLOAT64 -> {
