@@ -324,6 +324,33 @@ class ElementwiseOpsTest {
         }
     }
 
+    @Test
+    void largeUnaryOpsOnTwoThreadsMatchEveryElement() {
+        // Split over threads in runs of 16 elements, with a part of a run at the end.
+        int n = 5 * 65536 + 9;
+        float[] x = new float[n];
+        int[] k = new int[n];
+        java.util.Random r = new java.util.Random(8);
+        for (int i = 0; i < n; i++) {
+            x[i] = i % 1001 == 0 ? -0f : (float) r.nextGaussian();
+            k[i] = r.nextInt(20001) - 10000;
+        }
+        Output xf = tf.placeholder(DType.FLOAT32, Shape.of(n), "xf");
+        Output xi = tf.placeholder(DType.INT32, Shape.of(n), "xi");
+        List<Output> fetches = List.of(tf.nn.relu(xf), tf.tanh(xf), tf.square(xi));
+        try (Session session = new Session(g, SessionOptions.cpuOnly().intraOpThreads(2))) {
+            List<Tensor> out = session.run(fetches, Map.of(xf, f32(s(n), x), xi, Tensor.of(DType.INT32, Shape.of(n), k)));
+            float[] relu = out.get(0).floats();
+            float[] tanh = out.get(1).floats();
+            int[] square = out.get(2).ints();
+            for (int i = 0; i < n; i++) {
+                assertEquals(Float.floatToRawIntBits(Math.max(x[i], 0f)), Float.floatToRawIntBits(relu[i]), "relu at " + i);
+                assertEquals(Math.tanh(x[i]), tanh[i], 1e-6, "tanh at " + i);
+                assertEquals(k[i] * k[i], square[i], "square at " + i);
+            }
+        }
+    }
+
     // ---- build-time errors ----
 
     @Test
