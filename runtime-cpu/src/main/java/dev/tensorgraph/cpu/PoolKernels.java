@@ -6,6 +6,7 @@ import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.UnimplementedException;
+import dev.tensorgraph.kernel.FusionPattern;
 import dev.tensorgraph.kernel.KernelContext;
 import dev.tensorgraph.kernel.KernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
@@ -18,15 +19,32 @@ import dev.tensorgraph.kernel.KernelRegistry;
 public final class PoolKernels implements KernelLibrary {
     private static final int MAX = PoolLoops.MAX;
     private static final int AVG = PoolLoops.AVG;
+    /**
+     * A max-pool's gradient and the ReluGrad of the Relu it pooled, whose features are the pool's input: one
+     * pass that also zeroes the cells whose input is not positive, instead of writing the pool's gradient and
+     * reading it back with the activation.
+     */
+    private static final FusionPattern MAX_GRAD_RELU_GRAD = FusionPattern.of("MaxPoolGrad", "ReluGrad")
+            .readingProducerInputs();
 
     @Override
     public void register(KernelRegistry r) {
         register(r, "MaxPool", 1, (ctx, p) -> forward(ctx, p, MAX));
         register(r, "MaxPoolV2", 1, (ctx, p) -> forward(ctx, p, MAX));
         register(r, "AvgPool", 1, (ctx, p) -> forward(ctx, p, AVG));
-        register(r, "MaxPoolGrad", 3, (ctx, p) -> maxGrad(ctx, p, false));
-        register(r, "MaxPoolGradV2", 3, (ctx, p) -> maxGrad(ctx, p, false));
-        register(r, "MaxPoolGradGrad", 3, (ctx, p) -> maxGrad(ctx, p, true));
+        register(r, "MaxPoolGrad", 3, (ctx, p) -> maxGrad(ctx, p, false, false));
+        register(r, "MaxPoolGradV2", 3, (ctx, p) -> maxGrad(ctx, p, false, false));
+        register(r, "MaxPoolGradGrad", 3, (ctx, p) -> maxGrad(ctx, p, true, false));
+        r.registerFused(KernelRegistry.CPU, MAX_GRAD_RELU_GRAD, (maxPoolGrad, reluGrad) -> {
+            // Only ReluGrad(MaxPoolGrad(x, ...), x): the pooled activation is the Relu's output, its features.
+            if (reluGrad.input(0).op() != maxPoolGrad || reluGrad.input(0).index() != 0
+                    || !reluGrad.input(1).equals(maxPoolGrad.input(0))
+                    || reluGrad.attrType("T") != maxPoolGrad.attrType("T")) {
+                throw new UnimplementedException("fused MaxPoolGrad and ReluGrad need ReluGrad(MaxPoolGrad(x, ...), x)");
+            }
+            Pool p = Pool.of(maxPoolGrad);
+            return ctx -> maxGrad(ctx, p, false, true);
+        });
         register(r, "AvgPoolGrad", 2, PoolKernels::avgGrad);
     }
 
@@ -185,10 +203,11 @@ public final class PoolKernels implements KernelLibrary {
     // ---- max gradients ----
 
     /**
-     * MaxPoolGrad(orig_input, orig_output, grad): routes each grad element to its window's argmax.
+     * MaxPoolGrad(orig_input, orig_output, grad): routes each grad element to its window's argmax; with
+     * {@code relu}, then ReluGrad with orig_input as the features (the fused pair).
      * MaxPoolGradGrad(orig_input, orig_output, grad of the input's shape): gathers grad at each argmax.
      */
-    private static void maxGrad(KernelContext ctx, Pool p, boolean gradGrad) {
+    private static void maxGrad(KernelContext ctx, Pool p, boolean gradGrad, boolean relu) {
         Tensor x = ctx.input(0);
         Tensor gr = ctx.input(2);
         boolean nchw = p.attrs().nchw();
@@ -218,6 +237,10 @@ public final class PoolKernels implements KernelLibrary {
         Parallel.forRange(vector2x2 ? g.n() * g.oh() : g.n(), ctx.intraOpThreads(), work, (n0, n1) -> {
             if (xs instanceof float[] xf) {
                 if (vector2x2) {
+                    if (relu) {
+                        VectorPool.maxGrad2x2ReluRows(g, xf, (float[]) gs, (float[]) os, n0, n1);
+                        return;
+                    }
                     VectorPool.maxGrad2x2Rows(g, xf, (float[]) gs, (float[]) os, n0, n1);
                 } else if (fast) {
                     maxGrad2x2Images(g, xf, (float[]) gs, (float[]) os, n0, n1);
@@ -229,6 +252,10 @@ public final class PoolKernels implements KernelLibrary {
             } else {
                 PoolLoops.maxGradImages(g, (double[]) xs, (double[]) gs, (double[]) os, n0, n1, gradGrad);
             }
+            if (relu) {
+                int image = g.h() * g.w() * g.c();
+                reluGradInPlace(xs, os, n0 * image, n1 * image);
+            }
         });
         if (nchw) {
             if (gradGrad) {
@@ -238,6 +265,22 @@ public final class PoolKernels implements KernelLibrary {
             }
         }
         ctx.setOutput(0, out);
+    }
+
+    /** ReluGrad with {@code x} as the features, in place over {@code out[from, to)}: {@code x > 0 ? out : +0}. */
+    private static void reluGradInPlace(Object x, Object out, int from, int to) {
+        if (x instanceof float[] xf) {
+            float[] of = (float[]) out;
+            for (int i = from; i < to; i++) {
+                of[i] = xf[i] > 0f ? of[i] : 0f;
+            }
+        } else {
+            double[] xd = (double[]) x;
+            double[] od = (double[]) out;
+            for (int i = from; i < to; i++) {
+                od[i] = xd[i] > 0d ? od[i] : 0d;
+            }
+        }
     }
 
     /** 2^149: scales the smallest positive float difference up to at least 1. */

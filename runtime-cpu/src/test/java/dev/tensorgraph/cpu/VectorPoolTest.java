@@ -83,6 +83,14 @@ class VectorPoolTest {
                 VectorPool.maxGrad2x2Rows(g, x, dy, gotDx, 0, rows / 2);
                 VectorPool.maxGrad2x2Rows(g, x, dy, gotDx, rows / 2, rows);
                 assertSameBits(wantDx, gotDx, "gradient " + what);
+                // Fused with the ReluGrad of a Relu whose output x is: x > 0 ? cell : +0.
+                for (int i = 0; i < wantDx.length; i++) {
+                    wantDx[i] = x[i] > 0f ? wantDx[i] : 0f;
+                }
+                Arrays.fill(gotDx, tiled ? Float.NaN : 0f);
+                VectorPool.maxGrad2x2ReluRows(g, x, dy, gotDx, 0, rows / 2);
+                VectorPool.maxGrad2x2ReluRows(g, x, dy, gotDx, rows / 2, rows);
+                assertSameBits(wantDx, gotDx, "gradient then ReluGrad " + what);
             }
         }
     }
