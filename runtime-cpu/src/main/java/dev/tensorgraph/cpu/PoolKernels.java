@@ -6,7 +6,7 @@ import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.UnimplementedException;
-import dev.tensorgraph.kernel.FusionPattern;
+import dev.tensorgraph.kernel.Kernel;
 import dev.tensorgraph.kernel.KernelContext;
 import dev.tensorgraph.kernel.KernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
@@ -19,13 +19,6 @@ import dev.tensorgraph.kernel.KernelRegistry;
 public final class PoolKernels implements KernelLibrary {
     private static final int MAX = PoolLoops.MAX;
     private static final int AVG = PoolLoops.AVG;
-    /**
-     * A max-pool's gradient and the ReluGrad of the Relu it pooled, whose features are the pool's input: one
-     * pass that also zeroes the cells whose input is not positive, instead of writing the pool's gradient and
-     * reading it back with the activation.
-     */
-    private static final FusionPattern MAX_GRAD_RELU_GRAD = FusionPattern.of("MaxPoolGrad", "ReluGrad")
-            .readingProducerInputs();
 
     @Override
     public void register(KernelRegistry r) {
@@ -35,17 +28,23 @@ public final class PoolKernels implements KernelLibrary {
         register(r, "MaxPoolGrad", 3, (ctx, p) -> maxGrad(ctx, p, false, false));
         register(r, "MaxPoolGradV2", 3, (ctx, p) -> maxGrad(ctx, p, false, false));
         register(r, "MaxPoolGradGrad", 3, (ctx, p) -> maxGrad(ctx, p, true, false));
-        r.registerFused(KernelRegistry.CPU, MAX_GRAD_RELU_GRAD, (maxPoolGrad, reluGrad) -> {
-            // Only ReluGrad(MaxPoolGrad(x, ...), x): the pooled activation is the Relu's output, its features.
-            if (reluGrad.input(0).op() != maxPoolGrad || reluGrad.input(0).index() != 0
-                    || !reluGrad.input(1).equals(maxPoolGrad.input(0))
-                    || reluGrad.attrType("T") != maxPoolGrad.attrType("T")) {
-                throw new UnimplementedException("fused MaxPoolGrad and ReluGrad need ReluGrad(MaxPoolGrad(x, ...), x)");
-            }
-            Pool p = Pool.of(maxPoolGrad);
-            return ctx -> maxGrad(ctx, p, false, true);
-        });
+
         register(r, "AvgPoolGrad", 2, PoolKernels::avgGrad);
+    }
+
+    /**
+     * The kernel of MaxPoolGrad {@code maxPoolGrad} followed by the ReluGrad {@code reluGrad} that reads its
+     * output, fused ({@link FusedPoolKernels}): only ReluGrad(MaxPoolGrad(x, ...), x), where the pooled
+     * activation is the Relu's output, its features.
+     */
+    static Kernel maxGradThenReluGrad(Operation maxPoolGrad, Operation reluGrad) {
+        if (reluGrad.input(0).op() != maxPoolGrad || reluGrad.input(0).index() != 0
+                || !reluGrad.input(1).equals(maxPoolGrad.input(0))
+                || reluGrad.attrType("T") != maxPoolGrad.attrType("T")) {
+            throw new UnimplementedException("fused MaxPoolGrad and ReluGrad need ReluGrad(MaxPoolGrad(x, ...), x)");
+        }
+        Pool p = Pool.of(maxPoolGrad);
+        return ctx -> maxGrad(ctx, p, false, true);
     }
 
     /** One pooling computation, given the run's window. */
