@@ -41,12 +41,24 @@ final class OpFusion {
 
     private OpFusion() {}
 
-    /** Candidate pairs of {@code patterns} keyed by producer, for ops in plan order. */
+    /**
+     * Candidate pairs of {@code patterns} keyed by producer, for ops in plan order: the patterns of each tier
+     * in turn, an op taken by a pair of an earlier tier left to it.
+     */
     static Map<Operation, Pair> candidates(List<Operation> order, Set<Output> fed, List<Output> fetches,
-                                           Collection<FusionPattern> patterns) {
-        if (patterns.isEmpty()) {
-            return Map.of();
+                                           List<? extends Collection<FusionPattern>> tiers) {
+        Map<Operation, Pair> pairs = new IdentityHashMap<>();
+        Set<Operation> taken = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Collection<FusionPattern> patterns : tiers) {
+            if (!patterns.isEmpty()) {
+                match(order, fed, fetches, patterns, pairs, taken);
+            }
         }
+        return pairs;
+    }
+
+    private static void match(List<Operation> order, Set<Output> fed, List<Output> fetches,
+                              Collection<FusionPattern> patterns, Map<Operation, Pair> pairs, Set<Operation> taken) {
         Map<List<String>, FusionPattern> byTypes = new HashMap<>();
         for (FusionPattern p : patterns) {
             byTypes.put(List.of(p.producerType(), p.consumerType()), p);
@@ -60,8 +72,6 @@ final class OpFusion {
             }
         }
         Set<Output> fetched = new HashSet<>(fetches);
-        Map<Operation, Pair> pairs = new IdentityHashMap<>();
-        Set<Operation> taken = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Operation consumer : order) {
             if (consumer.numInputs() == 0 || taken.contains(consumer)) {
                 continue;
@@ -83,7 +93,6 @@ final class OpFusion {
                 taken.add(consumer);
             }
         }
-        return pairs;
     }
 
     /**
