@@ -19,8 +19,8 @@ import java.util.Set;
  * caller can see. The planner then fuses a pair where the device it places the producer on has the
  * pattern's kernel.
  *
- * <p>A consumer runs at its producer's place in the order, so it must read nothing else and wait for no
- * control input the producer does not wait for too (ops in a cond's branch all wait for its pivot). When the producer's value is dropped, nothing else in the plan may read it and it may not
+ * <p>A consumer runs at its producer's place in the order, so it must read nothing else (but the producer's
+ * own inputs, where the pattern allows it) and wait for no control input the producer does not wait for too (ops in a cond's branch all wait for its pivot). When the producer's value is dropped, nothing else in the plan may read it and it may not
  * be fetched. Deadness (an untaken branch of a cond) carries over unchanged: the consumer reads only the
  * producer, so it is dead exactly when the producer is, and the fused step is dead when the producer's
  * inputs or control inputs are.
@@ -41,12 +41,24 @@ final class OpFusion {
 
     private OpFusion() {}
 
-    /** Candidate pairs of {@code patterns} keyed by producer, for ops in plan order. */
+    /**
+     * Candidate pairs of {@code patterns} keyed by producer, for ops in plan order: the patterns of each tier
+     * in turn, an op taken by a pair of an earlier tier left to it.
+     */
     static Map<Operation, Pair> candidates(List<Operation> order, Set<Output> fed, List<Output> fetches,
-                                           Collection<FusionPattern> patterns) {
-        if (patterns.isEmpty()) {
-            return Map.of();
+                                           List<? extends Collection<FusionPattern>> tiers) {
+        Map<Operation, Pair> pairs = new IdentityHashMap<>();
+        Set<Operation> taken = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Collection<FusionPattern> patterns : tiers) {
+            if (!patterns.isEmpty()) {
+                match(order, fed, fetches, patterns, pairs, taken);
+            }
         }
+        return pairs;
+    }
+
+    private static void match(List<Operation> order, Set<Output> fed, List<Output> fetches,
+                              Collection<FusionPattern> patterns, Map<Operation, Pair> pairs, Set<Operation> taken) {
         Map<List<String>, FusionPattern> byTypes = new HashMap<>();
         for (FusionPattern p : patterns) {
             byTypes.put(List.of(p.producerType(), p.consumerType()), p);
@@ -60,8 +72,6 @@ final class OpFusion {
             }
         }
         Set<Output> fetched = new HashSet<>(fetches);
-        Map<Operation, Pair> pairs = new IdentityHashMap<>();
-        Set<Operation> taken = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Operation consumer : order) {
             if (consumer.numInputs() == 0 || taken.contains(consumer)) {
                 continue;
@@ -75,23 +85,40 @@ final class OpFusion {
                     || !producer.device().equals(consumer.device())) {
                 continue;
             }
-            if (readsOnly(consumer, producer) && noneFed(producer, fed) && noneFed(consumer, fed)
+            if (readsOnly(consumer, producer, pattern.readsProducerInputs()) && noneFed(producer, fed)
+                    && noneFed(consumer, fed)
                     && (pattern.keepsProducer() || onlyReadBy(producer, consumer, reads, fetched))) {
                 pairs.put(producer, new Pair(producer, consumer, pattern));
                 taken.add(producer);
                 taken.add(consumer);
             }
         }
-        return pairs;
     }
 
-    private static boolean readsOnly(Operation consumer, Operation producer) {
-        for (Output in : consumer.inputs()) {
-            if (in.op() != producer) {
+    /**
+     * Whether the consumer reads the producer's outputs only, or, where {@code orProducerInputs}, also values the
+     * producer reads (plain inputs of both, so they are there at the producer's place and carry its deadness).
+     */
+    private static boolean readsOnly(Operation consumer, Operation producer, boolean orProducerInputs) {
+        boolean readsProducer = false;
+        for (int i = 0; i < consumer.numInputs(); i++) {
+            Output in = consumer.input(i);
+            if (in.op() == producer) {
+                readsProducer = true;
+            } else if (!orProducerInputs || consumer.def().isRefInput(i) || !readsAsPlainInput(producer, in)) {
                 return false;
             }
         }
-        return true;
+        return readsProducer;
+    }
+
+    private static boolean readsAsPlainInput(Operation op, Output v) {
+        for (int i = 0; i < op.numInputs(); i++) {
+            if (op.input(i).equals(v) && !op.def().isRefInput(i)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean noneFed(Operation op, Set<Output> fed) {

@@ -112,17 +112,21 @@ final class Placement {
         throw new dev.tensorgraph.errors.InternalException("a fused step's kernel is made by its FusedKernelFactory");
     };
 
-    /** The fusion patterns with a kernel on the CPU or on this placement's device. */
-    List<FusionPattern> fusionPatterns() {
-        List<FusionPattern> r = new ArrayList<>(registry.fusionPatterns(KernelRegistry.CPU));
-        if (deviceType != null) {
-            for (FusionPattern p : registry.fusionPatterns(deviceType)) {
-                if (!r.contains(p)) {
-                    r.add(p);
-                }
-            }
+    /**
+     * The fusion patterns with a kernel on the CPU or on this placement's device, in the tiers the planner
+     * matches them in: with a device, the device's patterns first, then those only the CPU has, so that a pair
+     * the device would run fused is not lost to a CPU-only pattern that takes one of its ops (the device's
+     * ReluGrad+BiasAddGrad against the CPU's MaxPoolGrad+ReluGrad).
+     */
+    List<List<FusionPattern>> fusionPatternTiers() {
+        List<FusionPattern> cpu = registry.fusionPatterns(KernelRegistry.CPU);
+        if (deviceType == null) {
+            return List.of(cpu);
         }
-        return r;
+        List<FusionPattern> onDevice = registry.fusionPatterns(deviceType);
+        List<FusionPattern> cpuOnly = new ArrayList<>(cpu);
+        cpuOnly.removeAll(onDevice);
+        return List.of(onDevice, cpuOnly);
     }
 
     /**

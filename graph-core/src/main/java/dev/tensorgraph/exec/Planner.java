@@ -92,7 +92,7 @@ public final class Planner {
         }
         // Reads by ops inside loops count too: a value a loop reads must not be fused away.
         Map<Operation, OpFusion.Pair> fusible = fuseOps
-                ? OpFusion.candidates(pruned, fed, fetches, placement.fusionPatterns()) : Map.of();
+                ? OpFusion.candidates(pruned, fed, fetches, placement.fusionPatternTiers()) : Map.of();
         if (!waitedFor.isEmpty() && !fusible.isEmpty()) {
             fusible = new IdentityHashMap<>(fusible);
             fusible.values().removeIf(pair -> waitedFor.containsKey(pair.producer())

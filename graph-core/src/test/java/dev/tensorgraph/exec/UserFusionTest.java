@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tensorgraph.DType;
 import dev.tensorgraph.Graph;
+import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Session;
 import dev.tensorgraph.SessionOptions;
@@ -125,6 +126,26 @@ class UserFusionTest {
                 return s.describePlan(fetches, Set.of(x), List.of());
             }
         }
+    }
+
+    @Test
+    void anEarlierTierOfPatternsKeepsItsPairsFromALaterOne() {
+        // scaled -> offset -> square: (Scale, Offset) and (Offset, Square) both want offset.
+        Net n = new Net();
+        Output offset = n.offset();
+        Output squared = n.g.opBuilder(SQUARE, "squared_offset").addInput(offset).build().output(0);
+        List<Operation> order = List.of(n.x.op(), n.scaled.op(), offset.op(), squared.op());
+        FusionPattern scaleOffset = FusionPattern.of(SCALE, OFFSET);
+        FusionPattern offsetSquare = FusionPattern.of(OFFSET, SQUARE);
+        // One tier: the first consumer in plan order wins.
+        Map<Operation, OpFusion.Pair> one = OpFusion.candidates(order, Set.of(), List.of(squared),
+                List.of(List.of(scaleOffset, offsetSquare)));
+        assertEquals(Set.of(n.scaled.op()), one.keySet());
+        // The device's tier first: its pair stands, the later tier's pair that would take offset does not.
+        Map<Operation, OpFusion.Pair> tiers = OpFusion.candidates(order, Set.of(), List.of(squared),
+                List.of(List.of(offsetSquare), List.of(scaleOffset)));
+        assertEquals(Set.of(offset.op()), tiers.keySet());
+        assertEquals(squared.op(), tiers.get(offset.op()).consumer());
     }
 
     @Test

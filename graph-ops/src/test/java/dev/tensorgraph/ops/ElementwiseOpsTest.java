@@ -289,6 +289,68 @@ class ElementwiseOpsTest {
         assertSame(a, tf.addN(List.of(a)));
     }
 
+    @Test
+    void largeAddNOnTwoThreadsAddsInInputOrderAndLargeZerosLikeIsZeroOverReusedBuffers() {
+        // Large enough to be split over threads; ties of magnitude make the order of the additions show.
+        int n = 3 * 65536 + 7;
+        float[][] v = new float[3][n];
+        java.util.Random r = new java.util.Random(5);
+        for (float[] a : v) {
+            for (int i = 0; i < n; i++) {
+                a[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(9) - 4));
+            }
+        }
+        Output[] in = new Output[3];
+        Map<Output, Tensor> feeds = new HashMap<>();
+        for (int k = 0; k < 3; k++) {
+            in[k] = tf.placeholder(DType.FLOAT32, Shape.of(n), "x" + k);
+            feeds.put(in[k], f32(s(n), v[k]));
+        }
+        // An intermediate of the same size, released to the buffer pool before the zeros are made.
+        Output scaled = tf.multiply(in[0], 3.0f);
+        Output sum = tf.addN(List.of(in[0], in[1], in[2]));
+        Output zeros = tf.zerosLike(tf.addN(List.of(scaled, in[1])));
+        try (Session session = new Session(g, SessionOptions.cpuOnly().intraOpThreads(2))) {
+            for (int run = 0; run < 3; run++) {
+                List<Tensor> out = session.run(List.of(sum, zeros), feeds);
+                float[] got = out.get(0).floats();
+                float[] z = out.get(1).floats();
+                for (int i = 0; i < n; i++) {
+                    float want = (v[0][i] + v[1][i]) + v[2][i];
+                    assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(got[i]), "sum at " + i);
+                    assertEquals(0, Float.floatToRawIntBits(z[i]), "zeros at " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void largeUnaryOpsOnTwoThreadsMatchEveryElement() {
+        // Split over threads in runs of 16 elements, with a part of a run at the end.
+        int n = 5 * 65536 + 9;
+        float[] x = new float[n];
+        int[] k = new int[n];
+        java.util.Random r = new java.util.Random(8);
+        for (int i = 0; i < n; i++) {
+            x[i] = i % 1001 == 0 ? -0f : (float) r.nextGaussian();
+            k[i] = r.nextInt(20001) - 10000;
+        }
+        Output xf = tf.placeholder(DType.FLOAT32, Shape.of(n), "xf");
+        Output xi = tf.placeholder(DType.INT32, Shape.of(n), "xi");
+        List<Output> fetches = List.of(tf.nn.relu(xf), tf.tanh(xf), tf.square(xi));
+        try (Session session = new Session(g, SessionOptions.cpuOnly().intraOpThreads(2))) {
+            List<Tensor> out = session.run(fetches, Map.of(xf, f32(s(n), x), xi, Tensor.of(DType.INT32, Shape.of(n), k)));
+            float[] relu = out.get(0).floats();
+            float[] tanh = out.get(1).floats();
+            int[] square = out.get(2).ints();
+            for (int i = 0; i < n; i++) {
+                assertEquals(Float.floatToRawIntBits(Math.max(x[i], 0f)), Float.floatToRawIntBits(relu[i]), "relu at " + i);
+                assertEquals(Math.tanh(x[i]), tanh[i], 1e-6, "tanh at " + i);
+                assertEquals(k[i] * k[i], square[i], "square at " + i);
+            }
+        }
+    }
+
     // ---- build-time errors ----
 
     @Test

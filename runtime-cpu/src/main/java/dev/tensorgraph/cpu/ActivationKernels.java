@@ -321,7 +321,7 @@ public final class ActivationKernels implements KernelLibrary {
         });
     }
 
-    /** Per-channel sums of {@code [rows, c]}, accumulated in float tiles folded into double. */
+    /** Per-channel sums of {@code [rows, c]}, accumulated in float and folded into double. */
     static double[] biasGradRows(float[] a, int rows, int c, int threads) {
         if ((long) rows * c <= ChannelTiles.TILE_FLOATS) {
             double[] sums = new double[c];
@@ -333,6 +333,8 @@ public final class ActivationKernels implements KernelLibrary {
             }
             return sums;
         }
-        return ChannelTiles.sums(rows, c, threads, () -> (offset, tile, len) -> System.arraycopy(a, offset, tile, 0, len));
+        // Batch normalization's per-channel sums: vectors reading each element once where the channels fill
+        // whole vectors (a convolution's bias), the tiles otherwise.
+        return BatchNormFloatPath.channelSums(a, rows, c, null, threads);
     }
 }

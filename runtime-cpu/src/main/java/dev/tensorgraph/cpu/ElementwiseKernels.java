@@ -167,12 +167,19 @@ public final class ElementwiseKernels implements KernelLibrary {
                 Tensor x = ctx.input(0);
                 Tensor out = ctx.allocate(t, x.shape());
                 int n = x.numElements();
-                switch (t) {
-                    case FLOAT32 -> UnaryLoops.f32(code, (float[]) x.array(), (float[]) out.array(), n);
-                    case FLOAT64 -> UnaryLoops.f64(code, (double[]) x.array(), (double[]) out.array(), n);
-                    case INT32 -> UnaryLoops.i32(code, (int[]) x.array(), (int[]) out.array(), n);
-                    default -> UnaryLoops.l64(code, (long[]) x.array(), (long[]) out.array(), n);
-                }
+                Object a = x.array();
+                Object o = out.array();
+                // Split in runs of 16 elements (whole cache lines of floats) so the threads never write the same line.
+                Parallel.forRange((n + 15) / 16, ctx.intraOpThreads(), n, (l0, l1) -> {
+                    int from = l0 * 16;
+                    int to = Math.min(n, l1 * 16);
+                    switch (t) {
+                        case FLOAT32 -> UnaryLoops.f32(code, (float[]) a, (float[]) o, from, to);
+                        case FLOAT64 -> UnaryLoops.f64(code, (double[]) a, (double[]) o, from, to);
+                        case INT32 -> UnaryLoops.i32(code, (int[]) a, (int[]) o, from, to);
+                        default -> UnaryLoops.l64(code, (long[]) a, (long[]) o, from, to);
+                    }
+                });
                 ctx.setOutput(0, out);
             };
         };
@@ -333,13 +340,13 @@ public final class ElementwiseKernels implements KernelLibrary {
             int n = first.numElements();
             switch (t) {
                 case FLOAT32 -> {
+                    // A pass per further input over both threads (not a copy and then adds on one): each sum
+                    // still adds the inputs in their order, so its bits are the same.
                     float[] o = (float[]) out.array();
-                    System.arraycopy(first.array(), 0, o, 0, n);
-                    for (int j = 1; j < k; j++) {
-                        float[] a = (float[]) ctx.input(j).array();
-                        for (int i = 0; i < n; i++) {
-                            o[i] += a[i];
-                        }
+                    int threads = ctx.intraOpThreads();
+                    sameShapeF32(BinaryLoops.ADD, (float[]) first.array(), (float[]) ctx.input(1).array(), o, n, threads);
+                    for (int j = 2; j < k; j++) {
+                        sameShapeF32(BinaryLoops.ADD, o, (float[]) ctx.input(j).array(), o, n, threads);
                     }
                 }
                 case FLOAT64 -> {

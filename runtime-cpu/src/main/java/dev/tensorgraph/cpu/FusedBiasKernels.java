@@ -92,10 +92,20 @@ public final class FusedBiasKernels implements KernelLibrary {
     }
 
     /**
-     * ReluGrad of {@code [rows, c]} into {@code dx} and its per-channel sums, tiled as
-     * {@link ActivationKernels#biasGradRows}, so the sums round exactly as that one's over dx.
+     * ReluGrad of {@code [rows, c]} into {@code dx} and its per-channel sums, summed as
+     * {@link ActivationKernels#biasGradRows} sums, so they round exactly as that one's over dx: where the
+     * channels fill whole vectors, a vector pass of ReluGrad and then its vector sums (both passes together
+     * are quicker than the tiles); otherwise tile by tile, each tile's ReluGrad summed as it is made.
      */
     static double[] reluBiasGradRows(float[] g, float[] y, float[] dx, int rows, int c, int threads) {
+        if (Gemm.vectorApiAvailable() && BatchNormVectors.applies(c)) {
+            int n = rows * c;
+            Parallel.forRange((n + 15) / 16, threads, n, (l0, l1) -> {
+                int from = l0 * 16;
+                ReluGradVectors.apply(g, from, y, from, dx, from, Math.min(n, l1 * 16) - from);
+            });
+            return BatchNormFloatPath.channelSums(dx, rows, c, null, threads);
+        }
         int tileFloats = ChannelTiles.tileRows(c, rows) * c;
         return ChannelTiles.sums(rows, c, threads, () -> {
             float[] f = Gemm.vectorApiAvailable() ? null : new float[tileFloats];

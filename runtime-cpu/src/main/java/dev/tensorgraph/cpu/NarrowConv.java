@@ -196,13 +196,46 @@ final class NarrowConv {
                     base = 0;
                 }
                 int dyBase = n * positions * o;
-                for (int t = 0; t < taps; t++) {
-                    for (int j = 0; j < o; j += L) {
+                for (int j = 0; j < o; j += L) {
+                    int t = 0;
+                    for (; t + 4 <= taps; t += 4) {
+                        fourTapSums(src, base, tapAt, t, at, dy, dyBase + j, o, sums, j);
+                    }
+                    for (; t < taps; t++) {
                         tapSum(src, base + tapAt[t], at, dy, dyBase + j, o, sums, t * o + j);
                     }
                 }
             }
         });
+    }
+
+    /**
+     * The sums of {@link #tapSum} for taps {@code t..t+3} at once: each output gradient vector is read once for
+     * four taps instead of once a tap, which halves the loads per multiply-add (the loop was bound by loads).
+     */
+    private static void fourTapSums(float[] x, int xBase, int[] tapAt, int t, int[] at, float[] dy, int dyBase, int o,
+                                    float[] sums, int j) {
+        int x0 = xBase + tapAt[t];
+        int x1 = xBase + tapAt[t + 1];
+        int x2 = xBase + tapAt[t + 2];
+        int x3 = xBase + tapAt[t + 3];
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = FloatVector.zero(S);
+        FloatVector a2 = FloatVector.zero(S);
+        FloatVector a3 = FloatVector.zero(S);
+        for (int p = 0; p < at.length; p++) {
+            FloatVector d = FloatVector.fromArray(S, dy, dyBase + p * o);
+            int q = at[p];
+            a0 = d.fma(FloatVector.broadcast(S, x[x0 + q]), a0);
+            a1 = d.fma(FloatVector.broadcast(S, x[x1 + q]), a1);
+            a2 = d.fma(FloatVector.broadcast(S, x[x2 + q]), a2);
+            a3 = d.fma(FloatVector.broadcast(S, x[x3 + q]), a3);
+        }
+        int to = t * o + j;
+        a0.add(FloatVector.fromArray(S, sums, to)).intoArray(sums, to);
+        a1.add(FloatVector.fromArray(S, sums, to + o)).intoArray(sums, to + o);
+        a2.add(FloatVector.fromArray(S, sums, to + 2 * o)).intoArray(sums, to + 2 * o);
+        a3.add(FloatVector.fromArray(S, sums, to + 3 * o)).intoArray(sums, to + 3 * o);
     }
 
     /**

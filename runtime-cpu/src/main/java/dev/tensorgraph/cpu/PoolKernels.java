@@ -6,6 +6,7 @@ import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.errors.UnimplementedException;
+import dev.tensorgraph.kernel.Kernel;
 import dev.tensorgraph.kernel.KernelContext;
 import dev.tensorgraph.kernel.KernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
@@ -24,10 +25,26 @@ public final class PoolKernels implements KernelLibrary {
         register(r, "MaxPool", 1, (ctx, p) -> forward(ctx, p, MAX));
         register(r, "MaxPoolV2", 1, (ctx, p) -> forward(ctx, p, MAX));
         register(r, "AvgPool", 1, (ctx, p) -> forward(ctx, p, AVG));
-        register(r, "MaxPoolGrad", 3, (ctx, p) -> maxGrad(ctx, p, false));
-        register(r, "MaxPoolGradV2", 3, (ctx, p) -> maxGrad(ctx, p, false));
-        register(r, "MaxPoolGradGrad", 3, (ctx, p) -> maxGrad(ctx, p, true));
+        register(r, "MaxPoolGrad", 3, (ctx, p) -> maxGrad(ctx, p, false, false));
+        register(r, "MaxPoolGradV2", 3, (ctx, p) -> maxGrad(ctx, p, false, false));
+        register(r, "MaxPoolGradGrad", 3, (ctx, p) -> maxGrad(ctx, p, true, false));
+
         register(r, "AvgPoolGrad", 2, PoolKernels::avgGrad);
+    }
+
+    /**
+     * The kernel of MaxPoolGrad {@code maxPoolGrad} followed by the ReluGrad {@code reluGrad} that reads its
+     * output, fused ({@link FusedPoolKernels}): only ReluGrad(MaxPoolGrad(x, ...), x), where the pooled
+     * activation is the Relu's output, its features.
+     */
+    static Kernel maxGradThenReluGrad(Operation maxPoolGrad, Operation reluGrad) {
+        if (reluGrad.input(0).op() != maxPoolGrad || reluGrad.input(0).index() != 0
+                || !reluGrad.input(1).equals(maxPoolGrad.input(0))
+                || reluGrad.attrType("T") != maxPoolGrad.attrType("T")) {
+            throw new UnimplementedException("fused MaxPoolGrad and ReluGrad need ReluGrad(MaxPoolGrad(x, ...), x)");
+        }
+        Pool p = Pool.of(maxPoolGrad);
+        return ctx -> maxGrad(ctx, p, false, true);
     }
 
     /** One pooling computation, given the run's window. */
@@ -102,11 +119,15 @@ public final class PoolKernels implements KernelLibrary {
         Object ys = nchw ? Tensor.newArray(x.dtype(), out.numElements()) : out.array();
         int rows = g.n() * g.oh();
         long work = (long) out.numElements() * g.kh() * g.kw();
-        boolean fast = mode == MAX && isWindow2x2(g);
-        boolean vector = mode == MAX && !fast && Gemm.vectorApiAvailable() && g.c() >= VectorPool.LANES;
+        boolean window2x2 = mode == MAX && isWindow2x2(g);
+        boolean vector2x2 = window2x2 && hasWholeVectors(g);
+        boolean fast = window2x2 && !vector2x2;
+        boolean vector = mode == MAX && !window2x2 && Gemm.vectorApiAvailable() && g.c() >= VectorPool.LANES;
         Parallel.forRange(rows, ctx.intraOpThreads(), work, (r0, r1) -> {
             if (xs instanceof float[] xf) {
-                if (fast) {
+                if (vector2x2) {
+                    VectorPool.max2x2Rows(g, xf, (float[]) ys, r0, r1);
+                } else if (fast) {
                     max2x2Rows(g, xf, (float[]) ys, r0, r1);
                 } else if (vector) {
                     VectorPool.maxRows(g, xf, (float[]) ys, r0, r1);
@@ -130,6 +151,11 @@ public final class PoolKernels implements KernelLibrary {
     static boolean isWindow2x2(NnGeometry g) {
         return g.kh() == 2 && g.kw() == 2 && g.sh() == 2 && g.sw() == 2 && g.padTop() == 0 && g.padLeft() == 0
                 && 2 * g.oh() <= g.h() && 2 * g.ow() <= g.w();
+    }
+
+    /** Whether the vector API is there and the channels fill whole vectors of {@link VectorPool}. */
+    private static boolean hasWholeVectors(NnGeometry g) {
+        return Gemm.vectorApiAvailable() && g.c() % VectorPool.LANES == 0;
     }
 
     /**
@@ -176,10 +202,11 @@ public final class PoolKernels implements KernelLibrary {
     // ---- max gradients ----
 
     /**
-     * MaxPoolGrad(orig_input, orig_output, grad): routes each grad element to its window's argmax.
+     * MaxPoolGrad(orig_input, orig_output, grad): routes each grad element to its window's argmax; with
+     * {@code relu}, then ReluGrad with orig_input as the features (the fused pair).
      * MaxPoolGradGrad(orig_input, orig_output, grad of the input's shape): gathers grad at each argmax.
      */
-    private static void maxGrad(KernelContext ctx, Pool p, boolean gradGrad) {
+    private static void maxGrad(KernelContext ctx, Pool p, boolean gradGrad, boolean relu) {
         Tensor x = ctx.input(0);
         Tensor gr = ctx.input(2);
         boolean nchw = p.attrs().nchw();
@@ -195,16 +222,26 @@ public final class PoolKernels implements KernelLibrary {
         Object xs = NnLayout.nhwc(x.array(), nchw, d[0], d[3], d[1], d[2]);
         Object gs = NnLayout.nhwc(gr.array(), nchw, gd[0], gd[3], gd[1], gd[2]);
         Shape outShape = gradGrad ? layoutShape(g.n(), g.oh(), g.ow(), g.c(), nchw) : x.shape();
-        // The 2x2 fast path writes every cell of an input that its windows tile exactly.
-        boolean vector = !gradGrad && xs instanceof float[] && Gemm.vectorApiAvailable() && g.c() >= VectorPool.LANES;
-        boolean fast = !vector && !gradGrad && !nchw && xs instanceof float[] && isWindow2x2(g);
-        boolean tiled = fast && 2 * g.oh() == g.h() && 2 * g.ow() == g.w();
+        boolean window2x2 = !gradGrad && xs instanceof float[] && isWindow2x2(g);
+        boolean vector2x2 = window2x2 && hasWholeVectors(g);
+        boolean vector = !vector2x2 && !gradGrad && xs instanceof float[] && Gemm.vectorApiAvailable()
+                && g.c() >= VectorPool.LANES;
+        boolean fast = !vector2x2 && !vector && !nchw && window2x2;
+        // The 2x2 paths write every cell of an input that their windows tile exactly.
+        boolean tiled = (fast || vector2x2 && !nchw) && 2 * g.oh() == g.h() && 2 * g.ow() == g.w();
         Tensor out = tiled ? ctx.allocate(x.dtype(), outShape) : ctx.allocateZeroed(x.dtype(), outShape);
         Object os = nchw ? Tensor.newArray(x.dtype(), out.numElements()) : out.array();
         long work = (long) g.n() * g.oh() * g.ow() * g.c() * g.kh() * g.kw();
-        Parallel.forRange(g.n(), ctx.intraOpThreads(), work, (n0, n1) -> {
+        // The vector 2x2 path takes output rows (n, oy), the others images.
+        Parallel.forRange(vector2x2 ? g.n() * g.oh() : g.n(), ctx.intraOpThreads(), work, (n0, n1) -> {
             if (xs instanceof float[] xf) {
-                if (fast) {
+                if (vector2x2) {
+                    if (relu) {
+                        VectorPool.maxGrad2x2ReluRows(g, xf, (float[]) gs, (float[]) os, n0, n1);
+                        return;
+                    }
+                    VectorPool.maxGrad2x2Rows(g, xf, (float[]) gs, (float[]) os, n0, n1);
+                } else if (fast) {
                     maxGrad2x2Images(g, xf, (float[]) gs, (float[]) os, n0, n1);
                 } else if (vector) {
                     VectorPool.maxGradImages(g, xf, (float[]) gs, (float[]) os, n0, n1);
@@ -213,6 +250,10 @@ public final class PoolKernels implements KernelLibrary {
                 }
             } else {
                 PoolLoops.maxGradImages(g, (double[]) xs, (double[]) gs, (double[]) os, n0, n1, gradGrad);
+            }
+            if (relu) {
+                int image = g.h() * g.w() * g.c();
+                reluGradInPlace(xs, os, n0 * image, n1 * image);
             }
         });
         if (nchw) {
@@ -223,6 +264,22 @@ public final class PoolKernels implements KernelLibrary {
             }
         }
         ctx.setOutput(0, out);
+    }
+
+    /** ReluGrad with {@code x} as the features, in place over {@code out[from, to)}: {@code x > 0 ? out : +0}. */
+    private static void reluGradInPlace(Object x, Object out, int from, int to) {
+        if (x instanceof float[] xf) {
+            float[] of = (float[]) out;
+            for (int i = from; i < to; i++) {
+                of[i] = xf[i] > 0f ? of[i] : 0f;
+            }
+        } else {
+            double[] xd = (double[]) x;
+            double[] od = (double[]) out;
+            for (int i = from; i < to; i++) {
+                od[i] = xd[i] > 0d ? od[i] : 0d;
+            }
+        }
     }
 
     /** 2^149: scales the smallest positive float difference up to at least 1. */

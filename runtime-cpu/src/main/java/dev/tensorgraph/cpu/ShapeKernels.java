@@ -46,6 +46,16 @@ public final class ShapeKernels implements KernelLibrary {
                 ctx.setOutput(0, TensorListKernels.zerosLike(x, "ZerosLike '" + op.name() + "'"));
                 return;
             }
+            if (x.dtype() == DType.FLOAT32) {
+                // Large zeros (a cond gradient's zeros of a whole activation) are filled on both threads.
+                Tensor out = ctx.allocate(x.dtype(), x.shape());
+                float[] f = (float[]) out.array();
+                int lines = (f.length + 15) / 16;
+                Parallel.forRange(lines, ctx.intraOpThreads(), f.length,
+                        (l0, l1) -> java.util.Arrays.fill(f, l0 * 16, Math.min(f.length, l1 * 16), 0f));
+                ctx.setOutput(0, out);
+                return;
+            }
             ctx.setOutput(0, ctx.allocateZeroed(x.dtype(), x.shape()));
         });
         r.register(CPU, "OnesLike", op -> ctx -> {

@@ -62,6 +62,91 @@ final class VectorPool {
     }
 
     /**
+     * Max-pool 2x2 stride 2 without padding ({@link PoolKernels#isWindow2x2}) of output rows {@code [r0, r1)},
+     * for channels in whole vectors ({@code c % LANES == 0}): the four taps of a window are four loads at fixed
+     * offsets, with no index arithmetic per tap. Same rule and bits as {@link PoolLoops#forwardRows}: a tap
+     * replaces the running maximum (from -inf) only when greater, so NaN never wins and the first of equal
+     * zeros stays.
+     */
+    static void max2x2Rows(NnGeometry g, float[] x, float[] y, int r0, int r1) {
+        windows2x2(g, x, null, y, r0, r1, false);
+    }
+
+    /**
+     * MaxPoolGrad for the windows of {@link #max2x2Rows} (output rows {@code [r0, r1)}), writing all four cells
+     * of every window, so {@code out} need not be zeroed where the windows tile it. The rule and bits of
+     * {@link PoolLoops#maxGradImages}: the gradient goes to the first tap unless a later one is greater than
+     * every tap before it (so a NaN never wins unless it is first); a cell gets {@code 0 + grad} (a gradient
+     * of -0 lands as +0, as when added to a zeroed cell) or +0.
+     */
+    static void maxGrad2x2Rows(NnGeometry g, float[] x, float[] gr, float[] out, int r0, int r1) {
+        windows2x2(g, x, gr, out, r0, r1, false);
+    }
+
+    /**
+     * {@link #maxGrad2x2Rows} followed by ReluGrad with x as the features ({@code x > 0 ? cell : +0}, the bits of
+     * ReluGrad run after it), for the max-pool of a Relu's output: one pass instead of two.
+     */
+    static void maxGrad2x2ReluRows(NnGeometry g, float[] x, float[] gr, float[] out, int r0, int r1) {
+        windows2x2(g, x, gr, out, r0, r1, true);
+    }
+
+    /**
+     * The loop of {@link #max2x2Rows} ({@code gr == null}), {@link #maxGrad2x2Rows} and
+     * {@link #maxGrad2x2ReluRows}; C2 unswitches the tests.
+     */
+    private static void windows2x2(NnGeometry g, float[] x, float[] gr, float[] out, int r0, int r1, boolean relu) {
+        int c = g.c();
+        int pair = 2 * c;
+        int outRow = g.ow() * c;
+        FloatVector lowest = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector zero = FloatVector.zero(S);
+        for (int r = r0; r < r1; r++) {
+            int image = r / g.oh();
+            int upper = (image * g.h() + 2 * (r - image * g.oh())) * g.w() * c;
+            int lower = upper + g.w() * c;
+            for (int q = r * outRow, a = upper, b = lower; q < (r + 1) * outRow; q += c, a += pair, b += pair) {
+                for (int ch = 0; ch < c; ch += LANES) {
+                    FloatVector v0 = FloatVector.fromArray(S, x, a + ch);
+                    FloatVector v1 = FloatVector.fromArray(S, x, a + c + ch);
+                    FloatVector v2 = FloatVector.fromArray(S, x, b + ch);
+                    FloatVector v3 = FloatVector.fromArray(S, x, b + c + ch);
+                    if (gr == null) {
+                        FloatVector m = lowest.blend(v0, v0.compare(VectorOperators.GT, lowest));
+                        m = m.blend(v1, v1.compare(VectorOperators.GT, m));
+                        m = m.blend(v2, v2.compare(VectorOperators.GT, m));
+                        m.blend(v3, v3.compare(VectorOperators.GT, m)).intoArray(out, q + ch);
+                        continue;
+                    }
+                    VectorMask<Float> won1 = v1.compare(VectorOperators.GT, v0);
+                    FloatVector best = v0.blend(v1, won1);
+                    VectorMask<Float> won2 = v2.compare(VectorOperators.GT, best);
+                    VectorMask<Float> won3 = v3.compare(VectorOperators.GT, best.blend(v2, won2));
+                    if (relu) {
+                        won1 = won1.and(v1.compare(VectorOperators.GT, 0f));
+                        won2 = won2.and(v2.compare(VectorOperators.GT, 0f));
+                        won3 = won3.and(v3.compare(VectorOperators.GT, 0f));
+                    }
+                    // From the last tap back: each takes the gradient in the lanes it won, leaving the rest on.
+                    // Under relu a tap takes it only where it is also positive; where the window's winner is not,
+                    // no tap before it is (they are smaller), so the gradient lands nowhere.
+                    FloatVector left = FloatVector.fromArray(S, gr, q + ch).add(zero);
+                    zero.blend(left, won3).intoArray(out, b + c + ch);
+                    left = left.blend(zero, won3);
+                    zero.blend(left, won2).intoArray(out, b + ch);
+                    left = left.blend(zero, won2);
+                    zero.blend(left, won1).intoArray(out, a + c + ch);
+                    left = left.blend(zero, won1);
+                    if (relu) {
+                        left = zero.blend(left, v0.compare(VectorOperators.GT, 0f));
+                    }
+                    left.intoArray(out, a + ch);
+                }
+            }
+        }
+    }
+
+    /**
      * MaxPoolGrad of images {@code [n0, n1)}: adds each output's gradient to its window's maximum in
      * {@code out} (zeroed), by the rule of {@link PoolLoops#maxGradImages}: the first tap in row-major order
      * unless a later one is greater (so NaN in a later tap never wins). A vector of channels finds its taps'

@@ -48,95 +48,100 @@ final class UnaryLoops {
 //# for float double int long
 
     static void ${tag}(int op, ${T}[] a, ${T}[] o, int n) {
+        ${tag}(op, a, o, 0, n);
+    }
+
+    /** Elements {@code [from, to)}: a part of a large array, for a kernel that splits it over threads. */
+    static void ${tag}(int op, ${T}[] a, ${T}[] o, int from, int to) {
         switch (op) {
             case SQUARE -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < to; i++) {
                     o[i] = a[i] * a[i];
                 }
             }
 //# if floating
             case SQRT -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < to; i++) {
                     o[i] = (${T}) Math.sqrt(a[i]);
                 }
             }
             case RSQRT -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < to; i++) {
                     o[i] = (${T}) (1.0 / Math.sqrt(a[i]));
                 }
             }
             case EXP -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < to; i++) {
                     o[i] = (${T}) Math.exp(a[i]);
                 }
             }
             case LOG -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < to; i++) {
                     o[i] = (${T}) Math.log(a[i]);
                 }
             }
             case LOG1P -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < to; i++) {
                     o[i] = (${T}) Math.log1p(a[i]);
                 }
             }
 //# end
             case ABS -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < to; i++) {
                     o[i] = Math.abs(a[i]);
                 }
             }
             case NEG -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < to; i++) {
                     o[i] = -a[i];
                 }
             }
             case SIGN -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < to; i++) {
                     o[i] = ${signum}(a[i]);
                 }
             }
 //# if floating
             case RECIPROCAL -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < to; i++) {
                     o[i] = 1 / a[i];
                 }
             }
             case SIGMOID -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < to; i++) {
                     o[i] = (${T}) (1.0 / (1.0 + Math.exp(-a[i])));
                 }
             }
             case TANH -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < to; i++) {
                     o[i] = (${T}) ${tanh}(a[i]);
                 }
             }
 //# end
             case RELU -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < to; i++) {
                     o[i] = Math.max(a[i], 0);
                 }
             }
 //# if floating
             case ROUND -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < to; i++) {
                     o[i] = (${T}) Math.rint(a[i]);
                 }
             }
             case FLOOR -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < to; i++) {
                     o[i] = (${T}) Math.floor(a[i]);
                 }
             }
             case CEIL -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < to; i++) {
                     o[i] = (${T}) Math.ceil(a[i]);
                 }
             }
 //# else
             case ROUND -> {
-                for (int i = 0; i < n; i++) {
+                for (int i = from; i < to; i++) {
                     o[i] = a[i];
                 }
             }

@@ -12,13 +12,13 @@ import org.junit.jupiter.api.Test;
 
 /** The branch-free 2x2 stride-2 max-pool paths against the general window loops, bit for bit. */
 class Pool2x2FastPathTest {
-    private static NnGeometry geometry(int n, int h, int w, int c, String padding) {
+    static NnGeometry geometry(int n, int h, int w, int c, String padding) {
         NnGeometry.Attrs a = new NnGeometry.Attrs(false, 2, 2, 1, 1, padding, new int[4]);
         return NnGeometry.of(Shape.of(n, h, w, c), 2, 2, c, a, "test");
     }
 
     /** Values with many ties, signed zeros, infinities and NaN. */
-    private static float[] awkward(int len, Random r, boolean special) {
+    static float[] awkward(int len, Random r, boolean special) {
         float[] pool = {0f, -0f, 1f, -1f, 2f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN,
                 Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE};
         float[] x = new float[len];
