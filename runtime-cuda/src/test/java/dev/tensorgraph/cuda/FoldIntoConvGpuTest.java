@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
  * The GPU's convolution folding and fusion ({@code FoldIntoConvPass} and the {@code _FusedConv2D} kernel) on a
  * layer as an imported Keras inference graph has it: weights in reference variables read through Identity, the
  * batch normalization as {@code x * s + t} with {@code s} and {@code t} computed from its variables, optionally a
- * residual shortcut added, then Relu, Relu6 or nothing; and a depthwise convolution so normalized then Relu6 (its
- * folded BiasAdd and Relu6 one fused step). Each against the CPU's result of the same graph: exact FP32 within
+ * residual shortcut added, then Relu, Relu6 or nothing; and a depthwise convolution so normalized then Relu6 (one
+ * _FusedDepthwiseConv2dNative with its folded bias and Relu6). Each against the CPU's result of the same graph: exact FP32 within
  * 1e-4 relative plus 1e-5 of the largest output (for sums that cancel), TF32 within 2e-3 relative plus 2e-3 of
  * the largest output; the plan must show the fused steps, and a changed variable must change the next run's
  * result (the fold is computed in every run).
@@ -92,18 +92,11 @@ class FoldIntoConvGpuTest {
             // An op's own line reads "name (type)"; the fused convolution takes the name of the chain's last op.
             assertTrue(plan.stream().noneMatch(l -> l.startsWith(step(shifted))),
                     "the batch norm's shift still runs as a step of its own:\n" + text);
-            if (depthwise) {
-                String biasLine = plan.stream().filter(l -> l.startsWith(scaled.op().name() + " (BiasAdd) @ GPU"))
-                        .findFirst().orElse(null);
-                assertTrue(biasLine != null && (y == shifted || biasLine.contains("fused with '" + y.op().name() + "'")),
-                        "the depthwise convolution's folded BiasAdd is missing or not fused with its activation:\n"
-                                + text);
-            } else {
-                assertTrue(plan.stream().anyMatch(l -> l.startsWith(y.op().name() + " (_FusedConv2D) @ GPU")),
-                        "no fused convolution on the GPU in the plan:\n" + text);
-                assertTrue(plan.stream().noneMatch(l -> l.startsWith(step(scaled)) || l.startsWith(step(conv))),
-                        "an op of the layer still runs on its own:\n" + text);
-            }
+            String fused = depthwise ? "_FusedDepthwiseConv2dNative" : "_FusedConv2D";
+            assertTrue(plan.stream().anyMatch(l -> l.startsWith(y.op().name() + " (" + fused + ") @ GPU")),
+                    "no " + fused + " on the GPU in the plan:\n" + text);
+            assertTrue(plan.stream().noneMatch(l -> l.startsWith(step(scaled)) || l.startsWith(step(conv))),
+                    "an op of the layer still runs on its own:\n" + text);
         }
     }
 
