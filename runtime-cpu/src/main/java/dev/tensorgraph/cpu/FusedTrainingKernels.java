@@ -18,13 +18,34 @@ import dev.tensorgraph.kernel.args.MatMulShape;
  * products that read the variable's own array are computed into a scratch array and subtracted as
  * ApplyGradientDescent does, with its bits. As the reference form of
  * ApplyGradientDescent, it writes the variable in place, holds the variable slot's lock with {@code use_locking} and
- * outputs the variable's tensor.
+ * outputs the variable's tensor. Also {@code _MatMulApplyMomentum}, whose product goes into the accumulator.
  */
 public final class FusedTrainingKernels implements KernelLibrary {
     static final String MATMUL_APPLY_GRADIENT_DESCENT = "_MatMulApplyGradientDescent";
 
+    static final String MATMUL_APPLY_MOMENTUM = "_MatMulApplyMomentum";
+
     @Override
     public void register(KernelRegistry r) {
+        r.register(KernelRegistry.CPU, MATMUL_APPLY_MOMENTUM, op -> {
+            if (op.attrType("T") != DType.FLOAT32) {
+                throw new UnimplementedException("no CPU kernel for " + MATMUL_APPLY_MOMENTUM + " with T="
+                        + op.attrType("T"));
+            }
+            boolean ta = op.attrBool("transpose_a");
+            boolean tb = op.attrBool("transpose_b");
+            boolean locking = op.attrBool("use_locking");
+            return ctx -> {
+                VariableSlot slot = ctx.variable(0);
+                if (locking) {
+                    synchronized (slot) {
+                        momentum(ctx, slot, ta, tb);
+                    }
+                } else {
+                    momentum(ctx, slot, ta, tb);
+                }
+            };
+        });
         r.register(KernelRegistry.CPU, MATMUL_APPLY_GRADIENT_DESCENT, op -> {
             if (op.attrType("T") != DType.FLOAT32) {
                 throw new UnimplementedException("no CPU kernel for " + MATMUL_APPLY_GRADIENT_DESCENT + " with T="
@@ -44,6 +65,61 @@ public final class FusedTrainingKernels implements KernelLibrary {
                 }
             };
         });
+    }
+
+    /**
+     * {@code accum = momentum * accum + op(a) op(b)}, the product added to the accumulator's array by the native BLAS
+     * ({@code C = AB + momentum C}), then {@code var -= lr * accum} on the intra-op threads; as ApplyMomentum without
+     * {@code use_nesterov}, within the rounding of the product's partial sums.
+     */
+    private static void momentum(KernelContext ctx, VariableSlot slot, boolean ta, boolean tb) {
+        Tensor var = slot.get();
+        Tensor accum = ctx.variable(1).get();
+        Tensor lrTensor = ctx.input(2);
+        Tensor a = ctx.input(3);
+        Tensor b = ctx.input(4);
+        Tensor momentumTensor = ctx.input(5);
+        for (Tensor t : new Tensor[] {var, accum, lrTensor, a, b, momentumTensor}) {
+            if (t.dtype() != DType.FLOAT32) {
+                throw new InvalidArgumentException(ctx.op().name() + ": var, accum, lr, momentum and the product's "
+                        + "operands must be float32, got " + t.dtype());
+            }
+        }
+        if (lrTensor.shape().rank() != 0 || momentumTensor.shape().rank() != 0) {
+            throw new InvalidArgumentException(ctx.op().name() + ": lr and momentum must be scalars, got "
+                    + lrTensor.shape() + " and " + momentumTensor.shape());
+        }
+        MatMulShape shape = MatMulShape.of("", a.shape(), b.shape(), ta, tb);
+        if (!shape.outShape().equals(var.shape()) || !accum.shape().equals(var.shape())) {
+            throw new InvalidArgumentException(ctx.op().name() + ": var, accum and grad do not have the same shape "
+                    + var.shape() + " " + accum.shape() + " " + shape.outShape());
+        }
+        int m = shape.m();
+        int n = shape.n();
+        int k = shape.k();
+        float lr = lrTensor.floatValue();
+        float momentum = momentumTensor.floatValue();
+        float[] v = (float[]) var.array();
+        float[] acc = (float[]) accum.array();
+        int threads = ctx.intraOpThreads();
+        boolean readsState = a.array() == v || b.array() == v || a.array() == acc || b.array() == acc;
+        if (NativeBlas.worthIt(m, n, k) && !readsState) {
+            NativeBlas.sgemmSplit(ta, tb, m, n, k, 1f, (float[]) a.array(), 0, (float[]) b.array(), 0, momentum, acc,
+                    0, threads);
+            Parallel.forRange(v.length, threads, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    v[i] -= acc[i] * lr;
+                }
+            });
+        } else {
+            float[] g = new float[m * n];
+            Gemm.gemm((float[]) a.array(), 0, ta, (float[]) b.array(), 0, tb, g, 0, m, n, k, threads);
+            for (int i = 0; i < g.length; i++) {
+                acc[i] = acc[i] * momentum + g[i];
+                v[i] -= acc[i] * lr;
+            }
+        }
+        ctx.setOutput(0, var);
     }
 
     private static void update(KernelContext ctx, VariableSlot slot, boolean ta, boolean tb) {

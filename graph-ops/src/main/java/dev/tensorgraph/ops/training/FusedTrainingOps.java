@@ -14,7 +14,8 @@ import dev.tensorgraph.op.ShapeContext;
  * runtime's plan passes) so that the product is added to the variable's array as it is computed, instead of being
  * written out and read back. Attributes are MatMul's transposes and ApplyGradientDescent's {@code T} and
  * {@code use_locking}; the output is the variable, as ApplyGradientDescent's. It is stateful and has no gradient:
- * it only appears in rewritten plans.
+ * it only appears in rewritten plans. {@code _MatMulApplyMomentum(var, accum, lr, a, b, momentum)} is the same for
+ * ApplyMomentum without Nesterov's variant: {@code accum = momentum * accum + MatMul(a, b); var -= lr * accum}.
  */
 public final class FusedTrainingOps implements OpLibrary {
     @Override
@@ -22,25 +23,42 @@ public final class FusedTrainingOps implements OpLibrary {
         r.register(OpDef.builder("_MatMulApplyGradientDescent").refInput("var").input("alpha").input("a").input("b")
                 .attr("T", AttrType.TYPE).attr("use_locking", AttrType.BOOL, false)
                 .attr("transpose_a", AttrType.BOOL, false).attr("transpose_b", AttrType.BOOL, false)
-                .shape(FusedTrainingOps::shape).stateful().notDifferentiable().build());
+                .shape(c -> shape(c, 2, new int[] {1}, 1)).stateful().notDifferentiable().build());
+        r.register(OpDef.builder("_MatMulApplyMomentum").refInput("var").refInput("accum").input("lr").input("a")
+                .input("b").input("momentum")
+                .attr("T", AttrType.TYPE).attr("use_locking", AttrType.BOOL, false)
+                .attr("transpose_a", AttrType.BOOL, false).attr("transpose_b", AttrType.BOOL, false)
+                .shape(c -> shape(c, 3, new int[] {2, 5}, 2)).stateful().notDifferentiable().build());
     }
 
-    private static void shape(ShapeContext c) {
+    /**
+     * Checks the inputs (the product's operands at {@code a} and {@code a + 1}, scalars at {@code scalars}, the
+     * first {@code variables} inputs variables of the product's shape) and gives the output the variable's shape.
+     */
+    private static void shape(ShapeContext c, int aIndex, int[] scalars, int variables) {
         DType t = c.inputDtype(0);
         if (!t.isFloating()) {
             throw c.fail("var must be a floating-point variable, got " + t);
         }
-        for (int i = 1; i < 4; i++) {
+        for (int i = 1; i < c.numInputs(); i++) {
             if (c.inputDtype(i) != t) {
                 throw c.fail("input " + i + " has dtype " + c.inputDtype(i) + " but var has dtype " + t);
             }
         }
-        Shape alpha = c.inputShape(1);
-        if (alpha.hasKnownRank() && alpha.rank() != 0) {
-            throw c.fail("alpha is not a scalar: " + alpha);
+        for (int i : scalars) {
+            Shape scalar = c.inputShape(i);
+            if (scalar.hasKnownRank() && scalar.rank() != 0) {
+                throw c.fail("input " + i + " is not a scalar: " + scalar);
+            }
         }
-        Shape a = c.inputShape(2);
-        Shape b = c.inputShape(3);
+        for (int i = 1; i < variables; i++) {
+            if (!c.inputShape(i).isCompatibleWith(c.inputShape(0))) {
+                throw c.fail("var and input " + i + " do not have the same shape: " + c.inputShape(0) + " vs "
+                        + c.inputShape(i));
+            }
+        }
+        Shape a = c.inputShape(aIndex);
+        Shape b = c.inputShape(aIndex + 1);
         if (!a.hasKnownRank() || !b.hasKnownRank() || a.rank() != 2 || b.rank() != 2) {
             throw c.fail("a and b must be matrices of known rank, got " + a + " and " + b);
         }

@@ -16,10 +16,13 @@ import java.util.Set;
  * Runs a weight gradient's MatMul and the ApplyGradientDescent that is its only use as one
  * {@code _MatMulApplyGradientDescent} step, which adds {@code -alpha} times the product straight into the
  * variable's array: a dense layer's {@code var -= lr * matmul(x, dy, transpose_a=true)} no longer writes the
- * gradient out and reads it back. The Identity ops that gradient tuples put between the two (with their control
+ * gradient out and reads it back. An ApplyMomentum without Nesterov's variant becomes {@code _MatMulApplyMomentum}
+ * the same way, the product added into the accumulator (AlexNet's two large dense layers: 218 MB of gradient a
+ * step neither written nor read). The Identity ops that gradient tuples put between the two (with their control
  * inputs on the tuple's {@code group_deps}) are passed over.
  *
- * <p>It applies where the variable is a float32 reference variable, the learning rate a scalar, the product of
+ * <p>It applies where the variable (and accumulator) is a float32 reference variable, the learning rate (and
+ * momentum) a scalar, the product of
  * float32 matrices of the variable's static shape, and where neither the product nor any Identity after it is
  * fetched, fed, run as a target, waited for, or read by another op. The fused step waits for everything the
  * update and the Identities waited for, so it still runs after every read of the variable the graph orders before
@@ -31,6 +34,7 @@ import java.util.Set;
  */
 final class FuseGradientDescentProductPass implements PlanPass {
     static final String FUSED = "_MatMulApplyGradientDescent";
+    static final String FUSED_MOMENTUM = "_MatMulApplyMomentum";
     private static final Set<String> VARIABLES = Set.of("VariableV2", "Variable");
 
     @Override
@@ -51,7 +55,9 @@ final class FuseGradientDescentProductPass implements PlanPass {
         Map<RewriteGraph.Node, List<RewriteGraph.Node>> waiting = null;
         boolean changed = false;
         for (RewriteGraph.Node update : new ArrayList<>(g.nodes())) {
-            if (!update.type().equals("ApplyGradientDescent") || !g.contains(update)) {
+            boolean momentum = update.type().equals("ApplyMomentum") && !Boolean.TRUE.equals(update.attr("use_nesterov"))
+                    && OpRegistry.global().contains(FUSED_MOMENTUM);
+            if (!(update.type().equals("ApplyGradientDescent") || momentum) || !g.contains(update)) {
                 continue;
             }
             if (waiting == null) {
@@ -67,14 +73,23 @@ final class FuseGradientDescentProductPass implements PlanPass {
 
     private static boolean fuse(RewriteGraph g, RewriteGraph.Node update,
                                 Map<RewriteGraph.Node, List<RewriteGraph.Node>> waiting) {
+        boolean momentum = update.type().equals("ApplyMomentum");
+        // ApplyGradientDescent(var, alpha, grad); ApplyMomentum(var, accum, lr, grad, momentum)
         RewriteGraph.Value var = update.input(0);
-        RewriteGraph.Value alpha = update.input(1);
-        if (!VARIABLES.contains(var.node().type()) || var.dtype() != DType.FLOAT32 || alpha.dtype() != DType.FLOAT32
-                || !alpha.shape().hasKnownRank() || alpha.shape().rank() != 0) {
-            return false;
+        List<RewriteGraph.Value> state = momentum ? List.of(var, update.input(1)) : List.of(var);
+        List<RewriteGraph.Value> scalars = momentum ? List.of(update.input(2), update.input(4)) : List.of(update.input(1));
+        for (RewriteGraph.Value v : state) {
+            if (!VARIABLES.contains(v.node().type()) || v.dtype() != DType.FLOAT32 || !v.shape().equals(var.shape())) {
+                return false;
+            }
+        }
+        for (RewriteGraph.Value v : scalars) {
+            if (v.dtype() != DType.FLOAT32 || !v.shape().hasKnownRank() || v.shape().rank() != 0) {
+                return false;
+            }
         }
         List<RewriteGraph.Node> passedOver = new ArrayList<>();
-        RewriteGraph.Value grad = update.input(2);
+        RewriteGraph.Value grad = update.input(momentum ? 3 : 2);
         while (grad.node().type().equals("Identity")) {
             if (!onlyReadBy(g, grad, waiting)) {
                 return false;
@@ -98,9 +113,13 @@ final class FuseGradientDescentProductPass implements PlanPass {
         attrs.put("use_locking", update.attr("use_locking") != null ? update.attr("use_locking") : false);
         attrs.put("transpose_a", product.attr("transpose_a") != null ? product.attr("transpose_a") : false);
         attrs.put("transpose_b", product.attr("transpose_b") != null ? product.attr("transpose_b") : false);
-        RewriteGraph.Node fused = g.add(FUSED, update.name(), attrs,
-                List.of(var, alpha, product.input(0), product.input(1)), new DType[] {DType.FLOAT32},
-                new Shape[] {update.output(0).shape()});
+        List<RewriteGraph.Value> inputs = new ArrayList<>(state);
+        inputs.add(scalars.get(0));
+        inputs.add(product.input(0));
+        inputs.add(product.input(1));
+        inputs.addAll(scalars.subList(1, scalars.size()));
+        RewriteGraph.Node fused = g.add(momentum ? FUSED_MOMENTUM : FUSED, update.name(), attrs, inputs,
+                new DType[] {DType.FLOAT32}, new Shape[] {update.output(0).shape()});
         List<RewriteGraph.Node> waits = new ArrayList<>(update.controlInputs());
         passedOver.forEach(n -> waits.addAll(n.controlInputs()));
         waits.addAll(product.controlInputs());
