@@ -27,10 +27,20 @@ public final class FusedTrainingKernels implements KernelLibrary {
 
     @Override
     public void register(KernelRegistry r) {
-        r.register(KernelRegistry.CPU, MATMUL_APPLY_MOMENTUM, op -> {
+        register(r, MATMUL_APPLY_MOMENTUM, FusedTrainingKernels::momentum);
+        register(r, MATMUL_APPLY_GRADIENT_DESCENT, FusedTrainingKernels::update);
+    }
+
+    /** How one fused step updates its variable (and slots), given the product's transposes. */
+    private interface Update {
+        void apply(KernelContext ctx, VariableSlot slot, boolean ta, boolean tb);
+    }
+
+    /** Registers {@code type}'s float32 kernel, holding the variable's lock while it updates with use_locking. */
+    private static void register(KernelRegistry r, String type, Update update) {
+        r.register(KernelRegistry.CPU, type, op -> {
             if (op.attrType("T") != DType.FLOAT32) {
-                throw new UnimplementedException("no CPU kernel for " + MATMUL_APPLY_MOMENTUM + " with T="
-                        + op.attrType("T"));
+                throw new UnimplementedException("no CPU kernel for " + type + " with T=" + op.attrType("T"));
             }
             boolean ta = op.attrBool("transpose_a");
             boolean tb = op.attrBool("transpose_b");
@@ -39,29 +49,10 @@ public final class FusedTrainingKernels implements KernelLibrary {
                 VariableSlot slot = ctx.variable(0);
                 if (locking) {
                     synchronized (slot) {
-                        momentum(ctx, slot, ta, tb);
+                        update.apply(ctx, slot, ta, tb);
                     }
                 } else {
-                    momentum(ctx, slot, ta, tb);
-                }
-            };
-        });
-        r.register(KernelRegistry.CPU, MATMUL_APPLY_GRADIENT_DESCENT, op -> {
-            if (op.attrType("T") != DType.FLOAT32) {
-                throw new UnimplementedException("no CPU kernel for " + MATMUL_APPLY_GRADIENT_DESCENT + " with T="
-                        + op.attrType("T"));
-            }
-            boolean ta = op.attrBool("transpose_a");
-            boolean tb = op.attrBool("transpose_b");
-            boolean locking = op.attrBool("use_locking");
-            return ctx -> {
-                VariableSlot slot = ctx.variable(0);
-                if (locking) {
-                    synchronized (slot) {
-                        update(ctx, slot, ta, tb);
-                    }
-                } else {
-                    update(ctx, slot, ta, tb);
+                    update.apply(ctx, slot, ta, tb);
                 }
             };
         });
