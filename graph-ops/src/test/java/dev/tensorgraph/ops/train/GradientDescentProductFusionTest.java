@@ -1,5 +1,7 @@
 package dev.tensorgraph.ops.train;
 
+import static dev.tensorgraph.ops.train.ProductShapes.assertClose;
+import static dev.tensorgraph.ops.train.ProductShapes.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -74,24 +76,13 @@ class GradientDescentProductFusionTest {
         return r;
     }
 
-    private static float[] random(Random r, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) r.nextGaussian();
-        }
-        return v;
-    }
-
     /** {@code w - lr * op(a) op(b)}, the product summed in double. */
     private static float[] naive(float[] w, float lr, float[] a, float[] b, int m, int n, int k, boolean ta, boolean tb) {
+        ProductShapes p = new ProductShapes(m, n, k, ta, tb);
         float[] r = new float[m * n];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                double s = 0;
-                for (int p = 0; p < k; p++) {
-                    s += (double) a[ta ? p * m + i : i * k + p] * b[tb ? j * k + p : p * n + j];
-                }
-                r[i * n + j] = (float) (w[i * n + j] - lr * s);
+                r[i * n + j] = (float) (w[i * n + j] - lr * p.product(a, b, i, j));
             }
         }
         return r;
@@ -101,48 +92,38 @@ class GradientDescentProductFusionTest {
         return s.describePlan(fetches, feeds, targets).stream().anyMatch(l -> l.contains(FUSED));
     }
 
-    private static void assertClose(float[] want, float[] got, String what) {
-        assertEquals(want.length, got.length, what);
-        for (int i = 0; i < want.length; i++) {
-            assertEquals(want[i], got[i], 1e-4 + 1e-5 * Math.abs(want[i]), what + " [" + i + "]");
-        }
-    }
 
     @Test
     void randomShapesMatchTheNaiveReferenceAndTheUnfusedPlan() {
         Random r = new Random(19);
-        int[][] shapes = {{1, 1, 1}, {3, 5, 2}, {7, 16, 4}, {33, 17, 9}, {64, 48, 40}, {96, 80, 128}, {130, 20, 70}};
-        for (int[] mnk : shapes) {
-            for (int transposes = 0; transposes < 4; transposes++) {
-                int m = mnk[0];
-                int n = mnk[1];
-                int k = mnk[2];
-                boolean ta = (transposes & 1) != 0;
-                boolean tb = (transposes & 2) != 0;
-                String what = "m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb;
-                float[] w0 = random(r, m * n);
-                float[] av = random(r, m * k);
-                float[] bv = random(r, k * n);
-                Case c = build(DType.FLOAT32, m, n, k, ta, tb, w0, null, new Graph(), transposes == 3);
-                Map<Output, Tensor> feeds = c.feeds(
-                        Tensor.of(DType.FLOAT32, ta ? Shape.of(k, m) : Shape.of(m, k), av),
-                        Tensor.of(DType.FLOAT32, tb ? Shape.of(n, k) : Shape.of(k, n), bv));
-                float[] want = naive(w0, 0.05f, av, bv, m, n, k, ta, tb);
-                List<float[]> results = new ArrayList<>();
-                for (boolean fuse : new boolean[] {true, false}) {
-                    try (Session s = new Session(c.g(), SessionOptions.cpuOnly().fuseOps(fuse))) {
-                        s.run(c.init());
-                        assertEquals(fuse, planFuses(s, List.of(), feeds.keySet(), List.of(c.update())), what);
-                        // Twice: the second update starts from the first's result.
-                        s.run(List.of(), feeds, List.of(c.update()));
-                        Tensor once = s.run(c.w().value()).copy();
-                        assertClose(want, (float[]) once.array(), what + (fuse ? " fused" : " as written"));
-                        s.run(List.of(), feeds, List.of(c.update()));
-                        results.add((float[]) s.run(c.w().value()).array());
-                    }
+        int[][] sizes = {{1, 1, 1}, {3, 5, 2}, {7, 16, 4}, {33, 17, 9}, {64, 48, 40}, {96, 80, 128}, {130, 20, 70}};
+        for (ProductShapes p : ProductShapes.all(sizes)) {
+            int m = p.m();
+            int n = p.n();
+            int k = p.k();
+            String what = p.toString();
+            float[] w0 = random(r, m * n);
+            float[] av = random(r, m * k);
+            float[] bv = random(r, k * n);
+            Case c = build(DType.FLOAT32, m, n, k, p.ta(), p.tb(), w0, null, new Graph(), p.bothTransposed());
+            Map<Output, Tensor> feeds = c.feeds(
+                    Tensor.of(DType.FLOAT32, p.ta() ? Shape.of(k, m) : Shape.of(m, k), av),
+                    Tensor.of(DType.FLOAT32, p.tb() ? Shape.of(n, k) : Shape.of(k, n), bv));
+            float[] want = naive(w0, 0.05f, av, bv, m, n, k, p.ta(), p.tb());
+            List<float[]> results = new ArrayList<>();
+            for (boolean fuse : new boolean[] {true, false}) {
+                try (Session s = new Session(c.g(), SessionOptions.cpuOnly().fuseOps(fuse))) {
+                    s.run(c.init());
+                    assertEquals(fuse, planFuses(s, List.of(), feeds.keySet(), List.of(c.update())), what);
+                    // Twice: the second update starts from the first's result.
+                    s.run(List.of(), feeds, List.of(c.update()));
+                    Tensor once = s.run(c.w().value()).copy();
+                    assertClose(want, (float[]) once.array(), what + (fuse ? " fused" : " as written"));
+                    s.run(List.of(), feeds, List.of(c.update()));
+                    results.add((float[]) s.run(c.w().value()).array());
                 }
-                assertClose(results.get(1), results.get(0), what + ": fused against as written, second step");
             }
+            assertClose(results.get(1), results.get(0), what + ": fused against as written, second step");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.tensorgraph.ops.train;
 
+import static dev.tensorgraph.ops.train.ProductShapes.assertClose;
+import static dev.tensorgraph.ops.train.ProductShapes.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,79 +55,51 @@ class MomentumProductFusionTest {
         return new Case(g, a, b, w, acc, update, tf.globalVariablesInitializer());
     }
 
-    private static float[] random(Random r, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) r.nextGaussian();
-        }
-        return v;
-    }
-
     /** One step in place on {@code w} and {@code acc}, the product summed in double. */
-    private static void naiveStep(float[] w, float[] acc, float[] a, float[] b, int m, int n, int k, boolean ta,
-                                  boolean tb) {
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double s = 0;
-                for (int p = 0; p < k; p++) {
-                    s += (double) a[ta ? p * m + i : i * k + p] * b[tb ? j * k + p : p * n + j];
-                }
-                int at = i * n + j;
-                acc[at] = (float) (MOMENTUM * (double) acc[at] + s);
+    private static void naiveStep(float[] w, float[] acc, float[] a, float[] b, ProductShapes p) {
+        for (int i = 0; i < p.m(); i++) {
+            for (int j = 0; j < p.n(); j++) {
+                int at = i * p.n() + j;
+                acc[at] = (float) (MOMENTUM * (double) acc[at] + p.product(a, b, i, j));
                 w[at] -= acc[at] * LR;
             }
-        }
-    }
-
-    private static void assertClose(float[] want, float[] got, String what) {
-        assertEquals(want.length, got.length, what);
-        for (int i = 0; i < want.length; i++) {
-            assertEquals(want[i], got[i], 1e-4 + 1e-5 * Math.abs(want[i]), what + " [" + i + "]");
         }
     }
 
     @Test
     void twoStepsMatchTheNaiveReferenceAndTheUnfusedPlan() {
         Random r = new Random(23);
-        int[][] shapes = {{3, 5, 2}, {33, 17, 9}, {96, 80, 128}, {200, 64, 16}};
-        for (int[] mnk : shapes) {
-            for (int transposes = 0; transposes < 4; transposes++) {
-                int m = mnk[0];
-                int n = mnk[1];
-                int k = mnk[2];
-                boolean ta = (transposes & 1) != 0;
-                boolean tb = (transposes & 2) != 0;
-                String what = "m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb;
-                float[] w0 = random(r, m * n);
-                float[] acc0 = random(r, m * n);
-                float[] av = random(r, m * k);
-                float[] bv = random(r, k * n);
-                Case c = build(m, n, k, ta, tb, w0, acc0, false);
-                Map<Output, Tensor> feeds = Map.of(c.a(), Tensor.of(DType.FLOAT32, c.a().shape(), av),
-                        c.b(), Tensor.of(DType.FLOAT32, c.b().shape(), bv));
-                float[] wantW = w0.clone();
-                float[] wantAcc = acc0.clone();
-                List<float[]> results = new ArrayList<>();
-                for (int step = 0; step < 2; step++) {
-                    naiveStep(wantW, wantAcc, av, bv, m, n, k, ta, tb);
-                }
-                for (boolean fuse : new boolean[] {true, false}) {
-                    try (Session s = new Session(c.g(), SessionOptions.cpuOnly().fuseOps(fuse))) {
-                        s.run(c.init());
-                        boolean fused = s.describePlan(List.of(), feeds.keySet(), List.of(c.update())).stream()
-                                .anyMatch(l -> l.contains(FUSED));
-                        assertEquals(fuse, fused, what);
-                        s.run(List.of(), feeds, List.of(c.update()));
-                        s.run(List.of(), feeds, List.of(c.update()));
-                        String how = what + (fuse ? " fused" : " as written");
-                        assertClose(wantAcc, s.run(c.accum().value()).floats(), how + ": accumulator");
-                        float[] w = s.run(c.w().value()).floats();
-                        assertClose(wantW, w, how + ": variable");
-                        results.add(w.clone());
-                    }
-                }
-                assertClose(results.get(1), results.get(0), what + ": fused against as written");
+        for (ProductShapes p : ProductShapes.all(new int[][] {{3, 5, 2}, {33, 17, 9}, {96, 80, 128}, {200, 64, 16}})) {
+            String what = p.toString();
+            float[] w0 = random(r, p.m() * p.n());
+            float[] acc0 = random(r, p.m() * p.n());
+            float[] av = random(r, p.m() * p.k());
+            float[] bv = random(r, p.k() * p.n());
+            Case c = build(p.m(), p.n(), p.k(), p.ta(), p.tb(), w0, acc0, false);
+            Map<Output, Tensor> feeds = Map.of(c.a(), Tensor.of(DType.FLOAT32, c.a().shape(), av),
+                    c.b(), Tensor.of(DType.FLOAT32, c.b().shape(), bv));
+            float[] wantW = w0.clone();
+            float[] wantAcc = acc0.clone();
+            for (int step = 0; step < 2; step++) {
+                naiveStep(wantW, wantAcc, av, bv, p);
             }
+            List<float[]> results = new ArrayList<>();
+            for (boolean fuse : new boolean[] {true, false}) {
+                try (Session s = new Session(c.g(), SessionOptions.cpuOnly().fuseOps(fuse))) {
+                    s.run(c.init());
+                    boolean fused = s.describePlan(List.of(), feeds.keySet(), List.of(c.update())).stream()
+                            .anyMatch(l -> l.contains(FUSED));
+                    assertEquals(fuse, fused, what);
+                    s.run(List.of(), feeds, List.of(c.update()));
+                    s.run(List.of(), feeds, List.of(c.update()));
+                    String how = what + (fuse ? " fused" : " as written");
+                    assertClose(wantAcc, s.run(c.accum().value()).floats(), how + ": accumulator");
+                    float[] w = s.run(c.w().value()).floats();
+                    assertClose(wantW, w, how + ": variable");
+                    results.add(w.clone());
+                }
+            }
+            assertClose(results.get(1), results.get(0), what + ": fused against as written");
         }
     }
 
