@@ -2,6 +2,7 @@
 norm, LRN, activations. Each case is one small graph with TensorFlow's forward outputs and tf.gradients."""
 import numpy as np
 import tensorflow as tf
+from tensorflow.core.framework import attr_value_pb2
 
 from .registry import register
 from .tfutil import graph_case, randn, session, v1
@@ -34,6 +35,64 @@ simple("depthwise_conv2d_rate2_space_to_batch", "tf.nn.depthwise_conv2d with dil
        "float64, with gradients",
        lambda x, f: tf.nn.depthwise_conv2d(x, f, [1, 1, 1, 1], "SAME", dilations=[2, 2]),
        {"x": randn(9, [1, 8, 8, 2], F64), "f": randn(10, [3, 3, 2, 1], F64)}, ["x", "f"])
+def fused_depthwise_case(strides, padding, fused_ops, x, f, b):
+    """TensorFlow's _FusedDepthwiseConv2dNative (what grappler's remapper makes of a depthwise convolution, its
+    BiasAdd and activation), added to the graph by type since no Python wrapper exists. TensorFlow runs the op
+    on the CPU only through oneDNN, whose kernels these files avoid, so the expected values are TensorFlow's for
+    the same convolution, BiasAdd and activation run apart (the file holds the fused op alone). It has no
+    gradient."""
+    def write(w):
+        g = tf.Graph()
+        with g.as_default():
+            xp = v1.placeholder(tf.float32, x.shape, name="x")
+            fp = v1.placeholder(tf.float32, f.shape, name="f")
+            bp = v1.placeholder(tf.float32, b.shape, name="b")
+            attrs = {
+                "T": attr_value_pb2.AttrValue(type=tf.float32.as_datatype_enum),
+                "num_args": attr_value_pb2.AttrValue(i=1),
+                "strides": attr_value_pb2.AttrValue(list=attr_value_pb2.AttrValue.ListValue(
+                    i=[1, strides, strides, 1])),
+                "padding": attr_value_pb2.AttrValue(s=padding.encode()),
+                "fused_ops": attr_value_pb2.AttrValue(list=attr_value_pb2.AttrValue.ListValue(
+                    s=[o.encode() for o in fused_ops])),
+            }
+            y = g.create_op("_FusedDepthwiseConv2dNative", [xp, fp, bp], [tf.float32], name="fused_depthwise",
+                            attrs=attrs).outputs[0]
+            case_nodes = {op.name for op in g.get_operations()}
+            with tf.name_scope("oracle"):
+                ref = tf.nn.bias_add(depthwise(strides, padding)(xp, fp), bp)
+                if "Relu6" in fused_ops:
+                    ref = tf.nn.relu6(ref)
+                elif "Relu" in fused_ops:
+                    ref = tf.nn.relu(ref)
+            with session(g) as sess:
+                yv = sess.run(ref, {xp: x, fp: f, bp: b})
+            gd = g.as_graph_def()
+        kept = [n for n in gd.node if n.name in case_nodes]
+        del gd.node[:]
+        gd.node.extend(kept)
+        w.graph(gd, [y.name])
+        w.run({"x": x, "f": f, "b": b}, {y.name: yv})
+        w.note("values from TensorFlow's DepthwiseConv2dNative, BiasAdd and %s run apart: TensorFlow's CPU "
+               "kernel of the fused op is oneDNN's" % ("+".join(fused_ops[1:]) or "no activation"))
+    return write
+
+
+register(TOPIC, "fused_depthwise_bias_relu6_same_s2", ISSUE, fused_depthwise_case(
+    2, "SAME", ["BiasAdd", "Relu6"], randn(41, [2, 7, 7, 4], np.float32, scale=3.0),
+    randn(42, [3, 3, 4, 1], np.float32), randn(43, [4], np.float32)),
+    "_FusedDepthwiseConv2dNative with fused_ops [BiasAdd, Relu6], SAME, stride 2, multiplier 1, float32 (inputs "
+    "scaled so that some outputs reach the cap)")
+register(TOPIC, "fused_depthwise_bias_valid_mult2", ISSUE, fused_depthwise_case(
+    1, "VALID", ["BiasAdd"], randn(44, [1, 6, 5, 3], np.float32), randn(45, [3, 3, 3, 2], np.float32),
+    randn(46, [6], np.float32)),
+    "_FusedDepthwiseConv2dNative with fused_ops [BiasAdd] alone, VALID, stride 1, channel multiplier 2, float32")
+register(TOPIC, "fused_depthwise_bias_relu_same_s1", ISSUE, fused_depthwise_case(
+    1, "SAME", ["BiasAdd", "Relu"], randn(47, [1, 5, 6, 8], np.float32), randn(48, [3, 3, 8, 1], np.float32),
+    randn(49, [8], np.float32)),
+    "_FusedDepthwiseConv2dNative with fused_ops [BiasAdd, Relu], SAME, stride 1, float32")
+
+
 simple("space_to_batch_nd", "SpaceToBatchND (block [2,2], paddings [[1,1],[0,1]]) and BatchToSpaceND (block "
        "[2,2], crops [[0,1],[1,0]]), float64, with gradients",
        lambda x, b: [tf.space_to_batch_nd(x, [2, 2], [[1, 1], [0, 1]]),

@@ -137,7 +137,9 @@ public final class ConvOps implements OpLibrary {
         long[] dil = Windows.fourInts(c, "dilations", hwc);
         String padding = (String) c.attr("padding");
         long[] pads = Windows.explicitPads(c, padding, hwc);
-        if (!"EXPLICIT".equals(padding) && c.attrLongs("explicit_paddings").length != 0) {
+        // TensorFlow's fused depthwise convolution has no explicit_paddings (it takes SAME and VALID only).
+        long[] explicit = (long[]) c.attrs().get("explicit_paddings");
+        if (!"EXPLICIT".equals(padding) && explicit != null && explicit.length != 0) {
             throw c.fail("explicit_paddings must be empty unless padding is EXPLICIT");
         }
         long oh = Windows.outSize(c, "rows", in.size(hwc[0]), filter.size(0), dil[hwc[0]], strides[hwc[0]], padding, pads[0], pads[1]);

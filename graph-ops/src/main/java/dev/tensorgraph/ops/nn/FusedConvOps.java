@@ -41,7 +41,7 @@ public final class FusedConvOps implements OpLibrary {
                 .shape(FusedConvOps::fusedConvShape).notDifferentiable().build());
         r.register(OpDef.builder("_FusedDepthwiseConv2dNative").input("input").input("filter").inputList("args")
                 .attr("T", AttrType.TYPE).attr("num_args", AttrType.INT).attr("strides", AttrType.LIST_INT)
-                .attr("padding", AttrType.STRING).attr("explicit_paddings", AttrType.LIST_INT, new long[0])
+                .attr("padding", AttrType.STRING)
                 .attr("data_format", AttrType.STRING, "NHWC").attr("dilations", AttrType.LIST_INT, ONES4)
                 .attr("fused_ops", AttrType.LIST_STRING, new String[0]).attr("epsilon", AttrType.FLOAT, 1e-4f)
                 .attr("leakyrelu_alpha", AttrType.FLOAT, 0.2f)
@@ -51,7 +51,7 @@ public final class FusedConvOps implements OpLibrary {
     /**
      * {@code _FusedDepthwiseConv2dNative}: TensorFlow's depthwise convolution with a bias and optionally an
      * activation in its epilogue ({@code fused_ops} {@code BiasAdd}, then {@code Relu} or {@code Relu6}); one
-     * argument, the bias of the output's channels.
+     * argument, the bias of the output's channels. As TensorFlow's, it has SAME or VALID padding only.
      */
     private static void fusedDepthwiseShape(ShapeContext c) {
         DType t = ShapeFns.sameDtype(c, 0, 1);
@@ -62,6 +62,10 @@ public final class FusedConvOps implements OpLibrary {
         if (!ops.equals(List.of("BiasAdd")) && !ops.equals(List.of("BiasAdd", "Relu"))
                 && !ops.equals(List.of("BiasAdd", "Relu6"))) {
             throw c.fail("fused_ops " + ops + " is not [BiasAdd], [BiasAdd, Relu] or [BiasAdd, Relu6]");
+        }
+        Object padding = c.attr("padding");
+        if (!"SAME".equals(padding) && !"VALID".equals(padding)) {
+            throw c.fail("padding must be SAME or VALID, got " + padding);
         }
         if (c.attrLong("num_args") != 1 || c.numInputs() != 3) {
             throw c.fail("fused_ops " + ops + " take one argument, the bias; got num_args " + c.attrLong("num_args")

@@ -25,7 +25,8 @@ import java.util.Set;
  * computed again from the variables' current values in every run (a few small elementwise ops on the weights
  * against several passes over the activations) and are never stale. A DepthwiseConv2dNative with a scale or
  * shift after it gets the same fold (the scale reshaped to the filter's {@code [channels, multiplier]}) and becomes
- * one {@code _FusedDepthwiseConv2dNative} with the bias and the activation in its epilogue.
+ * one {@code _FusedDepthwiseConv2dNative} with the bias and the activation in its epilogue (with EXPLICIT padding,
+ * which that op does not take, the convolution, one BiasAdd and the activation).
  *
  * <p>It applies to float32 convolutions of known, ungrouped depths (and to bfloat16 and float16 ones, as a
  * mixed-precision rewrite leaves them: the factors are folded in float32 from the values the rewrite cast, and the
@@ -40,8 +41,8 @@ public final class FoldIntoConvPass implements PlanPass {
     static final String FUSED_CONV = "_FusedConv2D";
     static final String FUSED_DEPTHWISE = "_FusedDepthwiseConv2dNative";
     /** The attributes a fused depthwise convolution takes over from the DepthwiseConv2dNative. */
-    private static final List<String> DEPTHWISE_ATTRS = List.of("T", "strides", "padding", "explicit_paddings",
-            "data_format", "dilations");
+    private static final List<String> DEPTHWISE_ATTRS = List.of("T", "strides", "padding", "data_format",
+            "dilations");
     private static final String DEPTHWISE = "DepthwiseConv2dNative";
     private static final List<String> CONV_ATTRS = List.of("T", "strides", "padding", "explicit_paddings",
             "data_format", "dilations", "use_cudnn_on_gpu");
@@ -163,6 +164,20 @@ public final class FoldIntoConvPass implements PlanPass {
         }
         RewriteGraph.Value bias = narrowed(g, foldedBias(g, c, filter.size(2) * filter.size(3)), t,
                 c.named.name() + "/folded_bias_narrowed");
+        if ("EXPLICIT".equals(conv.attr("padding"))) {
+            // The fused op, as TensorFlow's, takes SAME or VALID padding only: the folded convolution, its BiasAdd
+            // and the activation stay three ops (the GPU runs the last two as one step).
+            RewriteGraph.Value y = g.add(DEPTHWISE, conv.name(), conv.attrs(), List.of(conv.input(0), w),
+                    new DType[] {t}, new Shape[] {conv.output(0).shape()}).output(0);
+            y = g.add("BiasAdd", c.named.name(), Map.of("T", t, "data_format", "NHWC"), List.of(y, bias),
+                    new DType[] {t}, new Shape[] {y.shape()}).output(0);
+            if (c.activation != null) {
+                y = g.add(c.activation, c.last.node().name(), Map.of("T", t), List.of(y), new DType[] {t},
+                        new Shape[] {y.shape()}).output(0);
+            }
+            g.replaceUses(c.last, y);
+            return true;
+        }
         Map<String, Object> attrs = new LinkedHashMap<>();
         for (String a : DEPTHWISE_ATTRS) {
             if (conv.attr(a) != null) {

@@ -14,6 +14,7 @@ import dev.tensorgraph.SessionOptions;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.ops.Tf;
+import dev.tensorgraph.ops.nn.ConvAttrs;
 import dev.tensorgraph.rewrite.PlanRewriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -332,6 +333,33 @@ class FoldIntoConvPassTest {
             assertClose(run(List.of(l.y), l.x, feed).get(0), run(r.fetches(), r.feeds().get(0), feed).get(0),
                     "depthwise, activation " + activation);
         }
+    }
+
+    /**
+     * A depthwise convolution with EXPLICIT padding, which TensorFlow's {@code _FusedDepthwiseConv2dNative} does not
+     * take: the scale still folds into its filter and the shift into one BiasAdd, before the Relu6.
+     */
+    @Test
+    void depthwiseWithExplicitPaddingFoldsIntoItsFilterAndOneBiasAdd() {
+        Graph g = new Graph();
+        Tf tf = Tf.of(g);
+        Output x = tf.placeholder(DType.FLOAT32, Shape.of(2, 6, 6, 3), "x");
+        Output conv = tf.nn.depthwiseConv2dNative(x, tf.identity(tf.constant(random(21, 3, 3, 3, 1))),
+                ConvAttrs.create().explicitPaddings(new int[][] {{2, 0}, {1, 1}}), "depthwise");
+        Output y = tf.nn.relu6(tf.add(tf.multiply(conv, tf.identity(tf.constant(random(22, 3)))),
+                tf.identity(tf.constant(random(23, 3)))));
+        PlanRewriter.Rewritten r = rewrite(g, x, List.of(y));
+        assertNotNull(r);
+        Graph out = r.fetches().get(0).graph();
+        assertEquals(0, count(out, "_FusedDepthwiseConv2dNative"), "no fused op with EXPLICIT padding");
+        Operation last = r.fetches().get(0).op();
+        assertEquals("Relu6", last.type());
+        assertEquals("BiasAdd", last.input(0).op().type());
+        assertEquals("DepthwiseConv2dNative", last.input(0).op().input(0).op().type());
+        assertEquals(1, count(out, "Mul"), "only the filter's scaling is left: " + out.operations());
+        Tensor feed = random(24, 2, 6, 6, 3);
+        assertClose(run(List.of(y), x, feed).get(0), run(r.fetches(), r.feeds().get(0), feed).get(0),
+                "explicit padding");
     }
 
     /**
