@@ -8,6 +8,7 @@ import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.Variable;
 import dev.tensorgraph.data.Dataset;
+import dev.tensorgraph.errors.InvalidArgumentException;
 import dev.tensorgraph.ops.Tf;
 import dev.tensorgraph.ops.state.Variables;
 import java.util.List;
@@ -68,7 +69,7 @@ final class ResidentTrainingData {
     /** Copies the split into the session's variables: one run, the only time its pixels are fed. */
     void load(Session s, FashionMnist.Split split) {
         if (split.count() != count) {
-            throw new IllegalArgumentException("the resident data holds " + count + " examples, the split has "
+            throw new InvalidArgumentException("the resident data holds " + count + " examples, the split has "
                     + split.count());
         }
         int side = FashionMnist.SIDE;

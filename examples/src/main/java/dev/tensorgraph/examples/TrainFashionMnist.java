@@ -124,7 +124,7 @@ public final class TrainFashionMnist implements Callable<Integer> {
         tf.summary.scalar("loss", m.loss());
         tf.summary.scalar("accuracy", m.accuracy());
         Output summaries = tf.summary.mergeAll();
-        // The session first: a missing GPU is reported before the data is read.
+        // The session before the data (unless it is resident): a missing GPU is reported before the data is read.
         try (Session s = device.open(g, device.sessionOptions().mixedPrecision(mixedPrecision))) {
             if (splits == null) {
                 splits = readData();
