@@ -35,8 +35,9 @@ final class DepthwiseDirect {
         boolean quads = !nchw && multiplier == 1 && g.c() % 4 == 0 && y.numElements() < Integer.MAX_VALUE;
         String kernel = (nchw ? "depthwise_nchw_" : quads ? "depthwise_nhwc4_" : "depthwise_nhwc_")
                 + HalfFloatCodecs.suffix(x.dtype());
-        dev.launch1d(dev.function(DepthwiseDirectSources.DEPTHWISE, kernel), quads ? y.numElements() / 4
-                : y.numElements(), x, f, y, bias, activation, g.n(), g.h(), g.w(), g.c(), multiplier, g.oh(), g.ow(), g.kh(), g.kw(),
-                g.sh(), g.sw(), g.dh(), g.dw(), g.padTop(), g.padLeft());
+        long threads = quads ? y.numElements() / 4 : y.numElements();
+        dev.launch1d(dev.function(DepthwiseDirectSources.DEPTHWISE, kernel), threads, x, f, y, bias, activation,
+                g.n(), g.h(), g.w(), g.c(), multiplier, g.oh(), g.ow(), g.kh(), g.kw(), g.sh(), g.sw(), g.dh(), g.dw(),
+                g.padTop(), g.padLeft());
     }
 }
