@@ -36,15 +36,15 @@ class DepthwiseGroupedGpuTest {
             for (String format : new String[] {"NHWC", "NCHW"}) {
                 Graph g = new Graph();
                 Tf tf = Tf.of(g);
-                long[] xs = "NCHW".equals(format) ? new long[] {c[0], c[3], c[1], c[2]} : new long[] {c[0], c[1], c[2], c[3]};
+                long[] xs = inputShape(c, format);
                 Output x = tf.placeholder(DType.FLOAT32, Shape.of(xs), "x");
-                Output f = tf.placeholder(DType.FLOAT32, Shape.of(c[4], c[4], c[3], c[5]), "f");
+                Output f = tf.placeholder(DType.FLOAT32, filterShape(c), "f");
                 ConvAttrs a = ConvAttrs.create().strides(c[6]).padding(c[7] == 1 ? "SAME" : "VALID").dataFormat(format)
                         .dilations(c[7] == 2 ? 2 : 1);
                 Output y = tf.nn.depthwiseConv2dNative(x, f, a, "dw");
                 Output r = tf.placeholder(DType.FLOAT32, y.shape(), "r");
                 List<Output> grads = tf.gradients(tf.reduceSum(tf.multiply(y, r)), List.of(x, f));
-                var fd = feeds(x, uniform(random, -1, 1, xs), f, uniform(random, -1, 1, c[4], c[4], c[3], c[5]),
+                var fd = feeds(x, uniform(random, -1, 1, xs), f, uniform(random, -1, 1, filterShape(c).dims()),
                         r, uniform(random, -1, 1, y.shape().dims()));
                 compare(g, fd, Tolerance.productSum((long) c[4] * c[4] * c[5] * 64, 1e-5), y, grads.get(0), grads.get(1));
             }
@@ -67,16 +67,26 @@ class DepthwiseGroupedGpuTest {
             for (String format : new String[] {"NHWC", "NCHW"}) {
                 Graph g = new Graph();
                 Tf tf = Tf.of(g);
-                long[] xs = "NCHW".equals(format) ? new long[] {c[0], c[3], c[1], c[2]} : new long[] {c[0], c[1], c[2], c[3]};
+                long[] xs = inputShape(c, format);
                 Output x = tf.placeholder(DType.FLOAT32, Shape.of(xs), "x");
-                Output f = tf.placeholder(DType.FLOAT32, Shape.of(c[4], c[4], c[3], c[5]), "f");
+                Output f = tf.placeholder(DType.FLOAT32, filterShape(c), "f");
                 ConvAttrs a = ConvAttrs.create().strides(c[6]).padding(c[7] == 1 ? "SAME" : "VALID").dataFormat(format);
                 Output y = tf.nn.depthwiseConv2dNative(tf.cast(x, dtype), tf.cast(f, dtype), a, "dw");
-                var fd = feeds(x, uniform(random, -1, 1, xs), f, uniform(random, -1, 1, c[4], c[4], c[3], c[5]));
+                var fd = feeds(x, uniform(random, -1, 1, xs), f, uniform(random, -1, 1, filterShape(c).dims()));
                 double step = dtype == DType.BFLOAT16 ? Math.pow(2, -7) : Math.pow(2, -10);
                 compare(g, fd, Tolerance.ofMagnitude(step, 1e-6), y);
             }
         }
+    }
+
+    /** Case {@code c}'s input shape in the format's layout, from {n, h, w, channels, ...}. */
+    private static long[] inputShape(int[] c, String format) {
+        return "NCHW".equals(format) ? new long[] {c[0], c[3], c[1], c[2]} : new long[] {c[0], c[1], c[2], c[3]};
+    }
+
+    /** Case {@code c}'s filter shape, [window, window, channels, multiplier]. */
+    private static Shape filterShape(int[] c) {
+        return Shape.of(c[4], c[4], c[3], c[5]);
     }
 
     @Test

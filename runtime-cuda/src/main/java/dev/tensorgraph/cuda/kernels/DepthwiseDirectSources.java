@@ -26,6 +26,26 @@ final class DepthwiseDirectSources {
               int n, h, w, c, m, oh, ow, kh, kw, sh, sw, dh, dw, pad_top, pad_left;
             };
 
+            // The window of one output value in either layout: input rows row_stride values apart, columns
+            // col_stride apart, taps tap_stride apart; taps outside the input count as zero.
+            template <class C>
+            __device__ __forceinline__ float dw_window(const typename C::S* __restrict__ xp, i64 row_stride,
+                                                       int col_stride, const typename C::S* __restrict__ taps,
+                                                       int tap_stride, const tg_dw_geometry& g, int y0, int x0) {
+              float sum = 0.0f;
+              for (int i = 0; i < g.kh; i++) {
+                const int iy = y0 + i * g.dh;
+                if (iy < 0 || iy >= g.h) continue;
+                for (int j = 0; j < g.kw; j++) {
+                  const int ix = x0 + j * g.dw;
+                  if (ix < 0 || ix >= g.w) continue;
+                  sum = fmaf(C::load(xp[iy * row_stride + (i64)ix * col_stride]),
+                             C::load(taps[(i * g.kw + j) * tap_stride]), sum);
+                }
+              }
+              return sum;
+            }
+
             template <class C>
             __device__ void depthwise_nhwc(const typename C::S* __restrict__ x, const typename C::S* __restrict__ f,
                                            typename C::S* __restrict__ y,
@@ -47,19 +67,8 @@ final class DepthwiseDirectSources {
                 const int y0 = oy * g.sh - g.pad_top;
                 const int x0 = ox * g.sw - g.pad_left;
                 const typename C::S* xb = x + (i64)b * g.h * g.w * g.c + ic;
-                float sum = 0.0f;
-                for (int i = 0; i < g.kh; i++) {
-                  const int iy = y0 + i * g.dh;
-                  if (iy < 0 || iy >= g.h) continue;
-                  for (int j = 0; j < g.kw; j++) {
-                    const int ix = x0 + j * g.dw;
-                    if (ix < 0 || ix >= g.w) continue;
-                    sum = fmaf(C::load(xb[((i64)iy * g.w + ix) * g.c]), C::load(f[(i * g.kw + j) * oc_count + oc]),
-                               sum);
-                  }
-                }
-                if (bias != nullptr) sum += C::load(bias[oc]);
-                y[idx] = C::store(ce_activate(sum, act));
+                const float sum = dw_window<C>(xb, (i64)g.w * g.c, g.c, f + oc, oc_count, g, y0, x0);
+                y[idx] = C::store(ce_activate(bias != nullptr ? sum + C::load(bias[oc]) : sum, act));
               }
             }
 
@@ -149,18 +158,8 @@ final class DepthwiseDirectSources {
                 const int y0 = oy * g.sh - g.pad_top;
                 const int x0 = ox * g.sw - g.pad_left;
                 const typename C::S* xp = x + ((i64)b * g.c + ic) * g.h * g.w;
-                float sum = 0.0f;
-                for (int i = 0; i < g.kh; i++) {
-                  const int iy = y0 + i * g.dh;
-                  if (iy < 0 || iy >= g.h) continue;
-                  for (int j = 0; j < g.kw; j++) {
-                    const int ix = x0 + j * g.dw;
-                    if (ix < 0 || ix >= g.w) continue;
-                    sum = fmaf(C::load(xp[(i64)iy * g.w + ix]), C::load(f[(i * g.kw + j) * oc_count + oc]), sum);
-                  }
-                }
-                if (bias != nullptr) sum += C::load(bias[oc]);
-                y[idx] = C::store(ce_activate(sum, act));
+                const float sum = dw_window<C>(xp, g.w, 1, f + oc, oc_count, g, y0, x0);
+                y[idx] = C::store(ce_activate(bias != nullptr ? sum + C::load(bias[oc]) : sum, act));
               }
             }
             """
