@@ -168,7 +168,15 @@ def main():
     parser.add_argument("--rounds", type=int, default=2, help="sittings of every workload on each side (default 2)")
     parser.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6,W8")
     parser.add_argument("--bench-rounds", type=int, default=7, help="rounds inside each bench run (default 7)")
+    parser.add_argument("--openblas-coretype", default="Haswell",
+                        help="OPENBLAS_CORETYPE for both sides where the environment has none (default Haswell, as "
+                             "the project's machine sets it; '' leaves it unset)")
     args = parser.parse_args()
+    # OpenBLAS picks its kernels from this variable when it loads, and the choice moves W2 by several per cent
+    # (docs/benchmarks-cpu.md): a sitting measures what users run under, so the variable is never left to chance.
+    if "OPENBLAS_CORETYPE" not in os.environ and args.openblas_coretype:
+        os.environ["OPENBLAS_CORETYPE"] = args.openblas_coretype
+    print("OPENBLAS_CORETYPE=%s" % os.environ.get("OPENBLAS_CORETYPE", "(unset)"), flush=True)
     if not (args.peer / "run.sh").exists():
         sys.exit("%s has no run.sh: --peer names the TensorFlow Java peer's folder" % args.peer)
     if "W8" in args.workloads and not args.graph.exists():
