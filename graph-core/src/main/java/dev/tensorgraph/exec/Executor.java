@@ -727,7 +727,8 @@ public final class Executor implements KernelContext {
 
     @Override
     public <T> T sessionState(Supplier<T> create) {
-        return session.opState(current.op, create);
+        Operation owner = plan.stateOwners.get(current.op);
+        return session.opState(owner != null ? owner : current.op, create);
     }
 
     @Override

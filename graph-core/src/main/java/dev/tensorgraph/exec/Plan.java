@@ -1,5 +1,6 @@
 package dev.tensorgraph.exec;
 
+import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.device.DeviceContext;
 import dev.tensorgraph.device.RunRecorder;
@@ -34,6 +35,11 @@ public final class Plan implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger poolReturns = new java.util.concurrent.atomic.AtomicInteger();
     /** Runs started, for the step profile (which leaves out each plan's first runs: compiles, autotuning). */
     final java.util.concurrent.atomic.AtomicInteger runsStarted = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * For a plan of a rewritten graph, the user's op behind each op ({@link dev.tensorgraph.rewrite.PlanRewriter}),
+     * whose session state (a random generator's) its kernel keeps; empty otherwise.
+     */
+    Map<Operation, Operation> stateOwners = Map.of();
 
     Plan(Step[] steps, int numSlots, Map<Output, Integer> feedSlots, List<Output> feedOrder, int[] fetchSlots,
          VariableSlot[] variables, boolean hasDeadness, DeviceContext device, boolean[] slotOnDevice,

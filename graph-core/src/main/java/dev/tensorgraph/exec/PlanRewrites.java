@@ -11,7 +11,8 @@ import java.util.List;
  * The planner's use of {@link PlanRewriter}: the registered plan passes of the device a plan runs on. Every pass
  * sees plans whose ops are plain dataflow (kernels with the ordinary role, no reference inputs, no state), which is
  * what inference graphs are. On the CPU, the passes that take them also see plans that hold reference variables
- * and update them (training graphs with {@code VariableV2}). A device plan may read variables (as an imported
+ * and update them, random generators and conditionals (training graphs with {@code VariableV2} and dropout); the
+ * rewritten plan's stateful ops keep the user's ops' state ({@link PlanRewriter.Rewritten#origin}). A device plan may read variables (as an imported
  * inference graph with its weights in variables does) but not update them: the rewritten plan keeps the
  * variables' names, by which the session finds their values.
  */
@@ -36,15 +37,17 @@ final class PlanRewrites {
             return PlanRewriter.Rewritable.NEVER;
         }
         if (f.role() == KernelFactory.Role.VARIABLE) {
-            return PlanRewriter.Rewritable.VARIABLE_STATE;
+            return PlanRewriter.Rewritable.STATEFUL;
         }
-        if (f.role() != KernelFactory.Role.ORDINARY || op.def().forwardsRef()) {
+        if (op.def().forwardsRef()) {
             return PlanRewriter.Rewritable.NEVER;
         }
-        if (readsReference(op)) {
-            return PlanRewriter.Rewritable.VARIABLE_STATE;
-        }
-        return op.def().isStateful() ? PlanRewriter.Rewritable.NEVER : PlanRewriter.Rewritable.PLAIN;
+        return switch (f.role()) {
+            case MARKS_OUTPUTS_DEAD, RUNS_ON_ANY_LIVE_INPUT -> PlanRewriter.Rewritable.STATEFUL;
+            case ORDINARY -> readsReference(op) || op.def().isStateful()
+                    ? PlanRewriter.Rewritable.STATEFUL : PlanRewriter.Rewritable.PLAIN;
+            default -> PlanRewriter.Rewritable.NEVER;
+        };
     }
 
     /** A device plan: variables that are only read count as plain; updates and other state keep it as written. */

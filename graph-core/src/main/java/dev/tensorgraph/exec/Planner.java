@@ -56,8 +56,10 @@ public final class Planner {
                         device == null ? KernelRegistry.CPU : device.deviceType())
                 : null;
         if (r != null) {
-            return compile(PlanScope.root(r.feeds(), r.fetches(), r.targets()), variables, device, recordDeviceWork,
-                    true, feeds);
+            Plan plan = compile(PlanScope.root(r.feeds(), r.fetches(), r.targets()), variables, device,
+                    recordDeviceWork, true, feeds);
+            plan.stateOwners = r.origins();
+            return plan;
         }
         return compile(root, variables, device, recordDeviceWork, fuseOps, feeds);
     }

@@ -5,6 +5,7 @@ import dev.tensorgraph.OpBuilder;
 import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.errors.TensorgraphException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
@@ -21,11 +22,11 @@ import org.slf4j.LoggerFactory;
  * runs the passes, and builds the result as a graph of its own, which the planner then plans in place of the
  * user's. Called by the planner; the user's graph is never changed.
  *
- * <p>Plans of plain dataflow go through every pass. Plans whose ops also hold variables or update them
- * through reference inputs go through the passes that {@linkplain PlanPass#rewritesStatefulPlans() take them};
- * when an op steers control flow or holds other state (a random generator), or a fed value comes from an op
- * with inputs, the plan runs the user's graph as written. A pass that fails is logged and the graph runs as
- * written.
+ * <p>Plans of plain dataflow go through every pass. Plans whose ops also hold state (variables, updates through
+ * reference inputs, random generators) or steer a conditional (Switch, Merge) go through the passes that
+ * {@linkplain PlanPass#rewritesStatefulPlans() take them}; a while loop's ops keep the plan as written. A fed
+ * op with inputs (a {@code PlaceholderWithDefault}) is copied with what it reads, which the rewritten plan prunes
+ * again. A pass that fails is logged and the graph runs as written.
  */
 public final class PlanRewriter {
     private static final Logger LOG = LoggerFactory.getLogger(PlanRewriter.class);
@@ -38,15 +39,27 @@ public final class PlanRewriter {
      * The rewritten graph's counterparts of a plan's feeds, fetches and targets (same order), and the names of
      * the passes that changed something.
      */
-    public record Rewritten(List<Output> feeds, List<Output> fetches, List<Operation> targets, List<String> passes) {}
+    public record Rewritten(List<Output> feeds, List<Output> fetches, List<Operation> targets, List<String> passes,
+                            Map<Operation, Operation> origins) {
+        /**
+         * The user's op that a rewritten op was copied from, or null for an op a pass made: a stateful op's state
+         * (a random generator's position) belongs to the user's op, so that every plan that runs it shares it.
+         */
+        public Operation origin(Operation rewritten) {
+            return origins.get(rewritten);
+        }
+    }
 
     /** How far an op lets a plan be rewritten. */
     public enum Rewritable {
         /** Plain dataflow: every pass may rewrite the plan. */
         PLAIN,
-        /** A variable, or an op reading or updating one through a reference input: only passes that take such plans. */
-        VARIABLE_STATE,
-        /** Control flow or other state: the plan runs as written. */
+        /**
+         * A variable, an op reading or updating one through a reference input, another stateful op, or a
+         * conditional's Switch or Merge: only passes that take such plans.
+         */
+        STATEFUL,
+        /** A while loop's op, or an op without a CPU kernel: the plan runs as written. */
         NEVER
     }
 
@@ -62,10 +75,7 @@ public final class PlanRewriter {
         }
         Set<Operation> ops = new LinkedHashSet<>(needed);
         for (Output f : feeds) {
-            if (f.op().numInputs() > 0) {
-                return null;
-            }
-            ops.add(f.op());
+            addWithInputs(f.op(), ops);
         }
         boolean stateful = false;
         for (Operation op : ops) {
@@ -73,7 +83,7 @@ public final class PlanRewriter {
             if (k == Rewritable.NEVER) {
                 return null;
             }
-            stateful |= k == Rewritable.VARIABLE_STATE;
+            stateful |= k == Rewritable.STATEFUL;
         }
         List<PlanPass> passes = stateful
                 ? allPasses.stream().filter(PlanPass::rewritesStatefulPlans).toList() : allPasses;
@@ -132,11 +142,37 @@ public final class PlanRewriter {
         }
     }
 
+    /**
+     * Adds a fed op and what it reads, which the plan does not run but the copy needs to be a whole graph (the
+     * default of a fed {@code PlaceholderWithDefault}); the planner prunes them from the rewritten plan again.
+     */
+    private static void addWithInputs(Operation fed, Set<Operation> ops) {
+        ArrayDeque<Operation> pending = new ArrayDeque<>();
+        pending.push(fed);
+        while (!pending.isEmpty()) {
+            Operation op = pending.pop();
+            if (!ops.add(op) && op != fed) {
+                continue;
+            }
+            for (Output in : op.inputs()) {
+                if (!ops.contains(in.op())) {
+                    pending.push(in.op());
+                }
+            }
+            for (Operation c : op.controlInputs()) {
+                if (!ops.contains(c)) {
+                    pending.push(c);
+                }
+            }
+        }
+    }
+
     /** Builds the rewritten nodes as a graph of their own and finds the plan's feeds, fetches and targets in it. */
     private static Rewritten build(RewriteGraph g, List<Output> feeds, Map<Operation, RewriteGraph.Node> nodeOf,
                                    int numFetches, List<Operation> targets, List<String> applied) {
         Graph out = new Graph();
         Map<RewriteGraph.Node, Operation> built = new IdentityHashMap<>();
+        Map<Operation, Operation> origins = new IdentityHashMap<>();
         for (RewriteGraph.Node n : g.topologicalOrder()) {
             OpBuilder b = out.opBuilder(n.type(), n.name() + "/").ignoreControlScopes().setDevice(n.device());
             for (RewriteGraph.Value in : n.inputs()) {
@@ -148,7 +184,11 @@ public final class PlanRewriter {
             for (Map.Entry<String, Object> a : n.attrs().entrySet()) {
                 b.setAttr(a.getKey(), a.getValue());
             }
-            built.put(n, b.build());
+            Operation op = b.build();
+            built.put(n, op);
+            if (n.origin() != null) {
+                origins.put(op, n.origin());
+            }
         }
         List<Output> newFeeds = new ArrayList<>();
         for (Output f : feeds) {
@@ -163,6 +203,6 @@ public final class PlanRewriter {
         for (int i = 0; i < targets.size(); i++) {
             newTargets.add(built.get(g.target(i)));
         }
-        return new Rewritten(newFeeds, newFetches, newTargets, List.copyOf(applied));
+        return new Rewritten(newFeeds, newFetches, newTargets, List.copyOf(applied), origins);
     }
 }

@@ -227,7 +227,8 @@ public final class RewriteGraph {
      * a pass may then fold its producer into its reader.
      */
     public boolean hasSingleUse(Value v) {
-        return !fetched.contains(v) && !targets.contains(v.node()) && readers(v).size() == 1 && !isControlInput(v.node());
+        return !fetched.contains(v) && !fed.contains(v) && !targets.contains(v.node()) && readers(v).size() == 1
+                && !isControlInput(v.node());
     }
 
     private boolean isControlInput(Node node) {

@@ -113,43 +113,67 @@ class MomentumProductFusionTest {
         }
     }
 
-    /** Three steps of a two-layer model under MomentumOptimizer: fused and as written agree, and the loss falls. */
+    /** Four steps of a two-layer model under MomentumOptimizer: fused and as written agree, and the loss falls. */
     @Test
     void aModelTrainedWithTheOptimizerMatchesThePlanAsWritten() {
+        List<List<Float>> losses = List.of(trainTwoLayers(true, false), trainTwoLayers(false, false));
+        assertSameLosses(losses);
+        assertTrue(losses.get(0).get(3) < losses.get(0).get(0), "the loss falls: " + losses.get(0));
+    }
+
+    /**
+     * The same with dropout behind a fed {@code training} flag (a cond, random generators, a
+     * PlaceholderWithDefault fed): the train step's plan is still fused, and its dropout masks continue the
+     * generators' sequence that a second plan (the loss alone, also with dropout) advances in between, as in the
+     * graph run as written, so the losses agree to rounding.
+     */
+    @Test
+    void dropoutBehindAConditionKeepsItsRandomSequenceAcrossPlans() {
+        assertSameLosses(List.of(trainTwoLayers(true, true), trainTwoLayers(false, true)));
+    }
+
+    private static void assertSameLosses(List<List<Float>> losses) {
+        for (int i = 0; i < losses.get(0).size(); i++) {
+            assertEquals(losses.get(1).get(i), losses.get(0).get(i), 1e-4, "loss at step " + i);
+        }
+    }
+
+    /** The losses of four training steps; with dropout, each followed by a run of the loss alone. */
+    private static List<Float> trainTwoLayers(boolean fuse, boolean dropout) {
         Random r = new Random(11);
         float[] x = random(r, 64 * 100);
         int[] y = new int[64];
         for (int i = 0; i < y.length; i++) {
             y[i] = r.nextInt(10);
         }
-        List<List<Float>> losses = new ArrayList<>();
-        for (boolean fuse : new boolean[] {true, false}) {
-            Graph g = new Graph();
-            g.setSeed(4L);
-            Tf tf = Tf.of(g);
-            Output xs = tf.placeholder(DType.FLOAT32, Shape.of(64, 100), "x");
-            Output ys = tf.placeholder(DType.INT32, Shape.of(64), "y");
-            Output h = tf.layers.dense(xs, 80, DenseOptions.create().activation(tf.nn::relu));
-            Output logits = tf.layers.dense(h, 10, DenseOptions.create());
-            Output loss = tf.losses.sparseSoftmaxCrossEntropy(ys, logits);
-            Operation train = new MomentumOptimizer(0.05, 0.9).minimize(loss);
-            List<Float> seen = new ArrayList<>();
-            try (Session s = new Session(g, SessionOptions.cpuOnly().fuseOps(fuse))) {
-                s.run(tf.globalVariablesInitializer());
-                Map<Output, Tensor> feeds = Map.of(xs, Tensor.of(DType.FLOAT32, Shape.of(64, 100), x),
-                        ys, Tensor.of(DType.INT32, Shape.of(64), y));
-                long fusedSteps = s.describePlan(List.of(loss), feeds.keySet(), List.of(train)).stream()
-                        .filter(l -> l.contains(FUSED)).count();
-                assertEquals(fuse ? 2 : 0, fusedSteps, "both weight updates fused");
-                for (int step = 0; step < 4; step++) {
-                    seen.add(s.run(List.of(loss), feeds, List.of(train)).get(0).floatValue());
+        Graph g = new Graph();
+        g.setSeed(4L);
+        Tf tf = Tf.of(g);
+        Output xs = tf.placeholder(DType.FLOAT32, Shape.of(64, 100), "x");
+        Output ys = tf.placeholder(DType.INT32, Shape.of(64), "y");
+        Output training = tf.placeholderWithDefault(tf.constant(false), Shape.scalar(), "training");
+        Output h = tf.layers.dense(xs, 80, DenseOptions.create().activation(tf.nn::relu));
+        if (dropout) {
+            h = tf.layers.dropout(h, 0.5, training);
+        }
+        Output logits = tf.layers.dense(h, 10, DenseOptions.create());
+        Output loss = tf.losses.sparseSoftmaxCrossEntropy(ys, logits);
+        Operation train = new MomentumOptimizer(0.05, 0.9).minimize(loss);
+        List<Float> seen = new ArrayList<>();
+        try (Session s = new Session(g, SessionOptions.cpuOnly().fuseOps(fuse))) {
+            s.run(tf.globalVariablesInitializer());
+            Map<Output, Tensor> feeds = Map.of(xs, Tensor.of(DType.FLOAT32, Shape.of(64, 100), x),
+                    ys, Tensor.of(DType.INT32, Shape.of(64), y), training, Tensor.of(true));
+            long fusedSteps = s.describePlan(List.of(loss), feeds.keySet(), List.of(train)).stream()
+                    .filter(l -> l.contains(FUSED)).count();
+            assertEquals(fuse ? 2 : 0, fusedSteps, "both weight updates fused");
+            for (int step = 0; step < 4; step++) {
+                seen.add(s.run(List.of(loss), feeds, List.of(train)).get(0).floatValue());
+                if (dropout) {
+                    seen.add(s.run(List.of(loss), feeds, List.of()).get(0).floatValue());
                 }
             }
-            losses.add(seen);
         }
-        for (int i = 0; i < 4; i++) {
-            assertEquals(losses.get(1).get(i), losses.get(0).get(i), 1e-4, "loss at step " + i);
-        }
-        assertTrue(losses.get(0).get(3) < losses.get(0).get(0), "the loss falls: " + losses.get(0));
+        return seen;
     }
 }
