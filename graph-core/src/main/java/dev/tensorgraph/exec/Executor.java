@@ -437,6 +437,18 @@ public final class Executor implements KernelContext {
         return result;
     }
 
+    /** The shapes of a step's inputs held on the host, for the profile's rows. */
+    private String inputShapes(Step st) {
+        StringBuilder b = new StringBuilder();
+        for (int slot : st.inputs) {
+            Tensor t = slot >= 0 ? values[slot] : null;
+            if (t != null && t.shape().rank() > 1) {
+                b.append(' ').append(t.shape());
+            }
+        }
+        return b.toString();
+    }
+
     private void runStep(Step st) {
         long started = profiled ? System.nanoTime() : 0;
         try {
@@ -445,8 +457,8 @@ public final class Executor implements KernelContext {
                 if (st.onDevice) {
                     device.synchronize();
                 }
-                StepProfile.add(st.kind == Step.Kind.OP ? st.profileName + (st.onDevice ? " (device)" : "") : st.kind.name(),
-                        System.nanoTime() - started);
+                StepProfile.add(st.kind == Step.Kind.OP ? st.profileName + (st.onDevice ? " (device)" : "")
+                        + (StepProfile.BY_SHAPE ? inputShapes(st) : "") : st.kind.name(), System.nanoTime() - started);
             }
         } catch (TensorgraphException e) {
             throw e.atNode(st.description);

@@ -20,6 +20,11 @@ final class StepProfile {
      * (W3's 128x512 ReluGrad+BiasAddGrad: 115 us on average after 3 runs, 33 us after 600).
      */
     static final long SKIPPED_RUNS = Long.getLong("tensorgraph.profile.skipRuns", 3);
+    /**
+     * {@code -Dtensorgraph.profile.shapes=true} adds the shapes of each step's host inputs to its row, which
+     * tells the convolutions of one network apart (W8's 1x1 and 3x3 layers at each resolution).
+     */
+    static final boolean BY_SHAPE = Boolean.getBoolean("tensorgraph.profile.shapes");
     private static final Map<String, LongAdder[]> BY_TYPE = new ConcurrentHashMap<>();
 
     static {
@@ -40,11 +45,11 @@ final class StepProfile {
         List<Map.Entry<String, LongAdder[]>> rows = new ArrayList<>(BY_TYPE.entrySet());
         rows.sort((x, y) -> Long.compare(y.getValue()[0].sum(), x.getValue()[0].sum()));
         double total = rows.stream().mapToLong(e -> e.getValue()[0].sum()).sum();
-        System.err.printf("%-40s %12s %8s %10s %6s%n", "step (device)", "total ms", "count", "us each", "%");
+        System.err.printf("%-60s %12s %8s %10s %6s%n", "step (device)", "total ms", "count", "us each", "%");
         for (Map.Entry<String, LongAdder[]> e : rows) {
             long ns = e.getValue()[0].sum();
             long n = e.getValue()[1].sum();
-            System.err.printf("%-40s %12.1f %8d %10.1f %6.1f%n", e.getKey(), ns / 1e6, n, ns / 1e3 / n, 100 * ns / total);
+            System.err.printf("%-60s %12.1f %8d %10.1f %6.1f%n", e.getKey(), ns / 1e6, n, ns / 1e3 / n, 100 * ns / total);
         }
     }
 }
