@@ -134,6 +134,10 @@ public final class ConvKernels implements KernelLibrary {
         int k = g.kh() * g.kw() * g.c();
         int m = g.n() * g.oh() * g.ow();
         int o = g.o();
+        if (PointwiseConv.applies(g)) {
+            PointwiseConv.forward(g, x, f, y, VectorConv.Epilogue.NONE, threads);
+            return;
+        }
         if (filter.forward(g, x, f, y, VectorConv.Epilogue.NONE, threads)) {
             return;
         }

@@ -13,9 +13,10 @@ import java.util.List;
 
 /**
  * The CPU kernel of {@code _FusedConv2D} (float32, NHWC): a convolution followed by BiasAdd, optionally an
- * addition of a tensor of the output's shape, and optionally Relu or Relu6, in that order. With the vector API
- * the epilogue runs on each block of the convolution as it is stored ({@link ConvFilter}); otherwise
- * the convolution runs as Conv2D does and the epilogue in one pass after it.
+ * addition of a tensor of the output's shape, and optionally Relu or Relu6, in that order. A 1x1 convolution
+ * runs on the native BLAS with the epilogue on each chunk of positions ({@link PointwiseConv}); others, with the
+ * vector API, apply it to each block of the convolution as it is stored ({@link ConvFilter}); otherwise the
+ * convolution runs as Conv2D does and the epilogue in one pass after it.
  */
 public final class FusedConvKernels implements KernelLibrary {
     @Override
@@ -81,7 +82,9 @@ public final class FusedConvKernels implements KernelLibrary {
         float[] y = (float[]) out.array();
         VectorConv.Epilogue e = new VectorConv.Epilogue((float[]) bias.array(), addend, fusion.relu(), fusion.cap());
         if (out.numElements() > 0) {
-            if (!filter.forward(g, (float[]) x.array(), (float[]) f.array(), y, e, ctx.intraOpThreads())) {
+            if (PointwiseConv.applies(g)) {
+                PointwiseConv.forward(g, (float[]) x.array(), (float[]) f.array(), y, e, ctx.intraOpThreads());
+            } else if (!filter.forward(g, (float[]) x.array(), (float[]) f.array(), y, e, ctx.intraOpThreads())) {
                 ConvKernels.forward(g, (float[]) x.array(), (float[]) f.array(), y, ctx.intraOpThreads());
                 applyEpilogue(y, g.o(), e);
             }

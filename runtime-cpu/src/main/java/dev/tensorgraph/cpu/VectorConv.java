@@ -394,6 +394,49 @@ final class VectorConv {
         }
     }
 
+    /**
+     * The epilogue on rows {@code [r0, r1)}, columns {@code [c0, c1)} of {@code y} (rows of {@code o} values), in
+     * place, one pass over each row: for a product computed elsewhere ({@link PointwiseConv}).
+     */
+    static void epilogueRows(float[] y, int r0, int r1, int c0, int c1, int o, Epilogue e) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector cap = FloatVector.broadcast(S, e.cap());
+        boolean capped = e.relu() && e.cap() != Float.POSITIVE_INFINITY;
+        int vectorEnd = c0 + (c1 - c0) / L * L;
+        for (int r = r0; r < r1; r++) {
+            int row = r * o;
+            for (int j = c0; j < vectorEnd; j += L) {
+                FloatVector t = FloatVector.fromArray(S, y, row + j);
+                if (e.bias() != null) {
+                    t = t.add(FloatVector.fromArray(S, e.bias(), j));
+                }
+                if (e.addend() != null) {
+                    t = t.add(FloatVector.fromArray(S, e.addend(), row + j));
+                }
+                if (e.relu()) {
+                    t = t.max(zero);
+                }
+                if (capped) {
+                    t = t.min(cap);
+                }
+                t.intoArray(y, row + j);
+            }
+            for (int j = vectorEnd; j < c1; j++) {
+                float v = y[row + j];
+                if (e.bias() != null) {
+                    v += e.bias()[j];
+                }
+                if (e.addend() != null) {
+                    v += e.addend()[row + j];
+                }
+                if (e.relu()) {
+                    v = Math.min(Math.max(v, 0f), e.cap());
+                }
+                y[row + j] = v;
+            }
+        }
+    }
+
     /** The real part of an edge tile (rows past the last position, channels past the last) with the epilogue. */
     private static void storeEdge(float[] edge, float[] y, int p0, int rows, int o0, int width, int o, Epilogue e) {
         for (int r = 0; r < rows; r++) {
