@@ -124,14 +124,6 @@ final class NativeBlas {
         return BLAS_IMPL != null;
     }
 
-    /**
-     * Whether the netlib in use refuses an operand that starts inside a stored row, as a part of a product split
-     * by columns of a B that is not transposed does (see {@link #sgemmParts}).
-     */
-    static boolean refusesPartRows() {
-        return WHOLE_ROW_CHECKS;
-    }
-
     /** How the loaded library is called (meaningful when {@link #available()}). */
     static Mode mode() {
         return mode;

@@ -7,9 +7,9 @@ package dev.tensorgraph.cpu;
  * with a stride, the chunk's input rows are gathered first.
  *
  * <p>Why not {@link VectorConv}: on the project's 2-core Zen 4, ResNet50's 1x1 layers at batch 8 ran at 57-107
- * GFLOP/s a core in the vector kernel (57 at 64 input channels, where each tile's stores and epilogue weigh
- * most) and at 92-111 in OpenBLAS's (one core, chunks of 256 positions); a residual addition after the whole
- * product read the added tensor from memory again, costing up to a quarter of the convolution.
+ * GFLOP/s a core in the vector kernel (57 at 64 input channels) and at 92-111 in OpenBLAS's (one core, chunks
+ * of 256 positions). With its residual addition and ReLU, the {@code [8,56,56,64]} to 256 layer took 5.8 ms here
+ * against 9.3 in the vector kernel.
  */
 final class PointwiseConv {
     /** Output values per chunk: the chunk's rows of y stay in a core's second-level cache for the epilogue. */
@@ -17,23 +17,24 @@ final class PointwiseConv {
     private static final int MIN_CHUNK_ROWS = 64;
     private static final int MAX_CHUNK_ROWS = 512;
     /**
-     * Fewer positions than this per thread split the output channels instead: each part of a row split packs
-     * the whole filter, which at ResNet50's 7x7 layers costs as much as the part's product.
+     * Fewer output positions stay in the vector kernel: each call of the native BLAS packs the whole filter, which
+     * weighs more against few positions. ResNet50 at batch 1 (at most 3,136 positions a layer) ran 1-2 ms slower
+     * with its 56x56 layers here, and its smaller layers 5-30% slower each; at batch 8 (6,272 positions at 28x28)
+     * the network ran 287-294 ms against 301-327 with every 1x1 layer in the vector kernel, alternated.
      */
-    private static final int MIN_ROWS_PER_THREAD = 128;
+    static final int MIN_POSITIONS = 4096;
     /**
      * Narrower outputs stay in the vector kernel, which was faster there: ResNet50's {@code [8,56,56,256]} to 64
      * channels took 4.9 ms in it against 5.5 here.
      */
-    private static final int MIN_OUT = 128;
-    /** Column parts start at multiples of this many output channels (a 64-byte line of y). */
-    private static final int COLUMN_BLOCK = 16;
+    static final int MIN_OUT = 128;
 
     private PointwiseConv() {}
 
     /** Whether this path computes {@code g}: a 1x1 window, no padding, and a native BLAS worth calling. */
     static boolean applies(NnGeometry g) {
         return g.kh() == 1 && g.kw() == 1 && g.padTop() == 0 && g.padLeft() == 0 && g.o() >= MIN_OUT
+                && g.n() * g.oh() * g.ow() >= MIN_POSITIONS
                 && NativeBlas.worthIt(g.n() * g.oh() * g.ow(), g.o(), g.c())
                 && !Boolean.getBoolean("tensorgraph.conv.pointwiseInJava");
     }
@@ -45,18 +46,6 @@ final class PointwiseConv {
         int o = g.o();
         int parts = NativeBlas.callerThreads(threads);
         long work = (long) m * c * o;
-        if (parts > 1 && m < MIN_ROWS_PER_THREAD * parts && o >= COLUMN_BLOCK * parts
-                && !NativeBlas.refusesPartRows()) {
-            int blocks = (o + COLUMN_BLOCK - 1) / COLUMN_BLOCK;
-            float[] rows = gathered(g, x, 0, m, Scratch.Slot.PADDED_INPUT);
-            Parallel.forRange(blocks, parts, work, (b0, b1) -> {
-                int c0 = b0 * COLUMN_BLOCK;
-                int c1 = Math.min(o, b1 * COLUMN_BLOCK);
-                NativeBlas.sgemm(false, false, m, c1 - c0, c, rows, 0, c, f, c0, o, 0f, y, c0, o);
-                applyEpilogue(y, 0, m, c0, c1, o, e);
-            });
-            return;
-        }
         int chunkRows = Math.max(MIN_CHUNK_ROWS, Math.min(MAX_CHUNK_ROWS, CHUNK_VALUES / o));
         int chunks = (m + chunkRows - 1) / chunkRows;
         // As many chunks on each thread: the last thread's share is not left with one chunk more.

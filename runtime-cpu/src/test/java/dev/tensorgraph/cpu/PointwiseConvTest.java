@@ -10,8 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link PointwiseConv} against nested loops in double precision: stride 1 (the input read in place) and 2 (rows
- * gathered), few positions (output channels split over the threads) and many (chunks of positions), channel
- * counts that are not multiples of a vector, and each epilogue against the same operations applied after the
+ * gathered), fewer positions than a chunk and many chunks, channel counts that are not multiples of a vector, and each epilogue against the same operations applied after the
  * reference; and its scalar epilogue, used without the vector API, against the vector one, bit for bit.
  */
 class PointwiseConvTest {
@@ -23,6 +22,8 @@ class PointwiseConvTest {
             {2, 17, 15, 40, 136, 2},
             {4, 28, 28, 128, 512, 1},
             {1, 14, 14, 256, 1024, 2},
+            {2, 48, 48, 32, 128, 1},
+            {4, 70, 70, 16, 136, 2},
     };
 
     private static NnGeometry geometry(int[] c) {
@@ -35,7 +36,8 @@ class PointwiseConvTest {
         assumeTrue(NativeBlas.available(), "no native BLAS installed");
         for (int[] c : CASES) {
             NnGeometry g = geometry(c);
-            assertEquals(true, PointwiseConv.applies(g), Arrays.toString(c));
+            assertEquals(g.n() * g.oh() * g.ow() >= PointwiseConv.MIN_POSITIONS, PointwiseConv.applies(g),
+                    Arrays.toString(c));
             float[] x = ConvKernelsTest.random(g.n() * g.h() * g.w() * g.c(), 1);
             float[] f = ConvKernelsTest.random(g.c() * g.o(), 2);
             float[] bias = ConvKernelsTest.random(g.o(), 3);
