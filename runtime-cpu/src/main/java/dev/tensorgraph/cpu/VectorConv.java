@@ -227,7 +227,9 @@ final class VectorConv {
                 if (!full) {
                     storeEdge(edge, y, p0, rows, o0, width, o, e);
                 } else if (e != Epilogue.NONE) {
-                    epilogue(y, p0 * o + o0, o, o0, e);
+                    // Apart from tile(): inlined there, the epilogue made C2 stop inlining (too many nodes) before
+                    // the stores, and the accumulators were boxed.
+                    epilogueRows(y, p0, p0 + MR, o0, o0 + NR, o, e);
                 }
             }
         }
@@ -365,38 +367,8 @@ final class VectorConv {
     }
 
     /**
-     * The epilogue over a stored MR x NR tile of {@code y} at {@code yo} (rows {@code ldy} apart, channels from
-     * {@code o0}). It runs apart from {@link #tile}: inlined there, it made C2 stop inlining (too many nodes)
-     * before the stores, and the accumulators were boxed.
-     */
-    private static void epilogue(float[] y, int yo, int ldy, int o0, Epilogue e) {
-        FloatVector zero = FloatVector.zero(S);
-        FloatVector cap = FloatVector.broadcast(S, e.cap());
-        boolean capped = e.relu() && e.cap() != Float.POSITIVE_INFINITY;
-        for (int r = 0; r < MR; r++) {
-            int row = yo + r * ldy;
-            for (int v = 0; v < NR; v += L) {
-                FloatVector t = FloatVector.fromArray(S, y, row + v);
-                if (e.bias() != null) {
-                    t = t.add(FloatVector.fromArray(S, e.bias(), o0 + v));
-                }
-                if (e.addend() != null) {
-                    t = t.add(FloatVector.fromArray(S, e.addend(), row + v));
-                }
-                if (e.relu()) {
-                    t = t.max(zero);
-                }
-                if (capped) {
-                    t = t.min(cap);
-                }
-                t.intoArray(y, row + v);
-            }
-        }
-    }
-
-    /**
      * The epilogue on rows {@code [r0, r1)}, columns {@code [c0, c1)} of {@code y} (rows of {@code o} values), in
-     * place, one pass over each row: for a product computed elsewhere ({@link PointwiseConv}).
+     * place, one pass over each row: for a stored tile, and for a product computed elsewhere ({@link PointwiseConv}).
      */
     static void epilogueRows(float[] y, int r0, int r1, int c0, int c1, int o, Epilogue e) {
         FloatVector zero = FloatVector.zero(S);

@@ -87,6 +87,16 @@ class ConvKernelsTest {
         return ((ky * g.kw() + kx) * g.c() + c) * g.o() + o;
     }
 
+    /** The reference convolution {@code conv} (o channels) with epilogue {@code e} applied after it, in double. */
+    static double[] withEpilogue(double[] conv, VectorConv.Epilogue e, int o) {
+        double[] want = new double[conv.length];
+        for (int i = 0; i < want.length; i++) {
+            double v = conv[i] + (e.bias() != null ? e.bias()[i % o] : 0) + (e.addend() != null ? e.addend()[i] : 0);
+            want[i] = e.relu() ? Math.min(Math.max(v, 0), e.cap()) : v;
+        }
+        return want;
+    }
+
     static void assertClose(double[] want, float[] got, String what) {
         assertEquals(want.length, got.length, what);
         for (int i = 0; i < want.length; i++) {

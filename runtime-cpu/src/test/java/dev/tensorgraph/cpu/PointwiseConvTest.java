@@ -45,11 +45,7 @@ class PointwiseConvTest {
             float[] addend = ConvKernelsTest.random(conv.length, 4);
             for (int variant = 0; variant < 5; variant++) {
                 VectorConv.Epilogue e = epilogue(variant, bias, addend);
-                double[] want = new double[conv.length];
-                for (int i = 0; i < want.length; i++) {
-                    double v = conv[i] + (e.bias() != null ? bias[i % g.o()] : 0) + (e.addend() != null ? addend[i] : 0);
-                    want[i] = e.relu() ? Math.min(Math.max(v, 0), e.cap()) : v;
-                }
+                double[] want = ConvKernelsTest.withEpilogue(conv, e, g.o());
                 for (int threads : new int[] {1, 2, 3}) {
                     float[] got = new float[want.length];
                     Arrays.fill(got, Float.NaN);

@@ -101,11 +101,7 @@ class VectorConvTest {
             for (int variant = 0; variant < 3; variant++) {
                 VectorConv.Epilogue e = variant == 0 ? VectorConv.Epilogue.NONE
                         : new VectorConv.Epilogue(bias, variant == 2 ? addend : null, variant == 2, 0.75f);
-                double[] want = new double[conv.length];
-                for (int i = 0; i < want.length; i++) {
-                    double v = variant == 0 ? conv[i] : conv[i] + bias[i % g.o()] + (variant == 2 ? addend[i] : 0);
-                    want[i] = variant == 2 ? Math.min(Math.max(v, 0), 0.75) : v;
-                }
+                double[] want = ConvKernelsTest.withEpilogue(conv, e, g.o());
                 for (int threads : new int[] {1, 2}) {
                     float[] got = new float[want.length];
                     Arrays.fill(got, Float.NaN);
