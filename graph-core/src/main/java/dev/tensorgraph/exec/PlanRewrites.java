@@ -12,9 +12,9 @@ import java.util.List;
  * sees plans whose ops are plain dataflow (kernels with the ordinary role, no reference inputs, no state), which is
  * what inference graphs are. On the CPU, the passes that take them also see plans that hold reference variables
  * and update them, random generators and conditionals (training graphs with {@code VariableV2} and dropout); the
- * rewritten plan's stateful ops keep the user's ops' state ({@link PlanRewriter.Rewritten#origin}). A device plan may read variables (as an imported
- * inference graph with its weights in variables does) but not update them: the rewritten plan keeps the
- * variables' names, by which the session finds their values.
+ * rewritten plan's stateful ops keep the user's ops' state ({@link PlanRewriter.Rewritten#origin}). A device plan
+ * may read variables (as an imported inference graph with its weights in variables does) but not update them: the
+ * rewritten plan keeps the variables' names, by which the session finds their values.
  */
 final class PlanRewrites {
     private PlanRewrites() {}

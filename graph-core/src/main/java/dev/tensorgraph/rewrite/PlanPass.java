@@ -27,12 +27,14 @@ public interface PlanPass {
     boolean apply(RewriteGraph g);
 
     /**
-     * Whether this pass may also see plans that hold variables: plans whose ops include variables and ops
-     * that read or update them through reference inputs ({@code VariableV2}, {@code Assign},
-     * {@code ApplyGradientDescent}). Such a pass must keep every update's order against the reads of the
-     * variable that the graph orders before or after it, and each variable op's name (the session finds a
-     * variable's value by it). Other stateful ops (random generators, resource handles) keep any plan out of
-     * rewriting. False unless a pass says otherwise.
+     * Whether this pass may also see plans that hold state or steer a conditional: variables and ops that read
+     * or update them through reference inputs ({@code VariableV2}, {@code Assign}, {@code ApplyGradientDescent}),
+     * other stateful ops (random generators, resource handles) and a conditional's Switch and Merge. Such a pass
+     * must keep every update's order against the reads of the variable that the graph orders before or after
+     * it, each variable op's name (the session finds a variable's value by it), and every stateful op as it is
+     * (its state stays the user's op's); an op it makes from several must read all of their inputs, so that it
+     * is skipped on an untaken branch as they would be. While loops keep any plan out of rewriting. False unless
+     * a pass says otherwise.
      */
     default boolean rewritesStatefulPlans() {
         return false;
