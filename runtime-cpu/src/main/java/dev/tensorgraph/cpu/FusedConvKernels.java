@@ -94,17 +94,6 @@ public final class FusedConvKernels implements KernelLibrary {
 
     /** The epilogue over a computed convolution, in place, in the order the unfused ops apply it. */
     static void applyEpilogue(float[] y, int channels, VectorConv.Epilogue e) {
-        float[] bias = e.bias();
-        float[] addend = e.addend();
-        for (int i = 0; i < y.length; i++) {
-            float v = y[i] + bias[i % channels];
-            if (addend != null) {
-                v = v + addend[i];
-            }
-            if (e.relu()) {
-                v = Math.min(Math.max(v, 0f), e.cap());
-            }
-            y[i] = v;
-        }
+        PointwiseConv.scalarEpilogue(y, 0, y.length / channels, 0, channels, channels, e);
     }
 }

@@ -88,7 +88,7 @@ final class PointwiseConv {
     /**
      * The epilogue on rows {@code [r0, r1)}, columns {@code [c0, c1)} of {@code y} (rows of {@code o}), in the
      * order the unfused ops apply it, so the result rounds as they do: with the vector API where the JVM has it
-     * (C2 did not vectorize the loops below, and the epilogue then took a third of a residual layer's time).
+     * (C2 did not vectorize the scalar loops, and the epilogue then took a third of a residual layer's time).
      */
     static void applyEpilogue(float[] y, int r0, int r1, int c0, int c1, int o, VectorConv.Epilogue e) {
         float[] bias = e.bias();
@@ -103,32 +103,24 @@ final class PointwiseConv {
         }
     }
 
-    /** {@link #applyEpilogue} without the vector API. */
+    /** {@link #applyEpilogue} without the vector API, in the same order of operations. */
     static void scalarEpilogue(float[] y, int r0, int r1, int c0, int c1, int o, VectorConv.Epilogue e) {
         float[] bias = e.bias();
         float[] addend = e.addend();
-        if (bias == null) {
-            bias = new float[o];
-        }
-        float cap = e.cap();
         for (int r = r0; r < r1; r++) {
             int row = r * o;
-            if (addend == null && !e.relu()) {
-                for (int j = c0; j < c1; j++) {
-                    y[row + j] = y[row + j] + bias[j];
+            for (int j = c0; j < c1; j++) {
+                float v = y[row + j];
+                if (bias != null) {
+                    v += bias[j];
                 }
-            } else if (addend == null) {
-                for (int j = c0; j < c1; j++) {
-                    y[row + j] = Math.min(Math.max(y[row + j] + bias[j], 0f), cap);
+                if (addend != null) {
+                    v += addend[row + j];
                 }
-            } else if (!e.relu()) {
-                for (int j = c0; j < c1; j++) {
-                    y[row + j] = y[row + j] + bias[j] + addend[row + j];
+                if (e.relu()) {
+                    v = Math.min(Math.max(v, 0f), e.cap());
                 }
-            } else {
-                for (int j = c0; j < c1; j++) {
-                    y[row + j] = Math.min(Math.max(y[row + j] + bias[j] + addend[row + j], 0f), cap);
-                }
+                y[row + j] = v;
             }
         }
     }
