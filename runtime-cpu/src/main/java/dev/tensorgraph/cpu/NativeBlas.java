@@ -5,6 +5,7 @@ import dev.ludovic.netlib.blas.NativeBLAS;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,9 @@ import org.slf4j.LoggerFactory;
  *       as a build without OpenBLAS's locking would. Calls then take one lock, one product at a time.</li>
  * </ul>
  *
- * <p>{@code -Dtensorgraph.blas=java} forces the Java code; {@code -Dtensorgraph.blas=system} takes
+ * <p>Where the environment holds OpenBLAS to kernels narrower than the JVM's vectors ({@code OPENBLAS_CORETYPE=Haswell}
+ * on an AVX-512 CPU), big products and 1x1 convolutions run in the vector kernels ({@link #narrowerThanVectors()});
+ * {@code -Dtensorgraph.blas=native} keeps them with OpenBLAS. {@code -Dtensorgraph.blas=java} forces the Java code; {@code -Dtensorgraph.blas=system} takes
  * {@code libblas.so.3} as the dynamic linker finds it, vector API or not; netlib's own
  * {@code dev.ludovic.netlib.blas.nativeLibPath} names a library file and wins over both.
  */
@@ -54,6 +57,11 @@ final class NativeBlas {
     private static final Object CALL_LOCK = new Object();
     private static Mode mode = Mode.LOCKED;
     private static final BLAS BLAS_IMPL = load();
+    /** Whether the library's kernels are narrower than the JVM's vectors (see {@link #narrowerThanVectors()}). */
+    private static final boolean NARROWER_THAN_VECTORS = BLAS_IMPL != null
+            && "auto".equalsIgnoreCase(System.getProperty("tensorgraph.blas", "auto"))
+            && System.getProperty(LIBRARY_PATH_PROPERTY, "").contains("openblas")
+            && Gemm.vectorApiAvailable() && heldBelowVectorWidth(System.getenv("OPENBLAS_CORETYPE"), VectorSgemm.lanes());
     /** Whether the netlib in use refuses an operand that starts inside a stored row (see {@link #sgemmParts}). */
     private static final boolean WHOLE_ROW_CHECKS = checksWholeRows();
     /** Lets tests compare the Java loops with the native BLAS in one process. */
@@ -105,6 +113,19 @@ final class NativeBlas {
         }
     }
 
+    /**
+     * Whether {@code OPENBLAS_CORETYPE} names a core whose OpenBLAS kernels are narrower than the JVM's float
+     * vectors: OpenBLAS then runs 8-lane kernels where {@link VectorSgemm} runs 16 lanes. On a Zen 5 with
+     * {@code Haswell} set, OpenBLAS reached 100 GFLOP/s a core at 1024^3 against 184 with its AVX-512 kernels
+     * and 160 in {@link VectorSgemm}. Only OpenBLAS's x86 AVX-512 core names count as wide.
+     */
+    static boolean heldBelowVectorWidth(String coreType, int floatLanes) {
+        if (coreType == null || coreType.isBlank() || floatLanes < 16) {
+            return false;
+        }
+        return !Set.of("skylakex", "cooperlake", "sapphirerapids").contains(coreType.trim().toLowerCase(Locale.ROOT));
+    }
+
     /** Debian's multiarch location of an OpenBLAS flavour ({@code openblas-serial}, {@code openblas-pthread}). */
     private static Path debianOpenBlas(String flavour) {
         String triplet = switch (System.getProperty("os.arch", "")) {
@@ -117,6 +138,16 @@ final class NativeBlas {
         }
         Path p = Path.of("/usr/lib", triplet, flavour, "libblas.so.3");
         return Files.isReadable(p) ? p : null;
+    }
+
+    /**
+     * Whether {@code OPENBLAS_CORETYPE} holds the loaded OpenBLAS to kernels narrower than the JVM's float vectors
+     * ({@link #heldBelowVectorWidth}). Big products ({@link VectorSgemm#outrunsNarrowBlas}) and 1x1 convolutions
+     * then run in the vector kernels; the rest, whose shapes OpenBLAS still runs faster, stays with it.
+     * {@code -Dtensorgraph.blas=native} keeps every product with OpenBLAS.
+     */
+    static boolean narrowerThanVectors() {
+        return NARROWER_THAN_VECTORS && !disabled;
     }
 
     /** Whether a native BLAS was loaded. */

@@ -13,23 +13,23 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The layout is the usual one of BLAS libraries: blocks of op(B) ({@link #KC} x {@link #NC}) and of op(A)
  * ({@link #MC} x KC) are copied into panels that the micro-kernel reads in order, {@link #MR} rows of A
- * by four vectors' worth of columns of B, with sixteen vector accumulators that stay in registers for a
- * whole block of the shared dimension (on AVX-512, 16 of the 32 registers; per step it loads four vectors of
- * B and broadcasts four values of A for sixteen fused multiply-adds). Transposes cost nothing beyond the
+ * by four vectors' worth of columns of B, with 24 vector accumulators that stay in registers for a
+ * whole block of the shared dimension (on AVX-512, 24 of the 32 registers; per step it loads four vectors of
+ * B and broadcasts six values of A for 24 fused multiply-adds). Transposes cost nothing beyond the
  * copies. Like {@link VectorConv}'s, the kernel's result is stored through a vector of known type, which keeps
  * C2 from boxing the accumulators.
  */
 final class VectorSgemm {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
-    /** Rows of C per micro-kernel call. */
-    private static final int MR = 4;
+    /** Rows of C per micro-kernel call: with four vectors a row, 24 accumulators of the 32 AVX-512 registers. */
+    private static final int MR = 6;
     /** Columns of C per micro-kernel call: four vectors. */
     private static final int NR = 4 * LANES;
     /** Shared-dimension block: one A panel (MR x KC) and one B panel (KC x NR) fit the first-level cache. */
-    private static final int KC = 384;
+    private static final int KC = 256;
     /** Rows of A per packed block (a multiple of MR): the packed A block fits the second-level cache. */
-    private static final int MC = 128;
+    private static final int MC = 96;
     /** Columns of B per packed block. */
     private static final int NC = 1024;
     /** Below this many multiply-adds a product stays on the calling thread. */
@@ -40,6 +40,21 @@ final class VectorSgemm {
             () -> new float[][] {new float[KC * ((NC + NR - 1) / NR) * NR], new float[MC * KC], new float[MR * NR]});
 
     private VectorSgemm() {}
+
+    /**
+     * Whether this kernel beats an OpenBLAS held to 256-bit kernels on a product of this size (see
+     * {@link NativeBlas#narrowerThanVectors()}): with every dimension at least 256 (W2's 1024^3: 225 against 185
+     * GFLOP/s on a Zen 5). Training steps' smaller and skinnier products ran slower here than in OpenBLAS (W3
+     * 451 against 591 steps/s, W5 1199 against 551 ms a step with every product here).
+     */
+    static boolean outrunsNarrowBlas(int m, int n, int k) {
+        return m >= 256 && n >= 256 && k >= 256;
+    }
+
+    /** Floats per vector of the species the kernels use. */
+    static int lanes() {
+        return LANES;
+    }
 
     /**
      * As {@link JavaSgemm#multiply}: {@code C[m,n] (+)= op(A) op(B)}, split over the threads by rows of C, or by
@@ -81,11 +96,14 @@ final class VectorSgemm {
                 for (int ic = r0; ic < r1; ic += MC) {
                     int mc = Math.min(MC, r1 - ic);
                     packA(ta, m, k, a, aOff, ic, mc, pc, kc, ap);
-                    for (int q = 0; q * MR < mc; q++) {
-                        int h = Math.min(MR, mc - q * MR);
-                        for (int p = 0; p * NR < nc; p++) {
-                            int w = Math.min(NR, nc - p * NR);
-                            kernel(kc, ap, q * kc * MR, bp, p * kc * NR, c, cOff + (ic + q * MR) * n + jc + p * NR, n,
+                    // A B micro-panel (KC x NR) stays in the first-level cache while the A block's micro-panels
+                    // stream past it from the second-level cache; the other order streamed the whole packed B
+                    // block once per micro-panel of A (123 against 186 GFLOP/s a core at 1024^3 on a Zen 5).
+                    for (int p = 0; p * NR < nc; p++) {
+                        int w = Math.min(NR, nc - p * NR);
+                        for (int q = 0; q * MR < mc; q++) {
+                            int h = Math.min(MR, mc - q * MR);
+                            tile(kc, ap, q * kc * MR, bp, p * kc * NR, c, cOff + (ic + q * MR) * n + jc + p * NR, n,
                                     h, w, edge, accumulate || pc > 0);
                         }
                     }
@@ -138,17 +156,47 @@ final class VectorSgemm {
     }
 
     /**
-     * One MR x NR tile of C from an A panel and a B panel over kc steps; the top-left h x w of it is real; it is
-     * added to C, or stored there for the first block of the shared dimension of a product that overwrites C
-     * (the store and the addition run after the kernel, so the kernel's code is the same either way).
+     * One MR x NR tile of C from an A panel and a B panel over kc steps; the top-left h x w of it is real. It is
+     * added to C, or stored there for the first block of the shared dimension of a product that overwrites C.
+     * The kernel only ever adds: a whole tile goes into C (zeroed first when the product overwrites it), an
+     * edge tile into a zeroed MR x NR buffer and from there into C.
      */
-    private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, int h,
-                               int w, float[] edge, boolean add) {
+    private static void tile(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, int h,
+                             int w, float[] edge, boolean add) {
+        if (h == MR && w == NR) {
+            if (!add) {
+                for (int r = 0; r < MR; r++) {
+                    Arrays.fill(c, co + r * ldc, co + r * ldc + NR, 0f);
+                }
+            }
+            kernel(kc, ap, ao, bp, bo, c, co, ldc);
+            return;
+        }
+        Arrays.fill(edge, 0f);
+        kernel(kc, ap, ao, bp, bo, edge, 0, NR);
+        if (add) {
+            addTile(edge, c, co, ldc, h, w);
+        } else {
+            for (int r = 0; r < h; r++) {
+                System.arraycopy(edge, r * NR, c, co + r * ldc, w);
+            }
+        }
+    }
+
+    /**
+     * Adds op(A) op(B) over kc steps for one MR x NR tile to {@code t} at {@code o}, rows {@code ld} apart. The
+     * additions are written out, each on a vector just loaded (of known type: a call on a vector carried through
+     * the loop is a virtual call, which boxes), and nothing else is in this method: when C2 stopped inlining
+     * helpers here (its node count cut-off), it boxed the accumulators and the product ran at 11 GFLOP/s.
+     */
+    private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] t, int o, int ld) {
         FloatVector z = FloatVector.zero(SPECIES);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
         FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
         FloatVector c20 = z, c21 = z, c22 = z, c23 = z;
         FloatVector c30 = z, c31 = z, c32 = z, c33 = z;
+        FloatVector c40 = z, c41 = z, c42 = z, c43 = z;
+        FloatVector c50 = z, c51 = z, c52 = z, c53 = z;
         for (int p = 0; p < kc; p++) {
             int bi = bo + p * NR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
@@ -176,40 +224,47 @@ final class VectorSgemm {
             c31 = x.fma(b1, c31);
             c32 = x.fma(b2, c32);
             c33 = x.fma(b3, c33);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            c42 = x.fma(b2, c42);
+            c43 = x.fma(b3, c43);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            c52 = x.fma(b2, c52);
+            c53 = x.fma(b3, c53);
         }
-        // One set of stores (a second one made C2 stop inlining, too many nodes, and box the accumulators): a full
-        // tile that overwrites C goes straight there; one added to C, or an edge tile, goes to {@code edge}
-        // first and from there to C by another method.
-        boolean direct = !add && h == MR && w == NR;
-        float[] dst = direct ? c : edge;
-        int d = direct ? co : 0;
-        int ld = direct ? ldc : NR;
-        store(dst, d, c00, c01, c02, c03);
-        store(dst, d + ld, c10, c11, c12, c13);
-        store(dst, d + 2 * ld, c20, c21, c22, c23);
-        store(dst, d + 3 * ld, c30, c31, c32, c33);
-        if (direct) {
-            return;
-        }
-        if (add) {
-            addTile(edge, c, co, ldc, h, w);
-        } else {
-            for (int r = 0; r < h; r++) {
-                System.arraycopy(edge, r * NR, c, co + r * ldc, w);
-            }
-        }
-    }
-
-    /**
-     * Stores a row of accumulators; each is added to zero first, so that the receiver of every call is a vector
-     * of known type (a call on a vector carried through the loop is a virtual call, which boxes).
-     */
-    private static void store(float[] t, int o, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
-        FloatVector z = FloatVector.zero(SPECIES);
-        z.add(v0).intoArray(t, o);
-        z.add(v1).intoArray(t, o + LANES);
-        z.add(v2).intoArray(t, o + 2 * LANES);
-        z.add(v3).intoArray(t, o + 3 * LANES);
+        int t0 = o;
+        FloatVector.fromArray(SPECIES, t, t0).add(c00).intoArray(t, t0);
+        FloatVector.fromArray(SPECIES, t, t0 + LANES).add(c01).intoArray(t, t0 + LANES);
+        FloatVector.fromArray(SPECIES, t, t0 + 2 * LANES).add(c02).intoArray(t, t0 + 2 * LANES);
+        FloatVector.fromArray(SPECIES, t, t0 + 3 * LANES).add(c03).intoArray(t, t0 + 3 * LANES);
+        int t1 = o + ld;
+        FloatVector.fromArray(SPECIES, t, t1).add(c10).intoArray(t, t1);
+        FloatVector.fromArray(SPECIES, t, t1 + LANES).add(c11).intoArray(t, t1 + LANES);
+        FloatVector.fromArray(SPECIES, t, t1 + 2 * LANES).add(c12).intoArray(t, t1 + 2 * LANES);
+        FloatVector.fromArray(SPECIES, t, t1 + 3 * LANES).add(c13).intoArray(t, t1 + 3 * LANES);
+        int t2 = o + 2 * ld;
+        FloatVector.fromArray(SPECIES, t, t2).add(c20).intoArray(t, t2);
+        FloatVector.fromArray(SPECIES, t, t2 + LANES).add(c21).intoArray(t, t2 + LANES);
+        FloatVector.fromArray(SPECIES, t, t2 + 2 * LANES).add(c22).intoArray(t, t2 + 2 * LANES);
+        FloatVector.fromArray(SPECIES, t, t2 + 3 * LANES).add(c23).intoArray(t, t2 + 3 * LANES);
+        int t3 = o + 3 * ld;
+        FloatVector.fromArray(SPECIES, t, t3).add(c30).intoArray(t, t3);
+        FloatVector.fromArray(SPECIES, t, t3 + LANES).add(c31).intoArray(t, t3 + LANES);
+        FloatVector.fromArray(SPECIES, t, t3 + 2 * LANES).add(c32).intoArray(t, t3 + 2 * LANES);
+        FloatVector.fromArray(SPECIES, t, t3 + 3 * LANES).add(c33).intoArray(t, t3 + 3 * LANES);
+        int t4 = o + 4 * ld;
+        FloatVector.fromArray(SPECIES, t, t4).add(c40).intoArray(t, t4);
+        FloatVector.fromArray(SPECIES, t, t4 + LANES).add(c41).intoArray(t, t4 + LANES);
+        FloatVector.fromArray(SPECIES, t, t4 + 2 * LANES).add(c42).intoArray(t, t4 + 2 * LANES);
+        FloatVector.fromArray(SPECIES, t, t4 + 3 * LANES).add(c43).intoArray(t, t4 + 3 * LANES);
+        int t5 = o + 5 * ld;
+        FloatVector.fromArray(SPECIES, t, t5).add(c50).intoArray(t, t5);
+        FloatVector.fromArray(SPECIES, t, t5 + LANES).add(c51).intoArray(t, t5 + LANES);
+        FloatVector.fromArray(SPECIES, t, t5 + 2 * LANES).add(c52).intoArray(t, t5 + 2 * LANES);
+        FloatVector.fromArray(SPECIES, t, t5 + 3 * LANES).add(c53).intoArray(t, t5 + 3 * LANES);
     }
 
     /** Adds the top-left {@code h x w} of the MR x NR tile {@code t} to C at {@code co}, rows {@code ldc} apart. */

@@ -49,7 +49,7 @@ public final class Gemm {
     public static void gemm(${T}[] a, int aOff, boolean ta, ${T}[] b, int bOff, boolean tb, ${T}[] c, int cOff,
                             int m, int n, int k, int threads) {
 //# if float
-        if (NativeBlas.worthIt(m, n, k)) {
+        if (NativeBlas.worthIt(m, n, k) && !(NativeBlas.narrowerThanVectors() && VectorSgemm.outrunsNarrowBlas(m, n, k))) {
             NativeBlas.sgemmSplit(ta, tb, m, n, k, a, aOff, b, bOff, 0f, c, cOff, threads);
             return;
         }

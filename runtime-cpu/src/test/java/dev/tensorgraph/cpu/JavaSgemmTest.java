@@ -17,10 +17,13 @@ class JavaSgemmTest {
                       float[] c, int cOff, boolean accumulate, int threads);
     }
 
-    /** m, n, k: partial row groups, several column panels, odd and multi-block shared dimensions. */
+    /**
+     * m, n, k: partial row groups, several column panels, odd and multi-block shared dimensions; whole tiles over two
+     * blocks of rows and three of the shared dimension.
+     */
     private static final int[][] SHAPES = {
             {1, 1, 1}, {3, 17, 5}, {4, 16, 1}, {7, 300, 259}, {9, 513, 2}, {130, 70, 517}, {64, 256, 256},
-            {13, 1100, 40}, {250, 33, 7},
+            {13, 1100, 40}, {250, 33, 7}, {192, 130, 513}, {12, 128, 600},
     };
 
     /** Few rows (VectorSkinnyGemm): every row count of a partial group, column tails, shared-dimension tails and blocks. */
