@@ -12,8 +12,10 @@ import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.w3c.dom.Node;
 
 /**
  * Decoding with the JDK's {@code javax.imageio} (JPEG through its bundled libjpeg, PNG in Java). The size is read
@@ -37,6 +39,13 @@ final class ImageIoDecoding {
             int w = reader.getWidth(0);
             int h = reader.getHeight(0);
             ImageDecoder.checkSize(w, h, Math.max(channels, 1), maxPixels, source);
+            if (channels == 1 && format.equals("jpeg") && storesLuma(reader)) {
+                Raster raw = reader.readRaster(0, null);
+                if (!warnings.isEmpty()) {
+                    throw new InvalidArgumentException(source + ": invalid " + format + " data (" + warnings.get(0) + ")");
+                }
+                return lumaPlane(raw);
+            }
             BufferedImage image = reader.read(0);
             if (!warnings.isEmpty()) {
                 throw new InvalidArgumentException(source + ": invalid " + format + " data (" + warnings.get(0) + ")");
@@ -50,6 +59,52 @@ final class ImageIoDecoding {
         } finally {
             reader.dispose();
         }
+    }
+
+    /**
+     * Whether a JPEG stores three components as luma and chroma (YCbCr), which is what libjpeg assumes unless an
+     * Adobe marker says the components are untransformed. TensorFlow decodes such a file to gray by taking the luma
+     * plane; luma recomputed from RGB differs where RGB was clamped (by up to 6 in the test image).
+     */
+    private static boolean storesLuma(ImageReader reader) throws IOException {
+        IIOMetadata metadata = reader.getImageMetadata(0);
+        if (metadata == null || !metadata.isStandardMetadataFormatSupported()) {
+            return false;
+        }
+        Node tree = metadata.getAsTree("javax_imageio_jpeg_image_1.0");
+        Node frame = find(tree, "sof");
+        if (frame == null || frame.getAttributes().getNamedItem("numFrameComponents") == null
+                || !"3".equals(frame.getAttributes().getNamedItem("numFrameComponents").getNodeValue())) {
+            return false;
+        }
+        Node adobe = find(tree, "app14Adobe");
+        Node transform = adobe == null ? null : adobe.getAttributes().getNamedItem("transform");
+        return transform == null ? adobe == null : "1".equals(transform.getNodeValue());
+    }
+
+    private static Node find(Node node, String name) {
+        if (name.equals(node.getNodeName())) {
+            return node;
+        }
+        for (Node child = node.getFirstChild(); child != null; child = child.getNextSibling()) {
+            Node found = find(child, name);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    /** Band 0 of a raster read without color conversion: the luma plane of a YCbCr JPEG. */
+    private static Decoded lumaPlane(Raster raw) {
+        int w = raw.getWidth();
+        int h = raw.getHeight();
+        int[] y = raw.getSamples(raw.getMinX(), raw.getMinY(), w, h, 0, (int[]) null);
+        byte[] px = new byte[y.length];
+        for (int i = 0; i < y.length; i++) {
+            px[i] = (byte) y[i];
+        }
+        return new Decoded(px, h, w, 1);
     }
 
     /** The image as interleaved bytes: gray, gray+alpha, RGB or RGBA as stored, then converted to {@code channels}. */
