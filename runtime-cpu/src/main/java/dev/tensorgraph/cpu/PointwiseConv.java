@@ -31,9 +31,11 @@ final class PointwiseConv {
 
     private PointwiseConv() {}
 
-    /** Whether this path computes {@code g}: a 1x1 window, no padding, and a native BLAS worth calling
-     * whose kernels are as wide as the JVM's vectors (ResNet50 at batch 8 on a Zen 5 with {@code OPENBLAS_CORETYPE=Haswell}:
-     * 218 ms with its 1x1 layers in the vector kernel, 291 here). */
+    /**
+     * Whether this path computes {@code g}: a 1x1 window, no padding, and a native BLAS worth calling whose kernels
+     * are as wide as the JVM's vectors (ResNet50 at batch 8 on a Zen 5 with {@code OPENBLAS_CORETYPE=Haswell}:
+     * 218 ms with its 1x1 layers in the vector kernel, 247 on this path).
+     */
     static boolean applies(NnGeometry g) {
         return g.kh() == 1 && g.kw() == 1 && g.padTop() == 0 && g.padLeft() == 0 && g.o() >= MIN_OUT
                 && g.n() * g.oh() * g.ow() >= MIN_POSITIONS
