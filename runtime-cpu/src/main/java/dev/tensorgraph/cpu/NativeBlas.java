@@ -31,11 +31,12 @@ import org.slf4j.LoggerFactory;
  *       as a build without OpenBLAS's locking would. Calls then take one lock, one product at a time.</li>
  * </ul>
  *
- * <p>Where the environment holds OpenBLAS to kernels narrower than the JVM's vectors
- * ({@code OPENBLAS_CORETYPE=Haswell} on an AVX-512 CPU), big products and 1x1 convolutions run in the vector kernels ({@link #narrowerThanVectors()});
- * {@code -Dtensorgraph.blas=native} keeps them with OpenBLAS. {@code -Dtensorgraph.blas=java} forces the Java
- * code; {@code -Dtensorgraph.blas=system} takes {@code libblas.so.3} as the dynamic linker finds it, vector API or not; netlib's own
- * {@code dev.ludovic.netlib.blas.nativeLibPath} names a library file and wins over both.
+ * <p>Where the environment holds OpenBLAS to kernels narrower than the JVM's vectors ({@code
+ * OPENBLAS_CORETYPE=Haswell} on an AVX-512 CPU), big products and 1x1 convolutions run in the vector kernels
+ * ({@link #narrowerThanVectors()}); {@code -Dtensorgraph.blas=native} keeps them with OpenBLAS. {@code
+ * -Dtensorgraph.blas=java} forces the Java code; {@code -Dtensorgraph.blas=system} takes {@code libblas.so.3} as
+ * the dynamic linker finds it, vector API or not; netlib's own {@code dev.ludovic.netlib.blas.nativeLibPath} names
+ * a library file and wins over both.
  */
 final class NativeBlas {
     /** How the loaded library may be called. */
