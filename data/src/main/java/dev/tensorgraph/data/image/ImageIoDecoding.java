@@ -39,18 +39,13 @@ final class ImageIoDecoding {
             int w = reader.getWidth(0);
             int h = reader.getHeight(0);
             ImageDecoder.checkSize(w, h, Math.max(channels, 1), maxPixels, source);
-            if (channels == 1 && format.equals("jpeg") && storesLuma(reader)) {
-                Raster raw = reader.readRaster(0, null);
-                if (!warnings.isEmpty()) {
-                    throw new InvalidArgumentException(source + ": invalid " + format + " data (" + warnings.get(0) + ")");
-                }
-                return lumaPlane(raw);
-            }
-            BufferedImage image = reader.read(0);
+            boolean luma = channels == 1 && format.equals("jpeg") && storesLuma(reader);
+            Raster raw = luma ? reader.readRaster(0, null) : null;
+            BufferedImage image = luma ? null : reader.read(0);
             if (!warnings.isEmpty()) {
                 throw new InvalidArgumentException(source + ": invalid " + format + " data (" + warnings.get(0) + ")");
             }
-            return pixels(image, channels, source);
+            return luma ? lumaPlane(raw) : pixels(image, channels, source);
         } catch (IOException | RuntimeException e) {
             if (e instanceof InvalidArgumentException i) {
                 throw i;
