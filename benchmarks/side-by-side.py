@@ -168,9 +168,10 @@ def main():
     parser.add_argument("--rounds", type=int, default=2, help="sittings of every workload on each side (default 2)")
     parser.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6,W8")
     parser.add_argument("--bench-rounds", type=int, default=7, help="rounds inside each bench run (default 7)")
-    parser.add_argument("--openblas-coretype", default="Haswell",
-                        help="OPENBLAS_CORETYPE for both sides where the environment has none (default Haswell, as "
-                             "the project's machine sets it; '' leaves it unset)")
+    parser.add_argument("--openblas-coretype", default="",
+                        help="OPENBLAS_CORETYPE for both sides where the environment has none (default: none, as "
+                             "on the project's machine since 2026-12-06; scripts/tensorgraph then names SkylakeX "
+                             "on AVX-512 CPUs)")
     args = parser.parse_args()
     # OpenBLAS picks its kernels from this variable when it loads, and the choice moves W2 by several per cent
     # (docs/benchmarks-cpu.md): a sitting measures what users run under, so the variable is never left to chance.

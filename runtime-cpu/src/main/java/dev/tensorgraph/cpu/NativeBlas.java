@@ -88,14 +88,17 @@ final class NativeBlas {
         if (choice.equals("java") || choice.equals("vector")) {
             return null;
         }
+        boolean chosenHere = false;
         if (System.getProperty(LIBRARY_PATH_PROPERTY) == null && !choice.equals("system")) {
             Path threaded = debianOpenBlas("openblas-pthread");
             Path serial = debianOpenBlas("openblas-serial");
             if (threaded != null) {
                 System.setProperty(LIBRARY_PATH_PROPERTY, threaded.toString());
                 mode = "1".equals(System.getenv("OPENBLAS_NUM_THREADS")) ? Mode.SPLIT : Mode.WHOLE;
+                chosenHere = true;
             } else if (serial != null) {
                 System.setProperty(LIBRARY_PATH_PROPERTY, serial.toString());
+                chosenHere = true;
             }
         }
         Level before = NETLIB_LOG.getLevel();
@@ -103,6 +106,15 @@ final class NativeBlas {
         NETLIB_LOG.setLevel(Level.OFF);
         try {
             BLAS b = NativeBLAS.getInstance();
+            if (chosenHere && fellBackToUnfusedKernels(b)) {
+                LoggerFactory.getLogger(NativeBlas.class).warn("OpenBLAS ({}) runs kernels without fused multiply-add "
+                        + "on this CPU, which has it: it did not recognise the CPU{}. Matrix products run in "
+                        + "Tensorgraph's vector kernels instead; OPENBLAS_CORETYPE=SkylakeX (AVX-512 CPUs) or Haswell "
+                        + "(AVX2) in the environment lets OpenBLAS use its own fast kernels.",
+                        System.getProperty(LIBRARY_PATH_PROPERTY), coreTypeSet() ? " or OPENBLAS_CORETYPE names an old one" : "");
+                System.clearProperty(LIBRARY_PATH_PROPERTY);
+                return null;
+            }
             LoggerFactory.getLogger(NativeBlas.class).debug("using native BLAS {} ({})",
                     System.getProperty(LIBRARY_PATH_PROPERTY, "libblas.so.3"), mode);
             return b;
@@ -125,6 +137,63 @@ final class NativeBlas {
             return false;
         }
         return !Set.of("skylakex", "cooperlake", "sapphirerapids").contains(coreType.trim().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Whether OpenBLAS, loaded on a CPU whose vectors the JVM can use, runs its products in kernels without fused
+     * multiply-add. OpenBLAS built for many CPUs picks kernels by CPU model when it loads, and a model it does not
+     * know gets the oldest x86-64 kernels (SSE3, {@code Prescott}): Debian 12's OpenBLAS 0.3.21 did so on an Intel
+     * Xeon of family 6, model 207, where W2 then ran at 39 GFLOP/s against 206 with {@code
+     * OPENBLAS_CORETYPE=SkylakeX} and 217 in {@link VectorSgemm}, and W3 at 67 steps/s against 225 in the vector
+     * kernels. Every kernel that uses the vector units of a CPU with AVX2 or AVX-512 fuses the multiply-add, so one
+     * product tells them apart (see {@link #fusesMultiplyAdd}).
+     */
+    private static boolean fellBackToUnfusedKernels(BLAS blas) {
+        if (!Gemm.vectorApiAvailable() || VectorSgemm.lanes() < 8) {
+            return false;
+        }
+        try {
+            return !fusesMultiplyAdd((m, n, k, a, lda, b, ldb, c, ldc) ->
+                    blas.sgemm("N", "N", m, n, k, 1f, a, lda, b, ldb, 0f, c, ldc));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether the library's single-precision product rounds {@code a1*b1 + a2*b2} once per term, as a fused
+     * multiply-add does, rather than rounding each product first. With {@code u = 1 + 2^-12}, {@code u*u = 1 +
+     * 2^-11 + 2^-24} is not a float: it rounds to {@code 1 + 2^-11}. The terms {@code (-u)*u + u*u} are then 0
+     * when both products are rounded, and {@code 2^-24} in magnitude when the second is fused into the rounded
+     * first, in whichever order the kernel takes them. A 32 x 32 C with the same two terms in every element reaches the
+     * library's blocked kernels rather than a path for tiny products.
+     */
+    static boolean fusesMultiplyAdd(ColumnMajorProduct product) {
+        int size = 32;
+        float u = 1f + 0x1p-12f;
+        float[] a = new float[size * 2];
+        float[] b = new float[2 * size];
+        for (int i = 0; i < size; i++) {
+            a[i * 2] = -u;
+            a[i * 2 + 1] = u;
+            b[i] = u;
+            b[size + i] = u;
+        }
+        float[] c = new float[size * size];
+        // Row-major C = A B as the column-major library sees it: C^T = B^T A^T.
+        product.multiply(size, size, 2, b, size, a, 2, c, size);
+        return Math.abs(c[0]) == 0x1p-24f && Math.abs(c[size * size - 1]) == 0x1p-24f;
+    }
+
+    /** {@code C = A B} for column-major operands with leading dimensions, as BLAS's {@code sgemm} computes it. */
+    @FunctionalInterface
+    interface ColumnMajorProduct {
+        void multiply(int m, int n, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc);
+    }
+
+    private static boolean coreTypeSet() {
+        String core = System.getenv("OPENBLAS_CORETYPE");
+        return core != null && !core.isBlank();
     }
 
     /** Debian's multiarch location of an OpenBLAS flavour ({@code openblas-serial}, {@code openblas-pthread}). */

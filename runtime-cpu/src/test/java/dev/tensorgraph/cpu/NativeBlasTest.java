@@ -56,6 +56,32 @@ class NativeBlasTest {
         assertFalse(NativeBlas.heldBelowVectorWidth("", 16));
     }
 
+    /** A column-major triple loop that sums over k in the given order, fused or rounding each product. */
+    private static NativeBlas.ColumnMajorProduct tripleLoop(boolean fused, boolean backwards) {
+        return (m, n, k, a, lda, b, ldb, c, ldc) -> {
+            for (int j = 0; j < n; j++) {
+                for (int i = 0; i < m; i++) {
+                    float sum = 0f;
+                    for (int s = 0; s < k; s++) {
+                        int p = backwards ? k - 1 - s : s;
+                        float x = a[p * lda + i];
+                        float y = b[j * ldb + p];
+                        sum = fused ? Math.fma(x, y, sum) : sum + x * y;
+                    }
+                    c[j * ldc + i] = sum;
+                }
+            }
+        };
+    }
+
+    @Test
+    void theProbeTellsFusedFromRoundedProducts() {
+        assertTrue(NativeBlas.fusesMultiplyAdd(tripleLoop(true, false)));
+        assertTrue(NativeBlas.fusesMultiplyAdd(tripleLoop(true, true)), "the order of the two terms does not matter");
+        assertFalse(NativeBlas.fusesMultiplyAdd(tripleLoop(false, false)));
+        assertFalse(NativeBlas.fusesMultiplyAdd(tripleLoop(false, true)));
+    }
+
     @Test
     void nativeAndJavaProductsAgree() {
         assumeTrue(NativeBlas.available(), "no native BLAS in use: install one (Debian: libopenblas0-pthread); where "
