@@ -340,7 +340,7 @@ public final class ConvKernels implements KernelLibrary {
         int m = g.n() * g.oh() * g.ow();
         long work = (long) m * k * o;
         boolean pointwise = g.isPointwise();
-        if (Gemm.vectorApiAvailable() && WinogradConv.applies(g)) {
+        if (Gemm.vectorApiAvailable() && !NativeBlas.convolvesInLibrary() && WinogradConv.applies(g)) {
             WinogradConv.backpropFilter(g, x, dy, df, threads);
             return;
         }

@@ -63,6 +63,10 @@ final class NativeBlas {
             && "auto".equalsIgnoreCase(System.getProperty("tensorgraph.blas", "auto"))
             && System.getProperty(LIBRARY_PATH_PROPERTY, "").contains("openblas")
             && Gemm.vectorApiAvailable() && heldBelowVectorWidth(System.getenv("OPENBLAS_CORETYPE"), VectorSgemm.lanes());
+    /** Whether convolutions go through patches to the library (see {@link #convolvesInLibrary()}). */
+    private static final boolean CONVOLVES_IN_LIBRARY = convolutionRule(BLAS_IMPL != null
+            && System.getProperty(LIBRARY_PATH_PROPERTY, "").contains("openblas") && Gemm.vectorApiAvailable()
+            && wideCoreNamed(System.getenv("OPENBLAS_CORETYPE"), VectorSgemm.lanes()));
     /** Whether the netlib in use refuses an operand that starts inside a stored row (see {@link #sgemmParts}). */
     private static final boolean WHOLE_ROW_CHECKS = checksWholeRows();
     /** Lets tests compare the Java loops with the native BLAS in one process. */
@@ -194,6 +198,41 @@ final class NativeBlas {
     private static boolean coreTypeSet() {
         String core = System.getenv("OPENBLAS_CORETYPE");
         return core != null && !core.isBlank();
+    }
+
+    /**
+     * Whether {@code OPENBLAS_CORETYPE} names OpenBLAS's AVX-512 kernels and the JVM's vectors are 512 bits: the
+     * library's hand-written kernels then use the same width as ours, and on an Intel Xeon (family 6, model 207,
+     * two 512-bit multiply-adds a cycle) they ran W5's convolutions, whose filters are laid out anew on every
+     * step, as patch matrices 1.3-1.7x faster than {@link VectorConv} and {@link WinogradConv} (the 5x5 layer 74
+     * against 102 ms, a 3x3 384-channel layer 37 against 49 ms, its filter gradient 37 against 61 ms). Unset, the
+     * kernels OpenBLAS picked are not known.
+     */
+    static boolean wideCoreNamed(String coreType, int floatLanes) {
+        return coreType != null && floatLanes >= 16
+                && Set.of("skylakex", "cooperlake", "sapphirerapids").contains(coreType.trim().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * {@code -Dtensorgraph.conv=vector} keeps convolutions in the vector kernels and {@code library} sends them to
+     * the native BLAS; otherwise {@code auto} decides.
+     */
+    private static boolean convolutionRule(boolean auto) {
+        String choice = System.getProperty("tensorgraph.conv", "auto").trim().toLowerCase(Locale.ROOT);
+        return switch (choice) {
+            case "vector" -> false;
+            case "library" -> BLAS_IMPL != null;
+            default -> auto && "auto".equalsIgnoreCase(System.getProperty("tensorgraph.blas", "auto"));
+        };
+    }
+
+    /**
+     * Whether float convolutions of training, whose filters are variables, run as patch matrices times the filter
+     * in the native BLAS where the vector kernels ({@link VectorConv}, {@link WinogradConv}) would take them
+     * ({@link #wideCoreNamed}). Constant filters stay with the vector kernels, which lay them out once.
+     */
+    static boolean convolvesInLibrary() {
+        return CONVOLVES_IN_LIBRARY && !disabled;
     }
 
     /** Debian's multiarch location of an OpenBLAS flavour ({@code openblas-serial}, {@code openblas-pthread}). */

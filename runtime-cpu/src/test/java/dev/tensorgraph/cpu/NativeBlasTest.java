@@ -56,6 +56,16 @@ class NativeBlasTest {
         assertFalse(NativeBlas.heldBelowVectorWidth("", 16));
     }
 
+    @Test
+    void onlyAnAvx512CoreTypeWithAvx512VectorsSendsConvolutionsToTheLibrary() {
+        assertTrue(NativeBlas.wideCoreNamed("SkylakeX", 16));
+        assertTrue(NativeBlas.wideCoreNamed(" SAPPHIRERAPIDS", 16));
+        assertTrue(NativeBlas.wideCoreNamed("Cooperlake", 16));
+        assertFalse(NativeBlas.wideCoreNamed("Haswell", 16));
+        assertFalse(NativeBlas.wideCoreNamed("SkylakeX", 8), "with 256-bit vectors nothing was measured");
+        assertFalse(NativeBlas.wideCoreNamed(null, 16), "unset: which kernels OpenBLAS picked is not known");
+    }
+
     /** A column-major triple loop that sums over k in the given order, fused or rounding each product. */
     private static NativeBlas.ColumnMajorProduct tripleLoop(boolean fused, boolean backwards) {
         return (m, n, k, a, lda, b, ldb, c, ldc) -> {
