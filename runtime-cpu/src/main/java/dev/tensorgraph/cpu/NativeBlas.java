@@ -259,6 +259,14 @@ final class NativeBlas {
         return NARROWER_THAN_VECTORS && !disabled;
     }
 
+    /**
+     * Whether a call may take a block of columns of a row-major B that is not transposed: the netlib in use accepts
+     * an operand that starts inside a stored row ({@link #checksWholeRows}).
+     */
+    static boolean takesColumnBlocks() {
+        return !WHOLE_ROW_CHECKS;
+    }
+
     /** Whether a native BLAS was loaded. */
     static boolean available() {
         return BLAS_IMPL != null;

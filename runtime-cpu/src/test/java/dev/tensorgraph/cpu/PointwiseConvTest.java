@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link PointwiseConv} against nested loops in double precision: stride 1 (the input read in place) and 2 (rows
- * gathered), fewer positions than a chunk and many chunks, channel counts that are not multiples of a vector, and each epilogue against the same operations applied after the
- * reference; and its scalar epilogue, used without the vector API, against the vector one, bit for bit.
+ * gathered), fewer positions than a chunk and many chunks, outputs over several column blocks (the last one
+ * partial), channel counts that are not multiples of a vector, and each epilogue against the same operations
+ * applied after the reference; and its scalar epilogue, used without the vector API, against the vector one, bit for bit.
  */
 class PointwiseConvTest {
     /** n, h, w, c, o, stride. */
@@ -24,6 +25,7 @@ class PointwiseConvTest {
             {1, 14, 14, 256, 1024, 2},
             {2, 48, 48, 32, 128, 1},
             {4, 70, 70, 16, 136, 2},
+            {2, 9, 9, 48, 600, 2},
     };
 
     private static NnGeometry geometry(int[] c) {
