@@ -64,9 +64,11 @@ final class NativeBlas {
             && System.getProperty(LIBRARY_PATH_PROPERTY, "").contains("openblas")
             && Gemm.vectorApiAvailable() && heldBelowVectorWidth(System.getenv("OPENBLAS_CORETYPE"), VectorSgemm.lanes());
     /** Whether convolutions go through patches to the library (see {@link #convolvesInLibrary()}). */
-    private static final boolean CONVOLVES_IN_LIBRARY = convolutionRule(BLAS_IMPL != null
+    /** Whether the library's kernels are named as wide as the JVM's vectors (see {@link #asWideAsVectors()}). */
+    private static final boolean AS_WIDE_AS_VECTORS = BLAS_IMPL != null
             && System.getProperty(LIBRARY_PATH_PROPERTY, "").contains("openblas") && Gemm.vectorApiAvailable()
-            && wideCoreNamed(System.getenv("OPENBLAS_CORETYPE"), VectorSgemm.lanes()));
+            && wideCoreNamed(System.getenv("OPENBLAS_CORETYPE"), VectorSgemm.lanes());
+    private static final boolean CONVOLVES_IN_LIBRARY = convolutionRule(AS_WIDE_AS_VECTORS);
     /** Whether the netlib in use refuses an operand that starts inside a stored row (see {@link #sgemmParts}). */
     private static final boolean WHOLE_ROW_CHECKS = checksWholeRows();
     /** Lets tests compare the Java loops with the native BLAS in one process. */
@@ -224,6 +226,14 @@ final class NativeBlas {
             case "library" -> BLAS_IMPL != null;
             default -> auto && "auto".equalsIgnoreCase(System.getProperty("tensorgraph.blas", "auto"));
         };
+    }
+
+    /**
+     * Whether {@code OPENBLAS_CORETYPE} names the loaded OpenBLAS's AVX-512 kernels and the JVM's vectors are 512
+     * bits ({@link #wideCoreNamed}).
+     */
+    static boolean asWideAsVectors() {
+        return AS_WIDE_AS_VECTORS && !disabled;
     }
 
     /**

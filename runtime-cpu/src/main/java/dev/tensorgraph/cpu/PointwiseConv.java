@@ -27,7 +27,8 @@ final class PointwiseConv {
      * Fewer output positions stay in the vector kernel: each call of the native BLAS packs the whole filter, which
      * weighs more against few positions. ResNet50 at batch 1 (at most 3,136 positions a layer) ran 1-2 ms slower
      * with its 56x56 layers here, and its smaller layers 5-30% slower each; at batch 8 (6,272 positions at 28x28)
-     * the network ran 287-294 ms against 301-327 with every 1x1 layer in the vector kernel, alternated.
+     * the network ran 287-294 ms against 301-327 with every 1x1 layer in the vector kernel, alternated (Zen 4,
+     * OpenBLAS's own choice of kernels).
      */
     static final int MIN_POSITIONS = 4096;
     /**
@@ -35,6 +36,15 @@ final class PointwiseConv {
      * channels took 4.9 ms in it against 5.5 here.
      */
     static final int MIN_OUT = 128;
+    /**
+     * Where OpenBLAS runs kernels named as wide as the JVM's vectors ({@link NativeBlas#asWideAsVectors()}), it was
+     * ahead from far fewer positions: ResNet50's 1x1 layers at batch 1 on an Intel Xeon (family 6, model 207),
+     * two threads, the two kernels alternated in one JVM (median µs): 196 positions, 256 to 1,024 channels, 581
+     * against 680 in the vector kernel; 784 positions, 512 to 128, 590 against 702; 3,136 positions, 256 to 64,
+     * 646 against 746. At 49 positions the vector kernel was 5-8% faster.
+     */
+    static final int MIN_POSITIONS_WIDE = 128;
+    static final int MIN_OUT_WIDE = 64;
 
     private PointwiseConv() {}
 
@@ -44,8 +54,9 @@ final class PointwiseConv {
      * 218 ms with its 1x1 layers in the vector kernel, 247 on this path).
      */
     static boolean applies(NnGeometry g) {
-        return g.kh() == 1 && g.kw() == 1 && g.padTop() == 0 && g.padLeft() == 0 && g.o() >= MIN_OUT
-                && g.n() * g.oh() * g.ow() >= MIN_POSITIONS
+        boolean wide = NativeBlas.asWideAsVectors();
+        return g.kh() == 1 && g.kw() == 1 && g.padTop() == 0 && g.padLeft() == 0 && g.o() >= (wide ? MIN_OUT_WIDE : MIN_OUT)
+                && g.n() * g.oh() * g.ow() >= (wide ? MIN_POSITIONS_WIDE : MIN_POSITIONS)
                 && NativeBlas.worthIt(g.n() * g.oh() * g.ow(), g.o(), g.c()) && !NativeBlas.narrowerThanVectors()
                 && !Boolean.getBoolean("tensorgraph.conv.pointwiseInJava");
     }

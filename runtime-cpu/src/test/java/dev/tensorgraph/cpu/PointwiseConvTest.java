@@ -38,7 +38,10 @@ class PointwiseConvTest {
         assumeTrue(NativeBlas.available(), "no native BLAS installed");
         for (int[] c : CASES) {
             NnGeometry g = geometry(c);
-            assertEquals(g.n() * g.oh() * g.ow() >= PointwiseConv.MIN_POSITIONS && !NativeBlas.narrowerThanVectors(),
+            boolean wide = NativeBlas.asWideAsVectors();
+            assertEquals(g.n() * g.oh() * g.ow() >= (wide ? PointwiseConv.MIN_POSITIONS_WIDE : PointwiseConv.MIN_POSITIONS)
+                            && g.o() >= (wide ? PointwiseConv.MIN_OUT_WIDE : PointwiseConv.MIN_OUT)
+                            && !NativeBlas.narrowerThanVectors(),
                     PointwiseConv.applies(g),
                     Arrays.toString(c));
             float[] x = ConvKernelsTest.random(g.n() * g.h() * g.w() * g.c(), 1);
