@@ -42,6 +42,8 @@ final class NativeBlas {
     /** How the loaded library may be called. */
     enum Mode { SPLIT, WHOLE, LOCKED }
 
+    /** OpenBLAS's x86 core names whose kernels use 512-bit vectors, in lower case. */
+    private static final Set<String> AVX512_CORES = Set.of("skylakex", "cooperlake", "sapphirerapids");
     /** Products smaller than this (m*n*k) stay in Java, where a JNI call would cost more than it saves. */
     private static final long MIN_WORK = 1L << 12;
     /** Below this many multiply-adds a product is not split over threads. */
@@ -63,11 +65,11 @@ final class NativeBlas {
             && "auto".equalsIgnoreCase(System.getProperty("tensorgraph.blas", "auto"))
             && System.getProperty(LIBRARY_PATH_PROPERTY, "").contains("openblas")
             && Gemm.vectorApiAvailable() && heldBelowVectorWidth(System.getenv("OPENBLAS_CORETYPE"), VectorSgemm.lanes());
-    /** Whether convolutions go through patches to the library (see {@link #convolvesInLibrary()}). */
     /** Whether the library's kernels are named as wide as the JVM's vectors (see {@link #asWideAsVectors()}). */
     private static final boolean AS_WIDE_AS_VECTORS = BLAS_IMPL != null
             && System.getProperty(LIBRARY_PATH_PROPERTY, "").contains("openblas") && Gemm.vectorApiAvailable()
             && wideCoreNamed(System.getenv("OPENBLAS_CORETYPE"), VectorSgemm.lanes());
+    /** Whether convolutions go through patches to the library (see {@link #convolvesInLibrary()}). */
     private static final boolean CONVOLVES_IN_LIBRARY = convolutionRule(AS_WIDE_AS_VECTORS);
     /** Whether the netlib in use refuses an operand that starts inside a stored row (see {@link #sgemmParts}). */
     private static final boolean WHOLE_ROW_CHECKS = checksWholeRows();
@@ -142,7 +144,7 @@ final class NativeBlas {
         if (coreType == null || coreType.isBlank() || floatLanes < 16) {
             return false;
         }
-        return !Set.of("skylakex", "cooperlake", "sapphirerapids").contains(coreType.trim().toLowerCase(Locale.ROOT));
+        return !AVX512_CORES.contains(coreType.trim().toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -212,7 +214,7 @@ final class NativeBlas {
      */
     static boolean wideCoreNamed(String coreType, int floatLanes) {
         return coreType != null && floatLanes >= 16
-                && Set.of("skylakex", "cooperlake", "sapphirerapids").contains(coreType.trim().toLowerCase(Locale.ROOT));
+                && AVX512_CORES.contains(coreType.trim().toLowerCase(Locale.ROOT));
     }
 
     /**
