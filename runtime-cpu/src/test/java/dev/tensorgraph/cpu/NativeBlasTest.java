@@ -44,26 +44,35 @@ class NativeBlasTest {
                 "OPENBLAS_CORETYPE=" + core + " selects kernels whose rounding depends on the size of each call");
     }
 
+    /**
+     * Each {@code OPENBLAS_CORETYPE} against both rules: whether it holds OpenBLAS below the JVM's vector width (big
+     * products go to the vector kernels) and whether it names kernels as wide (training convolutions and small 1x1
+     * layers go to the library). Unset, which kernels OpenBLAS picked is not known, so neither rule applies; with
+     * 256-bit vectors no core is narrower, and nothing was measured for the wide rule.
+     */
     @Test
-    void onlyACoreTypeNarrowerThanTheVectorsSendsProductsToTheVectorKernels() {
-        assertTrue(NativeBlas.heldBelowVectorWidth("Haswell", 16));
-        assertTrue(NativeBlas.heldBelowVectorWidth("ZEN", 16));
-        assertFalse(NativeBlas.heldBelowVectorWidth("SkylakeX", 16));
-        assertFalse(NativeBlas.heldBelowVectorWidth(" cooperlake ", 16));
-        assertFalse(NativeBlas.heldBelowVectorWidth("SapphireRapids", 16));
-        assertFalse(NativeBlas.heldBelowVectorWidth("Haswell", 8), "256-bit vectors are no wider than Haswell's kernels");
-        assertFalse(NativeBlas.heldBelowVectorWidth(null, 16), "unset: OpenBLAS picks the CPU's own kernels");
-        assertFalse(NativeBlas.heldBelowVectorWidth("", 16));
-    }
-
-    @Test
-    void onlyAnAvx512CoreTypeWithAvx512VectorsSendsConvolutionsToTheLibrary() {
-        assertTrue(NativeBlas.wideCoreNamed("SkylakeX", 16));
-        assertTrue(NativeBlas.wideCoreNamed(" SAPPHIRERAPIDS", 16));
-        assertTrue(NativeBlas.wideCoreNamed("Cooperlake", 16));
-        assertFalse(NativeBlas.wideCoreNamed("Haswell", 16));
-        assertFalse(NativeBlas.wideCoreNamed("SkylakeX", 8), "with 256-bit vectors nothing was measured");
-        assertFalse(NativeBlas.wideCoreNamed(null, 16), "unset: which kernels OpenBLAS picked is not known");
+    void eachCoreTypeFallsUnderAtMostOneWidthRule() {
+        Object[][] cases = {
+                // core, JVM float lanes, narrower than the vectors, as wide as them
+                {"Haswell", 16, true, false},
+                {"ZEN", 16, true, false},
+                {"SkylakeX", 16, false, true},
+                {" cooperlake ", 16, false, true},
+                {"Cooperlake", 16, false, true},
+                {"SapphireRapids", 16, false, true},
+                {" SAPPHIRERAPIDS", 16, false, true},
+                {"Haswell", 8, false, false},
+                {"SkylakeX", 8, false, false},
+                {null, 16, false, false},
+                {"", 16, false, false},
+        };
+        for (Object[] c : cases) {
+            String core = (String) c[0];
+            int lanes = (Integer) c[1];
+            String label = "OPENBLAS_CORETYPE=" + core + ", " + lanes + " lanes";
+            assertEquals(c[2], NativeBlas.heldBelowVectorWidth(core, lanes), label + ": narrower");
+            assertEquals(c[3], NativeBlas.wideCoreNamed(core, lanes), label + ": as wide");
+        }
     }
 
     /** A column-major triple loop that sums over k in the given order, fused or rounding each product. */
