@@ -94,9 +94,8 @@ public final class FusedTrainingKernels implements KernelLibrary {
         float[] acc = (float[]) accum.array();
         int threads = ctx.intraOpThreads();
         boolean readsState = a.array() == v || b.array() == v || a.array() == acc || b.array() == acc;
-        if (NativeBlas.worthIt(m, n, k) && !readsState) {
-            NativeBlas.sgemmSplit(ta, tb, m, n, k, 1f, (float[]) a.array(), 0, (float[]) b.array(), 0, momentum, acc,
-                    0, threads);
+        if (!readsState && Gemm.scaledSgemm(ta, tb, m, n, k, 1f, (float[]) a.array(), 0, (float[]) b.array(), 0,
+                momentum, acc, 0, threads)) {
             Parallel.forRange(v.length, threads, (from, to) -> {
                 for (int i = from; i < to; i++) {
                     v[i] -= acc[i] * lr;
@@ -140,10 +139,8 @@ public final class FusedTrainingKernels implements KernelLibrary {
         // A product that reads the variable itself (through an Identity or a reshape, which share its array)
         // must see the old value throughout: it is computed apart first, as the two ops would.
         boolean readsVariable = a.array() == v || b.array() == v;
-        if (NativeBlas.worthIt(m, n, k) && !readsVariable) {
-            NativeBlas.sgemmSplit(ta, tb, m, n, k, -lr, (float[]) a.array(), 0, (float[]) b.array(), 0, 1f, v, 0,
-                    threads);
-        } else {
+        if (readsVariable || !Gemm.scaledSgemm(ta, tb, m, n, k, -lr, (float[]) a.array(), 0, (float[]) b.array(), 0,
+                1f, v, 0, threads)) {
             float[] g = new float[m * n];
             Gemm.gemm((float[]) a.array(), 0, ta, (float[]) b.array(), 0, tb, g, 0, m, n, k, threads);
             for (int i = 0; i < g.length; i++) {

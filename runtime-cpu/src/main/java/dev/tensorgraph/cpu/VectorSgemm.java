@@ -43,12 +43,13 @@ final class VectorSgemm {
 
     /**
      * Whether this kernel beats an OpenBLAS held to 256-bit kernels on a product of this size (see
-     * {@link NativeBlas#narrowerThanVectors()}): with every dimension at least 256 (W2's 1024^3: 225 against 185
-     * GFLOP/s on a Zen 5). Training steps' smaller and skinnier products ran slower here than in OpenBLAS (W3
-     * 451 against 591 steps/s, W5 1199 against 551 ms a step with every product here).
+     * {@link NativeBlas#narrowerThanVectors()}): with every dimension at least 128. On a Zen 5, W3's five products
+     * ([128,784]x[784,512] and its gradients down to [128,512]^T x [128,256]) ran at 185-300 GFLOP/s on two threads
+     * here against 150-200 in OpenBLAS. Skinnier products (W5's dense layers at batch 16) stay with OpenBLAS:
+     * with every product here W5 took 1199 against 551 ms a step.
      */
     static boolean outrunsNarrowBlas(int m, int n, int k) {
-        return m >= 256 && n >= 256 && k >= 256;
+        return m >= 128 && n >= 128 && k >= 128;
     }
 
     /** Floats per vector of the species the kernels use. */
@@ -63,7 +64,21 @@ final class VectorSgemm {
      */
     static void multiply(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
                          float[] c, int cOff, boolean accumulate, int threads) {
-        if (JavaSgemm.doneWithoutWork(m, n, k, c, cOff, accumulate)) {
+        multiply(ta, tb, m, n, k, 1f, a, aOff, b, bOff, accumulate ? 1f : 0f, c, cOff, threads);
+    }
+
+    /**
+     * {@code C[m,n] = alpha op(A) op(B) + beta C}, as BLAS's sgemm (with {@code beta = 0} C is overwritten, never
+     * read). Alpha is applied to A as it is copied into panels, so each element is {@code sum(alpha a b)} rather
+     * than {@code alpha sum(a b)}: the two differ in the last bits.
+     */
+    static void multiply(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, float[] b,
+                         int bOff, float beta, float[] c, int cOff, int threads) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || alpha == 0f) {
+            scale(c, cOff, n, 0, m, 0, n, beta);
             return;
         }
         long work = (long) m * n * k;
@@ -73,21 +88,43 @@ final class VectorSgemm {
         int parts = work < MIN_PARALLEL_WORK ? 1 : Math.max(1, Math.min(threads, byColumns ? columnPanels : rowTiles));
         // Parts start at multiples of MR rows (NR columns) so that every part but the last has whole micro-tiles.
         if (byColumns) {
-            Parallel.forRange(columnPanels, parts, (p0, p1) -> block(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff,
-                    accumulate, 0, m, p0 * NR, Math.min(n, p1 * NR)));
+            Parallel.forRange(columnPanels, parts, (p0, p1) -> block(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta,
+                    c, cOff, 0, m, p0 * NR, Math.min(n, p1 * NR)));
         } else {
-            Parallel.forRange(rowTiles, parts, (t0, t1) -> block(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, accumulate,
-                    t0 * MR, Math.min(m, t1 * MR), 0, n));
+            Parallel.forRange(rowTiles, parts, (t0, t1) -> block(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c,
+                    cOff, t0 * MR, Math.min(m, t1 * MR), 0, n));
+        }
+    }
+
+    /** C[r0, r1) x [j0, j1) *= beta; zeros it for beta = 0 whatever it held (NaN included). */
+    private static void scale(float[] c, int cOff, int ldc, int r0, int r1, int j0, int j1, float beta) {
+        if (beta == 1f) {
+            return;
+        }
+        for (int r = r0; r < r1; r++) {
+            int row = cOff + r * ldc;
+            if (beta == 0f) {
+                Arrays.fill(c, row + j0, row + j1, 0f);
+            } else {
+                for (int j = j0; j < j1; j++) {
+                    c[row + j] *= beta;
+                }
+            }
         }
     }
 
     /** Rows [r0, r1) and columns [j0, j1) of C. */
-    private static void block(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
-                              float[] c, int cOff, boolean accumulate, int r0, int r1, int j0, int j1) {
+    private static void block(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff,
+                              float[] b, int bOff, float beta, float[] c, int cOff, int r0, int r1, int j0, int j1) {
         float[][] buffers = BUFFERS.get();
         float[] bp = buffers[0];
         float[] ap = buffers[1];
         float[] edge = buffers[2];
+        // A beta other than 0 and 1 scales this part of C once; the products are then added to it.
+        boolean accumulate = beta != 0f;
+        if (accumulate) {
+            scale(c, cOff, n, r0, r1, j0, j1, beta);
+        }
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -95,7 +132,7 @@ final class VectorSgemm {
                 packB(tb, n, k, b, bOff, pc, kc, jc, nc, bp);
                 for (int ic = r0; ic < r1; ic += MC) {
                     int mc = Math.min(MC, r1 - ic);
-                    packA(ta, m, k, a, aOff, ic, mc, pc, kc, ap);
+                    packA(ta, m, k, alpha, a, aOff, ic, mc, pc, kc, ap);
                     // A B micro-panel (KC x NR) stays in the first-level cache while the A block's micro-panels
                     // stream past it from the second-level cache; the other order streamed the whole packed B
                     // block once per micro-panel of A (123 against 186 GFLOP/s a core at 1024^3 on a Zen 5).
@@ -141,15 +178,61 @@ final class VectorSgemm {
         }
     }
 
-    /** op(A)[ic, ic + mc) x [pc, pc + kc) into panels of MR rows, zero-padded: ap[(panel * kc + p) * MR + r]. */
-    private static void packA(boolean ta, int m, int k, float[] a, int aOff, int ic, int mc, int pc, int kc, float[] ap) {
+    /**
+     * alpha op(A)[ic, ic + mc) x [pc, pc + kc) into panels of MR rows, zero-padded: ap[(panel * kc + p) * MR + r].
+     * Whole panels copy their MR rows written out, without a test per element: the loop with the padding and the
+     * transpose tested inside took a quarter of W3's product time (0.8 of 3 ms a step on one thread).
+     */
+    private static void packA(boolean ta, int m, int k, float alpha, float[] a, int aOff, int ic, int mc, int pc,
+                              int kc, float[] ap) {
         for (int panel = 0; panel * MR < mc; panel++) {
             int i0 = ic + panel * MR;
             int h = Math.min(MR, mc - panel * MR);
-            for (int p = 0; p < kc; p++) {
-                int dst = (panel * kc + p) * MR;
-                for (int r = 0; r < MR; r++) {
-                    ap[dst + r] = r >= h ? 0f : ta ? a[aOff + (pc + p) * m + i0 + r] : a[aOff + (i0 + r) * k + pc + p];
+            int base = panel * kc * MR;
+            if (h < MR) {
+                Arrays.fill(ap, base, base + kc * MR, 0f);
+            }
+            if (ta && h == MR) {
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * m + i0;
+                    int dst = base + p * MR;
+                    ap[dst] = a[src] * alpha;
+                    ap[dst + 1] = a[src + 1] * alpha;
+                    ap[dst + 2] = a[src + 2] * alpha;
+                    ap[dst + 3] = a[src + 3] * alpha;
+                    ap[dst + 4] = a[src + 4] * alpha;
+                    ap[dst + 5] = a[src + 5] * alpha;
+                }
+            } else if (ta) {
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * m + i0;
+                    int dst = base + p * MR;
+                    for (int r = 0; r < h; r++) {
+                        ap[dst + r] = a[src + r] * alpha;
+                    }
+                }
+            } else if (h == MR) {
+                int s0 = aOff + i0 * k + pc;
+                int s1 = s0 + k;
+                int s2 = s1 + k;
+                int s3 = s2 + k;
+                int s4 = s3 + k;
+                int s5 = s4 + k;
+                for (int p = 0; p < kc; p++) {
+                    int dst = base + p * MR;
+                    ap[dst] = a[s0 + p] * alpha;
+                    ap[dst + 1] = a[s1 + p] * alpha;
+                    ap[dst + 2] = a[s2 + p] * alpha;
+                    ap[dst + 3] = a[s3 + p] * alpha;
+                    ap[dst + 4] = a[s4 + p] * alpha;
+                    ap[dst + 5] = a[s5 + p] * alpha;
+                }
+            } else {
+                for (int r = 0; r < h; r++) {
+                    int src = aOff + (i0 + r) * k + pc;
+                    for (int p = 0; p < kc; p++) {
+                        ap[base + p * MR + r] = a[src + p] * alpha;
+                    }
                 }
             }
         }

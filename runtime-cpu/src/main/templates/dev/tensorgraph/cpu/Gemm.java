@@ -39,6 +39,34 @@ public final class Gemm {
             JavaSgemm.multiply(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, threads);
         }
     }
+
+    /**
+     * Whether a float product of this size runs on the native BLAS: it is loaded, the product is big enough to be
+     * worth the call, and the vector kernels do not outrun a BLAS held below the vectors' width on it.
+     */
+    private static boolean nativeSgemm(int m, int n, int k) {
+        return NativeBlas.worthIt(m, n, k)
+                && !(NativeBlas.narrowerThanVectors() && VectorSgemm.outrunsNarrowBlas(m, n, k));
+    }
+
+    /**
+     * {@code C[m,n] = alpha op(A) op(B) + beta C} as BLAS's sgemm, on the native BLAS or the vector kernels by the
+     * rule of {@link #gemm(float[], int, boolean, float[], int, boolean, float[], int, int, int, int, int)}.
+     * Returns false, having done nothing, where neither takes a product of this size; the caller then forms
+     * the product itself.
+     */
+    static boolean scaledSgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff,
+                               float[] b, int bOff, float beta, float[] c, int cOff, int threads) {
+        if (nativeSgemm(m, n, k)) {
+            NativeBlas.sgemmSplit(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, threads);
+            return true;
+        }
+        if (VECTOR_API && NativeBlas.worthIt(m, n, k)) {
+            VectorSgemm.multiply(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, threads);
+            return true;
+        }
+        return false;
+    }
 //# for float double int long
 
     /**
@@ -49,7 +77,7 @@ public final class Gemm {
     public static void gemm(${T}[] a, int aOff, boolean ta, ${T}[] b, int bOff, boolean tb, ${T}[] c, int cOff,
                             int m, int n, int k, int threads) {
 //# if float
-        if (NativeBlas.worthIt(m, n, k) && !(NativeBlas.narrowerThanVectors() && VectorSgemm.outrunsNarrowBlas(m, n, k))) {
+        if (nativeSgemm(m, n, k)) {
             NativeBlas.sgemmSplit(ta, tb, m, n, k, a, aOff, b, bOff, 0f, c, cOff, threads);
             return;
         }

@@ -117,4 +117,54 @@ class JavaSgemmTest {
             }
         }
     }
+
+    /**
+     * {@code C = alpha op(A) op(B) + beta C} (the fused training updates): alpha scales the product, beta the old C;
+     * with beta = 0 the old C is never read, so a NaN there must not come through.
+     */
+    @Test
+    void scaledVectorProductMatchesTheTripleLoop() {
+        assertTrue(Gemm.vectorApiAvailable(), "the tests run with --add-modules jdk.incubator.vector");
+        Random r = new Random(11);
+        int[][] shapes = {{130, 70, 517}, {7, 300, 259}, {784, 64, 128}, {0, 5, 3}, {4, 5, 0}};
+        float[][] scalars = {{1f, 0f}, {-0.05f, 1f}, {1f, 0.9f}, {0.5f, 0f}, {0f, 0.9f}};
+        for (int[] s : shapes) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    for (float[] ab : scalars) {
+                        float alpha = ab[0];
+                        float beta = ab[1];
+                        float[] a = random(m * k, r);
+                        float[] b = random(k * n, r);
+                        float[] c = random(m * n + 1, r);
+                        if (beta == 0f && m * n > 0) {
+                            c[m * n / 2] = Float.NaN;
+                        }
+                        for (int threads : new int[] {1, 2}) {
+                            float[] got = c.clone();
+                            VectorSgemm.multiply(ta, tb, m, n, k, alpha, a, 0, b, 0, beta, got, 0, threads);
+                            String what = m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " alpha=" + alpha
+                                    + " beta=" + beta + " threads=" + threads;
+                            for (int i = 0; i < m; i++) {
+                                for (int j = 0; j < n; j++) {
+                                    double sum = 0;
+                                    for (int p = 0; p < k; p++) {
+                                        float av = ta ? a[p * m + i] : a[i * k + p];
+                                        float bv = tb ? b[j * k + p] : b[p * n + j];
+                                        sum += (double) av * bv;
+                                    }
+                                    double want = alpha * sum + (beta == 0f ? 0 : beta * (double) c[i * n + j]);
+                                    assertEquals(want, got[i * n + j], 1e-4 * (1 + Math.sqrt(k)), what + " at " + i + "," + j);
+                                }
+                            }
+                            assertEquals(c[m * n], got[m * n], what + ": wrote past C");
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
