@@ -7,15 +7,17 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link FloatSums}' sixteen partial sums with the JDK's vector API: sixteen floats at a time, each half widened
- * to eight doubles, two double vectors holding the sixteen sums. Each partial sum receives the same elements in the
- * same order as the scalar loop's, so the result has the same bits; on a 1024x1024 run, 291 -> 84 us on one core.
- * Without the module this class must not be touched at all.
+ * to eight doubles and added to eight of the sums. Each partial sum receives the same elements in the same order
+ * as the scalar loop's, so the result has the same bits; on a 1024x1024 run, 291 -> 84 us on one core. Without
+ * the module this class must not be touched at all.
  *
- * <p>The floats are read with the species every other kernel uses. C2 keeps a vector in registers only where it
- * can prove the vector's exact class, and for the accumulators of a loop it falls back on the type profiles of
- * the vector API's own methods, which every caller in the process shares: one 256-bit float vector used here made
- * those profiles name two classes, and {@link VectorSgemm}'s kernel then allocated each accumulator on the heap
- * (W3 spent a third of its step in the collector's young generation, about 2 GB/s).
+ * <p>Two things keep C2 from allocating a vector object per step (it did, in some JVMs and not others: W2's
+ * reduction then took 2-3 ms instead of 0.1 and W2 ran at 200-250 instead of 330 GFLOP/s). The sums live in
+ * {@code partials} between steps, not in vectors carried around the loop: for such a vector C2 must prove its
+ * exact class, and where it cannot it relies on the type profiles of the vector API's own methods, which every
+ * caller in the process shares and which any use of another species spoils. And the floats are read with the
+ * species every other kernel uses: a 256-bit float vector read here spoiled those profiles for
+ * {@link VectorSgemm}, whose accumulators were then allocated on every call (W3: about 2 GB/s).
  */
 final class FloatSumVectors {
     private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_512;
@@ -30,16 +32,14 @@ final class FloatSumVectors {
      * returns where the groups end.
      */
     static int addGroups(float[] x, int from, int to, double[] partials) {
-        DoubleVector low = DoubleVector.zero(DOUBLES);
-        DoubleVector high = DoubleVector.zero(DOUBLES);
         int i = from;
         for (; i <= to - FloatSums.PARTIALS; i += FloatSums.PARTIALS) {
             FloatVector group = FloatVector.fromArray(FLOATS, x, i);
-            low = low.add(group.convertShape(VectorOperators.F2D, DOUBLES, 0));
-            high = high.add(group.convertShape(VectorOperators.F2D, DOUBLES, 1));
+            DoubleVector.fromArray(DOUBLES, partials, 0).add(group.convertShape(VectorOperators.F2D, DOUBLES, 0))
+                    .intoArray(partials, 0);
+            DoubleVector.fromArray(DOUBLES, partials, 8).add(group.convertShape(VectorOperators.F2D, DOUBLES, 1))
+                    .intoArray(partials, 8);
         }
-        low.intoArray(partials, 0);
-        high.intoArray(partials, 8);
         return i;
     }
 }

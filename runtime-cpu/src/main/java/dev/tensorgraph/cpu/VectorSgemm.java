@@ -13,23 +13,28 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The layout is the usual one of BLAS libraries: blocks of op(B) ({@link #KC} x {@link #NC}) and of op(A)
  * ({@link #MC} x KC) are copied into panels that the micro-kernel reads in order, {@link #MR} rows of A
- * by four vectors' worth of columns of B, with 24 vector accumulators that stay in registers for a
- * whole block of the shared dimension (on AVX-512, 24 of the 32 registers; per step it loads four vectors of
- * B and broadcasts six values of A for 24 fused multiply-adds). Transposes cost nothing beyond the
+ * by four vectors' worth of columns of B, with 20 vector accumulators that stay in registers for a
+ * whole block of the shared dimension (on AVX-512, 20 of the 32 registers; per step it loads four vectors of
+ * B and broadcasts five values of A for 20 fused multiply-adds). Transposes cost nothing beyond the
  * copies. Like {@link VectorConv}'s, the kernel's result is stored through a vector of known type, which keeps
  * C2 from boxing the accumulators.
  */
 final class VectorSgemm {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
-    /** Rows of C per micro-kernel call: with four vectors a row, 24 accumulators of the 32 AVX-512 registers. */
-    private static final int MR = 6;
+    /**
+     * Rows of C per micro-kernel call: with four vectors a row, 20 accumulators of the 32 AVX-512 registers. Six
+     * rows (24 accumulators) ran either at about 205 or at about 150 GFLOP/s a core on a Zen 5, by the luck of the
+     * compile: two identical copies of the kernel in one JVM often landed one in each mode, and W2 moved between 240
+     * and 330 GFLOP/s from one JVM to the next. Five rows ran at 180-200 in 27 of 28 compiles, W2 at 318-334.
+     */
+    private static final int MR = 5;
     /** Columns of C per micro-kernel call: four vectors. */
     private static final int NR = 4 * LANES;
     /** Shared-dimension block: one A panel (MR x KC) and one B panel (KC x NR) fit the first-level cache. */
     private static final int KC = 256;
     /** Rows of A per packed block (a multiple of MR): the packed A block fits the second-level cache. */
-    private static final int MC = 96;
+    private static final int MC = 100;
     /** Columns of B per packed block. */
     private static final int NC = 1024;
     /** Below this many multiply-adds a product stays on the calling thread. */
@@ -201,7 +206,6 @@ final class VectorSgemm {
                     ap[dst + 2] = a[src + 2] * alpha;
                     ap[dst + 3] = a[src + 3] * alpha;
                     ap[dst + 4] = a[src + 4] * alpha;
-                    ap[dst + 5] = a[src + 5] * alpha;
                 }
             } else if (ta) {
                 for (int p = 0; p < kc; p++) {
@@ -217,7 +221,6 @@ final class VectorSgemm {
                 int s2 = s1 + k;
                 int s3 = s2 + k;
                 int s4 = s3 + k;
-                int s5 = s4 + k;
                 for (int p = 0; p < kc; p++) {
                     int dst = base + p * MR;
                     ap[dst] = a[s0 + p] * alpha;
@@ -225,7 +228,6 @@ final class VectorSgemm {
                     ap[dst + 2] = a[s2 + p] * alpha;
                     ap[dst + 3] = a[s3 + p] * alpha;
                     ap[dst + 4] = a[s4 + p] * alpha;
-                    ap[dst + 5] = a[s5 + p] * alpha;
                 }
             } else {
                 for (int r = 0; r < h; r++) {
@@ -279,7 +281,6 @@ final class VectorSgemm {
         FloatVector c20 = z, c21 = z, c22 = z, c23 = z;
         FloatVector c30 = z, c31 = z, c32 = z, c33 = z;
         FloatVector c40 = z, c41 = z, c42 = z, c43 = z;
-        FloatVector c50 = z, c51 = z, c52 = z, c53 = z;
         for (int p = 0; p < kc; p++) {
             int bi = bo + p * NR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
@@ -312,11 +313,6 @@ final class VectorSgemm {
             c41 = x.fma(b1, c41);
             c42 = x.fma(b2, c42);
             c43 = x.fma(b3, c43);
-            x = FloatVector.broadcast(SPECIES, ap[ai + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-            c52 = x.fma(b2, c52);
-            c53 = x.fma(b3, c53);
         }
         int t0 = o;
         FloatVector.fromArray(SPECIES, t, t0).add(c00).intoArray(t, t0);
@@ -343,11 +339,6 @@ final class VectorSgemm {
         FloatVector.fromArray(SPECIES, t, t4 + LANES).add(c41).intoArray(t, t4 + LANES);
         FloatVector.fromArray(SPECIES, t, t4 + 2 * LANES).add(c42).intoArray(t, t4 + 2 * LANES);
         FloatVector.fromArray(SPECIES, t, t4 + 3 * LANES).add(c43).intoArray(t, t4 + 3 * LANES);
-        int t5 = o + 5 * ld;
-        FloatVector.fromArray(SPECIES, t, t5).add(c50).intoArray(t, t5);
-        FloatVector.fromArray(SPECIES, t, t5 + LANES).add(c51).intoArray(t, t5 + LANES);
-        FloatVector.fromArray(SPECIES, t, t5 + 2 * LANES).add(c52).intoArray(t, t5 + 2 * LANES);
-        FloatVector.fromArray(SPECIES, t, t5 + 3 * LANES).add(c53).intoArray(t, t5 + 3 * LANES);
     }
 
     /** Adds the top-left {@code h x w} of the MR x NR tile {@code t} to C at {@code co}, rows {@code ldc} apart. */
