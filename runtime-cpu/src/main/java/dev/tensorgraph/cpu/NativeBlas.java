@@ -46,8 +46,12 @@ final class NativeBlas {
     private static final Set<String> AVX512_CORES = Set.of("skylakex", "cooperlake", "sapphirerapids");
     /** Products smaller than this (m*n*k) stay in Java, where a JNI call would cost more than it saves. */
     private static final long MIN_WORK = 1L << 12;
-    /** Below this many multiply-adds a product is not split over threads. */
-    private static final long MIN_SPLIT_WORK = 1L << 18;
+    /**
+     * Below this many multiply-adds a product is not split over threads. W3's three products with ten logits
+     * (327,680 multiply-adds each) took 24-43 us split and 12-24 us on one thread: the second core's part costs
+     * more in handing over and in moving its half of C than the ten microseconds it saves.
+     */
+    private static final long MIN_SPLIT_WORK = 1L << 20;
     /**
      * A part of a product split by columns has a multiple of this many columns of C: a 64-byte line of C, and the
      * width of the micro-kernels' panels (the library's rows: it computes C transposed).
