@@ -13,6 +13,9 @@ public final class Gemm {
     /** Block of the columns of B and C. */
     private static final int NC = 512;
 
+    /** Below this many multiply-adds {@link #scaledSgemm} leaves a product to its caller. */
+    private static final long SCALED_VECTOR_MIN_WORK = 1L << 12;
+
     /** Set once: whether {@link VectorSgemm} may be used (see {@link #vectorApiAvailable()}). */
     private static final boolean VECTOR_API = !"false".equals(System.getProperty("tensorgraph.vector"))
             && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
@@ -52,7 +55,8 @@ public final class Gemm {
     /**
      * {@code C[m,n] = alpha op(A) op(B) + beta C} as BLAS's sgemm, on the native BLAS or the vector kernels by the
      * rule of {@link #gemm(float[], int, boolean, float[], int, boolean, float[], int, int, int, int, int)}.
-     * Returns false, having done nothing, where neither takes a product of this size; the caller then forms
+     * Returns false, having done nothing, where neither takes a product of this shape (a small one, or one with
+     * fewer than 16 rows or columns, which the vector kernels would pad to a whole tile); the caller then forms
      * the product itself.
      */
     static boolean scaledSgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff,
@@ -61,7 +65,7 @@ public final class Gemm {
             NativeBlas.sgemmSplit(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, threads);
             return true;
         }
-        if (VECTOR_API && NativeBlas.worthIt(m, n, k)) {
+        if (VECTOR_API && m >= 16 && n >= 16 && (long) m * n * k >= SCALED_VECTOR_MIN_WORK) {
             VectorSgemm.multiply(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, threads);
             return true;
         }
