@@ -20,10 +20,13 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link VectorSgemm}, whose accumulators were then allocated on every call (W3: about 2 GB/s).
  */
 final class FloatSumVectors {
-    private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_512;
+    private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
-    /** Whether the CPU has 512-bit vectors; emulated ones would be slower than the scalar loop. */
-    static final boolean APPLIES = DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    /**
+     * Whether the CPU's vectors are 512 bits: sixteen floats and eight doubles a vector, as the loop assumes
+     * (emulated wide vectors would be slower than the scalar loop).
+     */
+    static final boolean APPLIES = DoubleVector.SPECIES_PREFERRED.vectorBitSize() == 512;
 
     private FloatSumVectors() {}
 
