@@ -76,46 +76,33 @@ class JavaSgemmTest {
 
     private static void check(int[][] shapes, Product product) {
         Random r = new Random(7);
-        for (int[] s : shapes) {
-            int m = s[0];
-            int n = s[1];
-            int k = s[2];
-            for (boolean ta : new boolean[] {false, true}) {
-                for (boolean tb : new boolean[] {false, true}) {
-                    for (boolean accumulate : new boolean[] {false, true}) {
-                        int aOff = 3;
-                        int bOff = 5;
-                        int cOff = 2;
-                        float[] a = random(aOff + m * k, r);
-                        float[] b = random(bOff + k * n, r);
-                        float[] c = random(cOff + m * n + 4, r);
-                        double[] want = new double[m * n];
-                        for (int i = 0; i < m; i++) {
-                            for (int j = 0; j < n; j++) {
-                                double sum = accumulate ? c[cOff + i * n + j] : 0;
-                                for (int p = 0; p < k; p++) {
-                                    float av = ta ? a[aOff + p * m + i] : a[aOff + i * k + p];
-                                    float bv = tb ? b[bOff + j * k + p] : b[bOff + p * n + j];
-                                    sum += (double) av * bv;
-                                }
-                                want[i * n + j] = sum;
-                            }
-                        }
-                        float before = c[cOff + m * n];
-                        for (int threads : new int[] {1, 2}) {
-                            float[] got = c.clone();
-                            product.multiply(ta, tb, m, n, k, a, aOff, b, bOff, got, cOff, accumulate, threads);
-                            String what = m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " acc=" + accumulate + " threads=" + threads;
-                            for (int i = 0; i < m * n; i++) {
-                                assertEquals(want[i], got[cOff + i], 1e-4 * (1 + Math.sqrt(k)), what + " at " + i);
-                            }
-                            assertEquals(c[0], got[0], what + ": wrote before C");
-                            assertEquals(before, got[cOff + m * n], what + ": wrote past C");
-                        }
+        forEachCase(shapes, (m, n, k, ta, tb) -> {
+            for (boolean accumulate : new boolean[] {false, true}) {
+                int aOff = 3;
+                int bOff = 5;
+                int cOff = 2;
+                float[] a = random(aOff + m * k, r);
+                float[] b = random(bOff + k * n, r);
+                float[] c = random(cOff + m * n + 4, r);
+                double[] want = tripleLoop(ta, tb, m, n, k, a, aOff, b, bOff);
+                if (accumulate) {
+                    for (int i = 0; i < m * n; i++) {
+                        want[i] += c[cOff + i];
                     }
                 }
+                float before = c[cOff + m * n];
+                for (int threads : new int[] {1, 2}) {
+                    float[] got = c.clone();
+                    product.multiply(ta, tb, m, n, k, a, aOff, b, bOff, got, cOff, accumulate, threads);
+                    String what = m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " acc=" + accumulate + " threads=" + threads;
+                    for (int i = 0; i < m * n; i++) {
+                        assertEquals(want[i], got[cOff + i], 1e-4 * (1 + Math.sqrt(k)), what + " at " + i);
+                    }
+                    assertEquals(c[0], got[0], what + ": wrote before C");
+                    assertEquals(before, got[cOff + m * n], what + ": wrote past C");
+                }
             }
-        }
+        });
     }
 
     /**
@@ -128,41 +115,60 @@ class JavaSgemmTest {
         Random r = new Random(11);
         int[][] shapes = {{130, 70, 517}, {7, 300, 259}, {784, 64, 128}, {0, 5, 3}, {4, 5, 0}};
         float[][] scalars = {{1f, 0f}, {-0.05f, 1f}, {1f, 0.9f}, {0.5f, 0f}, {0f, 0.9f}};
+        forEachCase(shapes, (m, n, k, ta, tb) -> {
+            for (float[] ab : scalars) {
+                float alpha = ab[0];
+                float beta = ab[1];
+                float[] a = random(m * k, r);
+                float[] b = random(k * n, r);
+                float[] c = random(m * n + 1, r);
+                if (beta == 0f && m * n > 0) {
+                    c[m * n / 2] = Float.NaN;
+                }
+                for (int threads : new int[] {1, 2}) {
+                    float[] got = c.clone();
+                    VectorSgemm.multiply(ta, tb, m, n, k, alpha, a, 0, b, 0, beta, got, 0, threads);
+                    String what = m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " alpha=" + alpha
+                            + " beta=" + beta + " threads=" + threads;
+                    double[] product = tripleLoop(ta, tb, m, n, k, a, 0, b, 0);
+                    for (int i = 0; i < m * n; i++) {
+                        double want = alpha * product[i] + (beta == 0f ? 0 : beta * (double) c[i]);
+                        assertEquals(want, got[i], 1e-4 * (1 + Math.sqrt(k)), what + " at " + i);
+                    }
+                    assertEquals(c[m * n], got[m * n], what + ": wrote past C");
+                }
+            }
+        });
+    }
+
+    /** op(A) op(B) in double precision, the obvious way. */
+    private static double[] tripleLoop(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b,
+                                       int bOff) {
+        double[] c = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0;
+                for (int p = 0; p < k; p++) {
+                    float av = ta ? a[aOff + p * m + i] : a[aOff + i * k + p];
+                    float bv = tb ? b[bOff + j * k + p] : b[bOff + p * n + j];
+                    sum += (double) av * bv;
+                }
+                c[i * n + j] = sum;
+            }
+        }
+        return c;
+    }
+
+    private interface Case {
+        void run(int m, int n, int k, boolean ta, boolean tb);
+    }
+
+    /** Every shape with each of the four combinations of transposed operands. */
+    private static void forEachCase(int[][] shapes, Case body) {
         for (int[] s : shapes) {
-            int m = s[0];
-            int n = s[1];
-            int k = s[2];
             for (boolean ta : new boolean[] {false, true}) {
                 for (boolean tb : new boolean[] {false, true}) {
-                    for (float[] ab : scalars) {
-                        float alpha = ab[0];
-                        float beta = ab[1];
-                        float[] a = random(m * k, r);
-                        float[] b = random(k * n, r);
-                        float[] c = random(m * n + 1, r);
-                        if (beta == 0f && m * n > 0) {
-                            c[m * n / 2] = Float.NaN;
-                        }
-                        for (int threads : new int[] {1, 2}) {
-                            float[] got = c.clone();
-                            VectorSgemm.multiply(ta, tb, m, n, k, alpha, a, 0, b, 0, beta, got, 0, threads);
-                            String what = m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " alpha=" + alpha
-                                    + " beta=" + beta + " threads=" + threads;
-                            for (int i = 0; i < m; i++) {
-                                for (int j = 0; j < n; j++) {
-                                    double sum = 0;
-                                    for (int p = 0; p < k; p++) {
-                                        float av = ta ? a[p * m + i] : a[i * k + p];
-                                        float bv = tb ? b[j * k + p] : b[p * n + j];
-                                        sum += (double) av * bv;
-                                    }
-                                    double want = alpha * sum + (beta == 0f ? 0 : beta * (double) c[i * n + j]);
-                                    assertEquals(want, got[i * n + j], 1e-4 * (1 + Math.sqrt(k)), what + " at " + i + "," + j);
-                                }
-                            }
-                            assertEquals(c[m * n], got[m * n], what + ": wrote past C");
-                        }
-                    }
+                    body.run(s[0], s[1], s[2], ta, tb);
                 }
             }
         }
