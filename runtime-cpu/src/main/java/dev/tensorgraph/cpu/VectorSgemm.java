@@ -37,6 +37,8 @@ final class VectorSgemm {
     private static final int MC = 100;
     /** Columns of B per packed block. */
     private static final int NC = 1024;
+    /** Rows of a transposed B's panel written together (see {@link #packB}). */
+    private static final int TRANSPOSE_BAND = 16;
     /** Below this many multiply-adds a product stays on the calling thread. */
     private static final long MIN_PARALLEL_WORK = 1L << 18;
 
@@ -161,13 +163,17 @@ final class VectorSgemm {
             int w = Math.min(NR, nc - panel * NR);
             int base = panel * kc * NR;
             if (tb) {
-                // Row j of B is column j of op(B): read it in order and scatter into the panel, which stays in
-                // cache (reading down B's columns instead cost a cache miss per element: 3x the product's time
-                // for [32,512]x[512,256]^T).
-                for (int j = 0; j < w; j++) {
-                    int src = bOff + (j0 + j) * k + pc;
-                    for (int p = 0; p < kc; p++) {
-                        bp[base + p * NR + j] = b[src + p];
+                // Row j of B is column j of op(B): read it in order and scatter into the panel (reading down B's
+                // columns instead cost a cache miss per element: 3x the product's time for [32,512]x[512,256]^T).
+                // A whole panel (KC x NR floats) is larger than the first-level cache, so it is written in bands
+                // of TRANSPOSE_BAND rows, each of which stays there while every row of B adds its part.
+                for (int p0 = 0; p0 < kc; p0 += TRANSPOSE_BAND) {
+                    int p1 = Math.min(kc, p0 + TRANSPOSE_BAND);
+                    for (int j = 0; j < w; j++) {
+                        int src = bOff + (j0 + j) * k + pc;
+                        for (int p = p0; p < p1; p++) {
+                            bp[base + p * NR + j] = b[src + p];
+                        }
                     }
                 }
             } else {
