@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * as the scalar loop's, so the result has the same bits; on a 1024x1024 run, 291 -> 84 us on one core. Without
  * the module this class must not be touched at all.
  *
- * <p>Two things keep C2 from allocating a vector object per step (it did, in some JVMs and not others: W2's
- * reduction then took 2-3 ms instead of 0.1 and W2 ran at 200-250 instead of 330 GFLOP/s). The sums live in
+ * <p>Two things keep C2 from allocating a vector object per step (it did, in some JVMs and not others: a flight
+ * recording of W2 after its warm-up found this loop's double vectors on the heap). The sums live in
  * {@code partials} between steps, not in vectors carried around the loop: for such a vector C2 must prove its
  * exact class, and where it cannot it relies on the type profiles of the vector API's own methods, which every
  * caller in the process shares and which any use of another species spoils. And the floats are read with the

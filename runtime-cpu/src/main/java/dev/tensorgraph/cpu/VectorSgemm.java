@@ -26,7 +26,8 @@ final class VectorSgemm {
      * Rows of C per micro-kernel call: with four vectors a row, 20 accumulators of the 32 AVX-512 registers. Six
      * rows (24 accumulators) ran either at about 205 or at about 150 GFLOP/s a core on a Zen 5, by the luck of the
      * compile: two identical copies of the kernel in one JVM often landed one in each mode, and W2 moved between 240
-     * and 330 GFLOP/s from one JVM to the next. Five rows ran at 180-200 in 27 of 28 compiles, W2 at 318-334.
+     * and 330 GFLOP/s from one JVM to the next. Five rows ran at 180-208 in 27 of 28 compiles, W2 at 298-353 in 12
+     * of 13 JVMs.
      */
     private static final int MR = 5;
     /** Columns of C per micro-kernel call: four vectors. */
