@@ -17,7 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * whole block of the shared dimension (on AVX-512, 20 of the 32 registers; per step it loads four vectors of
  * B and broadcasts five values of A for 20 fused multiply-adds). Transposes cost nothing beyond the
  * copies. Like {@link VectorConv}'s, the kernel's result is stored through a vector of known type, which keeps
- * C2 from boxing the accumulators.
+ * C2 from boxing the accumulators as long as the process uses one float species ({@link FloatSumVectors} says why;
+ * {@code VectorSpeciesTest} keeps the runtime to one).
  */
 final class VectorSgemm {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
