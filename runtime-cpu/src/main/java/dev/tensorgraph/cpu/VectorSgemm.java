@@ -33,8 +33,15 @@ final class VectorSgemm {
     private static final int MR = 5;
     /** Columns of C per micro-kernel call: four vectors. */
     private static final int NR = 4 * LANES;
-    /** Shared-dimension block: one A panel (MR x KC) and one B panel (KC x NR) fit the first-level cache. */
-    private static final int KC = 256;
+    /**
+     * Shared-dimension block. C is read and written once per block, so fewer blocks save its traffic: on a Zen 5,
+     * 1024 against 256 took W2's product from 340-358 to 348-377 GFLOP/s on two threads (alternated in one JVM)
+     * and W3's five products from 1216-1262 to 1157-1203 us a step, most of it in [128,784]x[784,512], now one block.
+     * One B micro-panel (KC x NR: 256 KB at 512 bits) and one A block (MC x KC: 400 KB) then share the second-level
+     * cache, which is at least 1 MB on every server core with 512-bit vectors; with narrower vectors, where that
+     * cache may be 256 KB, the block stays at 256.
+     */
+    private static final int KC = LANES >= 16 ? 1024 : 256;
     /** Rows of A per packed block (a multiple of MR): the packed A block fits the second-level cache. */
     private static final int MC = 100;
     /** Columns of B per packed block. */
@@ -83,11 +90,23 @@ final class VectorSgemm {
      */
     static void multiply(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, float[] b,
                          int bOff, float beta, float[] c, int cOff, int threads) {
+        multiply(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, threads, null);
+    }
+
+    /**
+     * As above, then {@code finish} (when not null) on each part of C by the thread that computed it, right after
+     * it: a part is a block of rows or of columns, still in that core's cache.
+     */
+    static void multiply(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, float[] b,
+                         int bOff, float beta, float[] c, int cOff, int threads, ProductFinisher finish) {
         if (m == 0 || n == 0) {
             return;
         }
         if (k == 0 || alpha == 0f) {
             scale(c, cOff, n, 0, m, 0, n, beta);
+            if (finish != null) {
+                finish.finish(0, m, 0, n);
+            }
             return;
         }
         long work = (long) m * n * k;
@@ -97,11 +116,20 @@ final class VectorSgemm {
         int parts = work < MIN_PARALLEL_WORK ? 1 : Math.max(1, Math.min(threads, byColumns ? columnPanels : rowTiles));
         // Parts start at multiples of MR rows (NR columns) so that every part but the last has whole micro-tiles.
         if (byColumns) {
-            Parallel.forRange(columnPanels, parts, (p0, p1) -> block(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta,
-                    c, cOff, 0, m, p0 * NR, Math.min(n, p1 * NR)));
+            Parallel.forRange(columnPanels, parts, (p0, p1) -> part(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta,
+                    c, cOff, 0, m, p0 * NR, Math.min(n, p1 * NR), finish));
         } else {
-            Parallel.forRange(rowTiles, parts, (t0, t1) -> block(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c,
-                    cOff, t0 * MR, Math.min(m, t1 * MR), 0, n));
+            Parallel.forRange(rowTiles, parts, (t0, t1) -> part(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c,
+                    cOff, t0 * MR, Math.min(m, t1 * MR), 0, n, finish));
+        }
+    }
+
+    private static void part(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff,
+                             float[] b, int bOff, float beta, float[] c, int cOff, int r0, int r1, int j0, int j1,
+                             ProductFinisher finish) {
+        block(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, r0, r1, j0, j1);
+        if (finish != null) {
+            finish.finish(r0, r1, j0, j1);
         }
     }
 
@@ -142,9 +170,9 @@ final class VectorSgemm {
                 for (int ic = r0; ic < r1; ic += MC) {
                     int mc = Math.min(MC, r1 - ic);
                     packA(ta, m, k, alpha, a, aOff, ic, mc, pc, kc, ap);
-                    // A B micro-panel (KC x NR) stays in the first-level cache while the A block's micro-panels
-                    // stream past it from the second-level cache; the other order streamed the whole packed B
-                    // block once per micro-panel of A (123 against 186 GFLOP/s a core at 1024^3 on a Zen 5).
+                    // A B micro-panel (KC x NR) is read by every micro-panel of the A block in turn, both from
+                    // the second-level cache; the other order streamed the whole packed B block once per
+                    // micro-panel of A (123 against 186 GFLOP/s a core at 1024^3 on a Zen 5).
                     for (int p = 0; p * NR < nc; p++) {
                         int w = Math.min(NR, nc - p * NR);
                         for (int q = 0; q * MR < mc; q++) {

@@ -71,6 +71,23 @@ public final class Gemm {
         }
         return false;
     }
+
+    /**
+     * {@link #gemm(float[], int, boolean, float[], int, boolean, float[], int, int, int, int, int) gemm} on the same
+     * kernels, so C has the same bits, then {@code finish} over C: on each thread's part right after that thread
+     * computed it where the vector kernels take the product, else over the whole of C on the calling thread.
+     */
+    static void sgemmThen(float[] a, int aOff, boolean ta, float[] b, int bOff, boolean tb, float[] c, int cOff,
+                          int m, int n, int k, int threads, ProductFinisher finish) {
+        if (VECTOR_API && n >= 16 && !nativeSgemm(m, n, k) && !VectorSkinnyGemm.applies(ta, tb, m, n, k)) {
+            VectorSgemm.multiply(ta, tb, m, n, k, 1f, a, aOff, b, bOff, 0f, c, cOff, threads, finish);
+            return;
+        }
+        gemm(a, aOff, ta, b, bOff, tb, c, cOff, m, n, k, threads);
+        if (m > 0 && n > 0) {
+            finish.finish(0, m, 0, n);
+        }
+    }
 //# for float double int long
 
     /**

@@ -19,11 +19,12 @@ class JavaSgemmTest {
 
     /**
      * m, n, k: partial row groups, several column panels, odd and multi-block shared dimensions; whole tiles over two
-     * blocks of rows and three of the shared dimension.
+     * blocks of rows and three of the shared dimension (its block is 256 or 1024 by the vector width: 2100 is three
+     * blocks at either).
      */
     private static final int[][] SHAPES = {
             {1, 1, 1}, {3, 17, 5}, {4, 16, 1}, {7, 300, 259}, {9, 513, 2}, {130, 70, 517}, {64, 256, 256},
-            {13, 1100, 40}, {250, 33, 7}, {192, 130, 513}, {12, 128, 600},
+            {13, 1100, 40}, {250, 33, 7}, {192, 130, 513}, {12, 128, 600}, {110, 70, 2100},
     };
 
     /** Few rows (VectorSkinnyGemm): every row count of a partial group, column tails, shared-dimension tails and blocks. */
@@ -113,7 +114,7 @@ class JavaSgemmTest {
     void scaledVectorProductMatchesTheTripleLoop() {
         assertTrue(Gemm.vectorApiAvailable(), "the tests run with --add-modules jdk.incubator.vector");
         Random r = new Random(11);
-        int[][] shapes = {{130, 70, 517}, {7, 300, 259}, {784, 64, 128}, {0, 5, 3}, {4, 5, 0}};
+        int[][] shapes = {{130, 70, 517}, {7, 300, 259}, {784, 64, 128}, {45, 33, 1030}, {0, 5, 3}, {4, 5, 0}};
         float[][] scalars = {{1f, 0f}, {-0.05f, 1f}, {1f, 0.9f}, {0.5f, 0f}, {0f, 0.9f}};
         forEachCase(shapes, (m, n, k, ta, tb) -> {
             for (float[] ab : scalars) {
@@ -136,6 +137,41 @@ class JavaSgemmTest {
                         assertEquals(want, got[i], 1e-4 * (1 + Math.sqrt(k)), what + " at " + i);
                     }
                     assertEquals(c[m * n], got[m * n], what + ": wrote past C");
+                }
+            }
+        });
+    }
+
+    /**
+     * The finisher of a vector product sees blocks that cover C exactly once between them, each already holding its
+     * product when it is called, on one thread and on two (split by columns, by rows, and a product too small to
+     * split).
+     */
+    @Test
+    void finishedBlocksCoverTheProductOnceAndHoldIt() {
+        assertTrue(Gemm.vectorApiAvailable(), "the tests run with --add-modules jdk.incubator.vector");
+        Random r = new Random(13);
+        int[][] shapes = {{40, 300, 70}, {300, 40, 70}, {6, 20, 5}};
+        forEachCase(shapes, (m, n, k, ta, tb) -> {
+            float[] a = random(m * k, r);
+            float[] b = random(k * n, r);
+            double[] product = tripleLoop(ta, tb, m, n, k, a, 0, b, 0);
+            for (int threads : new int[] {1, 2}) {
+                String what = m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " threads=" + threads;
+                float[] c = new float[m * n];
+                java.util.concurrent.atomic.AtomicIntegerArray seen = new java.util.concurrent.atomic.AtomicIntegerArray(m * n);
+                float[] atFinish = new float[m * n];
+                VectorSgemm.multiply(ta, tb, m, n, k, 1f, a, 0, b, 0, 0f, c, 0, threads, (r0, r1, j0, j1) -> {
+                    for (int i = r0; i < r1; i++) {
+                        for (int j = j0; j < j1; j++) {
+                            seen.incrementAndGet(i * n + j);
+                            atFinish[i * n + j] = c[i * n + j];
+                        }
+                    }
+                });
+                for (int i = 0; i < m * n; i++) {
+                    assertEquals(1, seen.get(i), what + ": element " + i + " finished once");
+                    assertEquals(product[i], atFinish[i], 1e-4 * (1 + Math.sqrt(k)), what + " at " + i);
                 }
             }
         });

@@ -57,7 +57,8 @@ public final class MatMulOps implements OpLibrary {
         }
     }
 
-    private static void matMulShape(ShapeContext c) {
+    /** MatMul's output shape and its checks on inputs 0 and 1; also {@code _FusedMatMul}'s. */
+    static void matMulShape(ShapeContext c) {
         checkType(c);
         Shape a = c.inputShape(0);
         Shape b = c.inputShape(1);
@@ -65,7 +66,7 @@ public final class MatMulOps implements OpLibrary {
             Shape s = c.inputShape(i);
             if (s.hasKnownRank() && s.rank() != 2) {
                 throw c.fail("Shape must be rank 2 but is rank " + s.rank() + " for '" + c.opName()
-                        + "' (op: 'MatMul') with input shapes: " + a + ", " + b + ".");
+                        + "' (op: '" + c.opType() + "') with input shapes: " + a + ", " + b + ".");
             }
         }
         boolean ta = c.attrBool("transpose_a");

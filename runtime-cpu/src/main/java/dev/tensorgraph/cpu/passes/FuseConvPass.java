@@ -97,7 +97,7 @@ final class FuseConvPass implements PlanPass {
     }
 
     /** The one node that reads {@code v}, when {@code v} has a single use and is not fed; null otherwise. */
-    private static RewriteGraph.Node soleReader(RewriteGraph g, RewriteGraph.Value v) {
+    static RewriteGraph.Node soleReader(RewriteGraph g, RewriteGraph.Value v) {
         if (g.isFed(v) || !g.hasSingleUse(v)) {
             return null;
         }

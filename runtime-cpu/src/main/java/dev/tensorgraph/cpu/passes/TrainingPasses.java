@@ -4,13 +4,15 @@ import dev.tensorgraph.kernel.KernelLibrary;
 import dev.tensorgraph.kernel.KernelRegistry;
 
 /**
- * The CPU's plan passes for training graphs, which also see plans that hold reference variables (see
- * {@link dev.tensorgraph.rewrite.PlanPass#rewritesStatefulPlans}): running a weight gradient's product and its
- * gradient-descent update as one step.
+ * The CPU's plan passes that also see plans holding reference variables (see
+ * {@link dev.tensorgraph.rewrite.PlanPass#rewritesStatefulPlans}), so that training steps get them too: running a
+ * dense layer's product, bias and activation as one step, and a weight gradient's product and its gradient-descent
+ * update as one step.
  */
 public final class TrainingPasses implements KernelLibrary {
     @Override
     public void register(KernelRegistry r) {
+        r.registerPlanPass(KernelRegistry.CPU, new FuseMatMulPass());
         r.registerPlanPass(KernelRegistry.CPU, new FuseGradientDescentProductPass());
     }
 }

@@ -1,0 +1,63 @@
+package dev.tensorgraph.ops.math;
+
+import dev.tensorgraph.DType;
+import dev.tensorgraph.Shape;
+import dev.tensorgraph.op.AttrType;
+import dev.tensorgraph.op.OpDef;
+import dev.tensorgraph.op.OpLibrary;
+import dev.tensorgraph.op.OpRegistry;
+import dev.tensorgraph.op.ShapeContext;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code _FusedMatMul}: a MatMul with the ops after it computed in its epilogue, TensorFlow's op of the same name and
+ * attributes (grappler's remapper writes it for a dense layer; CPU plans here make it from MatMul, BiasAdd and Relu,
+ * see the runtime's plan passes). Inputs are the product's {@code a} and {@code b}, then {@code num_args} arguments
+ * of the fused ops: the bias of {@code BiasAdd}, whose length is the product's column count. {@code fused_ops} is
+ * {@code BiasAdd}, optionally followed by one activation ({@code Relu}, {@code Relu6}). It has no gradient: plans
+ * make it after the gradients are built, and grappler only after training graphs are written.
+ */
+public final class FusedMatMulOps implements OpLibrary {
+    /** The fused op lists this op accepts. */
+    static final Set<List<String>> FUSIONS = Set.of(List.of("BiasAdd"), List.of("BiasAdd", "Relu"),
+            List.of("BiasAdd", "Relu6"));
+
+    @Override
+    public void register(OpRegistry r) {
+        r.register(OpDef.builder("_FusedMatMul").input("a").input("b").inputList("args")
+                .attr("transpose_a", AttrType.BOOL, false).attr("transpose_b", AttrType.BOOL, false)
+                .attr("T", AttrType.TYPE).attr("num_args", AttrType.INT)
+                .attr("fused_ops", AttrType.LIST_STRING, new String[0]).attr("epsilon", AttrType.FLOAT, 1e-4f)
+                .attr("leakyrelu_alpha", AttrType.FLOAT, 0.2f)
+                .shape(FusedMatMulOps::fusedMatMulShape).notDifferentiable().build());
+    }
+
+    private static void fusedMatMulShape(ShapeContext c) {
+        DType t = c.inputDtype(0);
+        if (t != DType.FLOAT32 && t != DType.FLOAT64 && !t.isHalfPrecision()) {
+            throw c.fail("T must be bfloat16, float16, float32 or float64, got " + t);
+        }
+        List<String> ops = List.of((String[]) c.attr("fused_ops"));
+        if (!FUSIONS.contains(ops)) {
+            throw c.fail("fused_ops " + ops + " is not one of " + FUSIONS);
+        }
+        if (c.attrLong("num_args") != 1 || c.numInputs() != 3) {
+            throw c.fail("fused_ops " + ops + " take one argument, the bias; got num_args " + c.attrLong("num_args")
+                    + " and " + c.numInputs() + " inputs");
+        }
+        MatMulOps.matMulShape(c);
+        if (c.inputDtype(2) != t) {
+            throw c.fail("the bias is " + c.inputDtype(2) + ", not " + t);
+        }
+        Shape bias = c.inputShape(2);
+        if (bias.hasKnownRank() && bias.rank() != 1) {
+            throw c.fail("the bias must be 1-D, got shape " + bias);
+        }
+        Shape b = c.inputShape(1);
+        long n = b.hasKnownRank() ? b.size(c.attrBool("transpose_b") ? 0 : 1) : -1;
+        if (bias.hasKnownRank() && bias.size(0) >= 0 && n >= 0 && bias.size(0) != n) {
+            throw c.fail("the bias has " + bias.size(0) + " values but the product has " + n + " columns");
+        }
+    }
+}
