@@ -48,12 +48,21 @@ final class VectorSgemm {
     private static final int NC = 1024;
     /** Rows of a transposed B's panel written together (see {@link #packB}). */
     private static final int TRANSPOSE_BAND = 16;
+    /**
+     * Products split by columns with at most this many rows copy op(A) once, all threads together (see
+     * {@link #sharingA}); the copy of a block is then at most SHARED_A_ROWS x KC floats, 1 MB at 512-bit vectors.
+     */
+    private static final int SHARED_A_ROWS = 255;
     /** Below this many multiply-adds a product stays on the calling thread. */
     private static final long MIN_PARALLEL_WORK = 1L << 18;
 
     /** Packing buffers of the thread running a product (a thread runs one product at a time). */
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(
             () -> new float[][] {new float[KC * ((NC + NR - 1) / NR) * NR], new float[MC * KC], new float[MR * NR]});
+
+    /** The copy of op(A) the threads of a product share, owned by the thread that calls {@link #sharingA}. */
+    private static final ThreadLocal<float[]> SHARED_A = ThreadLocal.withInitial(
+            () -> new float[(SHARED_A_ROWS + MR - 1) / MR * MR * KC]);
 
     private VectorSgemm() {}
 
@@ -75,8 +84,11 @@ final class VectorSgemm {
 
     /**
      * As {@link JavaSgemm#multiply}: {@code C[m,n] (+)= op(A) op(B)}, split over the threads by rows of C, or by
-     * columns when C has fewer rows than columns: each part copies the whole of the other operand into panels,
-     * so the split copies the smaller one twice.
+     * columns when C has fewer rows than columns. Every part reads the whole of the other operand, which the threads
+     * copy into panels together ({@link #sharingB}, {@link #sharingA}), except where a product split by columns has
+     * too many rows for one shared copy: each part then copies it. With the copies shared, W3's five products took
+     * 952-1071 against 1009-1082 us a step on a Zen 5 (alternated in one JVM; [128,512]x[512,256]: 115-149 against
+     * 127-165 us).
      */
     static void multiply(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
                          float[] c, int cOff, boolean accumulate, int threads) {
@@ -115,12 +127,86 @@ final class VectorSgemm {
         boolean byColumns = m < n && columnPanels >= 2;
         int parts = work < MIN_PARALLEL_WORK ? 1 : Math.max(1, Math.min(threads, byColumns ? columnPanels : rowTiles));
         // Parts start at multiples of MR rows (NR columns) so that every part but the last has whole micro-tiles.
-        if (byColumns) {
+        if (parts == 1) {
+            part(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, 0, m, 0, n, finish);
+        } else if (byColumns && m <= SHARED_A_ROWS) {
+            sharingA(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, parts, finish);
+        } else if (byColumns) {
             Parallel.forRange(columnPanels, parts, (p0, p1) -> part(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta,
                     c, cOff, 0, m, p0 * NR, Math.min(n, p1 * NR), finish));
         } else {
-            Parallel.forRange(rowTiles, parts, (t0, t1) -> part(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c,
-                    cOff, t0 * MR, Math.min(m, t1 * MR), 0, n, finish));
+            sharingB(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, parts, finish);
+        }
+    }
+
+    /**
+     * A product split by rows whose blocks of op(B) the threads copy together, each a share of the panels, and then
+     * all read: each would otherwise copy the whole of op(B).
+     */
+    private static void sharingB(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff,
+                                 float[] b, int bOff, float beta, float[] c, int cOff, int parts,
+                                 ProductFinisher finish) {
+        float[] bp = BUFFERS.get()[0];
+        int rowTiles = (m + MR - 1) / MR;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                int col = jc;
+                int depth = pc;
+                Parallel.forRange((nc + NR - 1) / NR, parts, (q0, q1) -> packB(tb, n, k, b, bOff, depth, kc, col, nc,
+                        q0, q1, bp));
+                Parallel.forRange(rowTiles, parts, (t0, t1) -> {
+                    int r0 = t0 * MR;
+                    int r1 = Math.min(m, t1 * MR);
+                    float[][] own = BUFFERS.get();
+                    if (depth == 0 && beta != 0f) {
+                        scale(c, cOff, n, r0, r1, col, col + nc, beta);
+                    }
+                    for (int ic = r0; ic < r1; ic += MC) {
+                        int mc = Math.min(MC, r1 - ic);
+                        packA(ta, m, k, alpha, a, aOff, ic, mc, depth, kc, own[1], 0);
+                        tiles(kc, own[1], 0, mc, bp, nc, c, cOff + ic * n + col, n, own[2], beta != 0f || depth > 0);
+                    }
+                    if (finish != null && depth + kc == k) {
+                        finish.finish(r0, r1, col, col + nc);
+                    }
+                });
+            }
+        }
+    }
+
+    /**
+     * A product of few rows split by columns: the threads copy each block of op(A), all of its rows, together, each
+     * a share of the row panels, and then all read it; each would otherwise copy the whole of it.
+     */
+    private static void sharingA(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff,
+                                 float[] b, int bOff, float beta, float[] c, int cOff, int parts,
+                                 ProductFinisher finish) {
+        float[] ap = SHARED_A.get();
+        int rowTiles = (m + MR - 1) / MR;
+        int columnPanels = (n + NR - 1) / NR;
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            int depth = pc;
+            Parallel.forRange(rowTiles, parts, (t0, t1) -> packA(ta, m, k, alpha, a, aOff, t0 * MR,
+                    Math.min(m, t1 * MR) - t0 * MR, depth, kc, ap, t0 * kc * MR));
+            Parallel.forRange(columnPanels, parts, (p0, p1) -> {
+                int j0 = p0 * NR;
+                int j1 = Math.min(n, p1 * NR);
+                float[][] own = BUFFERS.get();
+                if (depth == 0 && beta != 0f) {
+                    scale(c, cOff, n, 0, m, j0, j1, beta);
+                }
+                for (int jc = j0; jc < j1; jc += NC) {
+                    int nc = Math.min(NC, j1 - jc);
+                    packB(tb, n, k, b, bOff, depth, kc, jc, nc, 0, (nc + NR - 1) / NR, own[0]);
+                    tiles(kc, ap, 0, m, own[0], nc, c, cOff + jc, n, own[2], beta != 0f || depth > 0);
+                }
+                if (finish != null && depth + kc == k) {
+                    finish.finish(0, m, j0, j1);
+                }
+            });
         }
     }
 
@@ -166,29 +252,41 @@ final class VectorSgemm {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(tb, n, k, b, bOff, pc, kc, jc, nc, bp);
+                packB(tb, n, k, b, bOff, pc, kc, jc, nc, 0, (nc + NR - 1) / NR, bp);
                 for (int ic = r0; ic < r1; ic += MC) {
                     int mc = Math.min(MC, r1 - ic);
-                    packA(ta, m, k, alpha, a, aOff, ic, mc, pc, kc, ap);
-                    // A B micro-panel (KC x NR) is read by every micro-panel of the A block in turn, both from
-                    // the second-level cache; the other order streamed the whole packed B block once per
-                    // micro-panel of A (123 against 186 GFLOP/s a core at 1024^3 on a Zen 5).
-                    for (int p = 0; p * NR < nc; p++) {
-                        int w = Math.min(NR, nc - p * NR);
-                        for (int q = 0; q * MR < mc; q++) {
-                            int h = Math.min(MR, mc - q * MR);
-                            tile(kc, ap, q * kc * MR, bp, p * kc * NR, c, cOff + (ic + q * MR) * n + jc + p * NR, n,
-                                    h, w, edge, accumulate || pc > 0);
-                        }
-                    }
+                    packA(ta, m, k, alpha, a, aOff, ic, mc, pc, kc, ap, 0);
+                    tiles(kc, ap, 0, mc, bp, nc, c, cOff + ic * n + jc, n, edge, accumulate || pc > 0);
                 }
             }
         }
     }
 
-    /** op(B)[pc, pc + kc) x [jc, jc + nc) into panels of NR columns, zero-padded: bp[(panel * kc + p) * NR + j]. */
-    private static void packB(boolean tb, int n, int k, float[] b, int bOff, int pc, int kc, int jc, int nc, float[] bp) {
-        for (int panel = 0; panel * NR < nc; panel++) {
+    /**
+     * C[mc, nc] at {@code co} (rows {@code ldc} apart) from mc rows of packed A at {@code ao} and nc columns of
+     * packed B, added to C or stored there ({@code add}).
+     */
+    private static void tiles(int kc, float[] ap, int ao, int mc, float[] bp, int nc, float[] c, int co, int ldc,
+                              float[] edge, boolean add) {
+        // A B micro-panel (KC x NR) is read by every micro-panel of the A block in turn, both from the second-level
+        // cache; the other order streamed the whole packed B block once per micro-panel of A (123 against 186
+        // GFLOP/s a core at 1024^3 on a Zen 5).
+        for (int p = 0; p * NR < nc; p++) {
+            int w = Math.min(NR, nc - p * NR);
+            for (int q = 0; q * MR < mc; q++) {
+                int h = Math.min(MR, mc - q * MR);
+                tile(kc, ap, ao + q * kc * MR, bp, p * kc * NR, c, co + q * MR * ldc + p * NR, ldc, h, w, edge, add);
+            }
+        }
+    }
+
+    /**
+     * Panels [q0, q1) of op(B)[pc, pc + kc) x [jc, jc + nc), NR columns each, zero-padded:
+     * bp[(panel * kc + p) * NR + j].
+     */
+    private static void packB(boolean tb, int n, int k, float[] b, int bOff, int pc, int kc, int jc, int nc, int q0,
+                              int q1, float[] bp) {
+        for (int panel = q0; panel < q1; panel++) {
             int j0 = jc + panel * NR;
             int w = Math.min(NR, nc - panel * NR);
             int base = panel * kc * NR;
@@ -220,16 +318,17 @@ final class VectorSgemm {
     }
 
     /**
-     * alpha op(A)[ic, ic + mc) x [pc, pc + kc) into panels of MR rows, zero-padded: ap[(panel * kc + p) * MR + r].
+     * alpha op(A)[ic, ic + mc) x [pc, pc + kc) into panels of MR rows, zero-padded, from {@code apOff}:
+     * ap[apOff + (panel * kc + p) * MR + r].
      * Whole panels copy their MR rows written out, without a test per element: the loop with the padding and the
      * transpose tested inside took a quarter of W3's product time (0.8 of 3 ms a step on one thread).
      */
     private static void packA(boolean ta, int m, int k, float alpha, float[] a, int aOff, int ic, int mc, int pc,
-                              int kc, float[] ap) {
+                              int kc, float[] ap, int apOff) {
         for (int panel = 0; panel * MR < mc; panel++) {
             int i0 = ic + panel * MR;
             int h = Math.min(MR, mc - panel * MR);
-            int base = panel * kc * MR;
+            int base = apOff + panel * kc * MR;
             if (h < MR) {
                 Arrays.fill(ap, base, base + kc * MR, 0f);
             }
