@@ -11,14 +11,16 @@ import jdk.incubator.vector.VectorSpecies;
  * as the scalar loop's, so the result has the same bits; on a 1024x1024 run, 291 -> 84 us on one core. Without
  * the module this class must not be touched at all.
  *
- * <p>The floats are read with the species every other kernel uses. C2 keeps a vector carried around a loop in a
- * register only where it can prove the vector's exact class, and otherwise relies on the type profiles of the
- * vector API's own methods, which every caller in the process shares: a 256-bit float vector read here once
- * spoiled those profiles for {@link VectorSgemm}, whose accumulators were then allocated on every call (W3: about
- * 2 GB/s), and this loop's own sums were allocated too. With one species for each element type the sums stay in
- * registers. Kept in {@code partials} between steps instead, every step waited for the last one's store: summing
- * 1024x1024 floats on two threads took 167 us against 55 now, and 220 against 167 right after W2's product wrote
- * them (the same bits). Each carried sum is only ever an argument, never the receiver, of a vector call.
+ * <p>Two things keep C2 from allocating a vector object per step (it did, in some JVMs and not others: a flight
+ * recording of W2 after its warm-up found this loop's double vectors on the heap). The sums live in
+ * {@code partials} between steps, not in vectors carried around the loop: for such a vector C2 must prove its
+ * exact class, and where it cannot it relies on the type profiles of the vector API's own methods, which every
+ * caller in the process shares and which any use of another species spoils. And the floats are read with the
+ * species every other kernel uses: a 256-bit float vector read here spoiled those profiles for
+ * {@link VectorSgemm}, whose accumulators were then allocated on every call (W3: about 2 GB/s). Sums carried in
+ * registers were tried again with one species for each element type (the widened floats added to them, never a
+ * call on them): two of five JVMs still allocated them, and summed 1024x1024 floats in 310-340 us with 60 young
+ * collections in a few seconds, against 45-70 us in the others. Here it takes 170-300 us, in every JVM.
  */
 final class FloatSumVectors {
     private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
@@ -36,17 +38,14 @@ final class FloatSumVectors {
      * returns where the groups end.
      */
     static int addGroups(float[] x, int from, int to, double[] partials) {
-        DoubleVector low = DoubleVector.fromArray(DOUBLES, partials, 0);
-        DoubleVector high = DoubleVector.fromArray(DOUBLES, partials, 8);
         int i = from;
         for (; i <= to - FloatSums.PARTIALS; i += FloatSums.PARTIALS) {
             FloatVector group = FloatVector.fromArray(FLOATS, x, i);
-            low = ((DoubleVector) group.convertShape(VectorOperators.F2D, DOUBLES, 0)).add(low);
-            high = ((DoubleVector) group.convertShape(VectorOperators.F2D, DOUBLES, 1)).add(high);
+            DoubleVector.fromArray(DOUBLES, partials, 0).add(group.convertShape(VectorOperators.F2D, DOUBLES, 0))
+                    .intoArray(partials, 0);
+            DoubleVector.fromArray(DOUBLES, partials, 8).add(group.convertShape(VectorOperators.F2D, DOUBLES, 1))
+                    .intoArray(partials, 8);
         }
-        // Adding -0.0 changes no value, not even a zero's sign; it stores the sums through a vector of known type.
-        DoubleVector.broadcast(DOUBLES, -0.0).add(low).intoArray(partials, 0);
-        DoubleVector.broadcast(DOUBLES, -0.0).add(high).intoArray(partials, 8);
         return i;
     }
 }
