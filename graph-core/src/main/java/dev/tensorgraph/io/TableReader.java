@@ -12,6 +12,11 @@ import java.util.Map;
  * an error, not garbage.
  */
 public final class TableReader {
+    /** The key bytes a block may expand to, per byte of the block (see {@link #entries}). */
+    private static final long KEY_BYTES_PER_BLOCK_BYTE = 64;
+    /** ... and at least this many, whatever the block's size. */
+    private static final long MIN_KEY_BUDGET = 1 << 16;
+
     private TableReader() {}
 
     /** All entries in key order; throws {@link TableFormatException} on malformed input. */
@@ -35,12 +40,20 @@ public final class TableReader {
         byte[] index = block(file, indexOffset, indexSize, footer, "index block");
         Map<String, byte[]> out = new LinkedHashMap<>();
         byte[] previous = null;
+        long blocksEnd = 0;
         for (Map.Entry<byte[], byte[]> e : entries(index, "index block").entrySet()) {
             int[] hp = {0};
             byte[] h = e.getValue();
             long off = Varint.read(h, hp, h.length, "block handle");
             long size = Varint.read(h, hp, h.length, "block handle");
+            // A writer lays data blocks out one after the other; handles that point back into a block already read
+            // would parse its bytes again, as often as a forged index repeats them.
+            if (off < blocksEnd) {
+                throw new TableFormatException("data block at " + off + " overlaps the data block before it (which ends at "
+                        + blocksEnd + ")");
+            }
             byte[] data = block(file, off, size, footer, "data block at " + off);
+            blocksEnd = off + size + 5;
             for (Map.Entry<byte[], byte[]> d : entries(data, "data block at " + off).entrySet()) {
                 byte[] key = d.getKey();
                 // The format stores keys strictly increasing as unsigned bytes; anything else is a corrupt or
@@ -94,13 +107,23 @@ public final class TableReader {
         Map<byte[], byte[]> out = new LinkedHashMap<>();  // by identity: each key array is new
         byte[] last = new byte[0];
         int[] pos = {0};
+        // Each key repeats a prefix of the one before, so entries of a few bytes each can spell out ever longer keys
+        // (a 1 MB block, keys each one byte longer than the last: 31 GB). Real blocks' keys come to a few times their
+        // size.
+        long keyBudget = KEY_BYTES_PER_BLOCK_BYTE * block.length + MIN_KEY_BUDGET;
         while (pos[0] < limit) {
             long shared = Varint.read(block, pos, limit, what);
             long unshared = Varint.read(block, pos, limit, what);
             long valueLen = Varint.read(block, pos, limit, what);
-            if (shared > last.length || unshared < 0 || valueLen < 0 || unshared > limit - pos[0]
+            // Varints past 2^63 read as negative numbers: a negative shared length once passed as a huge key.
+            if (shared < 0 || shared > last.length || unshared < 0 || valueLen < 0 || unshared > limit - pos[0]
                     || valueLen > limit - pos[0] - unshared) {
                 throw new TableFormatException("corrupt entry in " + what);
+            }
+            keyBudget -= shared + unshared;
+            if (keyBudget < 0) {
+                throw new TableFormatException("the keys of " + what + " (" + block.length + " bytes) expand to more than "
+                        + (KEY_BYTES_PER_BLOCK_BYTE * block.length + MIN_KEY_BUDGET) + " bytes");
             }
             byte[] key = new byte[(int) (shared + unshared)];
             System.arraycopy(last, 0, key, 0, (int) shared);

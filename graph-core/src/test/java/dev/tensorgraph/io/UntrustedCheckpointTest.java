@@ -112,16 +112,16 @@ class UntrustedCheckpointTest {
         Path prefix = dir.resolve("forged");
         Files.write(CheckpointFiles.dataFile(prefix), littleEndian(new float[] {1, 2}));
 
-        Files.write(CheckpointFiles.indexFile(prefix), rawTable(List.of("", "w", "w"), List.of(header, one, two)));
+        Files.write(CheckpointFiles.indexFile(prefix), RawTables.table(List.of("", "w", "w"), List.of(header, one, two)));
         String dup = assertThrows(DataLossException.class, () -> CheckpointFiles.read(prefix, null)).getMessage();
         assertTrue(dup.contains("corrupt") && dup.contains("duplicate key 'w'"), dup);
 
-        Files.write(CheckpointFiles.indexFile(prefix), rawTable(List.of("", "w", "b"), List.of(header, one, two)));
+        Files.write(CheckpointFiles.indexFile(prefix), RawTables.table(List.of("", "w", "b"), List.of(header, one, two)));
         String order = assertThrows(DataLossException.class, () -> CheckpointFiles.entries(prefix)).getMessage();
         assertTrue(order.contains("corrupt") && order.contains("out of order 'b'"), order);
 
         // The same table with its keys in order reads: the forgery, not the builder, is what fails.
-        Files.write(CheckpointFiles.indexFile(prefix), rawTable(List.of("", "b", "w"), List.of(header, one, two)));
+        Files.write(CheckpointFiles.indexFile(prefix), RawTables.table(List.of("", "b", "w"), List.of(header, one, two)));
         assertEquals(2f, CheckpointFiles.read(prefix, null).get("w").floatValue());
     }
 
@@ -151,74 +151,5 @@ class UntrustedCheckpointTest {
         ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(v);
         return b.array();
-    }
-
-    /**
-     * A table with exactly these entries in this order, which {@link TableWriter} refuses to write unless they
-     * are sorted: one data block without prefix sharing, an empty meta-index block, an index block and the
-     * footer, in the published layout.
-     */
-    private static byte[] rawTable(List<String> keys, List<byte[]> values) {
-        ByteArrayOutputStream data = new ByteArrayOutputStream();
-        for (int i = 0; i < keys.size(); i++) {
-            byte[] k = keys.get(i).getBytes(StandardCharsets.UTF_8);
-            varint(data, 0);
-            varint(data, k.length);
-            varint(data, values.get(i).length);
-            data.writeBytes(k);
-            data.writeBytes(values.get(i));
-        }
-        ByteArrayOutputStream file = new ByteArrayOutputStream();
-        byte[] dataBlock = withRestarts(data.toByteArray());
-        writeBlock(file, dataBlock);
-        long metaOffset = file.size();
-        byte[] meta = withRestarts(new byte[0]);
-        writeBlock(file, meta);
-        ByteArrayOutputStream handle = new ByteArrayOutputStream();
-        varint(handle, 0);
-        varint(handle, dataBlock.length);
-        ByteArrayOutputStream index = new ByteArrayOutputStream();
-        byte[] last = keys.get(keys.size() - 1).getBytes(StandardCharsets.UTF_8);
-        varint(index, 0);
-        varint(index, last.length);
-        varint(index, handle.size());
-        index.writeBytes(last);
-        index.writeBytes(handle.toByteArray());
-        long indexOffset = file.size();
-        byte[] indexBlock = withRestarts(index.toByteArray());
-        writeBlock(file, indexBlock);
-        ByteArrayOutputStream footer = new ByteArrayOutputStream();
-        varint(footer, metaOffset);
-        varint(footer, meta.length);
-        varint(footer, indexOffset);
-        varint(footer, indexBlock.length);
-        footer.writeBytes(new byte[40 - footer.size()]);
-        ByteBuffer magic = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(TableWriter.MAGIC);
-        footer.writeBytes(magic.array());
-        file.writeBytes(footer.toByteArray());
-        return file.toByteArray();
-    }
-
-    private static byte[] withRestarts(byte[] entries) {
-        return ByteBuffer.allocate(entries.length + 8).order(ByteOrder.LITTLE_ENDIAN).put(entries).putInt(0).putInt(1)
-                .array();
-    }
-
-    private static void writeBlock(ByteArrayOutputStream file, byte[] block) {
-        file.writeBytes(block);
-        CRC32C crc = new CRC32C();
-        crc.update(block);
-        crc.update(0);
-        file.write(0);
-        file.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN)
-                .putInt(MaskedCrc32c.mask((int) crc.getValue())).array());
-    }
-
-    private static void varint(ByteArrayOutputStream out, long v) {
-        while ((v & ~0x7fL) != 0) {
-            out.write((int) ((v & 0x7f) | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
     }
 }
