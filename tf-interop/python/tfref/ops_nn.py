@@ -93,6 +93,49 @@ register(TOPIC, "fused_depthwise_bias_relu_same_s1", ISSUE, fused_depthwise_case
     "_FusedDepthwiseConv2dNative with fused_ops [BiasAdd, Relu], SAME, stride 1, float32")
 
 
+def fused_matmul_case(transpose_a, transpose_b, fused_ops, a, b, bias):
+    """TensorFlow's _FusedMatMul (what grappler's remapper makes of a dense layer: MatMul, BiasAdd and an
+    activation), added to the graph by type since no Python wrapper exists, and run by TensorFlow's own CPU
+    kernel. It has no gradient."""
+    def write(w):
+        g = tf.Graph()
+        with g.as_default():
+            ap = v1.placeholder(tf.float32, a.shape, name="a")
+            bp = v1.placeholder(tf.float32, b.shape, name="b")
+            biasp = v1.placeholder(tf.float32, bias.shape, name="bias")
+            attrs = {
+                "T": attr_value_pb2.AttrValue(type=tf.float32.as_datatype_enum),
+                "num_args": attr_value_pb2.AttrValue(i=1),
+                "transpose_a": attr_value_pb2.AttrValue(b=transpose_a),
+                "transpose_b": attr_value_pb2.AttrValue(b=transpose_b),
+                "fused_ops": attr_value_pb2.AttrValue(list=attr_value_pb2.AttrValue.ListValue(
+                    s=[o.encode() for o in fused_ops])),
+            }
+            y = g.create_op("_FusedMatMul", [ap, bp, biasp], [tf.float32], name="dense",
+                            attrs=attrs).outputs[0]
+            with session(g) as sess:
+                yv = sess.run(y, {ap: a, bp: b, biasp: bias})
+            gd = g.as_graph_def()
+        w.graph(gd, [y.name])
+        w.run({"a": a, "b": b, "bias": bias}, {y.name: yv})
+    return write
+
+
+register(TOPIC, "fused_matmul_bias_relu", ISSUE, fused_matmul_case(
+    False, False, ["BiasAdd", "Relu"], randn(51, [6, 40], np.float32), randn(52, [40, 24], np.float32),
+    randn(53, [24], np.float32)),
+    "_FusedMatMul with fused_ops [BiasAdd, Relu], float32")
+register(TOPIC, "fused_matmul_bias_relu6_transposed", ISSUE, fused_matmul_case(
+    True, True, ["BiasAdd", "Relu6"], randn(54, [33, 5], np.float32, scale=3.0), randn(55, [20, 33], np.float32),
+    randn(56, [20], np.float32, scale=3.0)),
+    "_FusedMatMul with fused_ops [BiasAdd, Relu6], transpose_a and transpose_b, float32 (inputs scaled so that "
+    "some outputs reach the cap)")
+register(TOPIC, "fused_matmul_bias", ISSUE, fused_matmul_case(
+    False, True, ["BiasAdd"], randn(57, [9, 17], np.float32), randn(58, [12, 17], np.float32),
+    randn(59, [12], np.float32)),
+    "_FusedMatMul with fused_ops [BiasAdd] alone, transpose_b, float32")
+
+
 simple("space_to_batch_nd", "SpaceToBatchND (block [2,2], paddings [[1,1],[0,1]]) and BatchToSpaceND (block "
        "[2,2], crops [[0,1],[1,0]]), float64, with gradients",
        lambda x, b: [tf.space_to_batch_nd(x, [2, 2], [[1, 1], [0, 1]]),

@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Runs every case under {@code tf-cases-2.21/ops/} written by TensorFlow 2.21 that holds one of the
  * neural-network ops of issue #16 (depthwise, grouped and dilated convolution, space/batch/depth moves, fused
  * batch norm V1/V2, LRN, SELU, softsign, erf, resizing; and TensorFlow's _FusedDepthwiseConv2dNative, which the
- * GPU plan makes of a depthwise layer), forward and through TensorFlow's own gradient graph.
+ * GPU plan makes of a depthwise layer, and _FusedMatMul, which CPU plans make of a dense layer), forward and through
+ * TensorFlow's own gradient graph.
  * Floats must be within 1e-5 of the largest expected magnitude of each tensor. {@code generate.py}'s ops topic
  * writes most of them; {@code tf-interop/python/nn_ops_cases.py} adds the {@code nn_*} cases (multipliers,
  * EXPLICIT padding, separable and dilated forms, 3-D and 4-D space/batch moves, GELU, integer images).
@@ -30,7 +31,7 @@ class NnReferenceCasesTest {
             "BatchToSpace", "SpaceToDepth", "DepthToSpace", "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormGrad",
             "FusedBatchNormGradV2", "LRN", "LRNGrad", "Selu", "SeluGrad", "Softsign", "SoftsignGrad", "Erf", "Erfc",
             "Relu6", "Relu6Grad", "ResizeBilinear", "ResizeBilinearGrad", "ResizeNearestNeighbor",
-            "ResizeNearestNeighborGrad", "_FusedDepthwiseConv2dNative");
+            "ResizeNearestNeighborGrad", "_FusedDepthwiseConv2dNative", "_FusedMatMul");
 
     static Stream<String> cases() throws IOException, URISyntaxException {
         URL root = NnReferenceCasesTest.class.getResource("/tf-cases-2.21/ops");
