@@ -163,11 +163,8 @@ final class VectorSgemm {
                     if (depth == 0 && beta != 0f) {
                         scale(c, cOff, n, r0, r1, col, col + nc, beta);
                     }
-                    for (int ic = r0; ic < r1; ic += MC) {
-                        int mc = Math.min(MC, r1 - ic);
-                        packA(ta, m, k, alpha, a, aOff, ic, mc, depth, kc, own[1], 0);
-                        tiles(kc, own[1], 0, mc, bp, nc, c, cOff + ic * n + col, n, own[2], beta != 0f || depth > 0);
-                    }
+                    rows(ta, m, k, alpha, a, aOff, r0, r1, depth, kc, own[1], bp, nc, c, cOff + col, n, own[2],
+                            beta != 0f || depth > 0);
                     if (finish != null && depth + kc == k) {
                         finish.finish(r0, r1, col, col + nc);
                     }
@@ -253,12 +250,21 @@ final class VectorSgemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 packB(tb, n, k, b, bOff, pc, kc, jc, nc, 0, (nc + NR - 1) / NR, bp);
-                for (int ic = r0; ic < r1; ic += MC) {
-                    int mc = Math.min(MC, r1 - ic);
-                    packA(ta, m, k, alpha, a, aOff, ic, mc, pc, kc, ap, 0);
-                    tiles(kc, ap, 0, mc, bp, nc, c, cOff + ic * n + jc, n, edge, accumulate || pc > 0);
-                }
+                rows(ta, m, k, alpha, a, aOff, r0, r1, pc, kc, ap, bp, nc, c, cOff + jc, n, edge, accumulate || pc > 0);
             }
+        }
+    }
+
+    /**
+     * Rows [r0, r1) of C at {@code co} (nc columns, rows {@code ldc} apart) against packed B: op(A)'s rows copied
+     * into {@code ap} a block of MC at a time, each block multiplied by every panel of B.
+     */
+    private static void rows(boolean ta, int m, int k, float alpha, float[] a, int aOff, int r0, int r1, int pc, int kc,
+                             float[] ap, float[] bp, int nc, float[] c, int co, int ldc, float[] edge, boolean add) {
+        for (int ic = r0; ic < r1; ic += MC) {
+            int mc = Math.min(MC, r1 - ic);
+            packA(ta, m, k, alpha, a, aOff, ic, mc, pc, kc, ap, 0);
+            tiles(kc, ap, 0, mc, bp, nc, c, co + ic * ldc, ldc, edge, add);
         }
     }
 

@@ -73,13 +73,22 @@ public final class Gemm {
     }
 
     /**
+     * Whether {@link #gemm(float[], int, boolean, float[], int, boolean, float[], int, int, int, int, int) gemm}
+     * runs a float product of this shape in {@link VectorSgemm}: not on the native BLAS, at least 16 columns, and
+     * not few enough rows for {@link VectorSkinnyGemm}.
+     */
+    private static boolean vectorSgemmTakes(boolean ta, boolean tb, int m, int n, int k) {
+        return VECTOR_API && n >= 16 && !nativeSgemm(m, n, k) && !VectorSkinnyGemm.applies(ta, tb, m, n, k);
+    }
+
+    /**
      * {@link #gemm(float[], int, boolean, float[], int, boolean, float[], int, int, int, int, int) gemm} on the same
      * kernels, so C has the same bits, then {@code finish} over C: on each thread's part right after that thread
      * computed it where the vector kernels take the product, else over the whole of C on the calling thread.
      */
     static void sgemmThen(float[] a, int aOff, boolean ta, float[] b, int bOff, boolean tb, float[] c, int cOff,
                           int m, int n, int k, int threads, ProductFinisher finish) {
-        if (VECTOR_API && n >= 16 && !nativeSgemm(m, n, k) && !VectorSkinnyGemm.applies(ta, tb, m, n, k)) {
+        if (vectorSgemmTakes(ta, tb, m, n, k)) {
             VectorSgemm.multiply(ta, tb, m, n, k, 1f, a, aOff, b, bOff, 0f, c, cOff, threads, finish);
             return;
         }
@@ -100,6 +109,10 @@ public final class Gemm {
 //# if float
         if (nativeSgemm(m, n, k)) {
             NativeBlas.sgemmSplit(ta, tb, m, n, k, a, aOff, b, bOff, 0f, c, cOff, threads);
+            return;
+        }
+        if (vectorSgemmTakes(ta, tb, m, n, k)) {
+            VectorSgemm.multiply(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, false, threads);
             return;
         }
         if (VECTOR_API && n < 16 && m >= 16 && k >= 16) {
