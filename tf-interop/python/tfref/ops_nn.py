@@ -35,6 +35,18 @@ simple("depthwise_conv2d_rate2_space_to_batch", "tf.nn.depthwise_conv2d with dil
        "float64, with gradients",
        lambda x, f: tf.nn.depthwise_conv2d(x, f, [1, 1, 1, 1], "SAME", dilations=[2, 2]),
        {"x": randn(9, [1, 8, 8, 2], F64), "f": randn(10, [3, 3, 2, 1], F64)}, ["x", "f"])
+def fused_attrs(fused_ops, **extra):
+    """The attributes of a grappler-fused float32 op with one argument (the bias), plus the op's own."""
+    attrs = {
+        "T": attr_value_pb2.AttrValue(type=tf.float32.as_datatype_enum),
+        "num_args": attr_value_pb2.AttrValue(i=1),
+        "fused_ops": attr_value_pb2.AttrValue(list=attr_value_pb2.AttrValue.ListValue(
+            s=[o.encode() for o in fused_ops])),
+    }
+    attrs.update(extra)
+    return attrs
+
+
 def fused_depthwise_case(strides, padding, fused_ops, x, f, b):
     """TensorFlow's _FusedDepthwiseConv2dNative (what grappler's remapper makes of a depthwise convolution, its
     BiasAdd and activation), added to the graph by type since no Python wrapper exists. TensorFlow runs the op
@@ -47,15 +59,9 @@ def fused_depthwise_case(strides, padding, fused_ops, x, f, b):
             xp = v1.placeholder(tf.float32, x.shape, name="x")
             fp = v1.placeholder(tf.float32, f.shape, name="f")
             bp = v1.placeholder(tf.float32, b.shape, name="b")
-            attrs = {
-                "T": attr_value_pb2.AttrValue(type=tf.float32.as_datatype_enum),
-                "num_args": attr_value_pb2.AttrValue(i=1),
-                "strides": attr_value_pb2.AttrValue(list=attr_value_pb2.AttrValue.ListValue(
-                    i=[1, strides, strides, 1])),
-                "padding": attr_value_pb2.AttrValue(s=padding.encode()),
-                "fused_ops": attr_value_pb2.AttrValue(list=attr_value_pb2.AttrValue.ListValue(
-                    s=[o.encode() for o in fused_ops])),
-            }
+            attrs = fused_attrs(fused_ops, strides=attr_value_pb2.AttrValue(
+                list=attr_value_pb2.AttrValue.ListValue(i=[1, strides, strides, 1])),
+                padding=attr_value_pb2.AttrValue(s=padding.encode()))
             y = g.create_op("_FusedDepthwiseConv2dNative", [xp, fp, bp], [tf.float32], name="fused_depthwise",
                             attrs=attrs).outputs[0]
             case_nodes = {op.name for op in g.get_operations()}
@@ -103,14 +109,8 @@ def fused_matmul_case(transpose_a, transpose_b, fused_ops, a, b, bias):
             ap = v1.placeholder(tf.float32, a.shape, name="a")
             bp = v1.placeholder(tf.float32, b.shape, name="b")
             biasp = v1.placeholder(tf.float32, bias.shape, name="bias")
-            attrs = {
-                "T": attr_value_pb2.AttrValue(type=tf.float32.as_datatype_enum),
-                "num_args": attr_value_pb2.AttrValue(i=1),
-                "transpose_a": attr_value_pb2.AttrValue(b=transpose_a),
-                "transpose_b": attr_value_pb2.AttrValue(b=transpose_b),
-                "fused_ops": attr_value_pb2.AttrValue(list=attr_value_pb2.AttrValue.ListValue(
-                    s=[o.encode() for o in fused_ops])),
-            }
+            attrs = fused_attrs(fused_ops, transpose_a=attr_value_pb2.AttrValue(b=transpose_a),
+                                transpose_b=attr_value_pb2.AttrValue(b=transpose_b))
             y = g.create_op("_FusedMatMul", [ap, bp, biasp], [tf.float32], name="dense",
                             attrs=attrs).outputs[0]
             with session(g) as sess:
