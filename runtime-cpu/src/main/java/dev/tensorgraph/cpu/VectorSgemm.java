@@ -16,13 +16,13 @@ import jdk.incubator.vector.VectorSpecies;
  * by four vectors' worth of columns of B, with 20 vector accumulators that stay in registers for a
  * whole block of the shared dimension (on AVX-512, 20 of the 32 registers; per step it loads four vectors of
  * B and broadcasts five values of A for 20 fused multiply-adds). Transposes cost nothing beyond the
- * copies. Like {@link VectorConv}'s, the kernel's result is stored through a vector of known type, which keeps
+ * copies. Products of few rows read an untransposed A where it lies ({@link InPlaceATiles}). Like {@link VectorConv}'s, the kernel's result is stored through a vector of known type, which keeps
  * C2 from boxing the accumulators as long as the process uses one float species ({@link FloatSumVectors} says why;
  * {@code VectorSpeciesTest} keeps the runtime to one).
  */
 final class VectorSgemm {
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
-    private static final int LANES = SPECIES.length();
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    static final int LANES = SPECIES.length();
     /**
      * Rows of C per micro-kernel call: with four vectors a row, 20 accumulators of the 32 AVX-512 registers. Six
      * rows (24 accumulators) ran either at about 205 or at about 150 GFLOP/s a core on a Zen 5, by the luck of the
@@ -30,9 +30,9 @@ final class VectorSgemm {
      * and 330 GFLOP/s from one JVM to the next. Five rows ran at 180-208 in 27 of 28 compiles, W2 at 298-353 in 12
      * of 13 JVMs.
      */
-    private static final int MR = 5;
+    static final int MR = 5;
     /** Columns of C per micro-kernel call: four vectors. */
-    private static final int NR = 4 * LANES;
+    static final int NR = 4 * LANES;
     /**
      * Shared-dimension block. C is read and written once per block, so fewer blocks save its traffic: on a Zen 5,
      * 1024 against 256 took W2's product from 340-358 to 348-377 GFLOP/s on two threads (alternated in one JVM)
@@ -56,9 +56,13 @@ final class VectorSgemm {
     /** Below this many multiply-adds a product stays on the calling thread. */
     private static final long MIN_PARALLEL_WORK = 1L << 18;
 
-    /** Packing buffers of the thread running a product (a thread runs one product at a time). */
+    /**
+     * Buffers of the thread running a product (a thread runs one product at a time): packed B, packed A, an edge tile
+     * of C, and the zero-padded last rows of an op(A) read in place.
+     */
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(
-            () -> new float[][] {new float[KC * ((NC + NR - 1) / NR) * NR], new float[MC * KC], new float[MR * NR]});
+            () -> new float[][] {new float[KC * ((NC + NR - 1) / NR) * NR], new float[MC * KC], new float[MR * NR],
+                new float[MR * KC]});
 
     /** The copy of op(A) the threads of a product share, owned by the thread that calls {@link #sharingA}. */
     private static final ThreadLocal<float[]> SHARED_A = ThreadLocal.withInitial(
@@ -180,14 +184,17 @@ final class VectorSgemm {
     private static void sharingA(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff,
                                  float[] b, int bOff, float beta, float[] c, int cOff, int parts,
                                  ProductFinisher finish) {
-        float[] ap = SHARED_A.get();
+        boolean inPlace = readsAInPlace(ta, m, alpha);
+        float[] ap = inPlace ? null : SHARED_A.get();
         int rowTiles = (m + MR - 1) / MR;
         int columnPanels = (n + NR - 1) / NR;
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             int depth = pc;
-            Parallel.forRange(rowTiles, parts, (t0, t1) -> packA(ta, m, k, alpha, a, aOff, t0 * MR,
-                    Math.min(m, t1 * MR) - t0 * MR, depth, kc, ap, t0 * kc * MR));
+            if (!inPlace) {
+                Parallel.forRange(rowTiles, parts, (t0, t1) -> packA(ta, m, k, alpha, a, aOff, t0 * MR,
+                        Math.min(m, t1 * MR) - t0 * MR, depth, kc, ap, t0 * kc * MR));
+            }
             Parallel.forRange(columnPanels, parts, (p0, p1) -> {
                 int j0 = p0 * NR;
                 int j1 = Math.min(n, p1 * NR);
@@ -198,7 +205,12 @@ final class VectorSgemm {
                 for (int jc = j0; jc < j1; jc += NC) {
                     int nc = Math.min(NC, j1 - jc);
                     packB(tb, n, k, b, bOff, depth, kc, jc, nc, 0, (nc + NR - 1) / NR, own[0]);
-                    tiles(kc, ap, 0, m, own[0], nc, c, cOff + jc, n, own[2], beta != 0f || depth > 0);
+                    if (inPlace) {
+                        InPlaceATiles.tiles(kc, a, aOff + depth, k, m, own[0], nc, c, cOff + jc, n, own,
+                                beta != 0f || depth > 0);
+                    } else {
+                        tiles(kc, ap, 0, m, own[0], nc, c, cOff + jc, n, own[2], beta != 0f || depth > 0);
+                    }
                 }
                 if (finish != null && depth + kc == k) {
                     finish.finish(0, m, j0, j1);
@@ -256,13 +268,30 @@ final class VectorSgemm {
     }
 
     /**
+     * Whether the kernel reads op(A) where it lies instead of from a packed copy: for products of at most
+     * {@link #SHARED_A_ROWS} rows of an untransposed A with alpha 1. The copy there is a pass of its own that both
+     * threads wait for, and the rows of A are already what {@link InPlaceATiles} reads. On a Zen 5, alternated in one
+     * JVM: {@code [128,784]x[784,512]} on two threads ran at 310-331 against 220-294 GFLOP/s. Larger products keep the
+     * copy: read in place, 1024^3 ran at 315 against 345 GFLOP/s.
+     */
+    static boolean readsAInPlace(boolean ta, int m, float alpha) {
+        return !ta && alpha == 1f && m <= SHARED_A_ROWS;
+    }
+
+    /**
      * Rows [r0, r1) of C at {@code co} (nc columns, rows {@code ldc} apart) against packed B: op(A)'s rows copied
      * into {@code ap} a block of MC at a time, each block multiplied by every panel of B.
      */
     private static void rows(boolean ta, int m, int k, float alpha, float[] a, int aOff, int r0, int r1, int pc, int kc,
                              float[] ap, float[] bp, int nc, float[] c, int co, int ldc, float[] edge, boolean add) {
+        boolean inPlace = readsAInPlace(ta, m, alpha);
         for (int ic = r0; ic < r1; ic += MC) {
             int mc = Math.min(MC, r1 - ic);
+            if (inPlace) {
+                InPlaceATiles.tiles(kc, a, aOff + ic * k + pc, k, mc, bp, nc, c, co + ic * ldc, ldc, BUFFERS.get(),
+                        add);
+                continue;
+            }
             packA(ta, m, k, alpha, a, aOff, ic, mc, pc, kc, ap, 0);
             tiles(kc, ap, 0, mc, bp, nc, c, co + ic * ldc, ldc, edge, add);
         }
@@ -483,7 +512,7 @@ final class VectorSgemm {
     }
 
     /** Adds the top-left {@code h x w} of the MR x NR tile {@code t} to C at {@code co}, rows {@code ldc} apart. */
-    private static void addTile(float[] t, float[] c, int co, int ldc, int h, int w) {
+    static void addTile(float[] t, float[] c, int co, int ldc, int h, int w) {
         if (w == NR) {
             for (int r = 0; r < h; r++) {
                 int row = co + r * ldc;

@@ -178,6 +178,36 @@ class JavaSgemmTest {
         });
     }
 
+    /**
+     * A product of few enough rows reads A in place ({@link VectorSgemm#readsAInPlace}); the same rows inside a taller
+     * product are read from packed copies. Both must give every element of C the same bits, on both splits of the
+     * threads, with a partial last tile and three blocks of the shared dimension.
+     */
+    @Test
+    void rowsReadInPlaceHaveTheBitsOfPackedRows() {
+        assertTrue(Gemm.vectorApiAvailable(), "the tests run with --add-modules jdk.incubator.vector");
+        Random r = new Random(17);
+        int tall = 300;
+        for (int[] shape : new int[][] {{128, 512, 784}, {133, 70, 2100}, {7, 300, 259}}) {
+            int m = shape[0];
+            int n = shape[1];
+            int k = shape[2];
+            assertTrue(VectorSgemm.readsAInPlace(false, m, 1f) && !VectorSgemm.readsAInPlace(false, tall, 1f));
+            float[] a = random(tall * k, r);
+            float[] b = random(k * n, r);
+            for (int threads : new int[] {1, 2}) {
+                float[] whole = new float[tall * n];
+                VectorSgemm.multiply(false, false, tall, n, k, 1f, a, 0, b, 0, 0f, whole, 0, threads);
+                float[] top = new float[m * n];
+                VectorSgemm.multiply(false, false, m, n, k, 1f, a, 0, b, 0, 0f, top, 0, threads);
+                for (int i = 0; i < m * n; i++) {
+                    assertEquals(Float.floatToRawIntBits(whole[i]), Float.floatToRawIntBits(top[i]),
+                            m + "x" + n + "x" + k + " threads=" + threads + " at " + i);
+                }
+            }
+        }
+    }
+
     /** op(A) op(B) in double precision, the obvious way. */
     private static double[] tripleLoop(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b,
                                        int bOff) {
