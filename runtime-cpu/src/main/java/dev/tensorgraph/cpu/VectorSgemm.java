@@ -49,10 +49,12 @@ final class VectorSgemm {
     /** Rows of a transposed B's panel written together (see {@link #packB}). */
     private static final int TRANSPOSE_BAND = 16;
     /**
-     * Products split by columns with at most this many rows copy op(A) once, all threads together (see
-     * {@link #sharingA}); the copy of a block is then at most SHARED_A_ROWS x KC floats, 1 MB at 512-bit vectors.
+     * Products split by columns copy op(A) once, all threads together (see {@link #sharingA}), where a block of it
+     * fits SHARED_A_ROWS x KC floats (1 MB at 512-bit vectors): always with at most this many rows.
      */
     private static final int SHARED_A_ROWS = 255;
+    /** Floats in the shared copy of op(A): a block of SHARED_A_ROWS rows, or of more rows over a shorter depth. */
+    private static final int SHARED_A_LENGTH = (SHARED_A_ROWS + MR - 1) / MR * MR * KC;
     /** Below this many multiply-adds a product stays on the calling thread. */
     private static final long MIN_PARALLEL_WORK = 1L << 18;
 
@@ -65,8 +67,7 @@ final class VectorSgemm {
                 new float[MR * KC]});
 
     /** The copy of op(A) the threads of a product share, owned by the thread that calls {@link #sharingA}. */
-    private static final ThreadLocal<float[]> SHARED_A = ThreadLocal.withInitial(
-            () -> new float[(SHARED_A_ROWS + MR - 1) / MR * MR * KC]);
+    private static final ThreadLocal<float[]> SHARED_A = ThreadLocal.withInitial(() -> new float[SHARED_A_LENGTH]);
 
     private VectorSgemm() {}
 
@@ -87,10 +88,10 @@ final class VectorSgemm {
     }
 
     /**
-     * As {@link JavaSgemm#multiply}: {@code C[m,n] (+)= op(A) op(B)}, split over the threads by rows of C, or by
-     * columns when C has fewer rows than columns. Every part reads the whole of the other operand, which the threads
-     * copy into panels together ({@link #sharingB}, {@link #sharingA}), except where a product split by columns has
-     * too many rows for one shared copy: each part then copies it. With the copies shared, W3's five products took
+     * As {@link JavaSgemm#multiply}: {@code C[m,n] (+)= op(A) op(B)}, split over the threads by columns of C when C
+     * has fewer rows than columns or op(A) fits one shared copy, else by rows. Every part reads the whole of the
+     * other operand, which the threads copy into panels together ({@link #sharingB}, {@link #sharingA}), except where
+     * a product split by columns has too much of op(A) for one shared copy: each part then copies it. With the copies shared, W3's five products took
      * 952-1071 against 1009-1082 us a step on a Zen 5 (alternated in one JVM; [128,512]x[512,256]: 115-149 against
      * 127-165 us).
      */
@@ -128,12 +129,16 @@ final class VectorSgemm {
         long work = (long) m * n * k;
         int rowTiles = (m + MR - 1) / MR;
         int columnPanels = (n + NR - 1) / NR;
-        boolean byColumns = m < n && columnPanels >= 2;
+        boolean sharedAFits = (long) rowTiles * MR * Math.min(k, KC) <= SHARED_A_LENGTH;
+        // Where op(A) fits one shared copy, a split by columns gives each thread the same columns of a weight matrix
+        // in its gradient's update as in the forward product that reads it: the matrix stays in that core's cache
+        // instead of crossing to the other. W3, alternated in one JVM on a Zen 5: 606-626 against 586-595 steps/s.
+        boolean byColumns = columnPanels >= 2 && (m < n || sharedAFits);
         int parts = work < MIN_PARALLEL_WORK ? 1 : Math.max(1, Math.min(threads, byColumns ? columnPanels : rowTiles));
         // Parts start at multiples of MR rows (NR columns) so that every part but the last has whole micro-tiles.
         if (parts == 1) {
             part(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, 0, m, 0, n, finish);
-        } else if (byColumns && m <= SHARED_A_ROWS) {
+        } else if (byColumns && sharedAFits) {
             sharingA(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, parts, finish);
         } else if (byColumns) {
             Parallel.forRange(columnPanels, parts, (p0, p1) -> part(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta,

@@ -20,12 +20,13 @@ class JavaSgemmTest {
     /**
      * m, n, k: partial row groups, several column panels, odd and multi-block shared dimensions; whole tiles over two
      * blocks of rows and three of the shared dimension (its block is 256 or 1024 by the vector width: 2100 is three
-     * blocks at either); split by columns with a shared copy of op(A) and with too many rows for one (260), by rows
-     * with a shared copy of op(B).
+     * blocks at either); split by columns with a shared copy of op(A), of few rows or of a short depth (260, 130,
+     * 192), and with too much of op(A) for one (300 x 1030), by rows with a shared copy of op(B).
      */
     private static final int[][] SHAPES = {
             {1, 1, 1}, {3, 17, 5}, {4, 16, 1}, {7, 300, 259}, {9, 513, 2}, {130, 70, 517}, {64, 256, 256},
             {13, 1100, 40}, {250, 33, 7}, {192, 130, 513}, {12, 128, 600}, {110, 70, 2100}, {260, 600, 50},
+            {300, 400, 1030}, {700, 200, 600},
     };
 
     /** Few rows (VectorSkinnyGemm): every row count of a partial group, column tails, shared-dimension tails and blocks. */
