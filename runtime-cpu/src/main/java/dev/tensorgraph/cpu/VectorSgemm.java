@@ -16,7 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * by four vectors' worth of columns of B, with 20 vector accumulators that stay in registers for a
  * whole block of the shared dimension (on AVX-512, 20 of the 32 registers; per step it loads four vectors of
  * B and broadcasts five values of A for 20 fused multiply-adds). Transposes cost nothing beyond the
- * copies. Products of few rows read an untransposed A where it lies ({@link InPlaceATiles}). Like {@link VectorConv}'s, the kernel's result is stored through a vector of known type, which keeps
+ * copies. Products of few rows read an untransposed A where it lies ({@link InPlaceAKernel}). Like
+ * {@link VectorConv}'s, the kernel's result is stored through a vector of known type, which keeps
  * C2 from boxing the accumulators as long as the process uses one float species ({@link FloatSumVectors} says why;
  * {@code VectorSpeciesTest} keeps the runtime to one).
  */
@@ -48,6 +49,8 @@ final class VectorSgemm {
     private static final int NC = 1024;
     /** Rows of a transposed B's panel written together (see {@link #packB}). */
     private static final int TRANSPOSE_BAND = 16;
+    /** The row stride given for an op(A) copied into panels rather than read in place. */
+    private static final int PACKED = 0;
     /**
      * Products split by columns copy op(A) once, all threads together (see {@link #sharingA}), where a block of it
      * fits SHARED_A_ROWS x KC floats (1 MB at 512-bit vectors): always with at most this many rows.
@@ -172,7 +175,7 @@ final class VectorSgemm {
                     if (depth == 0 && beta != 0f) {
                         scale(c, cOff, n, r0, r1, col, col + nc, beta);
                     }
-                    rows(ta, m, k, alpha, a, aOff, r0, r1, depth, kc, own[1], bp, nc, c, cOff + col, n, own[2],
+                    rows(ta, m, k, alpha, a, aOff, r0, r1, depth, kc, own, bp, nc, c, cOff + col, n,
                             beta != 0f || depth > 0);
                     if (finish != null && depth + kc == k) {
                         finish.finish(r0, r1, col, col + nc);
@@ -210,11 +213,11 @@ final class VectorSgemm {
                 for (int jc = j0; jc < j1; jc += NC) {
                     int nc = Math.min(NC, j1 - jc);
                     packB(tb, n, k, b, bOff, depth, kc, jc, nc, 0, (nc + NR - 1) / NR, own[0]);
+                    boolean add = beta != 0f || depth > 0;
                     if (inPlace) {
-                        InPlaceATiles.tiles(kc, a, aOff + depth, k, m, own[0], nc, c, cOff + jc, n, own,
-                                beta != 0f || depth > 0);
+                        tiles(kc, a, aOff + depth, k, m, own[0], nc, c, cOff + jc, n, own, add);
                     } else {
-                        tiles(kc, ap, 0, m, own[0], nc, c, cOff + jc, n, own[2], beta != 0f || depth > 0);
+                        tiles(kc, ap, 0, PACKED, m, own[0], nc, c, cOff + jc, n, own, add);
                     }
                 }
                 if (finish != null && depth + kc == k) {
@@ -255,8 +258,6 @@ final class VectorSgemm {
                               float[] b, int bOff, float beta, float[] c, int cOff, int r0, int r1, int j0, int j1) {
         float[][] buffers = BUFFERS.get();
         float[] bp = buffers[0];
-        float[] ap = buffers[1];
-        float[] edge = buffers[2];
         // A beta other than 0 and 1 scales this part of C once; the products are then added to it.
         boolean accumulate = beta != 0f;
         if (accumulate) {
@@ -267,7 +268,7 @@ final class VectorSgemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 packB(tb, n, k, b, bOff, pc, kc, jc, nc, 0, (nc + NR - 1) / NR, bp);
-                rows(ta, m, k, alpha, a, aOff, r0, r1, pc, kc, ap, bp, nc, c, cOff + jc, n, edge, accumulate || pc > 0);
+                rows(ta, m, k, alpha, a, aOff, r0, r1, pc, kc, buffers, bp, nc, c, cOff + jc, n, accumulate || pc > 0);
             }
         }
     }
@@ -275,7 +276,7 @@ final class VectorSgemm {
     /**
      * Whether the kernel reads op(A) where it lies instead of from a packed copy: for products of at most
      * {@link #SHARED_A_ROWS} rows of an untransposed A with alpha 1. The copy there is a pass of its own that both
-     * threads wait for, and the rows of A are already what {@link InPlaceATiles} reads. On a Zen 5, alternated in one
+     * threads wait for, and the rows of A are already what {@link InPlaceAKernel} reads. On a Zen 5, alternated in one
      * JVM: {@code [128,784]x[784,512]} on two threads ran at 310-331 against 220-294 GFLOP/s. Larger products keep the
      * copy: read in place, 1024^3 ran at 315 against 345 GFLOP/s.
      */
@@ -284,38 +285,56 @@ final class VectorSgemm {
     }
 
     /**
-     * Rows [r0, r1) of C at {@code co} (nc columns, rows {@code ldc} apart) against packed B: op(A)'s rows copied
-     * into {@code ap} a block of MC at a time, each block multiplied by every panel of B.
+     * Rows [r0, r1) of C at {@code co} (nc columns, rows {@code ldc} apart) against packed B, a block of MC rows of
+     * op(A) at a time, each multiplied by every panel of B: op(A) read in place, or copied into {@code buffers[1]}.
      */
     private static void rows(boolean ta, int m, int k, float alpha, float[] a, int aOff, int r0, int r1, int pc, int kc,
-                             float[] ap, float[] bp, int nc, float[] c, int co, int ldc, float[] edge, boolean add) {
+                             float[][] buffers, float[] bp, int nc, float[] c, int co, int ldc, boolean add) {
         boolean inPlace = readsAInPlace(ta, m, alpha);
         for (int ic = r0; ic < r1; ic += MC) {
             int mc = Math.min(MC, r1 - ic);
             if (inPlace) {
-                InPlaceATiles.tiles(kc, a, aOff + ic * k + pc, k, mc, bp, nc, c, co + ic * ldc, ldc, BUFFERS.get(),
-                        add);
-                continue;
+                tiles(kc, a, aOff + ic * k + pc, k, mc, bp, nc, c, co + ic * ldc, ldc, buffers, add);
+            } else {
+                packA(ta, m, k, alpha, a, aOff, ic, mc, pc, kc, buffers[1], 0);
+                tiles(kc, buffers[1], 0, PACKED, mc, bp, nc, c, co + ic * ldc, ldc, buffers, add);
             }
-            packA(ta, m, k, alpha, a, aOff, ic, mc, pc, kc, ap, 0);
-            tiles(kc, ap, 0, mc, bp, nc, c, co + ic * ldc, ldc, edge, add);
         }
     }
 
     /**
-     * C[mc, nc] at {@code co} (rows {@code ldc} apart) from mc rows of packed A at {@code ao} and nc columns of
-     * packed B, added to C or stored there ({@code add}).
+     * C[mc, nc] at {@code co} (rows {@code ldc} apart) from mc rows of op(A) and nc columns of packed B, added to C
+     * or stored there ({@code add}). op(A) is packed panels from {@code ao} ({@code lda} {@link #PACKED}), or rows
+     * {@code lda} apart read in place; rows past mc are then never read, a last tile of fewer than MR rows taking its
+     * rows from a zero-padded copy ({@code buffers[3]}). {@code buffers[2]} holds edge tiles.
      */
-    private static void tiles(int kc, float[] ap, int ao, int mc, float[] bp, int nc, float[] c, int co, int ldc,
-                              float[] edge, boolean add) {
-        // A B micro-panel (KC x NR) is read by every micro-panel of the A block in turn, both from the second-level
-        // cache; the other order streamed the whole packed B block once per micro-panel of A (123 against 186
+    private static void tiles(int kc, float[] a, int ao, int lda, int mc, float[] bp, int nc, float[] c, int co,
+                              int ldc, float[][] buffers, boolean add) {
+        boolean packed = lda == PACKED;
+        int tileStride = packed ? kc * MR : MR * lda;
+        int fullTiles = packed ? (mc + MR - 1) / MR : mc / MR;
+        int lastRows = mc - fullTiles * MR;
+        float[] lastA = buffers[3];
+        if (lastRows > 0) {
+            Arrays.fill(lastA, 0, MR * kc, 0f);
+            for (int r = 0; r < lastRows; r++) {
+                System.arraycopy(a, ao + (fullTiles * MR + r) * lda, lastA, r * kc, kc);
+            }
+        }
+        // A B micro-panel (KC x NR) is read by every micro-tile of the A block in turn, both from the second-level
+        // cache; the other order streamed the whole packed B block once per micro-tile of A (123 against 186
         // GFLOP/s a core at 1024^3 on a Zen 5).
         for (int p = 0; p * NR < nc; p++) {
             int w = Math.min(NR, nc - p * NR);
-            for (int q = 0; q * MR < mc; q++) {
+            int bo = p * kc * NR;
+            for (int q = 0; q < fullTiles; q++) {
                 int h = Math.min(MR, mc - q * MR);
-                tile(kc, ap, ao + q * kc * MR, bp, p * kc * NR, c, co + q * MR * ldc + p * NR, ldc, h, w, edge, add);
+                tile(kc, a, ao + q * tileStride, lda, bp, bo, c, co + q * MR * ldc + p * NR, ldc, h, w, buffers[2],
+                        add);
+            }
+            if (lastRows > 0) {
+                tile(kc, lastA, 0, kc, bp, bo, c, co + fullTiles * MR * ldc + p * NR, ldc, lastRows, w, buffers[2],
+                        add);
             }
         }
     }
@@ -421,7 +440,7 @@ final class VectorSgemm {
      * The kernel only ever adds: a whole tile goes into C (zeroed first when the product overwrites it), an
      * edge tile into a zeroed MR x NR buffer and from there into C.
      */
-    private static void tile(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, int h,
+    private static void tile(int kc, float[] a, int ao, int lda, float[] bp, int bo, float[] c, int co, int ldc, int h,
                              int w, float[] edge, boolean add) {
         if (h == MR && w == NR) {
             if (!add) {
@@ -429,17 +448,26 @@ final class VectorSgemm {
                     Arrays.fill(c, co + r * ldc, co + r * ldc + NR, 0f);
                 }
             }
-            kernel(kc, ap, ao, bp, bo, c, co, ldc);
+            product(kc, a, ao, lda, bp, bo, c, co, ldc);
             return;
         }
         Arrays.fill(edge, 0f);
-        kernel(kc, ap, ao, bp, bo, edge, 0, NR);
+        product(kc, a, ao, lda, bp, bo, edge, 0, NR);
         if (add) {
             addTile(edge, c, co, ldc, h, w);
         } else {
             for (int r = 0; r < h; r++) {
                 System.arraycopy(edge, r * NR, c, co + r * ldc, w);
             }
+        }
+    }
+
+    /** One tile's product added to {@code t}, by the kernel for packed A or for A read in place. */
+    private static void product(int kc, float[] a, int ao, int lda, float[] bp, int bo, float[] t, int o, int ld) {
+        if (lda == PACKED) {
+            kernel(kc, a, ao, bp, bo, t, o, ld);
+        } else {
+            InPlaceAKernel.kernel(kc, a, ao, lda, bp, bo, t, o, ld);
         }
     }
 
@@ -517,7 +545,7 @@ final class VectorSgemm {
     }
 
     /** Adds the top-left {@code h x w} of the MR x NR tile {@code t} to C at {@code co}, rows {@code ldc} apart. */
-    static void addTile(float[] t, float[] c, int co, int ldc, int h, int w) {
+    private static void addTile(float[] t, float[] c, int co, int ldc, int h, int w) {
         if (w == NR) {
             for (int r = 0; r < h; r++) {
                 int row = co + r * ldc;

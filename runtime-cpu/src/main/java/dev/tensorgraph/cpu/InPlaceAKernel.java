@@ -1,82 +1,27 @@
 package dev.tensorgraph.cpu;
 
 import static dev.tensorgraph.cpu.VectorSgemm.LANES;
-import static dev.tensorgraph.cpu.VectorSgemm.MR;
 import static dev.tensorgraph.cpu.VectorSgemm.NR;
 import static dev.tensorgraph.cpu.VectorSgemm.SPECIES;
 
-import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * {@link VectorSgemm}'s tiles for an op(A) read where it lies, its rows {@code lda} apart, instead of from a packed
- * copy ({@link VectorSgemm#readsAInPlace} says when). The kernel is VectorSgemm's with the other addressing of A:
- * five rows read side by side rather than one interleaved run, so that C2 sees constant strides in both and removes
- * the bounds checks from both loops. Each element of C is the same sum, in the same order, as with the copy.
+ * {@link VectorSgemm}'s micro-kernel for an op(A) read where it lies, its rows {@code lda} apart, instead of from a
+ * packed copy ({@link VectorSgemm#readsAInPlace} says when). It is VectorSgemm's kernel with the other addressing
+ * of A: five rows read side by side rather than one interleaved run, so that each of its loads has a constant
+ * stride in the loop and C2 drops their bounds checks. Each element gets the same sum, in the same order, as from
+ * the copy.
  */
-final class InPlaceATiles {
-    private InPlaceATiles() {}
-
-    /**
-     * C[mc, nc] at {@code co} (rows {@code ldc} apart) from mc rows of op(A), row r at {@code ao + r * lda}, and nc
-     * columns of packed B, added to C or stored there ({@code add}). Rows past mc are never read: a last tile of
-     * fewer than MR rows takes them from a zero-padded copy ({@code buffers[3]}); {@code buffers[2]} holds edge tiles.
-     */
-    static void tiles(int kc, float[] a, int ao, int lda, int mc, float[] bp, int nc, float[] c, int co, int ldc,
-                      float[][] buffers, boolean add) {
-        int fullTiles = mc / MR;
-        int lastRows = mc - fullTiles * MR;
-        float[] lastA = buffers[3];
-        if (lastRows > 0) {
-            Arrays.fill(lastA, 0, MR * kc, 0f);
-            for (int r = 0; r < lastRows; r++) {
-                System.arraycopy(a, ao + (fullTiles * MR + r) * lda, lastA, r * kc, kc);
-            }
-        }
-        // As in VectorSgemm.tiles: a B micro-panel stays in the second-level cache while every tile of A reads it.
-        for (int p = 0; p * NR < nc; p++) {
-            int w = Math.min(NR, nc - p * NR);
-            int bo = p * kc * NR;
-            for (int q = 0; q < fullTiles; q++) {
-                tile(kc, a, ao + q * MR * lda, lda, bp, bo, c, co + q * MR * ldc + p * NR, ldc, MR, w, buffers[2],
-                        add);
-            }
-            if (lastRows > 0) {
-                tile(kc, lastA, 0, kc, bp, bo, c, co + fullTiles * MR * ldc + p * NR, ldc, lastRows, w, buffers[2],
-                        add);
-            }
-        }
-    }
-
-    /** One tile of C whose top-left h x w is real, as {@code VectorSgemm.tile}. */
-    private static void tile(int kc, float[] a, int ao, int lda, float[] bp, int bo, float[] c, int co, int ldc, int h,
-                             int w, float[] edge, boolean add) {
-        if (h == MR && w == NR) {
-            if (!add) {
-                for (int r = 0; r < MR; r++) {
-                    Arrays.fill(c, co + r * ldc, co + r * ldc + NR, 0f);
-                }
-            }
-            kernel(kc, a, ao, lda, bp, bo, c, co, ldc);
-            return;
-        }
-        Arrays.fill(edge, 0f);
-        kernel(kc, a, ao, lda, bp, bo, edge, 0, NR);
-        if (add) {
-            VectorSgemm.addTile(edge, c, co, ldc, h, w);
-        } else {
-            for (int r = 0; r < h; r++) {
-                System.arraycopy(edge, r * NR, c, co + r * ldc, w);
-            }
-        }
-    }
+final class InPlaceAKernel {
+    private InPlaceAKernel() {}
 
     /**
      * Adds op(A) op(B) over kc steps for one MR x NR tile to {@code t} at {@code o}, rows {@code ld} apart, A's rows
      * at {@code ao + r * lda}. Written out as VectorSgemm's kernel is, and for the same reason: anything C2 does not
      * inline here boxes the accumulators.
      */
-    private static void kernel(int kc, float[] a, int ao, int lda, float[] bp, int bo, float[] t, int o, int ld) {
+    static void kernel(int kc, float[] a, int ao, int lda, float[] bp, int bo, float[] t, int o, int ld) {
         FloatVector z = FloatVector.zero(SPECIES);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
         FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
