@@ -81,7 +81,10 @@ final class VectorNarrowGemm {
         return bp;
     }
 
-    /** Rows [i0, i0 + ROWS) of C. op(A)[i][p] is {@code a[aOff + p * m + i]} when transposed, else {@code a[aOff + i * k + p]}. */
+    /**
+     * Rows [i0, i0 + ROWS) of C. op(A)[i][p] is {@code a[aOff + p * m + i]} when transposed, else
+     * {@code a[aOff + i * k + p]}.
+     */
     private static void tile(boolean ta, int m, int n, int k, float alpha, float[] a, int aOff, float[] bp, float beta,
                              float[] c, int cOff, int i0, float[] row) {
         FloatVector z = FloatVector.zero(S);

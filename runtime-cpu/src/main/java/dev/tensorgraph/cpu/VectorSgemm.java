@@ -94,9 +94,9 @@ final class VectorSgemm {
      * As {@link JavaSgemm#multiply}: {@code C[m,n] (+)= op(A) op(B)}, split over the threads by columns of C when C
      * has fewer rows than columns or op(A) fits one shared copy, else by rows. Every part reads the whole of the
      * other operand, which the threads copy into panels together ({@link #sharingB}, {@link #sharingA}), except where
-     * a product split by columns has too much of op(A) for one shared copy: each part then copies it. With the copies shared, W3's five products took
-     * 952-1071 against 1009-1082 us a step on a Zen 5 (alternated in one JVM; [128,512]x[512,256]: 115-149 against
-     * 127-165 us).
+     * a product split by columns has too much of op(A) for one shared copy: each part then copies it. With the
+     * copies shared, W3's five products took 952-1071 against 1009-1082 us a step on a Zen 5 (alternated in one JVM;
+     * [128,512]x[512,256]: 115-149 against 127-165 us).
      */
     static void multiply(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
                          float[] c, int cOff, boolean accumulate, int threads) {
@@ -135,7 +135,8 @@ final class VectorSgemm {
         boolean sharedAFits = (long) rowTiles * MR * Math.min(k, KC) <= SHARED_A_LENGTH;
         // Where op(A) fits one shared copy, a split by columns gives each thread the same columns of a weight matrix
         // in its gradient's update as in the forward product that reads it: the matrix stays in that core's cache
-        // instead of crossing to the other. W3, alternated in one JVM on a Zen 5: 606-626 against 586-595 steps/s.
+        // instead of crossing to the other. W3 switched between the two every 300 steps in one JVM on a Zen 5, medians
+        // of three JVMs: 601-623 against 577-594 steps/s.
         boolean byColumns = columnPanels >= 2 && (m < n || sharedAFits);
         int parts = work < MIN_PARALLEL_WORK ? 1 : Math.max(1, Math.min(threads, byColumns ? columnPanels : rowTiles));
         // Parts start at multiples of MR rows (NR columns) so that every part but the last has whole micro-tiles.
@@ -277,8 +278,8 @@ final class VectorSgemm {
      * Whether the kernel reads op(A) where it lies instead of from a packed copy: for products of at most
      * {@link #SHARED_A_ROWS} rows of an untransposed A with alpha 1. The copy there is a pass of its own that both
      * threads wait for, and the rows of A are already what {@link InPlaceAKernel} reads. On a Zen 5, alternated in one
-     * JVM: {@code [128,784]x[784,512]} on two threads ran at 310-331 against 220-294 GFLOP/s. Larger products keep the
-     * copy: read in place, 1024^3 ran at 315 against 345 GFLOP/s.
+     * JVM, medians of ten rounds: {@code [128,784]x[784,512]} on two threads ran at 312 against 262 GFLOP/s. Larger
+     * products keep the copy: read in place, 1000^3 ran at 305-333 against 334-357 GFLOP/s.
      */
     static boolean readsAInPlace(boolean ta, int m, float alpha) {
         return !ta && alpha == 1f && m <= SHARED_A_ROWS;

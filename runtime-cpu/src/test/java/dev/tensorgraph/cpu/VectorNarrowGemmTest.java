@@ -56,7 +56,8 @@ class VectorNarrowGemmTest {
                         }
                         for (int threads : new int[] {1, 2}) {
                             float[] got = c.clone();
-                            VectorNarrowGemm.multiply(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, got, cOff, threads);
+                            VectorNarrowGemm.multiply(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, got, cOff,
+                                    threads);
                             String what = m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " alpha=" + alpha
                                     + " beta=" + beta + " threads=" + threads;
                             for (int i = 0; i < m; i++) {
