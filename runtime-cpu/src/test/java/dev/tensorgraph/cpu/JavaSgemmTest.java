@@ -35,7 +35,8 @@ class JavaSgemmTest {
             {3, 70, 17}, {33, 100, 40},
     };
 
-    private static float[] random(int n, Random r) {
+    /** n uniform floats in [-1, 1). */
+    static float[] random(int n, Random r) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
             a[i] = (float) (r.nextDouble() * 2 - 1);

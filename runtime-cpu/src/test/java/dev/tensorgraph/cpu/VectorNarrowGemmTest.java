@@ -24,14 +24,6 @@ class VectorNarrowGemmTest {
         assertTrue(Gemm.vectorApiAvailable(), "the tests run with --add-modules jdk.incubator.vector");
     }
 
-    private static float[] random(int n, Random r) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) (r.nextDouble() * 2 - 1);
-        }
-        return a;
-    }
-
     @Test
     void matchesTheTripleLoop() {
         Random r = new Random(21);
@@ -48,9 +40,9 @@ class VectorNarrowGemmTest {
                         int aOff = 3;
                         int bOff = 5;
                         int cOff = 2;
-                        float[] a = random(aOff + m * k, r);
-                        float[] b = random(bOff + k * n, r);
-                        float[] c = random(cOff + m * n + 1, r);
+                        float[] a = JavaSgemmTest.random(aOff + m * k, r);
+                        float[] b = JavaSgemmTest.random(bOff + k * n, r);
+                        float[] c = JavaSgemmTest.random(cOff + m * n + 1, r);
                         if (beta == 0f) {
                             c[cOff + m * n / 2] = Float.NaN;
                         }
@@ -90,8 +82,8 @@ class VectorNarrowGemmTest {
         int n = 10;
         int k = 256;
         for (boolean ta : new boolean[] {false, true}) {
-            float[] a = random(m * k, r);
-            float[] b = random(k * n, r);
+            float[] a = JavaSgemmTest.random(m * k, r);
+            float[] b = JavaSgemmTest.random(k * n, r);
             for (int threads : new int[] {1, 2}) {
                 float[] c = new float[m * n];
                 VectorNarrowGemm.multiply(ta, false, m, n, k, 1f, a, 0, b, 0, 0f, c, 0, threads);
@@ -122,9 +114,9 @@ class VectorNarrowGemmTest {
         int n = 10;
         int k = 128;
         float lr = 0.01f;
-        float[] a = random(k * m, r);
-        float[] b = random(k * n, r);
-        float[] var = random(m * n, r);
+        float[] a = JavaSgemmTest.random(k * m, r);
+        float[] b = JavaSgemmTest.random(k * n, r);
+        float[] var = JavaSgemmTest.random(m * n, r);
         float[] apart = var.clone();
         float[] g = new float[m * n];
         Gemm.gemm(a, 0, true, b, 0, false, g, 0, m, n, k, 2);
