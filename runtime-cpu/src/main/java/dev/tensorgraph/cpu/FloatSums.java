@@ -32,7 +32,7 @@ final class FloatSums {
         }
         int blocks = (n + BLOCK - 1) / BLOCK;
         double[] parts = new double[blocks];
-        Parallel.forRange(blocks, threads, n, (b0, b1) -> {
+        Parallel.forChunks(blocks, n < Parallel.MIN_PARALLEL_WORK ? 1 : threads, 1, (b0, b1) -> {
             for (int b = b0; b < b1; b++) {
                 int start = from + b * BLOCK;
                 parts[b] = sumRun(x, start, Math.min(to, start + BLOCK));

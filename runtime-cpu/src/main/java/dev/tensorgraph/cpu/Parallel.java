@@ -97,6 +97,16 @@ public final class Parallel {
         }
     }
 
+    /**
+     * Runs {@code body} over {@code [0, n)} on up to {@code threads} threads, each starting on the share
+     * {@link #forRange} would give it, in chunks of about {@code grain} indices; a thread done with its share takes
+     * chunks from the end of another's (see {@link StealingRange}). How the range is cut depends on timing, so the
+     * body must give the same result however it is cut: each index's work its own, as in a matrix product's tiles.
+     */
+    public static void forChunks(int n, int threads, int grain, RangeBody body) {
+        StealingRange.run(n, threads, grain, body);
+    }
+
     /** The body of a parallel loop that sums into a partial result of its own. */
     @FunctionalInterface
     public interface PartialSumBody {

@@ -58,6 +58,8 @@ final class VectorSgemm {
     private static final int SHARED_A_ROWS = 255;
     /** Floats in the shared copy of op(A): a block of SHARED_A_ROWS rows, or of more rows over a shorter depth. */
     private static final int SHARED_A_LENGTH = (SHARED_A_ROWS + MR - 1) / MR * MR * KC;
+    /** Row tiles of op(A) a thread copies into the shared copy at a time (see {@link Parallel#forChunks}). */
+    private static final int PACK_GRAIN_TILES = 8;
     /** Below this many multiply-adds a product stays on the calling thread. */
     private static final long MIN_PARALLEL_WORK = 1L << 18;
 
@@ -97,6 +99,13 @@ final class VectorSgemm {
      * a product split by columns has too much of op(A) for one shared copy: each part then copies it. With the
      * copies shared, W3's five products took 952-1071 against 1009-1082 us a step on a Zen 5 (alternated in one JVM;
      * [128,512]x[512,256]: 115-149 against 127-165 us).
+     *
+     * <p>The copies and the parts that share them run in chunks ({@link Parallel#forChunks}): a thread done with its
+     * share takes chunks from the end of another's, which keeps a core the host runs slower from holding up the
+     * product. On a Zen 5 VM whose second core ran W2's half 10-12% slower, chunks handed out from one counter took
+     * W2's product from 292 to 316 GFLOP/s (medians, alternated in one JVM); with the cores equally fast, W2 with
+     * stealing ran at 339 and 343 against 335 and 341 in two JVMs. Parts that each copy op(A) keep the static split,
+     * since a chunk taken over would copy it again.
      */
     static void multiply(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
                          float[] c, int cOff, boolean accumulate, int threads) {
@@ -167,9 +176,9 @@ final class VectorSgemm {
                 int kc = Math.min(KC, k - pc);
                 int col = jc;
                 int depth = pc;
-                Parallel.forRange((nc + NR - 1) / NR, parts, (q0, q1) -> packB(tb, n, k, b, bOff, depth, kc, col, nc,
-                        q0, q1, bp));
-                Parallel.forRange(rowTiles, parts, (t0, t1) -> {
+                Parallel.forChunks((nc + NR - 1) / NR, parts, 1, (q0, q1) -> packB(tb, n, k, b, bOff, depth, kc, col,
+                        nc, q0, q1, bp));
+                Parallel.forChunks(rowTiles, parts, MC / MR, (t0, t1) -> {
                     int r0 = t0 * MR;
                     int r1 = Math.min(m, t1 * MR);
                     float[][] own = BUFFERS.get();
@@ -201,10 +210,10 @@ final class VectorSgemm {
             int kc = Math.min(KC, k - pc);
             int depth = pc;
             if (!inPlace) {
-                Parallel.forRange(rowTiles, parts, (t0, t1) -> packA(ta, m, k, alpha, a, aOff, t0 * MR,
-                        Math.min(m, t1 * MR) - t0 * MR, depth, kc, ap, t0 * kc * MR));
+                Parallel.forChunks(rowTiles, parts, PACK_GRAIN_TILES, (t0, t1) -> packA(ta, m, k, alpha, a, aOff,
+                        t0 * MR, Math.min(m, t1 * MR) - t0 * MR, depth, kc, ap, t0 * kc * MR));
             }
-            Parallel.forRange(columnPanels, parts, (p0, p1) -> {
+            Parallel.forChunks(columnPanels, parts, 1, (p0, p1) -> {
                 int j0 = p0 * NR;
                 int j1 = Math.min(n, p1 * NR);
                 float[][] own = BUFFERS.get();
