@@ -82,7 +82,6 @@ class StealingRangeTest {
             stolen += byHelper.get(i);
         }
         assertTrue(stolen > 0, "the helper took none of the slowed caller's share");
-        assertEquals(0, byHelper.get(0), "the caller starts its own share at its front");
     }
 
     @Test
