@@ -48,23 +48,24 @@ final class StealingRange {
 
     /** Share {@code own} from its front, then the other shares from their ends, until nothing is left. */
     private void work(int own) {
-        while (takeFront(own)) {
+        while (take(own, false)) {
             // the chunk has run
         }
         int parts = shares.length();
         for (int i = 1; i < parts; i++) {
             int victim = (own + i) % parts;
-            while (takeEnd(victim)) {
+            while (take(victim, true)) {
                 // the chunk has run
             }
         }
     }
 
     /**
-     * Claims and runs a chunk from the front of share {@code p}: a grain, or half of what is left when that is
-     * less than two grains, so that the last chunks of a share are small enough to be shared out evenly.
+     * Claims and runs a chunk of share {@code p}. From the front, the owner takes a grain, or half of what is left
+     * when that is less than two grains, so that the last chunks of a share are small enough to be shared out
+     * evenly; from the end, a thief takes half of what is left, at most a grain.
      */
-    private boolean takeFront(int p) {
+    private boolean take(int p, boolean fromEnd) {
         while (true) {
             long state = shares.get(p);
             int front = front(state);
@@ -73,26 +74,12 @@ final class StealingRange {
                 return false;
             }
             int left = end - front;
-            int size = left >= 2 * grain ? grain : Math.max(1, (left + 1) / 2);
-            if (shares.compareAndSet(p, state, pack(front + size, end))) {
-                body.run(front, front + size);
-                return true;
-            }
-        }
-    }
-
-    /** Claims and runs a chunk from the end of share {@code p}: half of what is left, at most a grain. */
-    private boolean takeEnd(int p) {
-        while (true) {
-            long state = shares.get(p);
-            int front = front(state);
-            int end = end(state);
-            if (front >= end) {
-                return false;
-            }
-            int size = Math.min(grain, Math.max(1, (end - front) / 2));
-            if (shares.compareAndSet(p, state, pack(front, end - size))) {
-                body.run(end - size, end);
+            int size = fromEnd ? Math.min(grain, Math.max(1, left / 2))
+                    : left >= 2 * grain ? grain : Math.max(1, (left + 1) / 2);
+            int start = fromEnd ? end - size : front;
+            long claimed = fromEnd ? pack(front, start) : pack(front + size, end);
+            if (shares.compareAndSet(p, state, claimed)) {
+                body.run(start, start + size);
                 return true;
             }
         }
