@@ -30,15 +30,15 @@ final class StealingRange {
 
     /** See {@link Parallel#forChunks}. */
     static void run(int n, int threads, int grain, Parallel.RangeBody body) {
-        int step = Math.max(1, grain);
-        int parts = (int) Math.max(1, Math.min(threads, ((long) n + step - 1) / step));
+        // As many shares as forRange makes, whatever the grain: a share shorter than two grains is taken in halves.
+        int parts = Math.max(1, Math.min(threads, n));
         if (parts == 1) {
             if (n > 0) {
                 body.run(0, n);
             }
             return;
         }
-        StealingRange range = new StealingRange(n, parts, step, body);
+        StealingRange range = new StealingRange(n, parts, Math.max(1, grain), body);
         Parallel.forRange(parts, parts, (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 range.work(p);

@@ -63,6 +63,21 @@ class StealingRangeTest {
     }
 
     @Test
+    void aRangeOfFewerIndicesThanTheGrainIsStillSplit() {
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "needs a helper thread");
+        Thread caller = Thread.currentThread();
+        boolean[] ranOnHelper = new boolean[1];
+        Parallel.forChunks(2, 2, 64, (from, to) -> {
+            if (Thread.currentThread() == caller) {
+                LockSupport.parkNanos(20_000_000);
+            } else {
+                ranOnHelper[0] = true;
+            }
+        });
+        assertTrue(ranOnHelper[0], "two indices with a grain of 64 all ran on the caller");
+    }
+
+    @Test
     void aSlowThreadsShareIsFinishedByTheOthers() {
         assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "needs a helper thread");
         Thread caller = Thread.currentThread();
