@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * front in chunks, so when the cores are equally fast every index runs where the static split would put it (and
  * a kernel keeps its data on the core that used it last time); when one core is slower, because the host gives it
  * less time or it shares a physical core, the other takes over the rest of its share instead of waiting for it.
- * On this project's 2-core virtual machine one core often ran a product's half 10-12% slower than the other:
+ * On this project's 2-core virtual machine one core often ran a product's half 10-15% slower than the other:
  * W2's product then waited about 0.6 ms a run for the slower half.
  *
  * <p>A share's state is one long, its front in the high half and its end in the low half, so that the owner

@@ -102,7 +102,7 @@ final class VectorSgemm {
      *
      * <p>The copies and the parts that share them run in chunks ({@link Parallel#forChunks}): a thread done with its
      * share takes chunks from the end of another's, which keeps a core the host runs slower from holding up the
-     * product. On a Zen 5 VM whose second core ran W2's half 10-12% slower, chunks handed out from one counter took
+     * product. On a Zen 5 VM whose second core ran W2's half 10-15% slower, chunks handed out from one counter took
      * W2's product from 292 to 316 GFLOP/s (medians, alternated in one JVM); with the cores equally fast, W2 with
      * stealing ran at 339 and 343 against 340 and 341 in two JVMs. Parts that each copy op(A) keep the static split,
      * since a chunk taken over would copy it again.
