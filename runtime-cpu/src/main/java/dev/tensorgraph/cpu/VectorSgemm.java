@@ -58,6 +58,11 @@ final class VectorSgemm {
     private static final int SHARED_A_ROWS = 255;
     /** Floats in the shared copy of op(A): a block of SHARED_A_ROWS rows, or of more rows over a shorter depth. */
     private static final int SHARED_A_LENGTH = (SHARED_A_ROWS + MR - 1) / MR * MR * KC;
+    /**
+     * The shortest shared dimension at which a product with at least as many rows as columns is split by columns for
+     * its shared copy of op(A) (see {@link #splitsByColumns}).
+     */
+    private static final int COLUMN_SPLIT_MIN_DEPTH = 128;
     /** Row tiles of op(A) a thread copies into the shared copy at a time (see {@link Parallel#forChunks}). */
     private static final int PACK_GRAIN_TILES = 8;
     /** Below this many multiply-adds a product stays on the calling thread. */
@@ -141,12 +146,8 @@ final class VectorSgemm {
         long work = (long) m * n * k;
         int rowTiles = (m + MR - 1) / MR;
         int columnPanels = (n + NR - 1) / NR;
-        boolean sharedAFits = (long) rowTiles * MR * Math.min(k, KC) <= SHARED_A_LENGTH;
-        // Where op(A) fits one shared copy, a split by columns gives each thread the same columns of a weight matrix
-        // in its gradient's update as in the forward product that reads it: the matrix stays in that core's cache
-        // instead of crossing to the other. W3 switched between the two every 300 steps in one JVM on a Zen 5, medians
-        // of three JVMs: 601-623 against 577-594 steps/s.
-        boolean byColumns = columnPanels >= 2 && (m < n || sharedAFits);
+        boolean sharedAFits = sharedAFits(m, k);
+        boolean byColumns = splitsByColumns(m, n, k);
         int parts = work < MIN_PARALLEL_WORK ? 1 : Math.max(1, Math.min(threads, byColumns ? columnPanels : rowTiles));
         // Parts start at multiples of MR rows (NR columns) so that every part but the last has whole micro-tiles.
         if (parts == 1) {
@@ -159,6 +160,30 @@ final class VectorSgemm {
         } else {
             sharingB(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, parts, finish);
         }
+    }
+
+    /**
+     * Whether a product is split over the threads by columns of C rather than by rows: where C has fewer rows than
+     * columns, or where op(A) fits one shared copy and the shared dimension is at least {@link #COLUMN_SPLIT_MIN_DEPTH}.
+     *
+     * <p>With op(A) in one shared copy, a split by columns gives each thread the same columns of a weight matrix in its
+     * gradient's update as in the forward product that reads it: the matrix stays in that core's cache instead of
+     * crossing to the other. W3 switched between the two every 300 steps in one JVM on a Zen 5, medians of three JVMs:
+     * 601-623 against 577-594 steps/s. But a split by columns also leaves in every row of C one cache line that both
+     * threads write, since a Java array's elements do not start on a line: [128,128]x[128,32] on two threads took 26 us
+     * or 12 us as C started 4 floats apart. Over a short shared dimension those lines cost more than the arithmetic
+     * between them, and a tall C has many: on two threads of a Zen 5, split by rows against by columns,
+     * [1000,10]x[10,512] 75 against 191-207 us, [2704,64]^T x [64,128] plus C (a dense layer's update at batch 64)
+     * 172-235 against 296-303 us, [4096,32]^T x [32,512] plus C 470-494 against 616-668 us, [1024,16]x[16,1024]
+     * 189-232 against 281-291 us; at a depth of 128 (W3's updates) the two ran alike.
+     */
+    static boolean splitsByColumns(int m, int n, int k) {
+        return (n + NR - 1) / NR >= 2 && (m < n || (sharedAFits(m, k) && k >= COLUMN_SPLIT_MIN_DEPTH));
+    }
+
+    /** Whether op(A), all m rows over one block of the shared dimension, fits {@link #SHARED_A}'s copy. */
+    private static boolean sharedAFits(int m, int k) {
+        return (long) (m + MR - 1) / MR * MR * Math.min(k, KC) <= SHARED_A_LENGTH;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.tensorgraph.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -21,12 +22,13 @@ class JavaSgemmTest {
      * m, n, k: partial row groups, several column panels, odd and multi-block shared dimensions; whole tiles over two
      * blocks of rows and three of the shared dimension (its block is 256 or 1024 by the vector width: 2100 is three
      * blocks at either); split by columns with a shared copy of op(A), of few rows or of a short depth (260, 130,
-     * 192), and with too much of op(A) for one (300 x 1030), by rows with a shared copy of op(B).
+     * 192), and with too much of op(A) for one (300 x 1030), by rows with a shared copy of op(B), also where op(A)
+     * would fit one but the shared dimension is short (300 x 130 x 40).
      */
     private static final int[][] SHAPES = {
             {1, 1, 1}, {3, 17, 5}, {4, 16, 1}, {7, 300, 259}, {9, 513, 2}, {130, 70, 517}, {64, 256, 256},
             {13, 1100, 40}, {250, 33, 7}, {192, 130, 513}, {12, 128, 600}, {110, 70, 2100}, {260, 600, 50},
-            {300, 400, 1030}, {700, 200, 600},
+            {300, 400, 1030}, {700, 200, 600}, {300, 130, 40},
     };
 
     /** Few rows (VectorSkinnyGemm): every row count of a partial group, column tails, shared-dimension tails and blocks. */
@@ -117,7 +119,8 @@ class JavaSgemmTest {
     void scaledVectorProductMatchesTheTripleLoop() {
         assertTrue(Gemm.vectorApiAvailable(), "the tests run with --add-modules jdk.incubator.vector");
         Random r = new Random(11);
-        int[][] shapes = {{130, 70, 517}, {7, 300, 259}, {784, 64, 128}, {45, 33, 1030}, {0, 5, 3}, {4, 5, 0}};
+        int[][] shapes = {{130, 70, 517}, {7, 300, 259}, {784, 64, 128}, {700, 130, 40}, {45, 33, 1030}, {0, 5, 3},
+            {4, 5, 0}};
         float[][] scalars = {{1f, 0f}, {-0.05f, 1f}, {1f, 0.9f}, {0.5f, 0f}, {0f, 0.9f}};
         forEachCase(shapes, (m, n, k, ta, tb) -> {
             for (float[] ab : scalars) {
@@ -143,6 +146,22 @@ class JavaSgemmTest {
                 }
             }
         });
+    }
+
+    /**
+     * Which way a product is split: by columns where C is wide, or where op(A) fits one shared copy over a shared
+     * dimension of at least 128; by rows where C is at least as tall as wide over a shorter one, whose rows would each
+     * hold a cache line both threads write; by rows where C has one panel of columns.
+     */
+    @Test
+    void tallProductsOverAShortDepthSplitByRows() {
+        assertTrue(VectorSgemm.splitsByColumns(128, 512, 784), "W3's forward product");
+        assertTrue(VectorSgemm.splitsByColumns(784, 512, 128), "W3's first update");
+        assertTrue(VectorSgemm.splitsByColumns(128, 1024, 10), "a wide C");
+        assertFalse(VectorSgemm.splitsByColumns(1000, 512, 10), "a tall C over a depth of 10");
+        assertFalse(VectorSgemm.splitsByColumns(2704, 128, 64), "a dense layer's update at batch 64");
+        assertFalse(VectorSgemm.splitsByColumns(1024, 1024, 16), "a square C over a depth of 16");
+        assertFalse(VectorSgemm.splitsByColumns(300, 64, 500), "one panel of columns");
     }
 
     /**
