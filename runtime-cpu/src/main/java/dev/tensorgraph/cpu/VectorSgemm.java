@@ -170,11 +170,11 @@ final class VectorSgemm {
      * gradient's update as in the forward product that reads it: the matrix stays in that core's cache instead of
      * crossing to the other. W3 switched between the two every 300 steps in one JVM on a Zen 5, medians of three JVMs:
      * 601-623 against 577-594 steps/s. But a split by columns also leaves in every row of C one cache line that both
-     * threads write, since a Java array's elements do not start on a line: [128,128]x[128,32] on two threads took 26 us
+     * threads write, since a Java array's elements do not start on a line: [128,32]x[32,128] on two threads took 26 us
      * or 12 us as C started 4 floats apart. Over a short shared dimension those lines cost more than the arithmetic
      * between them, and a tall C has many: on two threads of a Zen 5, split by rows against by columns,
-     * [1000,10]x[10,512] 75 against 191-207 us, [2704,64]^T x [64,128] plus C (a dense layer's update at batch 64)
-     * 172-235 against 296-303 us, [4096,32]^T x [32,512] plus C 470-494 against 616-668 us, [1024,16]x[16,1024]
+     * [1000,10]x[10,512] 75 against 191-207 us, [64,2704]^T x [64,128] plus C (a dense layer's update at batch 64)
+     * 172-235 against 296-303 us, [32,4096]^T x [32,512] plus C 470-494 against 616-668 us, [1024,16]x[16,1024]
      * 189-232 against 281-291 us; at a depth of 128 (W3's updates) the two ran alike.
      */
     static boolean splitsByColumns(int m, int n, int k) {
