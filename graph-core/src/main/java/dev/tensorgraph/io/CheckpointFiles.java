@@ -43,6 +43,8 @@ import java.util.zip.CRC32C;
 public final class CheckpointFiles {
     /** Largest tensor read from a checkpoint, in elements, so a corrupt entry cannot demand gigabytes. */
     public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+    /** TensorFlow's reference dtypes are their value dtype's code plus this. */
+    private static final int REFERENCE_DTYPE_OFFSET = 100;
 
     private CheckpointFiles() {}
 
@@ -208,6 +210,12 @@ public final class CheckpointFiles {
 
     private static Tensor decode(String name, BundleEntryProto e, FileChannel data, long dataSize, Path dataPath)
             throws IOException {
+        if (e.getDtypeValue() > REFERENCE_DTYPE_OFFSET) {
+            // A reference dtype (a value + 100) names a variable's storage, never a value a checkpoint can hold;
+            // read as its value type it would give a tensor whose dtype differs from its entry's.
+            throw new DataLossException(dataPath + ": tensor " + name + " has the reference dtype "
+                    + e.getDtypeValue() + ", which a checkpoint cannot hold");
+        }
         DType dtype;
         try {
             dtype = DType.fromCode(e.getDtypeValue());

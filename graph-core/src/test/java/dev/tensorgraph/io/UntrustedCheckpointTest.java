@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Checkpoints from elsewhere: data files past 2 GiB are read at the tensors' offsets without reading the file,
  * index files are size-checked before they are read, and index tables whose keys repeat or are out of order
- * are corrupt. Big files are sparse: they take no disk space.
+ * are corrupt, as is an entry of a reference dtype. Big files are sparse: they take no disk space.
  */
 class UntrustedCheckpointTest {
     private static final long THREE_GIB = 3L << 30;
@@ -123,6 +123,22 @@ class UntrustedCheckpointTest {
         // The same table with its keys in order reads: the forgery, not the builder, is what fails.
         Files.write(CheckpointFiles.indexFile(prefix), RawTables.table(List.of("", "b", "w"), List.of(header, one, two)));
         assertEquals(2f, CheckpointFiles.read(prefix, null).get("w").floatValue());
+    }
+
+    @Test
+    void anEntryOfAReferenceDtypeIsCorrupt() throws Exception {
+        byte[] header = BundleHeaderProto.newBuilder().setNumShards(1).build().toByteArray();
+        Path prefix = dir.resolve("reference");
+        Files.write(CheckpointFiles.dataFile(prefix), littleEndian(new float[] {1}));
+        byte[] asRef = entry(1, 0, littleEndian(new float[] {1})).toBuilder().setDtype(DataType.DT_FLOAT_REF).build()
+                .toByteArray();
+        Files.write(CheckpointFiles.indexFile(prefix), RawTables.table(List.of("", "w"), List.of(header, asRef)));
+        String m = assertThrows(DataLossException.class, () -> CheckpointFiles.read(prefix, null)).getMessage();
+        assertTrue(m.contains("tensor w") && m.contains("reference dtype 101"), m);
+
+        byte[] asValue = entry(1, 0, littleEndian(new float[] {1})).toByteArray();
+        Files.write(CheckpointFiles.indexFile(prefix), RawTables.table(List.of("", "w"), List.of(header, asValue)));
+        assertEquals(1f, CheckpointFiles.read(prefix, null).get("w").floatValue());
     }
 
     @Test
