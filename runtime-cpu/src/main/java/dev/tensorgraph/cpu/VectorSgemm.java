@@ -163,8 +163,9 @@ final class VectorSgemm {
     }
 
     /**
-     * Whether a product is split over the threads by columns of C rather than by rows: where C has fewer rows than
-     * columns, or where op(A) fits one shared copy and the shared dimension is at least {@link #COLUMN_SPLIT_MIN_DEPTH}.
+     * Whether a product is split over the threads by columns of C rather than by rows: where C has at least two panels
+     * of columns and either fewer rows than columns, or an op(A) that fits one shared copy over a shared dimension of
+     * at least {@link #COLUMN_SPLIT_MIN_DEPTH}.
      *
      * <p>With op(A) in one shared copy, a split by columns gives each thread the same columns of a weight matrix in its
      * gradient's update as in the forward product that reads it: the matrix stays in that core's cache instead of
