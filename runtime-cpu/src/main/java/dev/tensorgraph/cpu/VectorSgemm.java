@@ -49,8 +49,19 @@ final class VectorSgemm {
     private static final int NC = 1024;
     /** Rows of a transposed B's panel written together (see {@link #packB}). */
     private static final int TRANSPOSE_BAND = 16;
-    /** The row stride given for an op(A) copied into panels rather than read in place. */
+    /**
+     * How {@link #tiles} is told where op(A) lies: copied into panels (this value); read in place with its rows
+     * {@code lda > 0} apart (an untransposed A); or, for {@code lda < 0}, read in place as the transpose of an A
+     * whose rows are {@code -lda} apart, each step of the shared dimension a row of A (see
+     * {@link #readsAInPlace}).
+     */
     private static final int PACKED = 0;
+    /**
+     * The deepest product split by columns whose transposed A is read in place ({@link #readsTransposedAInPlace}):
+     * a tile reads one line of A per step, which the next two tiles read again from the first-level cache only while
+     * a tile's lines fit there.
+     */
+    private static final int TRANSPOSED_IN_PLACE_MAX_DEPTH = 256;
     /**
      * Products split by columns copy op(A) once, all threads together (see {@link #sharingA}), where a block of it
      * fits SHARED_A_ROWS x KC floats (1 MB at 512-bit vectors): always with at most this many rows.
@@ -119,8 +130,9 @@ final class VectorSgemm {
 
     /**
      * {@code C[m,n] = alpha op(A) op(B) + beta C}, as BLAS's sgemm (with {@code beta = 0} C is overwritten, never
-     * read). Alpha is applied to A as it is copied into panels, so each element is {@code sum(alpha a b)} rather
-     * than {@code alpha sum(a b)}: the two differ in the last bits.
+     * read). Alpha is applied to an untransposed A as it is copied into panels and to B where A is transposed
+     * ({@link #readsTransposedAInPlace}), so each element is {@code sum(alpha a b)} rather than {@code alpha sum(a b)}:
+     * the two differ in the last bits.
      */
     static void multiply(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, float[] b,
                          int bOff, float beta, float[] c, int cOff, int threads) {
@@ -196,14 +208,15 @@ final class VectorSgemm {
                                  ProductFinisher finish) {
         float[] bp = BUFFERS.get()[0];
         int rowTiles = (m + MR - 1) / MR;
+        float bAlpha = ta ? alpha : 1f;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 int col = jc;
                 int depth = pc;
-                Parallel.forChunks((nc + NR - 1) / NR, parts, 1, (q0, q1) -> packB(tb, n, k, b, bOff, depth, kc, col,
-                        nc, q0, q1, bp));
+                Parallel.forChunks((nc + NR - 1) / NR, parts, 1, (q0, q1) -> packB(tb, n, k, bAlpha, b, bOff, depth,
+                        kc, col, nc, q0, q1, bp));
                 Parallel.forChunks(rowTiles, parts, MC / MR, (t0, t1) -> {
                     int r0 = t0 * MR;
                     int r1 = Math.min(m, t1 * MR);
@@ -228,7 +241,9 @@ final class VectorSgemm {
     private static void sharingA(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff,
                                  float[] b, int bOff, float beta, float[] c, int cOff, int parts,
                                  ProductFinisher finish) {
-        boolean inPlace = readsAInPlace(ta, m, alpha);
+        boolean inPlace = readsAInPlace(ta, m, alpha) || readsTransposedAInPlace(ta, k);
+        float aAlpha = ta ? 1f : alpha;
+        float bAlpha = ta ? alpha : 1f;
         float[] ap = inPlace ? null : SHARED_A.get();
         int rowTiles = (m + MR - 1) / MR;
         int columnPanels = (n + NR - 1) / NR;
@@ -236,7 +251,7 @@ final class VectorSgemm {
             int kc = Math.min(KC, k - pc);
             int depth = pc;
             if (!inPlace) {
-                Parallel.forChunks(rowTiles, parts, PACK_GRAIN_TILES, (t0, t1) -> packA(ta, m, k, alpha, a, aOff,
+                Parallel.forChunks(rowTiles, parts, PACK_GRAIN_TILES, (t0, t1) -> packA(ta, m, k, aAlpha, a, aOff,
                         t0 * MR, Math.min(m, t1 * MR) - t0 * MR, depth, kc, ap, t0 * kc * MR));
             }
             Parallel.forChunks(columnPanels, parts, 1, (p0, p1) -> {
@@ -248,9 +263,11 @@ final class VectorSgemm {
                 }
                 for (int jc = j0; jc < j1; jc += NC) {
                     int nc = Math.min(NC, j1 - jc);
-                    packB(tb, n, k, b, bOff, depth, kc, jc, nc, 0, (nc + NR - 1) / NR, own[0]);
+                    packB(tb, n, k, bAlpha, b, bOff, depth, kc, jc, nc, 0, (nc + NR - 1) / NR, own[0]);
                     boolean add = beta != 0f || depth > 0;
-                    if (inPlace) {
+                    if (inPlace && ta) {
+                        tiles(kc, a, aOff + depth * m, -m, m, own[0], nc, c, cOff + jc, n, own, add);
+                    } else if (inPlace) {
                         tiles(kc, a, aOff + depth, k, m, own[0], nc, c, cOff + jc, n, own, add);
                     } else {
                         tiles(kc, ap, 0, PACKED, m, own[0], nc, c, cOff + jc, n, own, add);
@@ -294,6 +311,7 @@ final class VectorSgemm {
                               float[] b, int bOff, float beta, float[] c, int cOff, int r0, int r1, int j0, int j1) {
         float[][] buffers = BUFFERS.get();
         float[] bp = buffers[0];
+        float bAlpha = ta ? alpha : 1f;
         // A beta other than 0 and 1 scales this part of C once; the products are then added to it.
         boolean accumulate = beta != 0f;
         if (accumulate) {
@@ -303,7 +321,7 @@ final class VectorSgemm {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(tb, n, k, b, bOff, pc, kc, jc, nc, 0, (nc + NR - 1) / NR, bp);
+                packB(tb, n, k, bAlpha, b, bOff, pc, kc, jc, nc, 0, (nc + NR - 1) / NR, bp);
                 rows(ta, m, k, alpha, a, aOff, r0, r1, pc, kc, buffers, bp, nc, c, cOff + jc, n, accumulate || pc > 0);
             }
         }
@@ -321,6 +339,23 @@ final class VectorSgemm {
     }
 
     /**
+     * Whether a product split by columns reads its transposed A in place rather than from the copy all threads
+     * share ({@link #sharingA}): over a shared dimension of at most {@link #TRANSPOSED_IN_PLACE_MAX_DEPTH}. A tile's
+     * rows of op(A) at one step are then five adjacent floats of a row of A, as in a panel, only a row of A apart
+     * from one step to the next; alpha is in the copy of B either way, so both give the same bits. These are the
+     * weight gradients of dense layers, {@code x^T dy} over a batch, mostly fused with their update. The shared copy
+     * writes lines that the other core read in the product before, and reads what the other core wrote: on a Zen 5
+     * whose two cores were on different third-level caches, the copy took 85 of the 430 us a {@code [784,512]}
+     * weight's update at batch 128 took on two threads. Alternated in one JVM, medians of 20 rounds, in place against
+     * the copy: that update 324 against 384 us, {@code [512,256]}'s 121 against 180; with the two cores on one
+     * third-level cache 337 against 337 and 115 against 128. Products split by rows keep their copies, one per thread:
+     * read in place, {@code [1024,1024]^T x [1024,1024]} over a depth of 128 took 867 against 845 us.
+     */
+    static boolean readsTransposedAInPlace(boolean ta, int k) {
+        return ta && k <= TRANSPOSED_IN_PLACE_MAX_DEPTH;
+    }
+
+    /**
      * Rows [r0, r1) of C at {@code co} (nc columns, rows {@code ldc} apart) against packed B, a block of MC rows of
      * op(A) at a time, each multiplied by every panel of B: op(A) read in place, or copied into {@code buffers[1]}.
      */
@@ -332,7 +367,7 @@ final class VectorSgemm {
             if (inPlace) {
                 tiles(kc, a, aOff + ic * k + pc, k, mc, bp, nc, c, co + ic * ldc, ldc, buffers, add);
             } else {
-                packA(ta, m, k, alpha, a, aOff, ic, mc, pc, kc, buffers[1], 0);
+                packA(ta, m, k, ta ? 1f : alpha, a, aOff, ic, mc, pc, kc, buffers[1], 0);
                 tiles(kc, buffers[1], 0, PACKED, mc, bp, nc, c, co + ic * ldc, ldc, buffers, add);
             }
         }
@@ -340,21 +375,30 @@ final class VectorSgemm {
 
     /**
      * C[mc, nc] at {@code co} (rows {@code ldc} apart) from mc rows of op(A) and nc columns of packed B, added to C
-     * or stored there ({@code add}). op(A) is packed panels from {@code ao} ({@code lda} {@link #PACKED}), or rows
-     * {@code lda} apart read in place; rows past mc are then never read, a last tile of fewer than MR rows taking its
-     * rows from a zero-padded copy ({@code buffers[3]}). {@code buffers[2]} holds edge tiles.
+     * or stored there ({@code add}). op(A) is packed panels from {@code ao}, or read in place as {@link #PACKED}
+     * describes; rows past mc are then never read, a last tile of fewer than MR rows taking its rows from a
+     * zero-padded copy ({@code buffers[3]}). {@code buffers[2]} holds edge tiles.
      */
     private static void tiles(int kc, float[] a, int ao, int lda, int mc, float[] bp, int nc, float[] c, int co,
                               int ldc, float[][] buffers, boolean add) {
         boolean packed = lda == PACKED;
-        int tileStride = packed ? kc * MR : MR * lda;
+        boolean transposed = lda < 0;
+        int tileStride = packed ? kc * MR : transposed ? MR : MR * lda;
         int fullTiles = packed ? (mc + MR - 1) / MR : mc / MR;
         int lastRows = mc - fullTiles * MR;
         float[] lastA = buffers[3];
+        // The last tile's rows as a panel (transposed A) or as rows kc apart (A in place by rows).
+        int lastLda = transposed ? PACKED : kc;
         if (lastRows > 0) {
             Arrays.fill(lastA, 0, MR * kc, 0f);
             for (int r = 0; r < lastRows; r++) {
-                System.arraycopy(a, ao + (fullTiles * MR + r) * lda, lastA, r * kc, kc);
+                if (transposed) {
+                    for (int p = 0; p < kc; p++) {
+                        lastA[p * MR + r] = a[ao + p * -lda + fullTiles * MR + r];
+                    }
+                } else {
+                    System.arraycopy(a, ao + (fullTiles * MR + r) * lda, lastA, r * kc, kc);
+                }
             }
         }
         // A B micro-panel (KC x NR) is read by every micro-tile of the A block in turn, both from the second-level
@@ -369,7 +413,7 @@ final class VectorSgemm {
                         add);
             }
             if (lastRows > 0) {
-                tile(kc, lastA, 0, kc, bp, bo, c, co + fullTiles * MR * ldc + p * NR, ldc, lastRows, w, buffers[2],
+                tile(kc, lastA, 0, lastLda, bp, bo, c, co + fullTiles * MR * ldc + p * NR, ldc, lastRows, w, buffers[2],
                         add);
             }
         }
@@ -379,8 +423,8 @@ final class VectorSgemm {
      * Panels [q0, q1) of op(B)[pc, pc + kc) x [jc, jc + nc), NR columns each, zero-padded:
      * bp[(panel * kc + p) * NR + j].
      */
-    private static void packB(boolean tb, int n, int k, float[] b, int bOff, int pc, int kc, int jc, int nc, int q0,
-                              int q1, float[] bp) {
+    private static void packB(boolean tb, int n, int k, float alpha, float[] b, int bOff, int pc, int kc, int jc,
+                              int nc, int q0, int q1, float[] bp) {
         for (int panel = q0; panel < q1; panel++) {
             int j0 = jc + panel * NR;
             int w = Math.min(NR, nc - panel * NR);
@@ -395,13 +439,21 @@ final class VectorSgemm {
                     for (int j = 0; j < w; j++) {
                         int src = bOff + (j0 + j) * k + pc;
                         for (int p = p0; p < p1; p++) {
-                            bp[base + p * NR + j] = b[src + p];
+                            bp[base + p * NR + j] = b[src + p] * alpha;
                         }
                     }
                 }
             } else {
                 for (int p = 0; p < kc; p++) {
-                    System.arraycopy(b, bOff + (pc + p) * n + j0, bp, base + p * NR, w);
+                    int src = bOff + (pc + p) * n + j0;
+                    int dst = base + p * NR;
+                    if (alpha == 1f) {
+                        System.arraycopy(b, src, bp, dst, w);
+                    } else {
+                        for (int j = 0; j < w; j++) {
+                            bp[dst + j] = b[src + j] * alpha;
+                        }
+                    }
                 }
             }
             if (w < NR) {
@@ -501,19 +553,22 @@ final class VectorSgemm {
     /** One tile's product added to {@code t}, by the kernel for packed A or for A read in place. */
     private static void product(int kc, float[] a, int ao, int lda, float[] bp, int bo, float[] t, int o, int ld) {
         if (lda == PACKED) {
-            kernel(kc, a, ao, bp, bo, t, o, ld);
+            kernel(kc, a, ao, MR, bp, bo, t, o, ld);
+        } else if (lda < 0) {
+            kernel(kc, a, ao, -lda, bp, bo, t, o, ld);
         } else {
             InPlaceAKernel.kernel(kc, a, ao, lda, bp, bo, t, o, ld);
         }
     }
 
     /**
-     * Adds op(A) op(B) over kc steps for one MR x NR tile to {@code t} at {@code o}, rows {@code ld} apart. The
+     * Adds op(A) op(B) over kc steps for one MR x NR tile to {@code t} at {@code o}, rows {@code ld} apart, the
+     * tile's MR rows of op(A) adjacent at each step and {@code aStep} apart from one step to the next. The
      * additions are written out, each on a vector just loaded (of known type: a call on a vector carried through
      * the loop is a virtual call, which boxes), and nothing else is in this method: when C2 stopped inlining
      * helpers here (its node count cut-off), it boxed the accumulators and the product ran at 11 GFLOP/s.
      */
-    private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] t, int o, int ld) {
+    private static void kernel(int kc, float[] ap, int ao, int aStep, float[] bp, int bo, float[] t, int o, int ld) {
         FloatVector z = FloatVector.zero(SPECIES);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
         FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
@@ -526,7 +581,7 @@ final class VectorSgemm {
             FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + LANES);
             FloatVector b2 = FloatVector.fromArray(SPECIES, bp, bi + 2 * LANES);
             FloatVector b3 = FloatVector.fromArray(SPECIES, bp, bi + 3 * LANES);
-            int ai = ao + p * MR;
+            int ai = ao + p * aStep;
             FloatVector x = FloatVector.broadcast(SPECIES, ap[ai]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);

@@ -229,6 +229,46 @@ class JavaSgemmTest {
         }
     }
 
+    /**
+     * A product split by columns reads a transposed A in place over a short shared dimension
+     * ({@link VectorSgemm#readsTransposedAInPlace}); on one thread it copies A into panels. Alpha goes into B's copy
+     * either way, so both must give every element the same bits, and the product of the triple loop, with a partial
+     * last tile of rows and edge panels of columns.
+     */
+    @Test
+    void transposedAReadInPlaceHasTheBitsOfItsCopy() {
+        assertTrue(Gemm.vectorApiAvailable(), "the tests run with --add-modules jdk.incubator.vector");
+        Random r = new Random(19);
+        for (int[] shape : new int[][] {{784, 512, 128}, {512, 256, 128}, {127, 300, 40}, {33, 200, 256}}) {
+            int m = shape[0];
+            int n = shape[1];
+            int k = shape[2];
+            assertTrue(VectorSgemm.splitsByColumns(m, n, k) && VectorSgemm.readsTransposedAInPlace(true, k),
+                    m + "x" + n + "x" + k + " is read in place on two threads");
+            float[] a = random(k * m, r);
+            float[] b = random(k * n, r);
+            float[] c = random(m * n, r);
+            double[] product = tripleLoop(true, false, m, n, k, a, 0, b, 0);
+            for (float[] ab : new float[][] {{-0.01f, 1f}, {1f, 0f}, {0.5f, 0.9f}}) {
+                float alpha = ab[0];
+                float beta = ab[1];
+                float[] copied = c.clone();
+                VectorSgemm.multiply(true, false, m, n, k, alpha, a, 0, b, 0, beta, copied, 0, 1);
+                float[] inPlace = c.clone();
+                VectorSgemm.multiply(true, false, m, n, k, alpha, a, 0, b, 0, beta, inPlace, 0, 2);
+                String what = m + "x" + n + "x" + k + " alpha=" + alpha + " beta=" + beta;
+                for (int i = 0; i < m * n; i++) {
+                    assertEquals(Float.floatToRawIntBits(copied[i]), Float.floatToRawIntBits(inPlace[i]),
+                            what + " at " + i);
+                    double want = alpha * product[i] + (beta == 0f ? 0 : beta * (double) c[i]);
+                    assertEquals(want, inPlace[i], 1e-4 * (1 + Math.sqrt(k)), what + " at " + i);
+                }
+            }
+        }
+        assertFalse(VectorSgemm.readsTransposedAInPlace(true, 257), "deeper products copy A");
+        assertFalse(VectorSgemm.readsTransposedAInPlace(false, 128), "an untransposed A has its own rule");
+    }
+
     /** op(A) op(B) in double precision, the obvious way. */
     private static double[] tripleLoop(boolean ta, boolean tb, int m, int n, int k, float[] a, int aOff, float[] b,
                                        int bOff) {
