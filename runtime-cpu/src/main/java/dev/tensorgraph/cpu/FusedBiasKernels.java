@@ -94,10 +94,14 @@ public final class FusedBiasKernels implements KernelLibrary {
     /**
      * ReluGrad of {@code [rows, c]} into {@code dx} and its per-channel sums, summed as
      * {@link ActivationKernels#biasGradRows} sums, so they round exactly as that one's over dx: where the
-     * channels fill whole vectors, a vector pass of ReluGrad and then its vector sums (both passes together
-     * are quicker than the tiles); otherwise tile by tile, each tile's ReluGrad summed as it is made.
+     * channels fill whole vectors, one vector pass that sums each row as it writes it
+     * ({@link ReluGradVectors#applyWithChannelSums}) or, where that is slower, a vector pass of ReluGrad and then
+     * its vector sums; otherwise tile by tile, each tile's ReluGrad summed as it is made.
      */
     static double[] reluBiasGradRows(float[] g, float[] y, float[] dx, int rows, int c, int threads) {
+        if (Gemm.vectorApiAvailable() && BatchNormVectors.applies(c) && ReluGradVectors.sumsInOnePass(c)) {
+            return ReluGradVectors.applyWithChannelSums(g, y, dx, rows, c, threads);
+        }
         if (Gemm.vectorApiAvailable() && BatchNormVectors.applies(c)) {
             int n = rows * c;
             Parallel.forRange((n + 15) / 16, threads, n, (l0, l1) -> {

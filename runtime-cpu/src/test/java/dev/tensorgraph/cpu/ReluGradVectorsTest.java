@@ -73,4 +73,42 @@ class ReluGradVectorsTest {
             assertBits(42f, out[oo + len], "length " + len + ": nothing written past the run");
         }
     }
+
+    /**
+     * The one-pass ReluGrad with per-channel sums against ReluGrad and then batch normalization's channel sums, which
+     * the unfused BiasAddGrad takes: the same bits for the gradient and the sums (any NaN for a NaN), with several
+     * parts of rows, fold blocks of 64 rows and a short last one, special values among the inputs, on one thread and
+     * on two.
+     */
+    @Test
+    void onePassWithChannelSumsHasTheBitsOfTheTwoPasses() {
+        Random r = new Random(23);
+        for (int[] shape : new int[][] {{128, 512}, {300, 256}, {5000, 16}, {70, 16}, {5, 32}}) {
+            int m = shape[0];
+            int c = shape[1];
+            float[] g = new float[m * c];
+            float[] y = new float[m * c];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = i % 97 == 0 ? SPECIAL[r.nextInt(SPECIAL.length)] : (float) r.nextGaussian();
+                y[i] = i % 89 == 0 ? SPECIAL[r.nextInt(SPECIAL.length)] : (float) r.nextGaussian();
+            }
+            for (int threads : new int[] {1, 2}) {
+                float[] want = new float[m * c];
+                ReluGradVectors.apply(g, 0, y, 0, want, 0, want.length);
+                double[] wantSums = BatchNormVectors.channelSums(want, m, c, null, threads);
+                float[] got = new float[m * c];
+                double[] gotSums = ReluGradVectors.applyWithChannelSums(g, y, got, m, c, threads);
+                String what = m + "x" + c + " threads=" + threads;
+                for (int i = 0; i < want.length; i++) {
+                    assertBits(want[i], got[i], what + " at " + i);
+                }
+                // Every NaN is one here: which NaN an addition of two passes on depends on the operand order the JIT
+                // gives the instruction.
+                for (int j = 0; j < c; j++) {
+                    assertEquals(Double.doubleToLongBits(wantSums[j]), Double.doubleToLongBits(gotSums[j]),
+                            what + " channel " + j + ": " + wantSums[j] + " vs " + gotSums[j]);
+                }
+            }
+        }
+    }
 }
