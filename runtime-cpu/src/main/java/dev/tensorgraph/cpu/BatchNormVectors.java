@@ -41,9 +41,19 @@ final class BatchNormVectors {
         }
     }
 
-    /** Per-channel sums of x, or of {@code (x - center)^2} when {@code center} is given. */
-    static double[] channelSums(float[] x, int m, int c, double[] center, int threads) {
-        float[] ctr = center == null ? null : floats(center);
+    /** Adds to {@code acc}, one float per channel, the terms of rows [r0, r1). */
+    @FunctionalInterface
+    interface RowBlockSums {
+        void add(int r0, int r1, float[] acc);
+    }
+
+    /**
+     * Per-channel sums over {@code [m, c]} as every float32 channel sum here is made: the rows in parts (one per thread
+     * when the work is large), each part summed by {@code block} in float over at most {@link #FOLD_ROWS} rows at a
+     * time and then added into double, the parts added in order. The result depends on the number of threads only
+     * through the parts, never on timing.
+     */
+    static double[] foldedSums(int m, int c, int threads, RowBlockSums block) {
         int parts = ChannelTiles.parts(m, threads, (long) m * c);
         double[][] sums = new double[parts][c];
         Parallel.forRange(parts, threads, (p0, p1) -> {
@@ -51,27 +61,34 @@ final class BatchNormVectors {
             for (int p = p0; p < p1; p++) {
                 int end = ChannelTiles.partStart(m, parts, p + 1);
                 for (int r0 = ChannelTiles.partStart(m, parts, p); r0 < end; r0 += FOLD_ROWS) {
-                    int r1 = Math.min(end, r0 + FOLD_ROWS);
-                    for (int j = 0; j < c; j += L) {
-                        FloatVector a = FloatVector.fromArray(S, acc, j);
-                        if (ctr == null) {
-                            for (int r = r0; r < r1; r++) {
-                                a = a.add(FloatVector.fromArray(S, x, r * c + j));
-                            }
-                        } else {
-                            FloatVector mid = FloatVector.fromArray(S, ctr, j);
-                            for (int r = r0; r < r1; r++) {
-                                FloatVector d = FloatVector.fromArray(S, x, r * c + j).sub(mid);
-                                a = a.add(d.mul(d));
-                            }
-                        }
-                        a.intoArray(acc, j);
-                    }
+                    block.add(r0, Math.min(end, r0 + FOLD_ROWS), acc);
                     fold(acc, sums[p]);
                 }
             }
         });
         return ChannelTiles.total(sums);
+    }
+
+    /** Per-channel sums of x, or of {@code (x - center)^2} when {@code center} is given. */
+    static double[] channelSums(float[] x, int m, int c, double[] center, int threads) {
+        float[] ctr = center == null ? null : floats(center);
+        return foldedSums(m, c, threads, (r0, r1, acc) -> {
+            for (int j = 0; j < c; j += L) {
+                FloatVector a = FloatVector.fromArray(S, acc, j);
+                if (ctr == null) {
+                    for (int r = r0; r < r1; r++) {
+                        a = a.add(FloatVector.fromArray(S, x, r * c + j));
+                    }
+                } else {
+                    FloatVector mid = FloatVector.fromArray(S, ctr, j);
+                    for (int r = r0; r < r1; r++) {
+                        FloatVector d = FloatVector.fromArray(S, x, r * c + j).sub(mid);
+                        a = a.add(d.mul(d));
+                    }
+                }
+                a.intoArray(acc, j);
+            }
+        });
     }
 
     /** {@code y = (x - mean) * mul + offset} per channel. */

@@ -19,10 +19,10 @@ final class ReluGradVectors {
     /**
      * Whether {@link #applyWithChannelSums} is quicker than ReluGrad and then its channel sums as two passes: for a
      * single vector of channels, whose sum stays in a register, and for sixteen vectors or more, where a row's
-     * additions are enough apart to wait for none. On a Zen 5, two threads, one pass against two: {@code [128,512]}
-     * 9.8 against 19.4 us, {@code [2704,256]} 103 against 131, {@code [43264,16]} (W4's convolution) 110 against
-     * 141; {@code [10816,32]} 82 against 63 and {@code [5408,64]} 84 against 71, each row's sums then waiting on
-     * the row before.
+     * additions are enough apart to wait for none. On a Zen 5 with its two cores on two third-level caches, one pass
+     * against two: {@code [128,512]} 9.8 against 19.4 us, {@code [2704,256]} 103 against 131, {@code [43264,16]}
+     * (W4's convolution) 110 against 141; {@code [10816,32]} 82 against 63 and {@code [5408,64]} 84 against 71, each
+     * row's sums then waiting on the row before.
      */
     static boolean sumsInOnePass(int c) {
         return c == S.length() || c >= 16 * S.length();
@@ -30,33 +30,17 @@ final class ReluGradVectors {
 
     /**
      * ReluGrad of {@code [m, c]} into {@code dx} and its per-channel sums in one pass over the rows: the sums are
-     * {@link BatchNormVectors#channelSums}' over dx to the bit, the same parts of rows each summed in float over at
-     * most {@link BatchNormVectors#FOLD_ROWS} rows and then added into double, the parts added in order. Two passes,
-     * the gradient and then its sums, read dx again. {@code c} must fill whole vectors.
+     * {@link BatchNormVectors#channelSums}' over dx to the bit, both made by {@link BatchNormVectors#foldedSums}.
+     * Two passes, the gradient and then its sums, read dx again. {@code c} must fill whole vectors.
      */
     static double[] applyWithChannelSums(float[] g, float[] y, float[] dx, int m, int c, int threads) {
-        int parts = ChannelTiles.parts(m, threads, (long) m * c);
-        double[][] sums = new double[parts][c];
-        Parallel.forRange(parts, threads, (p0, p1) -> {
-            float[] acc = new float[c];
-            for (int p = p0; p < p1; p++) {
-                int end = ChannelTiles.partStart(m, parts, p + 1);
-                for (int r0 = ChannelTiles.partStart(m, parts, p); r0 < end; r0 += BatchNormVectors.FOLD_ROWS) {
-                    int r1 = Math.min(end, r0 + BatchNormVectors.FOLD_ROWS);
-                    if (c == S.length()) {
-                        oneVectorRows(g, y, dx, r0, r1, acc);
-                    } else {
-                        rows(g, y, dx, c, r0, r1, acc);
-                    }
-                    double[] partSums = sums[p];
-                    for (int j = 0; j < c; j++) {
-                        partSums[j] += acc[j];
-                        acc[j] = 0f;
-                    }
-                }
+        return BatchNormVectors.foldedSums(m, c, threads, (r0, r1, acc) -> {
+            if (c == S.length()) {
+                oneVectorRows(g, y, dx, r0, r1, acc);
+            } else {
+                rows(g, y, dx, c, r0, r1, acc);
             }
         });
-        return ChannelTiles.total(sums);
     }
 
     /** Rows [r0, r1) of one vector each, their sum carried in a register and added to {@code acc}. */
