@@ -47,8 +47,6 @@ final class VectorSgemm {
     private static final int MC = 100;
     /** Columns of B per packed block. */
     private static final int NC = 1024;
-    /** Rows of a transposed B's panel written together (see {@link #packB}). */
-    private static final int TRANSPOSE_BAND = 16;
     /**
      * How {@link #tiles} is told where op(A) lies: copied into panels (this value); read in place with its rows
      * {@code lda > 0} apart (an untransposed A); or, for {@code lda < 0}, read in place as the transpose of an A
@@ -215,8 +213,8 @@ final class VectorSgemm {
                 int kc = Math.min(KC, k - pc);
                 int col = jc;
                 int depth = pc;
-                Parallel.forChunks((nc + NR - 1) / NR, parts, 1, (q0, q1) -> packB(tb, n, k, bAlpha, b, bOff, depth,
-                        kc, col, nc, q0, q1, bp));
+                Parallel.forChunks((nc + NR - 1) / NR, parts, 1, (q0, q1) -> SgemmPanels.packB(tb, n, k, bAlpha, b,
+                        bOff, depth, kc, col, nc, q0, q1, bp));
                 Parallel.forChunks(rowTiles, parts, MC / MR, (t0, t1) -> {
                     int r0 = t0 * MR;
                     int r1 = Math.min(m, t1 * MR);
@@ -251,8 +249,8 @@ final class VectorSgemm {
             int kc = Math.min(KC, k - pc);
             int depth = pc;
             if (!inPlace) {
-                Parallel.forChunks(rowTiles, parts, PACK_GRAIN_TILES, (t0, t1) -> packA(ta, m, k, aAlpha, a, aOff,
-                        t0 * MR, Math.min(m, t1 * MR) - t0 * MR, depth, kc, ap, t0 * kc * MR));
+                Parallel.forChunks(rowTiles, parts, PACK_GRAIN_TILES, (t0, t1) -> SgemmPanels.packA(ta, m, k, aAlpha, a,
+                        aOff, t0 * MR, Math.min(m, t1 * MR) - t0 * MR, depth, kc, ap, t0 * kc * MR));
             }
             Parallel.forChunks(columnPanels, parts, 1, (p0, p1) -> {
                 int j0 = p0 * NR;
@@ -263,7 +261,7 @@ final class VectorSgemm {
                 }
                 for (int jc = j0; jc < j1; jc += NC) {
                     int nc = Math.min(NC, j1 - jc);
-                    packB(tb, n, k, bAlpha, b, bOff, depth, kc, jc, nc, 0, (nc + NR - 1) / NR, own[0]);
+                    SgemmPanels.packB(tb, n, k, bAlpha, b, bOff, depth, kc, jc, nc, 0, (nc + NR - 1) / NR, own[0]);
                     boolean add = beta != 0f || depth > 0;
                     if (inPlace && ta) {
                         tiles(kc, a, aOff + depth * m, -m, m, own[0], nc, c, cOff + jc, n, own, add);
@@ -321,7 +319,7 @@ final class VectorSgemm {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(tb, n, k, bAlpha, b, bOff, pc, kc, jc, nc, 0, (nc + NR - 1) / NR, bp);
+                SgemmPanels.packB(tb, n, k, bAlpha, b, bOff, pc, kc, jc, nc, 0, (nc + NR - 1) / NR, bp);
                 rows(ta, m, k, alpha, a, aOff, r0, r1, pc, kc, buffers, bp, nc, c, cOff + jc, n, accumulate || pc > 0);
             }
         }
@@ -367,7 +365,7 @@ final class VectorSgemm {
             if (inPlace) {
                 tiles(kc, a, aOff + ic * k + pc, k, mc, bp, nc, c, co + ic * ldc, ldc, buffers, add);
             } else {
-                packA(ta, m, k, ta ? 1f : alpha, a, aOff, ic, mc, pc, kc, buffers[1], 0);
+                SgemmPanels.packA(ta, m, k, ta ? 1f : alpha, a, aOff, ic, mc, pc, kc, buffers[1], 0);
                 tiles(kc, buffers[1], 0, PACKED, mc, bp, nc, c, co + ic * ldc, ldc, buffers, add);
             }
         }
@@ -415,109 +413,6 @@ final class VectorSgemm {
             if (lastRows > 0) {
                 tile(kc, lastA, 0, lastLda, bp, bo, c, co + fullTiles * MR * ldc + p * NR, ldc, lastRows, w, buffers[2],
                         add);
-            }
-        }
-    }
-
-    /**
-     * Panels [q0, q1) of op(B)[pc, pc + kc) x [jc, jc + nc), NR columns each, zero-padded:
-     * bp[(panel * kc + p) * NR + j].
-     */
-    private static void packB(boolean tb, int n, int k, float alpha, float[] b, int bOff, int pc, int kc, int jc,
-                              int nc, int q0, int q1, float[] bp) {
-        for (int panel = q0; panel < q1; panel++) {
-            int j0 = jc + panel * NR;
-            int w = Math.min(NR, nc - panel * NR);
-            int base = panel * kc * NR;
-            if (tb) {
-                // Row j of B is column j of op(B): read it in order and scatter into the panel (reading down B's
-                // columns instead cost a cache miss per element: 3x the product's time for [32,512]x[512,256]^T).
-                // A whole panel (KC x NR floats) is larger than the first-level cache, so it is written in bands
-                // of TRANSPOSE_BAND rows, each of which stays there while every row of B adds its part.
-                for (int p0 = 0; p0 < kc; p0 += TRANSPOSE_BAND) {
-                    int p1 = Math.min(kc, p0 + TRANSPOSE_BAND);
-                    for (int j = 0; j < w; j++) {
-                        int src = bOff + (j0 + j) * k + pc;
-                        for (int p = p0; p < p1; p++) {
-                            bp[base + p * NR + j] = b[src + p] * alpha;
-                        }
-                    }
-                }
-            } else {
-                for (int p = 0; p < kc; p++) {
-                    int src = bOff + (pc + p) * n + j0;
-                    int dst = base + p * NR;
-                    if (alpha == 1f) {
-                        System.arraycopy(b, src, bp, dst, w);
-                    } else {
-                        for (int j = 0; j < w; j++) {
-                            bp[dst + j] = b[src + j] * alpha;
-                        }
-                    }
-                }
-            }
-            if (w < NR) {
-                for (int p = 0; p < kc; p++) {
-                    Arrays.fill(bp, base + p * NR + w, base + (p + 1) * NR, 0f);
-                }
-            }
-        }
-    }
-
-    /**
-     * alpha op(A)[ic, ic + mc) x [pc, pc + kc) into panels of MR rows, zero-padded, from {@code apOff}:
-     * ap[apOff + (panel * kc + p) * MR + r].
-     * Whole panels copy their MR rows written out, without a test per element: the loop with the padding and the
-     * transpose tested inside took a quarter of W3's product time (0.8 of 3 ms a step on one thread).
-     */
-    private static void packA(boolean ta, int m, int k, float alpha, float[] a, int aOff, int ic, int mc, int pc,
-                              int kc, float[] ap, int apOff) {
-        for (int panel = 0; panel * MR < mc; panel++) {
-            int i0 = ic + panel * MR;
-            int h = Math.min(MR, mc - panel * MR);
-            int base = apOff + panel * kc * MR;
-            if (h < MR) {
-                Arrays.fill(ap, base, base + kc * MR, 0f);
-            }
-            if (ta && h == MR) {
-                for (int p = 0; p < kc; p++) {
-                    int src = aOff + (pc + p) * m + i0;
-                    int dst = base + p * MR;
-                    ap[dst] = a[src] * alpha;
-                    ap[dst + 1] = a[src + 1] * alpha;
-                    ap[dst + 2] = a[src + 2] * alpha;
-                    ap[dst + 3] = a[src + 3] * alpha;
-                    ap[dst + 4] = a[src + 4] * alpha;
-                }
-            } else if (ta) {
-                for (int p = 0; p < kc; p++) {
-                    int src = aOff + (pc + p) * m + i0;
-                    int dst = base + p * MR;
-                    for (int r = 0; r < h; r++) {
-                        ap[dst + r] = a[src + r] * alpha;
-                    }
-                }
-            } else if (h == MR) {
-                int s0 = aOff + i0 * k + pc;
-                int s1 = s0 + k;
-                int s2 = s1 + k;
-                int s3 = s2 + k;
-                int s4 = s3 + k;
-                for (int p = 0; p < kc; p++) {
-                    int dst = base + p * MR;
-                    ap[dst] = a[s0 + p] * alpha;
-                    ap[dst + 1] = a[s1 + p] * alpha;
-                    ap[dst + 2] = a[s2 + p] * alpha;
-                    ap[dst + 3] = a[s3 + p] * alpha;
-                    ap[dst + 4] = a[s4 + p] * alpha;
-                }
-            } else {
-                for (int r = 0; r < h; r++) {
-                    int src = aOff + (i0 + r) * k + pc;
-                    for (int p = 0; p < kc; p++) {
-                        ap[base + p * MR + r] = a[src + p] * alpha;
-                    }
-                }
             }
         }
     }
