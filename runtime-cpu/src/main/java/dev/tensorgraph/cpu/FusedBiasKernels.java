@@ -99,10 +99,10 @@ public final class FusedBiasKernels implements KernelLibrary {
      * its vector sums; otherwise tile by tile, each tile's ReluGrad summed as it is made.
      */
     static double[] reluBiasGradRows(float[] g, float[] y, float[] dx, int rows, int c, int threads) {
-        if (Gemm.vectorApiAvailable() && BatchNormVectors.applies(c) && ReluGradVectors.sumsInOnePass(c)) {
-            return ReluGradVectors.applyWithChannelSums(g, y, dx, rows, c, threads);
-        }
         if (Gemm.vectorApiAvailable() && BatchNormVectors.applies(c)) {
+            if (ReluGradVectors.sumsInOnePass(c)) {
+                return ReluGradVectors.applyWithChannelSums(g, y, dx, rows, c, threads);
+            }
             int n = rows * c;
             Parallel.forRange((n + 15) / 16, threads, n, (l0, l1) -> {
                 int from = l0 * 16;
