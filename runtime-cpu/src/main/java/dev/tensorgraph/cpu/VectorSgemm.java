@@ -51,7 +51,7 @@ final class VectorSgemm {
      * How {@link #tiles} is told where op(A) lies: copied into panels (this value); read in place with its rows
      * {@code lda > 0} apart (an untransposed A); or, for {@code lda < 0}, read in place as the transpose of an A
      * whose rows are {@code -lda} apart, each step of the shared dimension a row of A (see
-     * {@link #readsAInPlace}).
+     * {@link #readsTransposedAInPlace}).
      */
     private static final int PACKED = 0;
     /**
@@ -206,7 +206,7 @@ final class VectorSgemm {
                                  ProductFinisher finish) {
         float[] bp = BUFFERS.get()[0];
         int rowTiles = (m + MR - 1) / MR;
-        float bAlpha = ta ? alpha : 1f;
+        float bAlpha = alphaOfB(ta, alpha);
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -240,8 +240,8 @@ final class VectorSgemm {
                                  float[] b, int bOff, float beta, float[] c, int cOff, int parts,
                                  ProductFinisher finish) {
         boolean inPlace = readsAInPlace(ta, m, alpha) || readsTransposedAInPlace(ta, k);
-        float aAlpha = ta ? 1f : alpha;
-        float bAlpha = ta ? alpha : 1f;
+        float aAlpha = alphaOfA(ta, alpha);
+        float bAlpha = alphaOfB(ta, alpha);
         float[] ap = inPlace ? null : SHARED_A.get();
         int rowTiles = (m + MR - 1) / MR;
         int columnPanels = (n + NR - 1) / NR;
@@ -309,7 +309,7 @@ final class VectorSgemm {
                               float[] b, int bOff, float beta, float[] c, int cOff, int r0, int r1, int j0, int j1) {
         float[][] buffers = BUFFERS.get();
         float[] bp = buffers[0];
-        float bAlpha = ta ? alpha : 1f;
+        float bAlpha = alphaOfB(ta, alpha);
         // A beta other than 0 and 1 scales this part of C once; the products are then added to it.
         boolean accumulate = beta != 0f;
         if (accumulate) {
@@ -334,6 +334,20 @@ final class VectorSgemm {
      */
     static boolean readsAInPlace(boolean ta, int m, float alpha) {
         return !ta && alpha == 1f && m <= SHARED_A_ROWS;
+    }
+
+    /**
+     * The factor op(A)'s copy is scaled by: alpha for an untransposed A, 1 for a transposed one, whose alpha goes into
+     * B's copy instead ({@link #alphaOfB}) so that A may be read in place with the same bits
+     * ({@link #readsTransposedAInPlace}).
+     */
+    private static float alphaOfA(boolean ta, float alpha) {
+        return ta ? 1f : alpha;
+    }
+
+    /** The factor op(B)'s copy is scaled by: alpha where A is transposed, else 1 (see {@link #alphaOfA}). */
+    private static float alphaOfB(boolean ta, float alpha) {
+        return ta ? alpha : 1f;
     }
 
     /**
@@ -365,7 +379,7 @@ final class VectorSgemm {
             if (inPlace) {
                 tiles(kc, a, aOff + ic * k + pc, k, mc, bp, nc, c, co + ic * ldc, ldc, buffers, add);
             } else {
-                SgemmPanels.packA(ta, m, k, ta ? 1f : alpha, a, aOff, ic, mc, pc, kc, buffers[1], 0);
+                SgemmPanels.packA(ta, m, k, alphaOfA(ta, alpha), a, aOff, ic, mc, pc, kc, buffers[1], 0);
                 tiles(kc, buffers[1], 0, PACKED, mc, bp, nc, c, co + ic * ldc, ldc, buffers, add);
             }
         }
