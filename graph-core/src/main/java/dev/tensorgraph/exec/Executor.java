@@ -452,7 +452,7 @@ public final class Executor implements KernelContext {
     private void runStep(Step st) {
         long started = profiled ? System.nanoTime() : 0;
         try {
-            st.kernel.compute(this);
+            computeMarkingRefs(st);
             if (profiled && st.kind != Step.Kind.LOOP && st.kind != Step.Kind.FUNCTION) {
                 if (st.onDevice) {
                     device.synchronize();
@@ -476,6 +476,26 @@ public final class Executor implements KernelContext {
         }
         if (checkNumerics && st.kind == Step.Kind.OP) {
             NumericsCheck.check(st, values, deviceValues, device);
+        }
+    }
+
+    /**
+     * Runs the step's kernel. An op with ref inputs may write their variables in place while it runs; their versions
+     * move once more when it is done ({@link VariableSlot#markWritten}), so a copy made during the write is stale.
+     */
+    private void computeMarkingRefs(Step st) {
+        if (!st.hasRefSlots) {
+            st.kernel.compute(this);
+            return;
+        }
+        try {
+            st.kernel.compute(this);
+        } finally {
+            for (VariableSlot v : st.refSlots) {
+                if (v != null) {
+                    v.markWritten();
+                }
+            }
         }
     }
 
@@ -724,7 +744,14 @@ public final class Executor implements KernelContext {
         if (v == null) {
             throw new InternalException("input " + i + " of " + current.description + " is not a variable reference");
         }
+        v.markWritten();
         return v;
+    }
+
+    @Override
+    public VariableSlot variableValue(int i) {
+        VariableSlot[] slots = current.variableValues;
+        return slots == null ? null : slots[i];
     }
 
     @Override

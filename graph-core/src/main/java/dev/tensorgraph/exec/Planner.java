@@ -198,9 +198,20 @@ public final class Planner {
             OpFusion.Pair pair = fusedAt[s];
             int[] in = new int[op.numInputs()];
             VariableSlot[] refs = new VariableSlot[op.numInputs()];
+            VariableSlot[] variableValues = null;
             for (int i = 0; i < in.length; i++) {
                 Output src = op.input(i);
                 int slot = slotOf.get(src);
+                boolean fedInput = feedSlots.containsValue(slot);
+                if (!op.def().isRefInput(i) && !fedInput && !p.onDevice()) {
+                    Operation variable = variableBehind(src, placement);
+                    if (variable != null) {
+                        if (variableValues == null) {
+                            variableValues = new VariableSlot[in.length];
+                        }
+                        variableValues[i] = variables.apply(variable.name());
+                    }
+                }
                 if (op.def().isRefInput(i)) {
                     Operation variable = variableBehind(src, placement);
                     if (variable == null) {
@@ -210,7 +221,7 @@ public final class Planner {
                     refs[i] = variables.apply(variable.name());
                 }
                 boolean wantDevice = p.onDevice() && !p.factory().inputOnHost(op, i);
-                in[i] = b.locate(slot, wantDevice, src, feedSlots.containsValue(slot));
+                in[i] = b.locate(slot, wantDevice, src, fedInput);
             }
             List<Output> produced = pair != null ? pair.outputs() : op.outputs();
             int[] out = new int[produced.size()];
@@ -230,6 +241,7 @@ public final class Planner {
             Step step = pair != null
                     ? Step.fused(op, pair.consumer(), p.kernel(), p.factory(), p.onDevice(), in, out, controls)
                     : new Step(op, p.kernel(), p.factory(), p.onDevice(), in, out, controls, refs, own, role);
+            step.variableValues = variableValues;
             stepOf.put(op, step);
             if (pair != null) {
                 stepOf.put(pair.consumer(), step);

@@ -35,6 +35,14 @@ final class Step {
     /** Variable slot per input (null where the input is not a ref), and the op's own slot for variable ops. */
     final VariableSlot[] refSlots;
     final VariableSlot ownVariable;
+    /**
+     * Per input, the ref variable whose own host value the input is planned to be (read straight from the variable
+     * op, through ops that forward refs), else null; null where no input is. See {@link
+     * dev.tensorgraph.kernel.KernelContext#variableValue}.
+     */
+    VariableSlot[] variableValues;
+    /** Whether a ref input reaches a variable, which the op may then write in place. */
+    final boolean hasRefSlots;
     /** Runs when any input is live rather than skipped when one is dead (see {@link KernelFactory.Role}). */
     final boolean isMerge;
     /** Runs, its outputs live, even when what it waits for is dead (see {@link KernelFactory.Role}). */
@@ -83,6 +91,7 @@ final class Step {
         this.outputs = outputs;
         this.controlSteps = controlSteps;
         this.refSlots = refSlots;
+        this.hasRefSlots = refSlots != null && java.util.Arrays.stream(refSlots).anyMatch(java.util.Objects::nonNull);
         this.ownVariable = ownVariable;
         this.isMerge = role == KernelFactory.Role.RUNS_ON_ANY_LIVE_INPUT;
         this.ignoresDeadness = role == KernelFactory.Role.IGNORES_DEADNESS;

@@ -66,6 +66,11 @@ public class ForwardingKernelContext implements KernelContext {
     }
 
     @Override
+    public VariableSlot variableValue(int i) {
+        return ctx.variableValue(i);
+    }
+
+    @Override
     public void retain(Tensor t) {
         ctx.retain(t);
     }

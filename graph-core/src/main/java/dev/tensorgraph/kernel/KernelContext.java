@@ -41,6 +41,16 @@ public interface KernelContext {
     VariableSlot variable(int i);
 
     /**
+     * The ref variable whose own host value input {@code i} was planned to be (the variable op's output, through ops
+     * that forward refs, not fed), or null. A kernel may keep a copy of that value in its own layout while the
+     * variable's {@link VariableSlot#version() version} and host array stay the same; it must check that the input
+     * is that array, since the plan cannot promise it.
+     */
+    default VariableSlot variableValue(int i) {
+        return null;
+    }
+
+    /**
      * The session's storage of the resource variable {@code sharedName} in {@code container} ({@code ""}: the
      * default one), created empty on first use; every handle naming it reaches the same slot (see
      * {@link VariableHandle}). A context without a session has none.

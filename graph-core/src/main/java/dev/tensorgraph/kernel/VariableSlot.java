@@ -6,6 +6,7 @@ import dev.tensorgraph.device.DeviceContext;
 import dev.tensorgraph.device.DeviceTensor;
 import dev.tensorgraph.errors.FailedPreconditionException;
 import dev.tensorgraph.errors.InvalidArgumentException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The storage of one variable in one session, in host memory or on the session's device, never both.
@@ -24,9 +25,30 @@ public final class VariableSlot {
     private DeviceContext deviceContext;
     /** Whether a reader may still hold the host value ({@link #share}), so updates must not write it. */
     private boolean shared;
+    /** Counts the changes of the value; see {@link #version()}. */
+    private final AtomicLong version = new AtomicLong();
 
     public VariableSlot(String name) {
         this.name = name;
+    }
+
+    /**
+     * A number that changes whenever the value may have changed: it is replaced, moved, handed out for an update
+     * ({@link #getForUpdate}), or reached by an op through a ref input, before that op runs and again after it
+     * ({@link #markWritten}). So a copy of a ref variable's host value, which only such ops write in place, stays
+     * equal to it for as long as the version read before the copy began stays the current one and the host value is
+     * still the same array.
+     */
+    public long version() {
+        return version.get();
+    }
+
+    /**
+     * Records that the value may be written now: called by the executor before and after each op that takes the
+     * variable as a ref input, since such ops write its host array in place.
+     */
+    public void markWritten() {
+        version.incrementAndGet();
     }
 
     /** The variable op's name. */
@@ -51,6 +73,7 @@ public final class VariableSlot {
     public synchronized Tensor peek() {
         if (host == null && device != null) {
             host = deviceContext.download(device);
+            version.incrementAndGet();
             shared = false;
             deviceContext.release(device.buffer());
             device = null;
@@ -75,6 +98,7 @@ public final class VariableSlot {
     /** Replaces the value with a host tensor, whose array the slot takes over. */
     public synchronized void set(Tensor t) {
         dropDevice();
+        version.incrementAndGet();
         host = t;
         shared = false;
     }
@@ -104,6 +128,7 @@ public final class VariableSlot {
      */
     public synchronized Tensor getForUpdate() {
         Tensor v = get();
+        version.incrementAndGet();
         if (shared) {
             v = v.copy();
             host = v;
@@ -123,6 +148,7 @@ public final class VariableSlot {
             device = d;
             deviceContext = ctx;
             host = null;
+            version.incrementAndGet();
         }
         return device;
     }
@@ -138,6 +164,7 @@ public final class VariableSlot {
      */
     public synchronized DeviceTensor setOnDevice(DeviceContext ctx, DeviceTensor t) {
         DeviceTensor old = device;
+        version.incrementAndGet();
         host = null;
         shared = false;
         device = t;
@@ -148,6 +175,7 @@ public final class VariableSlot {
     /** Frees device memory held by this slot (the session is closing). */
     public synchronized void clear() {
         dropDevice();
+        version.incrementAndGet();
         host = null;
         shared = false;
     }

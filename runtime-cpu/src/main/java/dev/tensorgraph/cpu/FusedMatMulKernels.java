@@ -25,7 +25,8 @@ public final class FusedMatMulKernels implements KernelLibrary {
             Activation act = Activation.of(op);
             boolean ta = op.attrBool("transpose_a");
             boolean tb = op.attrBool("transpose_b");
-            return ctx -> compute(ctx, ta, tb, act);
+            PackedVariableB packedB = Gemm.vectorApiAvailable() ? new PackedVariableB() : null;
+            return ctx -> compute(ctx, ta, tb, act, packedB);
         });
     }
 
@@ -49,7 +50,7 @@ public final class FusedMatMulKernels implements KernelLibrary {
         }
     }
 
-    private static void compute(KernelContext ctx, boolean ta, boolean tb, Activation act) {
+    private static void compute(KernelContext ctx, boolean ta, boolean tb, Activation act, PackedVariableB packedB) {
         Tensor a = ctx.input(0);
         Tensor b = ctx.input(1);
         Tensor bias = ctx.input(2);
@@ -63,8 +64,10 @@ public final class FusedMatMulKernels implements KernelLibrary {
         Tensor out = ctx.allocate(DType.FLOAT32, shape.outShape());
         float[] c = (float[]) out.array();
         VectorConv.Epilogue e = new VectorConv.Epilogue((float[]) bias.array(), null, act.relu(), act.cap());
+        float[] packed = packedB != null && Gemm.vectorSgemmTakes(ta, tb, m, n, shape.k())
+                ? packedB.packed(ctx, 1, b, tb, n, shape.k()) : null;
         Gemm.sgemmThen((float[]) a.array(), 0, ta, (float[]) b.array(), 0, tb, c, 0, m, n, shape.k(),
-                ctx.intraOpThreads(), (r0, r1, j0, j1) -> PointwiseConv.applyEpilogue(c, r0, r1, j0, j1, n, e));
+                ctx.intraOpThreads(), (r0, r1, j0, j1) -> PointwiseConv.applyEpilogue(c, r0, r1, j0, j1, n, e), packed);
         ctx.setOutput(0, out);
     }
 }

@@ -17,7 +17,8 @@ public final class MatMulKernels implements KernelLibrary {
             DType t = checkType(op.attrType("T"), op.type());
             boolean ta = op.attrBool("transpose_a");
             boolean tb = op.attrBool("transpose_b");
-            return ctx -> matMul(ctx, t, ta, tb);
+            PackedVariableB packedB = t == DType.FLOAT32 && Gemm.vectorApiAvailable() ? new PackedVariableB() : null;
+            return ctx -> matMul(ctx, t, ta, tb, packedB);
         });
         r.register(KernelRegistry.CPU, "BatchMatMulV2", op -> {
             DType t = checkType(op.attrType("T"), op.type());
@@ -34,7 +35,7 @@ public final class MatMulKernels implements KernelLibrary {
         return t;
     }
 
-    private static void matMul(KernelContext ctx, DType t, boolean ta, boolean tb) {
+    private static void matMul(KernelContext ctx, DType t, boolean ta, boolean tb, PackedVariableB packedB) {
         Tensor a = ctx.input(0);
         Tensor b = ctx.input(1);
         MatMulShape shape = MatMulShape.of("", a.shape(), b.shape(), ta, tb);
@@ -42,7 +43,14 @@ public final class MatMulKernels implements KernelLibrary {
         int k = shape.k();
         int n = shape.n();
         Tensor out = ctx.allocate(t, shape.outShape());
-        gemm(t, a.array(), 0, ta, b.array(), 0, tb, out.array(), 0, m, n, k, ctx.intraOpThreads());
+        float[] packed = packedB != null && Gemm.vectorSgemmTakes(ta, tb, m, n, k)
+                ? packedB.packed(ctx, 1, b, tb, n, k) : null;
+        if (packed != null) {
+            VectorSgemm.multiply(ta, tb, m, n, k, 1f, (float[]) a.array(), 0, (float[]) b.array(), 0, 0f,
+                    (float[]) out.array(), 0, ctx.intraOpThreads(), null, packed);
+        } else {
+            gemm(t, a.array(), 0, ta, b.array(), 0, tb, out.array(), 0, m, n, k, ctx.intraOpThreads());
+        }
         ctx.setOutput(0, out);
     }
 

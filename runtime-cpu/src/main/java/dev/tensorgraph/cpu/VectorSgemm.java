@@ -143,6 +143,20 @@ final class VectorSgemm {
      */
     static void multiply(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, float[] b,
                          int bOff, float beta, float[] c, int cOff, int threads, ProductFinisher finish) {
+        multiply(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, threads, finish, null);
+    }
+
+    /**
+     * As above, with op(B) already copied into panels by {@link #packWholeB} where {@code packedB} is not null (then
+     * B's own array is not read, and the factor B's copy takes must be 1: see {@link #alphaOfB}).
+     */
+    static void multiply(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, float[] b,
+                         int bOff, float beta, float[] c, int cOff, int threads, ProductFinisher finish,
+                         float[] packedB) {
+        if (packedB != null && alphaOfB(ta, alpha) != 1f) {
+            throw new IllegalArgumentException("a packed B holds op(B) unscaled, but this product scales it by "
+                    + alphaOfB(ta, alpha));
+        }
         if (m == 0 || n == 0) {
             return;
         }
@@ -161,15 +175,37 @@ final class VectorSgemm {
         int parts = work < MIN_PARALLEL_WORK ? 1 : Math.max(1, Math.min(threads, byColumns ? columnPanels : rowTiles));
         // Parts start at multiples of MR rows (NR columns) so that every part but the last has whole micro-tiles.
         if (parts == 1) {
-            part(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, 0, m, 0, n, finish);
+            part(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, 0, m, 0, n, finish, packedB);
         } else if (byColumns && sharedAFits) {
-            sharingA(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, parts, finish);
+            sharingA(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, parts, finish, packedB);
         } else if (byColumns) {
             Parallel.forRange(columnPanels, parts, (p0, p1) -> part(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta,
-                    c, cOff, 0, m, p0 * NR, Math.min(n, p1 * NR), finish));
+                    c, cOff, 0, m, p0 * NR, Math.min(n, p1 * NR), finish, packedB));
         } else {
-            sharingB(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, parts, finish);
+            sharingB(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, parts, finish, packedB);
         }
+    }
+
+    /**
+     * All of op(B) in the panels the kernel reads, unscaled, for {@link #multiply} to read in place of its own copies:
+     * each block of {@link #KC} steps of the shared dimension at {@link #packedOffset}, its panels of {@link #NR}
+     * columns one after another.
+     */
+    static float[] packWholeB(boolean tb, int n, int k, float[] b, int bOff) {
+        int paddedColumns = (n + NR - 1) / NR * NR;
+        float[] whole = new float[Math.multiplyExact(k, paddedColumns)];
+        float[] block = new float[Math.min(k, KC) * paddedColumns];
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            SgemmPanels.packB(tb, n, k, 1f, b, bOff, pc, kc, 0, n, 0, paddedColumns / NR, block);
+            System.arraycopy(block, 0, whole, packedOffset(n, pc, kc, 0), kc * paddedColumns);
+        }
+        return whole;
+    }
+
+    /** Where the panels of op(B) from column {@code jc} (a multiple of NR) of block {@code pc} lie in a whole copy. */
+    private static int packedOffset(int n, int pc, int kc, int jc) {
+        return pc * ((n + NR - 1) / NR * NR) + jc * kc;
     }
 
     /**
@@ -203,8 +239,8 @@ final class VectorSgemm {
      */
     private static void sharingB(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff,
                                  float[] b, int bOff, float beta, float[] c, int cOff, int parts,
-                                 ProductFinisher finish) {
-        float[] bp = BUFFERS.get()[0];
+                                 ProductFinisher finish, float[] packedB) {
+        float[] bp = packedB != null ? packedB : BUFFERS.get()[0];
         int rowTiles = (m + MR - 1) / MR;
         float bAlpha = alphaOfB(ta, alpha);
         for (int jc = 0; jc < n; jc += NC) {
@@ -213,8 +249,11 @@ final class VectorSgemm {
                 int kc = Math.min(KC, k - pc);
                 int col = jc;
                 int depth = pc;
-                Parallel.forChunks((nc + NR - 1) / NR, parts, 1, (q0, q1) -> SgemmPanels.packB(tb, n, k, bAlpha, b,
-                        bOff, depth, kc, col, nc, q0, q1, bp));
+                int panels = packedB != null ? packedOffset(n, depth, kc, col) : 0;
+                if (packedB == null) {
+                    Parallel.forChunks((nc + NR - 1) / NR, parts, 1, (q0, q1) -> SgemmPanels.packB(tb, n, k, bAlpha,
+                            b, bOff, depth, kc, col, nc, q0, q1, bp));
+                }
                 Parallel.forChunks(rowTiles, parts, MC / MR, (t0, t1) -> {
                     int r0 = t0 * MR;
                     int r1 = Math.min(m, t1 * MR);
@@ -222,7 +261,7 @@ final class VectorSgemm {
                     if (depth == 0 && beta != 0f) {
                         scale(c, cOff, n, r0, r1, col, col + nc, beta);
                     }
-                    rows(ta, m, k, alpha, a, aOff, r0, r1, depth, kc, own, bp, nc, c, cOff + col, n,
+                    rows(ta, m, k, alpha, a, aOff, r0, r1, depth, kc, own, bp, panels, nc, c, cOff + col, n,
                             beta != 0f || depth > 0);
                     if (finish != null && depth + kc == k) {
                         finish.finish(r0, r1, col, col + nc);
@@ -238,7 +277,7 @@ final class VectorSgemm {
      */
     private static void sharingA(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff,
                                  float[] b, int bOff, float beta, float[] c, int cOff, int parts,
-                                 ProductFinisher finish) {
+                                 ProductFinisher finish, float[] packedB) {
         boolean inPlace = readsAInPlace(ta, m, alpha) || readsTransposedAInPlace(ta, k);
         float aAlpha = alphaOfA(ta, alpha);
         float bAlpha = alphaOfB(ta, alpha);
@@ -261,14 +300,18 @@ final class VectorSgemm {
                 }
                 for (int jc = j0; jc < j1; jc += NC) {
                     int nc = Math.min(NC, j1 - jc);
-                    SgemmPanels.packB(tb, n, k, bAlpha, b, bOff, depth, kc, jc, nc, 0, (nc + NR - 1) / NR, own[0]);
+                    float[] bp = packedB != null ? packedB : own[0];
+                    int panels = packedB != null ? packedOffset(n, depth, kc, jc) : 0;
+                    if (packedB == null) {
+                        SgemmPanels.packB(tb, n, k, bAlpha, b, bOff, depth, kc, jc, nc, 0, (nc + NR - 1) / NR, bp);
+                    }
                     boolean add = beta != 0f || depth > 0;
                     if (inPlace && ta) {
-                        tiles(kc, a, aOff + depth * m, -m, m, own[0], nc, c, cOff + jc, n, own, add);
+                        tiles(kc, a, aOff + depth * m, -m, m, bp, panels, nc, c, cOff + jc, n, own, add);
                     } else if (inPlace) {
-                        tiles(kc, a, aOff + depth, k, m, own[0], nc, c, cOff + jc, n, own, add);
+                        tiles(kc, a, aOff + depth, k, m, bp, panels, nc, c, cOff + jc, n, own, add);
                     } else {
-                        tiles(kc, ap, 0, PACKED, m, own[0], nc, c, cOff + jc, n, own, add);
+                        tiles(kc, ap, 0, PACKED, m, bp, panels, nc, c, cOff + jc, n, own, add);
                     }
                 }
                 if (finish != null && depth + kc == k) {
@@ -280,8 +323,8 @@ final class VectorSgemm {
 
     private static void part(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff,
                              float[] b, int bOff, float beta, float[] c, int cOff, int r0, int r1, int j0, int j1,
-                             ProductFinisher finish) {
-        block(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, r0, r1, j0, j1);
+                             ProductFinisher finish, float[] packedB) {
+        block(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, r0, r1, j0, j1, packedB);
         if (finish != null) {
             finish.finish(r0, r1, j0, j1);
         }
@@ -306,9 +349,10 @@ final class VectorSgemm {
 
     /** Rows [r0, r1) and columns [j0, j1) of C. */
     private static void block(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff,
-                              float[] b, int bOff, float beta, float[] c, int cOff, int r0, int r1, int j0, int j1) {
+                              float[] b, int bOff, float beta, float[] c, int cOff, int r0, int r1, int j0, int j1,
+                              float[] packedB) {
         float[][] buffers = BUFFERS.get();
-        float[] bp = buffers[0];
+        float[] bp = packedB != null ? packedB : buffers[0];
         float bAlpha = alphaOfB(ta, alpha);
         // A beta other than 0 and 1 scales this part of C once; the products are then added to it.
         boolean accumulate = beta != 0f;
@@ -319,8 +363,12 @@ final class VectorSgemm {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                SgemmPanels.packB(tb, n, k, bAlpha, b, bOff, pc, kc, jc, nc, 0, (nc + NR - 1) / NR, bp);
-                rows(ta, m, k, alpha, a, aOff, r0, r1, pc, kc, buffers, bp, nc, c, cOff + jc, n, accumulate || pc > 0);
+                int panels = packedB != null ? packedOffset(n, pc, kc, jc) : 0;
+                if (packedB == null) {
+                    SgemmPanels.packB(tb, n, k, bAlpha, b, bOff, pc, kc, jc, nc, 0, (nc + NR - 1) / NR, bp);
+                }
+                rows(ta, m, k, alpha, a, aOff, r0, r1, pc, kc, buffers, bp, panels, nc, c, cOff + jc, n,
+                        accumulate || pc > 0);
             }
         }
     }
@@ -372,27 +420,29 @@ final class VectorSgemm {
      * op(A) at a time, each multiplied by every panel of B: op(A) read in place, or copied into {@code buffers[1]}.
      */
     private static void rows(boolean ta, int m, int k, float alpha, float[] a, int aOff, int r0, int r1, int pc, int kc,
-                             float[][] buffers, float[] bp, int nc, float[] c, int co, int ldc, boolean add) {
+                             float[][] buffers, float[] bp, int bpOff, int nc, float[] c, int co, int ldc,
+                             boolean add) {
         boolean inPlace = readsAInPlace(ta, m, alpha);
         for (int ic = r0; ic < r1; ic += MC) {
             int mc = Math.min(MC, r1 - ic);
             if (inPlace) {
-                tiles(kc, a, aOff + ic * k + pc, k, mc, bp, nc, c, co + ic * ldc, ldc, buffers, add);
+                tiles(kc, a, aOff + ic * k + pc, k, mc, bp, bpOff, nc, c, co + ic * ldc, ldc, buffers, add);
             } else {
                 SgemmPanels.packA(ta, m, k, alphaOfA(ta, alpha), a, aOff, ic, mc, pc, kc, buffers[1], 0);
-                tiles(kc, buffers[1], 0, PACKED, mc, bp, nc, c, co + ic * ldc, ldc, buffers, add);
+                tiles(kc, buffers[1], 0, PACKED, mc, bp, bpOff, nc, c, co + ic * ldc, ldc, buffers, add);
             }
         }
     }
 
     /**
-     * C[mc, nc] at {@code co} (rows {@code ldc} apart) from mc rows of op(A) and nc columns of packed B, added to C
+     * C[mc, nc] at {@code co} (rows {@code ldc} apart) from mc rows of op(A) and nc columns of packed B (its panels
+     * from {@code bpOff}), added to C
      * or stored there ({@code add}). op(A) is packed panels from {@code ao}, or read in place as {@link #PACKED}
      * describes; rows past mc are then never read, a last tile of fewer than MR rows taking its rows from a
      * zero-padded copy ({@code buffers[3]}). {@code buffers[2]} holds edge tiles.
      */
-    private static void tiles(int kc, float[] a, int ao, int lda, int mc, float[] bp, int nc, float[] c, int co,
-                              int ldc, float[][] buffers, boolean add) {
+    private static void tiles(int kc, float[] a, int ao, int lda, int mc, float[] bp, int bpOff, int nc, float[] c,
+                              int co, int ldc, float[][] buffers, boolean add) {
         boolean packed = lda == PACKED;
         boolean transposed = lda < 0;
         int tileStride = packed ? kc * MR : transposed ? MR : MR * lda;
@@ -418,7 +468,7 @@ final class VectorSgemm {
         // GFLOP/s a core at 1024^3 on a Zen 5).
         for (int p = 0; p * NR < nc; p++) {
             int w = Math.min(NR, nc - p * NR);
-            int bo = p * kc * NR;
+            int bo = bpOff + p * kc * NR;
             for (int q = 0; q < fullTiles; q++) {
                 int h = Math.min(MR, mc - q * MR);
                 tile(kc, a, ao + q * tileStride, lda, bp, bo, c, co + q * MR * ldc + p * NR, ldc, h, w, buffers[2],

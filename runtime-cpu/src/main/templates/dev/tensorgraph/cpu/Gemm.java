@@ -91,7 +91,7 @@ public final class Gemm {
      * runs a float product of this shape in {@link VectorSgemm}: not on the native BLAS, at least 16 columns, and
      * not few enough rows for {@link VectorSkinnyGemm}.
      */
-    private static boolean vectorSgemmTakes(boolean ta, boolean tb, int m, int n, int k) {
+    static boolean vectorSgemmTakes(boolean ta, boolean tb, int m, int n, int k) {
         return VECTOR_API && n >= 16 && !nativeSgemm(m, n, k) && !VectorSkinnyGemm.applies(ta, tb, m, n, k);
     }
 
@@ -102,8 +102,17 @@ public final class Gemm {
      */
     static void sgemmThen(float[] a, int aOff, boolean ta, float[] b, int bOff, boolean tb, float[] c, int cOff,
                           int m, int n, int k, int threads, ProductFinisher finish) {
+        sgemmThen(a, aOff, ta, b, bOff, tb, c, cOff, m, n, k, threads, finish, null);
+    }
+
+    /**
+     * As above, op(B) read from {@code packedB} where that is not null: a copy {@link PackedVariableB} kept, for a
+     * product {@link #vectorSgemmTakes} gives to the vector kernels.
+     */
+    static void sgemmThen(float[] a, int aOff, boolean ta, float[] b, int bOff, boolean tb, float[] c, int cOff,
+                          int m, int n, int k, int threads, ProductFinisher finish, float[] packedB) {
         if (vectorSgemmTakes(ta, tb, m, n, k)) {
-            VectorSgemm.multiply(ta, tb, m, n, k, 1f, a, aOff, b, bOff, 0f, c, cOff, threads, finish);
+            VectorSgemm.multiply(ta, tb, m, n, k, 1f, a, aOff, b, bOff, 0f, c, cOff, threads, finish, packedB);
             return;
         }
         gemm(a, aOff, ta, b, bOff, tb, c, cOff, m, n, k, threads);
