@@ -48,7 +48,7 @@ final class PackedVariableB {
             return null;
         }
         if (last.packed() == null) {
-            last = new Seen(source, tb, n, k, version, VectorSgemm.packWholeB(tb, n, k, source, 0));
+            last = new Seen(source, tb, n, k, version, SgemmPanels.packWholeB(tb, n, k, source, 0));
             seen = last;
         }
         return last.packed();

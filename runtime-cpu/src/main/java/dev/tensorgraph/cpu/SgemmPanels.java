@@ -1,5 +1,6 @@
 package dev.tensorgraph.cpu;
 
+import static dev.tensorgraph.cpu.VectorSgemm.KC;
 import static dev.tensorgraph.cpu.VectorSgemm.MR;
 import static dev.tensorgraph.cpu.VectorSgemm.NR;
 
@@ -14,6 +15,28 @@ final class SgemmPanels {
     private static final int TRANSPOSE_BAND = 16;
 
     private SgemmPanels() {}
+
+    /**
+     * All of op(B) in the panels the kernel reads, unscaled, for {@link VectorSgemm#multiply} to read in place of its
+     * own copies: each block of {@link VectorSgemm#KC} steps of the shared dimension at {@link #packedOffset}, its
+     * panels of NR columns one after another.
+     */
+    static float[] packWholeB(boolean tb, int n, int k, float[] b, int bOff) {
+        int paddedColumns = (n + NR - 1) / NR * NR;
+        float[] whole = new float[Math.multiplyExact(k, paddedColumns)];
+        float[] block = new float[Math.min(k, KC) * paddedColumns];
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            packB(tb, n, k, 1f, b, bOff, pc, kc, 0, n, 0, paddedColumns / NR, block);
+            System.arraycopy(block, 0, whole, packedOffset(n, pc, kc, 0), kc * paddedColumns);
+        }
+        return whole;
+    }
+
+    /** Where the panels of op(B) from column {@code jc} (a multiple of NR) of block {@code pc} lie in a whole copy. */
+    static int packedOffset(int n, int pc, int kc, int jc) {
+        return pc * ((n + NR - 1) / NR * NR) + jc * kc;
+    }
 
     /**
      * Panels [q0, q1) of op(B)[pc, pc + kc) x [jc, jc + nc), NR columns each, zero-padded:

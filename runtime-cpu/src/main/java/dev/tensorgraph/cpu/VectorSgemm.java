@@ -42,7 +42,7 @@ final class VectorSgemm {
      * cache, which is at least 1 MB on every server core with 512-bit vectors; with narrower vectors, where that
      * cache may be 256 KB, the block stays at 256.
      */
-    private static final int KC = LANES >= 16 ? 1024 : 256;
+    static final int KC = LANES >= 16 ? 1024 : 256;
     /** Rows of A per packed block (a multiple of MR): the packed A block fits the second-level cache. */
     private static final int MC = 100;
     /** Columns of B per packed block. */
@@ -147,8 +147,8 @@ final class VectorSgemm {
     }
 
     /**
-     * As above, with op(B) already copied into panels by {@link #packWholeB} where {@code packedB} is not null (then
-     * B's own array is not read, and the factor B's copy takes must be 1: see {@link #alphaOfB}).
+     * As above, with op(B) already copied into panels by {@link SgemmPanels#packWholeB} where {@code packedB} is not
+     * null (then B's own array is not read, and the factor B's copy takes must be 1: see {@link #alphaOfB}).
      */
     static void multiply(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, float[] b,
                          int bOff, float beta, float[] c, int cOff, int threads, ProductFinisher finish,
@@ -184,28 +184,6 @@ final class VectorSgemm {
         } else {
             sharingB(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, parts, finish, packedB);
         }
-    }
-
-    /**
-     * All of op(B) in the panels the kernel reads, unscaled, for {@link #multiply} to read in place of its own copies:
-     * each block of {@link #KC} steps of the shared dimension at {@link #packedOffset}, its panels of {@link #NR}
-     * columns one after another.
-     */
-    static float[] packWholeB(boolean tb, int n, int k, float[] b, int bOff) {
-        int paddedColumns = (n + NR - 1) / NR * NR;
-        float[] whole = new float[Math.multiplyExact(k, paddedColumns)];
-        float[] block = new float[Math.min(k, KC) * paddedColumns];
-        for (int pc = 0; pc < k; pc += KC) {
-            int kc = Math.min(KC, k - pc);
-            SgemmPanels.packB(tb, n, k, 1f, b, bOff, pc, kc, 0, n, 0, paddedColumns / NR, block);
-            System.arraycopy(block, 0, whole, packedOffset(n, pc, kc, 0), kc * paddedColumns);
-        }
-        return whole;
-    }
-
-    /** Where the panels of op(B) from column {@code jc} (a multiple of NR) of block {@code pc} lie in a whole copy. */
-    private static int packedOffset(int n, int pc, int kc, int jc) {
-        return pc * ((n + NR - 1) / NR * NR) + jc * kc;
     }
 
     /**
@@ -249,7 +227,7 @@ final class VectorSgemm {
                 int kc = Math.min(KC, k - pc);
                 int col = jc;
                 int depth = pc;
-                int panels = packedB != null ? packedOffset(n, depth, kc, col) : 0;
+                int panels = packedB != null ? SgemmPanels.packedOffset(n, depth, kc, col) : 0;
                 if (packedB == null) {
                     Parallel.forChunks((nc + NR - 1) / NR, parts, 1, (q0, q1) -> SgemmPanels.packB(tb, n, k, bAlpha,
                             b, bOff, depth, kc, col, nc, q0, q1, bp));
@@ -301,7 +279,7 @@ final class VectorSgemm {
                 for (int jc = j0; jc < j1; jc += NC) {
                     int nc = Math.min(NC, j1 - jc);
                     float[] bp = packedB != null ? packedB : own[0];
-                    int panels = packedB != null ? packedOffset(n, depth, kc, jc) : 0;
+                    int panels = packedB != null ? SgemmPanels.packedOffset(n, depth, kc, jc) : 0;
                     if (packedB == null) {
                         SgemmPanels.packB(tb, n, k, bAlpha, b, bOff, depth, kc, jc, nc, 0, (nc + NR - 1) / NR, bp);
                     }
@@ -363,7 +341,7 @@ final class VectorSgemm {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                int panels = packedB != null ? packedOffset(n, pc, kc, jc) : 0;
+                int panels = packedB != null ? SgemmPanels.packedOffset(n, pc, kc, jc) : 0;
                 if (packedB == null) {
                     SgemmPanels.packB(tb, n, k, bAlpha, b, bOff, pc, kc, jc, nc, 0, (nc + NR - 1) / NR, bp);
                 }

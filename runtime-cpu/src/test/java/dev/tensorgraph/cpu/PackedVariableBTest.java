@@ -45,7 +45,7 @@ class PackedVariableBTest {
                     float[] a = random(m * k, r);
                     float[] b = random(k * n, r);
                     float[] c = random(m * n, r);
-                    float[] packed = VectorSgemm.packWholeB(tb, n, k, b, 0);
+                    float[] packed = SgemmPanels.packWholeB(tb, n, k, b, 0);
                     for (float beta : new float[] {0f, 1f}) {
                         for (int threads : new int[] {1, 2}) {
                             float[] own = c.clone();
@@ -70,7 +70,7 @@ class PackedVariableBTest {
     @Test
     void aKeptCopyHoldsOpBUnscaled() {
         float[] b = random(40 * 50, new Random(2));
-        float[] packed = VectorSgemm.packWholeB(false, 50, 40, b, 0);
+        float[] packed = SgemmPanels.packWholeB(false, 50, 40, b, 0);
         float[] c = new float[30 * 50];
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VectorSgemm.multiply(true,
                 false, 30, 50, 40, 0.5f, new float[40 * 30], 0, b, 0, 0f, c, 0, 1, null, packed));
@@ -91,7 +91,7 @@ class PackedVariableBTest {
         assertNull(cache.packed(ctx, 1, b, false, n, k), "the first run only notes the variable's version");
         float[] packed = cache.packed(ctx, 1, b, false, n, k);
         assertNotNull(packed, "the second run with the same version makes the copy");
-        assertArrayEquals(VectorSgemm.packWholeB(false, n, k, values, 0), packed);
+        assertArrayEquals(SgemmPanels.packWholeB(false, n, k, values, 0), packed);
         assertSame(packed, cache.packed(ctx, 1, b, false, n, k), "later runs read the copy made");
 
         // An op with the variable as a ref input writes it in place (an optimizer's update).
@@ -101,7 +101,7 @@ class PackedVariableBTest {
         assertNull(cache.packed(ctx, 1, b, false, n, k), "a written variable is copied as usual");
         float[] again = cache.packed(ctx, 1, b, false, n, k);
         assertNotNull(again);
-        assertArrayEquals(VectorSgemm.packWholeB(false, n, k, values, 0), again, "the new copy has the new value");
+        assertArrayEquals(SgemmPanels.packWholeB(false, n, k, values, 0), again, "the new copy has the new value");
 
         // As op(B) transposed, the same variable is another layout.
         assertNull(cache.packed(ctx, 1, b, true, k, n));
@@ -117,7 +117,7 @@ class PackedVariableBTest {
         assertNull(cache.packed(ctx, 1, b, false, n, k), "an old value of the variable is never kept");
         Tensor current = slot.peekHost();
         assertNull(cache.packed(ctx, 1, current, false, n, k));
-        assertArrayEquals(VectorSgemm.packWholeB(false, n, k, assigned, 0), cache.packed(ctx, 1, current, false, n, k));
+        assertArrayEquals(SgemmPanels.packWholeB(false, n, k, assigned, 0), cache.packed(ctx, 1, current, false, n, k));
 
         // A value equal to the variable's but in another array (a copy, a fed tensor) is not the variable.
         Tensor copy = current.copy();
