@@ -1,5 +1,6 @@
 package dev.tensorgraph.cpu;
 
+import dev.tensorgraph.errors.InternalException;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -154,7 +155,7 @@ final class VectorSgemm {
                          int bOff, float beta, float[] c, int cOff, int threads, ProductFinisher finish,
                          float[] packedB) {
         if (packedB != null && alphaOfB(ta, alpha) != 1f) {
-            throw new IllegalArgumentException("a packed B holds op(B) unscaled, but this product scales it by "
+            throw new InternalException("a packed B holds op(B) unscaled, but this product scales it by "
                     + alphaOfB(ta, alpha));
         }
         if (m == 0 || n == 0) {
