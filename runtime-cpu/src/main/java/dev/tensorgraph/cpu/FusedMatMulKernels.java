@@ -25,7 +25,7 @@ public final class FusedMatMulKernels implements KernelLibrary {
             Activation act = Activation.of(op);
             boolean ta = op.attrBool("transpose_a");
             boolean tb = op.attrBool("transpose_b");
-            PackedVariableB packedB = Gemm.vectorApiAvailable() ? new PackedVariableB() : null;
+            PackedSteadyB packedB = Gemm.vectorApiAvailable() ? PackedSteadyB.forInput(op, 1) : null;
             return ctx -> compute(ctx, ta, tb, act, packedB);
         });
     }
@@ -50,7 +50,7 @@ public final class FusedMatMulKernels implements KernelLibrary {
         }
     }
 
-    private static void compute(KernelContext ctx, boolean ta, boolean tb, Activation act, PackedVariableB packedB) {
+    private static void compute(KernelContext ctx, boolean ta, boolean tb, Activation act, PackedSteadyB packedB) {
         Tensor a = ctx.input(0);
         Tensor b = ctx.input(1);
         Tensor bias = ctx.input(2);

@@ -17,7 +17,8 @@ public final class MatMulKernels implements KernelLibrary {
             DType t = checkType(op.attrType("T"), op.type());
             boolean ta = op.attrBool("transpose_a");
             boolean tb = op.attrBool("transpose_b");
-            PackedVariableB packedB = t == DType.FLOAT32 && Gemm.vectorApiAvailable() ? new PackedVariableB() : null;
+            PackedSteadyB packedB = t == DType.FLOAT32 && Gemm.vectorApiAvailable()
+                    ? PackedSteadyB.forInput(op, 1) : null;
             return ctx -> matMul(ctx, t, ta, tb, packedB);
         });
         r.register(KernelRegistry.CPU, "BatchMatMulV2", op -> {
@@ -35,7 +36,7 @@ public final class MatMulKernels implements KernelLibrary {
         return t;
     }
 
-    private static void matMul(KernelContext ctx, DType t, boolean ta, boolean tb, PackedVariableB packedB) {
+    private static void matMul(KernelContext ctx, DType t, boolean ta, boolean tb, PackedSteadyB packedB) {
         Tensor a = ctx.input(0);
         Tensor b = ctx.input(1);
         MatMulShape shape = MatMulShape.of("", a.shape(), b.shape(), ta, tb);

@@ -106,7 +106,7 @@ public final class Gemm {
     }
 
     /**
-     * As above, op(B) read from {@code packedB} where that is not null: a copy {@link PackedVariableB} kept, for a
+     * As above, op(B) read from {@code packedB} where that is not null: a copy {@link PackedSteadyB} kept, for a
      * product {@link #vectorSgemmTakes} gives to the vector kernels.
      */
     static void sgemmThen(float[] a, int aOff, boolean ta, float[] b, int bOff, boolean tb, float[] c, int cOff,

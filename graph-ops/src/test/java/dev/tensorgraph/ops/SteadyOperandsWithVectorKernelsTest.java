@@ -1,4 +1,4 @@
-package dev.tensorgraph.ops.state;
+package dev.tensorgraph.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +11,6 @@ import dev.tensorgraph.Session;
 import dev.tensorgraph.SessionOptions;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
-import dev.tensorgraph.ops.Tf;
 import dev.tensorgraph.ops.train.GradientDescentOptimizer;
 import java.util.List;
 import java.util.Map;
@@ -19,15 +18,16 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Products whose B is a variable, run on the vector kernels, which keep a copy of B in their own layout while the
- * variable is unchanged from run to run: every run, before and after the variable is written (by an optimizer's
+ * Products whose B is a variable or a constant, run on the vector kernels, which keep a copy of B in their own layout
+ * while it is unchanged from run to run: every run, before and after the variable is written (by an optimizer's
  * in-place update, Assign, AssignAdd), gives the product of the variable's value at that run, against the same
- * product with that value fed, and against the product summed in double.
+ * product with that value fed, and against the product summed in double; a constant B, against the same product with
+ * B fed.
  *
  * <p>Surefire runs this class in a JVM of its own with {@code --add-modules jdk.incubator.vector} and
  * {@code -Dtensorgraph.blas=vector} (graph-ops' pom.xml), as {@code scripts/tensorgraph} runs the library.
  */
-class VariableOperandsWithVectorKernelsTest {
+class SteadyOperandsWithVectorKernelsTest {
     private static final int M = 130;
     private static final int K = 300;
     private static final int N = 260;
@@ -48,12 +48,7 @@ class VariableOperandsWithVectorKernelsTest {
         Operation train = new GradientDescentOptimizer(0.001).minimize(tf.reduceSum(tf.square(dense)));
         Output assign = tf.assign(w, tf.multiply(tf.random.normal(Shape.of(K, N)), 0.2));
         Output assignAdd = tf.assignAdd(w, tf.fill(new int[] {K, N}, tf.constant(0.5f)));
-        Random r = new Random(11);
-        float[] xs = new float[M * K];
-        for (int i = 0; i < xs.length; i++) {
-            xs[i] = (float) r.nextGaussian();
-        }
-        Tensor xv = Tensor.of(DType.FLOAT32, Shape.of(M, K), xs);
+        Tensor xv = gaussian(new Random(11), M, K);
         Map<Output, Tensor> feeds = Map.of(x, xv);
         try (Session s = new Session(g, SessionOptions.cpuOnly())) {
             s.run(tf.globalVariablesInitializer());
@@ -70,6 +65,39 @@ class VariableOperandsWithVectorKernelsTest {
                 checkRun(s, x, xv, w, bias, product, dense, "after training step " + step);
             }
         }
+    }
+
+    @Test
+    void productsWithAConstantBHaveTheBitsOfTheSameProductFed() {
+        Graph g = new Graph();
+        Tf tf = Tf.of(g);
+        Random r = new Random(12);
+        Output x = tf.placeholder(DType.FLOAT32, Shape.of(M, K), "x");
+        Output w = tf.placeholder(DType.FLOAT32, Shape.of(K, N), "w");
+        Tensor wv = gaussian(r, K, N);
+        Output constant = tf.constant(wv);
+        Output product = tf.matmul(x, constant);
+        Output fedProduct = tf.matmul(x, w);
+        try (Session s = new Session(g, SessionOptions.cpuOnly())) {
+            for (int run = 0; run < 4; run++) {
+                Tensor xv = gaussian(r, M, K);
+                List<Tensor> got = s.run(List.of(product, fedProduct), Map.of(x, xv, w, wv));
+                float[] kept = got.get(0).floats();
+                float[] fed = got.get(1).floats();
+                for (int i = 0; i < kept.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(fed[i]), Float.floatToRawIntBits(kept[i]),
+                            "run " + run + " at " + i);
+                }
+            }
+        }
+    }
+
+    private static Tensor gaussian(Random r, int rows, int columns) {
+        float[] v = new float[rows * columns];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        return Tensor.of(DType.FLOAT32, Shape.of(rows, columns), v);
     }
 
     /** Three runs in a row, enough for the kernels to make their copy of w on the second and read it on the third. */

@@ -20,11 +20,11 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * A product kernel's kept copy of a variable operand ({@link PackedVariableB}): products that read it have the bits of
+ * A product kernel's kept copy of a variable operand ({@link PackedSteadyB}): products that read it have the bits of
  * products that copy B themselves, on every way {@link VectorSgemm} splits a product; and the copy is made, kept and
- * dropped as the variable's version and array say.
+ * dropped as the variable's version and array say, or kept for a constant.
  */
-class PackedVariableBTest {
+class PackedSteadyBTest {
     /**
      * m x n x k shapes: split by rows over two blocks of each of columns and the shared dimension; split by columns
      * with op(A) in one shared copy; split by columns with each part copying op(A); rows over a short depth; and a
@@ -86,7 +86,7 @@ class PackedVariableBTest {
         VariableSlot slot = new VariableSlot("dense/kernel");
         slot.set(Tensor.wrap(DType.FLOAT32, Shape.of(k, n), values));
         KernelContext ctx = readingVariable(slot);
-        PackedVariableB cache = new PackedVariableB();
+        PackedSteadyB cache = new PackedSteadyB(false);
         Tensor b = slot.peekHost();
 
         assertNull(cache.packed(ctx, 1, b, false, n, k), "the first run only notes the variable's version");
@@ -127,6 +127,22 @@ class PackedVariableBTest {
         // Nor is an input the plan did not trace to a variable.
         assertNull(cache.packed(readingVariable(null), 1, current, false, n, k));
         assertNull(cache.packed(readingVariable(null), 1, current, false, n, k));
+    }
+
+    @Test
+    void aConstantIsCopiedOnTheSecondRunThatSeesItsArray() {
+        int n = 40;
+        int k = 20;
+        Tensor b = Tensor.wrap(DType.FLOAT32, Shape.of(k, n), random(k * n, new Random(8)));
+        PackedSteadyB cache = new PackedSteadyB(true);
+        KernelContext ctx = readingVariable(null);
+        assertNull(cache.packed(ctx, 1, b, false, n, k));
+        float[] packed = cache.packed(ctx, 1, b, false, n, k);
+        assertArrayEquals(SgemmPanels.packWholeB(false, n, k, b.floats(), 0), packed);
+        assertSame(packed, cache.packed(ctx, 1, b, false, n, k));
+        Tensor other = b.copy();
+        assertNull(cache.packed(ctx, 1, other, false, n, k), "another array is another constant");
+        assertNotNull(cache.packed(ctx, 1, other, false, n, k));
     }
 
     private static float[] random(int size, Random r) {
