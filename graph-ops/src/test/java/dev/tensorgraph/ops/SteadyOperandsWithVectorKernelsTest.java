@@ -18,7 +18,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Products whose B is a variable or a constant, run on the vector kernels, which keep a copy of B in their own layout
+ * Products whose A or B is a variable or a constant, run on the vector kernels, which keep a copy of B in their own layout
  * while it is unchanged from run to run: every run, before and after the variable is written (by an optimizer's
  * in-place update, Assign, AssignAdd), gives the product of the variable's value at that run, against the same
  * product with that value fed, and against the product summed in double; a constant B, against the same product with
@@ -63,6 +63,38 @@ class SteadyOperandsWithVectorKernelsTest {
             for (int step = 0; step < 3; step++) {
                 s.run(List.of(), feeds, List.of(train));
                 checkRun(s, x, xv, w, bias, product, dense, "after training step " + step);
+            }
+        }
+    }
+
+    @Test
+    void productsWithAVariableAReadItsValueOfTheirRun() {
+        int rows = 300;
+        Graph g = new Graph();
+        g.setSeed(4L);
+        Tf tf = Tf.of(g);
+        Output u = tf.variable(tf.random.normal(Shape.of(rows, K)), "u");
+        Output x = tf.placeholder(DType.FLOAT32, Shape.of(K, N), "x");
+        Output product = tf.matmul(u, x);
+        Output assignAdd = tf.assignAdd(u, tf.fill(new int[] {rows, K}, tf.constant(0.5f)));
+        Output assign = tf.assign(u, tf.multiply(tf.random.normal(Shape.of(rows, K)), 2.0));
+        Tensor xv = gaussian(new Random(13), K, N);
+        try (Session s = new Session(g, SessionOptions.cpuOnly())) {
+            s.run(tf.globalVariablesInitializer());
+            for (Output write : new Output[] {null, assignAdd, assign}) {
+                if (write != null) {
+                    s.run(write);
+                }
+                for (int run = 0; run < 3; run++) {
+                    Tensor uv = s.run(List.of(u), Map.of()).get(0);
+                    float[] kept = s.run(List.of(product), Map.of(x, xv)).get(0).floats();
+                    float[] fed = s.run(List.of(product), Map.of(x, xv, u, uv)).get(0).floats();
+                    for (int i = 0; i < kept.length; i++) {
+                        assertEquals(Float.floatToRawIntBits(fed[i]), Float.floatToRawIntBits(kept[i]),
+                                (write == null ? "after initialization" : "after " + write.op().type()) + ", run "
+                                        + run + " at " + i);
+                    }
+                }
             }
         }
     }

@@ -25,7 +25,8 @@ public final class FusedMatMulKernels implements KernelLibrary {
             Activation act = Activation.of(op);
             boolean ta = op.attrBool("transpose_a");
             boolean tb = op.attrBool("transpose_b");
-            PackedSteadyB packedB = Gemm.vectorApiAvailable() ? PackedSteadyB.forInput(op, 1) : null;
+            PackedSteadyOperand packedB = Gemm.vectorApiAvailable()
+                    ? PackedSteadyOperand.forInput(op, 1, PackedSteadyOperand.B) : null;
             return ctx -> compute(ctx, ta, tb, act, packedB);
         });
     }
@@ -50,7 +51,8 @@ public final class FusedMatMulKernels implements KernelLibrary {
         }
     }
 
-    private static void compute(KernelContext ctx, boolean ta, boolean tb, Activation act, PackedSteadyB packedB) {
+    private static void compute(KernelContext ctx, boolean ta, boolean tb, Activation act,
+                                PackedSteadyOperand packedB) {
         Tensor a = ctx.input(0);
         Tensor b = ctx.input(1);
         Tensor bias = ctx.input(2);

@@ -17,9 +17,10 @@ public final class MatMulKernels implements KernelLibrary {
             DType t = checkType(op.attrType("T"), op.type());
             boolean ta = op.attrBool("transpose_a");
             boolean tb = op.attrBool("transpose_b");
-            PackedSteadyB packedB = t == DType.FLOAT32 && Gemm.vectorApiAvailable()
-                    ? PackedSteadyB.forInput(op, 1) : null;
-            return ctx -> matMul(ctx, t, ta, tb, packedB);
+            boolean keeps = t == DType.FLOAT32 && Gemm.vectorApiAvailable();
+            PackedSteadyOperand packedA = keeps ? PackedSteadyOperand.forInput(op, 0, PackedSteadyOperand.A) : null;
+            PackedSteadyOperand packedB = keeps ? PackedSteadyOperand.forInput(op, 1, PackedSteadyOperand.B) : null;
+            return ctx -> matMul(ctx, t, ta, tb, packedA, packedB);
         });
         r.register(KernelRegistry.CPU, "BatchMatMulV2", op -> {
             DType t = checkType(op.attrType("T"), op.type());
@@ -36,7 +37,8 @@ public final class MatMulKernels implements KernelLibrary {
         return t;
     }
 
-    private static void matMul(KernelContext ctx, DType t, boolean ta, boolean tb, PackedSteadyB packedB) {
+    private static void matMul(KernelContext ctx, DType t, boolean ta, boolean tb, PackedSteadyOperand packedA,
+                               PackedSteadyOperand packedB) {
         Tensor a = ctx.input(0);
         Tensor b = ctx.input(1);
         MatMulShape shape = MatMulShape.of("", a.shape(), b.shape(), ta, tb);
@@ -44,11 +46,12 @@ public final class MatMulKernels implements KernelLibrary {
         int k = shape.k();
         int n = shape.n();
         Tensor out = ctx.allocate(t, shape.outShape());
-        float[] packed = packedB != null && Gemm.vectorSgemmTakes(ta, tb, m, n, k)
-                ? packedB.packed(ctx, 1, b, tb, n, k) : null;
-        if (packed != null) {
+        boolean vector = packedB != null && Gemm.vectorSgemmTakes(ta, tb, m, n, k);
+        float[] keptA = vector && VectorSgemm.copiesA(ta, m, n, k) ? packedA.packed(ctx, 0, a, ta, m, k) : null;
+        float[] keptB = vector ? packedB.packed(ctx, 1, b, tb, n, k) : null;
+        if (keptA != null || keptB != null) {
             VectorSgemm.multiply(ta, tb, m, n, k, 1f, (float[]) a.array(), 0, (float[]) b.array(), 0, 0f,
-                    (float[]) out.array(), 0, ctx.intraOpThreads(), null, packed);
+                    (float[]) out.array(), 0, ctx.intraOpThreads(), null, keptA, keptB);
         } else {
             gemm(t, a.array(), 0, ta, b.array(), 0, tb, out.array(), 0, m, n, k, ctx.intraOpThreads());
         }

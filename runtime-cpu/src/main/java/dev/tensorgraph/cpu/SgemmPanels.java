@@ -18,7 +18,7 @@ final class SgemmPanels {
 
     /**
      * All of op(B) in the panels the kernel reads, unscaled, for {@link VectorSgemm#multiply} to read in place of its
-     * own copies: each block of {@link VectorSgemm#KC} steps of the shared dimension at {@link #packedOffset}, its
+     * own copies: each block of {@link VectorSgemm#KC} steps of the shared dimension at {@link #packedBOffset}, its
      * panels of NR columns one after another.
      */
     static float[] packWholeB(boolean tb, int n, int k, float[] b, int bOff) {
@@ -28,14 +28,33 @@ final class SgemmPanels {
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             packB(tb, n, k, 1f, b, bOff, pc, kc, 0, n, 0, paddedColumns / NR, block);
-            System.arraycopy(block, 0, whole, packedOffset(n, pc, kc, 0), kc * paddedColumns);
+            System.arraycopy(block, 0, whole, packedBOffset(n, pc, kc, 0), kc * paddedColumns);
         }
         return whole;
     }
 
     /** Where the panels of op(B) from column {@code jc} (a multiple of NR) of block {@code pc} lie in a whole copy. */
-    static int packedOffset(int n, int pc, int kc, int jc) {
+    static int packedBOffset(int n, int pc, int kc, int jc) {
         return pc * ((n + NR - 1) / NR * NR) + jc * kc;
+    }
+
+    /**
+     * All of op(A) in the panels the kernel reads, unscaled, for {@link VectorSgemm#multiply} to read in place of its
+     * own copies: each block of {@link VectorSgemm#KC} steps of the shared dimension at {@link #packedAOffset}, its
+     * panels of MR rows one after another.
+     */
+    static float[] packWholeA(boolean ta, int m, int k, float[] a, int aOff) {
+        float[] whole = new float[Math.multiplyExact(k, (m + MR - 1) / MR * MR)];
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            packA(ta, m, k, 1f, a, aOff, 0, m, pc, kc, whole, packedAOffset(m, pc, kc, 0));
+        }
+        return whole;
+    }
+
+    /** Where the panels of op(A) from row {@code ic} (a multiple of MR) of block {@code pc} lie in a whole copy. */
+    static int packedAOffset(int m, int pc, int kc, int ic) {
+        return pc * ((m + MR - 1) / MR * MR) + ic * kc;
     }
 
     /**

@@ -144,19 +144,19 @@ final class VectorSgemm {
      */
     static void multiply(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, float[] b,
                          int bOff, float beta, float[] c, int cOff, int threads, ProductFinisher finish) {
-        multiply(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, threads, finish, null);
+        multiply(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, threads, finish, null, null);
     }
 
     /**
-     * As above, with op(B) already copied into panels by {@link SgemmPanels#packWholeB} where {@code packedB} is not
-     * null (then B's own array is not read, and the factor B's copy takes must be 1: see {@link #alphaOfB}).
+     * As above, with op(A) or op(B) already copied into panels by {@link SgemmPanels#packWholeA} or {@link
+     * SgemmPanels#packWholeB} where {@code packedA} or {@code packedB} is not null: that operand's own array is not
+     * read, where the product would copy it, and the factor its copy takes must be 1 (see {@link #alphaOfA}).
      */
     static void multiply(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, float[] b,
                          int bOff, float beta, float[] c, int cOff, int threads, ProductFinisher finish,
-                         float[] packedB) {
-        if (packedB != null && alphaOfB(ta, alpha) != 1f) {
-            throw new InternalException("a packed B holds op(B) unscaled, but this product scales it by "
-                    + alphaOfB(ta, alpha));
+                         float[] packedA, float[] packedB) {
+        if (packedB != null && alphaOfB(ta, alpha) != 1f || packedA != null && alphaOfA(ta, alpha) != 1f) {
+            throw new InternalException("a packed operand holds it unscaled, but this product scales it by " + alpha);
         }
         if (m == 0 || n == 0) {
             return;
@@ -176,14 +176,14 @@ final class VectorSgemm {
         int parts = work < MIN_PARALLEL_WORK ? 1 : Math.max(1, Math.min(threads, byColumns ? columnPanels : rowTiles));
         // Parts start at multiples of MR rows (NR columns) so that every part but the last has whole micro-tiles.
         if (parts == 1) {
-            part(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, 0, m, 0, n, finish, packedB);
+            part(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, 0, m, 0, n, finish, packedA, packedB);
         } else if (byColumns && sharedAFits) {
-            sharingA(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, parts, finish, packedB);
+            sharingA(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, parts, finish, packedA, packedB);
         } else if (byColumns) {
             Parallel.forRange(columnPanels, parts, (p0, p1) -> part(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta,
-                    c, cOff, 0, m, p0 * NR, Math.min(n, p1 * NR), finish, packedB));
+                    c, cOff, 0, m, p0 * NR, Math.min(n, p1 * NR), finish, packedA, packedB));
         } else {
-            sharingB(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, parts, finish, packedB);
+            sharingB(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, parts, finish, packedA, packedB);
         }
     }
 
@@ -218,7 +218,7 @@ final class VectorSgemm {
      */
     private static void sharingB(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff,
                                  float[] b, int bOff, float beta, float[] c, int cOff, int parts,
-                                 ProductFinisher finish, float[] packedB) {
+                                 ProductFinisher finish, float[] packedA, float[] packedB) {
         float[] bp = packedB != null ? packedB : BUFFERS.get()[0];
         int rowTiles = (m + MR - 1) / MR;
         float bAlpha = alphaOfB(ta, alpha);
@@ -228,7 +228,7 @@ final class VectorSgemm {
                 int kc = Math.min(KC, k - pc);
                 int col = jc;
                 int depth = pc;
-                int panels = packedB != null ? SgemmPanels.packedOffset(n, depth, kc, col) : 0;
+                int panels = packedB != null ? SgemmPanels.packedBOffset(n, depth, kc, col) : 0;
                 if (packedB == null) {
                     Parallel.forChunks((nc + NR - 1) / NR, parts, 1, (q0, q1) -> SgemmPanels.packB(tb, n, k, bAlpha,
                             b, bOff, depth, kc, col, nc, q0, q1, bp));
@@ -240,8 +240,8 @@ final class VectorSgemm {
                     if (depth == 0 && beta != 0f) {
                         scale(c, cOff, n, r0, r1, col, col + nc, beta);
                     }
-                    rows(ta, m, k, alpha, a, aOff, r0, r1, depth, kc, own, bp, panels, nc, c, cOff + col, n,
-                            beta != 0f || depth > 0);
+                    rows(ta, m, k, alpha, a, aOff, packedA, r0, r1, depth, kc, own, bp, panels, nc, c, cOff + col,
+                            n, beta != 0f || depth > 0);
                     if (finish != null && depth + kc == k) {
                         finish.finish(r0, r1, col, col + nc);
                     }
@@ -256,17 +256,18 @@ final class VectorSgemm {
      */
     private static void sharingA(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff,
                                  float[] b, int bOff, float beta, float[] c, int cOff, int parts,
-                                 ProductFinisher finish, float[] packedB) {
+                                 ProductFinisher finish, float[] packedA, float[] packedB) {
         boolean inPlace = readsAInPlace(ta, m, alpha) || readsTransposedAInPlace(ta, k);
         float aAlpha = alphaOfA(ta, alpha);
         float bAlpha = alphaOfB(ta, alpha);
-        float[] ap = inPlace ? null : SHARED_A.get();
+        float[] ap = inPlace ? null : packedA != null ? packedA : SHARED_A.get();
         int rowTiles = (m + MR - 1) / MR;
         int columnPanels = (n + NR - 1) / NR;
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             int depth = pc;
-            if (!inPlace) {
+            int apOff = packedA != null ? SgemmPanels.packedAOffset(m, depth, kc, 0) : 0;
+            if (!inPlace && packedA == null) {
                 Parallel.forChunks(rowTiles, parts, PACK_GRAIN_TILES, (t0, t1) -> SgemmPanels.packA(ta, m, k, aAlpha, a,
                         aOff, t0 * MR, Math.min(m, t1 * MR) - t0 * MR, depth, kc, ap, t0 * kc * MR));
             }
@@ -280,7 +281,7 @@ final class VectorSgemm {
                 for (int jc = j0; jc < j1; jc += NC) {
                     int nc = Math.min(NC, j1 - jc);
                     float[] bp = packedB != null ? packedB : own[0];
-                    int panels = packedB != null ? SgemmPanels.packedOffset(n, depth, kc, jc) : 0;
+                    int panels = packedB != null ? SgemmPanels.packedBOffset(n, depth, kc, jc) : 0;
                     if (packedB == null) {
                         SgemmPanels.packB(tb, n, k, bAlpha, b, bOff, depth, kc, jc, nc, 0, (nc + NR - 1) / NR, bp);
                     }
@@ -290,7 +291,7 @@ final class VectorSgemm {
                     } else if (inPlace) {
                         tiles(kc, a, aOff + depth, k, m, bp, panels, nc, c, cOff + jc, n, own, add);
                     } else {
-                        tiles(kc, ap, 0, PACKED, m, bp, panels, nc, c, cOff + jc, n, own, add);
+                        tiles(kc, ap, apOff, PACKED, m, bp, panels, nc, c, cOff + jc, n, own, add);
                     }
                 }
                 if (finish != null && depth + kc == k) {
@@ -302,8 +303,8 @@ final class VectorSgemm {
 
     private static void part(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff,
                              float[] b, int bOff, float beta, float[] c, int cOff, int r0, int r1, int j0, int j1,
-                             ProductFinisher finish, float[] packedB) {
-        block(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, r0, r1, j0, j1, packedB);
+                             ProductFinisher finish, float[] packedA, float[] packedB) {
+        block(ta, tb, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, r0, r1, j0, j1, packedA, packedB);
         if (finish != null) {
             finish.finish(r0, r1, j0, j1);
         }
@@ -329,7 +330,7 @@ final class VectorSgemm {
     /** Rows [r0, r1) and columns [j0, j1) of C. */
     private static void block(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff,
                               float[] b, int bOff, float beta, float[] c, int cOff, int r0, int r1, int j0, int j1,
-                              float[] packedB) {
+                              float[] packedA, float[] packedB) {
         float[][] buffers = BUFFERS.get();
         float[] bp = packedB != null ? packedB : buffers[0];
         float bAlpha = alphaOfB(ta, alpha);
@@ -342,11 +343,11 @@ final class VectorSgemm {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                int panels = packedB != null ? SgemmPanels.packedOffset(n, pc, kc, jc) : 0;
+                int panels = packedB != null ? SgemmPanels.packedBOffset(n, pc, kc, jc) : 0;
                 if (packedB == null) {
                     SgemmPanels.packB(tb, n, k, bAlpha, b, bOff, pc, kc, jc, nc, 0, (nc + NR - 1) / NR, bp);
                 }
-                rows(ta, m, k, alpha, a, aOff, r0, r1, pc, kc, buffers, bp, panels, nc, c, cOff + jc, n,
+                rows(ta, m, k, alpha, a, aOff, packedA, r0, r1, pc, kc, buffers, bp, panels, nc, c, cOff + jc, n,
                         accumulate || pc > 0);
             }
         }
@@ -395,17 +396,29 @@ final class VectorSgemm {
     }
 
     /**
+     * Whether a product with alpha 1 on two threads copies op(A) into panels (a copy kept across runs then saves work),
+     * rather than reading it where it lies.
+     */
+    static boolean copiesA(boolean ta, int m, int n, int k) {
+        return !readsAInPlace(ta, m, 1f)
+                && !(splitsByColumns(m, n, k) && sharedAFits(m, k) && readsTransposedAInPlace(ta, k));
+    }
+
+    /**
      * Rows [r0, r1) of C at {@code co} (nc columns, rows {@code ldc} apart) against packed B, a block of MC rows of
      * op(A) at a time, each multiplied by every panel of B: op(A) read in place, or copied into {@code buffers[1]}.
      */
-    private static void rows(boolean ta, int m, int k, float alpha, float[] a, int aOff, int r0, int r1, int pc, int kc,
-                             float[][] buffers, float[] bp, int bpOff, int nc, float[] c, int co, int ldc,
-                             boolean add) {
+    private static void rows(boolean ta, int m, int k, float alpha, float[] a, int aOff, float[] packedA, int r0,
+                             int r1, int pc, int kc, float[][] buffers, float[] bp, int bpOff, int nc, float[] c,
+                             int co, int ldc, boolean add) {
         boolean inPlace = readsAInPlace(ta, m, alpha);
         for (int ic = r0; ic < r1; ic += MC) {
             int mc = Math.min(MC, r1 - ic);
             if (inPlace) {
                 tiles(kc, a, aOff + ic * k + pc, k, mc, bp, bpOff, nc, c, co + ic * ldc, ldc, buffers, add);
+            } else if (packedA != null) {
+                tiles(kc, packedA, SgemmPanels.packedAOffset(m, pc, kc, ic), PACKED, mc, bp, bpOff, nc, c,
+                        co + ic * ldc, ldc, buffers, add);
             } else {
                 SgemmPanels.packA(ta, m, k, alphaOfA(ta, alpha), a, aOff, ic, mc, pc, kc, buffers[1], 0);
                 tiles(kc, buffers[1], 0, PACKED, mc, bp, bpOff, nc, c, co + ic * ldc, ldc, buffers, add);

@@ -106,13 +106,13 @@ public final class Gemm {
     }
 
     /**
-     * As above, op(B) read from {@code packedB} where that is not null: a copy {@link PackedSteadyB} kept, for a
+     * As above, op(B) read from {@code packedB} where that is not null: a copy {@link PackedSteadyOperand} kept, for a
      * product {@link #vectorSgemmTakes} gives to the vector kernels.
      */
     static void sgemmThen(float[] a, int aOff, boolean ta, float[] b, int bOff, boolean tb, float[] c, int cOff,
                           int m, int n, int k, int threads, ProductFinisher finish, float[] packedB) {
         if (vectorSgemmTakes(ta, tb, m, n, k)) {
-            VectorSgemm.multiply(ta, tb, m, n, k, 1f, a, aOff, b, bOff, 0f, c, cOff, threads, finish, packedB);
+            VectorSgemm.multiply(ta, tb, m, n, k, 1f, a, aOff, b, bOff, 0f, c, cOff, threads, finish, null, packedB);
             return;
         }
         gemm(a, aOff, ta, b, bOff, tb, c, cOff, m, n, k, threads);

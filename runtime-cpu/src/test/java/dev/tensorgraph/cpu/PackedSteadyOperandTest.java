@@ -20,11 +20,12 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * A product kernel's kept copy of a variable operand ({@link PackedSteadyB}): products that read it have the bits of
- * products that copy B themselves, on every way {@link VectorSgemm} splits a product; and the copy is made, kept and
+ * A product kernel's kept copy of a steady operand ({@link PackedSteadyOperand}): products that read kept copies of A,
+ * B or both have the bits of products that copy them, on every way {@link VectorSgemm} splits a product; and the copy
+ * is made, kept and
  * dropped as the variable's version and array say, or kept for a constant.
  */
-class PackedSteadyBTest {
+class PackedSteadyOperandTest {
     /**
      * m x n x k shapes: split by rows over two blocks of each of columns and the shared dimension; split by columns
      * with op(A) in one shared copy; split by columns with each part copying op(A); rows over a short depth; and a
@@ -34,7 +35,7 @@ class PackedSteadyBTest {
         {45, 70, 33}};
 
     @Test
-    void productsOnAKeptCopyHaveTheBitsOfProductsThatCopyB() {
+    void productsOnKeptCopiesHaveTheBitsOfProductsThatCopyTheirOperands() {
         assertTrue(Gemm.vectorApiAvailable(), "the tests run with --add-modules jdk.incubator.vector");
         Random r = new Random(23);
         for (int[] shape : SHAPES) {
@@ -46,20 +47,29 @@ class PackedSteadyBTest {
                     float[] a = random(m * k, r);
                     float[] b = random(k * n, r);
                     float[] c = random(m * n, r);
-                    float[] packed = SgemmPanels.packWholeB(tb, n, k, b, 0);
+                    float[] packedA = SgemmPanels.packWholeA(ta, m, k, a, 0);
+                    float[] packedB = SgemmPanels.packWholeB(tb, n, k, b, 0);
                     for (float beta : new float[] {0f, 1f}) {
                         for (int threads : new int[] {1, 2}) {
                             float[] own = c.clone();
                             VectorSgemm.multiply(ta, tb, m, n, k, 1f, a, 0, b, 0, beta, own, 0, threads);
-                            float[] kept = c.clone();
-                            // B's own array is not read: zeros in its place must change nothing.
-                            VectorSgemm.multiply(ta, tb, m, n, k, 1f, a, 0, new float[b.length], 0, beta, kept, 0,
-                                    threads, null, packed);
-                            String what = m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " beta=" + beta
-                                    + " threads=" + threads;
-                            for (int i = 0; i < m * n; i++) {
-                                assertEquals(Float.floatToRawIntBits(own[i]), Float.floatToRawIntBits(kept[i]),
-                                        what + " at " + i);
+                            for (int kept = 1; kept <= 3; kept++) {
+                                boolean keptA = (kept & 1) != 0;
+                                boolean keptB = (kept & 2) != 0;
+                                float[] got = c.clone();
+                                // A kept operand's own array is not read where the product would copy it: zeros in
+                                // its place change nothing there.
+                                boolean aCopied = VectorSgemm.copiesA(ta, m, n, k) || threads == 1 && ta;
+                                float[] aRead = keptA && aCopied ? new float[a.length] : a;
+                                VectorSgemm.multiply(ta, tb, m, n, k, 1f, aRead, 0, keptB ? new float[b.length] : b,
+                                        0, beta, got, 0, threads, null, keptA ? packedA : null,
+                                        keptB ? packedB : null);
+                                String what = m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " beta=" + beta
+                                        + " threads=" + threads + " kept" + (keptA ? " A" : "") + (keptB ? " B" : "");
+                                for (int i = 0; i < m * n; i++) {
+                                    assertEquals(Float.floatToRawIntBits(own[i]), Float.floatToRawIntBits(got[i]),
+                                            what + " at " + i);
+                                }
                             }
                         }
                     }
@@ -69,13 +79,18 @@ class PackedSteadyBTest {
     }
 
     @Test
-    void aKeptCopyHoldsOpBUnscaled() {
+    void keptCopiesHoldTheirOperandsUnscaled() {
+        float[] a = random(30 * 40, new Random(1));
         float[] b = random(40 * 50, new Random(2));
-        float[] packed = SgemmPanels.packWholeB(false, 50, 40, b, 0);
         float[] c = new float[30 * 50];
+        float[] packedB = SgemmPanels.packWholeB(false, 50, 40, b, 0);
         InternalException e = assertThrows(InternalException.class, () -> VectorSgemm.multiply(true,
-                false, 30, 50, 40, 0.5f, new float[40 * 30], 0, b, 0, 0f, c, 0, 1, null, packed));
+                false, 30, 50, 40, 0.5f, a, 0, b, 0, 0f, c, 0, 1, null, null, packedB));
         assertTrue(e.getMessage().contains("0.5"), e.getMessage());
+        float[] packedA = SgemmPanels.packWholeA(false, 30, 40, a, 0);
+        e = assertThrows(InternalException.class, () -> VectorSgemm.multiply(false, false, 30, 50, 40, 0.25f, a, 0,
+                b, 0, 0f, c, 0, 1, null, packedA, null));
+        assertTrue(e.getMessage().contains("0.25"), e.getMessage());
     }
 
     @Test
@@ -86,7 +101,7 @@ class PackedSteadyBTest {
         VariableSlot slot = new VariableSlot("dense/kernel");
         slot.set(Tensor.wrap(DType.FLOAT32, Shape.of(k, n), values));
         KernelContext ctx = readingVariable(slot);
-        PackedSteadyB cache = new PackedSteadyB(false);
+        PackedSteadyOperand cache = new PackedSteadyOperand(false, PackedSteadyOperand.B);
         Tensor b = slot.peekHost();
 
         assertNull(cache.packed(ctx, 1, b, false, n, k), "the first run only notes the variable's version");
@@ -134,7 +149,7 @@ class PackedSteadyBTest {
         int n = 40;
         int k = 20;
         Tensor b = Tensor.wrap(DType.FLOAT32, Shape.of(k, n), random(k * n, new Random(8)));
-        PackedSteadyB cache = new PackedSteadyB(true);
+        PackedSteadyOperand cache = new PackedSteadyOperand(true, PackedSteadyOperand.B);
         KernelContext ctx = readingVariable(null);
         assertNull(cache.packed(ctx, 1, b, false, n, k));
         float[] packed = cache.packed(ctx, 1, b, false, n, k);
