@@ -1,5 +1,7 @@
 package dev.tensorgraph.ops.strings;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import dev.tensorgraph.DType;
 import dev.tensorgraph.Graph;
 import dev.tensorgraph.Output;
@@ -10,8 +12,6 @@ import dev.tensorgraph.op.OpLibrary;
 import dev.tensorgraph.op.OpRegistry;
 import dev.tensorgraph.op.ShapeContext;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * TensorFlow's string ops of {@code string_ops.cc} that save graphs use:
@@ -19,7 +19,7 @@ import java.util.regex.PatternSyntaxException;
  *   <li>{@code StringJoin(inputs...)} with {@code separator}: joins the inputs element by element; every
  *   input is a scalar or has the one shape the non-scalar inputs share (scalars repeat).</li>
  *   <li>{@code StaticRegexFullMatch(input)} with {@code pattern}: per element, whether the whole string matches
- *   the pattern (a bool tensor of the input's shape).</li>
+ *   the pattern, in RE2's syntax as TensorFlow reads it (a bool tensor of the input's shape).</li>
  * </ul>
  * Neither is differentiable.
  */

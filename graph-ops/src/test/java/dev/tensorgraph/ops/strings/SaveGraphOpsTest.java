@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tensorgraph.DType;
@@ -26,6 +27,7 @@ import dev.tensorgraph.proto.SavedModel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -117,6 +119,26 @@ class SaveGraphOpsTest {
             assertArrayEquals(new boolean[] {true, false, false}, s.run(matches).booleans());
         }
         assertThrows(InvalidArgumentException.class, () -> StringOps.staticRegexFullMatch(g, a, "(", "badPattern"));
+    }
+
+    /**
+     * A pattern from a graph written elsewhere is matched in time linear in the text, as by TensorFlow's RE2: a
+     * backtracking matcher would try the 60 a's in about 10^12 ways of splitting them before failing at the end. RE2's syntax: a backreference is no regular expression, and the error names the op.
+     */
+    @Test
+    void staticRegexFullMatchTakesLinearTimeAndRe2sSyntax() {
+        Graph g = new Graph();
+        String text = "a".repeat(60) + "!";
+        Output matches = StringOps.staticRegexFullMatch(g, ConstantOps.constant(g, strings(text, "aaab"), "texts"),
+                "(a|aa)*b", null);
+        try (Session s = new Session(g, SessionOptions.cpuOnly())) {
+            boolean[] got = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> s.run(matches).booleans());
+            assertArrayEquals(new boolean[] {false, true}, got);
+        }
+        Output a = ConstantOps.constant(g, strings("aa"), "a");
+        InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+                () -> StringOps.staticRegexFullMatch(g, a, "(a)\\1", "backreference"));
+        assertTrue(e.getMessage().contains("backreference"), e.getMessage());
     }
 
     @Test
