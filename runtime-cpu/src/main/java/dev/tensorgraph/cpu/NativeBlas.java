@@ -68,11 +68,12 @@ final class NativeBlas {
     private static final boolean NARROWER_THAN_VECTORS = BLAS_IMPL != null
             && "auto".equalsIgnoreCase(System.getProperty("tensorgraph.blas", "auto"))
             && System.getProperty(LIBRARY_PATH_PROPERTY, "").contains("openblas")
-            && Gemm.vectorApiAvailable() && heldBelowVectorWidth(System.getenv("OPENBLAS_CORETYPE"), VectorSgemm.lanes());
+            && Gemm.vectorApiAvailable() && (heldBelowVectorWidth(System.getenv("OPENBLAS_CORETYPE"), VectorSgemm.lanes())
+                    || VectorSgemm.lanes() >= 16 && HalfWidthVectorUnits.present());
     /** Whether the library's kernels are named as wide as the JVM's vectors (see {@link #asWideAsVectors()}). */
     private static final boolean AS_WIDE_AS_VECTORS = BLAS_IMPL != null
             && System.getProperty(LIBRARY_PATH_PROPERTY, "").contains("openblas") && Gemm.vectorApiAvailable()
-            && wideCoreNamed(System.getenv("OPENBLAS_CORETYPE"), VectorSgemm.lanes());
+            && wideCoreNamed(System.getenv("OPENBLAS_CORETYPE"), VectorSgemm.lanes()) && !HalfWidthVectorUnits.present();
     /** Whether convolutions go through patches to the library (see {@link #convolvesInLibrary()}). */
     private static final boolean CONVOLVES_IN_LIBRARY = convolutionRule(AS_WIDE_AS_VECTORS);
     /** Whether the netlib in use refuses an operand that starts inside a stored row (see {@link #sgemmParts}). */
@@ -236,7 +237,7 @@ final class NativeBlas {
 
     /**
      * Whether {@code OPENBLAS_CORETYPE} names the loaded OpenBLAS's AVX-512 kernels and the JVM's vectors are 512
-     * bits ({@link #wideCoreNamed}).
+     * bits ({@link #wideCoreNamed}), on a CPU whose units are as wide ({@link HalfWidthVectorUnits}).
      */
     static boolean asWideAsVectors() {
         return AS_WIDE_AS_VECTORS && !disabled;
@@ -267,7 +268,8 @@ final class NativeBlas {
 
     /**
      * Whether {@code OPENBLAS_CORETYPE} holds the loaded OpenBLAS to kernels narrower than the JVM's float vectors
-     * ({@link #heldBelowVectorWidth}). Big products ({@link VectorSgemm#outrunsNarrowBlas}) and 1x1 convolutions
+     * ({@link #heldBelowVectorWidth}), or the CPU runs 512-bit vectors on 256-bit units
+     * ({@link HalfWidthVectorUnits}), where no OpenBLAS kernel is wider than 256 bits in effect. Big products ({@link VectorSgemm#outrunsNarrowBlas}) and 1x1 convolutions
      * then run in the vector kernels; the rest, whose shapes OpenBLAS still runs faster, stays with it.
      * {@code -Dtensorgraph.blas=native} keeps every product with OpenBLAS.
      */

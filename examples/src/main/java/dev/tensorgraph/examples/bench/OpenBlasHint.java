@@ -12,9 +12,9 @@ import java.util.stream.Stream;
  * Whether the environment keeps OpenBLAS off the CPU's AVX-512 kernels. OpenBLAS picks its kernels once,
  * when it loads, from the CPU or from {@code OPENBLAS_CORETYPE}. A value such as {@code Haswell} leaves half of
  * each 512-bit vector unused: W2's products at 1024^3, one core, 100 GFLOP/s with {@code Haswell} against 184 with
- * {@code SkylakeX} on a Zen 5, and W3 281 against 462 steps/s on an Intel Xeon (family 6, model 207). Only the
- * Zen 4, whose AVX-512 runs on 256-bit units, did as well with {@code Haswell} (105 against 99 GFLOP/s), and there
- * the note costs nothing but a line.
+ * {@code SkylakeX} on a Zen 5, and W3 281 against 462 steps/s on an Intel Xeon (family 6, model 207). The Zen 4
+ * (AMD family 25), whose AVX-512 runs on 256-bit units, does better with {@code Haswell} (105 against 99 GFLOP/s),
+ * so it gets no note.
  */
 final class OpenBlasHint {
     private static final Set<String> AVX512_CORES = Set.of("skylakex", "cooperlake", "sapphirerapids");
@@ -30,7 +30,8 @@ final class OpenBlasHint {
             return null;
         }
         Set<String> flags = new HashSet<>(Arrays.asList(cpuinfoField("flags").split("\\s+")));
-        if (!flags.containsAll(Set.of("avx512f", "avx512bw", "avx512dq", "avx512vl"))) {
+        if (!flags.containsAll(Set.of("avx512f", "avx512bw", "avx512dq", "avx512vl"))
+                || "AuthenticAMD".equals(cpuinfoField("vendor_id")) && "25".equals(cpuinfoField("cpu family"))) {
             return null;
         }
         String chosen = System.getenv("OPENBLAS_CORETYPE");
