@@ -244,7 +244,8 @@ public final class PoolKernels implements KernelLibrary {
                 } else if (fast) {
                     maxGrad2x2Images(g, xf, (float[]) gs, (float[]) os, n0, n1);
                 } else if (vector) {
-                    VectorPool.maxGradImages(g, xf, (float[]) gs, (float[]) os, n0, n1);
+                    VectorPool.maxGradImages(g, xf, (float[]) gs, (float[]) os, n0, n1, relu);
+                    return;
                 } else {
                     PoolLoops.maxGradImages(g, xf, (float[]) gs, (float[]) os, n0, n1, gradGrad);
                 }

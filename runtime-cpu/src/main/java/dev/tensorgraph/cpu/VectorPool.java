@@ -152,8 +152,12 @@ final class VectorPool {
      * unless a later one is greater (so NaN in a later tap never wins). A vector of channels finds its taps'
      * indices in one loop over the window, then each tap adds the gradient in the lanes it won (adding zero
      * elsewhere, which changes no sum), in the reference's order, so the sums have its bits.
+     *
+     * <p>With {@code reluOfInput}, the result is also the ReluGrad of the Relu whose output {@code x} is ({@code x > 0
+     * ? cell : +0}) without a second pass: a window whose maximum is not positive adds +0 to it, and every window a
+     * cell wins has that cell's value as its maximum, so such a cell stays +0 and any other sums what it summed.
      */
-    static void maxGradImages(NnGeometry g, float[] x, float[] gr, float[] out, int n0, int n1) {
+    static void maxGradImages(NnGeometry g, float[] x, float[] gr, float[] out, int n0, int n1, boolean reluOfInput) {
         int c = g.c();
         int vectorEnd = c - c % LANES;
         int[] taps = new int[g.kh() * g.kw()];
@@ -182,6 +186,9 @@ final class VectorPool {
                             winner = winner.blend(t, greater);
                         }
                         FloatVector grad = FloatVector.fromArray(S, gr, o + ch);
+                        if (reluOfInput) {
+                            grad = zero.blend(grad, best.compare(VectorOperators.GT, 0f));
+                        }
                         for (int t = 0; t < count; t++) {
                             VectorMask<Float> won = winner.compare(VectorOperators.EQ, t);
                             FloatVector.fromArray(S, out, taps[t] + ch).add(zero.blend(grad, won))
@@ -195,7 +202,9 @@ final class VectorPool {
                                 best = taps[t] + ch;
                             }
                         }
-                        out[best] += gr[o + ch];
+                        if (!reluOfInput || x[best] > 0f) {
+                            out[best] += gr[o + ch];
+                        }
                     }
                 }
             }

@@ -41,7 +41,7 @@ class PointwiseConvTest {
             boolean wide = NativeBlas.asWideAsVectors();
             assertEquals(g.n() * g.oh() * g.ow() >= (wide ? PointwiseConv.MIN_POSITIONS_WIDE : PointwiseConv.MIN_POSITIONS)
                             && g.o() >= (wide ? PointwiseConv.MIN_OUT_WIDE : PointwiseConv.MIN_OUT)
-                            && !NativeBlas.narrowerThanVectors(),
+                            && (!NativeBlas.narrowerThanVectors() || HalfWidthVectorUnits.present()),
                     PointwiseConv.applies(g),
                     Arrays.toString(c));
             float[] x = ConvKernelsTest.random(g.n() * g.h() * g.w() * g.c(), 1);

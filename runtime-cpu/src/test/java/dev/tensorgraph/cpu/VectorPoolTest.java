@@ -48,8 +48,15 @@ class VectorPoolTest {
             float[] wantDx = new float[x.length];
             float[] gotDx = new float[x.length];
             PoolLoops.maxGradImages(g, x, grad, wantDx, 0, g.n(), false);
-            VectorPool.maxGradImages(g, x, grad, gotDx, 0, g.n());
+            VectorPool.maxGradImages(g, x, grad, gotDx, 0, g.n(), false);
             assertSameBits(wantDx, gotDx, "gradient " + Arrays.toString(c));
+            // Fused with the ReluGrad of a Relu whose output x is: x > 0 ? cell : +0.
+            for (int i = 0; i < wantDx.length; i++) {
+                wantDx[i] = x[i] > 0f ? wantDx[i] : 0f;
+            }
+            Arrays.fill(gotDx, 0f);
+            VectorPool.maxGradImages(g, x, grad, gotDx, 0, g.n(), true);
+            assertSameBits(wantDx, gotDx, "gradient then ReluGrad " + Arrays.toString(c));
         }
     }
 
