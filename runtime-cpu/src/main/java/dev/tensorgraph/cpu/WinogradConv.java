@@ -21,6 +21,8 @@ final class WinogradConv {
     private static final int L = S.length();
     /** Transformed components per block: 4 x 4. */
     static final int COMPONENTS = 16;
+    /** The fewest blocks {@link #forward} takes through its stages at a time. */
+    private static final int MIN_CHUNK_BLOCKS = 64;
 
     private WinogradConv() {}
 
@@ -99,21 +101,39 @@ final class WinogradConv {
         int blocks = g.n() * th * tw;
         int c = g.c();
         int o = g.o();
-        float[] v = Scratch.floats(Scratch.Slot.WINOGRAD_BLOCKS, COMPONENTS * blocks * c);
-        float[] m = Scratch.floats(Scratch.Slot.WINOGRAD_PRODUCTS, COMPONENTS * blocks * o);
         int len = VectorConv.packedLength(c, o);
+        int chunk = chunkBlocks(c, o);
         // Each thread takes one range of blocks through all three stages, so the transformed blocks it multiplies
         // and the products it transforms back are the ones it wrote itself: when the host puts the two cores on
         // different last-level caches, handing them between cores made ResNet50's 3x3 layers at batch 1 up to
-        // 1.8x slower (1462 against 826 us at 28x28x128).
+        // 1.8x slower (1462 against 826 us at 28x28x128). It goes through its range a chunk of blocks at a time, in
+        // arrays of its own that the next chunk overwrites (see chunkBlocks).
         Parallel.forRange(blocks, threads, (long) blocks * COMPONENTS * (c + o + (long) c * o), (b0, b1) -> {
-            inputTransform(g, x, v, blocks, th, tw, b0, b1);
-            for (int xi = 0; xi < COMPONENTS; xi++) {
-                VectorConv.pointwise(b1 - b0, c, o, v, xi * blocks * c + b0 * c, packed, xi * len, m,
-                        xi * blocks * o + b0 * o);
+            int cap = Math.min(chunk, b1 - b0);
+            float[] v = Scratch.floats(Scratch.Slot.WINOGRAD_BLOCKS, COMPONENTS * cap * c);
+            float[] m = Scratch.floats(Scratch.Slot.WINOGRAD_PRODUCTS, COMPONENTS * cap * o);
+            for (int s0 = b0; s0 < b1; s0 += cap) {
+                int s1 = Math.min(b1, s0 + cap);
+                inputTransform(g, x, v, cap, th, tw, s0, s1, s0);
+                for (int xi = 0; xi < COMPONENTS; xi++) {
+                    VectorConv.pointwise(s1 - s0, c, o, v, xi * cap * c, packed, xi * len, m, xi * cap * o);
+                }
+                outputTransform(g, m, y, e, cap, th, tw, s0, s1, s0);
             }
-            outputTransform(g, m, y, e, blocks, th, tw, b0, b1);
         });
+    }
+
+    /**
+     * Blocks a thread takes through the three stages of {@link #forward} at a time. Where the transformed filter is
+     * small, a chunk's transformed blocks and products are about twice its size, so they stay in the second-level
+     * cache between the stages instead of going to memory and back: ResNet50's 56x56x64 layer at batch 8 otherwise
+     * writes and reads 13 MB of each per thread. Where the filter is large, the chunk is large too, as each chunk
+     * reads the whole filter.
+     */
+    static int chunkBlocks(int c, int o) {
+        long filterBytes = (long) COMPONENTS * c * o * Float.BYTES;
+        long bytesPerBlock = (long) COMPONENTS * (c + o) * Float.BYTES;
+        return (int) Math.max(MIN_CHUNK_BLOCKS, Math.min(Integer.MAX_VALUE, 2 * filterBytes / bytesPerBlock));
     }
 
     /**
@@ -132,7 +152,7 @@ final class WinogradConv {
         float[] m = Scratch.floats(Scratch.Slot.WINOGRAD_PRODUCTS, COMPONENTS * blocks * o);
         long transformWork = (long) blocks * (c + o) * COMPONENTS;
         Parallel.forRange(blocks, threads, transformWork, (b0, b1) -> {
-            inputTransform(g, x, v, blocks, th, tw, b0, b1);
+            inputTransform(g, x, v, blocks, th, tw, b0, b1, 0);
             gradientTransform(g, dy, m, blocks, th, tw, b0, b1);
         });
         float[] du = Scratch.floats(Scratch.Slot.WINOGRAD_GRADIENT, COMPONENTS * c * o);
@@ -226,7 +246,8 @@ final class WinogradConv {
     }
 
     /** {@code v[xi][block][c] = (B^T d B)[xi]} for blocks {@code [b0, b1)}; d is zero outside the input. */
-    private static void inputTransform(NnGeometry g, float[] x, float[] v, int blocks, int th, int tw, int b0, int b1) {
+    private static void inputTransform(NnGeometry g, float[] x, float[] v, int blocks, int th, int tw, int b0, int b1,
+                                       int first) {
         int c = g.c();
         int stride = blocks * c;
         int[] rowAt = new int[4];
@@ -243,7 +264,7 @@ final class WinogradConv {
                 rowAt[i] = iy >= 0 && iy < g.h() ? (n * g.h() + iy) * g.w() : -1;
                 colAt[i] = ix >= 0 && ix < g.w() ? ix : -1;
             }
-            int out = b * c;
+            int out = (b - first) * c;
             for (int c0 = 0; c0 < c; c0 += L) {
                 // t = B^T d, column by column; then v = t B, row by row. Unrolled: vectors kept in arrays or
                 // carried through loops would be boxed.
@@ -306,7 +327,7 @@ final class WinogradConv {
 
     /** The 2x2 outputs {@code A^T m A} of blocks {@code [b0, b1)}, with the epilogue, into NHWC {@code y}. */
     private static void outputTransform(NnGeometry g, float[] m, float[] y, VectorConv.Epilogue e, int blocks, int th,
-                                        int tw, int b0, int b1) {
+                                        int tw, int b0, int b1, int first) {
         int o = g.o();
         int stride = blocks * o;
         FloatVector zero = FloatVector.zero(S);
@@ -317,7 +338,7 @@ final class WinogradConv {
             int r = b - n * th * tw;
             int oy = 2 * (r / tw);
             int ox = 2 * (r - (r / tw) * tw);
-            int in = b * o;
+            int in = (b - first) * o;
             boolean secondRow = oy + 1 < g.oh();
             boolean secondColumn = ox + 1 < g.ow();
             int row0 = ((n * g.oh() + oy) * g.ow() + ox) * o;

@@ -86,9 +86,10 @@ class VectorConvTest {
 
     @Test
     void winogradConvolutionMatchesTheDefinitionWithEveryEpilogue() {
-        // n, h, w, c, o, padding: odd output sizes leave half-empty 2x2 blocks at the bottom and right.
+        // n, h, w, c, o, padding: odd output sizes leave half-empty 2x2 blocks at the bottom and right. The last
+        // two have several chunks of blocks a thread (WinogradConv.chunkBlocks), the last chunk a short one.
         Object[][] cases = {{1, 8, 8, 16, 32, "SAME"}, {2, 7, 9, 32, 48, "SAME"}, {1, 9, 6, 16, 64, "VALID"},
-                {3, 5, 5, 64, 32, "SAME"}};
+                {3, 5, 5, 64, 32, "SAME"}, {2, 30, 30, 16, 32, "SAME"}, {1, 33, 31, 16, 32, "SAME"}};
         for (Object[] c : cases) {
             NnGeometry g = geometry(new Object[] {c[0], c[1], c[2], c[3], 3, 3, c[4], 1, 1, c[5]});
             assertEquals(true, WinogradConv.applies(g), Arrays.toString(c));
