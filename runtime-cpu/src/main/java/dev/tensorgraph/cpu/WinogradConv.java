@@ -245,7 +245,10 @@ final class WinogradConv {
         }
     }
 
-    /** {@code v[xi][block][c] = (B^T d B)[xi]} for blocks {@code [b0, b1)}; d is zero outside the input. */
+    /**
+     * {@code v[xi][block - first][c] = (B^T d B)[xi]} for blocks {@code [b0, b1)}, v holding {@code blocks} blocks a
+     * component; d is zero outside the input.
+     */
     private static void inputTransform(NnGeometry g, float[] x, float[] v, int blocks, int th, int tw, int b0, int b1,
                                        int first) {
         int c = g.c();
@@ -325,7 +328,10 @@ final class WinogradConv {
         return row < 0 || col < 0 ? zero : FloatVector.fromArray(S, x, (row + col) * c + c0);
     }
 
-    /** The 2x2 outputs {@code A^T m A} of blocks {@code [b0, b1)}, with the epilogue, into NHWC {@code y}. */
+    /**
+     * The 2x2 outputs {@code A^T m A} of blocks {@code [b0, b1)}, with the epilogue, into NHWC {@code y}; m holds
+     * {@code blocks} blocks a component, block {@code b} at {@code b - first}.
+     */
     private static void outputTransform(NnGeometry g, float[] m, float[] y, VectorConv.Epilogue e, int blocks, int th,
                                         int tw, int b0, int b1, int first) {
         int o = g.o();
