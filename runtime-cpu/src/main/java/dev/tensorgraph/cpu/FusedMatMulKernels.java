@@ -16,7 +16,8 @@ import java.util.List;
  * ReLU6, applied by each thread to the part of the output it has just computed. Run apart, BiasAdd and Relu read
  * the product in rows while the product was split by columns, so on two cores half of it crossed from one core's
  * cache to the other's, and once more for the next layer. The product runs on the kernels MatMul uses and the
- * epilogue adds and clamps in the unfused ops' order, so the result has their bits.
+ * epilogue adds and clamps in the unfused ops' order, so the result has their bits. Also {@code _MatMulSum}, a
+ * product summed as it is computed ({@link ProductSum}).
  */
 public final class FusedMatMulKernels implements KernelLibrary {
     @Override
@@ -28,6 +29,12 @@ public final class FusedMatMulKernels implements KernelLibrary {
             PackedSteadyOperand packedB = Gemm.vectorApiAvailable()
                     ? PackedSteadyOperand.forInput(op, 1, PackedSteadyOperand.B) : null;
             return ctx -> compute(ctx, ta, tb, act, packedB);
+        });
+        r.register(KernelRegistry.CPU, "_MatMulSum", op -> {
+            if (op.attrType("T") != DType.FLOAT32) {
+                throw new UnimplementedException("_MatMulSum on the CPU takes float32 only, got " + op.attrType("T"));
+            }
+            return new ProductSum(op)::compute;
         });
     }
 

@@ -17,6 +17,11 @@ import java.util.Set;
  * of the fused ops: the bias of {@code BiasAdd}, whose length is the product's column count. {@code fused_ops} is
  * {@code BiasAdd}, optionally followed by one activation ({@code Relu}, {@code Relu6}). It has no gradient: plans
  * make it after the gradients are built, and grappler only after training graphs are written.
+ *
+ * <p>{@code _MatMulSum(a, b)}: the sum of all elements of {@code MatMul(a, b)}, a product whose only use is a Sum over
+ * both its axes, which CPU plans run as one step (each thread sums the blocks of the product it has just computed,
+ * instead of a second pass reading the whole product back); {@code keep_dims} as Sum's. Not an op of TensorFlow: it
+ * only appears in rewritten plans, and has no gradient.
  */
 public final class FusedMatMulOps implements OpLibrary {
     /** The fused op lists this op accepts. */
@@ -31,6 +36,18 @@ public final class FusedMatMulOps implements OpLibrary {
                 .attr("fused_ops", AttrType.LIST_STRING, new String[0]).attr("epsilon", AttrType.FLOAT, 1e-4f)
                 .attr("leakyrelu_alpha", AttrType.FLOAT, 0.2f)
                 .shape(FusedMatMulOps::fusedMatMulShape).notDifferentiable().build());
+        r.register(OpDef.builder("_MatMulSum").input("a").input("b")
+                .attr("transpose_a", AttrType.BOOL, false).attr("transpose_b", AttrType.BOOL, false)
+                .attr("T", AttrType.TYPE).attr("keep_dims", AttrType.BOOL, false)
+                .shape(FusedMatMulOps::matMulSumShape).notDifferentiable().build());
+    }
+
+    private static void matMulSumShape(ShapeContext c) {
+        if (c.inputDtype(0) != DType.FLOAT32) {
+            throw c.fail("T must be float32, got " + c.inputDtype(0));
+        }
+        MatMulOps.productShape(c);
+        c.setOutput(0, DType.FLOAT32, c.attrBool("keep_dims") ? Shape.of(1, 1) : Shape.scalar());
     }
 
     private static void fusedMatMulShape(ShapeContext c) {

@@ -59,6 +59,11 @@ public final class MatMulOps implements OpLibrary {
 
     /** MatMul's output shape and its checks on inputs 0 and 1; also {@code _FusedMatMul}'s. */
     static void matMulShape(ShapeContext c) {
+        c.setOutput(0, c.inputDtype(0), productShape(c));
+    }
+
+    /** Checks a MatMul's operands against its transposes and returns the product's shape. */
+    static Shape productShape(ShapeContext c) {
         checkType(c);
         Shape a = c.inputShape(0);
         Shape b = c.inputShape(1);
@@ -76,7 +81,7 @@ public final class MatMulOps implements OpLibrary {
         long kb = b.hasKnownRank() ? b.size(tb ? 1 : 0) : -1;
         long n = b.hasKnownRank() ? b.size(tb ? 0 : 1) : -1;
         checkInner(c, ka, kb, a, b);
-        c.setOutput(0, c.inputDtype(0), Shape.of(m, n));
+        return Shape.of(m, n);
     }
 
     private static void batchMatMulShape(ShapeContext c) {

@@ -6,13 +6,14 @@ import dev.tensorgraph.kernel.KernelRegistry;
 /**
  * The CPU's plan passes that also see plans holding reference variables (see
  * {@link dev.tensorgraph.rewrite.PlanPass#rewritesStatefulPlans}), so that training steps get them too: running a
- * dense layer's product, bias and activation as one step, and a weight gradient's product and its gradient-descent
- * update as one step.
+ * dense layer's product, bias and activation as one step, a weight gradient's product and its gradient-descent
+ * update as one step; and a product whose only use is its sum, summed as it is computed.
  */
 public final class TrainingPasses implements KernelLibrary {
     @Override
     public void register(KernelRegistry r) {
         r.registerPlanPass(KernelRegistry.CPU, new FuseMatMulPass());
         r.registerPlanPass(KernelRegistry.CPU, new FuseGradientDescentProductPass());
+        r.registerPlanPass(KernelRegistry.CPU, new FuseMatMulSumPass());
     }
 }
