@@ -207,6 +207,22 @@ public final class RewriteGraph {
         return add(n);
     }
 
+    /**
+     * Puts {@code n} where {@code anchor} stands in the order the nodes were made, just before it. The plan runs
+     * nodes in an order that keeps that one where the edges allow, so a node that replaces others keeps the place of
+     * the first of them: a product a pass fuses still runs before an update of its variable that no edge orders
+     * after it (in a graph without gradient gating), as the graph as written ran them.
+     */
+    public void placeBefore(Node n, Node anchor) {
+        if (n == anchor) {
+            return;
+        }
+        if (!nodes.contains(anchor) || !nodes.remove(n)) {
+            throw new InvalidArgumentException("cannot place " + n + " before " + anchor + ": not both in the graph");
+        }
+        nodes.add(nodes.indexOf(anchor), n);
+    }
+
     /** Live nodes in the order they were made (not a topological order once passes added nodes). */
     public List<Node> nodes() {
         return Collections.unmodifiableList(nodes);

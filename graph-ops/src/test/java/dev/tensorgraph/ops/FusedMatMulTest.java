@@ -7,15 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tensorgraph.DType;
 import dev.tensorgraph.Graph;
-import dev.tensorgraph.Operation;
 import dev.tensorgraph.Output;
 import dev.tensorgraph.Session;
 import dev.tensorgraph.SessionOptions;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
-import dev.tensorgraph.ops.train.GradientDescentOptimizer;
-import java.util.ArrayList;
+import dev.tensorgraph.ops.train.Optimizer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -126,74 +124,9 @@ class FusedMatMulTest {
         return Tensor.of(DType.FLOAT32, t.shape(), v);
     }
 
-    /** A 784-96-48-10 MLP trained with SGD, the layers written out as MatMul, BiasAdd and Relu. */
-    private static final class Mlp {
-        final Graph g = new Graph();
-        final Tf tf = Tf.of(g);
-        final Output x = tf.placeholder(DType.FLOAT32, Shape.of(-1, 784), "x");
-        final Output labels = tf.placeholder(DType.FLOAT32, Shape.of(-1, 10), "labels");
-        final List<Output> weights = new ArrayList<>();
-        final Output loss;
-        final Operation train;
-        final Operation init;
-
-        Mlp() {
-            g.setSeed(5L);
-            int[] dims = {784, 96, 48, 10};
-            Output h = x;
-            for (int l = 0; l < 3; l++) {
-                Output w = tf.variable(tf.multiply(tf.random.normal(Shape.of(dims[l], dims[l + 1])), 0.05), "w" + l);
-                Output b = tf.variable(tf.multiply(tf.random.normal(Shape.of(dims[l + 1])), 0.1), "b" + l);
-                weights.add(w);
-                weights.add(b);
-                h = tf.nn.biasAdd(tf.matmul(h, w), b);
-                if (l < 2) {
-                    h = tf.nn.relu(h);
-                }
-            }
-            loss = tf.reduceMean(tf.nn.softmaxCrossEntropyWithLogits(labels, h));
-            train = new GradientDescentOptimizer(0.1).minimize(loss);
-            init = tf.globalVariablesInitializer();
-        }
-    }
-
     @Test
     void trainingStepsMatchTheGraphRunAsWritten() {
-        Mlp net = new Mlp();
-        Tensor xv = NnTestSupport.randomFloats(21, 64, 784);
-        float[] onehot = new float[64 * 10];
-        for (int i = 0; i < 64; i++) {
-            onehot[i * 10 + i % 10] = 1f;
-        }
-        Tensor yv = Tensor.of(DType.FLOAT32, Shape.of(64, 10), onehot);
-        Map<Output, Tensor> feeds = Map.of(net.x, xv, net.labels, yv);
-        List<List<Tensor>> results = new ArrayList<>();
-        for (boolean fuse : new boolean[] {true, false}) {
-            try (Session s = new Session(net.g, SessionOptions.cpuOnly().fuseOps(fuse))) {
-                s.run(net.init);
-                List<String> p = s.describePlan(List.of(), feeds.keySet(), List.of(net.train));
-                assertEquals(fuse ? 3 : 0, fusedSteps(p), String.join("\n", p));
-                float before = s.run(List.of(net.loss), feeds).get(0).floatValue();
-                for (int step = 0; step < 3; step++) {
-                    s.run(List.of(), feeds, List.of(net.train));
-                }
-                float after = s.run(List.of(net.loss), feeds).get(0).floatValue();
-                assertTrue(after < before, "the loss went down: " + before + " -> " + after);
-                List<Tensor> values = new ArrayList<>();
-                for (Tensor t : s.run(net.weights, Map.of())) {
-                    values.add(t.copy());
-                }
-                results.add(values);
-            }
-        }
-        // Fused, the weight updates also add the product straight into the variable, which rounds once less.
-        for (int i = 0; i < net.weights.size(); i++) {
-            float[] want = results.get(1).get(i).floats();
-            float[] got = results.get(0).get(i).floats();
-            for (int j = 0; j < want.length; j++) {
-                assertEquals(want[j], got[j], 1e-5 * (1 + Math.abs(want[j])), net.weights.get(i).name() + " [" + j + "]");
-            }
-        }
+        new TrainingMlp(5L, 0.1, Optimizer.GATE_OP).checkFusedTrainingMatchesTheGraphAsWritten(FUSED, 3, 3);
     }
 
     @Test

@@ -131,6 +131,12 @@ class MatMulSumTest {
                             "after " + write + " writes, run " + run);
                 }
             }
+            // In one run with a write no edge orders after it, the sum keeps the product's place before the write,
+            // as the graph as written runs them.
+            List<Tensor> values = s.run(List.of(a, b), Map.of());
+            double[] want = reference(values.get(0).floats(), values.get(1).floats(), m, n, k, false, false);
+            float got = s.run(List.of(sum), Map.of(), List.of(scaleB.op())).get(0).floatValue();
+            assertEquals(want[0], got, 1e-6 * want[1], "the sum beside the write");
         }
     }
 

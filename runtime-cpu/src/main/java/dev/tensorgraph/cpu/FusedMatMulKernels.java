@@ -17,7 +17,8 @@ import java.util.List;
  * the product in rows while the product was split by columns, so on two cores half of it crossed from one core's
  * cache to the other's, and once more for the next layer. The product runs on the kernels MatMul uses and the
  * epilogue adds and clamps in the unfused ops' order, so the result has their bits. Also {@code _MatMulSum}, a
- * product summed as it is computed ({@link ProductSum}).
+ * product summed as it is computed ({@link ProductSum}), and {@code _MatMulReluGrad}, a product masked by a ReLU's
+ * features and its columns summed as it is computed ({@link ProductReluGrad}).
  */
 public final class FusedMatMulKernels implements KernelLibrary {
     @Override
@@ -35,6 +36,13 @@ public final class FusedMatMulKernels implements KernelLibrary {
                 throw new UnimplementedException("_MatMulSum on the CPU takes float32 only, got " + op.attrType("T"));
             }
             return new ProductSum(op)::compute;
+        });
+        r.register(KernelRegistry.CPU, "_MatMulReluGrad", op -> {
+            if (op.attrType("T") != DType.FLOAT32) {
+                throw new UnimplementedException("_MatMulReluGrad on the CPU takes float32 only, got "
+                        + op.attrType("T"));
+            }
+            return new ProductReluGrad(op)::compute;
         });
     }
 

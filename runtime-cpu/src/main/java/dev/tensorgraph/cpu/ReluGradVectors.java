@@ -71,6 +71,29 @@ final class ReluGradVectors {
     }
 
     /** {@code out[oo + i] = y[yo + i] > 0 ? g[go + i] : +0} for {@code i < n}. */
+    /**
+     * ReluGrad in place of rows [r0, r1) of {@code dx}, columns from {@code j0} in whole vectors up to {@code j1},
+     * against the features {@code y} (both n columns a row); each masked vector added to its columns' sums in
+     * {@code sums} when that is not null, in order of rows, as the scalar loop adds them. Returns the first column
+     * left to the caller (those past the last whole vector).
+     */
+    static int maskRows(float[] dx, float[] y, int n, int r0, int r1, int j0, int j1, float[] sums) {
+        int end = j0 + (j1 - j0) / S.length() * S.length();
+        FloatVector zero = FloatVector.zero(S);
+        for (int r = r0; r < r1; r++) {
+            int row = r * n;
+            for (int j = j0; j < end; j += S.length()) {
+                FloatVector v = zero.blend(FloatVector.fromArray(S, dx, row + j),
+                        FloatVector.fromArray(S, y, row + j).compare(VectorOperators.GT, 0f));
+                v.intoArray(dx, row + j);
+                if (sums != null) {
+                    FloatVector.fromArray(S, sums, j).add(v).intoArray(sums, j);
+                }
+            }
+        }
+        return end;
+    }
+
     static void apply(float[] g, int go, float[] y, int yo, float[] out, int oo, int n) {
         FloatVector zero = FloatVector.zero(S);
         int i = 0;

@@ -22,6 +22,12 @@ import java.util.Set;
  * both its axes, which CPU plans run as one step (each thread sums the blocks of the product it has just computed,
  * instead of a second pass reading the whole product back); {@code keep_dims} as Sum's. Not an op of TensorFlow: it
  * only appears in rewritten plans, and has no gradient.
+ *
+ * <p>{@code _MatMulReluGrad(a, b, features)}: {@code ReluGrad(MatMul(a, b), features)} and the BiasAddGrad of that,
+ * a dense layer's backward pass through its ReLU and bias, where the product's only use is the ReluGrad. CPU plans of
+ * training graphs run it as one step: each thread masks the blocks of the product it has just computed and sums their
+ * columns. Output 0 is ReluGrad's, output 1 BiasAddGrad's. Also not an op of TensorFlow, and without a
+ * gradient.
  */
 public final class FusedMatMulOps implements OpLibrary {
     /** The fused op lists this op accepts. */
@@ -40,6 +46,22 @@ public final class FusedMatMulOps implements OpLibrary {
                 .attr("transpose_a", AttrType.BOOL, false).attr("transpose_b", AttrType.BOOL, false)
                 .attr("T", AttrType.TYPE).attr("keep_dims", AttrType.BOOL, false)
                 .shape(FusedMatMulOps::matMulSumShape).notDifferentiable().build());
+        r.register(OpDef.builder("_MatMulReluGrad").input("a").input("b").input("features")
+                .attr("transpose_a", AttrType.BOOL, false).attr("transpose_b", AttrType.BOOL, false)
+                .attr("T", AttrType.TYPE)
+                .shape(FusedMatMulOps::matMulReluGradShape).notDifferentiable().build());
+    }
+
+    private static void matMulReluGradShape(ShapeContext c) {
+        if (c.inputDtype(0) != DType.FLOAT32 || c.inputDtype(2) != DType.FLOAT32) {
+            throw c.fail("T must be float32, got " + c.inputDtype(0) + " and features " + c.inputDtype(2));
+        }
+        Shape product = MatMulOps.productShape(c);
+        if (!c.inputShape(2).isCompatibleWith(product)) {
+            throw c.fail("features have shape " + c.inputShape(2) + " but the product has " + product);
+        }
+        c.setOutput(0, DType.FLOAT32, product);
+        c.setOutput(1, DType.FLOAT32, Shape.of(product.size(1)));
     }
 
     private static void matMulSumShape(ShapeContext c) {
