@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * two cores half of it from the other core's cache (W2's {@code [1024,1024]}: 160-310 us a run after a 6 ms product).
  *
  * <p>The product is cut into tiles of {@link VectorSgemm#MR} rows by a panel of columns, whatever threads compute which
- * blocks: no block of a product starts inside one. Each tile is summed on its own, into a double, and the tiles' sums
- * are added in order of rows, then columns, so the result does not depend on how the threads shared the work.
+ * blocks: no block of a product starts inside one. Each tile is summed on its own (a whole tile in float vectors where
+ * the JVM has them, an edge tile in double) and the tiles' sums are added in double in order of rows, then columns,
+ * so the result does not depend on how the threads shared the work.
  */
 final class ProductSum {
     /** Rows of a tile: blocks of a product start at multiples of the kernels' row tile (a constant: no class load). */
