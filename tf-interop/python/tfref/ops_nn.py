@@ -136,6 +136,18 @@ register(TOPIC, "fused_matmul_bias", ISSUE, fused_matmul_case(
     "_FusedMatMul with fused_ops [BiasAdd] alone, transpose_b, float32")
 
 
+# What CPU plans run as one step (_MatMulSum, _MatMulReluGrad): TensorFlow's graphs of the ops those steps replace,
+# with their forward results and gradients, for the fused plans to match. Shapes leave partial tiles at the edges.
+simple("matmul_sum_both_axes", "Sum over both axes, keep_dims, of a MatMul with transpose_b (CPU plans run it as one _MatMulSum "
+       "step), float32, with gradients",
+       lambda a, b: tf.reduce_sum(tf.matmul(a, b, transpose_b=True), axis=[1, 0], keepdims=True),
+       {"a": randn(60, [37, 45], np.float32), "b": randn(61, [29, 45], np.float32)}, ["a", "b"])
+simple("dense_relu_backward", "A dense layer's ReLU read by a second product: its gradient takes MatMul, ReluGrad and "
+       "BiasAddGrad (CPU plans run them as one _MatMulReluGrad step), float32",
+       lambda x, w1, b1, w2: tf.matmul(tf.nn.relu(tf.nn.bias_add(tf.matmul(x, w1), b1)), w2),
+       {"x": randn(62, [21, 13], np.float32), "w1": randn(63, [13, 70], np.float32),
+        "b1": randn(64, [70], np.float32), "w2": randn(65, [70, 9], np.float32)}, ["x", "w1", "b1", "w2"])
+
 simple("space_to_batch_nd", "SpaceToBatchND (block [2,2], paddings [[1,1],[0,1]]) and BatchToSpaceND (block "
        "[2,2], crops [[0,1],[1,0]]), float64, with gradients",
        lambda x, b: [tf.space_to_batch_nd(x, [2, 2], [[1, 1], [0, 1]]),

@@ -14,6 +14,9 @@ import dev.tensorgraph.SessionOptions;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
+import dev.tensorgraph.testing.TfCaseRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import dev.tensorgraph.ops.train.Optimizer;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +135,23 @@ class MatMulReluGradTest {
                 }
             }
         }
+    }
+
+    /** TensorFlow's graph of a dense layer and its gradients, with TensorFlow's results: the plan fuses them. */
+    @Test
+    void matchesTensorFlowsGraph() throws Exception {
+        Path dir = Path.of(MatMulReluGradTest.class.getResource("/tf-cases-2.21/ops/dense_relu_backward").toURI());
+        Graph g = Graph.fromGraphDef(Files.readAllBytes(dir.resolve("graph.pb")));
+        Set<Output> fed = new java.util.HashSet<>();
+        for (String name : List.of("x", "w1", "b1", "w2", "dy_0")) {
+            fed.add(g.operation(name).output(0));
+        }
+        List<Output> fetches = List.of(g.operation("gradients/MatMul_grad/MatMul_1").output(0),
+                g.operation("gradients/BiasAdd_grad/BiasAddGrad").output(0));
+        try (Session s = new Session(g, SessionOptions.cpuOnly())) {
+            assertEquals(1, fusedSteps(s, fetches, fed, List.of()));
+        }
+        TfCaseRunner.run(dir, true);
     }
 
     @Test

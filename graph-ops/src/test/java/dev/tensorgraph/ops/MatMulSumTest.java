@@ -12,6 +12,9 @@ import dev.tensorgraph.SessionOptions;
 import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.errors.InvalidArgumentException;
+import dev.tensorgraph.testing.TfCaseRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -102,6 +105,19 @@ class MatMulSumTest {
                 }
             }
         }
+    }
+
+    /** TensorFlow's graph of a sum of a product and its gradients, with TensorFlow's results: the plan fuses them. */
+    @Test
+    void matchesTensorFlowsGraph() throws Exception {
+        Path dir = Path.of(MatMulSumTest.class.getResource("/tf-cases-2.21/ops/matmul_sum_both_axes").toURI());
+        Graph g = Graph.fromGraphDef(Files.readAllBytes(dir.resolve("graph.pb")));
+        Set<Output> fed = Set.of(g.operation("a").output(0), g.operation("b").output(0), g.operation("dy_0").output(0));
+        try (Session s = new Session(g, SessionOptions.cpuOnly())) {
+            assertEquals(1, fusedSteps(s.describePlan(List.of(g.operation("Sum").output(0),
+                    g.operation("gradients/MatMul_grad/MatMul").output(0)), fed, List.of())));
+        }
+        TfCaseRunner.run(dir, true);
     }
 
     @Test
