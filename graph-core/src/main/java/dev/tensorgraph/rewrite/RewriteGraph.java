@@ -151,11 +151,11 @@ public final class RewriteGraph {
     /** The nodes run as targets, in the order of the plan's targets. */
     private final List<Node> targets = new ArrayList<>();
     /**
-     * The nodes reading each value (once per read) and the number of nodes waiting on each node through a control
-     * input, kept up to date with every change, so that passes over graphs of 100,000 ops stay linear.
+     * The nodes reading each value (once per read) and the nodes waiting on each node through a control input,
+     * kept up to date with every change, so that passes over graphs of 100,000 ops stay linear.
      */
     private final Map<Value, List<Node>> readersOf = new HashMap<>();
-    private final Map<Node, Integer> controlReaders = new IdentityHashMap<>();
+    private final Map<Node, List<Node>> controlReaders = new IdentityHashMap<>();
 
     RewriteGraph() {}
 
@@ -180,7 +180,7 @@ public final class RewriteGraph {
             readersOf.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
         }
         for (Node dep : n.controlInputs) {
-            controlReaders.merge(dep, 1, Integer::sum);
+            waiting(dep).add(n);
         }
         return n;
     }
@@ -248,7 +248,23 @@ public final class RewriteGraph {
     }
 
     private boolean isControlInput(Node node) {
-        return controlReaders.getOrDefault(node, 0) > 0;
+        return !controlReaders.getOrDefault(node, List.of()).isEmpty();
+    }
+
+    /** The nodes that wait for {@code n} through a control input. */
+    public List<Node> waitingFor(Node n) {
+        return List.copyOf(controlReaders.getOrDefault(n, List.of()));
+    }
+
+    private List<Node> waiting(Node dep) {
+        return controlReaders.computeIfAbsent(dep, k -> new ArrayList<>());
+    }
+
+    private void stopWaiting(Node n, Node dep) {
+        List<Node> w = controlReaders.get(dep);
+        if (w != null) {
+            w.remove(n);
+        }
     }
 
     /**
@@ -257,7 +273,7 @@ public final class RewriteGraph {
      */
     public void removeControlInput(Node n, Node dep) {
         if (n.controlInputs.remove(dep)) {
-            controlReaders.merge(dep, -1, Integer::sum);
+            stopWaiting(n, dep);
         }
     }
 
@@ -268,7 +284,7 @@ public final class RewriteGraph {
     public void addControlInput(Node n, Node dep) {
         if (!n.controlInputs.contains(dep)) {
             n.controlInputs.add(dep);
-            controlReaders.merge(dep, 1, Integer::sum);
+            waiting(dep).add(n);
         }
     }
 
@@ -282,15 +298,11 @@ public final class RewriteGraph {
             return;
         }
         targets.replaceAll(t -> t == old ? replacement : t);
-        if (!isControlInput(old)) {
-            return;
-        }
-        for (Node n : nodes) {
-            if (n.controlInputs.remove(old)) {
-                controlReaders.merge(old, -1, Integer::sum);
-                if (n != replacement) {
-                    addControlInput(n, replacement);
-                }
+        for (Node n : waitingFor(old)) {
+            n.controlInputs.remove(old);
+            stopWaiting(n, old);
+            if (n != replacement) {
+                addControlInput(n, replacement);
             }
         }
     }
@@ -371,7 +383,7 @@ public final class RewriteGraph {
                 deps.add(in.node());
             }
             for (Node dep : n.controlInputs) {
-                controlReaders.merge(dep, -1, Integer::sum);
+                stopWaiting(n, dep);
             }
             for (int i = 0; i < n.numOutputs(); i++) {
                 readersOf.remove(n.output(i));

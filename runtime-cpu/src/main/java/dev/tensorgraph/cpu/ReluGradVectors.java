@@ -70,7 +70,6 @@ final class ReluGradVectors {
         }
     }
 
-    /** {@code out[oo + i] = y[yo + i] > 0 ? g[go + i] : +0} for {@code i < n}. */
     /**
      * ReluGrad in place of rows [r0, r1) of {@code dx}, columns from {@code j0} in whole vectors up to {@code j1},
      * against the features {@code y} (both n columns a row); each masked vector added to its columns' sums in
@@ -94,6 +93,7 @@ final class ReluGradVectors {
         return end;
     }
 
+    /** {@code out[oo + i] = y[yo + i] > 0 ? g[go + i] : +0} for {@code i < n}. */
     static void apply(float[] g, int go, float[] y, int yo, float[] out, int oo, int n) {
         FloatVector zero = FloatVector.zero(S);
         int i = 0;

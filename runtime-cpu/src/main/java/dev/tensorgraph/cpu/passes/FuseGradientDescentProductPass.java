@@ -6,7 +6,6 @@ import dev.tensorgraph.op.OpRegistry;
 import dev.tensorgraph.rewrite.PlanPass;
 import dev.tensorgraph.rewrite.RewriteGraph;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +51,6 @@ final class FuseGradientDescentProductPass implements PlanPass {
         if (!OpRegistry.global().contains(FUSED)) {
             return false;
         }
-        Map<RewriteGraph.Node, List<RewriteGraph.Node>> waiting = null;
         boolean changed = false;
         for (RewriteGraph.Node update : new ArrayList<>(g.nodes())) {
             boolean momentum = update.type().equals("ApplyMomentum") && !Boolean.TRUE.equals(update.attr("use_nesterov"))
@@ -60,10 +58,7 @@ final class FuseGradientDescentProductPass implements PlanPass {
             if (!(update.type().equals("ApplyGradientDescent") || momentum) || !g.contains(update)) {
                 continue;
             }
-            if (waiting == null) {
-                waiting = controlReaders(g);
-            }
-            changed |= fuse(g, update, waiting);
+            changed |= fuse(g, update);
         }
         if (changed) {
             g.removeUnused();
@@ -71,8 +66,7 @@ final class FuseGradientDescentProductPass implements PlanPass {
         return changed;
     }
 
-    private static boolean fuse(RewriteGraph g, RewriteGraph.Node update,
-                                Map<RewriteGraph.Node, List<RewriteGraph.Node>> waiting) {
+    private static boolean fuse(RewriteGraph g, RewriteGraph.Node update) {
         boolean momentum = update.type().equals("ApplyMomentum");
         // ApplyGradientDescent(var, alpha, grad); ApplyMomentum(var, accum, lr, grad, momentum)
         RewriteGraph.Value var = update.input(0);
@@ -91,7 +85,7 @@ final class FuseGradientDescentProductPass implements PlanPass {
         List<RewriteGraph.Node> passedOver = new ArrayList<>();
         RewriteGraph.Value grad = update.input(momentum ? 3 : 2);
         while (grad.node().type().equals("Identity")) {
-            if (!onlyReadBy(g, grad, waiting)) {
+            if (!onlyReadBy(g, grad, g.waitingFor(grad.node()))) {
                 return false;
             }
             passedOver.add(grad.node());
@@ -103,7 +97,8 @@ final class FuseGradientDescentProductPass implements PlanPass {
                 || !grad.shape().isFullyDefined()) {
             return false;
         }
-        for (RewriteGraph.Node reader : waiting.getOrDefault(product, List.of())) {
+        List<RewriteGraph.Node> waitingForProduct = g.waitingFor(product);
+        for (RewriteGraph.Node reader : waitingForProduct) {
             if (!reader.type().equals("NoOp")) {
                 return false;  // only a tuple's group_deps, which does nothing, may wait for the product
             }
@@ -126,45 +121,24 @@ final class FuseGradientDescentProductPass implements PlanPass {
         for (RewriteGraph.Node dep : waits) {
             g.addControlInput(fused, dep);
         }
-        for (RewriteGraph.Node reader : waiting.getOrDefault(product, List.of())) {
+        for (RewriteGraph.Node reader : waitingForProduct) {
             g.removeControlInput(reader, product);
         }
         g.replaceUses(update.output(0), fused.output(0));
         g.replaceControlUses(update, fused);
-        waiting.remove(product);
-        List<RewriteGraph.Node> updateReaders = waiting.remove(update);
-        if (updateReaders != null) {
-            waiting.computeIfAbsent(fused, k -> new ArrayList<>()).addAll(updateReaders);
-        }
         return true;
     }
 
     /**
      * Whether {@code v}'s node has no other output read and {@code v} is read once, by a node other than
-     * a control-input reader, and is neither fetched, fed, nor produced by a target; nodes in {@code waiting}
-     * (or in the list given) must not wait for its node.
+     * a control-input reader, and is neither fetched, fed, nor produced by a target; the nodes in
+     * {@code waitingOnNode} are those that wait for its node, and there must be none.
      */
-    private static boolean onlyReadBy(RewriteGraph g, RewriteGraph.Value v,
-                                      Map<RewriteGraph.Node, List<RewriteGraph.Node>> waiting) {
-        return onlyReadBy(g, v, waiting.getOrDefault(v.node(), List.of()));
-    }
-
     private static boolean onlyReadBy(RewriteGraph g, RewriteGraph.Value v, List<RewriteGraph.Node> waitingOnNode) {
         RewriteGraph.Node n = v.node();
         if (!waitingOnNode.isEmpty() || n.numOutputs() != 1 || g.isFed(v) || g.isFetched(v) || g.isTarget(n)) {
             return false;
         }
         return g.readers(v).size() == 1;
-    }
-
-    /** The nodes waiting for each node through a control input. */
-    private static Map<RewriteGraph.Node, List<RewriteGraph.Node>> controlReaders(RewriteGraph g) {
-        Map<RewriteGraph.Node, List<RewriteGraph.Node>> r = new IdentityHashMap<>();
-        for (RewriteGraph.Node n : g.nodes()) {
-            for (RewriteGraph.Node dep : n.controlInputs()) {
-                r.computeIfAbsent(dep, k -> new ArrayList<>()).add(n);
-            }
-        }
-        return r;
     }
 }

@@ -68,7 +68,7 @@ final class FuseMatMulReluGradPass implements PlanPass {
         }
         RewriteGraph.Node matMul = product.node();
         if (!matMul.type().equals("MatMul") || product.dtype() != DType.FLOAT32 || !readOnceByData(g, product)
-                || !onlyNoOps(waitingFor(g, matMul)) || features.dtype() != DType.FLOAT32 || g.isFed(backprops)) {
+                || !onlyNoOps(g.waitingFor(matMul)) || features.dtype() != DType.FLOAT32 || g.isFed(backprops)) {
             return false;
         }
         RewriteGraph.Node biasGrad = null;
@@ -113,16 +113,5 @@ final class FuseMatMulReluGradPass implements PlanPass {
 
     private static boolean onlyNoOps(List<RewriteGraph.Node> nodes) {
         return nodes.stream().allMatch(n -> n.type().equals("NoOp"));
-    }
-
-    /** The nodes with a control input on {@code n}. */
-    private static List<RewriteGraph.Node> waitingFor(RewriteGraph g, RewriteGraph.Node n) {
-        List<RewriteGraph.Node> waiting = new ArrayList<>();
-        for (RewriteGraph.Node other : g.nodes()) {
-            if (other.controlInputs().contains(n)) {
-                waiting.add(other);
-            }
-        }
-        return waiting;
     }
 }

@@ -1,6 +1,7 @@
 package dev.tensorgraph.cpu.passes;
 
 import dev.tensorgraph.DType;
+import dev.tensorgraph.Shape;
 import dev.tensorgraph.Tensor;
 import dev.tensorgraph.op.OpRegistry;
 import dev.tensorgraph.rewrite.PlanPass;
@@ -60,7 +61,7 @@ final class FuseMatMulSumPass implements PlanPass {
         attrs.put("transpose_b", matMul.attr("transpose_b"));
         attrs.put("keep_dims", Boolean.TRUE.equals(sum.attr("keep_dims")));
         RewriteGraph.Node step = g.add(MATMUL_SUM, sum.name(), attrs, List.of(matMul.input(0), matMul.input(1)),
-                new DType[] {DType.FLOAT32}, new dev.tensorgraph.Shape[] {sum.output(0).shape()});
+                new DType[] {DType.FLOAT32}, new Shape[] {sum.output(0).shape()});
         g.placeBefore(step, matMul);
         for (RewriteGraph.Node n : List.of(matMul, sum)) {
             for (RewriteGraph.Node dep : n.controlInputs()) {
