@@ -71,8 +71,19 @@ final class SgemmPanels {
                 // Row j of B is column j of op(B): read it in order and scatter into the panel (reading down B's
                 // columns instead cost a cache miss per element: 3x the product's time for [32,512]x[512,256]^T).
                 // A whole panel (KC x NR floats) is larger than the first-level cache, so it is written in bands
-                // of TRANSPOSE_BAND rows, each of which stays there while every row of B adds its part.
-                for (int p0 = 0; p0 < kc; p0 += TRANSPOSE_BAND) {
+                // of TRANSPOSE_BAND rows, each of which stays there while every row of B adds its part. With 16-lane
+                // vectors a whole panel's bands of 16 rows go through the registers instead, square by square.
+                int squared = 0;
+                if (w == NR && PanelTransposeVectors.available()) {
+                    int side = PanelTransposeVectors.SIDE;
+                    for (; squared + side <= kc; squared += side) {
+                        for (int j = 0; j < NR; j += side) {
+                            PanelTransposeVectors.square(b, bOff + (j0 + j) * k + pc + squared, k, alpha, bp,
+                                    base + squared * NR + j);
+                        }
+                    }
+                }
+                for (int p0 = squared; p0 < kc; p0 += TRANSPOSE_BAND) {
                     int p1 = Math.min(kc, p0 + TRANSPOSE_BAND);
                     for (int j = 0; j < w; j++) {
                         int src = bOff + (j0 + j) * k + pc;
