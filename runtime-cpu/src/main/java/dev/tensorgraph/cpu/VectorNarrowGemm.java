@@ -23,9 +23,9 @@ final class VectorNarrowGemm {
     /** Below this many multiply-adds of whole vectors a product stays on the calling thread. */
     private static final long MIN_PARALLEL_WORK = 1L << 20;
 
-    /** Per thread: op(B) in rows of one vector, and one row of C as computed. */
+    /** Per thread: op(B) in rows of one vector, and a tile's rows of C as computed, L floats each. */
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[][] {
-            new float[0], new float[L]});
+            new float[0], new float[ROWS * L]});
 
     private VectorNarrowGemm() {}
 
@@ -44,14 +44,14 @@ final class VectorNarrowGemm {
         int tiles = (m + ROWS - 1) / ROWS;
         int parts = (long) m * k * L < MIN_PARALLEL_WORK ? 1 : threads;
         Parallel.forRange(tiles, parts, (t0, t1) -> {
-            float[] row = BUFFERS.get()[1];
+            float[] rows = BUFFERS.get()[1];
             for (int t = t0; t < t1; t++) {
                 int i0 = t * ROWS;
                 if (i0 + ROWS <= m) {
-                    tile(ta, m, n, k, alpha, a, aOff, bp, beta, c, cOff, i0, row);
+                    tile(ta, m, n, k, alpha, a, aOff, bp, beta, c, cOff, i0, rows);
                 } else {
                     for (int i = i0; i < m; i++) {
-                        oneRow(ta, m, n, k, alpha, a, aOff, bp, beta, c, cOff, i, row);
+                        oneRow(ta, m, n, k, alpha, a, aOff, bp, beta, c, cOff, i, rows);
                     }
                 }
             }
@@ -83,62 +83,77 @@ final class VectorNarrowGemm {
 
     /**
      * Rows [i0, i0 + ROWS) of C. op(A)[i][p] is {@code a[aOff + p * m + i]} when transposed, else
-     * {@code a[aOff + i * k + p]}.
+     * {@code a[aOff + i * k + p]}. The two layouts have a loop each, in methods of their own, and the tile's rows
+     * leave through one loop over {@code rows}: with both loops and eight stores written out in one method, C2 spent
+     * 380 ms compiling it, which on two cores is time the first steps of a training run wait for.
      */
     private static void tile(boolean ta, int m, int n, int k, float alpha, float[] a, int aOff, float[] bp, float beta,
-                             float[] c, int cOff, int i0, float[] row) {
+                             float[] c, int cOff, int i0, float[] rows) {
+        if (ta) {
+            transposedTile(m, k, a, aOff + i0, bp, rows);
+        } else {
+            tileOfRows(k, a, aOff + i0 * k, bp, rows);
+        }
+        store(rows, ROWS, n, alpha, beta, c, cOff + i0 * n);
+    }
+
+    /** The ROWS accumulators of a tile into {@code rows}, L floats each, op(A) transposed from {@code ao}. */
+    private static void transposedTile(int m, int k, float[] a, int ao, float[] bp, float[] rows) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
-        if (ta) {
-            for (int p = 0; p < k; p++) {
-                FloatVector bv = FloatVector.fromArray(S, bp, p * L);
-                int ai = aOff + p * m + i0;
-                c0 = FloatVector.broadcast(S, a[ai]).fma(bv, c0);
-                c1 = FloatVector.broadcast(S, a[ai + 1]).fma(bv, c1);
-                c2 = FloatVector.broadcast(S, a[ai + 2]).fma(bv, c2);
-                c3 = FloatVector.broadcast(S, a[ai + 3]).fma(bv, c3);
-                c4 = FloatVector.broadcast(S, a[ai + 4]).fma(bv, c4);
-                c5 = FloatVector.broadcast(S, a[ai + 5]).fma(bv, c5);
-                c6 = FloatVector.broadcast(S, a[ai + 6]).fma(bv, c6);
-                c7 = FloatVector.broadcast(S, a[ai + 7]).fma(bv, c7);
-            }
-        } else {
-            int a0 = aOff + i0 * k;
-            int a1 = a0 + k;
-            int a2 = a1 + k;
-            int a3 = a2 + k;
-            int a4 = a3 + k;
-            int a5 = a4 + k;
-            int a6 = a5 + k;
-            int a7 = a6 + k;
-            for (int p = 0; p < k; p++) {
-                FloatVector bv = FloatVector.fromArray(S, bp, p * L);
-                c0 = FloatVector.broadcast(S, a[a0 + p]).fma(bv, c0);
-                c1 = FloatVector.broadcast(S, a[a1 + p]).fma(bv, c1);
-                c2 = FloatVector.broadcast(S, a[a2 + p]).fma(bv, c2);
-                c3 = FloatVector.broadcast(S, a[a3 + p]).fma(bv, c3);
-                c4 = FloatVector.broadcast(S, a[a4 + p]).fma(bv, c4);
-                c5 = FloatVector.broadcast(S, a[a5 + p]).fma(bv, c5);
-                c6 = FloatVector.broadcast(S, a[a6 + p]).fma(bv, c6);
-                c7 = FloatVector.broadcast(S, a[a7 + p]).fma(bv, c7);
-            }
+        for (int p = 0; p < k; p++) {
+            FloatVector bv = FloatVector.fromArray(S, bp, p * L);
+            int ai = ao + p * m;
+            c0 = FloatVector.broadcast(S, a[ai]).fma(bv, c0);
+            c1 = FloatVector.broadcast(S, a[ai + 1]).fma(bv, c1);
+            c2 = FloatVector.broadcast(S, a[ai + 2]).fma(bv, c2);
+            c3 = FloatVector.broadcast(S, a[ai + 3]).fma(bv, c3);
+            c4 = FloatVector.broadcast(S, a[ai + 4]).fma(bv, c4);
+            c5 = FloatVector.broadcast(S, a[ai + 5]).fma(bv, c5);
+            c6 = FloatVector.broadcast(S, a[ai + 6]).fma(bv, c6);
+            c7 = FloatVector.broadcast(S, a[ai + 7]).fma(bv, c7);
         }
-        c0.intoArray(row, 0);
-        store(row, n, alpha, beta, c, cOff + i0 * n);
-        c1.intoArray(row, 0);
-        store(row, n, alpha, beta, c, cOff + (i0 + 1) * n);
-        c2.intoArray(row, 0);
-        store(row, n, alpha, beta, c, cOff + (i0 + 2) * n);
-        c3.intoArray(row, 0);
-        store(row, n, alpha, beta, c, cOff + (i0 + 3) * n);
-        c4.intoArray(row, 0);
-        store(row, n, alpha, beta, c, cOff + (i0 + 4) * n);
-        c5.intoArray(row, 0);
-        store(row, n, alpha, beta, c, cOff + (i0 + 5) * n);
-        c6.intoArray(row, 0);
-        store(row, n, alpha, beta, c, cOff + (i0 + 6) * n);
-        c7.intoArray(row, 0);
-        store(row, n, alpha, beta, c, cOff + (i0 + 7) * n);
+        c0.intoArray(rows, 0);
+        c1.intoArray(rows, L);
+        c2.intoArray(rows, 2 * L);
+        c3.intoArray(rows, 3 * L);
+        c4.intoArray(rows, 4 * L);
+        c5.intoArray(rows, 5 * L);
+        c6.intoArray(rows, 6 * L);
+        c7.intoArray(rows, 7 * L);
+    }
+
+    /** The ROWS accumulators of a tile into {@code rows}, L floats each, the rows of A k apart from {@code ao}. */
+    private static void tileOfRows(int k, float[] a, int ao, float[] bp, float[] rows) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
+        int a0 = ao;
+        int a1 = a0 + k;
+        int a2 = a1 + k;
+        int a3 = a2 + k;
+        int a4 = a3 + k;
+        int a5 = a4 + k;
+        int a6 = a5 + k;
+        int a7 = a6 + k;
+        for (int p = 0; p < k; p++) {
+            FloatVector bv = FloatVector.fromArray(S, bp, p * L);
+            c0 = FloatVector.broadcast(S, a[a0 + p]).fma(bv, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + p]).fma(bv, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + p]).fma(bv, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + p]).fma(bv, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + p]).fma(bv, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + p]).fma(bv, c5);
+            c6 = FloatVector.broadcast(S, a[a6 + p]).fma(bv, c6);
+            c7 = FloatVector.broadcast(S, a[a7 + p]).fma(bv, c7);
+        }
+        c0.intoArray(rows, 0);
+        c1.intoArray(rows, L);
+        c2.intoArray(rows, 2 * L);
+        c3.intoArray(rows, 3 * L);
+        c4.intoArray(rows, 4 * L);
+        c5.intoArray(rows, 5 * L);
+        c6.intoArray(rows, 6 * L);
+        c7.intoArray(rows, 7 * L);
     }
 
     /** Row i of C alone: the rows past the last whole tile. */
@@ -150,14 +165,20 @@ final class VectorNarrowGemm {
             acc = FloatVector.broadcast(S, x).fma(FloatVector.fromArray(S, bp, p * L), acc);
         }
         acc.intoArray(row, 0);
-        store(row, n, alpha, beta, c, cOff + i * n);
+        store(row, 1, n, alpha, beta, c, cOff + i * n);
     }
 
-    /** {@code c[o, o + n) = alpha row + beta c} ({@code c} not read when beta is 0). */
-    private static void store(float[] row, int n, float alpha, float beta, float[] c, int o) {
-        for (int j = 0; j < n; j++) {
-            float v = alpha == 1f ? row[j] : alpha * row[j];
-            c[o + j] = beta == 0f ? v : v + beta * c[o + j];
+    /**
+     * {@code count} rows of C from {@code o}, n floats each: {@code alpha acc + beta c} for the accumulators in
+     * {@code rows}, L floats a row ({@code c} not read when beta is 0).
+     */
+    private static void store(float[] rows, int count, int n, float alpha, float beta, float[] c, int o) {
+        for (int r = 0; r < count; r++) {
+            for (int j = 0; j < n; j++) {
+                float v = alpha == 1f ? rows[r * L + j] : alpha * rows[r * L + j];
+                int at = o + r * n + j;
+                c[at] = beta == 0f ? v : v + beta * c[at];
+            }
         }
     }
 }
