@@ -40,7 +40,8 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code tensorgraph bench}: runs the workloads W1-W9 and P1 of docs/benchmarks.md with its timing rule (warm-up of
- * at least 20 runs and 2 s, then at least 5 rounds; median with min-max) and the TensorFlow Java peer's workload
+ * at least 20 runs and 2 s and until the JIT compilers are quiet, then at least 5 rounds; median with min-max; see
+ * {@link Measurement}) and the TensorFlow Java peer's workload
  * definitions and units, one line per workload.
  *
  * <pre>

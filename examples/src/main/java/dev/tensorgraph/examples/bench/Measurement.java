@@ -1,12 +1,20 @@
 package dev.tensorgraph.examples.bench;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * The timing rule of docs/benchmarks.md, the same as the TensorFlow Java peer's {@code Bench.measure}: warm up for at
- * least {@code minWarmRuns} runs and at least {@code minWarmSeconds}, then time {@code rounds} rounds of
- * {@code perRound} runs each; each round gives one seconds-per-run figure.
+ * The timing rule of docs/benchmarks.md: warm up for at least {@code minWarmRuns} runs and at least
+ * {@code minWarmSeconds}, as the TensorFlow Java peer's {@code Bench.measure} does, and then on until the JIT compilers
+ * have finished nothing for {@link #JIT_QUIET_SECONDS} (at most {@link #MAX_JIT_WAIT_SECONDS} more); then time
+ * {@code rounds} rounds of {@code perRound} runs each; each round gives one seconds-per-run figure.
+ *
+ * <p>The warm-up is where JIT compilation is meant to happen, but on two cores the compilers took longer than two
+ * seconds over W3's kernels: C2 compiled for 2.7 s of a 4 s {@code bench --workloads W3}, and at 2.5 s still used
+ * about a third of a core. In eight such runs the first three of seven rounds ran 416-643 steps/s, the last three
+ * 553-736.
  *
  * <pre>{@code
  * Measurement.Samples s = Measurement.measure(() -> session.run(y, feeds), new Measurement.Budget(2000, 2.0, 5000, 7));
@@ -14,6 +22,11 @@ import java.util.function.DoubleUnaryOperator;
  * }</pre>
  */
 public final class Measurement {
+    /** How long the compilers must have finished nothing before the warm-up ends. */
+    static final double JIT_QUIET_SECONDS = 0.5;
+    /** The longest the warm-up goes on past its minimum waiting for the compilers. */
+    static final double MAX_JIT_WAIT_SECONDS = 10;
+
     private Measurement() {}
 
     /** One timed unit of work (a {@code Session.run}). */
@@ -75,6 +88,7 @@ public final class Measurement {
             step.run();
             n++;
         }
+        n += untilCompilersQuiet(step, b.minWarmSeconds() > 0);
         drain.run();
         double warm = (System.nanoTime() - t0) / 1e9;
         double[] per = new double[b.rounds()];
@@ -87,5 +101,32 @@ public final class Measurement {
             per[r] = (System.nanoTime() - a) / 1e9 / b.perRound();
         }
         return new Samples(per, n, warm, b.perRound());
+    }
+
+    /**
+     * Runs {@code step} until the JIT compilers' accumulated time has not moved for {@link #JIT_QUIET_SECONDS}, at
+     * most {@link #MAX_JIT_WAIT_SECONDS}; returns the runs. Nothing where the JVM keeps no compilation time, or where
+     * {@code wait} is false (a quick run).
+     */
+    private static int untilCompilersQuiet(Step step, boolean wait) {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (!wait || jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return 0;
+        }
+        long start = System.nanoTime();
+        long quietSince = start;
+        long compiled = jit.getTotalCompilationTime();
+        int n = 0;
+        while (System.nanoTime() - quietSince < JIT_QUIET_SECONDS * 1e9
+                && System.nanoTime() - start < MAX_JIT_WAIT_SECONDS * 1e9) {
+            step.run();
+            n++;
+            long now = jit.getTotalCompilationTime();
+            if (now != compiled) {
+                compiled = now;
+                quietSince = System.nanoTime();
+            }
+        }
+        return n;
     }
 }
